@@ -1,0 +1,64 @@
+# Chengguan — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+SIZE   ?= district
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-pg lint format bench install install-test assets browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed assets
+install-test: $(VENV)/.installed-test assets browser
+
+# Front-end libraries (Leaflet, HTMX, ECharts) come from the npm registry at setup and are served by
+# the app itself: no CDN at run time.
+assets: src/chengguan/static/vendor/.installed
+src/chengguan/static/vendor/.installed: assets/package.json assets/package-lock.json assets/copy-vendor.sh
+	cd assets && npm ci --no-audit --no-fund --silent
+	sh assets/copy-vendor.sh
+	touch $@
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser:
+	@sh scripts/ensure-browser.sh
+
+demo: install
+	$(BIN)/chengguan migrate --noinput -v0
+	$(BIN)/chengguan demo --size $(SIZE) --if-empty
+	$(BIN)/chengguan demo --logins
+	@echo "Serving the demo district at http://127.0.0.1:$(PORT)/"
+	DEBUG=$${DEBUG:-0} $(BIN)/chengguan runserver 127.0.0.1:$(PORT) --noreload
+
+test: install-test
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install-test
+	DATABASE_URL=$(or $(DATABASE_URL),$(PG_URL)) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: install
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var assets/node_modules src/chengguan/static/vendor

@@ -1,0 +1,1 @@
+"""Chengguan: the platform a district city-management law-enforcement bureau runs on."""

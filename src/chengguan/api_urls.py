@@ -1,0 +1,10 @@
+"""Version 1 of the REST API: each app contributes its routes here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("chengguan.core.api_urls")),
+    path("", include("chengguan.org.api_urls")),
+    path("", include("chengguan.grids.api_urls")),
+    path("", include("chengguan.taxonomy.api_urls")),
+]

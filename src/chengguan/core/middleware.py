@@ -1,0 +1,22 @@
+"""Puts the client address where `audit.record()` can read it without services taking a request."""
+
+from __future__ import annotations
+
+from chengguan.core.audit import client_address_var
+
+
+def client_address(request) -> str:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+class ClientAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = client_address_var.set(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            client_address_var.reset(token)

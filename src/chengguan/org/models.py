@@ -1,0 +1,116 @@
+"""Organisations (the bureau's tree and its partners), staff profiles and login lockout."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chengguan.org.roles import RoleCode
+
+
+class OrgKind(models.TextChoices):
+    BUREAU = "bureau", "局"
+    SQUAD = "squad", "执法中队"
+    DEPARTMENT = "department", "职能部门"
+    SUBDISTRICT = "subdistrict", "街道办事处"
+    COMMUNITY = "community", "社区"
+    PARTNER = "partner", "协作单位"
+
+
+class PartnerType(models.TextChoices):
+    POLICE = "police", "公安"
+    TRAFFIC_POLICE = "traffic_police", "交警"
+    COURT = "court", "法院"
+    MARKET = "market", "市场监管"
+    ECOLOGY = "ecology", "生态环境"
+    PLANNING = "planning", "自然资源和规划"
+    HEALTH = "health", "卫生健康"
+    HOUSING = "housing", "住房和城乡建设"
+    UTILITY = "utility", "公用事业单位"
+    OTHER = "other", "其他"
+
+
+class Organisation(models.Model):
+    """A node of the organisation tree. `path` (`/1/5/23/`) makes subtree queries one LIKE."""
+
+    kind = models.CharField(max_length=16, choices=OrgKind.choices, db_index=True)
+    partner_type = models.CharField(max_length=20, choices=PartnerType.choices, blank=True)
+    name = models.CharField(max_length=100)
+    short_name = models.CharField(max_length=40, blank=True)
+    # Administrative code segment: 6-digit county code for a bureau, 3-digit street code for a
+    # sub-district, 3-digit community code for a community (they make up unit grid codes).
+    code = models.CharField(max_length=20, blank=True, db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    bureau = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The bureau this unit belongs to (itself for a bureau).",
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    contact_person = models.CharField(max_length=50, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "kind", "code"],
+                condition=~models.Q(code=""),
+                name="uniq_org_code_within_parent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1 if self.path else 0
+
+
+class Role(models.Model):
+    code = models.CharField(max_length=32, choices=RoleCode.choices, unique=True)
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """Who a user is in the bureau: their unit, roles and enforcement certificate."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
+    roles = models.ManyToManyField(Role, related_name="staff", blank=True)
+    full_name = models.CharField(max_length=50)
+    cert_no = models.CharField("执法证号", max_length=32, null=True, blank=True, unique=True)
+    phone = models.CharField(max_length=20, blank=True)
+    party_member = models.BooleanField(default=False)
+    title = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["organisation__path", "full_name"]
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class LoginFailure(models.Model):
+    """Consecutive failed logins for a username; too many lock the account for a while."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_address = models.CharField(max_length=64, blank=True)
