@@ -1,7 +1,8 @@
 """Django settings, read from the environment so one build serves the demo and production.
 
 Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CHENGGUAN_DATA_DIR, CELERY_BROKER_URL,
-CHENGGUAN_GRID_CODE_DIGITS (14 or 15), CHENGGUAN_OFFICE_HOURS ("08:30-12:00,14:00-18:00").
+CHENGGUAN_GRID_CODE_DIGITS (14 or 15), CHENGGUAN_OFFICE_HOURS ("08:30-12:00,14:00-18:00"),
+CHENGGUAN_HOLIDAYS_FILE (the operator's holiday table for years the calendar package does not know).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "chengguan.org",
     "chengguan.grids",
     "chengguan.taxonomy",
+    "chengguan.cases",
     "chengguan.demo",
     "chengguan.web",
 ]
@@ -84,8 +86,9 @@ TEMPLATES = [
 
 _sqlite_path = DATA_DIR / "chengguan.sqlite3"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{_sqlite_path}", conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{_sqlite_path}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -104,7 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = ["chengguan.org.auth.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "chengguan.org.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "chengguan.org.passwords.MixedClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
@@ -124,6 +127,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
@@ -131,8 +135,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an anonymous API caller gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -143,7 +148,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chengguan API",
-    "DESCRIPTION": "城市管理行政执法平台 API v1. Coordinates are WGS-84 unless a `crs` parameter says otherwise.",
+    "DESCRIPTION": (
+        "城市管理行政执法平台 API v1. Coordinates are WGS-84 unless a `crs` parameter says otherwise."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -159,6 +166,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Unit grid code: 14 digits (6 county + 3 street + 3 community + 2 sequence) or 15 (… + 3 sequence).
 GRID_CODE_DIGITS = int(os.environ.get("CHENGGUAN_GRID_CODE_DIGITS", "14"))
 OFFICE_HOURS = os.environ.get("CHENGGUAN_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
+HOLIDAYS_FILE = os.environ.get("CHENGGUAN_HOLIDAYS_FILE") or str(DATA_DIR / "holidays.yaml")
 
 LOGGING = {
     "version": 1,

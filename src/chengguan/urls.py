@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from chengguan.core.api import api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -8,5 +10,6 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("chengguan.api_urls")),
+    re_path(r"^api/v1/", api_not_found),
     path("", include("chengguan.web.urls")),
 ]

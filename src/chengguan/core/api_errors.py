@@ -49,8 +49,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": "validation_failed", "message": "提交的数据有误，请检查标出的字段。",
-                         "fields": _flatten(exc.detail)}
+        response.data = {
+            "code": "validation_failed",
+            "message": "提交的数据有误，请检查标出的字段。",
+            "fields": _flatten(exc.detail),
+        }
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     default_code = getattr(exc, "default_code", "error")

@@ -27,7 +27,11 @@ client_address_var: contextvars.ContextVar[str] = contextvars.ContextVar("client
 
 def _canonical(value: Any) -> Any:
     """Round-trip through JSON so what we hash is exactly what the database stores and returns."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)) if value is not None else None
+    return (
+        json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+        if value is not None
+        else None
+    )
 
 
 def compute_hash(
@@ -143,7 +147,12 @@ def verify_chain() -> ChainReport:
     count = 0
     for event in _iter_events():
         if event.prev_hash != prev:
-            return ChainReport(False, count, event.pk, "prev_hash does not match the previous event")
+            return ChainReport(
+                False,
+                count,
+                event.pk,
+                "prev_hash does not match the event before it (a row was deleted or edited)",
+            )
         expected = compute_hash(
             prev_hash=event.prev_hash,
             created_at=event.created_at,
@@ -161,8 +170,14 @@ def verify_chain() -> ChainReport:
         prev = event.hash
         count += 1
     head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None and count:
+        return ChainReport(False, count, None, "the chain head row is missing")
     if head is not None and (head.last_hash != prev or head.count != count):
-        return ChainReport(False, count, None, "the newest events were deleted (chain head does not match)")
+        if head.count > count:
+            reason = f"the chain head records {head.count} events but {count} remain: the newest were deleted"
+        else:
+            reason = "the chain head does not match the newest event"
+        return ChainReport(False, count, None, reason)
     return ChainReport(True, count)
 
 

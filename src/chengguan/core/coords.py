@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+from chengguan.core.errors import ValidationFailed
+
 Crs = Literal["wgs84", "gcj02", "bd09"]
 CRS_CHOICES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 
@@ -69,11 +71,24 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
 
 
-def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+def _bd09_to_gcj02_approx(lon: float, lat: float) -> tuple[float, float]:
     x, y = lon - 0.0065, lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
     return z * math.cos(theta), z * math.sin(theta)
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Invert `gcj02_to_bd09`. The usual closed form is off by up to ~0.1 m (1e-6 degrees), which can
+    put a point on a grid border into the neighbouring grid, so it is refined by iteration."""
+    glon, glat = _bd09_to_gcj02_approx(lon, lat)
+    for _ in range(10):
+        blon, blat = gcj02_to_bd09(glon, glat)
+        dlon, dlat = blon - lon, blat - lat
+        glon, glat = glon - dlon, glat - dlat
+        if abs(dlon) < 1e-12 and abs(dlat) < 1e-12:
+            break
+    return glon, glat
 
 
 def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
@@ -84,6 +99,18 @@ def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
 
 
+class UnknownCrs(ValidationFailed, ValueError):
+    """A `crs` other than CRS_CHOICES. A ValueError for callers, a 400 with code for the API."""
+
+    code = "coords.unknown_crs"
+
+    def __init__(self, crs: object):
+        super().__init__(
+            f"不支持的坐标系 {crs!r}，请使用 {'、'.join(CRS_CHOICES)} 之一。",
+            fields={"crs": [f"须为 {'、'.join(CRS_CHOICES)} 之一。"]},
+        )
+
+
 def to_wgs84(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float]:
     """Convert an input coordinate in `crs` to the WGS-84 we store."""
     if crs == "wgs84":
@@ -92,14 +119,15 @@ def to_wgs84(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float]:
         return gcj02_to_wgs84(lon, lat)
     if crs == "bd09":
         return bd09_to_wgs84(lon, lat)
-    raise ValueError(f"unknown coordinate system {crs!r}; use one of {', '.join(CRS_CHOICES)}")
+    raise UnknownCrs(crs)
 
 
 def from_wgs84(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float]:
+    """Convert a stored WGS-84 coordinate for display on a map that uses `crs`."""
     if crs == "wgs84":
         return lon, lat
     if crs == "gcj02":
         return wgs84_to_gcj02(lon, lat)
     if crs == "bd09":
         return wgs84_to_bd09(lon, lat)
-    raise ValueError(f"unknown coordinate system {crs!r}; use one of {', '.join(CRS_CHOICES)}")
+    raise UnknownCrs(crs)

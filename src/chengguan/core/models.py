@@ -6,6 +6,16 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates and deletes, the ORM's other ways of rewriting history."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("audit events are append-only")
+
+    def delete(self):
+        raise RuntimeError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """One write in the system (执法全过程记录). Rows are appended, never updated or deleted.
 
@@ -26,6 +36,8 @@ class AuditEvent(models.Model):
     client_address = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -52,6 +64,9 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.count} events, head {self.last_hash[:12]}"
+
 
 class NumberSequence(models.Model):
     """Last number issued per (key, year); used under a row lock so numbers are gapless."""
@@ -65,3 +80,54 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}/{self.year}: {self.last_value}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Job(models.Model):
+    """A long piece of work (an import, a batch of 20,000 letters) run outside the request.
+
+    The worker writes `done`/`total` as it goes, so a page can poll progress; `cursor` is the point
+    reached so far, so a job interrupted by a restart resumes there instead of starting over.
+    """
+
+    kind = models.CharField(max_length=60, db_index=True)
+    status = models.CharField(
+        max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True, max_length=255)
+    error = models.TextField(blank=True)
+    cursor = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

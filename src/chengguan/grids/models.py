@@ -14,7 +14,9 @@ class Grid(models.Model):
 
     code = models.CharField("网格编码", max_length=15, unique=True)
     name = models.CharField(max_length=100, blank=True)
-    subdistrict = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="grids_as_subdistrict")
+    subdistrict = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="grids_as_subdistrict"
+    )
     community = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="grids_as_community")
     squad = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="grids_as_squad"
@@ -45,3 +47,6 @@ class GridSetVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"grid set v{self.version}"

@@ -40,9 +40,15 @@ class Organisation(models.Model):
     # Administrative code segment: 6-digit county code for a bureau, 3-digit street code for a
     # sub-district, 3-digit community code for a community (they make up unit grid codes).
     code = models.CharField(max_length=20, blank=True, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     bureau = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The bureau this unit belongs to (itself for a bureau).",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -114,3 +120,6 @@ class LoginFailure(models.Model):
     last_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_address = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"

@@ -71,6 +71,11 @@ class Category(models.Model):
     time_limit_source = models.CharField(max_length=200, blank=True)
     filing_criteria = models.TextField("立案标准", blank=True)
     closing_criteria = models.TextField("结案标准", blank=True)
+    locally_edited = models.BooleanField(
+        "本局调整",
+        default=False,
+        help_text="Time limit or criteria changed by the bureau; `chengguan taxonomy load` keeps them.",
+    )
     confidence = models.CharField(max_length=10, blank=True)
     sources = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
@@ -90,13 +95,23 @@ class RoutingRule(models.Model):
     a grid beats a community beats a sub-district beats anywhere; a category beats a major class."""
 
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    major = models.ForeignKey(MajorCategory, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    major = models.ForeignKey(
+        MajorCategory, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     subdistrict = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         limit_choices_to={"kind": "subdistrict"},
     )
     community = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         limit_choices_to={"kind": "community"},
     )
     grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

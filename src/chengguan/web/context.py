@@ -1,9 +1,53 @@
-"""Template context shared by every page (navigation, the signed-in staff profile)."""
+"""Template context shared by every page: who is signed in, their bureau and the navigation."""
 
 from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.org.roles import ALL_ROLES, RoleCode
+from chengguan.org.selectors import bureau_of, profile_of, role_codes
+from chengguan.web.labels import role_label
+from chengguan.web.selectors import is_staff_user
+
+
+def _nav(user, is_staff: bool) -> list[dict]:
+    items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
+    if is_staff:
+        items += [
+            {"name": "grid-map", "label": _("网格地图"), "url": reverse("web:grid-map"), "icon": "map"},
+            {
+                "name": "organisation",
+                "label": _("组织机构"),
+                "url": reverse("web:organisation"),
+                "icon": "org",
+            },
+            {
+                "name": "categories",
+                "label": _("部件事件分类"),
+                "url": reverse("web:categories"),
+                "icon": "list",
+            },
+            {"name": "api-docs", "label": _("接口文档"), "url": reverse("api-docs"), "icon": "api"},
+        ]
+    if user.is_superuser or user.is_staff or RoleCode.ADMIN in role_codes(user):
+        items.append({"name": "admin", "label": _("管理后台"), "url": reverse("admin:index"), "icon": "gear"})
+    return items
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
-    return {"staff_profile": profile}
+    if user is None or not user.is_authenticated:
+        return {"staff_profile": None, "nav_items": [], "is_staff_user": False}
+    is_staff = is_staff_user(user)
+    profile = profile_of(user)
+    bureau = bureau_of(user)
+    match = getattr(request, "resolver_match", None)
+    return {
+        "staff_profile": profile,
+        "current_bureau": bureau,
+        "is_staff_user": is_staff,
+        "user_role_labels": [role_label(code) for code in ALL_ROLES if code in role_codes(user)],
+        "nav_items": _nav(user, is_staff),
+        "current_view": match.url_name if match else "",
+    }

@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("grids/map/", views.grid_map, name="grid-map"),
+    path("grids/map/outlines.geojson", views.grid_outlines, name="grid-outlines"),
+    path("org/", views.organisation, name="organisation"),
+    path("org/<int:pk>/staff/", views.organisation_staff, name="organisation-staff"),
+    path("categories/", views.categories, name="categories"),
 ]

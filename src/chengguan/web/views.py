@@ -1,13 +1,185 @@
-"""Placeholder pages; replaced by the workbench pages."""
+"""The web pages: login, a home page for each role, the grid map, the organisation and categories.
 
+Views only gather what selectors return and render it; no rule lives here."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-login_view = auth_views.LoginView.as_view()
+from chengguan.core.masking import mask_phone
+from chengguan.org.forms import LockoutAuthenticationForm
+from chengguan.org.models import Organisation
+from chengguan.org.roles import RoleCode
+from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
+from chengguan.web import selectors
+from chengguan.web.labels import CATEGORY_KIND_LABELS, role_label
+
+# Above this many grids in view the map shows sub-district outlines instead: SVG stays responsive, one
+# API answer (capped at 5,000 features) holds them all, and a district of about 2,000 grids of 100 m
+# still shows every grid at its default zoom.
+MAP_MAX_GRIDS = 4500
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LockoutAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = LoginView.as_view()
 logout_view = auth_views.LogoutView.as_view()
+
+
+def staff_required(view):
+    """Operations pages are for bureau staff; a signed-in member of the public gets 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not selectors.is_staff_user(request.user):
+            raise PermissionDenied("staff only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _person_rows(profiles) -> list[dict]:
+    return [
+        {
+            "name": p.full_name,
+            "title": p.title,
+            "roles": [role_label(r.code) for r in p.roles.all()],
+            "phone": mask_phone(p.phone),
+        }
+        for p in profiles
+    ]
 
 
 @login_required
 def home(request):
-    return HttpResponse("Chengguan")
+    user = request.user
+    if not selectors.is_staff_user(user):
+        return render(request, "web/home_public.html", {"roles": sorted(role_codes(user))})
+    profile = profile_of(user)
+    roles = role_codes(user)
+    context: dict = {"profile": profile, "is_inspector": RoleCode.INSPECTOR in roles}
+    if profile is not None:
+        org = profile.organisation
+        context.update(
+            organisation=org,
+            org_chain=selectors.ancestors(org),
+            grids=selectors.my_grids(user, profile),
+            colleagues=_person_rows(selectors.colleagues(profile)),
+            colleague_total=selectors.colleague_count(profile),
+        )
+    bureau = bureau_of(user)
+    if bureau is not None and (user.is_superuser or roles & {RoleCode.LEADER, RoleCode.ADMIN}):
+        overview = selectors.bureau_overview(bureau)
+        overview["staff_by_role"] = [(role_label(code), n) for code, n in overview["staff_by_role"]]
+        context.update(bureau=bureau, overview=overview)
+    return render(request, "web/home.html", context)
+
+
+@staff_required
+def grid_map(request):
+    legend = selectors.subdistrict_colours(request.user)
+    extent = selectors.map_extent(request.user)
+    map_config = {
+        "legend": legend,
+        "extent": extent,
+        "tileUrl": getattr(settings, "CHENGGUAN_TILE_URL", "") or "",
+        "gridsApi": reverse("api-grid-list"),
+        "outlinesUrl": reverse("web:grid-outlines"),
+        "initialCode": request.GET.get("code", "").strip(),
+        "maxGrids": MAP_MAX_GRIDS,
+        "text": {
+            "loading": _("正在加载…"),
+            "shown": _("当前显示 %(n)s 个网格"),
+            "zoomIn": _("范围内约有 %(n)s 个网格，请放大地图查看单元网格"),
+            "notFound": _("未找到网格编码 %(code)s"),
+            "failed": _("网格数据加载失败，请稍后重试"),
+            "truncated": _("当前显示 %(n)s 个网格（已达上限，请放大地图查看其余网格）"),
+            "empty": _("暂无可查看的网格"),
+            "none": "—",
+        },
+    }
+    context = {
+        "legend": legend,
+        "extent": extent,
+        "initial_code": map_config["initialCode"],
+        "map_config": map_config,
+    }
+    return render(request, "web/grid_map.html", context)
+
+
+@staff_required
+@require_GET
+def grid_outlines(request):
+    """Sub-district outlines for the zoomed-out map (the grids themselves come from the API)."""
+    return JsonResponse(selectors.subdistrict_outlines(request.user))
+
+
+@staff_required
+def organisation(request):
+    tree, partners = selectors.visible_tree(request.user)
+    units = [org for org, _depth in tree]
+    profile = profile_of(request.user)
+    selected = (
+        profile.organisation if profile and profile.organisation in units else (units[0] if units else None)
+    )
+    selected_id = request.GET.get("unit")
+    if selected_id:
+        selected = _visible_unit(request.user, selected_id)
+    rows = [{"org": org, "indent": depth} for org, depth in tree]
+    context = {
+        "rows": rows,
+        "partners": partners,
+        "selected": selected,
+        "staff": _person_rows(selectors.unit_staff(request.user, selected)) if selected else [],
+    }
+    return render(request, "web/organisation.html", context)
+
+
+def _visible_unit(user, unit_id: str) -> Organisation:
+    try:
+        return visible_organisations(user).get(pk=int(unit_id))
+    except (ValueError, Organisation.DoesNotExist) as exc:
+        raise Http404("unit not visible") from exc
+
+
+@staff_required
+def organisation_staff(request, pk: int):
+    """The staff of one unit (HTMX fragment for the organisation page)."""
+    unit = _visible_unit(request.user, str(pk))
+    return render(
+        request,
+        "web/_unit_staff.html",
+        {"selected": unit, "staff": _person_rows(selectors.unit_staff(request.user, unit))},
+    )
+
+
+@staff_required
+def categories(request):
+    query = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    if kind not in CATEGORY_KIND_LABELS:
+        kind = ""
+    found = list(selectors.search_categories(query, kind))
+    groups: list[dict] = []
+    for category in found:
+        if not groups or groups[-1]["major"].pk != category.major_id:
+            groups.append({"major": category.major, "items": []})
+        groups[-1]["items"].append(category)
+    context = {"q": query, "kind": kind, "groups": groups, "count": len(found), "kinds": CATEGORY_KIND_LABELS}
+    template = "web/_category_results.html" if request.headers.get("HX-Request") else "web/categories.html"
+    return render(request, template, context)

@@ -1,0 +1,194 @@
+"""Back office for cases. Cases change only through the lifecycle services (and so through the audit
+trail), so their pages here are read-only; reply templates (常用语) are the one thing edited here, and
+their saves are audited too."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import transaction
+
+from chengguan.cases.models import (
+    Case,
+    CaseDelay,
+    CaseEvidence,
+    CaseExtension,
+    ReplyTemplate,
+    Supervision,
+)
+from chengguan.cases.selectors import cases_visible_to
+from chengguan.core import audit
+from chengguan.org.roles import RoleCode
+from chengguan.org.selectors import has_role
+
+
+def _is_admin(user) -> bool:
+    return has_role(user, RoleCode.ADMIN)
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Viewable by our admins (not only Django superusers); never added, changed or deleted here."""
+
+    def has_module_permission(self, request) -> bool:
+        return super().has_module_permission(request) or _is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) or _is_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return True
+
+
+class EvidenceInline(_ReadOnlyInline):
+    model = CaseEvidence
+    fields = (
+        "stage",
+        "kind",
+        "file",
+        "size",
+        "sha256",
+        "taken_at",
+        "lon",
+        "lat",
+        "uploaded_by",
+        "created_at",
+    )
+    readonly_fields = fields
+
+
+class ExtensionInline(_ReadOnlyInline):
+    model = CaseExtension
+    fields = (
+        "amount",
+        "unit",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+
+class DelayInline(_ReadOnlyInline):
+    model = CaseDelay
+    fields = ("stage", "due_at", "acted_at", "reason", "recorded_by")
+    readonly_fields = fields
+
+
+class SupervisionInline(_ReadOnlyInline):
+    model = Supervision
+    fields = ("level", "instruction", "reply_due_at", "created_by", "reply", "replied_at", "replied_by")
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(_ReadOnly):
+    list_display = (
+        "number",
+        "state",
+        "source",
+        "category",
+        "grid",
+        "handling_unit",
+        "reported_at",
+        "stage_due_at",
+        "is_supervised",
+    )
+    list_filter = (
+        "state",
+        "source",
+        "category__kind",
+        "category__major",
+        "disposition",
+        "is_supervised",
+        "handled_late",
+        "subdistrict",
+        "handling_unit",
+        ("reported_at", admin.DateFieldListFilter),
+    )
+    search_fields = ("number", "description", "address", "grid__code")
+    date_hierarchy = "reported_at"
+    list_select_related = ("category", "grid", "handling_unit")
+    show_full_result_count = False  # a year of cases: skip the second COUNT(*)
+    inlines = (EvidenceInline, ExtensionInline, DelayInline, SupervisionInline)
+
+    def get_queryset(self, request):
+        """Staff see the cases their role may see anywhere else, no more."""
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return cases_visible_to(request.user)
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(_ReadOnly):
+    list_display = ("case", "level", "reply_due_at", "created_by", "replied_at")
+    list_filter = ("level", ("replied_at", admin.EmptyFieldListFilter))
+    search_fields = ("case__number", "instruction", "reply")
+    list_select_related = ("case", "created_by")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(case__in=cases_visible_to(request.user).values("pk"))
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("text", "purpose", "category", "is_active")
+    list_filter = ("purpose", "is_active")
+    list_editable = ("is_active",)
+    search_fields = ("text", "category__name_zh", "category__code")
+    raw_id_fields = ("category",)
+
+    def has_module_permission(self, request) -> bool:
+        return super().has_module_permission(request) or _is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) or _is_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) or _is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) or _is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # switch a template off instead: `is_active`
+
+    def save_model(self, request, obj, form, change) -> None:
+        with transaction.atomic():
+            obj.save()
+            audit.record(
+                actor=request.user,
+                action="case.reply_template_changed" if change else "case.reply_template_added",
+                obj=obj,
+                after={
+                    "purpose": obj.purpose,
+                    "category": obj.category_id,
+                    "text": obj.text,
+                    "active": obj.is_active,
+                },
+            )

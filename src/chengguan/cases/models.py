@@ -1,0 +1,261 @@
+"""Cases of the digital closed loop and what hangs off them: evidence, extensions, delays,
+supervision (督办) and reply templates (常用语)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from chengguan.cases.states import CaseState, Disposition
+from chengguan.grids.models import Grid
+from chengguan.org.models import Organisation
+from chengguan.taxonomy.models import Category, TimeUnit
+
+
+class CaseSource(models.TextChoices):
+    PATROL = "patrol", "监督员上报"
+    CITIZEN = "citizen", "市民举报"
+    HOTLINE = "hotline", "12345热线"
+    DEPUTY = "deputy", "人大代表/政协委员"
+    LEADER = "leader", "领导交办"
+    MEDIA = "media", "媒体曝光"
+    VIDEO = "video", "视频巡查"
+    LIVE = "live", "直播执法"
+    OPEN311 = "open311", "Open311接口"
+
+
+class Case(models.Model):
+    number = models.CharField("案件编号", max_length=20, unique=True)
+    source = models.CharField(max_length=12, choices=CaseSource.choices, db_index=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases")
+    description = models.TextField()
+    address = models.CharField(max_length=200, blank=True)
+    lon = models.FloatField(null=True, blank=True, help_text="WGS-84")
+    lat = models.FloatField(null=True, blank=True, help_text="WGS-84")
+    input_crs = models.CharField(max_length=6, default="wgs84")
+
+    grid = models.ForeignKey(Grid, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    community = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subdistrict = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    squad = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    state = models.CharField(max_length=12, choices=CaseState.choices, default=CaseState.REPORTED)
+    state_before_suspension = models.CharField(max_length=12, choices=CaseState.choices, blank=True)
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(max_length=50, blank=True)
+    reporter_phone = models.CharField(max_length=20, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    proposed_unit = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handling_unit = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_cases"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    reported_at = models.DateTimeField(db_index=True)
+    filed_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+
+    # The due time of whatever the case is waiting for now, and the moment 80 % of that time is used.
+    # Overdue and warning are derived from these by comparison with the current time.
+    stage_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stage_warning_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    handling_limit_amount = models.PositiveIntegerField(null=True, blank=True)
+    handling_limit_unit = models.CharField(max_length=16, choices=TimeUnit.choices, blank=True)
+    handling_due_at = models.DateTimeField(null=True, blank=True)
+    # When the current handling clock started: the last dispatch, or the last rework.
+    handling_started_at = models.DateTimeField(null=True, blank=True)
+    handled_late = models.BooleanField(default=False)
+
+    result = models.TextField("处置结果", blank=True)
+    reason = models.TextField("最近一次原因/说明", blank=True)
+    disposition = models.CharField(max_length=12, choices=Disposition.choices, blank=True)
+    # Filled by the penalty-case app when an enforcement disposition opens a penalty case.
+    penalty_case_ref = models.CharField(max_length=40, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rework_count = models.PositiveSmallIntegerField(default=0)
+    return_count = models.PositiveSmallIntegerField(default=0)
+    verify_flags = models.JSONField(default=list, blank=True)
+    evaluation_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    evaluation_comment = models.CharField(max_length=200, blank=True)
+    is_supervised = models.BooleanField(default=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "stage_due_at"]),
+            models.Index(fields=["handling_unit", "state"]),
+            models.Index(fields=["grid", "state"]),
+            models.Index(fields=["category", "state", "reported_at"]),
+            models.Index(fields=["lat", "lon"]),
+        ]
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class EvidenceStage(models.TextChoices):
+    REPORT = "report", "上报"
+    HANDLE = "handle", "处置后"
+    VERIFY = "verify", "核查"
+    OTHER = "other", "其他"
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", "照片"
+    VIDEO = "video", "视频"
+    AUDIO = "audio", "音频"
+
+
+class CaseEvidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    stage = models.CharField(max_length=8, choices=EvidenceStage.choices)
+    kind = models.CharField(max_length=6, choices=EvidenceKind.choices)
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    thumbnail = models.FileField(upload_to="evidence/thumbs/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "证据材料"
+        verbose_name_plural = "证据材料"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sha256[:12]}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "已驳回"
+
+
+class CaseExtension(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extensions")
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=16, choices=TimeUnit.choices)
+    reason = models.TextField()
+    status = models.CharField(max_length=8, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="pending"), name="one_pending_extension_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"延期 {self.amount} {self.get_unit_display()}（{self.get_status_display()}）"
+
+
+class CaseDelay(models.Model):
+    """Why a due time was missed: asked for when the late action is taken, kept and reported."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="delays")
+    stage = models.CharField(max_length=12, choices=CaseState.choices)
+    due_at = models.DateTimeField()
+    acted_at = models.DateTimeField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"超时 {self.get_stage_display()}"
+
+
+class SupervisionLevel(models.TextChoices):
+    NORMAL = "normal", "一般督办"
+    KEY = "key", "重点督办"
+    LISTED = "listed", "挂牌督办"
+
+
+class Supervision(models.Model):
+    """督办: a leader's instruction on a case, with a reply due time."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisions")
+    level = models.CharField(max_length=8, choices=SupervisionLevel.choices)
+    instruction = models.TextField()
+    reply_due_at = models.DateTimeField(db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["reply_due_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.case_id}"
+
+
+class TemplatePurpose(models.TextChoices):
+    INTAKE = "intake", "受理"
+    HANDLING = "handling", "处置"
+    RETURN = "return", "退回"
+    VERIFY = "verify", "核查"
+    NOT_FILE = "not_file", "不予立案"
+
+
+class ReplyTemplate(models.Model):
+    """常用语: canned texts per category (or for all categories) that save typing."""
+
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=10, choices=TemplatePurpose.choices)
+    text = models.CharField(max_length=300)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["purpose", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:30]

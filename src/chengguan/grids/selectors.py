@@ -1,0 +1,84 @@
+"""Reads of unit grids: which grid holds a point, which grids lie in a box, which an actor may see."""
+
+from __future__ import annotations
+
+import math
+
+from django.db.models import Q, QuerySet
+
+from chengguan.core.coords import CRS_CHOICES, to_wgs84
+from chengguan.core.errors import ValidationFailed
+from chengguan.grids.index import get_index
+from chengguan.grids.models import Grid
+from chengguan.org import selectors as org_selectors
+from chengguan.org.models import OrgKind
+from chengguan.org.roles import BUREAU_WIDE_ROLES
+
+
+def _with_units(qs: QuerySet[Grid]) -> QuerySet[Grid]:
+    return qs.select_related("subdistrict", "community", "squad")
+
+
+def locate_wgs84(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float]:
+    """The WGS-84 position of an input coordinate, refusing unknown systems and non-numbers."""
+    if crs not in CRS_CHOICES:
+        raise ValidationFailed(
+            f"不支持的坐标系“{crs}”，可选：{', '.join(CRS_CHOICES)}",
+            code="grid.unknown_crs",
+            fields={"crs": ["不支持"]},
+        )
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            "经纬度必须是数字", code="grid.bad_coordinate", fields={"lon": ["须为数字"]}
+        ) from None
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValidationFailed("经纬度超出范围", code="grid.bad_coordinate", fields={"lon": ["超出范围"]})
+    return to_wgs84(lon, lat, crs)
+
+
+def locate_point(lon: float, lat: float, crs: str = "wgs84") -> Grid | None:
+    """The grid containing the point (given in `crs`), or None outside the jurisdiction.
+
+    A point on a border shared by several grids belongs to the one with the smallest code.
+    """
+    wlon, wlat = locate_wgs84(lon, lat, crs)
+    grid_id = get_index().locate(wlon, wlat)
+    if grid_id is None:
+        return None
+    return _with_units(Grid.objects.filter(pk=grid_id)).first()
+
+
+def grids_in_bbox(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> QuerySet[Grid]:
+    """Grids whose bounding box meets the given box (WGS-84), e.g. the part of the map on screen."""
+    return _with_units(
+        Grid.objects.filter(
+            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
+        )
+    )
+
+
+def grids_visible_to(actor) -> QuerySet[Grid]:
+    """The grids an actor works with.
+
+    Leader/admin: every grid of their bureau. Staff of a squad, sub-district or community: the grids
+    that unit is responsible for (the bureau's own staff see the whole bureau through its subtree).
+    Inspectors also see the grids they are assigned to. The system (None) and superusers see all.
+    """
+    if actor is None or getattr(actor, "is_superuser", False):
+        return _with_units(Grid.objects.all())
+    if not getattr(actor, "is_authenticated", False):
+        return Grid.objects.none()
+    assigned = Q(pk__in=Grid.inspectors.through.objects.filter(user_id=actor.pk).values("grid_id"))
+    if org_selectors.has_role(actor, *BUREAU_WIDE_ROLES):
+        bureau = org_selectors.bureau_of(actor)
+        if bureau is not None:
+            return _with_units(Grid.objects.filter(Q(community__bureau=bureau) | assigned))
+    unit_ids = (
+        org_selectors.visible_organisations(actor)
+        .filter(kind__in=[OrgKind.SQUAD, OrgKind.SUBDISTRICT, OrgKind.COMMUNITY])
+        .values("pk")
+    )
+    by_unit = Q(community__in=unit_ids) | Q(subdistrict__in=unit_ids) | Q(squad__in=unit_ids)
+    return _with_units(Grid.objects.filter(by_unit | assigned))

@@ -1,0 +1,99 @@
+"""Reads about who someone is and what part of the organisation tree they may see.
+
+Scope (ARCHITECTURE.md, Roles): a member of staff sees their own unit and the units below it; a
+leader or admin sees their whole bureau; a superuser sees everything. `actor=None` is the system
+(demo generator, CLI run by the operator) and sees everything, like in the services. Members of the
+public (citizen, merchant, deputy) hold no staff role and see no organisation or staff lists.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from chengguan.org.models import Organisation, StaffProfile
+from chengguan.org.roles import BUREAU_WIDE_ROLES, STAFF_ROLES
+
+_ROLE_CACHE = "_chengguan_role_codes"
+
+
+def profile_of(user) -> StaffProfile | None:
+    """The staff profile of `user`, or None (anonymous, or an account without a profile)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def role_codes(user) -> frozenset[str]:
+    """The role codes `user` holds (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, _ROLE_CACHE, None)
+    if cached is not None:
+        return cached
+    profile = profile_of(user)
+    codes = frozenset(profile.roles.values_list("code", flat=True)) if profile else frozenset()
+    setattr(user, _ROLE_CACHE, codes)
+    return codes
+
+
+def forget_roles(user) -> None:
+    """Drop the cached role codes after the roles of `user` changed."""
+    if user is not None and hasattr(user, _ROLE_CACHE):
+        delattr(user, _ROLE_CACHE)
+
+
+def has_role(user, *codes: str) -> bool:
+    """True if `user` holds any of `codes`. An active superuser holds every role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return not role_codes(user).isdisjoint(codes)
+
+
+def bureau_of(user) -> Organisation | None:
+    """The bureau the user's unit belongs to."""
+    profile = profile_of(user)
+    if profile is None:
+        return None
+    return profile.organisation.bureau
+
+
+def subtree(org: Organisation) -> QuerySet[Organisation]:
+    """`org` and every unit below it (one LIKE on the materialised path)."""
+    if not org.path:
+        return Organisation.objects.filter(pk=org.pk)
+    return Organisation.objects.filter(path__startswith=org.path)
+
+
+def visible_organisations(actor) -> QuerySet[Organisation]:
+    """The organisations `actor` may see; see the module docstring for the scope rules."""
+    everything = Organisation.objects.select_related("parent", "bureau")
+    if actor is None:
+        return everything.all()
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return everything.none()
+    if actor.is_superuser:
+        return everything.all()
+    codes = role_codes(actor)
+    profile = profile_of(actor)
+    if profile is None or codes.isdisjoint(STAFF_ROLES):
+        return everything.none()
+    unit = profile.organisation
+    if not codes.isdisjoint(BUREAU_WIDE_ROLES) and unit.bureau_id is not None:
+        return everything.filter(bureau_id=unit.bureau_id)
+    if not unit.path:
+        return everything.filter(pk=unit.pk)
+    return everything.filter(path__startswith=unit.path)
+
+
+def visible_staff(actor) -> QuerySet[StaffProfile]:
+    """Staff of the organisations `actor` may see, with user, unit and roles loaded."""
+    return (
+        StaffProfile.objects.filter(organisation__in=visible_organisations(actor).values("pk"))
+        .select_related("user", "organisation")
+        .prefetch_related("roles")
+    )

@@ -1,0 +1,30 @@
+"""Reads of the category system. Categories are public reference data, so no actor scoping applies."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from chengguan.core.errors import NotFound
+from chengguan.taxonomy.models import Category, Classification
+
+
+def active_classification() -> Classification | None:
+    """The classification new cases are filed under (exactly one is active after a load)."""
+    return Classification.objects.filter(is_active=True).order_by("id").first()
+
+
+def active_categories() -> QuerySet[Category]:
+    """Minor classes of the active classification that are still in use, with their major class."""
+    return (
+        Category.objects.filter(classification__is_active=True, is_active=True)
+        .select_related("major", "classification")
+        .order_by("kind", "code")
+    )
+
+
+def category_by_code(code: str) -> Category:
+    """The active category with this 6-digit code (e.g. 200102 暴露垃圾); unknown codes are a 404."""
+    category = active_categories().filter(code=str(code).strip()).first()
+    if category is None:
+        raise NotFound(f"未知的部件/事件分类代码：{code}", code="taxonomy.unknown_category")
+    return category

@@ -1,0 +1,205 @@
+"""Writes to the category system: routing rules and the bureau's own time limits and criteria.
+
+Each service checks permission, validates, writes and records the audit event in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from chengguan.core import audit, clock
+from chengguan.core.errors import PermissionDenied, ValidationFailed
+from chengguan.grids.models import Grid
+from chengguan.org import selectors as org_selectors
+from chengguan.org.models import Organisation, OrgKind
+from chengguan.org.roles import RoleCode
+from chengguan.taxonomy.models import Category, MajorCategory, RoutingRule, TimeUnit
+
+RULE_FIELDS = (
+    "category",
+    "major",
+    "subdistrict",
+    "community",
+    "grid",
+    "handler",
+    "use_grid_squad",
+    "is_active",
+    "note",
+)
+_RELATED = ("category", "major", "subdistrict", "community", "grid", "handler")
+
+
+def require_taxonomy_admin(actor, *, what: str) -> None:
+    """The system (actor None), superusers and the admin role (管理员) maintain this data."""
+    if actor is None or org_selectors.has_role(actor, RoleCode.ADMIN):
+        return
+    raise PermissionDenied(f"只有管理员可以{what}", code="taxonomy.permission_denied")
+
+
+def check_routing_rule(
+    *,
+    handler: Organisation | None,
+    category: Category | None = None,
+    major: MajorCategory | None = None,
+    subdistrict: Organisation | None = None,
+    community: Organisation | None = None,
+    grid: Grid | None = None,
+    actor=None,
+    **_ignored: Any,
+) -> None:
+    """Raise ValidationFailed (with per-field messages) unless the rule's parts fit together."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if handler is None:
+        add("handler", "请选择处置单位")
+    if category is not None and major is not None and category.major_id != major.pk:
+        add("major", f"小类 {category.code} 不属于大类 {major}")
+    if subdistrict is not None and subdistrict.kind != OrgKind.SUBDISTRICT:
+        add("subdistrict", "请选择街道办事处")
+    if community is not None:
+        if community.kind != OrgKind.COMMUNITY:
+            add("community", "请选择社区")
+        elif subdistrict is not None and community.parent_id != subdistrict.pk:
+            add("community", f"社区“{community}”不属于街道“{subdistrict}”")
+    if grid is not None:
+        if community is not None and grid.community_id != community.pk:
+            add("grid", f"网格 {grid.code} 不属于社区“{community}”")
+        if subdistrict is not None and grid.subdistrict_id != subdistrict.pk:
+            add("grid", f"网格 {grid.code} 不属于街道“{subdistrict}”")
+    if actor is not None and not actor.is_superuser:
+        bureau = org_selectors.bureau_of(actor)
+        for name, org in (("handler", handler), ("subdistrict", subdistrict), ("community", community)):
+            shared_partner = org is not None and org.kind == OrgKind.PARTNER and org.bureau_id is None
+            if org is not None and not shared_partner and (bureau is None or org.bureau_id != bureau.pk):
+                add(name, "只能选择本局的单位或协作单位")
+        if grid is not None and (bureau is None or grid.subdistrict.bureau_id != bureau.pk):
+            add("grid", "只能选择本局的网格")
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, code="taxonomy.invalid_routing_rule", fields=errors)
+
+
+def _snapshot(rule: RoutingRule, names=RULE_FIELDS) -> dict[str, Any]:
+    return {name: getattr(rule, f"{name}_id" if name in _RELATED else name) for name in names}
+
+
+def routing_rule_create(
+    *,
+    actor,
+    handler: Organisation,
+    category: Category | None = None,
+    major: MajorCategory | None = None,
+    subdistrict: Organisation | None = None,
+    community: Organisation | None = None,
+    grid: Grid | None = None,
+    use_grid_squad: bool = False,
+    is_active: bool = True,
+    note: str = "",
+) -> RoutingRule:
+    """Add a routing rule (category + area → handling organisation)."""
+    require_taxonomy_admin(actor, what="维护派遣规则")
+    values = {
+        "handler": handler,
+        "category": category,
+        "major": major,
+        "subdistrict": subdistrict,
+        "community": community,
+        "grid": grid,
+        "use_grid_squad": bool(use_grid_squad),
+        "is_active": bool(is_active),
+        "note": (note or "").strip(),
+    }
+    check_routing_rule(actor=actor, **values)
+    with transaction.atomic():
+        rule = RoutingRule.objects.create(**values)
+        audit.record(actor=actor, action="taxonomy.routing_rule_created", obj=rule, after=_snapshot(rule))
+    return rule
+
+
+def routing_rule_update(*, actor, rule: RoutingRule, **fields: Any) -> RoutingRule:
+    """Change a rule; only changed fields are written and audited. Deactivate with `is_active=False`."""
+    require_taxonomy_admin(actor, what="维护派遣规则")
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"不能修改的字段：{', '.join(sorted(unknown))}", code="taxonomy.invalid_field")
+    with transaction.atomic():
+        locked = RoutingRule.objects.select_for_update().get(pk=rule.pk)
+        if "note" in fields:
+            fields["note"] = (fields["note"] or "").strip()
+        changed = [name for name, value in fields.items() if getattr(locked, name) != value]
+        if not changed:
+            return locked
+        before = _snapshot(locked, changed)
+        for name in changed:
+            setattr(locked, name, fields[name])
+        check_routing_rule(actor=actor, **{name: getattr(locked, name) for name in RULE_FIELDS})
+        locked.save(update_fields=[f"{n}_id" if n in _RELATED else n for n in changed])
+        audit.record(
+            actor=actor,
+            action="taxonomy.routing_rule_updated",
+            obj=locked,
+            before=before,
+            after=_snapshot(locked, changed),
+        )
+    return locked
+
+
+def category_time_limit_update(
+    *,
+    actor,
+    category: Category,
+    amount: int,
+    unit: str,
+    filing_criteria: str | None = None,
+    closing_criteria: str | None = None,
+    source: str | None = None,
+) -> Category:
+    """Set the bureau's own handling time limit (and optionally criteria) for a minor class.
+
+    The row is marked `locally_edited`, so reloading taxonomy data later keeps the bureau's values.
+    """
+    require_taxonomy_admin(actor, what="修改处置时限和立案结案标准")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        errors["time_limit_amount"] = ["处置时限必须是正整数"]
+    if unit not in TimeUnit.values:
+        errors["time_limit_unit"] = ["时限单位必须是工作时或工作日"]
+    if errors:
+        raise ValidationFailed(
+            next(iter(errors.values()))[0], code="taxonomy.invalid_time_limit", fields=errors
+        )
+    who = getattr(actor, "username", "") or "系统"
+    values: dict[str, Any] = {
+        "time_limit_amount": amount,
+        "time_limit_unit": unit,
+        "time_limit_source": (source or f"本局调整（{who}，{clock.today().isoformat()}）")[:200],
+    }
+    if filing_criteria is not None:
+        values["filing_criteria"] = filing_criteria.strip()
+    if closing_criteria is not None:
+        values["closing_criteria"] = closing_criteria.strip()
+    with transaction.atomic():
+        locked = Category.objects.select_for_update().get(pk=category.pk)
+        compared = {k: v for k, v in values.items() if k != "time_limit_source"}
+        changed = [name for name, value in compared.items() if getattr(locked, name) != value]
+        if not changed:
+            return locked
+        changed += ["time_limit_source", "locally_edited"]
+        values["locally_edited"] = True
+        before = {name: getattr(locked, name) for name in changed}
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=changed)
+        audit.record(
+            actor=actor,
+            action="taxonomy.category_time_limit_updated",
+            obj=locked,
+            before=before,
+            after={name: getattr(locked, name) for name in changed},
+        )
+    return locked

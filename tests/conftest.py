@@ -1,0 +1,34 @@
+"""Shared fixtures. Tests hit the real database (SQLite by default, PostgreSQL with DATABASE_URL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chengguan.org.models import Role
+from chengguan.org.roles import RoleCode
+
+
+@pytest.fixture(autouse=True)
+def _roles(db):
+    """Every database starts with the fixed role table, as after migration in production."""
+    for code, name in RoleCode.choices:
+        Role.objects.get_or_create(code=code, defaults={"name": name})
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grid_index():
+    """The point→grid index is a per-process cache; tests must not see each other's grids."""
+    yield
+    try:
+        from chengguan.grids import index
+    except ImportError:
+        return
+    reset = getattr(index, "reset_cache", None)
+    if reset:
+        reset()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 at production strength costs ~0.3 s a password; tests only need a real hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,74 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright against the live server."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from .conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+DRAWN_GRIDS = """() => [...document.querySelectorAll('#map path.leaflet-interactive')]
+    .filter((p) => p.getAttribute('d') !== 'M0 0').length"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_log_in_see_home_find_a_grid_on_the_map_and_log_out(live_server, web_district):
+    base = live_server.url
+    wanted = web_district.grids[5]
+    expected = {
+        "code": wanted.code,
+        "community": wanted.community.name,
+        "subdistrict": wanted.subdistrict.name,
+    }
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900}).new_page()
+            page.goto(f"{base}/grids/map/")
+            expect(page).to_have_url(f"{base}/login/?next=/grids/map/")
+
+            page.fill("input[name=username]", "leader")
+            page.fill("input[name=password]", PASSWORD)
+            page.click(".login-card button[type=submit]")
+            expect(page.locator("#map")).to_be_visible()
+
+            page.click("a.nav-link[href='/']")
+            expect(page.locator("[data-testid=my-organisation]")).to_contain_text("中原区城市管理局")
+            expect(page.locator(".whoami")).to_contain_text("领导")
+
+            page.click("a.nav-link[href='/grids/map/']")
+            page.wait_for_function(f"({DRAWN_GRIDS})() >= 8")
+            assert page.locator("path.leaflet-interactive").count() > 0
+            expect(page.locator("[data-testid=map-status]")).to_contain_text("8")
+
+            page.fill("[data-testid=grid-search]", expected["code"])
+            page.click("#grid-search button[type=submit]")
+            details = page.locator("[data-testid=grid-details]")
+            expect(details).to_be_visible()
+            expect(details.locator("[data-field=code]")).to_have_text(expected["code"])
+            expect(details.locator("[data-field=community]")).to_have_text(expected["community"])
+            expect(details.locator("[data-field=subdistrict]")).to_have_text(expected["subdistrict"])
+            expect(page.locator(".leaflet-highlight-pane path")).to_have_count(1)
+
+            page.fill("[data-testid=grid-search]", "41010299999999")
+            page.click("#grid-search button[type=submit]")
+            expect(page.locator("#search-message")).to_contain_text("未找到网格编码 41010299999999")
+
+            page.click("[data-testid=logout]")
+            expect(page).to_have_url(f"{base}/login/")
+            page.goto(f"{base}/")
+            expect(page).to_have_url(f"{base}/login/?next=/")
+        finally:
+            browser.close()
