@@ -37,7 +37,7 @@ COPIED = [
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cases", type=int, default=2_000, help="cases per path (default 2,000)")
+    parser.add_argument("--cases", type=int, default=1_000, help="cases per path (default 1,000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="profile the service path and print the top")
     parser.add_argument("--data-dir", help="use this directory instead of a throwaway one (must be empty)")

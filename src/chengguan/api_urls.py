@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("chengguan.org.api_urls")),
     path("", include("chengguan.grids.api_urls")),
     path("", include("chengguan.taxonomy.api_urls")),
+    path("", include("chengguan.merchants.api_urls")),
     path("", include("chengguan.cases.api_urls")),
 ]

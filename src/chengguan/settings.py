@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "chengguan.grids",
     "chengguan.taxonomy",
     "chengguan.cases",
+    "chengguan.enforcement",
+    "chengguan.portal",
+    "chengguan.merchants",
     "chengguan.demo",
     "chengguan.web",
 ]
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "chengguan.core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,6 +170,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Unit grid code: 14 digits (6 county + 3 street + 3 community + 2 sequence) or 15 (… + 3 sequence).
 GRID_CODE_DIGITS = int(os.environ.get("CHENGGUAN_GRID_CODE_DIGITS", "14"))
 OFFICE_HOURS = os.environ.get("CHENGGUAN_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
+# An intranet tile server for the maps, e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png"; empty = none.
+CHENGGUAN_TILE_URL = os.environ.get("CHENGGUAN_TILE_URL", "")
+# The public address printed in QR codes on letters (their verification page).
+PUBLIC_BASE_URL = os.environ.get("CHENGGUAN_PUBLIC_URL", "http://127.0.0.1:8000")
 HOLIDAYS_FILE = os.environ.get("CHENGGUAN_HOLIDAYS_FILE") or str(DATA_DIR / "holidays.yaml")
 
 LOGGING = {

@@ -11,5 +11,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("chengguan.api_urls")),
     re_path(r"^api/v1/", api_not_found),
+    path("cases/", include("chengguan.cases.urls")),
+    path("merchants/", include("chengguan.merchants.urls")),
+    path("letters/", include("chengguan.merchants.public_urls")),
+    path("open311/v2/", include("chengguan.portal.open311_urls")),
     path("", include("chengguan.web.urls")),
 ]

@@ -23,6 +23,7 @@ from chengguan.org.roles import RoleCode
 
 # A Wednesday afternoon: the year runs from 2025-11-25 15:00 to here.
 END = dt.datetime(2026, 11, 25, 15, 0, tzinfo=SHANGHAI)
+COUNT = 240
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STREET_ORDER = {"200504", "200501", "200507", "200102", "200201"}
 
@@ -77,7 +78,7 @@ def year(django_db_setup, django_db_blocker):
             for code, name in RoleCode.choices:
                 Role.objects.get_or_create(code=code, defaults={"name": name})
             build_demo(seed=1, size="small", password=DEMO_PASSWORD)
-            summary = _year(300)
+            summary = _year(COUNT)
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -90,19 +91,19 @@ def year(django_db_setup, django_db_blocker):
 
 def test_the_year_spreads_cases_like_a_district_bureau_sees_them(year, db):
     cases = Case.objects.all()
-    assert year.cases == cases.count() == 300
+    assert year.cases == cases.count() == COUNT
     first, last = cases.order_by("reported_at").first(), cases.order_by("reported_at").last()
     assert first.reported_at >= END - dt.timedelta(days=366)
     assert last.reported_at < END
     sources = Counter(cases.values_list("source", flat=True))
     assert sources.most_common(1)[0][0] == "patrol"
-    assert 0.4 < sources["patrol"] / 300 < 0.7
+    assert 0.4 < sources["patrol"] / COUNT < 0.7
     assert sources["hotline"] > sources["video"]
     categories = Counter(cases.values_list("category__code", flat=True))
-    assert sum(categories[c] for c in STREET_ORDER) > 300 * 0.35
-    assert sum(n for code, n in categories.items() if code.startswith("10")) < 300 * 0.25
+    assert sum(categories[c] for c in STREET_ORDER) > COUNT * 0.35
+    assert sum(n for code, n in categories.items() if code.startswith("10")) < COUNT * 0.25
     by_grid = Counter(cases.values_list("grid_id", flat=True))
-    assert max(by_grid.values()) >= 3 * (300 / len(by_grid))  # hot spots
+    assert max(by_grid.values()) >= 3 * (COUNT / len(by_grid))  # hot spots
 
 
 def test_every_state_is_present_and_closed_cases_follow_721(year, db):

@@ -20,7 +20,7 @@ def _run(*args: str) -> str:
 
 
 def test_builds_into_an_empty_database(db):
-    out = _run("--size", "small", "--seed", "3")
+    out = _run("--size", "small", "--seed", "3", "--cases", "20")
     assert Grid.objects.count() > 0
     assert "演示数据" in out
 

@@ -22,6 +22,14 @@ def test_leader_and_admin_see_every_grid_of_their_bureau(district):
         assert not grids_visible_to(outsider).exists()
 
 
+def test_command_centre_sees_every_grid_of_its_bureau_to_route_cases(district):
+    other = factories.bureau(name="二七区城市管理局", code="410103")
+    centre = factories.OrganisationFactory(kind="department", parent=district.bureau, name="指挥中心")
+    for role in (RoleCode.OPERATOR, RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER):
+        assert codes(grids_visible_to(factories.staff(centre, role).user)) == codes(Grid.objects.all())
+        assert not grids_visible_to(factories.staff(other, role).user).exists()
+
+
 def test_squad_staff_see_the_grids_of_their_squad(district):
     actor = factories.staff(district.squad, RoleCode.SQUAD_LEADER).user
     assert codes(grids_visible_to(actor)) == codes(Grid.objects.filter(squad=district.squad))

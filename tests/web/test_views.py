@@ -297,3 +297,12 @@ def test_pages_are_chinese_by_default(client, web_district):
     body = client.get(reverse("web:login")).content.decode()
     assert 'lang="zh-hans"' in body
     assert "账号登录" in body
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, web_district):
+    body = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in body
+    assert "账号登录" in body
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("web:login")})
+    body = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert 'lang="en"' in body

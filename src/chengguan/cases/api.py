@@ -560,6 +560,12 @@ def _case_to_act_on(user, pk: int) -> Case:
     return case
 
 
+def _visible_or_bureau(user, pk: int) -> Case:
+    """After a write the case may be out of the writer's view (a handler who returned it); the body
+    is still the case they just wrote."""
+    return _detail_queryset(user).filter(pk=pk).first() or _detail_queryset(None).get(pk=pk)
+
+
 def _filtered(request: Request, queryset: QuerySet[Case]) -> QuerySet[Case]:
     filterset = CaseFilter(request.query_params, queryset=queryset, request=request)
     if not filterset.is_valid():
@@ -810,8 +816,7 @@ class CaseListCreate(generics.GenericAPIView):
             photos=values.pop("photos", ()),
             **values,
         )
-        case = _visible_case(request.user, result.case.pk)
-        body = case_detail(case, request, reveal_phone=False)
+        body = case_detail(_visible_or_bureau(request.user, result.case.pk), request, reveal_phone=False)
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
@@ -848,15 +853,6 @@ class CaseActionView(APIView):
         data.is_valid(raise_exception=True)
         services.case_transition(actor=request.user, case=case.pk, action=self.action, **data.validated_data)
         return Response(case_detail(_visible_or_bureau(request.user, pk), request, reveal_phone=False))
-
-
-def _visible_or_bureau(user, pk: int) -> Case:
-    """After an action the case may have left the actor's view (a handler returning it); the body is
-    then still the case they just acted on."""
-    case = _detail_queryset(user).filter(pk=pk).first()
-    return case or selectors.cases_visible_to(None).select_related(
-        "squad", "proposed_unit", "merged_into", "handler__profile", "verifier__profile"
-    ).get(pk=pk)
 
 
 def action_view(t: Transition) -> type[CaseActionView]:

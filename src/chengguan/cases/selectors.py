@@ -129,7 +129,11 @@ def inbox(actor) -> QuerySet[Case]:
         want |= Q(state=CaseState.HANDLED) & (_in_my_grids(actor) | Q(reporter=actor))
     if RoleCode.LEADER in roles:
         want |= Q(is_supervised=True, state__in=OPEN_STATES)
-    return annotate_urgency(visible.filter(want)).order_by(F("stage_due_at").asc(nulls_last=True), "id")
+    # Every to-do is an open case and open cases have no closed_at: the extra condition lets the
+    # database use the closed_at index instead of scanning a year of cases.
+    return annotate_urgency(visible.filter(want, closed_at__isnull=True)).order_by(
+        F("stage_due_at").asc(nulls_last=True), "id"
+    )
 
 
 def inbox_count(actor) -> int:
@@ -178,7 +182,9 @@ class GridCount:
 def open_cases_by_grid(actor, qs: QuerySet[Case] | None = None) -> list[GridCount]:
     """Open cases aggregated per grid in the database, so a year of cases is a few hundred rows."""
     now = clock.now()
-    qs = (qs if qs is not None else cases_visible_to(actor)).filter(state__in=OPEN_STATES, grid__isnull=False)
+    qs = (qs if qs is not None else cases_visible_to(actor)).filter(
+        state__in=OPEN_STATES, closed_at__isnull=True, grid__isnull=False
+    )
     rows = (
         qs.order_by()
         .values("grid_id")

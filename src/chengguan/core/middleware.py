@@ -20,3 +20,15 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             client_address_var.reset(token)
+
+
+class ChineseByDefaultMiddleware:
+    """The UI is Simplified Chinese unless the user picked English with the language switch (a cookie):
+    a browser's Accept-Language alone does not switch a government system's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

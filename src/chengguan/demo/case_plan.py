@@ -185,7 +185,7 @@ EVALUATION_COMMENTS = ("处置及时，效果良好", "处置基本到位", "响
 class Step:
     """One action of a case's script. `lag` says when it happens after the step before:
     "desk" minutes later (desk work at the command centre), "work" a share `u` of the office time
-    left before the current stage's due time, "late" after the due time, "days" `u`×20 days later,
+    left before the current stage's due time, "late" after the due time, "days" ½–10 working days later,
     "reply" before (or after) the supervision's reply due time."""
 
     action: str

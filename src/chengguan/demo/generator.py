@@ -1,4 +1,5 @@
-"""Builds the demo district: organisations, staff, unit grids, categories and routing rules.
+"""Builds the demo district: organisations, staff, unit grids, categories and routing rules, then
+(with `cases=`) a year of cases played through the case services (`cases_year.py`).
 
 Deterministic for a seed: the same seed gives the same names, codes and geometry. Each stage runs in
 one transaction and goes through the apps' services (so every row has its audit event), except two
@@ -20,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from chengguan.cases.models import ReplyTemplate, TemplatePurpose
 from chengguan.core import audit
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.demo import units as U
@@ -31,6 +33,7 @@ from chengguan.grids import codes
 from chengguan.grids import services as grid_services
 from chengguan.grids.geometry import geometry_digest, grid_fields_from_geometry, shape_from_geojson
 from chengguan.grids.models import Grid, GridSetVersion
+from chengguan.merchants.demo import seed_merchants
 from chengguan.org import services as org_services
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import RoleCode
@@ -163,6 +166,10 @@ class _Stages:
         self._done += n
         self._report()
 
+    def reach(self, done: int) -> None:
+        self._done = done
+        self._report()
+
     def _report(self) -> None:
         if self.progress is not None:
             self.progress(self._stage, min(self._done, self._total), self._total)
@@ -187,9 +194,11 @@ def build_demo(
     password: str = DEMO_PASSWORD,
     progress: Progress | None = None,
     cases: int = 0,
+    merchants: int = 0,
 ) -> DemoSummary:
-    """Fill an empty database with the demo district (or city) and its named demo accounts, then
-    play `cases` cases over the year before now through the case services (`cases_year`)."""
+    """Fill an empty database with the demo district (or city) and its named demo accounts, its
+    street-front `merchants` with this year's letters, then play `cases` cases over the year before
+    now through the case services (`cases_year`)."""
     if Organisation.objects.exists():
         raise Conflict("数据库中已有组织机构，演示数据只能装入空数据库。", code="demo.not_empty")
     check_password(password)
@@ -223,12 +232,57 @@ def build_demo(
             for units in bureaus:
                 _create_routes(units, scoped=len(bureaus) > 1, stages=stages)
 
+        with stages.stage("reply_templates", len(REPLY_TEMPLATES)):
+            _create_reply_templates(stages)
+
+        if merchants:
+            with stages.stage("merchants", merchants):
+                seed_merchants(
+                    bureaus[0].bureau, merchants, seed, progress=lambda done, _total: stages.reach(done)
+                )
+
     summary = _summary(layout, stages.seconds)
     if cases:
         # After the build has committed: the year commits day by day so an interrupted run resumes.
         summary.case_year = generate_case_year(seed=seed, size=size, count=cases, progress=progress)
         summary.seconds["cases"] = summary.case_year.seconds
     return summary
+
+
+# --- reply templates (常用语) -----------------------------------------------------------------------
+
+# (category code or None for every category, purpose, text)
+REPLY_TEMPLATES: tuple[tuple[str | None, str, str], ...] = (
+    (None, TemplatePurpose.INTAKE, "经核实，问题属实，符合立案标准，予以立案。"),
+    (None, TemplatePurpose.NOT_FILE, "经核实，该问题不属于城市管理职责范围，不予立案，已告知反映人。"),
+    (None, TemplatePurpose.NOT_FILE, "经现场核查，未发现所反映的问题，不予立案。"),
+    (None, TemplatePurpose.RETURN, "该问题不属于本单位职责范围，请重新派遣。"),
+    (None, TemplatePurpose.HANDLING, "已到达现场处置完毕，现场已恢复整洁有序。"),
+    (None, TemplatePurpose.VERIFY, "经现场核查，问题已处置到位，同意结案。"),
+    (None, TemplatePurpose.VERIFY, "经现场核查，问题未处置到位，需返工。"),
+    ("200504", TemplatePurpose.HANDLING, "已劝导商户将店外经营物品收回店内，并告知门前三包责任。"),
+    ("200501", TemplatePurpose.HANDLING, "已劝离流动摊贩，并引导其到就近便民疏导点经营。"),
+    ("200507", TemplatePurpose.HANDLING, "已责令当事人清理乱堆物料，现场已清理完毕。"),
+    ("200102", TemplatePurpose.HANDLING, "已通知环卫作业单位清运暴露垃圾，现场已清理干净。"),
+    ("200201", TemplatePurpose.HANDLING, "已清除非法小广告，并对涉及号码登记上报。"),
+)
+
+
+def _create_reply_templates(stages: _Stages) -> None:
+    by_code = dict(Category.objects.filter(classification__is_active=True).values_list("code", "pk"))
+    rows = [
+        ReplyTemplate(category_id=by_code.get(code) if code else None, purpose=purpose, text=text)
+        for code, purpose, text in REPLY_TEMPLATES
+        if code is None or code in by_code
+    ]
+    ReplyTemplate.objects.bulk_create(rows)
+    audit.record(
+        actor=None,
+        action="demo.reply_templates",
+        obj=("cases.replytemplate", "*"),
+        after={"count": len(rows)},
+    )
+    stages.step(len(rows))
 
 
 # --- organisations -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.cases.navigation import workbench_nav
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
 from chengguan.web.labels import role_label
@@ -14,6 +15,7 @@ from chengguan.web.selectors import is_staff_user
 def _nav(user, is_staff: bool) -> list[dict]:
     items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
     if is_staff:
+        items += workbench_nav(user, role_codes(user))
         items += [
             {"name": "grid-map", "label": _("网格地图"), "url": reverse("web:grid-map"), "icon": "map"},
             {
@@ -28,6 +30,7 @@ def _nav(user, is_staff: bool) -> list[dict]:
                 "url": reverse("web:categories"),
                 "icon": "list",
             },
+            {"name": "merchants", "label": _("门前三包"), "url": reverse("merchants:list"), "icon": "flag"},
             {"name": "api-docs", "label": _("接口文档"), "url": reverse("api-docs"), "icon": "api"},
         ]
     if user.is_superuser or user.is_staff or RoleCode.ADMIN in role_codes(user):

@@ -183,21 +183,31 @@ def map_extent(user) -> dict | None:
     }
 
 
-def _all_outlines() -> dict[int, dict]:
-    key = f"web:subdistrict-outlines:{_grid_set_key()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    shapes: dict[int, list] = {}
-    for sub_id, geometry in Grid.objects.values_list("subdistrict_id", "geometry").iterator(chunk_size=2000):
-        shapes.setdefault(sub_id, []).append(shape(geometry))
-    # Snapping to ~0.1 m closes the hairline gaps that floating-point tiling leaves between cells.
-    outlines = {
-        sub_id: mapping(shapely.union_all(polys, grid_size=1e-6).simplify(1e-5))
-        for sub_id, polys in shapes.items()
-    }
-    cache.set(key, outlines, timeout=24 * 3600)
-    return outlines
+def _outline(polygons: list) -> dict:
+    """One sub-district's outline from its grids. Grids tile without overlaps, so the fast coverage
+    union applies; the general union is the fallback when the tiling has floating-point seams."""
+    merged = shapely.coverage_union_all(polygons)
+    if not merged.is_valid or merged.geom_type not in ("Polygon", "MultiPolygon"):
+        merged = shapely.union_all(polygons, grid_size=1e-7)
+    return mapping(merged.simplify(1e-5))
+
+
+def _outlines(subdistrict_ids: set[int]) -> dict[int, dict]:
+    """Outlines of the given sub-districts, each cached until any grid changes."""
+    version = _grid_set_key()
+    keys = {sub_id: f"web:outline:{version}:{sub_id}" for sub_id in subdistrict_ids}
+    found = cache.get_many(list(keys.values()))
+    result = {sub_id: found[key] for sub_id, key in keys.items() if key in found}
+    missing = subdistrict_ids - result.keys()
+    if missing:
+        shapes: dict[int, list] = {}
+        rows = Grid.objects.filter(subdistrict_id__in=missing).values_list("subdistrict_id", "geometry")
+        for sub_id, geometry in rows.iterator(chunk_size=2000):
+            shapes.setdefault(sub_id, []).append(shape(geometry))
+        computed = {sub_id: _outline(polys) for sub_id, polys in shapes.items()}
+        cache.set_many({keys[sub_id]: outline for sub_id, outline in computed.items()}, timeout=24 * 3600)
+        result.update(computed)
+    return result
 
 
 def subdistrict_outlines(user) -> dict:
@@ -209,8 +219,7 @@ def subdistrict_outlines(user) -> dict:
             "geometry": geometry,
             "properties": {"id": sub_id, "name": legend[sub_id]["name"], "code": legend[sub_id]["code"]},
         }
-        for sub_id, geometry in _all_outlines().items()
-        if sub_id in legend
+        for sub_id, geometry in sorted(_outlines(set(legend)).items())
     ]
     return {"type": "FeatureCollection", "features": features}
 

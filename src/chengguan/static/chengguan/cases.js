@@ -67,16 +67,11 @@
     return map;
   }
   function addOutlines(map, cfg) {
-    if (!cfg || !cfg.outlinesUrl) return;
-    fetch(cfg.outlinesUrl, { credentials: "same-origin" })
-      .then((r) => (r.ok ? r.json() : null))
-      .then((data) => {
-        if (!data) return;
-        L.geoJSON(data, {
-          interactive: false,
-          style: (f) => ({ color: "#5b6b7f", weight: 1.2, fillColor: (f.properties && f.properties.colour) || "#8899aa", fillOpacity: 0.12 }),
-        }).addTo(map).bringToBack();
-      });
+    if (!cfg || !cfg.outlines) return;
+    L.geoJSON(cfg.outlines, {
+      interactive: false,
+      style: { color: "#5b6b7f", weight: 1.4, fillColor: "#9fb3c8", fillOpacity: 0.12 },
+    }).addTo(map);
   }
   function fitExtent(map, cfg) {
     if (cfg && cfg.extent) {
@@ -157,12 +152,12 @@
   if (caseMapEl && window.L && caseCfg && caseCfg.point) {
     const map = baseMap("case-map", caseCfg, { scrollWheelZoom: false });
     const [lon, lat] = caseCfg.point;
+    map.setView([lat, lon], 17); // a view first: Leaflet cannot project a circle without one
     if (caseCfg.grid) {
       L.geoJSON(caseCfg.grid, { interactive: false, style: { color: "#1d4f91", weight: 2, fillOpacity: 0.08 } }).addTo(map);
     }
     L.circle([lat, lon], { radius: 100, color: "#c8102e", weight: 1, dashArray: "4 4", fill: false, interactive: false }).addTo(map);
     L.marker([lat, lon]).addTo(map).bindTooltip("案件位置");
-    map.setView([lat, lon], 17);
     caseMapEl.dataset.ready = "1";
   }
 

@@ -5,6 +5,7 @@ chengguan demo --if-empty                                 build only if there ar
 chengguan demo --logins                                   print the demo logins and the URL
 chengguan demo --password PW                              build with PW, or change it on an existing demo
 chengguan demo --cases N                                  how many cases the year holds (0: none)
+chengguan demo --merchants N                              street-front merchants in the ledger (0: none)
 chengguan demo --cases-only                               add the year of cases to an existing demo, or
                                                           carry on with an interrupted one
 
@@ -33,12 +34,17 @@ from chengguan.demo.generator import (
 from chengguan.demo.layout import SIZES
 from chengguan.org.models import Organisation
 
+# The ledger of a real district holds about 20,000 street-front units.
+DEFAULT_MERCHANTS = {"small": 200, "district": 20_000, "city": 20_000}
+
 STAGE_LABELS = {
     "organisations": "组织机构",
     "staff": "人员账号",
     "grids": "单元网格",
     "taxonomy": "事部件分类",
     "routing": "派遣规则",
+    "reply_templates": "常用语",
+    "merchants": "沿街商户与责任书",
     "cases": "一年案件（按天）",
 }
 
@@ -103,6 +109,14 @@ class Command(BaseCommand):
             + " by default; 0: none",
         )
         parser.add_argument(
+            "--merchants",
+            type=int,
+            default=None,
+            help="street-front merchants with this year's letters: "
+            + ", ".join(f"{k} {v}" for k, v in DEFAULT_MERCHANTS.items())
+            + " by default; 0: none",
+        )
+        parser.add_argument(
             "--cases-only",
             action="store_true",
             help="add the year of cases to an existing demo, or carry on with an interrupted one",
@@ -117,6 +131,7 @@ class Command(BaseCommand):
         if_empty: bool,
         logins: bool,
         cases: int | None,
+        merchants: int | None,
         cases_only: bool,
         **options,
     ):
@@ -125,6 +140,7 @@ class Command(BaseCommand):
         # On an existing demo the size is the one it was built with.
         size = size or (guess_size() if has_data else "district")
         count = DEFAULT_COUNTS[size] if cases is None else max(0, cases)
+        shops = DEFAULT_MERCHANTS[size] if merchants is None else max(0, merchants)
         try:
             if not has_data and cases_only:
                 raise CommandError(
@@ -132,7 +148,12 @@ class Command(BaseCommand):
                 )
             if not has_data:
                 self._build(
-                    seed=seed, size=size, password=password or DEMO_PASSWORD, cases=count, verbosity=verbosity
+                    seed=seed,
+                    size=size,
+                    password=password or DEMO_PASSWORD,
+                    cases=count,
+                    merchants=shops,
+                    verbosity=verbosity,
                 )
             elif cases_only:
                 self._cases(seed=seed, size=size, count=count, verbosity=verbosity)
@@ -158,10 +179,14 @@ class Command(BaseCommand):
         if logins:
             self._print_logins(password)
 
-    def _build(self, *, seed: int, size: str, password: str, cases: int, verbosity: int) -> None:
+    def _build(
+        self, *, seed: int, size: str, password: str, cases: int, merchants: int, verbosity: int
+    ) -> None:
         bars = _Bars(enabled=verbosity > 0)
         try:
-            summary = build_demo(seed=seed, size=size, password=password, progress=bars, cases=cases)
+            summary = build_demo(
+                seed=seed, size=size, password=password, progress=bars, cases=cases, merchants=merchants
+            )
         finally:
             bars.close()
         if verbosity > 0:

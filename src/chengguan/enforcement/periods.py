@@ -1,0 +1,131 @@
+"""The statutory periods of a penalty case, computed from the events entered.
+
+Every date comes from `core.legal_periods.deadline` (start day not counted; working-day periods per
+行政处罚法 第八十五条 and 行政强制法 第六十九条; calendar periods ending on a rest day roll forward).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from chengguan.core import legal_periods
+from chengguan.core.errors import ValidationFailed
+
+# The deadlines each event starts, as ids of `core/data/legal_periods.yaml`.
+EVENT_PERIODS: dict[str, tuple[str, ...]] = {
+    "filed": ("apl_decision_deadline",),
+    "notice_served": ("apl_hearing_request",),
+    "decided": ("apl_service_of_decision",),
+    "decision_served": ("apl_fine_payment", "arl_application_period", "all_direct_suit"),
+    "reminder_served": ("acl_reminder_before_court_application",),
+    "reconsideration_period_ended": ("acl_court_application_window",),
+    "hearing": ("apl_hearing_notice",),
+}
+EVENTS = tuple(EVENT_PERIODS)
+SURCHARGE_RATE = Decimal("0.03")  # 行政处罚法 第七十二条第一款第一项
+
+
+@dataclass(frozen=True)
+class ComputedDeadline:
+    period_id: str
+    name: str
+    article: str
+    event: str
+    start_on: dt.date
+    due_on: dt.date
+    working_days: bool
+    met_on: dt.date | None = None
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key in ("start_on", "due_on", "met_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+def compute(period_id: str, event: str, start: dt.date, met_on: dt.date | None = None) -> ComputedDeadline:
+    period = legal_periods.get(period_id)
+    return ComputedDeadline(
+        period_id=period.id,
+        name=period.name,
+        article=period.article,
+        event=event,
+        start_on=start,
+        due_on=legal_periods.deadline(period_id, start),
+        working_days=bool(period.working_days),
+        met_on=met_on,
+    )
+
+
+def deadlines_for_event(event: str, on: dt.date) -> list[ComputedDeadline]:
+    """The deadlines one event starts (`chengguan legal-periods --event`)."""
+    if event not in EVENT_PERIODS:
+        raise ValidationFailed(f"未知事件“{event}”，可选：{', '.join(EVENTS)}", code="penalty.unknown_event")
+    return [compute(pid, event, on) for pid in EVENT_PERIODS[event]]
+
+
+def review_periods_end(decision_served_on: dt.date) -> dt.date:
+    """The day the party's last remedy runs out: the later of reconsideration (行政复议法 第二十条,
+    60 days) and litigation (行政诉讼法 第四十六条, 6 months). ACL Art. 53's 3 months start here."""
+    return max(
+        legal_periods.deadline("arl_application_period", decision_served_on),
+        legal_periods.deadline("all_direct_suit", decision_served_on),
+    )
+
+
+def case_deadlines(case) -> list[ComputedDeadline]:
+    """Every period the case's recorded events have started, each with its article and, where the act
+    was done, the day it was done."""
+    out: list[ComputedDeadline] = []
+    if case.filed_on and case.procedure == "general":
+        out.append(compute("apl_decision_deadline", "filed", case.filed_on, case.decision_on))
+    if case.notice_served_on and case.hearing_offered:
+        out.append(
+            compute("apl_hearing_request", "notice_served", case.notice_served_on, case.hearing_requested_on)
+        )
+    if case.hearing_on:
+        out.append(compute("apl_hearing_notice", "hearing", case.hearing_on, case.hearing_notice_on))
+    if case.decision_on and case.procedure == "general":
+        out.append(compute("apl_service_of_decision", "decided", case.decision_on, case.decision_served_on))
+    if case.decision_served_on:
+        if case.fine_amount and not case.collected_on_spot:
+            out.append(compute("apl_fine_payment", "decision_served", case.decision_served_on, case.paid_on))
+        out.append(compute("arl_application_period", "decision_served", case.decision_served_on))
+        out.append(compute("all_direct_suit", "decision_served", case.decision_served_on))
+        end = review_periods_end(case.decision_served_on)
+        out.append(
+            compute(
+                "acl_court_application_window", "reconsideration_period_ended", end, case.court_applied_on
+            )
+        )
+    if case.reminder_served_on:
+        out.append(
+            compute("acl_reminder_before_court_application", "reminder_served", case.reminder_served_on)
+        )
+    return out
+
+
+def late_surcharge(
+    *,
+    fine: Decimal,
+    payment_due: dt.date,
+    on: dt.date,
+    excluded: list[tuple[dt.date, dt.date | None]] = (),
+) -> Decimal:
+    """加处罚款: 3 % of the fine for each day after the payment deadline up to `on`, never more than the
+    fine (行政处罚法 第七十二条); days while reconsideration or litigation is pending are not counted
+    (第七十三条第三款). `excluded` holds (applied_on, concluded_on or None = still pending)."""
+    if on <= payment_due:
+        return Decimal("0.00")
+    late_days = set()
+    day = payment_due + dt.timedelta(days=1)
+    while day <= on:
+        late_days.add(day)
+        day += dt.timedelta(days=1)
+    for first, last in excluded:
+        last = last or on
+        late_days = {d for d in late_days if not first <= d <= last}
+    amount = (fine * SURCHARGE_RATE * len(late_days)).quantize(Decimal("0.01"))
+    return min(amount, fine)

@@ -1,0 +1,300 @@
+"""REST API of the ledger, import jobs, letter jobs and signing. Rules live in the services."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from chengguan.core import clock, jobs
+from chengguan.core.api import error_responses
+from chengguan.core.masking import mask_id_number, mask_phone
+from chengguan.core.models import Job
+from chengguan.merchants import selectors, services
+from chengguan.merchants.filters import MerchantFilter
+from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
+from chengguan.merchants.models import (
+    BusinessType,
+    Letter,
+    LetterStatus,
+    Merchant,
+    MerchantStatus,
+    SignMethod,
+)
+from chengguan.merchants.states import available_actions
+
+
+def _choices(choices) -> str:
+    return "；".join(f"{value}={label}" for value, label in choices)
+
+
+class MerchantSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text=_choices(MerchantStatus.choices))
+    phone = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
+    grid = serializers.CharField(source="grid.code", read_only=True, default=None)
+    community = serializers.CharField(source="community.name", read_only=True, default=None)
+    subdistrict = serializers.CharField(source="subdistrict.name", read_only=True, default=None)
+    squad = serializers.CharField(source="squad.name", read_only=True, default=None)
+
+    class Meta:
+        model = Merchant
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "operator_name",
+            "id_number",
+            "phone",
+            "business_type",
+            "address",
+            "lon",
+            "lat",
+            "frontage_m",
+            "status",
+            "grid",
+            "community",
+            "subdistrict",
+            "squad",
+            "updated_at",
+        ]
+
+    def get_phone(self, m) -> str:
+        return mask_phone(m.phone)
+
+    def get_id_number(self, m) -> str:
+        return mask_id_number(m.id_number)
+
+
+class MerchantWriteSerializer(serializers.Serializer):
+    """Input of create/update; the services validate the content (checksums, location)."""
+
+    name = serializers.CharField(max_length=100)
+    credit_code = serializers.CharField(max_length=18)
+    operator_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    business_type = serializers.ChoiceField(choices=BusinessType.choices, required=False)
+    address = serializers.CharField(max_length=200)
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    crs = serializers.CharField(default="wgs84", help_text="wgs84 / gcj02 / bd09")
+    frontage_m = serializers.DecimalField(max_digits=7, decimal_places=1, required=False)
+    status = serializers.CharField(required=False, help_text=_choices(MerchantStatus.choices))
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    actions = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text=_choices(LetterStatus.choices))
+    sign_method = serializers.CharField(read_only=True, help_text=_choices(SignMethod.choices))
+
+    class Meta:
+        model = Letter
+        fields = [
+            "id",
+            "merchant",
+            "year",
+            "number",
+            "status",
+            "term_start",
+            "term_end",
+            "issued_at",
+            "signed_on",
+            "signer_name",
+            "sign_method",
+            "officer",
+            "refused_reason",
+            "receipt_confirmed_at",
+            "actions",
+        ]
+
+    def get_actions(self, letter) -> list[str]:
+        return [a for a, _ in available_actions(self.context["request"].user, letter.status)]
+
+
+class SignSerializer(serializers.Serializer):
+    signer_name = serializers.CharField(max_length=50)
+    signed_on = serializers.DateField(required=False)
+    method = serializers.CharField(help_text=_choices(SignMethod.choices))
+    scan = serializers.FileField(required=False)
+    signature_png = serializers.CharField(required=False, help_text="PNG as a data URL or base64")
+
+
+class RefuseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="queued / running / done / failed")
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "total",
+            "done",
+            "percent",
+            "params",
+            "result",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ImportJobSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class LetterJobSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    subdistrict = serializers.CharField(required=False)
+    community = serializers.CharField(required=False)
+    grid = serializers.CharField(required=False)
+    only_not_issued = serializers.BooleanField(default=False)
+    format = serializers.CharField(default="pdf", help_text="pdf：合并打印；zip：每户一个 PDF")
+
+    def validate_format(self, value: str) -> str:
+        if value not in ("pdf", "zip"):
+            raise serializers.ValidationError("格式须为 pdf 或 zip")
+        return value
+
+
+READ_ERRORS = error_responses(401, 403, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MerchantSerializer(many=True), **error_responses(400, 401)}),
+    retrieve=extend_schema(responses={200: MerchantSerializer, **READ_ERRORS}),
+)
+class MerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MerchantSerializer
+    filterset_class = MerchantFilter
+
+    def get_queryset(self):
+        return selectors.merchants_visible_to(self.request.user).order_by("name", "id")
+
+    @extend_schema(request=MerchantWriteSerializer, responses={201: MerchantSerializer, **WRITE_ERRORS})
+    def create(self, request):
+        s = MerchantWriteSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        m = services.merchant_create(actor=request.user, **s.validated_data)
+        return Response(MerchantSerializer(m).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MerchantWriteSerializer, responses={200: MerchantSerializer, **WRITE_ERRORS})
+    def partial_update(self, request, pk=None):
+        m = self.get_object()
+        s = MerchantWriteSerializer(data=request.data, partial=True)
+        s.is_valid(raise_exception=True)
+        m = services.merchant_update(actor=request.user, merchant=m, **s.validated_data)
+        return Response(MerchantSerializer(m).data)
+
+    @extend_schema(
+        operation_id="merchants_letters_of_merchant",
+        responses={200: LetterSerializer(many=True), **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def letters(self, request, pk=None):
+        m = self.get_object()
+        return Response(LetterSerializer(m.letters.all(), many=True, context={"request": request}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: LetterSerializer(many=True), **error_responses(400, 401)}),
+    retrieve=extend_schema(responses={200: LetterSerializer, **READ_ERRORS}),
+)
+class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = LetterSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        visible = selectors.merchants_visible_to(self.request.user).values("pk")
+        qs = Letter.objects.filter(merchant__in=visible).order_by("-year", "seq")
+        if self.request.query_params.get("year"):
+            qs = qs.filter(year=self.request.query_params["year"])
+        return qs
+
+    @extend_schema(request=SignSerializer, responses={200: LetterSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        s = SignSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        letter = services.letter_transition(
+            actor=request.user,
+            letter=self.get_object(),
+            action="sign",
+            signer_name=d["signer_name"],
+            signed_on=d.get("signed_on"),
+            method=d["method"],
+            upload=d.get("scan"),
+            signature_png=d.get("signature_png"),
+        )
+        return Response(LetterSerializer(letter, context={"request": request}).data)
+
+    @extend_schema(request=RefuseSerializer, responses={200: LetterSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        s = RefuseSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        letter = services.letter_transition(
+            actor=request.user, letter=self.get_object(), action="refuse", reason=s.validated_data["reason"]
+        )
+        return Response(LetterSerializer(letter, context={"request": request}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: JobSerializer(many=True), **error_responses(400, 401)}),
+    retrieve=extend_schema(responses={200: JobSerializer, **READ_ERRORS}),
+)
+class MerchantJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Import jobs and letter jobs of the caller."""
+
+    serializer_class = JobSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Job.objects.none()
+        return Job.objects.filter(kind__in=[IMPORT_KIND, LETTERS_KIND], created_by=self.request.user)
+
+    @extend_schema(request=ImportJobSerializer, responses={202: JobSerializer, **WRITE_ERRORS})
+    @action(detail=False, methods=["post"], url_path="import")
+    def start_import(self, request):
+        s = ImportJobSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.require(request.user, services.BULK_ROLES, "导入商户台账")
+        upload = s.validated_data["file"]
+        name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
+        job = jobs.job_start(
+            actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=LetterJobSerializer, responses={202: JobSerializer, **WRITE_ERRORS})
+    @action(detail=False, methods=["post"], url_path="letters")
+    def start_letters(self, request):
+        s = LetterJobSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        services.require(request.user, services.BULK_ROLES, "批量生成责任书")
+        scope = {k: d[k] for k in ("subdistrict", "community", "grid") if d.get(k)}
+        job = jobs.job_start(
+            actor=request.user,
+            kind=LETTERS_KIND,
+            params={
+                "year": d["year"],
+                "scope": scope,
+                "format": d["format"],
+                "only_not_issued": d["only_not_issued"],
+            },
+        )
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

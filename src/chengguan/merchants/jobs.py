@@ -1,0 +1,67 @@
+"""Background job handlers of the merchants app (registered with `core.jobs`)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+
+from chengguan.core import jobs
+from chengguan.core.jobs import JobRun
+from chengguan.merchants import importer
+from chengguan.merchants.letters import generate_letters
+
+IMPORT_KIND = "merchants.import"
+LETTERS_KIND = "merchants.letters"
+
+
+def _actor(run: JobRun):
+    return run.job.created_by
+
+
+@jobs.handler(IMPORT_KIND)
+def run_import(run: JobRun) -> dict:
+    """params: {"file": storage name, "filename": original name}."""
+    name = run.params["file"]
+    with (
+        default_storage.open(name, "rb") as src,
+        tempfile.NamedTemporaryFile(suffix=Path(name).suffix, dir=settings.DATA_DIR) as tmp,
+    ):
+        tmp.write(src.read())
+        tmp.flush()
+        run.set_total(importer.count_rows(tmp.name))
+        report = importer.import_merchants(
+            actor=_actor(run),
+            path=tmp.name,
+            progress=lambda done, cursor: run.progress(done, cursor=cursor),
+            resume=run.cursor,
+        )
+    result = report.as_dict()
+    run.save_file(f"import-report-{run.job.pk}.csv", importer.report_csv(result))
+    return result
+
+
+@jobs.handler(LETTERS_KIND)
+def run_letters(run: JobRun) -> dict:
+    """params: {"year", "scope", "format": "pdf"|"zip", "only_not_issued"}."""
+    p = run.params
+    fmt = "zip" if p.get("format") == "zip" else "pdf"
+    with tempfile.NamedTemporaryFile(suffix=f".{fmt}", dir=settings.DATA_DIR) as tmp:
+        result = generate_letters(
+            actor=_actor(run),
+            year=int(p["year"]),
+            scope=p.get("scope") or {},
+            fmt=fmt,
+            out_path=tmp.name,
+            only_not_issued=bool(p.get("only_not_issued")),
+            prepare=not (run.cursor or {}).get("prepared"),
+            on_total=lambda total: (run.set_total(total), run.progress(0, cursor={"prepared": True})),
+            progress=run.progress,
+            job_id=run.job.pk,
+        )
+        with open(tmp.name, "rb") as fh:
+            run.save_file(f"letters-{p['year']}-{run.job.pk}.{fmt}", File(fh))
+    return result

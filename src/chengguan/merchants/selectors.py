@@ -1,0 +1,202 @@
+"""Reads of the ledger and the letters, scoped by the actor: lists, letter lookup, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from chengguan.core import clock
+from chengguan.grids.selectors import grids_visible_to
+from chengguan.merchants.letter_pdf import LetterData
+from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantCase, MerchantStatus
+from chengguan.org import selectors as org_selectors
+from chengguan.org.roles import STAFF_ROLES
+
+# Linked cases within a year at which a merchant counts as a repeat offender (highlighted).
+REPEAT_OFFENDER_CASES = 3
+
+
+def merchants_visible_to(actor) -> QuerySet[Merchant]:
+    """Staff see the merchants in the grids they work with; the system and superusers see all."""
+    qs = Merchant.objects.select_related("grid", "community", "subdistrict", "squad")
+    if actor is None or getattr(actor, "is_superuser", False):
+        return qs
+    if not org_selectors.has_role(actor, *STAFF_ROLES):
+        return qs.none()
+    return qs.filter(grid__in=grids_visible_to(actor).values("pk"))
+
+
+def with_letter_status(qs: QuerySet[Merchant], year: int) -> QuerySet[Merchant]:
+    from django.db.models import Subquery
+
+    status = Letter.objects.filter(merchant=OuterRef("pk"), year=year).values("status")[:1]
+    return qs.annotate(letter_status=Subquery(status))
+
+
+def filter_letter_status(qs: QuerySet[Merchant], year: int, status: str) -> QuerySet[Merchant]:
+    if status == LetterStatus.NOT_ISSUED:
+        has = Letter.objects.filter(merchant=OuterRef("pk"), year=year).exclude(
+            status=LetterStatus.NOT_ISSUED
+        )
+        return qs.exclude(Exists(has))
+    return qs.filter(Exists(Letter.objects.filter(merchant=OuterRef("pk"), year=year, status=status)))
+
+
+def with_case_counts(qs: QuerySet[Merchant], since: dt.datetime | None = None) -> QuerySet[Merchant]:
+    since = since or clock.now() - dt.timedelta(days=365)
+    return qs.annotate(
+        recent_cases=Count("case_links", filter=Q(case_links__case__reported_at__gte=since), distinct=True)
+    )
+
+
+def linked_cases(merchant: Merchant, actor):
+    """The cases naming this merchant that `actor` may see, newest first."""
+    from chengguan.cases.selectors import cases_visible_to
+
+    ids = MerchantCase.objects.filter(merchant=merchant).values("case_id")
+    return cases_visible_to(actor).filter(pk__in=ids).order_by("-reported_at")
+
+
+def is_repeat_offender(merchant: Merchant) -> bool:
+    since = clock.now() - dt.timedelta(days=365)
+    n = MerchantCase.objects.filter(merchant=merchant, case__reported_at__gte=since).count()
+    return n >= REPEAT_OFFENDER_CASES
+
+
+def letter_lookup(*, credit_code: str, number: str) -> Letter | None:
+    """Self-service: the letter matching both the credit code and the letter number, or None."""
+    code = (credit_code or "").strip().upper()
+    number = (number or "").strip()
+    if not code or not number:
+        return None
+    return (
+        Letter.objects.select_related("merchant", "bureau")
+        .filter(merchant__credit_code=code, number=number)
+        .first()
+    )
+
+
+def letter_by_token(token: str) -> Letter | None:
+    return Letter.objects.select_related("merchant", "bureau").filter(token=token).first()
+
+
+# --- letters for printing -------------------------------------------------------------------------
+
+_LETTER_VALUES = (
+    "pk",
+    "number",
+    "token",
+    "year",
+    "term_start",
+    "term_end",
+    "bureau__name",
+    "merchant__name",
+    "merchant__credit_code",
+    "merchant__operator_name",
+    "merchant__address",
+    "merchant__frontage_m",
+    "merchant__grid__code",
+    "merchant__community__name",
+    "merchant__subdistrict__name",
+    "merchant__squad__name",
+)
+
+
+def letters_for_print(
+    *, year: int, scope: dict | None = None, only_not_issued: bool = False
+) -> QuerySet[Letter]:
+    """Letters of `year` in print order (sub-district, grid, number), narrowed by a scope:
+    {"subdistrict": code} / {"community": code} / {"grid": code} / {"ids": [...]}."""
+    qs = Letter.objects.filter(year=year).exclude(status=LetterStatus.EXPIRED)
+    scope = scope or {}
+    if scope.get("subdistrict"):
+        qs = qs.filter(merchant__subdistrict__code=scope["subdistrict"])
+    if scope.get("community"):
+        code = scope["community"]
+        # A community code is unique within its sub-district: accept "001" or "SSS-CCC"/"SSSCCC".
+        if len(code) == 6 and code.isdigit():
+            qs = qs.filter(merchant__subdistrict__code=code[:3], merchant__community__code=code[3:])
+        else:
+            qs = qs.filter(merchant__community__code=code)
+    if scope.get("grid"):
+        qs = qs.filter(merchant__grid__code=scope["grid"])
+    if scope.get("ids"):
+        qs = qs.filter(pk__in=scope["ids"])
+    if only_not_issued:
+        qs = qs.filter(status=LetterStatus.NOT_ISSUED)
+    return qs.order_by("merchant__subdistrict__code", "merchant__grid__code", "seq")
+
+
+def letter_rows(qs: QuerySet[Letter], chunk: int = 2000):
+    """(letter id, LetterData) pairs streamed from the database in chunks."""
+    for row in qs.values(*_LETTER_VALUES).iterator(chunk_size=chunk):
+        yield (
+            row["pk"],
+            LetterData(
+                number=row["number"],
+                token=row["token"],
+                year=row["year"],
+                term_start=row["term_start"],
+                term_end=row["term_end"],
+                name=row["merchant__name"],
+                credit_code=row["merchant__credit_code"],
+                operator_name=row["merchant__operator_name"],
+                address=row["merchant__address"],
+                frontage_m=f"{row['merchant__frontage_m']:g}"
+                if row["merchant__frontage_m"] is not None
+                else "—",
+                grid_code=row["merchant__grid__code"] or "",
+                community=row["merchant__community__name"] or "",
+                subdistrict=row["merchant__subdistrict__name"] or "",
+                squad=row["merchant__squad__name"] or "",
+                bureau=row["bureau__name"],
+            ),
+        )
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    key: str
+    name: str
+    active: int
+    signed: int
+
+    @property
+    def share(self) -> float:
+        return self.signed / self.active if self.active else 0.0
+
+    @property
+    def percent(self) -> float:
+        return round(self.share * 100, 1)
+
+
+_LEVELS = {
+    "grid": ("grid__code", "grid__code"),
+    "community": ("community__id", "community__name"),
+    "subdistrict": ("subdistrict__id", "subdistrict__name"),
+}
+
+
+def coverage(actor, *, year: int | None = None, level: str = "subdistrict") -> list[CoverageRow]:
+    """Share of open merchants with a signed letter for `year`, per grid, community or sub-district."""
+    year = year or clock.today().year
+    key, name = _LEVELS[level]
+    signed = Exists(Letter.objects.filter(merchant=OuterRef("pk"), year=year, status=LetterStatus.SIGNED))
+    rows = (
+        merchants_visible_to(actor)
+        .filter(status=MerchantStatus.OPEN, grid__isnull=False)
+        .annotate(is_signed=signed)
+        .values(key, name)
+        .annotate(active=Count("pk"), signed=Count("pk", filter=Q(is_signed=True)))
+        .order_by(name)
+    )
+    return [CoverageRow(str(r[key]), str(r[name]), r["active"], r["signed"]) for r in rows]
+
+
+def coverage_total(rows: list[CoverageRow]) -> CoverageRow:
+    return CoverageRow("", "合计", sum(r.active for r in rows), sum(r.signed for r in rows))

@@ -1,0 +1,494 @@
+"""Every write of the ledger and the letters: one function per use case, audited in its transaction."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from chengguan.core import audit, clock, numbering
+from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from chengguan.core.masking import mask_id_number, mask_phone
+from chengguan.grids.models import Grid
+from chengguan.grids.selectors import locate_point
+from chengguan.merchants import validation as v
+from chengguan.merchants.models import (
+    Letter,
+    LetterStatus,
+    Merchant,
+    MerchantCase,
+    MerchantStatus,
+    SignMethod,
+)
+from chengguan.merchants.states import LETTER_TRANSITIONS, allowed
+from chengguan.org import selectors as org_selectors
+from chengguan.org.models import Organisation
+from chengguan.org.roles import RoleCode
+
+# Who keeps the ledger and takes letters to the shops: the squads and the bureau.
+LEDGER_ROLES = (
+    RoleCode.ADMIN,
+    RoleCode.LEADER,
+    RoleCode.SQUAD_LEADER,
+    RoleCode.HANDLER,
+    RoleCode.INSPECTOR,
+)
+# Who may run district-wide work (imports, 20,000 letters, the yearly renewal).
+BULK_ROLES = (RoleCode.ADMIN, RoleCode.LEADER, RoleCode.SQUAD_LEADER)
+
+LEDGER_FIELDS = (
+    "name",
+    "credit_code",
+    "operator_name",
+    "id_number",
+    "phone",
+    "business_type",
+    "address",
+    "lon",
+    "lat",
+    "frontage_m",
+    "status",
+)
+
+
+def require(actor, roles: Iterable[str], what: str) -> None:
+    """The system (actor None) may do anything; people need one of `roles`."""
+    if actor is None:
+        return
+    if not org_selectors.has_role(actor, *roles):
+        raise PermissionDenied(f"您没有{what}的权限。", code="merchant.forbidden")
+
+
+def snapshot(m: Merchant) -> dict:
+    """The ledger record as the audit trail keeps it (ID and phone masked: 个人信息保护法 第五十一条)."""
+    return {
+        "name": m.name,
+        "credit_code": m.credit_code,
+        "operator_name": m.operator_name,
+        "id_number": mask_id_number(m.id_number),
+        "phone": mask_phone(m.phone),
+        "business_type": m.business_type,
+        "address": m.address,
+        "lon": round(m.lon, 7),
+        "lat": round(m.lat, 7),
+        "grid": m.grid.code if m.grid_id else None,
+        "frontage_m": str(m.frontage_m),
+        "status": m.status,
+    }
+
+
+def clean_ledger_fields(data: dict, *, partial: bool = False) -> dict:
+    """Validate the ledger fields present in `data`; raise one error listing every bad field."""
+    cleaners: dict[str, Callable] = {
+        "name": v.clean_name,
+        "credit_code": v.clean_credit_code,
+        "operator_name": lambda x: str(x or "").strip()[:50],
+        "id_number": v.clean_id_number,
+        "phone": v.clean_phone,
+        "business_type": v.clean_business_type,
+        "address": v.clean_address,
+        "frontage_m": v.clean_frontage,
+        "status": v.clean_status,
+    }
+    out: dict = {}
+    errors: dict[str, list[str]] = {}
+    for field, clean in cleaners.items():
+        if field not in data and partial:
+            continue
+        try:
+            out[field] = clean(data.get(field))
+        except v.FieldError as exc:
+            errors.setdefault(exc.field, []).append(exc.message)
+    if "lon" in data or "lat" in data or not partial:
+        try:
+            out["lon"], out["lat"] = v.clean_coordinate(data.get("lon"), data.get("lat"))
+        except v.FieldError as exc:
+            errors.setdefault("lon", []).append(exc.message)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, code="merchant.invalid", fields=errors)
+    return out
+
+
+def place(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float, Grid]:
+    """WGS-84 position and the grid holding it; outside every grid is refused."""
+    from chengguan.grids.selectors import locate_wgs84
+
+    wlon, wlat = locate_wgs84(lon, lat, crs)
+    grid = locate_point(wlon, wlat)
+    if grid is None:
+        raise ValidationFailed(
+            "位置不在本辖区任何单元网格内", code="merchant.outside_district", fields={"lon": ["不在辖区内"]}
+        )
+    return wlon, wlat, grid
+
+
+def assign_units(m: Merchant, grid: Grid) -> None:
+    m.grid = grid
+    m.community_id = grid.community_id
+    m.subdistrict_id = grid.subdistrict_id
+    m.squad_id = grid.squad_id
+    m.bureau_id = grid.community.bureau_id
+
+
+def _check_bureau(actor, bureau_id: int) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    mine = org_selectors.bureau_of(actor)
+    if mine is None or mine.pk != bureau_id:
+        raise PermissionDenied("该位置不属于您所在单位的辖区。", code="merchant.other_bureau")
+
+
+def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
+    """Add a unit to the ledger; its grid, community, sub-district and squad come from its location."""
+    require(actor, LEDGER_ROLES, "登记商户")
+    fields = clean_ledger_fields(data)
+    wlon, wlat, grid = place(fields.pop("lon"), fields.pop("lat"), crs)
+    with transaction.atomic():
+        if Merchant.objects.filter(credit_code=fields["credit_code"]).exists():
+            raise Conflict(
+                "该统一社会信用代码已在台账中",
+                code="merchant.duplicate_code",
+                fields={"credit_code": ["已存在"]},
+            )
+        now = clock.now()
+        m = Merchant(lon=wlon, lat=wlat, created_at=now, updated_at=now, **fields)
+        assign_units(m, grid)
+        _check_bureau(actor, m.bureau_id)
+        m.save(force_insert=True)
+        audit.record(actor=actor, action="merchant.create", obj=m, after=snapshot(m))
+    return m
+
+
+def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) -> Merchant:
+    """Change ledger fields; a new location re-assigns the grid and its units. No change, no event."""
+    require(actor, LEDGER_ROLES, "修改商户台账")
+    fields = clean_ledger_fields(data, partial=True)
+    with transaction.atomic():
+        m = Merchant.objects.select_for_update(of=("self",)).select_related("grid").get(pk=merchant.pk)
+        _check_bureau(actor, m.bureau_id)
+        before = snapshot(m)
+        if "lon" in fields:
+            lon, lat = fields.pop("lon"), fields.pop("lat")
+            wlon, wlat, grid = place(lon, lat, crs)
+            m.lon, m.lat = wlon, wlat
+            assign_units(m, grid)
+        new_code = fields.get("credit_code", m.credit_code)
+        if (
+            new_code != m.credit_code
+            and Merchant.objects.filter(credit_code=new_code).exclude(pk=m.pk).exists()
+        ):
+            raise Conflict("该统一社会信用代码已在台账中", code="merchant.duplicate_code")
+        for key, value in fields.items():
+            setattr(m, key, value)
+        after = snapshot(m)
+        if after == before:
+            return m
+        m.updated_at = clock.now()
+        m.save()
+        audit.record(actor=actor, action="merchant.update", obj=m, before=before, after=after)
+    return m
+
+
+def merchant_add_photo(*, actor, merchant: Merchant, upload, caption: str = ""):
+    from chengguan.core.evidence import inspect_upload
+    from chengguan.merchants.models import MerchantPhoto
+
+    require(actor, LEDGER_ROLES, "上传商户照片")
+    info = inspect_upload(upload, allowed_kinds=("photo",))
+    with transaction.atomic():
+        photo = MerchantPhoto(merchant=merchant, caption=caption[:100], uploaded_at=clock.now())
+        photo.uploaded_by = actor if getattr(actor, "pk", None) else None
+        photo.file.save(f"{merchant.pk}.{info.extension}", ContentFile(info.data), save=False)
+        photo.save()
+        audit.record(actor=actor, action="merchant.photo_add", obj=merchant, after={"photo": photo.file.name})
+    return photo
+
+
+# --- letters --------------------------------------------------------------------------------------
+
+LETTER_KEY = "merchants.letter"
+
+
+def letter_prefix(bureau: Organisation) -> str:
+    """`中原区城市管理局` → `中原城管三包字`: the district's short name and the document type."""
+    name = bureau.short_name or bureau.name
+    for cut in ("区", "县", "市"):
+        if cut in name:
+            name = name.split(cut, 1)[0]
+            break
+    return f"{name[:4]}城管三包字"
+
+
+def _new_letter(merchant: Merchant, year: int, prefix: str, now: dt.datetime) -> Letter:
+    seq = numbering.next_number(f"{LETTER_KEY}.{merchant.bureau_id}", year)
+    return Letter(
+        merchant=merchant,
+        bureau_id=merchant.bureau_id,
+        year=year,
+        seq=seq,
+        number=numbering.format_document_number(prefix, year, seq, width=5),
+        token=secrets.token_urlsafe(9),
+        term_start=dt.date(year, 1, 1),
+        term_end=dt.date(year, 12, 31),
+        created_at=now,
+    )
+
+
+def letters_prepare(
+    *,
+    actor,
+    merchants: Iterable[Merchant],
+    year: int,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 500,
+) -> int:
+    """Number a letter for each merchant that has none for `year` (gapless, in ledger order)."""
+    require(actor, BULK_ROLES, "生成责任书")
+    merchants = list(merchants)
+    have = set(
+        Letter.objects.filter(year=year, merchant__in=[m.pk for m in merchants]).values_list(
+            "merchant_id", flat=True
+        )
+    )
+    todo = [m for m in merchants if m.pk not in have]
+    prefixes: dict[int, str] = {}
+    created = 0
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        with transaction.atomic():
+            now = clock.now()
+            letters = []
+            for m in chunk:
+                if m.bureau_id not in prefixes:
+                    prefixes[m.bureau_id] = letter_prefix(Organisation.objects.get(pk=m.bureau_id))
+                letters.append(_new_letter(m, year, prefixes[m.bureau_id], now))
+            Letter.objects.bulk_create(letters)
+            audit.record(
+                actor=actor,
+                action="letter.prepare_batch",
+                obj=("merchants.letter", f"{year}:{letters[0].number}"),
+                after={
+                    "year": year,
+                    "count": len(letters),
+                    "first": letters[0].number,
+                    "last": letters[-1].number,
+                },
+            )
+        created += len(chunk)
+        if progress:
+            progress(created)
+    return created
+
+
+def letter_prepare(*, actor, merchant: Merchant, year: int) -> Letter:
+    """The letter of one merchant for `year`, numbered now if it has none yet."""
+    require(actor, LEDGER_ROLES, "生成责任书")
+    with transaction.atomic():
+        existing = Letter.objects.filter(merchant=merchant, year=year).first()
+        if existing:
+            return existing
+        letter = _new_letter(merchant, year, letter_prefix(merchant.bureau), clock.now())
+        letter.save(force_insert=True)
+        audit.record(actor=actor, action="letter.prepare", obj=letter, after={"number": letter.number})
+    return letter
+
+
+def letters_mark_issued(*, actor, letter_ids: list[int], job_id: int | None = None) -> int:
+    """Printed letters are issued (one audit event for the batch, naming the job and the count)."""
+    now = clock.now()
+    n = 0
+    with transaction.atomic():
+        for start in range(0, len(letter_ids), 900):
+            ids = letter_ids[start : start + 900]
+            n += Letter.objects.filter(pk__in=ids, status=LetterStatus.NOT_ISSUED).update(
+                status=LetterStatus.ISSUED, issued_at=now
+            )
+        if n:
+            audit.record(
+                actor=actor,
+                action="letter.issue_batch",
+                obj=("core.job", job_id or 0),
+                after={"issued": n, "printed": len(letter_ids)},
+            )
+    return n
+
+
+def _letter_snapshot(letter: Letter) -> dict:
+    return {
+        "status": letter.status,
+        "signed_on": letter.signed_on,
+        "signer_name": letter.signer_name,
+        "sign_method": letter.sign_method,
+        "officer": letter.officer_id,
+        "refused_reason": letter.refused_reason,
+    }
+
+
+def _signature_content(
+    *, method: str, upload=None, signature_png: str | bytes | None = None
+) -> tuple[bytes, str]:
+    if method == SignMethod.SCREEN:
+        data = signature_png or b""
+        if isinstance(data, str):
+            data = base64.b64decode(data.split(",", 1)[-1] or "", validate=False)
+        if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) < 100:
+            raise ValidationFailed(
+                "请在签名板上签名后再提交", code="letter.no_signature", fields={"signature_png": ["缺少签名"]}
+            )
+        return data, "png"
+    if upload is None:
+        raise ValidationFailed(
+            "请上传签字后的责任书扫描件", code="letter.no_scan", fields={"scan": ["缺少扫描件"]}
+        )
+    data = upload.read() if hasattr(upload, "read") else bytes(upload)
+    if data.startswith(b"%PDF"):
+        return data, "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return data, "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, "png"
+    raise ValidationFailed(
+        "扫描件须为 PDF、JPG 或 PNG 文件", code="letter.bad_scan", fields={"scan": ["格式不支持"]}
+    )
+
+
+def letter_transition(
+    *,
+    actor,
+    letter: Letter,
+    action: str,
+    signer_name: str = "",
+    signed_on: dt.date | None = None,
+    method: str = "",
+    upload=None,
+    signature_png: str | bytes | None = None,
+    reason: str = "",
+) -> Letter:
+    """Apply one step of the letter's life (see `states.LETTER_TRANSITIONS`)."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        rule = LETTER_TRANSITIONS.get((letter.status, action))
+        if rule is None:
+            raise Conflict(
+                f"责任书当前状态为“{letter.get_status_display()}”，不能执行该操作",
+                code="letter.invalid_transition",
+            )
+        if actor is not None and not allowed(actor, rule):
+            raise PermissionDenied("您没有执行该操作的权限。", code="letter.forbidden")
+        before = _letter_snapshot(letter)
+        fields = ["status"]
+        if action == "sign":
+            if not signer_name.strip():
+                raise ValidationFailed(
+                    "请填写签字人", code="letter.no_signer", fields={"signer_name": ["必填"]}
+                )
+            if method not in SignMethod.values:
+                raise ValidationFailed("请选择签订方式", code="letter.no_method", fields={"method": ["必选"]})
+            signed_on = signed_on or clock.today()
+            if signed_on > clock.today():
+                raise ValidationFailed(
+                    "签订日期不能晚于今天", code="letter.future_date", fields={"signed_on": ["不能晚于今天"]}
+                )
+            data, ext = _signature_content(method=method, upload=upload, signature_png=signature_png)
+            letter.signature_file.save(f"{letter.year}-{letter.seq:05d}.{ext}", ContentFile(data), save=False)
+            letter.signer_name = signer_name.strip()[:50]
+            letter.signed_on = signed_on
+            letter.sign_method = method
+            letter.officer = actor if getattr(actor, "pk", None) else None
+            letter.refused_reason = ""
+            fields += [
+                "signature_file",
+                "signer_name",
+                "signed_on",
+                "sign_method",
+                "officer",
+                "refused_reason",
+            ]
+        elif action == "refuse":
+            if not reason.strip():
+                raise ValidationFailed("请填写拒签原因", code="letter.no_reason", fields={"reason": ["必填"]})
+            letter.refused_reason = reason.strip()[:200]
+            letter.officer = actor if getattr(actor, "pk", None) else None
+            fields += ["refused_reason", "officer"]
+        if action == "issue" or (action in ("sign", "refuse") and letter.issued_at is None):
+            letter.issued_at = clock.now()
+            fields.append("issued_at")
+        letter.status = rule.target
+        letter.save(update_fields=fields)
+        audit.record(
+            actor=actor, action=f"letter.{action}", obj=letter, before=before, after=_letter_snapshot(letter)
+        )
+    return letter
+
+
+def letter_confirm_receipt(*, credit_code: str, number: str, client_address: str = "") -> Letter:
+    """Self-service: a merchant confirms online that it received its letter (no login needed; the
+    credit code and the letter number together are the proof)."""
+    from chengguan.merchants.selectors import letter_lookup
+
+    letter = letter_lookup(credit_code=credit_code, number=number)
+    if letter is None:
+        raise NotFound("未找到与该统一社会信用代码和编号对应的责任书", code="letter.not_found")
+    if letter.status in (LetterStatus.EXPIRED,):
+        raise Conflict("该责任书已过期", code="letter.expired")
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if letter.receipt_confirmed_at:
+            return letter
+        letter.receipt_confirmed_at = clock.now()
+        letter.receipt_address = client_address[:64]
+        letter.save(update_fields=["receipt_confirmed_at", "receipt_address"])
+        audit.record(
+            actor=None,
+            action="letter.receipt_confirm",
+            obj=letter,
+            after={"confirmed_at": letter.receipt_confirmed_at},
+            client_address=client_address,
+        )
+    return letter
+
+
+def letters_renew(*, actor, year: int, bureau: Organisation | None = None, progress=None) -> dict:
+    """The yearly renewal: letters of earlier years whose term has ended expire, and every open
+    merchant gets a numbered letter for `year`."""
+    require(actor, BULK_ROLES, "办理年度续签")
+    today = clock.today()
+    merchants = Merchant.objects.filter(status=MerchantStatus.OPEN).order_by(
+        "subdistrict__code", "grid__code", "id"
+    )
+    old = Letter.objects.filter(year__lt=year, term_end__lt=today).exclude(status=LetterStatus.EXPIRED)
+    if bureau is not None:
+        merchants = merchants.filter(bureau=bureau)
+        old = old.filter(bureau=bureau)
+    with transaction.atomic():
+        expired = old.update(status=LetterStatus.EXPIRED)
+        if expired:
+            audit.record(
+                actor=actor,
+                action="letter.expire_batch",
+                obj=("merchants.letter", f"<{year}"),
+                after={"expired": expired, "before_year": year},
+            )
+    created = letters_prepare(
+        actor=actor, merchants=merchants.select_related("bureau"), year=year, progress=progress
+    )
+    return {"expired": expired, "created": created}
+
+
+def merchant_link_case(*, actor, merchant: Merchant, case) -> MerchantCase:
+    """Name a merchant on a case (the party of 店外经营, 乱堆物堆料 …)."""
+    require(actor, (*LEDGER_ROLES, RoleCode.OPERATOR, RoleCode.DISPATCHER), "关联案件")
+    with transaction.atomic():
+        link, made = MerchantCase.objects.get_or_create(
+            merchant=merchant,
+            case=case,
+            defaults={"linked_by": actor if getattr(actor, "pk", None) else None, "linked_at": clock.now()},
+        )
+        if made:
+            audit.record(actor=actor, action="merchant.link_case", obj=merchant, after={"case": case.number})
+    return link

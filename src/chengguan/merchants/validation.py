@@ -1,0 +1,125 @@
+"""Field rules of the ledger, shared by the forms, the API, the services and the importer.
+
+Each `clean_*` returns the normalised value or raises `FieldError` with a Chinese reason.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from chengguan.merchants.models import BusinessType, MerchantStatus
+
+
+class FieldError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Landline: area code 0xx / 0xxx, then a 7- or 8-digit subscriber number (GB/T 21010-style
+# "0371-12345678"); an extension after "-" or "转" is kept.
+_LANDLINE = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?$")
+
+
+def clean_name(value) -> str:
+    name = str(value or "").strip()
+    if not name:
+        raise FieldError("name", "单位名称不能为空")
+    if len(name) > 100:
+        raise FieldError("name", "单位名称不能超过100个字")
+    return name
+
+
+def clean_credit_code(value) -> str:
+    """统一社会信用代码 (GB 32100-2015): 18 characters; python-stdnum checks both check digits."""
+    raw = str(value or "").strip().upper()
+    if not raw:
+        raise FieldError("credit_code", "统一社会信用代码不能为空")
+    try:
+        return uscc.validate(raw)
+    except StdnumError:
+        raise FieldError("credit_code", f"统一社会信用代码“{raw}”校验位错误或格式不符") from None
+
+
+def clean_id_number(value) -> str:
+    """居民身份证号码 (GB 11643-1999): region, birth date and the ISO 7064 check digit."""
+    raw = str(value or "").strip().upper()
+    if not raw:
+        return ""
+    try:
+        return ric.validate(raw)
+    except StdnumError:
+        raise FieldError("id_number", "身份证号码无效（位数、出生日期或校验位错误）") from None
+
+
+def clean_phone(value) -> str:
+    raw = str(value or "").strip()
+    if not raw:
+        return ""
+    compact = re.sub(r"[\s()（）]", "", raw)
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if _MOBILE.match(compact) or _LANDLINE.match(compact):
+        return compact
+    raise FieldError("phone", f"联系电话“{raw}”不是有效的手机号或固定电话")
+
+
+_TYPE_BY_LABEL = {label: value for value, label in BusinessType.choices}
+_STATUS_BY_LABEL = {label: value for value, label in MerchantStatus.choices}
+
+
+def clean_business_type(value) -> str:
+    raw = str(value or "").strip()
+    if not raw:
+        return BusinessType.OTHER
+    if raw in BusinessType.values:
+        return raw
+    if raw in _TYPE_BY_LABEL:
+        return _TYPE_BY_LABEL[raw]
+    raise FieldError("business_type", f"经营类别“{raw}”不在可选范围内")
+
+
+def clean_status(value) -> str:
+    raw = str(value or "").strip()
+    if not raw:
+        return MerchantStatus.OPEN
+    if raw in MerchantStatus.values:
+        return raw
+    if raw in _STATUS_BY_LABEL:
+        return _STATUS_BY_LABEL[raw]
+    raise FieldError("status", f"经营状态“{raw}”应为营业、停业或迁出")
+
+
+def clean_frontage(value) -> Decimal:
+    if value in (None, ""):
+        return Decimal("0.0")
+    try:
+        metres = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise FieldError("frontage_m", "门前责任区长度须为数字（米）") from None
+    if metres < 0 or metres > 10000:
+        raise FieldError("frontage_m", "门前责任区长度应在0到10000米之间")
+    return metres
+
+
+def clean_address(value) -> str:
+    address = str(value or "").strip()
+    if not address:
+        raise FieldError("address", "地址不能为空")
+    return address[:200]
+
+
+def clean_coordinate(lon, lat) -> tuple[float, float]:
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise FieldError("lon", "经纬度缺失或不是数字") from None
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise FieldError("lon", "经纬度超出范围")
+    return x, y

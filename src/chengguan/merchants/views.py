@@ -1,0 +1,349 @@
+"""Web pages of the ledger and the letters. Views parse input, call services/selectors, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from chengguan.core import audit, clock, jobs
+from chengguan.core.errors import DomainError
+from chengguan.core.masking import mask_id_number, mask_phone
+from chengguan.core.models import Job
+from chengguan.grids.selectors import grids_visible_to
+from chengguan.merchants import exporter, importer, selectors, services
+from chengguan.merchants.filters import MerchantFilter
+from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
+from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
+from chengguan.merchants.models import Letter, LetterStatus, Merchant
+from chengguan.merchants.states import available_actions
+from chengguan.org import selectors as org_selectors
+from chengguan.org.roles import STAFF_ROLES
+
+
+def _staff(request) -> None:
+    if not org_selectors.has_role(request.user, *STAFF_ROLES):
+        raise DjangoPermissionDenied
+
+
+def _merchant(request, pk: int) -> Merchant:
+    return get_object_or_404(selectors.merchants_visible_to(request.user), pk=pk)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or clock.today().year)
+    except ValueError:
+        return clock.today().year
+
+
+@login_required
+def merchant_list(request):
+    _staff(request)
+    year = _year(request)
+    base = selectors.with_letter_status(selectors.merchants_visible_to(request.user), year)
+    flt = MerchantFilter(request.GET, queryset=base)
+    page = Paginator(flt.qs.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "merchants/list.html",
+        {
+            "filter": flt,
+            "page": page,
+            "year": year,
+            "statuses": dict(LetterStatus.choices),
+            "query": request.GET.copy().urlencode(),
+        },
+    )
+
+
+@login_required
+def merchant_export(request):
+    _staff(request)
+    flt = MerchantFilter(request.GET, queryset=selectors.merchants_visible_to(request.user))
+    data = exporter.export_workbook(flt.qs)
+    resp = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = 'attachment; filename="merchants.xlsx"'
+    return resp
+
+
+def _form_errors(form, exc: DomainError) -> None:
+    for field, msgs in exc.fields.items():
+        form.add_error(field if field in form.fields else None, "；".join(msgs))
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def merchant_new(request):
+    _staff(request)
+    form = MerchantForm(request.POST or None, initial={"status": "open", "business_type": "other"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = services.merchant_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记“{m.name}”，所属网格 {m.grid.code}。")
+            return redirect("merchants:detail", pk=m.pk)
+    return render(request, "merchants/form.html", {"form": form, "title": "登记沿街商户"})
+
+
+@login_required
+def merchant_edit(request, pk: int):
+    _staff(request)
+    m = _merchant(request, pk)
+    initial = {f: getattr(m, f) for f in services.LEDGER_FIELDS}
+    initial["crs"] = "wgs84"
+    form = MerchantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.merchant_update(actor=request.user, merchant=m, **form.cleaned_data)
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "台账已更新。")
+            return redirect("merchants:detail", pk=m.pk)
+    return render(request, "merchants/form.html", {"form": form, "title": f"修改：{m.name}", "merchant": m})
+
+
+@login_required
+def merchant_detail(request, pk: int):
+    _staff(request)
+    m = _merchant(request, pk)
+    letters = list(m.letters.select_related("officer").order_by("-year"))
+    for letter in letters:
+        letter.actions = available_actions(request.user, letter.status)
+    cases = list(selectors.linked_cases(m, request.user)[:50])
+    return render(
+        request,
+        "merchants/detail.html",
+        {
+            "m": m,
+            "phone": mask_phone(m.phone),
+            "id_number": mask_id_number(m.id_number),
+            "letters": letters,
+            "cases": cases,
+            "repeat": selectors.is_repeat_offender(m),
+            "history": audit.history(m).order_by("-id")[:30],
+            "sign_form": SignForm(initial={"signed_on": clock.today(), "method": "screen"}),
+        },
+    )
+
+
+@login_required
+def import_page(request):
+    _staff(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            form.add_error("file", "请上传 .xlsx 或 .csv 文件")
+        else:
+            try:
+                services.require(request.user, services.BULK_ROLES, "导入商户台账")
+                name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
+                job = jobs.job_start(
+                    actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("merchants:job", pk=job.pk)
+    recent = Job.objects.filter(kind=IMPORT_KIND, created_by=request.user)[:10]
+    return render(request, "merchants/import.html", {"form": form, "recent": recent})
+
+
+def import_template(request):
+    resp = HttpResponse(
+        importer.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = 'attachment; filename="merchant-ledger-template.xlsx"'
+    return resp
+
+
+@login_required
+def letters_page(request):
+    _staff(request)
+    form = GenerateForm(
+        request.POST or None, initial={"year": clock.today().year, "scope": "all", "format": "pdf"}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        scope = {d["scope"]: d["code"].strip()} if d["scope"] != "all" and d["code"].strip() else {}
+        try:
+            services.require(request.user, services.BULK_ROLES, "批量生成责任书")
+            job = jobs.job_start(
+                actor=request.user,
+                kind=LETTERS_KIND,
+                params={
+                    "year": d["year"],
+                    "scope": scope,
+                    "format": d["format"],
+                    "only_not_issued": d["only_not_issued"],
+                },
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("merchants:job", pk=job.pk)
+    recent = Job.objects.filter(kind=LETTERS_KIND, created_by=request.user)[:10]
+    return render(request, "merchants/letters.html", {"form": form, "recent": recent})
+
+
+def _sign_or_refuse(request, pk: int, action: str):
+    _staff(request)
+    letter = get_object_or_404(
+        Letter.objects.filter(merchant__in=selectors.merchants_visible_to(request.user)), pk=pk
+    )
+    try:
+        if action == "sign":
+            form = SignForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError(
+                    "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), code="letter.invalid"
+                )
+            d = form.cleaned_data
+            services.letter_transition(
+                actor=request.user,
+                letter=letter,
+                action="sign",
+                signer_name=d["signer_name"],
+                signed_on=d["signed_on"],
+                method=d["method"],
+                upload=d.get("scan"),
+                signature_png=d.get("signature_png") or None,
+            )
+            messages.success(request, f"{letter.number} 已登记签订。")
+        else:
+            services.letter_transition(
+                actor=request.user, letter=letter, action="refuse", reason=request.POST.get("reason", "")
+            )
+            messages.success(request, f"{letter.number} 已登记拒签。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("merchants:detail", pk=letter.merchant_id)
+
+
+@login_required
+@require_POST
+def letter_sign(request, pk: int):
+    return _sign_or_refuse(request, pk, "sign")
+
+
+@login_required
+@require_POST
+def letter_refuse(request, pk: int):
+    return _sign_or_refuse(request, pk, "refuse")
+
+
+@login_required
+def coverage_page(request):
+    _staff(request)
+    year = _year(request)
+    level = (
+        request.GET.get("level")
+        if request.GET.get("level") in ("grid", "community", "subdistrict")
+        else "subdistrict"
+    )
+    rows = selectors.coverage(request.user, year=year, level=level)
+    return render(
+        request,
+        "merchants/coverage.html",
+        {
+            "rows": rows,
+            "total": selectors.coverage_total(rows),
+            "year": year,
+            "level": level,
+            "levels": [("subdistrict", "街道"), ("community", "社区"), ("grid", "单元网格")],
+        },
+    )
+
+
+@login_required
+def coverage_geojson(request):
+    """Grids with their coverage share, for the Leaflet layer of the coverage page."""
+    _staff(request)
+    year = _year(request)
+    by_code = {r.key: r for r in selectors.coverage(request.user, year=year, level="grid")}
+    features = []
+    for g in grids_visible_to(request.user).select_related(None).only("code", "geometry"):
+        row = by_code.get(g.code)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": g.geometry,
+                "properties": {
+                    "code": g.code,
+                    "active": row.active if row else 0,
+                    "signed": row.signed if row else 0,
+                    "share": round(row.share, 4) if row else None,
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _job(request, pk: int) -> Job:
+    job = get_object_or_404(Job, pk=pk)
+    if job.created_by_id != request.user.pk and not org_selectors.has_role(request.user, "admin"):
+        raise Http404
+    return job
+
+
+@login_required
+def job_page(request, pk: int):
+    return render(request, "jobs/job.html", {"job": _job(request, pk)})
+
+
+@login_required
+def job_progress(request, pk: int):
+    return render(request, "jobs/_progress.html", {"job": _job(request, pk)})
+
+
+@login_required
+def job_download(request, pk: int):
+    job = _job(request, pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
+    )
+
+
+# --- public ---------------------------------------------------------------------------------------
+
+
+def letter_verify(request, token: str):
+    letter = selectors.letter_by_token(token)
+    status = 200 if letter else 404
+    return render(request, "merchants/verify.html", {"letter": letter}, status=status)
+
+
+def self_service(request):
+    form = LookupForm(request.POST or request.GET or None)
+    letter = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        letter = selectors.letter_lookup(credit_code=d["credit_code"], number=d["number"])
+        if letter is None:
+            form.add_error(None, "未找到：请核对统一社会信用代码和责任书编号。")
+        elif request.method == "POST" and request.POST.get("confirm"):
+            try:
+                letter = services.letter_confirm_receipt(
+                    credit_code=d["credit_code"],
+                    number=d["number"],
+                    client_address=audit.client_address_var.get(),
+                )
+                messages.success(request, "已确认收到责任书，谢谢配合。")
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+    return render(request, "merchants/self_service.html", {"form": form, "letter": letter})

@@ -1,0 +1,268 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2): views and the JSON/XML renderers.
+
+The spec answers every call with a list (requests, services, errors) in the format named by the
+URL's extension; errors are `[{"code": <http status>, "description": ...}]` with the same status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from xml.etree import ElementTree as ET
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from chengguan.cases.models import Case
+from chengguan.core import clock
+from chengguan.core.errors import DomainError, NotFound
+from chengguan.org.models import Organisation, OrgKind
+from chengguan.portal import selectors, services
+from chengguan.taxonomy.models import Category
+from chengguan.taxonomy.selectors import category_by_code
+
+DEFAULT_WINDOW = dt.timedelta(days=90)  # the spec's default range for a request list
+MAX_RESULTS = 1000
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+
+def _xml_value(parent: ET.Element, tag: str, value) -> None:
+    node = ET.SubElement(parent, tag)
+    if isinstance(value, list):
+        for item in value:
+            _xml_value(node, tag.rstrip("s") or "item", item)
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            _xml_value(node, key, inner)
+    elif isinstance(value, bool):
+        node.text = "true" if value else "false"
+    elif value is not None:
+        node.text = str(value)
+
+
+def render(data, fmt: str, *, root: str, item: str, status: int = 200) -> HttpResponse:
+    """A list as JSON, or as XML `<root><item>…</item></root>`; a dict is one element (XML only)."""
+    if fmt == "json":
+        return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+    top = ET.Element(root)
+    for entry in data if isinstance(data, list) else [data]:
+        node = ET.SubElement(top, item) if isinstance(data, list) else top
+        for key, value in entry.items():
+            _xml_value(node, key, value)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(
+        top, encoding="utf-8", xml_declaration=False
+    )
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def render_error(fmt: str, status: int, description: str) -> HttpResponse:
+    return render(
+        [{"code": status, "description": description}], fmt, root="errors", item="error", status=status
+    )
+
+
+def open311_view(func: Callable) -> Callable:
+    """Turn our errors into the spec's error list, in the requested format."""
+
+    def wrapper(request: HttpRequest, *args, fmt: str, **kwargs) -> HttpResponse:
+        try:
+            _check_jurisdiction(request)
+            return func(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            return render_error(fmt, exc.status, exc.description)
+        except DomainError as exc:
+            details = "；".join(f"{name}: {'、'.join(msgs)}" for name, msgs in exc.fields.items())
+            status = exc.status if exc.status in (400, 403, 404) else 400
+            return render_error(fmt, status, f"{exc.message}{'（' + details + '）' if details else ''}")
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return csrf_exempt(wrapper)
+
+
+def _check_jurisdiction(request: HttpRequest) -> None:
+    """`jurisdiction_id` is optional; when given it must be one of our bureaus' codes."""
+    jurisdiction = (request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id") or "").strip()
+    if jurisdiction and not Organisation.objects.filter(kind=OrgKind.BUREAU, code=jurisdiction).exists():
+        raise Open311Error(404, f"jurisdiction_id 无效：{jurisdiction}")
+
+
+# -- payloads -------------------------------------------------------------------------------------
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(clock.SHANGHAI).isoformat(timespec="seconds") if moment else None
+
+
+def service_payload(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name_zh,
+        "description": category.filing_criteria or category.name_zh,
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "",
+        "group": category.major.name_zh,
+    }
+
+
+def request_payload(case: Case) -> dict:
+    """One request as the public sees it: no reporter name, phone, e-mail or staff name."""
+    submission = getattr(case, "open311", None)
+    return {
+        "service_request_id": case.number,
+        "status": selectors.open311_status(case),
+        "status_notes": selectors.status_notes(case),
+        "service_name": case.category.name_zh,
+        "service_code": case.category.code,
+        "description": selectors.public_text(case.description),
+        "agency_responsible": case.handling_unit.name if case.handling_unit_id else "",
+        "service_notice": "",
+        "requested_datetime": _iso(case.reported_at),
+        "updated_datetime": _iso(case.updated_at),
+        "expected_datetime": _iso(case.handling_due_at),
+        "address": selectors.public_text(case.address),
+        "address_id": "",
+        "zipcode": "",
+        "lat": case.lat,
+        "long": case.lon,
+        "media_url": submission.media_url if submission else "",
+    }
+
+
+def _requests_response(cases, fmt: str) -> HttpResponse:
+    return render([request_payload(c) for c in cases], fmt, root="service_requests", item="request")
+
+
+def _comma_list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _w3c(request: HttpRequest, name: str) -> dt.datetime | None:
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    moment = parse_datetime(raw.replace(" ", "+"))
+    if moment is None:
+        raise Open311Error(400, f"{name} 须为 W3C 日期时间，例如 2026-01-01T00:00:00+08:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.SHANGHAI)
+
+
+# -- views ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@open311_view
+def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    data = [service_payload(c) for c in selectors.open311_services()]
+    return render(data, fmt, root="services", item="service")
+
+
+@require_http_methods(["GET"])
+@open311_view
+def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResponse:
+    category = _category_or_404(code)
+    data = {"service_code": category.code, "attributes": []}
+    return render(data, fmt, root="service_definition", item="service_definition")
+
+
+def _category_or_404(code: str) -> Category:
+    try:
+        return category_by_code(code)
+    except NotFound as exc:
+        raise Open311Error(404, f"未知的 service_code：{code}") from exc
+
+
+@require_http_methods(["GET", "POST"])
+@open311_view
+def requests_collection(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _post_request(request, fmt)
+    statuses = _comma_list(request.GET.get("status"))
+    if any(s not in ("open", "closed") for s in statuses):
+        raise Open311Error(400, "status 只能是 open 或 closed")
+    ids = _comma_list(request.GET.get("service_request_id"))
+    start, end = _w3c(request, "start_date"), _w3c(request, "end_date")
+    if not ids and start is None and end is None:
+        start = clock.now() - DEFAULT_WINDOW
+    qs = selectors.filter_requests(
+        selectors.open311_requests(),
+        ids=ids,
+        codes=_comma_list(request.GET.get("service_code")),
+        start=start,
+        end=end,
+        statuses=statuses,
+    )
+    return _requests_response(qs[:MAX_RESULTS], fmt)
+
+
+def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    data = request.POST
+    client = selectors.client_for_key(data.get("api_key"))
+    if client is None:
+        raise Open311Error(403, "api_key 缺失或无效")
+    code = (data.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, "缺少 service_code")
+    _category_or_404(code)
+    lat, lon = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
+    address = (data.get("address_string") or "").strip()
+    if bool(lat) != bool(lon):
+        raise Open311Error(400, "lat 与 long 须同时提供")
+    if not lat and not address and not (data.get("address_id") or "").strip():
+        raise Open311Error(400, "须提供 lat/long 或 address_string")
+    submission = services.open311_request_create(
+        client=client,
+        service_code=code,
+        description=data.get("description", ""),
+        lat=lat or None,
+        lon=lon or None,
+        address=address,
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        phone=data.get("phone", ""),
+        email=data.get("email", ""),
+        device_id=data.get("device_id", ""),
+        account_id=data.get("account_id", ""),
+        media_url=data.get("media_url", ""),
+        media=request.FILES.get("media"),
+    )
+    answer = [
+        {
+            "service_request_id": submission.case.number,
+            "token": submission.token,
+            "service_notice": f"已收到，案件编号 {submission.case.number}，可凭此编号查询办理进度。",
+            "account_id": "",
+        }
+    ]
+    return render(answer, fmt, root="service_requests", item="request")
+
+
+@require_http_methods(["GET"])
+@open311_view
+def request_detail(request: HttpRequest, request_id: str, *, fmt: str) -> HttpResponse:
+    case = selectors.open311_requests().filter(number=request_id).first()
+    if case is None:
+        raise Open311Error(404, f"未找到请求：{request_id}")
+    return _requests_response([case], fmt)
+
+
+@require_http_methods(["GET"])
+@open311_view
+def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
+    submission = selectors.submission_by_token(token)
+    if submission is None:
+        raise Open311Error(404, f"未找到令牌：{token}")
+    data = [{"service_request_id": submission.case.number, "token": submission.token}]
+    return render(data, fmt, root="service_requests", item="request")

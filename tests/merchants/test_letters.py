@@ -1,0 +1,142 @@
+"""Letters: numbering, the PDF's text, bulk generation as a job, the public verification page."""
+
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from chengguan.core import jobs
+from chengguan.core.models import Job, JobStatus
+from chengguan.merchants import letter_text, qr, services
+from chengguan.merchants.jobs import LETTERS_KIND
+from chengguan.merchants.letters import generate_letters
+from chengguan.merchants.models import Letter, LetterStatus, Merchant
+from tests.merchants.conftest import merchant_fields
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def shops(district) -> list[Merchant]:
+    rng = random.Random(5)
+    return [services.merchant_create(actor=None, **merchant_fields(rng, district, i % 8)) for i in range(6)]
+
+
+def test_numbers_are_gapless_per_year_in_the_bureau_style(shops):
+    n = services.letters_prepare(actor=None, merchants=shops[:4], year=2026)
+    assert n == 4
+    numbers = list(Letter.objects.filter(year=2026).order_by("seq").values_list("number", flat=True))
+    assert numbers == [f"中原城管三包字〔2026〕第{k:05d}号" for k in range(1, 5)]
+    services.letters_prepare(actor=None, merchants=shops, year=2026)  # only the two missing ones
+    assert list(Letter.objects.filter(year=2026).order_by("seq").values_list("seq", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    services.letters_prepare(actor=None, merchants=shops[:1], year=2027)
+    assert Letter.objects.get(year=2027).number == "中原城管三包字〔2027〕第00001号"
+
+
+def test_the_pdf_text_names_the_merchant_code_number_and_obligations(shops, tmp_path):
+    out = tmp_path / "all.pdf"
+    result = generate_letters(actor=None, year=2026, out_path=out, base_url="http://testserver")
+    assert result["letters"] == 6
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert text.count("城市管理责任书") == 6
+    for m in shops:
+        letter = m.letters.get(year=2026)
+        assert m.name in text and m.credit_code in text and letter.number in text
+    flat = text.replace(" ", "").replace("\n", "")
+    for head, body in letter_text.OBLIGATIONS:
+        assert head in flat and body[:20] in flat
+    assert "自建筑物墙体" in flat and "路缘石" in flat
+    assert set(Letter.objects.values_list("status", flat=True)) == {LetterStatus.ISSUED}
+
+
+def test_generation_is_limited_to_the_chosen_grid_and_zip_holds_one_pdf_each(shops, district, tmp_path):
+    grid = shops[0].grid
+    out = tmp_path / "g.zip"
+    generate_letters(actor=None, year=2026, out_path=out, fmt="zip", scope={"grid": grid.code})
+    expected = Merchant.objects.filter(grid=grid).count()
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        assert len(names) == expected
+        first = zf.read(names[0])
+    assert first.startswith(b"%PDF")
+    assert Letter.objects.filter(year=2026).count() == expected
+
+
+def test_the_qr_code_encodes_the_verification_page_which_confirms_the_letter(shops, client):
+    from reportlab.graphics.barcode import qrencoder as qe
+
+    from chengguan.merchants.letter_pdf import LetterWriter
+
+    letter = services.letter_prepare(actor=None, merchant=shops[0], year=2026)
+    url = LetterWriter(canvas=None, base_url="http://testserver").verify_url(letter.token)
+    assert url == "http://testserver" + reverse("letters-public:verify", args=[letter.token])
+    reference = qe.QRCode(qr.version_for(len(url)), qe.QRErrorCorrectLevel.M)
+    reference.dataList.append(qe.QR8bitByte(url))
+    reference.makeImpl(False, qr.MASK)
+    assert qr.qr_matrix(url).tolist() == reference.modules
+    page = client.get(url.removeprefix("http://testserver"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "真实有效" in body and letter.number in body and shops[0].name in body
+
+
+def test_a_made_up_token_says_not_found(client, db):
+    page = client.get(reverse("letters-public:verify", args=["madeUpToken1"]))
+    assert page.status_code == 404
+    assert "未找到" in page.content.decode()
+
+
+def test_letters_job_runs_with_progress_and_stores_the_pdf(shops, district):
+    admin = district.users["admin"]
+    job = jobs.job_start(actor=admin, kind=LETTERS_KIND, params={"year": 2026, "format": "pdf"}, run=False)
+    assert job.status == JobStatus.QUEUED
+    job = jobs.run_job(job.pk)
+    assert job.status == JobStatus.DONE, job.error
+    assert (job.done, job.total) == (6, 6) and job.percent == 100
+    assert job.result["letters"] == 6
+    with job.result_file.open("rb") as fh:
+        assert fh.read(4) == b"%PDF"
+
+
+def test_a_failed_job_keeps_its_cursor_and_can_be_resumed(district, shops):
+    job = jobs.job_start(actor=None, kind=LETTERS_KIND, params={"year": "not-a-year"}, run=False)
+    job = jobs.run_job(job.pk)
+    assert job.status == JobStatus.FAILED and "ValueError" in job.error
+    Job.objects.filter(pk=job.pk).update(params={"year": 2026})
+    job.refresh_from_db()
+    jobs.job_resume(actor=None, job=job)
+    job = jobs.run_job(job.pk)
+    assert job.status == JobStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_started_job_runs_in_the_background_not_in_the_request(district, shops):
+    import time
+
+    job = jobs.job_start(actor=None, kind=LETTERS_KIND, params={"year": 2026, "format": "zip"})
+    for _ in range(600):
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.1)
+    assert job.status == JobStatus.DONE, job.error
+    with job.result_file.open("rb") as fh:
+        assert len(zipfile.ZipFile(io.BytesIO(fh.read())).namelist()) == 6
