@@ -121,10 +121,8 @@ def district(db) -> District:
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
-    """Evidence files go to a temporary MEDIA_ROOT; passwords use a fast hasher (a dozen users with
-    Django's default PBKDF2 cost take half a minute on a small machine)."""
+    """Evidence files go to a temporary MEDIA_ROOT (the suite-wide conftest sets the fast hasher)."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path / "media"
 
 

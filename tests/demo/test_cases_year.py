@@ -28,41 +28,6 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STREET_ORDER = {"200504", "200501", "200507", "200102", "200201"}
 
 
-class _Stop(Exception):
-    pass
-
-
-class _Undo(Exception):
-    pass
-
-
-def _snapshot() -> dict:
-    cases = Case.objects.order_by("number")
-    return {
-        "cases": list(
-            cases.values_list(
-                "number",
-                "idempotency_key",
-                "state",
-                "category__code",
-                "grid__code",
-                "source",
-                "reported_at",
-                "closed_at",
-                "stage_due_at",
-                "disposition",
-                "handling_unit__name",
-                "handler__username",
-            )
-        ),
-        "audit": list(
-            AuditEvent.objects.filter(object_type="cases.case")
-            .order_by("created_at", "id")
-            .values_list("action", "created_at", "actor_label")
-        ),
-    }
-
-
 def _year(count: int, **kwargs):
     return generate_case_year(seed=1, size="small", count=count, end=END, **kwargs)
 

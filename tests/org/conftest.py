@@ -10,12 +10,6 @@ from chengguan.org.models import Organisation
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    """Hashing at production cost would make the many login attempts here slow, not more correct."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Tree:
     bureau: Organisation

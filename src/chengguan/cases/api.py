@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -75,55 +74,6 @@ def _time(moment: dt.datetime | None) -> str | None:
 
 # ---------------------------------------------------------------------------------------------
 # Who is asking: roles and units looked up once per request, not once per case
-
-
-@dataclass(frozen=True)
-class Caller:
-    user: object
-    roles: frozenset[str]
-    bureau_id: int | None
-    unit_path: str
-    superuser: bool
-
-
-def caller_of(user) -> Caller:
-    profile = org_selectors.profile_of(user)
-    unit = profile.organisation if profile else None
-    return Caller(
-        user=user,
-        roles=org_selectors.role_codes(user),
-        bureau_id=unit.bureau_id if unit else None,
-        unit_path=unit.path if unit else "",
-        superuser=bool(getattr(user, "is_superuser", False)),
-    )
-
-
-def actions_for(case: Case, caller: Caller, *, pending_extension: bool) -> list[str]:
-    """`services.available_actions` for a list row, without a query per case: the caller is resolved
-    once and the pending extension comes annotated. The same rules, read from the same table; a test
-    checks that both answer alike for every state and role."""
-    if not caller.roles or not (caller.superuser or caller.bureau_id == case.bureau_id):
-        return []
-    out = []
-    for action, t in BY_ACTION.items():
-        if case.state not in t.sources or not (caller.roles & t.roles):
-            continue
-        if t.unit_bound and not (
-            caller.unit_path
-            and case.handling_unit_id is not None
-            and caller.unit_path.startswith(case.handling_unit.path)
-        ):
-            continue
-        if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not pending_extension:
-            continue
-        if action == Action.REQUEST_EXTENSION and pending_extension:
-            continue
-        if action in (Action.VERIFY, Action.REWORK) and case.handler_id == getattr(caller.user, "pk", None):
-            continue
-        if action == Action.EVALUATE and case.evaluation_score is not None:
-            continue
-        out.append(action)
-    return out
 
 
 def with_list_data(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -361,10 +311,12 @@ def case_summary(case: Case, actions: list[str], now: dt.datetime) -> dict:
     }
 
 
-def case_rows(cases, caller: Caller) -> list[dict]:
+def case_rows(cases, user) -> list[dict]:
     now = clock.now()
     return [
-        case_summary(case, actions_for(case, caller, pending_extension=case.has_pending_extension), now)
+        case_summary(
+            case, services.available_actions(case, user, pending_extension=case.has_pending_extension), now
+        )
         for case in cases
     ]
 
@@ -470,15 +422,15 @@ def _record_phone_view(actor, case: Case) -> None:
 def case_detail(case: Case, request: Request, *, reveal_phone: bool) -> dict:
     """Everything about one case the caller may see. With `reveal_phone` the full number is shown and
     the view is audited."""
-    caller = caller_of(request.user)
+    roles = org_selectors.role_codes(request.user)
     actions = services.available_actions(case, request.user)
     now = clock.now()
     body = case_summary(case, actions, now)
-    reveal = reveal_phone and bool(caller.roles & PHONE_ROLES)
+    reveal = reveal_phone and bool(roles & PHONE_ROLES)
     if reveal and case.reporter_phone:
         _record_phone_view(request.user, case)
     duplicates = []
-    if caller.roles & DUPLICATE_ROLES and case.state == CaseState.REPORTED:
+    if roles & DUPLICATE_ROLES and case.state == CaseState.REPORTED:
         duplicates = [
             {
                 "id": c.pk,
@@ -552,9 +504,9 @@ def _case_to_act_on(user, pk: int) -> Case:
     rather than 404, so a handler learns that the case is not theirs. Others only reach what they see."""
     case = selectors.cases_visible_to(user).filter(pk=pk).first()
     if case is None:
-        caller = caller_of(user)
-        if caller.roles & STAFF_ROLES and caller.bureau_id is not None:
-            case = Case.objects.filter(pk=pk, bureau_id=caller.bureau_id).first()
+        bureau = org_selectors.bureau_of(user)
+        if org_selectors.role_codes(user) & STAFF_ROLES and bureau is not None:
+            case = Case.objects.filter(pk=pk, bureau_id=bureau.pk).first()
     if case is None:
         raise NotFound("案件不存在或不在您的查看范围内。", code="case.not_found")
     return case
@@ -782,7 +734,7 @@ class CaseListCreate(generics.GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(case_rows(page, caller_of(request.user)))
+        return self.get_paginated_response(case_rows(page, request.user))
 
     @extend_schema(
         operation_id="cases_create",
@@ -1194,7 +1146,7 @@ class CaseInbox(generics.GenericAPIView):
         counts = {"normal": 0, "warning": 0, "overdue": 0}
         counts.update({row["urgency"]: row["n"] for row in grouped})
         page = self.paginate_queryset(queryset)
-        response = self.get_paginated_response(case_rows(page, caller_of(request.user)))
+        response = self.get_paginated_response(case_rows(page, request.user))
         response.data["counts"] = {"total": sum(counts.values()), **counts}
         return response
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,7 @@ from chengguan.cases.states import (
     Disposition,
     Transition,
 )
-from chengguan.core import audit, clock, coords, deadlines, evidence, numbering
+from chengguan.core import audit, clock, coords, deadlines, evidence, numbering, phones
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from chengguan.grids import selectors as grid_selectors
 from chengguan.org import selectors as org_selectors
@@ -47,7 +46,6 @@ from chengguan.taxonomy import routing
 from chengguan.taxonomy import selectors as taxonomy_selectors
 from chengguan.taxonomy.models import Category
 
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # Staff sources need a staff role; the public channels take anyone, including anonymous callers.
 SOURCE_ROLES: dict[str, frozenset[str] | None] = {
     CaseSource.PATROL: frozenset({RoleCode.INSPECTOR}),
@@ -127,12 +125,12 @@ def _require(payload: dict, names: Iterable[str]) -> None:
 
 
 def _check_phone(phone: str, field: str = "reporter_phone") -> str:
-    phone = (phone or "").strip().replace(" ", "")
-    if phone and not PHONE_RE.match(phone):
+    number = phones.normalise(phone)
+    if number is None:
         raise ValidationFailed(
             "电话号码格式不正确。", code="case.bad_phone", fields={field: ["电话号码格式不正确。"]}
         )
-    return phone
+    return number
 
 
 def _check_location(lon, lat, crs: str) -> tuple[float | None, float | None]:
@@ -386,20 +384,25 @@ def case_add_evidence(
 # -- the lifecycle ---------------------------------------------------------------------------------
 
 
-def available_actions(case: Case, actor) -> list[str]:
-    """The actions `actor` may take on `case` now: drives buttons and the API's `available_actions`."""
+def available_actions(case: Case, actor, *, pending_extension: bool | None = None) -> list[str]:
+    """The actions `actor` may take on `case` now: drives buttons and the API's `available_actions`.
+
+    Lists pass `pending_extension` (annotated with the rows) so a page of cases costs no query per
+    case; the caller's roles and unit are cached on the user object after the first row."""
     roles = org_selectors.role_codes(actor)
     if not roles or not _in_bureau(actor, case.bureau_id):
         return []
+    if pending_extension is None:
+        pending_extension = _pending_extension(case) is not None
     out = []
     for action, t in BY_ACTION.items():
         if case.state not in t.sources or not (roles & t.roles):
             continue
         if t.unit_bound and not _in_handling_unit(actor, case):
             continue
-        if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not _pending_extension(case):
+        if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not pending_extension:
             continue
-        if action == Action.REQUEST_EXTENSION and _pending_extension(case):
+        if action == Action.REQUEST_EXTENSION and pending_extension:
             continue
         if action in (Action.VERIFY, Action.REWORK) and case.handler_id == getattr(actor, "pk", None):
             continue
@@ -427,11 +430,13 @@ def case_transition(*, actor, case: Case | int, action: str, **payload: Any) -> 
         raise NotFound(f"未知的操作：{action}", code="case.unknown_action")
     case_id = case.pk if isinstance(case, Case) else case
     with transaction.atomic():
-        # Lock the case row only: PostgreSQL cannot lock the nullable side of the outer joins.
+        # Lock the case row only: PostgreSQL cannot lock the nullable side of the outer joins. The
+        # grid (with its polygon) loads only when filing asks for routing; no ordering is needed.
         locked = (
             Case.objects.select_for_update(of=("self",))
-            .select_related("category", "handling_unit", "grid", "bureau")
+            .select_related("category", "handling_unit", "bureau")
             .filter(pk=case_id)
+            .order_by()
             .first()
         )
         if locked is None:

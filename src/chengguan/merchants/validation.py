@@ -5,12 +5,12 @@ Each `clean_*` returns the normalised value or raises `FieldError` with a Chines
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from chengguan.core import phones
 from chengguan.merchants.models import BusinessType, MerchantStatus
 
 
@@ -19,12 +19,6 @@ class FieldError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# Landline: area code 0xx / 0xxx, then a 7- or 8-digit subscriber number (GB/T 21010-style
-# "0371-12345678"); an extension after "-" or "转" is kept.
-_LANDLINE = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(?:(?:-|转)\d{1,5})?$")
 
 
 def clean_name(value) -> str:
@@ -60,13 +54,9 @@ def clean_id_number(value) -> str:
 
 def clean_phone(value) -> str:
     raw = str(value or "").strip()
-    if not raw:
-        return ""
-    compact = re.sub(r"[\s()（）]", "", raw)
-    if compact.startswith("+86"):
-        compact = compact[3:]
-    if _MOBILE.match(compact) or _LANDLINE.match(compact):
-        return compact
+    number = phones.normalise(raw)
+    if number is not None:
+        return number
     raise FieldError("phone", f"联系电话“{raw}”不是有效的手机号或固定电话")
 
 

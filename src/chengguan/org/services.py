@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from chengguan.core import audit
+from chengguan.core import audit, phones
 from chengguan.core.errors import PermissionDenied, ValidationFailed
 from chengguan.org.auth import clear_failures
 from chengguan.org.models import Organisation, OrgKind, PartnerType, Role, StaffProfile
@@ -48,10 +48,6 @@ STAFF_UPDATABLE = frozenset(
     {"organisation", "roles", "full_name", "cert_no", "phone", "party_member", "title", "is_active"}
 )
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
-_SERVICE = re.compile(r"1\d{4}|9\d{4}|[48]00-?\d{3}-?\d{4}")
-
 
 class Errors:
     """Collects field errors; `raise_if_any` turns them into one ValidationFailed whose code and
@@ -78,15 +74,8 @@ class Errors:
 def normalise_phone(raw: str, *, allow_service_numbers: bool = False) -> str:
     """A mainland mobile (`13812345678`) or landline (`0371-12345678`) number, cleaned of spaces and
     the +86 prefix. Raises ValidationFailed otherwise. Units may also list hotlines (12319, 400-…)."""
-    value = re.sub(r"[\s()（）]", "", raw or "")
-    for prefix in ("+86", "0086"):
-        if value.startswith(prefix):
-            value = value[len(prefix) :].lstrip("-")
-    if _MOBILE.fullmatch(value.replace("-", "")):
-        return value.replace("-", "")
-    if _LANDLINE.fullmatch(value):
-        return value
-    if allow_service_numbers and _SERVICE.fullmatch(value):
+    value = phones.normalise(raw, allow_service_numbers=allow_service_numbers)
+    if value:
         return value
     raise ValidationFailed(
         "电话号码格式不正确：请填写11位手机号码或带区号的固定电话（如 0371-12345678）。",
