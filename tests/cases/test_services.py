@@ -487,3 +487,19 @@ def test_each_user_is_offered_only_the_actions_they_may_take(district):
     assert sorted(available_actions(case, district.users[R.DISPATCHER])) == ["redispatch"]
     assert sorted(available_actions(case, district.users[R.SHIFT_LEADER])) == ["redispatch", "suspend"]
     assert available_actions(case, district.users[R.CITIZEN]) == []
+
+
+def test_reopen_sends_a_closed_case_back_to_its_unit_with_a_fresh_clock(district):
+    """回访复核: a leader reopens a closed case; it goes back to the same unit and its clock restarts."""
+    with clock.pinned(QUIET_MOMENT):
+        case = drive(district, CaseState.CLOSED)
+    unit = case.handling_unit_id
+    later = QUIET_MOMENT + dt.timedelta(days=3)
+    with clock.pinned(later):
+        case = case_transition(
+            actor=district.users[R.LEADER], case=case, action="reopen", reason="回访不满意"
+        )
+    assert case.state == CaseState.DISPATCHED and case.handling_unit_id == unit
+    assert case.closed_at is None and case.disposition == ""
+    assert case.dispatched_at == later and case.handling_due_at > later
+    assert AuditEvent.objects.filter(object_id=str(case.pk), action="case.reopen").count() == 1

@@ -39,6 +39,7 @@ EXPECTED_STATE_AFTER = {
     Action.CLOSE: S.CLOSED,
     Action.CANCEL: S.CANCELLED,
     Action.EVALUATE: S.CLOSED,
+    Action.REOPEN: S.DISPATCHED,
 }
 ACTORS = [*RoleCode.values, "other_handler"]  # other_handler: a handler of a unit the case is not sent to
 
@@ -61,6 +62,7 @@ def payload_for(district, action: str, merge_target: int) -> dict:
         Action.CLOSE: {"disposition": "service"},
         Action.CANCEL: {"reason": "重复录入"},
         Action.EVALUATE: {"score": 5},
+        Action.REOPEN: {"reason": "回访不满意，问题仍在"},
     }.get(action, {})
 
 

@@ -656,6 +656,7 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     Action.CLOSE: ("disposition",),
     Action.CANCEL: ("reason",),
     Action.EVALUATE: ("score", "comment"),
+    Action.REOPEN: ("reason",),
 }
 PHOTO_ACTIONS = frozenset({Action.HANDLE, Action.VERIFY, Action.REWORK})
 

@@ -193,6 +193,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     Action.CLOSE: CloseForm,
     Action.CANCEL: ReasonForm,
     Action.EVALUATE: EvaluateForm,
+    Action.REOPEN: ReasonForm,
 }
 # Where the 常用语 of an action's text field come from (purpose of `ReplyTemplate`).
 TEMPLATE_PURPOSE = {

@@ -103,6 +103,12 @@ class Case(models.Model):
     evaluation_score = models.PositiveSmallIntegerField(null=True, blank=True)
     evaluation_comment = models.CharField(max_length=200, blank=True)
     is_supervised = models.BooleanField(default=False, db_index=True)
+    # An operator's spam mark keeps the record (nothing acknowledged is lost) but takes the case out
+    # of every published figure.
+    is_spam = models.BooleanField("恶意/无效举报", default=False, db_index=True)
+    spam_reason = models.CharField(max_length=200, blank=True)
+    # When the person who reported it must have been told the result (citizen, hotline, deputy).
+    feedback_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

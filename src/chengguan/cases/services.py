@@ -27,6 +27,7 @@ from chengguan.cases.models import (
     EvidenceStage,
     ExtensionStatus,
 )
+from chengguan.cases.signals import case_changed
 from chengguan.cases.states import (
     BY_ACTION,
     FINAL_STATES,
@@ -315,6 +316,7 @@ def case_report(
                     "evidence_sha256": [e.sha256 for e in stored],
                 },
             )
+            _announce(case, "report", actor)
     except _AlreadyReported as retry:
         return ReportResult(retry.case, False)
     except IntegrityError:
@@ -474,7 +476,14 @@ def case_transition(*, actor, case: Case | int, action: str, **payload: Any) -> 
             before=before,
             after={**_snapshot(locked), **extra},
         )
+        _announce(locked, action, actor)
     return locked
+
+
+def _announce(case: Case, action: str, actor) -> None:
+    """Tell listeners once the change is committed (never about one that rolls back)."""
+    if case_changed.receivers:
+        transaction.on_commit(lambda: case_changed.send(sender=Case, case=case, action=action, actor=actor))
 
 
 def _authorise(actor, case: Case, t: Transition) -> None:
@@ -764,6 +773,21 @@ def _apply_cancel(actor, case: Case, payload: dict, now, t) -> dict:
     return {"reason": case.reason}
 
 
+def _apply_reopen(actor, case: Case, payload: dict, now, t) -> dict:
+    if case.handling_unit is None or case.disposition == "":
+        raise InvalidTransition("该案件未经派遣处置，不能重新交办。")
+    case.reason = _text(payload, "reason")
+    case.state = CaseState.DISPATCHED
+    case.dispatched_at = now
+    case.closed_at = None
+    case.disposition = ""
+    case.handler = case.verifier = None
+    case.accepted_at = case.handled_at = case.verified_at = None
+    case.rework_count += 1
+    _start_handling_clock(case, now)
+    return {"reason": case.reason, "unit_name": case.handling_unit.name}
+
+
 def _apply_evaluate(actor, case: Case, payload: dict, now, t) -> dict:
     if case.evaluation_score is not None:
         raise InvalidTransition("该案件已评价。")
@@ -799,6 +823,7 @@ _APPLY = {
     Action.CLOSE: _apply_close,
     Action.CANCEL: _apply_cancel,
     Action.EVALUATE: _apply_evaluate,
+    Action.REOPEN: _apply_reopen,
 }
 
 

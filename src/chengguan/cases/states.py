@@ -66,6 +66,7 @@ class Action(models.TextChoices):
     CLOSE = "close", "结案"
     CANCEL = "cancel", "作废"
     EVALUATE = "evaluate", "评价"
+    REOPEN = "reopen", "重新交办"
 
 
 class Disposition(models.TextChoices):
@@ -126,6 +127,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.CLOSE, {S.VERIFIED}, S.CLOSED, {R.OPERATOR, R.SHIFT_LEADER}, ["disposition"]),
     _t(Action.CANCEL, {S.REPORTED, S.FILED}, S.CANCELLED, {R.SHIFT_LEADER}, ["reason"]),
     _t(Action.EVALUATE, {S.CLOSED}, None, {R.SHIFT_LEADER, R.LEADER}, ["score"]),
+    # 回访复核: a leader sends a closed case back to its handling unit when the person who reported it
+    # was not satisfied and the complaint stands.
+    _t(Action.REOPEN, {S.CLOSED}, S.DISPATCHED, {R.LEADER, R.SHIFT_LEADER}, ["reason"]),
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
