@@ -8,9 +8,10 @@ import shapely
 from shapely.geometry import shape
 
 from chengguan.core.coords import from_wgs84
+from chengguan.grids.codes import make_grid_code
 from chengguan.grids.index import get_index
 from chengguan.grids.models import Grid
-from chengguan.grids.selectors import locate_point
+from chengguan.grids.selectors import locate_point, locate_units
 from chengguan.grids.services import grid_update
 from tests.grids.conftest import COLS, ROWS, cell_geometry
 
@@ -141,3 +142,26 @@ def test_locate_rejects_an_unknown_coordinate_system(district):
 def test_empty_district_locates_nothing(db):
     assert locate_point(113.62, 34.75) is None
     assert get_index().locate_many([113.62, 0.0], [34.75, 0.0]).tolist() == [-1, -1]
+
+
+def test_intake_lookup_gives_the_grid_and_its_units_and_follows_a_reassignment(district):
+    """Case intake reads the grid's units from the cached index; a grid moved to another community
+    must be stamped with the new units on the very next report."""
+    centre = ((district.xs[0] + district.xs[1]) / 2, (district.ys[0] + district.ys[1]) / 2)
+    grid = locate_point(*centre)
+    units = locate_units(*centre)
+    assert (units.id, units.code, units.community_id, units.subdistrict_id, units.squad_id) == (
+        grid.pk,
+        grid.code,
+        grid.community_id,
+        grid.subdistrict_id,
+        grid.squad_id,
+    )
+    assert units.bureau_id == grid.community.bureau_id == district.bureau.pk
+    other = district.communities[1]  # same sub-district: the grid code stays valid
+    assert other.pk != grid.community_id
+
+    grid_update(actor=None, grid=grid, code=make_grid_code(other, 99), community=other, squad=None)
+
+    moved = locate_units(*centre)
+    assert (moved.community_id, moved.subdistrict_id, moved.squad_id) == (other.pk, other.parent_id, None)

@@ -37,7 +37,7 @@ from chengguan.cases.states import (
     Disposition,
     Transition,
 )
-from chengguan.core import audit, clock, coords, deadlines, evidence, numbering, phones
+from chengguan.core import audit, clock, coords, deadlines, evidence, inserts, numbering, phones
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from chengguan.grids import selectors as grid_selectors
 from chengguan.org import selectors as org_selectors
@@ -86,14 +86,6 @@ class InvalidTransition(Conflict):
 class ReportResult:
     case: Case
     created: bool
-
-
-class _AlreadyReported(Exception):
-    """Raised inside the intake transaction to roll it back when a retry finds the first case."""
-
-    def __init__(self, case: Case):
-        super().__init__(case.number)
-        self.case = case
 
 
 def _field_values(case: Case) -> dict[str, Any]:
@@ -223,10 +215,8 @@ def case_report(
         )
     # Keys are scoped by the caller, so two clients that happen to pick the same key never collide.
     scoped_key = f"{getattr(actor, 'pk', None) or 'anon'}:{idempotency_key}" if idempotency_key else None
-    if scoped_key:
-        existing = Case.objects.filter(idempotency_key=scoped_key).first()
-        if existing:
-            return ReportResult(existing, False)
+    # A retry is not looked up first: the unique key makes its insert fail, the rollback gives the
+    # number back, and the first case is returned below. New reports, the common case, pay nothing.
 
     if source not in CaseSource.values:
         raise ValidationFailed(
@@ -256,11 +246,11 @@ def case_report(
     phone = _check_phone(reporter_phone)
     grid = None
     if w_lon is not None:
-        grid = grid_selectors.locate_point(w_lon, w_lat)
+        grid = grid_selectors.locate_units(w_lon, w_lat)
         if grid is None:
             message = "该位置不在本辖区范围内。"
             raise ValidationFailed(message, code="case.outside_jurisdiction", fields={"lon": [message]})
-    owner_bureau = grid.community.bureau if grid else (bureau or org_selectors.bureau_of(actor))
+    owner_bureau = _bureau_for(grid.bureau_id, actor) if grid else (bureau or org_selectors.bureau_of(actor))
     if owner_bureau is None:
         raise ValidationFailed(
             "无法确定案件所属辖区，请提供位置。",
@@ -275,12 +265,6 @@ def case_report(
         with transaction.atomic():
             year = now.astimezone(clock.SHANGHAI).year
             serial = numbering.next_number(f"case:{owner_bureau.pk}", year)
-            if scoped_key:
-                # The sequence lock serialises intakes of this bureau: a concurrent retry that got here
-                # second now sees the first one's case, and rolling back gives its number back.
-                first = Case.objects.filter(idempotency_key=scoped_key).first()
-                if first is not None:
-                    raise _AlreadyReported(first)
             case = Case(
                 number=case_number(owner_bureau, year, serial),
                 source=source,
@@ -290,10 +274,10 @@ def case_report(
                 lon=w_lon,
                 lat=w_lat,
                 input_crs=crs,
-                grid=grid,
-                community=grid.community if grid else None,
-                subdistrict=grid.subdistrict if grid else None,
-                squad=grid.squad if grid else None,
+                grid_id=grid.id if grid else None,
+                community_id=grid.community_id if grid else None,
+                subdistrict_id=grid.subdistrict_id if grid else None,
+                squad_id=grid.squad_id if grid else None,
                 bureau=owner_bureau,
                 reporter=actor if getattr(actor, "pk", None) else None,
                 reporter_name=(reporter_name or "").strip()[:50],
@@ -302,7 +286,7 @@ def case_report(
                 reported_at=now,
             )
             _start_stage(case, now)
-            case.save(force_insert=True)
+            inserts.insert(case)
             stored = [_store_evidence(case, info, EvidenceStage.REPORT, actor, now) for info in checked]
             audit.record(
                 actor=actor,
@@ -317,15 +301,23 @@ def case_report(
                 },
             )
             _announce(case, "report", actor)
-    except _AlreadyReported as retry:
-        return ReportResult(retry.case, False)
     except IntegrityError:
+        # On PostgreSQL a concurrent first attempt holds the key until it commits, so this insert
+        # waited for it and failed; its case is now there to return.
         if scoped_key:
-            existing = Case.objects.filter(idempotency_key=scoped_key).first()
+            existing = Case.objects.filter(idempotency_key=scoped_key).order_by().first()
             if existing:
                 return ReportResult(existing, False)
         raise
     return ReportResult(case, True)
+
+
+def _bureau_for(bureau_id: int, actor) -> Organisation:
+    """The bureau that owns a located case: usually the reporter's own, already loaded."""
+    own = org_selectors.bureau_of(actor)
+    if own is not None and own.pk == bureau_id:
+        return own
+    return Organisation.objects.get(pk=bureau_id)
 
 
 def _store_evidence(case: Case, upload, stage: str, actor, now: dt.datetime, **meta) -> CaseEvidence:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
-from chengguan.core import clock
+from chengguan.core import clock, inserts
 from chengguan.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -82,17 +82,14 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
     object_type, object_id = _object_ref(obj)
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    prev_hash = _claim_head()
     actor_id = getattr(actor, "pk", None)
     actor_label = getattr(actor, "username", "") if actor is not None else "system"
     address = client_address if client_address is not None else client_address_var.get()
     before_c, after_c = _canonical(before), _canonical(after)
     created_at = clock.now()
     digest = compute_hash(
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
         created_at=created_at,
         actor_id=actor_id,
         actor_label=actor_label,
@@ -113,14 +110,33 @@ def record(
         before=before_c,
         after=after_c,
         client_address=address,
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
         hash=digest,
     )
-    event.save(force_insert=True)
-    head.last_hash = digest
-    head.count += 1
-    head.save(update_fields=["last_hash", "count"])
+    inserts.insert(event)
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_HEAD, [digest])
     return event
+
+
+_q = connection.ops.quote_name
+_HEAD = _q(AuditChainHead._meta.db_table)
+# Counting the event and reading the previous hash in one statement also takes the head's lock
+# (PostgreSQL row lock; SQLite's write lock) until the caller's transaction ends.
+_CLAIM_HEAD = f"UPDATE {_HEAD} SET {_q('count')} = {_q('count')} + 1 WHERE id = 1 RETURNING {_q('last_hash')}"
+_SET_HEAD = f"UPDATE {_HEAD} SET {_q('last_hash')} = %s WHERE id = 1"
+
+
+def _claim_head() -> str:
+    """Lock the chain head, count one more event and return the hash the new event links to."""
+    for _ in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_HEAD)
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+    raise RuntimeError("the audit chain head cannot be created")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.db import connection
 from shapely import STRtree
 from shapely.errors import GEOSException
 from shapely.geometry import shape
@@ -27,12 +28,25 @@ _PARALLEL_THRESHOLD = 100_000
 _CHUNK = 250_000
 
 
+@dataclass(frozen=True)
+class GridUnits:
+    """A grid and the units responsible for it: what intake stamps on every new case."""
+
+    id: int
+    code: str
+    community_id: int
+    subdistrict_id: int
+    squad_id: int | None
+    bureau_id: int
+
+
 @dataclass
 class GridIndex:
     version: int
     ids: np.ndarray  # grid ids, ordered by code
     codes: list[str]
     geometries: np.ndarray
+    units: dict[int, GridUnits] = field(default_factory=dict)
     tree: STRtree = field(init=False)
 
     def __post_init__(self) -> None:
@@ -44,12 +58,17 @@ class GridIndex:
         return len(self.ids)
 
     @classmethod
-    def from_rows(cls, version: int, rows: list[tuple[int, str, dict]]) -> GridIndex:
+    def from_rows(
+        cls, version: int, rows: list[tuple], units: dict[int, GridUnits] | None = None
+    ) -> GridIndex:
+        """`rows` are (id, code, GeoJSON geometry) of every grid."""
         rows = sorted(rows, key=lambda row: row[1])
         ids = np.array([row[0] for row in rows], dtype=np.int64)
         geometries = _geometries([row[2] for row in rows])
         shapely.prepare(geometries)
-        return cls(version=version, ids=ids, codes=[row[1] for row in rows], geometries=geometries)
+        return cls(
+            version=version, ids=ids, codes=[row[1] for row in rows], geometries=geometries, units=units or {}
+        )
 
     def _ranks(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """The smallest matching rank for each point, or `len(self)` when no grid covers it."""
@@ -125,16 +144,31 @@ _cached: GridIndex | None = None
 
 
 def current_version() -> int:
-    version = GridSetVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return int(version or 0)
+    """The grid set's version. Asked on every intake, so it is one plain statement, not an ORM query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+_VERSION_SQL = f"SELECT version FROM {GridSetVersion._meta.db_table} WHERE id = 1"
 
 
 def build_index() -> GridIndex:
     """Read every grid and build a fresh index (the version is read first, so a concurrent write
-    can only make the result older than its label, which the next `get_index()` call repairs)."""
+    can only make the result older than its label, which the next `get_index()` call repairs).
+
+    Unit assignments live on the grid row and change only through the grid services, which bump
+    the version, so caching them here is as fresh as the geometry."""
     version = current_version()
-    rows = list(Grid.objects.order_by("code").values_list("id", "code", "geometry").iterator(chunk_size=5000))
-    return GridIndex.from_rows(version, rows)
+    rows, units = [], {}
+    columns = ("id", "code", "geometry", "community_id", "subdistrict_id", "squad_id", "community__bureau_id")
+    for gid, code, geometry, community, subdistrict, squad, bureau in (
+        Grid.objects.order_by("code").values_list(*columns).iterator(chunk_size=5000)
+    ):
+        rows.append((gid, code, geometry))
+        units[gid] = GridUnits(gid, code, community, subdistrict, squad, bureau)
+    return GridIndex.from_rows(version, rows, units)
 
 
 def get_index() -> GridIndex:
