@@ -161,6 +161,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a `status`, `state` or `kind`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "MerchantStatusEnum": "chengguan.merchants.models.MerchantStatus",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

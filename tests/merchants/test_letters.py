@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import random
+import re
 import subprocess
 import zipfile
 
@@ -12,10 +15,12 @@ from django.urls import reverse
 
 from chengguan.core import jobs
 from chengguan.core.models import Job, JobStatus
-from chengguan.merchants import letter_text, qr, services
+from chengguan.merchants import letter_pdf, letter_text, qr, services
 from chengguan.merchants.jobs import LETTERS_KIND
+from chengguan.merchants.letter_pdf import LetterData
 from chengguan.merchants.letters import generate_letters
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
+from chengguan.merchants.pdf_concat import PdfConcatenator
 from tests.merchants.conftest import merchant_fields
 
 
@@ -140,3 +145,58 @@ def test_a_started_job_runs_in_the_background_not_in_the_request(district, shops
     assert job.status == JobStatus.DONE, job.error
     with job.result_file.open("rb") as fh:
         assert len(zipfile.ZipFile(io.BytesIO(fh.read())).namelist()) == 6
+
+
+def test_letters_drawn_in_chunks_merge_into_one_pdf_in_order(tmp_path):
+    """The merged PDF is drawn a few pages at a time (flat memory): every page must still be there,
+    in order, and poppler must read the file without complaint."""
+    base = LetterData(
+        number="",
+        token="tok",
+        year=2026,
+        term_start=dt.date(2026, 1, 1),
+        term_end=dt.date(2026, 12, 31),
+        name="",
+        credit_code="91410102MA44A8WX4B",
+        operator_name="张三",
+        address="郑州市中原区建设路1号",
+        frontage_m="8.5",
+        grid_code="41010200100101",
+        community="百花社区",
+        subdistrict="建设路街道",
+        squad="第一中队",
+        bureau="郑州市中原区城市管理局",
+    )
+    letters = [
+        dataclasses.replace(
+            base, number=f"中原城管三包字〔2026〕第{k:05d}号", name=f"第{k}号商店", token=f"t{k}"
+        )
+        for k in range(1, 8)
+    ]
+    out = tmp_path / "merged.pdf"
+    assert letter_pdf.render(letters, str(out), "http://testserver", chunk_pages=3) == 7
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, check=True, text=True)
+    assert info.stderr == "" and re.search(r"^Pages:\s+7$", info.stdout, re.M)
+    assert re.search(r"^Title:\s+城市管理责任书$", info.stdout, re.M)
+    for k in range(1, 8):
+        page = subprocess.run(
+            ["pdftotext", "-f", str(k), "-l", str(k), str(out), "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+        assert page.stderr == ""
+        assert f"第{k}号商店" in page.stdout and f"第{k:05d}号" in page.stdout
+        assert f"/letters/verify/t{k}/" in page.stdout
+
+
+def test_an_empty_selection_still_gives_a_readable_pdf(tmp_path):
+    out = tmp_path / "empty.pdf"
+    assert letter_pdf.render([], str(out), "http://testserver") == 0
+    assert "所选范围内没有责任书" in pdf_text(out.read_bytes(), tmp_path)
+
+
+def test_the_merger_refuses_what_reportlab_did_not_write():
+    merged = PdfConcatenator(io.BytesIO())
+    with pytest.raises(ValueError):
+        merged.append(b"%PDF-1.5\n1 0 obj\n<< /Type /XRef >>\nstream\nxx\nendstream\nendobj\n")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.core.files.storage import default_storage
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from chengguan.core import clock, jobs
-from chengguan.core.api import error_responses
+from chengguan.core.api import API_AUTHENTICATION, error_responses
+from chengguan.core.errors import NotFound
 from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
 from chengguan.merchants import selectors, services
@@ -67,6 +69,69 @@ class MerchantSerializer(serializers.ModelSerializer):
 
     def get_id_number(self, m) -> str:
         return mask_id_number(m.id_number)
+
+
+class LinkedCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.CharField()
+    state_name = serializers.CharField(source="get_state_display")
+    category = serializers.CharField(source="category.name_zh")
+    reported_at = serializers.DateTimeField()
+
+
+class MerchantDetailSerializer(MerchantSerializer):
+    """One merchant with the cases naming it that the caller may see (newest first, at most 50)."""
+
+    cases = serializers.SerializerMethodField()
+    repeat_offender = serializers.SerializerMethodField(
+        help_text=f"一年内关联案件达 {selectors.REPEAT_OFFENDER_CASES} 件"
+    )
+
+    class Meta(MerchantSerializer.Meta):
+        fields = [*MerchantSerializer.Meta.fields, "cases", "repeat_offender"]
+
+    @extend_schema_field(LinkedCaseSerializer(many=True))
+    def get_cases(self, m) -> list[dict]:
+        cases = selectors.linked_cases(m, self.context["request"].user).select_related("category")[:50]
+        return LinkedCaseSerializer(cases, many=True).data
+
+    def get_repeat_offender(self, m) -> bool:
+        return selectors.is_repeat_offender(m)
+
+
+class MerchantPickSerializer(serializers.ModelSerializer):
+    """What the picker on a case shows to tell two shops apart."""
+
+    grid = serializers.CharField(source="grid.code", read_only=True, default=None)
+    community = serializers.CharField(source="community.name", read_only=True, default=None)
+
+    class Meta:
+        model = Merchant
+        fields = ["id", "name", "credit_code", "address", "grid", "community", "status"]
+
+
+class CaseMerchantSerializer(MerchantPickSerializer):
+    recent_cases = serializers.IntegerField(read_only=True, help_text="一年内关联案件数")
+    repeat_offender = serializers.SerializerMethodField()
+
+    class Meta(MerchantPickSerializer.Meta):
+        fields = [*MerchantPickSerializer.Meta.fields, "recent_cases", "repeat_offender"]
+
+    def get_repeat_offender(self, m) -> bool:
+        return m.recent_cases >= selectors.REPEAT_OFFENDER_CASES
+
+
+class CaseMerchantLinkSerializer(serializers.Serializer):
+    """Pick the merchant by its id or by its unified social credit code, not both."""
+
+    merchant = serializers.IntegerField(required=False, help_text="商户 id")
+    credit_code = serializers.CharField(required=False, max_length=18, help_text="统一社会信用代码")
+
+    def validate(self, attrs: dict) -> dict:
+        if ("merchant" in attrs) == bool(attrs.get("credit_code")):
+            raise serializers.ValidationError({"merchant": ["请给出商户 id 或统一社会信用代码（二选一）。"]})
+        return attrs
 
 
 class MerchantWriteSerializer(serializers.Serializer):
@@ -182,6 +247,21 @@ class MerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.merchants_visible_to(self.request.user).order_by("name", "id")
 
+    @extend_schema(responses={200: MerchantDetailSerializer, **READ_ERRORS})
+    def retrieve(self, request, pk=None):
+        return Response(MerchantDetailSerializer(self.get_object(), context={"request": request}).data)
+
+    @extend_schema(
+        summary="为案件选择商户",
+        parameters=[OpenApiParameter("q", str, description="名称中的字或统一社会信用代码的开头")],
+        responses={200: MerchantPickSerializer(many=True), **error_responses(401)},
+    )
+    @action(detail=False, methods=["get"])
+    def search(self, request):
+        """Merchants of the caller's bureau, at most ten, for naming one on a case."""
+        found = selectors.merchants_for_picker(request.user, request.query_params.get("q", ""))
+        return Response(MerchantPickSerializer(found, many=True).data)
+
     @extend_schema(request=MerchantWriteSerializer, responses={201: MerchantSerializer, **WRITE_ERRORS})
     def create(self, request):
         s = MerchantWriteSerializer(data=request.data)
@@ -205,6 +285,58 @@ class MerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def letters(self, request, pk=None):
         m = self.get_object()
         return Response(LetterSerializer(m.letters.all(), many=True, context={"request": request}).data)
+
+
+class CaseMerchants(APIView):
+    """The merchants named on a case (涉及商户): list them, or name one more."""
+
+    authentication_classes = API_AUTHENTICATION
+
+    @extend_schema(
+        operation_id="cases_merchants_list",
+        summary="案件涉及的商户",
+        responses={200: CaseMerchantSerializer(many=True), **READ_ERRORS},
+        tags=["cases"],
+    )
+    def get(self, request, pk: int):
+        case = selectors.case_for_linking(request.user, pk)
+        return Response(CaseMerchantSerializer(selectors.merchants_of_case(case), many=True).data)
+
+    @extend_schema(
+        operation_id="cases_merchants_link",
+        summary="为案件关联商户",
+        description="按商户 id 或统一社会信用代码关联；重复关联不产生变化。返回关联后的商户列表。",
+        request=CaseMerchantLinkSerializer,
+        responses={200: CaseMerchantSerializer(many=True), **WRITE_ERRORS},
+        tags=["cases"],
+    )
+    def post(self, request, pk: int):
+        case = selectors.case_for_linking(request.user, pk)
+        s = CaseMerchantLinkSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        merchant = selectors.merchant_to_link(
+            merchant_id=s.validated_data.get("merchant"), credit_code=s.validated_data.get("credit_code", "")
+        )
+        services.merchant_link_case(actor=request.user, merchant=merchant, case=case)
+        return Response(CaseMerchantSerializer(selectors.merchants_of_case(case), many=True).data)
+
+
+class CaseMerchantUnlink(APIView):
+    authentication_classes = API_AUTHENTICATION
+
+    @extend_schema(
+        operation_id="cases_merchants_unlink",
+        summary="取消案件与商户的关联",
+        responses={204: None, **WRITE_ERRORS},
+        tags=["cases"],
+    )
+    def delete(self, request, pk: int, merchant_id: int):
+        case = selectors.case_for_linking(request.user, pk)
+        merchant = Merchant.objects.filter(pk=merchant_id).first()
+        if merchant is None:
+            raise NotFound("台账中没有这个商户。", code="merchant.not_found")
+        services.merchant_unlink_case(actor=request.user, merchant=merchant, case=case)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from chengguan.merchants import api
@@ -6,4 +7,13 @@ router = SimpleRouter()
 router.register("merchants/jobs", api.MerchantJobViewSet, basename="merchant-job")
 router.register("merchants/letters", api.LetterViewSet, basename="merchant-letter")
 router.register("merchants", api.MerchantViewSet, basename="merchant")
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # Under /cases/ but served here: merchants sit above cases in the app layering.
+    path("cases/<int:pk>/merchants/", api.CaseMerchants.as_view(), name="api-case-merchants"),
+    path(
+        "cases/<int:pk>/merchants/<int:merchant_id>/",
+        api.CaseMerchantUnlink.as_view(),
+        name="api-case-merchant-unlink",
+    ),
+]

@@ -11,10 +11,13 @@ a batch of 20,000 costs little more than drawing the strings.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import BinaryIO
 
 from reportlab.lib.colors import Color
@@ -25,6 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from chengguan.merchants import letter_text as T
+from chengguan.merchants.pdf_concat import PdfConcatenator
 from chengguan.merchants.qr import pdf_inline_image
 
 PAGE_W, PAGE_H = A4
@@ -287,27 +291,57 @@ def new_canvas(out: BinaryIO | str, title: str = "城市管理责任书") -> Can
     return c
 
 
-def render(letters: Iterable[LetterData], out: BinaryIO | str, base_url: str, progress=None) -> int:
-    """All `letters` into one print-ready PDF; returns the page count."""
-    c = new_canvas(out)
-    writer = LetterWriter(c, base_url)
-    n = 0
-    for d in letters:
-        writer.draw(d)
-        n += 1
-        if progress:
-            progress(n)
-    if n == 0:
-        c.setFont(writer.layout.font, 12)
-        c.drawString(LEFT, PAGE_H / 2, "所选范围内没有责任书。")
-        c.showPage()
-    c.save()
+CHUNK_PAGES = 500
+
+
+def batched(items: Iterable[LetterData], size: int) -> Iterator[list[LetterData]]:
+    """Successive lists of `size` items (itertools.batched arrives only in Python 3.12)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def render(
+    letters: Iterable[LetterData],
+    out: BinaryIO | str,
+    base_url: str,
+    progress: Callable[[int], None] | None = None,
+    chunk_pages: int = CHUNK_PAGES,
+) -> int:
+    """All `letters` into one print-ready PDF; returns the page count.
+
+    ReportLab holds a whole canvas in memory until it saves, so the letters are drawn `chunk_pages`
+    at a time and each finished chunk is streamed into the output by `PdfConcatenator`: peak memory
+    depends on the chunk size, not on how many letters there are.
+    """
+    with ExitStack() as stack:
+        fh = stack.enter_context(open(out, "wb")) if isinstance(out, str | os.PathLike) else out
+        merged = PdfConcatenator(fh)
+        n = 0
+        for chunk in batched(letters, chunk_pages):
+            buf = io.BytesIO()
+            c = new_canvas(buf)
+            writer = LetterWriter(c, base_url)
+            for d in chunk:
+                writer.draw(d)
+                n += 1
+                if progress:
+                    progress(n)
+            c.save()
+            merged.append(buf.getvalue())
+        if n == 0:
+            buf = io.BytesIO()
+            c = new_canvas(buf)
+            c.setFont(font_name(), 12)
+            c.drawString(LEFT, PAGE_H / 2, "所选范围内没有责任书。")
+            c.showPage()
+            c.save()
+            merged.append(buf.getvalue())
+        merged.close()
     return n
 
 
 def render_one(d: LetterData, base_url: str) -> bytes:
-    import io
-
     buf = io.BytesIO()
     c = new_canvas(buf, title=d.number)
     LetterWriter(c, base_url).draw(d)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chengguan.core import clock
+from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.grids.selectors import grids_visible_to
 from chengguan.merchants.letter_pdf import LetterData
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantCase, MerchantStatus
@@ -59,10 +60,63 @@ def linked_cases(merchant: Merchant, actor):
     return cases_visible_to(actor).filter(pk__in=ids).order_by("-reported_at")
 
 
-def is_repeat_offender(merchant: Merchant) -> bool:
+def case_for_linking(actor, case_id: int):
+    """The case `actor` may see, for naming merchants on it; raises NotFound otherwise."""
+    from chengguan.cases.selectors import cases_visible_to
+
+    case = cases_visible_to(actor).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound("案件不存在或您无权查看。", code="case.not_found")
+    return case
+
+
+def merchant_to_link(*, merchant_id: int | None, credit_code: str = "") -> Merchant:
+    """The merchant picked for a case by id or by credit code; a field error when there is none."""
+    if merchant_id is not None:
+        field, found = "merchant", Merchant.objects.filter(pk=merchant_id).first()
+    else:
+        field, found = "credit_code", Merchant.objects.filter(credit_code=credit_code.strip().upper()).first()
+    if found is None:
+        raise ValidationFailed(
+            "台账中没有这个商户。", code="merchant.not_found", fields={field: ["台账中没有这个商户"]}
+        )
+    return found
+
+
+def merchants_of_case(case) -> QuerySet[Merchant]:
+    """The merchants named on `case`, each with `recent_cases` (linked cases in the last year)."""
+    # A subquery, not a join: filtering through `case_links` would make the count reuse that join
+    # and see only this one case.
+    linked = MerchantCase.objects.filter(case=case).values("merchant_id")
+    qs = Merchant.objects.filter(pk__in=linked).select_related("grid", "community")
+    return with_case_counts(qs).order_by("name", "id")
+
+
+def merchants_for_picker(actor, query: str, limit: int = 10) -> QuerySet[Merchant]:
+    """Merchants of the actor's bureau whose name contains `query` or whose credit code starts with
+    it: the picker on a case, where the merchant may be outside the actor's own grids."""
+    query = (query or "").strip()
+    qs = Merchant.objects.select_related("grid", "community")
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        bureau = org_selectors.bureau_of(actor)
+        if bureau is None or not org_selectors.has_role(actor, *STAFF_ROLES):
+            return qs.none()
+        qs = qs.filter(bureau=bureau)
+    if not query:
+        return qs.none()
+    return qs.filter(Q(name__icontains=query) | Q(credit_code__startswith=query.upper())).order_by(
+        "name", "id"
+    )[:limit]
+
+
+def recent_case_count(merchant: Merchant) -> int:
+    """Cases naming the merchant that were reported in the last 365 days."""
     since = clock.now() - dt.timedelta(days=365)
-    n = MerchantCase.objects.filter(merchant=merchant, case__reported_at__gte=since).count()
-    return n >= REPEAT_OFFENDER_CASES
+    return MerchantCase.objects.filter(merchant=merchant, case__reported_at__gte=since).count()
+
+
+def is_repeat_offender(merchant: Merchant) -> bool:
+    return recent_case_count(merchant) >= REPEAT_OFFENDER_CASES
 
 
 def letter_lookup(*, credit_code: str, number: str) -> Letter | None:

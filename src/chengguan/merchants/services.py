@@ -480,9 +480,28 @@ def letters_renew(*, actor, year: int, bureau: Organisation | None = None, progr
     return {"expired": expired, "created": created}
 
 
+# Who may name a merchant on a case: the ledger keepers and the command centre that files cases.
+CASE_LINK_ROLES = (*LEDGER_ROLES, RoleCode.OPERATOR, RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER)
+
+
+def _check_case_link(actor, merchant: Merchant, case) -> None:
+    """The actor may link; the case is one they can see; merchant and case are of one bureau."""
+    from chengguan.cases.selectors import cases_visible_to
+
+    require(actor, CASE_LINK_ROLES, "关联案件与商户")
+    if actor is not None and not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound("案件不存在或您无权查看。", code="case.not_found")
+    if merchant.bureau_id != case.bureau_id:
+        raise ValidationFailed(
+            "该商户不属于本案件所在辖区。",
+            code="merchant.other_bureau",
+            fields={"merchant": ["该商户不属于本案件所在辖区"]},
+        )
+
+
 def merchant_link_case(*, actor, merchant: Merchant, case) -> MerchantCase:
-    """Name a merchant on a case (the party of 店外经营, 乱堆物堆料 …)."""
-    require(actor, (*LEDGER_ROLES, RoleCode.OPERATOR, RoleCode.DISPATCHER), "关联案件")
+    """Name a merchant on a case (the party of 店外经营, 乱堆物堆料 …); linking twice changes nothing."""
+    _check_case_link(actor, merchant, case)
     with transaction.atomic():
         link, made = MerchantCase.objects.get_or_create(
             merchant=merchant,
@@ -492,3 +511,19 @@ def merchant_link_case(*, actor, merchant: Merchant, case) -> MerchantCase:
         if made:
             audit.record(actor=actor, action="merchant.link_case", obj=merchant, after={"case": case.number})
     return link
+
+
+def merchant_unlink_case(*, actor, merchant: Merchant, case) -> None:
+    """Take a wrongly named merchant off a case; the audit trail keeps who linked and who unlinked."""
+    _check_case_link(actor, merchant, case)
+    with transaction.atomic():
+        link = MerchantCase.objects.select_for_update().filter(merchant=merchant, case=case).first()
+        if link is None:
+            raise NotFound("该商户未关联此案件。", code="merchant.case_not_linked")
+        before = {
+            "case": case.number,
+            "linked_by": link.linked_by_id,
+            "linked_at": link.linked_at.isoformat(),
+        }
+        link.delete()
+        audit.record(actor=actor, action="merchant.unlink_case", obj=merchant, before=before)

@@ -121,7 +121,8 @@ def merchant_detail(request, pk: int):
     letters = list(m.letters.select_related("officer").order_by("-year"))
     for letter in letters:
         letter.actions = available_actions(request.user, letter.status)
-    cases = list(selectors.linked_cases(m, request.user)[:50])
+    cases = list(selectors.linked_cases(m, request.user).select_related("category")[:50])
+    recent = selectors.recent_case_count(m)
     return render(
         request,
         "merchants/detail.html",
@@ -131,7 +132,9 @@ def merchant_detail(request, pk: int):
             "id_number": mask_id_number(m.id_number),
             "letters": letters,
             "cases": cases,
-            "repeat": selectors.is_repeat_offender(m),
+            "recent_cases": recent,
+            "repeat": recent >= selectors.REPEAT_OFFENDER_CASES,
+            "repeat_threshold": selectors.REPEAT_OFFENDER_CASES,
             "history": audit.history(m).order_by("-id")[:30],
             "sign_form": SignForm(initial={"signed_on": clock.today(), "method": "screen"}),
         },
@@ -347,3 +350,91 @@ def self_service(request):
             except DomainError as exc:
                 form.add_error(None, exc.message)
     return render(request, "merchants/self_service.html", {"form": form, "letter": letter})
+
+
+# --- merchants named on a case (the "涉及商户" section of the case page) ---------------------------
+
+
+def _case_section(request, case, error: str = ""):
+    """The section, re-rendered after each change so HTMX can swap it whole."""
+    return render(
+        request,
+        "merchants/_case_merchants_section.html",
+        {
+            "case": case,
+            "merchants": list(selectors.merchants_of_case(case)),
+            "can_link": org_selectors.has_role(request.user, *services.CASE_LINK_ROLES),
+            "repeat_threshold": selectors.REPEAT_OFFENDER_CASES,
+            "error": error,
+        },
+    )
+
+
+def _linkable_case(request, case_id: int):
+    _staff(request)
+    try:
+        return selectors.case_for_linking(request.user, case_id)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _after_change(request, case, error: str = ""):
+    if request.headers.get("HX-Request"):
+        return _case_section(request, case, error)
+    if error:
+        messages.error(request, error)
+    return redirect("cases:detail", case.number)
+
+
+@login_required
+def case_merchants(request, case_id: int):
+    """Loaded into the case page; people without a staff role get nothing (the section disappears)."""
+    if not org_selectors.has_role(request.user, *STAFF_ROLES):
+        return HttpResponse("")
+    try:
+        case = selectors.case_for_linking(request.user, case_id)
+    except DomainError:
+        return HttpResponse("")
+    return _case_section(request, case)
+
+
+@login_required
+def case_merchant_pick(request, case_id: int):
+    """Picker results for the query typed on the case page."""
+    case = _linkable_case(request, case_id)
+    query = request.GET.get("q", "")
+    found = list(selectors.merchants_for_picker(request.user, query))
+    linked = set(case.merchant_links.values_list("merchant_id", flat=True))
+    return render(
+        request,
+        "merchants/_case_merchant_picks.html",
+        {"case": case, "found": found, "linked": linked, "query": query.strip()},
+    )
+
+
+@require_POST
+@login_required
+def case_merchant_link(request, case_id: int):
+    case = _linkable_case(request, case_id)
+    try:
+        merchant_id = int(request.POST.get("merchant", ""))
+    except ValueError:
+        return _after_change(request, case, "请先从查找结果中选择商户。")
+    try:
+        merchant = selectors.merchant_to_link(merchant_id=merchant_id)
+        services.merchant_link_case(actor=request.user, merchant=merchant, case=case)
+    except DomainError as exc:
+        return _after_change(request, case, exc.message)
+    return _after_change(request, case)
+
+
+@require_POST
+@login_required
+def case_merchant_unlink(request, case_id: int, merchant_id: int):
+    case = _linkable_case(request, case_id)
+    merchant = get_object_or_404(Merchant, pk=merchant_id)
+    try:
+        services.merchant_unlink_case(actor=request.user, merchant=merchant, case=case)
+    except DomainError as exc:
+        return _after_change(request, case, exc.message)
+    return _after_change(request, case)
