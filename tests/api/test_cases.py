@@ -370,7 +370,7 @@ def test_detail_shows_phone_in_full_to_the_operator_and_audits_it(district, as_u
     assert body["reporter_phone"] == "13912345678"
     assert body["reporter_name"] == "王小明"
     assert body["reporter_phone_masked"] is False
-    viewed = AuditEvent.objects.filter(action="case.phone_viewed")
+    viewed = AuditEvent.objects.filter(action="case.reporter_phone_viewed")
     assert AuditEvent.objects.count() == before + 1
     assert viewed.get().actor == district.users[R.OPERATOR]
     body = as_user(district.users[R.DISPATCHER]).get(f"{URL}{case.pk}/").json()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from chengguan.cases.models import Case, CaseDelay, CaseEvidence, CaseExtension, Supervision
@@ -580,3 +581,55 @@ def test_countdown_office_time_matches_the_deadlines_module(start, end):
 
     a, b = start.replace(tzinfo=SHANGHAI), end.replace(tzinfo=SHANGHAI)
     assert office_seconds_between(a, b) == pytest.approx(working_seconds_between(a, b))
+
+
+# -- evidence added after the fact -----------------------------------------------------------------
+
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(200)
+
+
+def test_staff_add_a_video_and_a_photo_to_an_open_case_later(district, as_user):
+    with pinned(QUIET_MOMENT):
+        case = drive(district, CaseState.IN_HANDLING)
+        client = as_user(district.users[R.HANDLER])
+        page = client.get(detail_url(case)).content.decode()
+        assert 'data-testid="form-add-evidence"' in page
+        before = audit_count(case)
+        url = reverse("cases:add-evidence", args=[case.number])
+        video = SimpleUploadedFile("现场视频.mp4", MP4_BYTES, content_type="video/mp4")
+        response = client.post(url, {"stage": "other", "file": video}, follow=True)
+        assert "已补充材料。" in response.content.decode()
+        client.post(url, {"stage": "handle", "file": jpeg_upload()})
+    video_item = case.evidence.get(kind="video")
+    assert video_item.stage == "other" and video_item.uploaded_by == district.users[R.HANDLER]
+    assert case.evidence.filter(stage="handle", kind="photo").count() == 1
+    assert audit_count(case) == before + 2
+    page = client.get(detail_url(case)).content.decode()
+    assert "现场视频.mp4" in page and "补充材料" in page
+
+
+def test_a_bad_file_is_refused_next_to_the_field_and_nothing_is_stored(district, as_user):
+    with pinned(QUIET_MOMENT):
+        case = drive(district, CaseState.DISPATCHED)
+        client = as_user(district.users[R.INSPECTOR])
+        before = audit_count(case)
+        text = SimpleUploadedFile("note.txt", b"just text", content_type="text/plain")
+        response = client.post(
+            reverse("cases:add-evidence", args=[case.number]), {"stage": "other", "file": text}
+        )
+    assert response.status_code == 400
+    assert 'data-testid="error-file"' in response.content.decode()
+    assert case.evidence.count() == 0 and audit_count(case) == before
+
+
+def test_a_closed_case_takes_no_more_files(district, as_user):
+    with pinned(QUIET_MOMENT):
+        case = drive(district, CaseState.CLOSED)
+        client = as_user(district.users[R.OPERATOR])
+        assert 'data-testid="form-add-evidence"' not in client.get(detail_url(case)).content.decode()
+        count = case.evidence.count()
+        response = client.post(
+            reverse("cases:add-evidence", args=[case.number]), {"stage": "other", "file": jpeg_upload()}
+        )
+    assert response.status_code == 409
+    assert case.evidence.count() == count

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chengguan.cases import display, export, selectors, services, supervision
+from chengguan.cases import contact, display, export, selectors, services, spam, supervision
 from chengguan.cases.filters import URGENCY_CHOICES, CaseFilter, SupervisionFilter
 from chengguan.cases.models import (
     Case,
@@ -37,7 +36,7 @@ from chengguan.cases.models import (
     TemplatePurpose,
 )
 from chengguan.cases.states import BY_ACTION, TRANSITIONS, Action, CaseState, Disposition, Transition
-from chengguan.core import audit, clock
+from chengguan.core import clock
 from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import NotFound, ValidationFailed
@@ -49,7 +48,7 @@ from chengguan.taxonomy.models import Category, CategoryKind, TimeUnit
 
 # Intake staff need the complainant's number to call back; everyone else sees it masked, and each
 # full view is audited (ARCHITECTURE.md, Personal data).
-PHONE_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
+PHONE_ROLES = contact.CONTACT_ROLES
 DUPLICATE_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
 URGENCY_NAMES = dict(URGENCY_CHOICES)
 # Which 常用语 help with which next step.
@@ -62,7 +61,7 @@ ACTION_PURPOSES = {
     Action.REWORK: TemplatePurpose.VERIFY,
 }
 # Reading a phone number is audited on the case but is not a step of the case.
-TIMELINE_HIDDEN = frozenset({"case.phone_viewed"})
+TIMELINE_HIDDEN = frozenset({"case.reporter_phone_viewed"})
 INVALID_TRANSITION_MESSAGE = "案件当前状态为「已上报」，不能执行「结案」。"
 
 _to_json_time = serializers.DateTimeField().to_representation
@@ -136,6 +135,7 @@ class CaseSummarySerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=URGENCY_CHOICES, help_text="由到期时间即时推算")
     urgency_name = serializers.CharField()
     is_supervised = serializers.BooleanField(help_text="是否督办件")
+    is_spam = serializers.BooleanField(help_text="是否被标记为恶意/无效举报（不计入公开统计）")
     reporter_phone = serializers.CharField(help_text="举报人电话（列表中一律脱敏）")
     available_actions = ActionRefSerializer(many=True, help_text="调用者现在可执行的操作")
 
@@ -306,6 +306,7 @@ def case_summary(case: Case, actions: list[str], now: dt.datetime) -> dict:
         "urgency": urgency,
         "urgency_name": URGENCY_NAMES[urgency],
         "is_supervised": case.is_supervised,
+        "is_spam": case.is_spam,
         "reporter_phone": mask_phone(case.reporter_phone),
         "available_actions": action_refs(actions),
     }
@@ -414,11 +415,6 @@ def _templates_for(case: Case, actions: list[str]) -> dict[str, list[dict]]:
     return {p: rows for p, rows in found.items() if rows}
 
 
-def _record_phone_view(actor, case: Case) -> None:
-    with transaction.atomic():
-        audit.record(actor=actor, action="case.phone_viewed", obj=case, after={"field": "reporter_phone"})
-
-
 def case_detail(case: Case, request: Request, *, reveal_phone: bool) -> dict:
     """Everything about one case the caller may see. With `reveal_phone` the full number is shown and
     the view is audited."""
@@ -428,7 +424,7 @@ def case_detail(case: Case, request: Request, *, reveal_phone: bool) -> dict:
     body = case_summary(case, actions, now)
     reveal = reveal_phone and bool(roles & PHONE_ROLES)
     if reveal and case.reporter_phone:
-        _record_phone_view(request.user, case)
+        contact.reporter_phone_reveal(actor=request.user, case=case)
     duplicates = []
     if roles & DUPLICATE_ROLES and case.state == CaseState.REPORTED:
         duplicates = [
@@ -881,6 +877,74 @@ class CaseEvidenceUpload(APIView):
             taken_at=values.get("taken_at"),
         )
         return Response(_evidence(item, request), status=status.HTTP_201_CREATED)
+
+
+class SpamSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="判定理由（必填）")
+
+
+def _spam_view(mark: bool) -> type[APIView]:
+    """`spam/` marks a case as a malicious or invalid report, `unspam/` takes the mark off."""
+    service = spam.case_mark_spam if mark else spam.case_unmark_spam
+    description = (
+        "受理员、值班长将案件标记为恶意/无效举报（须填写理由），案件保留但不计入公开统计。"
+        "尚未派遣的案件（已上报、已立案）同时按「作废」流转作废（须值班长权限；受理员标记时只标记）；"
+        "其后环节的案件只标记。"
+        if mark
+        else "撤销恶意/无效举报标记（须填写理由），案件重新计入统计；已作废的案件不会恢复。"
+    )
+
+    @extend_schema(
+        operation_id="cases_spam" if mark else "cases_unspam",
+        summary="标记恶意/无效举报（受理员、值班长）" if mark else "撤销恶意/无效举报标记（受理员、值班长）",
+        description=description,
+        request={"application/json": SpamSerializer, "multipart/form-data": SpamSerializer},
+        responses={
+            200: CaseDetailSerializer,
+            **error_responses(400, 401, 403, 404),
+            409: error_response(409, "case.already_spam", "该案件已标记为恶意/无效举报。")
+            if mark
+            else error_response(409, "case.not_spam", "该案件未被标记为恶意/无效举报。"),
+        },
+        tags=["case actions"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = _case_to_act_on(request.user, pk)
+        data = SpamSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(actor=request.user, case=case, reason=data.validated_data["reason"])
+        return Response(case_detail(_visible_or_bureau(request.user, pk), request, reveal_phone=False))
+
+    name = "CaseSpamView" if mark else "CaseUnspamView"
+    return type(name, (APIView,), {"authentication_classes": API_AUTHENTICATION, "post": post})
+
+
+CaseSpam = _spam_view(mark=True)
+CaseUnspam = _spam_view(mark=False)
+
+
+class ReporterPhoneSerializer(serializers.Serializer):
+    reporter_phone = serializers.CharField(help_text="反映人完整电话")
+
+
+class CaseReporterPhone(APIView):
+    authentication_classes = API_AUTHENTICATION
+
+    @extend_schema(
+        operation_id="cases_reporter_phone",
+        summary="查看反映人完整电话（受理员、值班长）",
+        description="返回反映人的完整电话，并记入审计（case.reporter_phone_viewed）；其他角色只能看到脱敏号码。",
+        request=None,
+        responses={
+            200: ReporterPhoneSerializer,
+            **error_responses(401, 403),
+            404: error_response(404, "case.no_reporter_phone", "该案件没有登记反映人电话。"),
+        },
+        tags=["cases"],
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        case = _case_to_act_on(request.user, pk)
+        return Response({"reporter_phone": contact.reporter_phone_reveal(actor=request.user, case=case)})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ urlpatterns = [
     path("cases/<int:pk>/", api.CaseDetail.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/evidence/", api.CaseEvidenceUpload.as_view(), name="api-case-evidence"),
     path("cases/<int:pk>/supervise/", api.CaseSupervise.as_view(), name="api-case-supervise"),
+    path("cases/<int:pk>/spam/", api.CaseSpam.as_view(), name="api-case-spam"),
+    path("cases/<int:pk>/unspam/", api.CaseUnspam.as_view(), name="api-case-unspam"),
+    path("cases/<int:pk>/reporter-phone/", api.CaseReporterPhone.as_view(), name="api-case-reporter-phone"),
     *[
         path(f"cases/<int:pk>/{action}/", view.as_view(), name=f"api-case-{action}")
         for action, view in api.ACTION_VIEWS.items()

@@ -45,6 +45,9 @@ class CaseFilter(django_filters.FilterSet):
         help_text="normal 正常 / warning 预警（已用去八成时限） / overdue 超时；由到期时间即时推算",
     )
     supervised = django_filters.BooleanFilter(field_name="is_supervised", help_text="是否督办件")
+    is_spam = django_filters.BooleanFilter(
+        field_name="is_spam", help_text="true：只看被标记为恶意/无效举报的案件；false：排除这些案件"
+    )
     reported_from = django_filters.DateFilter(
         method="filter_reported_from", help_text="上报日期起（含，北京时间），如 2026-09-01"
     )
@@ -72,6 +75,7 @@ class CaseFilter(django_filters.FilterSet):
             "source",
             "urgency",
             "supervised",
+            "is_spam",
             "reported_from",
             "reported_to",
             "q",

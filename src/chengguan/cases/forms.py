@@ -1,17 +1,20 @@
 """Web forms of the workbench. They only parse what a page sends; every rule stays in the services,
-whose errors (`ValidationFailed.fields`) are put back on these fields by the views."""
+whose errors (`ValidationFailed.fields`) are put back on these fields by the views. Labels and
+choices are translated when a page renders (Chinese by default)."""
 
 from __future__ import annotations
 
 import uuid
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from chengguan.cases.models import CaseSource, SupervisionLevel
+from chengguan.cases import display
+from chengguan.cases.models import CaseSource, EvidenceStage
 from chengguan.cases.services import SOURCE_ROLES
-from chengguan.cases.states import Action, Disposition
+from chengguan.cases.states import Action
 from chengguan.org.roles import RoleCode
-from chengguan.taxonomy.models import TimeUnit
 
 TEXT_ROWS = 3
 # Public channels an operator types in on a caller's behalf.
@@ -41,8 +44,9 @@ class MultipleFileField(forms.FileField):
 def sources_for(roles: frozenset[str]) -> list[tuple[str, str]]:
     """The sources a member of staff may report under, their own channels first (the service checks
     this again)."""
-    own = [(v, label) for v, label in CaseSource.choices if SOURCE_ROLES.get(v) and roles & SOURCE_ROLES[v]]
-    relayed = [(v, label) for v, label in CaseSource.choices if v in RELAYED_PUBLIC_SOURCES]
+    labels = display.SOURCE_LABELS
+    own = [(v, labels[v]) for v in CaseSource.values if SOURCE_ROLES.get(v) and roles & SOURCE_ROLES[v]]
+    relayed = [(v, labels[v]) for v in CaseSource.values if v in RELAYED_PUBLIC_SOURCES]
     return own + (relayed if roles & RELAY_ROLES else [])
 
 
@@ -50,21 +54,24 @@ def category_choices(categories) -> list:
     """Minor classes grouped by their major class, for a `<select>` with `<optgroup>`s."""
     groups: dict[str, list] = {}
     for c in categories:
-        group = f"{c.get_kind_display()} · {c.major.code} {c.major.name_zh}"
-        groups.setdefault(group, []).append((c.code, f"{c.code} {c.name_zh}"))
-    return [("", "请选择问题类别"), *groups.items()]
+        kind = display.CATEGORY_KIND_LABELS.get(c.kind, c.kind)
+        group = f"{kind} · {c.major.code} {display.local_name(c.major)}"
+        groups.setdefault(group, []).append((c.code, f"{c.code} {display.local_name(c)}"))
+    return [("", gettext("请选择问题类别")), *groups.items()]
 
 
 class ReportForm(forms.Form):
-    source = forms.ChoiceField(label="案件来源")
-    category = forms.ChoiceField(label="问题类别")
-    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
-    lon = forms.FloatField(label="经度（WGS-84）", required=False, widget=forms.HiddenInput)
-    lat = forms.FloatField(label="纬度（WGS-84）", required=False, widget=forms.HiddenInput)
-    address = forms.CharField(label="地址", required=False, max_length=200)
-    reporter_name = forms.CharField(label="反映人姓名", required=False, max_length=50)
-    reporter_phone = forms.CharField(label="反映人电话", required=False, max_length=20)
-    photos = MultipleFileField(label="现场照片")
+    source = forms.ChoiceField(label=_("案件来源"))
+    category = forms.ChoiceField(label=_("问题类别"))
+    description = forms.CharField(
+        label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    lon = forms.FloatField(label=_("经度（WGS-84）"), required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(label=_("纬度（WGS-84）"), required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label=_("地址"), required=False, max_length=200)
+    reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=50)
+    reporter_phone = forms.CharField(label=_("反映人电话"), required=False, max_length=20)
+    photos = MultipleFileField(label=_("现场照片"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, sources, categories, **kwargs):
@@ -79,18 +86,20 @@ class ReportForm(forms.Form):
 
 
 class ReasonMixin(forms.Form):
-    reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000)
+    reason = forms.CharField(
+        label=_("原因"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
+    )
 
 
 class DelayMixin(forms.Form):
     """Asked only when the stage is already overdue (the service refuses a late action without it)."""
 
     delay_reason = forms.CharField(
-        label="超时原因",
+        label=_("超时原因"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        help_text="本环节已超过办理时限，请说明原因。",
+        help_text=_("本环节已超过办理时限，请说明原因。"),
     )
 
 
@@ -111,11 +120,11 @@ class MergeForm(DelayMixin):
 
 
 def unit_choices(units) -> list[tuple[int | str, str]]:
-    return [("", "请选择处置单位"), *[(u.pk, u.name) for u in units]]
+    return [("", gettext("请选择处置单位")), *[(u.pk, u.name) for u in units]]
 
 
 class DispatchForm(DelayMixin):
-    unit = forms.TypedChoiceField(label="处置单位", coerce=int)
+    unit = forms.TypedChoiceField(label=_("处置单位"), coerce=int)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,50 +137,56 @@ class RedispatchForm(DispatchForm, ReasonMixin):
 
 class HandleForm(DelayMixin):
     result = forms.CharField(
-        label="处置结果", widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
+        label=_("处置结果"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
     )
-    photos = MultipleFileField(label="处置后照片")
+    photos = MultipleFileField(label=_("处置后照片"))
 
 
 class ExtensionRequestForm(forms.Form):
-    amount = forms.IntegerField(label="延期时长", min_value=1, max_value=365)
-    unit = forms.ChoiceField(label="单位", choices=TimeUnit.choices)
+    amount = forms.IntegerField(label=_("延期时长"), min_value=1, max_value=365)
+    unit = forms.ChoiceField(label=_("单位"), choices=list(display.TIME_UNIT_LABELS.items()))
     reason = forms.CharField(
-        label="延期理由", widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
+        label=_("延期理由"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
     )
 
 
 class ApproveExtensionForm(forms.Form):
-    note = forms.CharField(label="审批意见", required=False, max_length=200)
+    note = forms.CharField(label=_("审批意见"), required=False, max_length=200)
 
 
 class VerifyForm(DelayMixin):
     photo = forms.FileField(
-        label="现场核查照片", widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+        label=_("现场核查照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
     )
-    photo_lon = forms.FloatField(label="拍摄位置经度（WGS-84）", required=False)
-    photo_lat = forms.FloatField(label="拍摄位置纬度（WGS-84）", required=False)
+    photo_lon = forms.FloatField(label=_("拍摄位置经度（WGS-84）"), required=False)
+    photo_lat = forms.FloatField(label=_("拍摄位置纬度（WGS-84）"), required=False)
 
 
 class ReworkForm(ReasonMixin, DelayMixin):
     photo = forms.FileField(
-        label="现场照片（可选）", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+        label=_("现场照片（可选）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
-    photo_lon = forms.FloatField(label="拍摄位置经度（WGS-84）", required=False)
-    photo_lat = forms.FloatField(label="拍摄位置纬度（WGS-84）", required=False)
+    photo_lon = forms.FloatField(label=_("拍摄位置经度（WGS-84）"), required=False)
+    photo_lat = forms.FloatField(label=_("拍摄位置纬度（WGS-84）"), required=False)
 
 
 class CloseForm(DelayMixin):
     disposition = forms.ChoiceField(
-        label="处置方式（721工作法）", choices=Disposition.choices, widget=forms.RadioSelect
+        label=_("处置方式（721工作法）"),
+        choices=list(display.DISPOSITION_LABELS.items()),
+        widget=forms.RadioSelect,
     )
 
 
 class EvaluateForm(forms.Form):
-    score = forms.TypedChoiceField(
-        label="评分", coerce=int, choices=[(n, f"{n} 分") for n in range(5, 0, -1)], widget=forms.RadioSelect
-    )
-    comment = forms.CharField(label="评语", required=False, max_length=200)
+    score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("评语"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = [(n, gettext("%(n)d 分") % {"n": n}) for n in range(5, 0, -1)]
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {
@@ -219,18 +234,51 @@ def action_form(action: str, *, data=None, files=None, units=(), late: bool = Fa
 
 
 class SuperviseForm(forms.Form):
-    level = forms.ChoiceField(label="督办级别", choices=SupervisionLevel.choices)
+    level = forms.ChoiceField(label=_("督办级别"), choices=list(display.SUPERVISION_LEVEL_LABELS.items()))
     instruction = forms.CharField(
-        label="督办意见", widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
+        label=_("督办意见"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
     )
     reply_due_at = forms.DateTimeField(
-        label="回复期限（可选）",
+        label=_("回复期限（可选）"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="不填则按级别自动计算（1–3 个工作日）。",
+        help_text=_("不填则按级别自动计算（1–3 个工作日）。"),
     )
 
 
 class SupervisionReplyForm(forms.Form):
-    reply = forms.CharField(label="回复内容", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reply = forms.CharField(label=_("回复内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+# Stages a file can be added to after the fact; verification photos are taken by the verify action,
+# whose position and time are checked against the case.
+LATE_EVIDENCE_STAGES = (EvidenceStage.OTHER, EvidenceStage.REPORT, EvidenceStage.HANDLE)
+
+
+class EvidenceForm(forms.Form):
+    """A photo, video or recording added to an open case later (补充材料)."""
+
+    file = forms.FileField(
+        label=_("文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,video/*,audio/*"}),
+        help_text=_("照片 JPEG/PNG/WebP，视频 MP4/MOV/WebM，音频 MP3/M4A/WAV/AMR。"),
+    )
+    stage = forms.ChoiceField(
+        label=_("材料类别"),
+        choices=[(s, display.EVIDENCE_STAGE_LABELS[s]) for s in LATE_EVIDENCE_STAGES],
+        initial=EvidenceStage.OTHER,
+    )
+
+
+class SpamForm(forms.Form):
+    reason = forms.CharField(
+        label=_("判定理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=200,
+        help_text=_("如：内容与城市管理无关、重复恶意举报、虚假信息。"),
+    )
+
+
+class UnspamForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=200)

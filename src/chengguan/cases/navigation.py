@@ -5,6 +5,7 @@ Called from `chengguan.web.context.navigation`, so every page shows the same cou
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import selectors
 from chengguan.org.roles import RoleCode
@@ -31,22 +32,24 @@ def workbench_nav(user, roles: frozenset[str]) -> list[dict]:
     items = [
         {
             "name": "inbox",
-            "label": "我的待办",
+            "label": _("我的待办"),
             "url": reverse("cases:inbox"),
             "icon": "inbox",
             "badge": _inbox_count(user),
         }
     ]
     if superuser or roles & REPORT_ROLES:
-        items.append({"name": "report", "label": "案件上报", "url": reverse("cases:report"), "icon": "plus"})
-    items.append({"name": "list", "label": "案件查询", "url": reverse("cases:list"), "icon": "list"})
+        items.append(
+            {"name": "report", "label": _("案件上报"), "url": reverse("cases:report"), "icon": "plus"}
+        )
+    items.append({"name": "list", "label": _("案件查询"), "url": reverse("cases:list"), "icon": "list"})
     if superuser or roles & DISPATCH_ROLES:
         items.append(
-            {"name": "dispatch", "label": "派遣台", "url": reverse("cases:dispatch"), "icon": "send"}
+            {"name": "dispatch", "label": _("派遣台"), "url": reverse("cases:dispatch"), "icon": "send"}
         )
-    items.append({"name": "map", "label": "案件地图", "url": reverse("cases:map"), "icon": "map"})
+    items.append({"name": "map", "label": _("案件地图"), "url": reverse("cases:map"), "icon": "map"})
     if superuser or roles & SUPERVISION_ROLES:
         items.append(
-            {"name": "supervision", "label": "督办件", "url": reverse("cases:supervision"), "icon": "flag"}
+            {"name": "supervision", "label": _("督办件"), "url": reverse("cases:supervision"), "icon": "flag"}
         )
     return items

@@ -17,6 +17,10 @@ urlpatterns = [
     re_path(rf"^{NUMBER}/$", views.detail, name="detail"),
     re_path(rf"^{NUMBER}/act/(?P<action>[a-z_]+)/$", views.act, name="act"),
     re_path(rf"^{NUMBER}/supervise/$", views.supervise, name="supervise"),
+    re_path(rf"^{NUMBER}/evidence/add/$", views.add_evidence, name="add-evidence"),
+    re_path(rf"^{NUMBER}/reporter-phone/$", views.reporter_phone, name="reporter-phone"),
+    re_path(rf"^{NUMBER}/spam/$", views.mark_spam, {"mark": True}, name="spam"),
+    re_path(rf"^{NUMBER}/unspam/$", views.mark_spam, {"mark": False}, name="unspam"),
     re_path(
         rf"^{NUMBER}/evidence/(?P<pk>\d+)/(?P<variant>file|thumb)/$", views.evidence_file, name="evidence"
     ),

@@ -2,8 +2,9 @@
 board, the map of open cases and the supervision list.
 
 Views stay thin: reads come from `selectors`, every write goes through `services.case_report`,
-`services.case_transition` or `supervision.*`, and a refused write re-renders the page with the
-service's Chinese message next to the fields, having changed nothing."""
+`services.case_transition`, `supervision.*`, `spam.*` or `contact.*`, and a refused write re-renders
+the page with the service's message next to the fields, having changed nothing. Words on the pages go
+through Django's translation (Chinese by default, English after the language switch)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from chengguan.cases import display, export, forms, mapdata, selectors, services, supervision
+from chengguan.cases import contact, display, export, forms, mapdata, selectors, services, spam, supervision
 from chengguan.cases.filters import CaseFilter
 from chengguan.cases.models import (
     Case,
@@ -30,11 +33,13 @@ from chengguan.cases.models import (
     ExtensionStatus,
 )
 from chengguan.cases.navigation import DISPATCH_ROLES, REPORT_ROLES, SUPERVISION_ROLES
-from chengguan.cases.states import OPEN_STATES, Action, CaseState
+from chengguan.cases.states import FINAL_STATES, OPEN_STATES, Action, CaseState
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.org.models import Organisation, OrgKind
+from chengguan.org.roles import STAFF_ROLES
+from chengguan.org.selectors import bureau_of as org_bureau_of
 from chengguan.org.selectors import role_codes
 from chengguan.taxonomy.selectors import active_categories
 from chengguan.web.selectors import is_staff_user
@@ -55,8 +60,9 @@ BUTTON_STYLE = {
     Action.REDISPATCH: "btn-secondary",
 }
 # Service error fields that a web form names differently.
-FIELD_ALIASES = {"file": ("photos", "photo"), "lon": ("lon", "address"), "photo_lon": ("photo_lon",)}
-SUCCESS_TEXT = {Action.REQUEST_EXTENSION: "已提交延期申请。"}
+FIELD_ALIASES = {"file": ("photos", "photo", "file"), "lon": ("lon", "address"), "photo_lon": ("photo_lon",)}
+SUCCESS_TEXT = {Action.REQUEST_EXTENSION: gettext_lazy("已提交延期申请。")}
+CHECK_INPUT = gettext_lazy("请检查填写的内容。")
 
 
 # -- access ----------------------------------------------------------------------------------------
@@ -168,12 +174,17 @@ def report(request):
                 banner, status = exc.message, exc.status
             else:
                 if result.created:
-                    messages.success(request, f"已上报，案件编号 {result.case.number}。")
+                    messages.success(
+                        request, _("已上报，案件编号 %(number)s。") % {"number": result.case.number}
+                    )
                 else:
-                    messages.info(request, f"该表单已提交过，未重复上报：案件 {result.case.number}。")
+                    messages.info(
+                        request,
+                        _("该表单已提交过，未重复上报：案件 %(number)s。") % {"number": result.case.number},
+                    )
                 return redirect("cases:detail", number=result.case.number)
         else:
-            banner, status = "请检查填写的内容。", 400
+            banner, status = CHECK_INPUT, 400
     context = {
         "form": form,
         "banner": banner,
@@ -229,10 +240,12 @@ def _next_step(case: Case, approver: bool) -> str:
     """What the viewer is expected to do; a pending extension is the approver's step, while the unit
     keeps handling until it is decided."""
     if getattr(case, "pending_extension", False) and case.state in (CaseState.IN_HANDLING, CaseState.REWORK):
-        return "审批延期" if approver else f"{display.NEXT_STEP[case.state]}（延期待批）"
+        if approver:
+            return _("审批延期")
+        return _("%(step)s（延期待批）") % {"step": display.NEXT_STEP[case.state]}
     if case.is_supervised and case.state not in display.NEXT_STEP:
-        return "督办跟踪"
-    return display.NEXT_STEP.get(case.state, "")
+        return _("督办跟踪")
+    return str(display.NEXT_STEP.get(case.state, ""))
 
 
 def _rows(cases, now, user=None) -> list[dict]:
@@ -268,15 +281,20 @@ def _filter_options(user) -> dict:
         units = units.filter(Q(bureau_id__in=bureau_ids) | Q(kind=OrgKind.PARTNER))
     units = list(units.order_by("kind", "sort_order", "name").values("pk", "name", "kind"))
     categories = list(active_categories())
-    majors = sorted({(c.major.code, c.major.name_zh, c.get_kind_display()) for c in categories})
+    majors = sorted(
+        {
+            (c.major.code, display.local_name(c.major), str(display.CATEGORY_KIND_LABELS[c.kind]))
+            for c in categories
+        }
+    )
     return {
         "subdistricts": [u for u in units if u["kind"] == OrgKind.SUBDISTRICT],
         "communities": [u for u in units if u["kind"] == OrgKind.COMMUNITY],
         "units": [u for u in units if u["kind"] in services.DISPATCH_KINDS],
         "category_choices": forms.category_choices(categories)[1:],
         "majors": majors,
-        "sources": CaseSource.choices,
-        "states": CaseState.choices,
+        "sources": [(v, display.SOURCE_LABELS[v]) for v in CaseSource.values],
+        "states": [(v, display.STATE_LABELS[v]) for v in CaseState.values],
     }
 
 
@@ -312,7 +330,9 @@ def export_cases(request, fmt: str):
     """The filtered list as CSV or Excel, streamed while the database is read."""
     filterset = _filtered(request)
     if filterset.is_bound and not filterset.is_valid():
-        return HttpResponse("筛选条件有误，无法导出。", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("筛选条件有误，无法导出。"), status=400, content_type="text/plain; charset=utf-8"
+        )
     queryset = filterset.qs.order_by("-reported_at", "-id")
     return export.csv_response(queryset) if fmt == "csv" else export.xlsx_response(queryset)
 
@@ -341,12 +361,16 @@ def _new_action_form(case: Case, action: str, now, units):
     return form
 
 
-def _reporter(case: Case) -> dict:
+def _reporter(case: Case, user, full_phone: str | None = None) -> dict:
+    """The reporter as the page shows them: the phone masked unless `full_phone` was just revealed
+    through `contact.reporter_phone_reveal` (audited)."""
     staff = getattr(case.reporter, "profile", None) if case.reporter_id else None
     return {
         "name": staff.full_name if staff is not None else mask_name(case.reporter_name),
         "is_staff": staff is not None,
-        "phone": mask_phone(case.reporter_phone),
+        "phone": full_phone or mask_phone(case.reporter_phone),
+        "revealed": bool(full_phone),
+        "may_reveal": not full_phone and contact.may_view_reporter_phone(user, case),
     }
 
 
@@ -357,7 +381,32 @@ def _person(user) -> str:
     return profile.full_name if profile is not None else user.username
 
 
-def _detail_context(request, case: Case, *, open_action=None, bound=None, banner=None, supervise_form=None):
+def _side_forms(user, case: Case, roles: frozenset[str]) -> dict:
+    """Which of the forms beside the lifecycle actions the page offers (the services check again)."""
+    staff_here = bool(roles & STAFF_ROLES) and (
+        user.is_superuser or getattr(org_bureau_of(user), "pk", None) == case.bureau_id
+    )
+    may_mark = user.is_superuser or bool(roles & spam.SPAM_ROLES)
+    return {
+        "can_add_evidence": case.state not in FINAL_STATES and staff_here,
+        "can_mark_spam": may_mark and staff_here and not case.is_spam,
+        "can_unmark_spam": may_mark and staff_here and case.is_spam,
+        "spam_cancels": Action.CANCEL in services.available_actions(case, user),
+    }
+
+
+def _detail_context(
+    request,
+    case: Case,
+    *,
+    open_action=None,
+    bound=None,
+    banner=None,
+    supervise_form=None,
+    evidence_form=None,
+    spam_form=None,
+    full_phone=None,
+):
     user, now = request.user, clock.now()
     roles = role_codes(user)
     actions = services.available_actions(case, user)
@@ -376,7 +425,7 @@ def _detail_context(request, case: Case, *, open_action=None, bound=None, banner
         action_forms.append(
             {
                 "action": action,
-                "label": Action(action).label,
+                "label": display.action_label(action),
                 "form": form,
                 "open": action == open_action,
                 "style": BUTTON_STYLE.get(action, "btn-primary"),
@@ -394,7 +443,7 @@ def _detail_context(request, case: Case, *, open_action=None, bound=None, banner
         "case": case,
         "countdown": display.countdown(case, now),
         "urgency": selectors.urgency(case, now),
-        "reporter": _reporter(case),
+        "reporter": _reporter(case, user, full_phone),
         "handler_name": _person(case.handler),
         "verifier_name": _person(case.verifier),
         "action_forms": action_forms,
@@ -404,7 +453,9 @@ def _detail_context(request, case: Case, *, open_action=None, bound=None, banner
         "verify_photos": [e for e in evidence if e.stage == EvidenceStage.VERIFY],
         "other_files": [e for e in evidence if e.stage == EvidenceStage.OTHER],
         "verify_flags": [display.flag_text(f) for f in case.verify_flags or []],
-        "timeline": display.timeline_rows(selectors.timeline(case)),
+        "timeline": display.timeline_rows(
+            [e for e in selectors.timeline(case) if e.action not in display.TIMELINE_HIDDEN]
+        ),
         "extensions": case.extensions.select_related("requested_by__profile", "decided_by__profile"),
         "supervisions": case.supervisions.select_related("created_by__profile", "replied_by__profile"),
         "duplicates": selectors.duplicate_candidates(case) if case.state == CaseState.REPORTED else [],
@@ -413,6 +464,11 @@ def _detail_context(request, case: Case, *, open_action=None, bound=None, banner
         and (user.is_superuser or bool(roles & supervision.SUPERVISOR_ROLES)),
         "supervise_form": supervise_form or forms.SuperviseForm(),
         "supervise_open": supervise_form is not None,
+        **_side_forms(user, case, roles),
+        "evidence_form": evidence_form or forms.EvidenceForm(),
+        "evidence_open": evidence_form is not None,
+        "spam_form": spam_form or (forms.UnspamForm() if case.is_spam else forms.SpamForm()),
+        "spam_open": spam_form is not None,
         "map_config": {
             "tileUrl": getattr(settings, "CHENGGUAN_TILE_URL", "") or "",
             "point": [case.lon, case.lat] if case.lon is not None else None,
@@ -448,7 +504,7 @@ def act(request, number: str, action: str):
     form = forms.action_form(
         action, data=request.POST, files=request.FILES, units=units, late=_is_late(case, action, now)
     )
-    banner, status = "请检查填写的内容。", 400
+    banner, status = CHECK_INPUT, 400
     if form.is_valid():
         try:
             done = services.case_transition(
@@ -458,16 +514,17 @@ def act(request, number: str, action: str):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
+            label = display.action_label(action)
             if _is_htmx(request):
-                return render(
-                    request, "cases/_board_done.html", {"case": done, "action": Action(action).label}
-                )
-            messages.success(request, SUCCESS_TEXT.get(action, f"已{Action(action).label}。"))
+                return render(request, "cases/_board_done.html", {"case": done, "action": label})
+            messages.success(request, SUCCESS_TEXT.get(action) or _("已%(action)s。") % {"action": label})
             return redirect("cases:detail", number=done.number)
     if _is_htmx(request):
         # Answered with 200 so HTMX swaps it in: the message goes under the row, the row stays.
         errors = [
-            f"{form.fields[name].label}：{error}" if name in form.fields else error
+            _("%(field)s：%(error)s") % {"field": form.fields[name].label, "error": error}
+            if name in form.fields
+            else error
             for name, errs in form.errors.items()
             for error in errs
             if error != banner
@@ -488,7 +545,7 @@ def act(request, number: str, action: str):
 def supervise(request, number: str):
     case = _visible_case(request.user, number)
     form = forms.SuperviseForm(request.POST)
-    banner, status = "请检查填写的内容。", 400
+    banner, status = CHECK_INPUT, 400
     if form.is_valid():
         try:
             supervision.supervision_create(
@@ -502,9 +559,75 @@ def supervise(request, number: str):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, "已督办。")
+            messages.success(request, _("已督办。"))
             return redirect("cases:detail", number=case.number)
     context = _detail_context(request, case, banner=banner, supervise_form=form)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def add_evidence(request, number: str):
+    """补充材料: a photo, video or recording added to an open case after the fact."""
+    case = _visible_case(request.user, number)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    banner, status = CHECK_INPUT, 400
+    if form.is_valid():
+        try:
+            services.case_add_evidence(
+                actor=request.user,
+                case=case,
+                stage=form.cleaned_data["stage"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            _put_errors(form, exc)
+            banner, status = exc.message, exc.status
+        else:
+            messages.success(request, _("已补充材料。"))
+            return redirect("cases:detail", number=case.number)
+    context = _detail_context(request, case, banner=banner, evidence_form=form)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def reporter_phone(request, number: str):
+    """Show the reporter's full number once, after the view is written to the audit trail. A POST, so
+    neither a prefetching browser nor a shared link reveals it."""
+    case = _visible_case(request.user, number)
+    try:
+        phone = contact.reporter_phone_reveal(actor=request.user, case=case)
+    except DomainError as exc:
+        context = _detail_context(request, case, banner=exc.message)
+        return render(request, "cases/detail.html", context, status=exc.status)
+    return render(request, "cases/detail.html", _detail_context(request, case, full_phone=phone))
+
+
+@staff_required
+@require_POST
+def mark_spam(request, number: str, mark: bool):
+    """Mark a case as a malicious or invalid report (or take the mark off)."""
+    case = _visible_case(request.user, number)
+    form = (forms.SpamForm if mark else forms.UnspamForm)(request.POST)
+    banner, status = CHECK_INPUT, 400
+    if form.is_valid():
+        service = spam.case_mark_spam if mark else spam.case_unmark_spam
+        try:
+            done = service(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _put_errors(form, exc)
+            banner, status = exc.message, exc.status
+        else:
+            if not mark:
+                messages.success(request, _("已撤销恶意/无效举报标记。"))
+            elif done.state == CaseState.CANCELLED:
+                messages.success(request, _("已标记为恶意/无效举报，案件已作废。"))
+            else:
+                messages.success(request, _("已标记为恶意/无效举报，不计入公开统计。"))
+            return redirect("cases:detail", number=case.number)
+    case.refresh_from_db()
+    context = _detail_context(request, case, banner=banner, spam_form=form)
     return render(request, "cases/detail.html", context, status=status)
 
 
@@ -625,7 +748,7 @@ def supervision_reply(request, pk: int):
     if item is None:
         raise Http404("supervision not visible")
     form = forms.SupervisionReplyForm(request.POST, prefix=f"s{pk}")
-    banner, status = "请检查填写的内容。", 400
+    banner, status = CHECK_INPUT, 400
     if form.is_valid():
         try:
             supervision.supervision_reply(
@@ -635,7 +758,7 @@ def supervision_reply(request, pk: int):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, f"已回复案件 {item.case.number} 的督办。")
+            messages.success(request, _("已回复案件 %(number)s 的督办。") % {"number": item.case.number})
             return redirect("cases:supervision")
     context = _supervision_context(request, reply_forms={pk: form}, banner=banner)
     return render(request, "cases/supervision.html", context, status=status)

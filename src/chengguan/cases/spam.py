@@ -1,0 +1,94 @@
+"""恶意/无效举报: an operator's mark that a report is malicious or invalid.
+
+The case is kept (nothing acknowledged is ever lost) but leaves every published figure. A report that
+has not been dispatched yet (reported or filed) is also cancelled (作废) through the normal `cancel`
+transition when the person marking it may cancel; a case further on is only flagged, because work
+already done on it stays on record.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from chengguan.cases import services
+from chengguan.cases.models import Case
+from chengguan.cases.states import Action
+from chengguan.core import audit
+from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from chengguan.org import selectors as org_selectors
+from chengguan.org.roles import RoleCode
+
+SPAM_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
+REASON_LIMIT = 200  # Case.spam_reason
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed(
+            "请填写判定理由。", code="case.spam_reason_required", fields={"reason": ["此项为必填项。"]}
+        )
+    if len(text) > REASON_LIMIT:
+        message = f"理由最多 {REASON_LIMIT} 字。"
+        raise ValidationFailed(message, code="case.spam_reason_too_long", fields={"reason": [message]})
+    return text
+
+
+def _check_actor(actor, case: Case) -> None:
+    if not (getattr(actor, "is_superuser", False) or org_selectors.role_codes(actor) & SPAM_ROLES):
+        raise PermissionDenied("只有受理员或值班长可以标记恶意/无效举报。", code="case.spam_forbidden")
+    bureau = org_selectors.bureau_of(actor)
+    if not actor.is_superuser and (bureau is None or bureau.pk != case.bureau_id):
+        raise PermissionDenied("该案件不在您的管辖范围内。", code="case.out_of_scope")
+
+
+def case_mark_spam(*, actor, case: Case, reason: str) -> Case:
+    """Flag a case as a malicious or invalid report, and cancel it when it has not been dispatched.
+
+    Returns the case as stored afterwards. Two audit events when it is cancelled: `case.spam_marked`
+    and the transition's own `case.cancel`, in one transaction."""
+    text = _reason(reason)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _check_actor(actor, locked)
+        if locked.is_spam:
+            raise Conflict("该案件已标记为恶意/无效举报。", code="case.already_spam")
+        cancels = Action.CANCEL in services.available_actions(locked, actor)
+        locked.is_spam = True
+        locked.spam_reason = text
+        locked.save(update_fields=["is_spam", "spam_reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="case.spam_marked",
+            obj=locked,
+            before={"is_spam": False},
+            after={"is_spam": True, "reason": text, "state": locked.state, "cancels": cancels},
+        )
+        if cancels:
+            locked = services.case_transition(
+                actor=actor, case=locked.pk, action=Action.CANCEL, reason=f"恶意/无效举报：{text}"
+            )
+    return locked
+
+
+def case_unmark_spam(*, actor, case: Case, reason: str) -> Case:
+    """Take the spam mark off (a wrong judgement): the case counts in the figures again. A case that
+    the mark cancelled stays cancelled; cancelling is final in the transition table."""
+    text = _reason(reason)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        _check_actor(actor, locked)
+        if not locked.is_spam:
+            raise Conflict("该案件未被标记为恶意/无效举报。", code="case.not_spam")
+        previous = locked.spam_reason
+        locked.is_spam = False
+        locked.spam_reason = ""
+        locked.save(update_fields=["is_spam", "spam_reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="case.spam_unmarked",
+            obj=locked,
+            before={"is_spam": True, "reason": previous},
+            after={"is_spam": False, "reason": text},
+        )
+    return locked
