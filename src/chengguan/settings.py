@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "chengguan.cases",
     "chengguan.enforcement",
     "chengguan.portal",
+    "chengguan.channels",
     "chengguan.merchants",
     "chengguan.demo",
     "chengguan.web",
@@ -164,12 +165,26 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a `status`, `state` or `kind`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "MerchantStatusEnum": "chengguan.merchants.models.MerchantStatus",
+        "CaseStateEnum": "chengguan.cases.states.CaseState",
+        "PenaltyStateEnum": "chengguan.enforcement.states.PenaltyState",
+        "PartyKindEnum": "chengguan.enforcement.models.PartyKind",
+        "ReviewKindEnum": "chengguan.enforcement.models.ReviewKind",
     },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker the embedded install runs tasks in-process, so nothing else must be started.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+
+# The shared cache (the public pages' rate limits count in it): e.g. redis://127.0.0.1:6379/1, so
+# every worker process sees the same counters; empty = each process keeps its own in memory.
+CHENGGUAN_CACHE_URL = os.environ.get("CHENGGUAN_CACHE_URL", "")
+if CHENGGUAN_CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CHENGGUAN_CACHE_URL}
+    }
+# Count the public pages' rate limits by X-Forwarded-For only behind a proxy that sets it.
+CHENGGUAN_TRUST_FORWARDED_FOR = os.environ.get("CHENGGUAN_TRUST_FORWARDED_FOR", "0") == "1"
 
 # Unit grid code: 14 digits (6 county + 3 street + 3 community + 2 sequence) or 15 (… + 3 sequence).
 GRID_CODE_DIGITS = int(os.environ.get("CHENGGUAN_GRID_CODE_DIGITS", "14"))
@@ -179,6 +194,8 @@ CHENGGUAN_TILE_URL = os.environ.get("CHENGGUAN_TILE_URL", "")
 # The public address printed in QR codes on letters (their verification page).
 PUBLIC_BASE_URL = os.environ.get("CHENGGUAN_PUBLIC_URL", "http://127.0.0.1:8000")
 HOLIDAYS_FILE = os.environ.get("CHENGGUAN_HOLIDAYS_FILE") or str(DATA_DIR / "holidays.yaml")
+# Where citizen SMS go: "console", "file" (DATA_DIR/sms/outbox.jsonl) or a dotted path to a gateway class.
+CHENGGUAN_SMS_BACKEND = os.environ.get("CHENGGUAN_SMS_BACKEND", "console")
 
 LOGGING = {
     "version": 1,

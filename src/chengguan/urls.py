@@ -12,8 +12,12 @@ urlpatterns = [
     path("api/v1/", include("chengguan.api_urls")),
     re_path(r"^api/v1/", api_not_found),
     path("cases/", include("chengguan.cases.urls")),
+    path("enforcement/", include("chengguan.enforcement.urls")),
+    path("work-orders/", include("chengguan.channels.urls")),
     path("merchants/", include("chengguan.merchants.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),
+    path("publicity/", include("chengguan.enforcement.public_urls")),
     path("open311/v2/", include("chengguan.portal.open311_urls")),
+    path("", include("chengguan.portal.urls")),
     path("", include("chengguan.web.urls")),
 ]

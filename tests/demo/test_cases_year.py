@@ -16,8 +16,10 @@ from chengguan.cases.states import CaseState
 from chengguan.core.audit import verify_chain
 from chengguan.core.clock import SHANGHAI
 from chengguan.core.models import AuditEvent
+from chengguan.demo.case_plan import MERCHANT_CATEGORIES
 from chengguan.demo.cases_year import generate_case_year
 from chengguan.demo.generator import DEMO_PASSWORD, build_demo
+from chengguan.merchants.models import MerchantCase
 from chengguan.org.models import Role
 from chengguan.org.roles import RoleCode
 
@@ -42,7 +44,7 @@ def year(django_db_setup, django_db_blocker):
         try:
             for code, name in RoleCode.choices:
                 Role.objects.get_or_create(code=code, defaults={"name": name})
-            build_demo(seed=1, size="small", password=DEMO_PASSWORD)
+            build_demo(seed=1, size="small", password=DEMO_PASSWORD, merchants=200)
             summary = _year(COUNT)
         except BaseException:
             transaction.set_rollback(True)
@@ -113,3 +115,19 @@ def test_the_audit_trail_is_exactly_what_the_services_wrote(year, db):
     assert [e.created_at for e in timeline] == sorted(e.created_at for e in timeline)
     assert [e.action for e in timeline].count("case.rework") == case.rework_count
     assert timeline[-1].action in ("case.close", "case.evaluate")
+
+
+def test_street_front_cases_name_a_shop_of_their_grid(year, db):
+    links = MerchantCase.objects.select_related("merchant", "case__category")
+    assert links.exists()
+    for link in links:
+        assert link.merchant.grid_id == link.case.grid_id
+        assert link.case.category.code in MERCHANT_CATEGORIES
+        assert link.linked_at >= link.case.filed_at
+    linked = {str(m) for m in links.values_list("merchant_id", flat=True)}
+    events = AuditEvent.objects.filter(action="merchant.link_case")
+    assert events.count() == links.count()
+    assert set(events.values_list("object_id", flat=True)) == linked
+    # Most shop-front cases whose grid has a shop are linked.
+    shopfront = Case.objects.filter(category__code="200504", grid__merchants__isnull=False).distinct()
+    assert links.filter(case__category__code="200504").count() > 0.7 * shopfront.count()

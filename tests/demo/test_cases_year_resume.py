@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from chengguan.cases.batch import CaseBatch
 from chengguan.cases.models import Case
 from chengguan.core.audit import verify_chain
 from chengguan.core.clock import SHANGHAI
@@ -95,3 +96,29 @@ def test_an_interrupted_year_carries_on_to_the_same_year_as_an_uninterrupted_one
     assert _snapshot() == whole
     assert verify_chain().ok
     assert "无需重复" in _command("--cases-only")
+
+
+def test_a_run_killed_in_the_middle_of_a_day_loses_that_day_only_and_carries_on(small_demo, monkeypatch):
+    """A day is one transaction of the bulk writer: killed half-way through one (Ctrl-C, a crash), the
+    run keeps the days before it and nothing of that day; `make demo` plays it again from the start."""
+    whole = _played_and_undone(COUNT)
+    real = CaseBatch.transition
+    calls = 0
+
+    def dies_half_way(self, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 150:
+            raise KeyboardInterrupt
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(CaseBatch, "transition", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        _year(COUNT)
+    monkeypatch.undo()
+    assert 0 < Case.objects.count() < COUNT
+    assert verify_chain().ok  # the rolled-back day left no half-written events behind
+
+    assert "继续" in _command("--if-empty")
+    assert _snapshot() == whole
+    assert verify_chain().ok

@@ -15,6 +15,8 @@ from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import selectors, services
 from chengguan.enforcement.models import PenaltyCase
+from tests import factories
+from tests.cases.media import jpeg_upload
 from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
 
 D = dt.date
@@ -274,3 +276,61 @@ def test_days_under_review_bear_no_surcharge(office):
     )
     # 40 days after May 21, of which Jun 1–10 (10 days) under review: 30 × 30 = 900.
     assert selectors.surcharge_on(case, D(2026, 6, 30)) == Decimal("900.00")
+
+
+# ---------------------------------------------------------------- added with the pages and the API
+
+
+def test_decision_waits_out_the_statement_and_hearing_period_across_the_spring_festival(office):
+    # Notice served Wed Feb 11: five working days are 12, 13, Sat 14 (worked), then Feb 24, 25.
+    case = notified_case(office, D(2026, 2, 2), D(2026, 2, 11), hearing_offered=True)
+    with pytest.raises(Conflict) as early:
+        _go(office, case, "decide", actor=office.leader, decision_on=D(2026, 2, 25))
+    assert early.value.code == "penalty.hearing_period_open" and "2026-02-25" in early.value.message
+    with pytest.raises(Conflict) as late:
+        _go(office, case, "request_hearing", hearing_requested_on=D(2026, 2, 26))
+    assert late.value.code == "penalty.hearing_request_late"
+    case = _go(office, case, "decide", actor=office.leader, decision_on=D(2026, 2, 26))
+    assert case.state == "decided"
+
+
+def test_a_warning_is_closed_when_decided_and_a_simple_fine_is_paid_then_closed(office):
+    warning = _simple(office, PERSON, 0)
+    assert warning.state == "closed" and warning.closed_on == D(2026, 5, 6)
+    assert list(warning.deadlines.values_list("period_id", flat=True)) == [
+        "arl_application_period",
+        "all_direct_suit",
+        "acl_court_application_window",
+    ]
+    fine = _simple(office, PERSON, 150)
+    assert selectors.available_actions(fine, office.handler) == ["record_payment", "serve_reminder"]
+    fine = _go(office, fine, "record_payment", paid_on=D(2026, 5, 12))
+    fine = _go(office, fine, "close", actor=office.squad_leader)
+    assert fine.state == "closed"
+    with pytest.raises(Conflict):  # the general procedure's steps do not apply to it
+        _go(office, _simple(office, PERSON, 80), "submit_for_review", legal_basis="x")
+
+
+def test_officers_must_belong_to_the_bureau(office):
+    stranger = factories.staff(factories.bureau(name="别的局", code="410103"), "handler").user
+    with pytest.raises(ValidationFailed) as refused:
+        services.penalty_case_propose(
+            actor=office.handler,
+            bureau=office.bureau,
+            facts="x",
+            parties=[PERSON],
+            officers=[office.handler, stranger],
+        )
+    assert refused.value.fields == {"officers": ["执法人员须为本机关人员。"]}
+    assert not PenaltyCase.objects.exists()
+
+
+def test_evidence_is_refused_once_the_investigation_has_ended(office, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = notified_case(office, D(2026, 9, 1), D(2026, 9, 2))
+    with pytest.raises(Conflict) as refused:
+        services.penalty_evidence_add(
+            actor=office.handler, case=case, upload=jpeg_upload(), description="照片"
+        )
+    assert refused.value.code == "penalty.invalid_transition"
+    assert not AuditEvent.objects.filter(action="penalty.evidence_add").exists()

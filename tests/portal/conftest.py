@@ -11,3 +11,11 @@ from tests.cases.conftest import _fast_tests, district, jpeg  # noqa: F401  (fix
 @pytest.fixture
 def api_key(district) -> str:  # noqa: F811
     return services.open311_client_create(actor=None, name="城市通App").key
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    """Send SMS with the file backend into a temporary data dir; returns the outbox file."""
+    settings.CHENGGUAN_SMS_BACKEND = "file"
+    settings.DATA_DIR = tmp_path
+    return tmp_path / "sms" / "outbox.jsonl"

@@ -68,7 +68,7 @@ def test_log_in_see_home_find_a_grid_on_the_map_and_log_out(live_server, web_dis
 
             page.click("[data-testid=logout]")
             expect(page).to_have_url(f"{base}/login/")
-            page.goto(f"{base}/")
-            expect(page).to_have_url(f"{base}/login/?next=/")
+            page.goto(f"{base}/grids/map/")
+            expect(page).to_have_url(f"{base}/login/?next=/grids/map/")
         finally:
             browser.close()

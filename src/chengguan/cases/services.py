@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 
-from chengguan.cases import limits
+from chengguan.cases import feedback_due, limits
 from chengguan.cases.models import (
     Case,
     CaseDelay,
@@ -40,6 +41,7 @@ from chengguan.cases.states import (
 from chengguan.core import audit, clock, coords, deadlines, evidence, inserts, numbering, phones
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from chengguan.grids import selectors as grid_selectors
+from chengguan.grids.index import GridUnits
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.roles import STAFF_ROLES, RoleCode
@@ -207,6 +209,78 @@ def case_report(
 
     A retry carrying the same idempotency key returns the first case instead of a second one.
     """
+    intake = check_report(
+        actor=actor,
+        source=source,
+        category=category,
+        description=description,
+        lon=lon,
+        lat=lat,
+        crs=crs,
+        address=address,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        idempotency_key=idempotency_key,
+        photos=photos,
+        bureau=bureau,
+    )
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            case = new_report_case(actor, intake, now)
+            inserts.insert(case)
+            stored = [_store_evidence(case, info, EvidenceStage.REPORT, actor, now) for info in intake.photos]
+            audit.record(
+                actor=actor, action="case.report", obj=case, after=report_audit_after(case, intake, stored)
+            )
+            _announce(case, "report", actor)
+    except IntegrityError:
+        # On PostgreSQL a concurrent first attempt holds the key until it commits, so this insert
+        # waited for it and failed; its case is now there to return.
+        if intake.scoped_key:
+            existing = Case.objects.filter(idempotency_key=intake.scoped_key).order_by().first()
+            if existing:
+                return ReportResult(existing, False)
+        raise
+    return ReportResult(case, True)
+
+
+@dataclass(frozen=True)
+class ReportIntake:
+    """A report that passed every check of intake, ready to be numbered and stored."""
+
+    source: str
+    category: Category
+    description: str
+    lon: float | None
+    lat: float | None
+    crs: str
+    address: str
+    reporter_name: str
+    reporter_phone: str
+    scoped_key: str | None
+    grid: GridUnits | None
+    bureau: Organisation
+    photos: list[evidence.EvidenceInfo]
+
+
+def check_report(
+    *,
+    actor,
+    source: str,
+    category: str | Category,
+    description: str,
+    lon: float | str | None = None,
+    lat: float | str | None = None,
+    crs: str = "wgs84",
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    idempotency_key: str | None = None,
+    photos: Iterable = (),
+    bureau: Organisation | None = None,
+) -> ReportIntake:
+    """Every check of intake, before anything is written (shared with the bulk writer, cases/batch.py)."""
     idempotency_key = (idempotency_key or "").strip() or None
     if idempotency_key and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
         message = f"幂等键不能超过 {MAX_IDEMPOTENCY_KEY} 个字符。"
@@ -259,57 +333,63 @@ def case_report(
         )
     # Every file is checked before anything is written, so one bad photo leaves no case behind.
     checked = [evidence.inspect_upload(upload) for upload in photos]
+    return ReportIntake(
+        source=source,
+        category=cat,
+        description=description,
+        lon=w_lon,
+        lat=w_lat,
+        crs=crs,
+        address=address,
+        reporter_name=(reporter_name or "").strip()[:50],
+        reporter_phone=phone,
+        scoped_key=scoped_key,
+        grid=grid,
+        bureau=owner_bureau,
+        photos=checked,
+    )
 
-    now = clock.now()
-    try:
-        with transaction.atomic():
-            year = now.astimezone(clock.SHANGHAI).year
-            serial = numbering.next_number(f"case:{owner_bureau.pk}", year)
-            case = Case(
-                number=case_number(owner_bureau, year, serial),
-                source=source,
-                category=cat,
-                description=description,
-                address=address,
-                lon=w_lon,
-                lat=w_lat,
-                input_crs=crs,
-                grid_id=grid.id if grid else None,
-                community_id=grid.community_id if grid else None,
-                subdistrict_id=grid.subdistrict_id if grid else None,
-                squad_id=grid.squad_id if grid else None,
-                bureau=owner_bureau,
-                reporter=actor if getattr(actor, "pk", None) else None,
-                reporter_name=(reporter_name or "").strip()[:50],
-                reporter_phone=phone,
-                idempotency_key=scoped_key,
-                reported_at=now,
-            )
-            _start_stage(case, now)
-            inserts.insert(case)
-            stored = [_store_evidence(case, info, EvidenceStage.REPORT, actor, now) for info in checked]
-            audit.record(
-                actor=actor,
-                action="case.report",
-                obj=case,
-                after={
-                    **_snapshot(case),
-                    "number": case.number,
-                    "source": source,
-                    "grid": grid.code if grid else None,
-                    "evidence_sha256": [e.sha256 for e in stored],
-                },
-            )
-            _announce(case, "report", actor)
-    except IntegrityError:
-        # On PostgreSQL a concurrent first attempt holds the key until it commits, so this insert
-        # waited for it and failed; its case is now there to return.
-        if scoped_key:
-            existing = Case.objects.filter(idempotency_key=scoped_key).order_by().first()
-            if existing:
-                return ReportResult(existing, False)
-        raise
-    return ReportResult(case, True)
+
+def new_report_case(actor, intake: ReportIntake, now: dt.datetime) -> Case:
+    """The case of a checked report, numbered (gapless, per bureau and year) and with its first due
+    time; not saved yet. Call inside the transaction that saves it, so a rollback returns the number."""
+    year = now.astimezone(clock.SHANGHAI).year
+    serial = numbering.next_number(f"case:{intake.bureau.pk}", year)
+    grid = intake.grid
+    case = Case(
+        number=case_number(intake.bureau, year, serial),
+        source=intake.source,
+        category=intake.category,
+        description=intake.description,
+        address=intake.address,
+        lon=intake.lon,
+        lat=intake.lat,
+        input_crs=intake.crs,
+        grid_id=grid.id if grid else None,
+        community_id=grid.community_id if grid else None,
+        subdistrict_id=grid.subdistrict_id if grid else None,
+        squad_id=grid.squad_id if grid else None,
+        bureau=intake.bureau,
+        reporter=actor if getattr(actor, "pk", None) else None,
+        reporter_name=intake.reporter_name,
+        reporter_phone=intake.reporter_phone,
+        idempotency_key=intake.scoped_key,
+        reported_at=now,
+        feedback_due_at=feedback_due.feedback_due_for(intake.source, now),
+    )
+    _start_stage(case, now)
+    return case
+
+
+def report_audit_after(case: Case, intake: ReportIntake, stored: list[CaseEvidence]) -> dict[str, Any]:
+    """The `after` of a `case.report` audit event."""
+    return {
+        **_snapshot(case),
+        "number": case.number,
+        "source": intake.source,
+        "grid": intake.grid.code if intake.grid else None,
+        "evidence_sha256": [e.sha256 for e in stored],
+    }
 
 
 def _bureau_for(bureau_id: int, actor) -> Organisation:
@@ -337,9 +417,20 @@ def _store_evidence(case: Case, upload, stage: str, actor, now: dt.datetime, **m
         uploaded_by=actor if getattr(actor, "pk", None) else None,
         created_at=now,
     )
+    evidence_writer.get()(item, info)
+    return item
+
+
+def _write_evidence(item: CaseEvidence, info: evidence.EvidenceInfo) -> None:
     evidence.save_to(item, info)
     item.save(force_insert=True)
-    return item
+
+
+# How `_store_evidence` writes a file and its row. The bulk writer (cases/batch.py) swaps it for one
+# that stores each content once and inserts the rows in bulk.
+evidence_writer: ContextVar[Callable[[CaseEvidence, evidence.EvidenceInfo], None]] = ContextVar(
+    "evidence_writer", default=_write_evidence
+)
 
 
 def case_add_evidence(
@@ -435,31 +526,9 @@ def case_transition(*, actor, case: Case | int, action: str, **payload: Any) -> 
         )
         if locked is None:
             raise NotFound("案件不存在。", code="case.not_found")
-        _authorise(actor, locked, t)
-        _require(payload, t.required)
         before = _snapshot(locked)
         stored_before = _field_values(locked)
-        now = clock.now()
-        delay_reason = (payload.get("delay_reason") or "").strip()
-        late_stage = locked.state
-        late_due = locked.stage_due_at
-        is_late = action in STAGE_FINISHING and late_due is not None and now > late_due
-        if is_late and not delay_reason:
-            message = "已超过办理时限，请填写超时原因。"
-            raise ValidationFailed(
-                message, code="case.delay_reason_required", fields={"delay_reason": [message]}
-            )
-        extra = _APPLY[action](actor, locked, payload, now, t)
-        if is_late:
-            CaseDelay.objects.create(
-                case=locked,
-                stage=late_stage,
-                due_at=late_due,
-                acted_at=now,
-                reason=delay_reason,
-                recorded_by=actor,
-            )
-            extra["delay_reason"] = delay_reason
+        extra = apply_transition(actor, locked, t, payload, clock.now())
         _save_changes(locked, stored_before)
         audit.record(
             actor=actor,
@@ -470,6 +539,33 @@ def case_transition(*, actor, case: Case | int, action: str, **payload: Any) -> 
         )
         _announce(locked, action, actor)
     return locked
+
+
+def apply_transition(actor, case: Case, t: Transition, payload: dict, now: dt.datetime) -> dict:
+    """The rule of one action on a loaded case: authorise, check, change the case in memory (and write
+    the rows that hang off it: delay, extension, evidence). Returns the extra values of the audit
+    event. Shared by `case_transition` and the bulk writer (`cases/batch.py`), which save the case."""
+    _authorise(actor, case, t)
+    _require(payload, t.required)
+    delay_reason = (payload.get("delay_reason") or "").strip()
+    late_stage = case.state
+    late_due = case.stage_due_at
+    is_late = t.action in STAGE_FINISHING and late_due is not None and now > late_due
+    if is_late and not delay_reason:
+        message = "已超过办理时限，请填写超时原因。"
+        raise ValidationFailed(message, code="case.delay_reason_required", fields={"delay_reason": [message]})
+    extra = _APPLY[t.action](actor, case, payload, now, t)
+    if is_late:
+        CaseDelay.objects.create(
+            case=case,
+            stage=late_stage,
+            due_at=late_due,
+            acted_at=now,
+            reason=delay_reason,
+            recorded_by=actor,
+        )
+        extra["delay_reason"] = delay_reason
+    return extra
 
 
 def _announce(case: Case, action: str, actor) -> None:
@@ -514,11 +610,16 @@ def _apply_file(actor, case: Case, payload: dict, now, t) -> dict:
         case.category = _category(payload["category"])
     case.state = CaseState.FILED
     case.filed_at = now
-    case.proposed_unit = (
-        routing.propose_handler(category=case.category, grid=case.grid) if case.grid else None
-    )
+    case.proposed_unit = handler_proposer.get()(category=case.category, grid=case.grid) if case.grid else None
     _start_stage(case, now)
     return {"proposed_unit": case.proposed_unit_id}
+
+
+# How filing asks the routing rules for a unit; the bulk writer (cases/batch.py) remembers the answers
+# for the length of a run, as the rules do not change during it.
+handler_proposer: ContextVar[Callable[..., Organisation | None]] = ContextVar(
+    "handler_proposer", default=routing.propose_handler
+)
 
 
 def _apply_not_file(actor, case: Case, payload: dict, now, t) -> dict:

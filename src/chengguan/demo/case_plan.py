@@ -13,6 +13,7 @@ find about 55 % of cases and the 12345 hotline a fifth; dispositions follow the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field, replace
 
@@ -122,6 +123,16 @@ REWORK_SHARE = 0.04
 EVALUATE_SHARE = 0.3
 FAR_PHOTO_SHARE = 0.02
 DISPOSITIONS = (("service", 70), ("management", 20), ("enforcement", 10))
+# Categories whose party is usually a street-front shop, and the share of their cases the operator
+# links to a merchant of the ledger in the case's grid when filing (when the grid has one).
+MERCHANT_CATEGORIES = {
+    "200504": 0.9,  # 店外经营
+    "200508": 0.9,  # 高音喇叭招揽顾客
+    "200203": 0.9,  # 门店广告牌
+    "200116": 0.8,  # 餐馆油烟直排
+    "200510": 0.5,  # 露天烧烤
+    "200507": 0.3,  # 乱堆物料
+}
 # Cases reported in the last days: this share stops somewhere on the way, so the workbench shows
 # open cases in every state (some past their due time).
 STALL_WINDOW = dt.timedelta(days=3)
@@ -274,7 +285,8 @@ def plan_year(*, seed: int, size: str, count: int, end: dt.datetime, grid_count:
     end = end.astimezone(SHANGHAI).replace(second=0, microsecond=0)
     start = end - dt.timedelta(days=365)
     rng = random.Random(f"chengguan-demo:{seed}:{size}:cases")
-    gweights = grid_weights(grid_count, rng)
+    # Cumulative once: `choices` would otherwise add up the 2,402 weights for every case (same draws).
+    gcum = list(itertools.accumulate(grid_weights(grid_count, rng)))
     days = [start.date() + dt.timedelta(days=k) for k in range(366)]
     per_day = _split(count, _day_weights(days, rng))
     key = run_key(seed, count, end)
@@ -283,7 +295,7 @@ def plan_year(*, seed: int, size: str, count: int, end: dt.datetime, grid_count:
         day_rng = random.Random(f"{key}:{day.isoformat()}")
         people = People(day_rng)
         for _ in range(n):
-            plan = _plan_case(day_rng, people, day, len(cases), key, gweights, start, end, cases)
+            plan = _plan_case(day_rng, people, day, len(cases), key, gcum, start, end, cases)
             cases.append(plan)
     cases.sort(key=lambda c: (c.reported_at, c.index))
     _stall_last(cases, key, end)
@@ -379,11 +391,11 @@ def _category(rng: random.Random, month: int) -> tuple[str, str]:
     return CATEGORIES[k][0], CATEGORIES[k][2]
 
 
-def _plan_case(rng, people, day, index, key, gweights, start, end, earlier) -> CasePlan:
+def _plan_case(rng, people, day, index, key, gcum, start, end, earlier) -> CasePlan:
     source = _choice(rng, SOURCES)
     reported_at = _report_time(rng, day, source, start, end)
     category, text = _category(rng, reported_at.month)
-    grid = rng.choices(range(len(gweights)), weights=gweights)[0]
+    grid = rng.choices(range(len(gcum)), cum_weights=gcum)[0]
     fx, fy = 0.1 + 0.8 * rng.random(), 0.1 + 0.8 * rng.random()
     duplicate_of = None
     if earlier and rng.random() < DUPLICATE_SHARE:

@@ -29,6 +29,7 @@ from chengguan.demo.cases_year import CaseYearSummary, generate_case_year
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
 from chengguan.demo.names import People
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
+from chengguan.enforcement.demo import seed_penalty_cases
 from chengguan.grids import codes
 from chengguan.grids import services as grid_services
 from chengguan.grids.geometry import geometry_digest, grid_fields_from_geometry, shape_from_geojson
@@ -37,6 +38,7 @@ from chengguan.merchants.demo import seed_merchants
 from chengguan.org import services as org_services
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import RoleCode
+from chengguan.portal.demo import seed_feedback
 from chengguan.taxonomy import services as taxonomy_services
 from chengguan.taxonomy.loader import load_taxonomy
 from chengguan.taxonomy.models import Category, MajorCategory
@@ -246,6 +248,8 @@ def build_demo(
         # After the build has committed: the year commits day by day so an interrupted run resumes.
         summary.case_year = generate_case_year(seed=seed, size=size, count=cases, progress=progress)
         summary.seconds["cases"] = summary.case_year.seconds
+        summary.seconds["penalty_cases"] = seed_penalty_cases(bureaus[0].bureau, seed=seed, size=size).seconds
+        seed_feedback(seed=seed)  # feedback, callbacks and 12345 work orders for the closed public cases
     return summary
 
 

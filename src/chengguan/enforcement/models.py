@@ -144,3 +144,135 @@ class PenaltyReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.applied_on}"
+
+
+class DocumentType(models.TextChoices):
+    """The penalty documents (行政处罚文书) the bureau issues, in the order of the procedure."""
+
+    FILING_APPROVAL = "filing_approval", "立案审批表"
+    INSPECTION_RECORD = "inspection_record", "现场检查（勘验）笔录"
+    INQUIRY_RECORD = "inquiry_record", "询问笔录"
+    RECTIFICATION_ORDER = "rectification_order", "责令改正通知书"
+    PRIOR_NOTICE = "prior_notice", "行政处罚事先告知书"
+    HEARING_RIGHTS_NOTICE = "hearing_rights_notice", "听证告知书"
+    HEARING_NOTICE = "hearing_notice", "听证通知书"
+    DECISION = "decision", "行政处罚决定书"
+    SERVICE_RECEIPT = "service_receipt", "送达回证"
+    REMINDER = "reminder", "催告书"
+    COURT_APPLICATION = "court_application", "强制执行申请书"
+    CLOSING_REPORT = "closing_report", "结案报告"
+    SIMPLE_DECISION = "simple_decision", "当场行政处罚决定书"
+
+
+class PenaltyDocument(models.Model):
+    """One issued document: its number (gapless per type, bureau and year), the generated PDF and,
+    once the party has signed, the uploaded scan. Both files are kept with their SHA-256 so the case
+    file can show it is unchanged (行政处罚法 第四十七条)."""
+
+    case = models.ForeignKey(PenaltyCase, on_delete=models.PROTECT, related_name="documents")
+    doc_type = models.CharField("文书类型", max_length=24, choices=DocumentType.choices)
+    number = models.CharField("文书编号", max_length=40, unique=True)
+    issued_on = models.DateField("制作日期")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="penalty/documents/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    scan = models.FileField("签收扫描件", upload_to="penalty/scans/", max_length=200, blank=True)
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    scan_uploaded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "issued_on", "id"]
+        verbose_name = "行政处罚文书"
+        verbose_name_plural = "行政处罚文书"
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} {self.number}"
+
+
+class PenaltyDisclosure(models.Model):
+    """行政执法公示 (行政处罚法 第四十八条): what the public site shows of a decision. The text is a
+    snapshot taken at publication with natural persons' names masked and no identity numbers, so
+    later edits to the case cannot leak personal data onto the public page."""
+
+    case = models.OneToOneField(PenaltyCase, on_delete=models.PROTECT, related_name="disclosure")
+    decision_number = models.CharField(max_length=40)
+    bureau_name = models.CharField(max_length=100)
+    party_display = models.CharField("当事人（公示）", max_length=200)
+    facts = models.TextField()
+    legal_basis = models.TextField()
+    penalty = models.CharField("处罚内容", max_length=200)
+    decision_on = models.DateField()
+    published_on = models.DateField(db_index=True)
+    # Set when the decision is revoked, changed or confirmed unlawful: Art. 48 gives three working days.
+    withdrawal_due_on = models.DateField(null=True, blank=True, db_index=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.CharField("撤回理由", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = "行政处罚决定公示"
+        verbose_name_plural = "行政处罚决定公示"
+
+    def __str__(self) -> str:
+        return self.decision_number
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+
+class CourtRuling(models.TextChoices):
+    ENFORCE = "enforce", "裁定准予执行"
+    NOT_ENFORCE = "not_enforce", "裁定不予执行"
+
+
+class CourtEnforcement(models.Model):
+    """非诉强制执行 (行政强制法 第五十三条至第五十八条): the court's acceptance and ruling on the
+    bureau's application, with the court and police contacts taken from the organisation tree."""
+
+    case = models.OneToOneField(PenaltyCase, on_delete=models.PROTECT, related_name="court_enforcement")
+    court = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    police = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_on = models.DateField("受理日期")
+    court_case_number = models.CharField("法院案号", max_length=60)
+    ruling = models.CharField(max_length=12, choices=CourtRuling.choices, blank=True)
+    ruled_on = models.DateField("裁定日期", null=True, blank=True)
+    ruling_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "法院强制执行"
+        verbose_name_plural = "法院强制执行"
+
+    def __str__(self) -> str:
+        return self.court_case_number
+
+
+class CaseFileEvaluation(models.Model):
+    """卷宗评查: one legal reviewer's scoring of a closed case file against the checklist in force.
+    `deductions` maps checklist item ids to the points taken off; the checklist's version is kept so
+    a later change of the list does not rewrite old scores."""
+
+    case = models.OneToOneField(PenaltyCase, on_delete=models.PROTECT, related_name="evaluation")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_on = models.DateField(db_index=True)
+    checklist_version = models.CharField(max_length=40)
+    deductions = models.JSONField(default=dict)
+    score = models.DecimalField(max_digits=5, decimal_places=1)
+    pass_mark = models.DecimalField(max_digits=5, decimal_places=1)
+    passed = models.BooleanField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-evaluated_on", "-id"]
+        verbose_name = "卷宗评查"
+        verbose_name_plural = "卷宗评查"
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.score}"

@@ -7,6 +7,7 @@ Every date comes from `core.legal_periods.deadline` (start day not counted; work
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -24,6 +25,14 @@ EVENT_PERIODS: dict[str, tuple[str, ...]] = {
     "hearing": ("apl_hearing_notice",),
 }
 EVENTS = tuple(EVENT_PERIODS)
+# Periods the bureau itself must keep; the others (hearing request, payment, reconsideration, suit)
+# belong to the party, and a waiting period (ACL Art. 54) running out is no fault of anybody's.
+OFFICE_DUTIES = frozenset(
+    {"apl_decision_deadline", "apl_service_of_decision", "apl_hearing_notice", "acl_court_application_window"}
+)
+WARNING_DAYS = 3  # an office duty due within this many days is shown in amber
+_ARTICLE = re.compile(r"Art\.(\d+)(?:\s*para\.(\d+))?(?:\((\d+)\))?")
+LAW_NAMES = {"APL": "行政处罚法", "ACL": "行政强制法", "ARL": "行政复议法", "ALL": "行政诉讼法"}
 SURCHARGE_RATE = Decimal("0.03")  # 行政处罚法 第七十二条第一款第一项
 
 
@@ -43,6 +52,21 @@ class ComputedDeadline:
         for key in ("start_on", "due_on", "met_on"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
+
+
+def article_label(article: str) -> str:
+    """`APL Art.64(1) + Art.85` as staff read it: `《行政处罚法》第64条第1项、第85条`."""
+    law, _, rest = article.partition(" ")
+    name = LAW_NAMES.get(law)
+    if name is None:
+        return article
+    parts = []
+    for number, paragraph, item in _ARTICLE.findall(rest):
+        text = f"第{number}条"
+        text += f"第{paragraph}款" if paragraph else ""
+        text += f"第{item}项" if item else ""
+        parts.append(text)
+    return f"《{name}》" + "、".join(parts) if parts else article
 
 
 def compute(period_id: str, event: str, start: dt.date, met_on: dt.date | None = None) -> ComputedDeadline:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 
-from chengguan.core import clock, legal_periods
+from chengguan.core import audit, clock, legal_periods
+from chengguan.core.models import AuditEvent
 from chengguan.enforcement import periods
-from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline
+from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDocument
+from chengguan.enforcement.states import FINAL_STATES, TRANSITIONS, PenaltyState, applies_to
 from chengguan.org import selectors as org_selectors
+from chengguan.org.models import StaffProfile
+from chengguan.org.roles import RoleCode
+
+URGENCY_LABELS = {"normal": "正常", "warning": "临期", "overdue": "逾期"}
 
 
 def visible_cases(actor) -> QuerySet[PenaltyCase]:
@@ -26,11 +32,16 @@ def case_by_number(number: str) -> PenaltyCase | None:
     return PenaltyCase.objects.filter(number=number).first()
 
 
+def week_end(today: dt.date) -> dt.date:
+    """The Sunday of `today`'s week."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
 def deadlines_this_week(actor, *, today: dt.date | None = None) -> QuerySet[PenaltyDeadline]:
     """Open deadlines due from today to Sunday of this week, soonest first; missed ones are listed by
     `overdue_deadlines`."""
     today = today or clock.today()
-    sunday = today + dt.timedelta(days=6 - today.weekday())
+    sunday = week_end(today)
     return (
         PenaltyDeadline.objects.filter(
             case__in=visible_cases(actor), met_on__isnull=True, due_on__gte=today, due_on__lte=sunday
@@ -47,6 +58,16 @@ def overdue_deadlines(actor, *, today: dt.date | None = None) -> QuerySet[Penalt
     ).select_related("case")
 
 
+def overdue_duties(actor, *, today: dt.date | None = None) -> QuerySet[PenaltyDeadline]:
+    """The bureau's own periods that ran out undone on cases still open (the red rows of the week)."""
+    return (
+        overdue_deadlines(actor, today=today)
+        .filter(period_id__in=periods.OFFICE_DUTIES)
+        .exclude(case__state__in=[*FINAL_STATES, PenaltyState.SUSPENDED])
+        .order_by("due_on", "id")
+    )
+
+
 def surcharge_on(case: PenaltyCase, on: dt.date | None = None) -> Decimal:
     """加处罚款 owed on `on` (default today) for an unpaid fine (行政处罚法 第七十二条、第七十三条)."""
     if not case.fine_amount or case.decision_served_on is None or case.collected_on_spot:
@@ -57,3 +78,105 @@ def surcharge_on(case: PenaltyCase, on: dt.date | None = None) -> Decimal:
     due = legal_periods.deadline("apl_fine_payment", case.decision_served_on)
     excluded = [(r.applied_on, r.concluded_on) for r in case.reviews.all()]
     return periods.late_surcharge(fine=case.fine_amount, payment_due=due, on=on, excluded=excluded)
+
+
+def available_actions(case: PenaltyCase, actor) -> list[str]:
+    """The actions of states.TRANSITIONS the actor may take on the case now (buttons and the API's
+    `available_actions`); date rules are left to the service, which answers 409 with the article."""
+    if actor is None:
+        return []
+    if not actor.is_superuser:
+        own = org_selectors.bureau_of(actor)
+        if own is None or own.pk != case.bureau_id:
+            return []
+    roles = org_selectors.role_codes(actor)
+    return [
+        t.action
+        for t in TRANSITIONS
+        if case.state in t.sources
+        and applies_to(case.procedure, t.action)
+        and (actor.is_superuser or roles & t.roles)
+    ]
+
+
+def with_next_due(qs: QuerySet[PenaltyCase]) -> QuerySet[PenaltyCase]:
+    """Each case with the due day of its nearest open duty of the bureau (`next_due`), from which
+    the list colours it; closed cases owe nothing."""
+    open_duty = Q(
+        deadlines__met_on__isnull=True,
+        deadlines__period_id__in=periods.OFFICE_DUTIES,
+    ) & ~Q(state__in=[*FINAL_STATES, PenaltyState.SUSPENDED])
+    return qs.annotate(next_due=Min("deadlines__due_on", filter=open_duty))
+
+
+def urgency(next_due: dt.date | None, today: dt.date | None = None) -> str:
+    """normal / warning (due within WARNING_DAYS) / overdue, derived from the stored due day."""
+    if next_due is None:
+        return "normal"
+    today = today or clock.today()
+    if next_due < today:
+        return "overdue"
+    if next_due <= today + dt.timedelta(days=periods.WARNING_DAYS):
+        return "warning"
+    return "normal"
+
+
+def filter_by_urgency(qs: QuerySet[PenaltyCase], level: str, today: dt.date | None = None):
+    """`qs` (annotated by `with_next_due`) restricted to one urgency level."""
+    today = today or clock.today()
+    soon = today + dt.timedelta(days=periods.WARNING_DAYS)
+    if level == "overdue":
+        return qs.filter(next_due__lt=today)
+    if level == "warning":
+        return qs.filter(next_due__gte=today, next_due__lte=soon)
+    if level == "normal":
+        return qs.filter(Q(next_due__isnull=True) | Q(next_due__gt=soon))
+    return qs
+
+
+def timeline(case: PenaltyCase) -> QuerySet[AuditEvent]:
+    """The procedure as it happened, from the audit trail (执法全过程记录, 行政处罚法 第四十七条)."""
+    return audit.history(case).select_related("actor", "actor__profile")
+
+
+def evidence_items(case: PenaltyCase) -> list[dict]:
+    """The evidence files of the case, oldest first, as `penalty_evidence_add` recorded them."""
+    events = audit.history(case).filter(action="penalty.evidence_add").select_related("actor__profile")
+    return [{"no": n, "at": e.created_at, "by": e.actor, **(e.after or {})} for n, e in enumerate(events, 1)]
+
+
+def evidence_item(case: PenaltyCase, number: int) -> dict | None:
+    items = evidence_items(case)
+    return items[number - 1] if 0 < number <= len(items) else None
+
+
+def documents(case: PenaltyCase) -> QuerySet[PenaltyDocument]:
+    """The case's documents (文书) in the order they were issued."""
+    return case.documents.select_related("issued_by__profile").order_by("issued_on", "id")
+
+
+def officer_candidates(bureau) -> QuerySet[StaffProfile]:
+    """The bureau's law-enforcement staff who can be named on a case (行政处罚法 第四十二条)."""
+    return (
+        StaffProfile.objects.filter(
+            organisation__bureau=bureau, roles__code__in=[RoleCode.HANDLER, RoleCode.SQUAD_LEADER]
+        )
+        .select_related("user", "organisation")
+        .distinct()
+        .order_by("organisation__name", "full_name")
+    )
+
+
+def simple_limits() -> list[dict]:
+    """The statutory amounts of the simple procedure, with their article, for the form to show."""
+    rows = []
+    for period_id in (
+        "apl_simple_procedure_fine_individual",
+        "apl_simple_procedure_fine_org",
+        "apl_on_spot_collection_max",
+    ):
+        period = legal_periods.get(period_id)
+        rows.append(
+            {"name": period.name, "value": period.value, "article": periods.article_label(period.article)}
+        )
+    return rows

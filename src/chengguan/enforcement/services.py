@@ -14,10 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from stdnum.cn import ric, uscc
 
-from chengguan.core import audit, clock, legal_periods, numbering
+from chengguan.cases.models import Case
+from chengguan.cases.states import CaseState, Disposition
+from chengguan.core import audit, clock, evidence, legal_periods, numbering
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.enforcement import periods
 from chengguan.enforcement.models import (
@@ -29,7 +33,14 @@ from chengguan.enforcement.models import (
     ReviewKind,
     ReviewOutcome,
 )
-from chengguan.enforcement.states import BY_ACTION, FINAL_STATES, PenaltyAction, PenaltyState, Procedure
+from chengguan.enforcement.states import (
+    BY_ACTION,
+    FINAL_STATES,
+    PenaltyAction,
+    PenaltyState,
+    Procedure,
+    applies_to,
+)
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
@@ -186,6 +197,13 @@ def penalty_case_propose(
     _check_actor(actor, {RoleCode.HANDLER, RoleCode.SQUAD_LEADER}, bureau)
     _require({"facts": facts, "parties": parties}, ["facts", "parties"])
     cleaned = [_clean_party(p) for p in parties]
+    officers = list(officers)
+    if any(org_selectors.bureau_of(officer) != bureau for officer in officers):
+        raise ValidationFailed(
+            "执法人员须为本机关的执法人员（行政处罚法 第四十二条）。",
+            code="penalty.foreign_officer",
+            fields={"officers": ["执法人员须为本机关人员。"]},
+        )
     with transaction.atomic():
         case = PenaltyCase.objects.create(
             bureau=bureau,
@@ -198,7 +216,7 @@ def penalty_case_propose(
         for party in cleaned:
             party.case = case
         PenaltyParty.objects.bulk_create(cleaned)
-        case.officers.set(list(officers))
+        case.officers.set(officers)
         audit.record(actor=actor, action="penalty.propose", obj=case, after=_snapshot(case))
     return case
 
@@ -240,6 +258,8 @@ def penalty_simple_decide(
             fields={"collected_on_spot": [f"罚款超过{on_spot_cap:.0f}元，不得当场收缴。"]},
         )
     day = decided_on or clock.today()
+    # A warning is carried out by handing over the decision; a fine is executing until it is paid.
+    state = S.CLOSED if fine == 0 else S.PAID if collected_on_spot else S.EXECUTING
     with transaction.atomic():
         number = _issue_number(bureau, "简", "simple", day.year)
         case = PenaltyCase.objects.create(
@@ -247,14 +267,16 @@ def penalty_simple_decide(
             number=number,
             decision_number=number,
             procedure=Procedure.SIMPLE,
-            state=S.PAID if collected_on_spot else S.EXECUTING,
+            state=state,
             facts=facts,
             legal_basis=legal_basis,
             fine_amount=fine,
             collected_on_spot=collected_on_spot,
             decision_on=day,
             decision_served_on=day,  # 当场交付 (第五十二条)
+            review_periods_end_on=periods.review_periods_end(day),
             paid_on=day if collected_on_spot else None,
+            closed_on=day if state == S.CLOSED else None,
         )
         cleaned.case = case
         cleaned.save()
@@ -417,19 +439,21 @@ def _check_court_application(case: PenaltyCase, applied: dt.date) -> None:
 
 
 def penalty_transition(*, actor, case: PenaltyCase, action: str, payload: dict | None = None) -> PenaltyCase:
-    """Take one step of the general procedure (states.TRANSITIONS)."""
+    """Take one step of the procedure (states.TRANSITIONS); a simple-procedure case only takes the
+    steps of execution."""
     payload = dict(payload or {})
     transition = BY_ACTION.get(action)
     if transition is None:
         raise ValidationFailed(f"未知操作：{action}", code="penalty.unknown_action")
     _check_actor(actor, transition.roles, case.bureau)
-    _require(payload, transition.required)
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().select_related("bureau").get(pk=case.pk)
-        if case.procedure != Procedure.GENERAL or case.state not in transition.sources:
+        if not applies_to(case.procedure, action) or case.state not in transition.sources:
             raise InvalidTransition(
                 f"案件当前状态为“{case.get_state_display()}”，不能执行“{PenaltyAction(action).label}”。"
             )
+        # Asked after the state check, so a caller learns first whether the step is possible at all.
+        _require(payload, transition.required)
         before = _snapshot(case)
         _apply(case, action, payload, clock.today())
         if action == A.SUSPEND:
@@ -442,6 +466,10 @@ def penalty_transition(*, actor, case: PenaltyCase, action: str, payload: dict |
         case.save()
         _refresh_deadlines(case)
         audit.record(actor=actor, action=f"penalty.{action}", obj=case, before=before, after=_snapshot(case))
+        if action == A.SERVE_DECISION:  # 行政处罚法 第四十八条: a served decision is made public
+            from chengguan.enforcement import disclosure
+
+            disclosure.publish_served_decision(actor=actor, case=case)
     return case
 
 
@@ -471,13 +499,18 @@ def penalty_review_record(
 
 
 def penalty_review_conclude(
-    *, actor, review: PenaltyReview, concluded_on: dt.date, outcome: str
+    *, actor, review: PenaltyReview, concluded_on: dt.date, outcome: str, fine_amount=None
 ) -> PenaltyReview:
+    """Record the outcome; its effect on the case and the publication is in review_effects.py
+    (`fine_amount`: the new fine when the outcome is “changed”)."""
+    from chengguan.enforcement import review_effects
+
     _check_actor(actor, {RoleCode.LEGAL_REVIEWER, RoleCode.SQUAD_LEADER, RoleCode.LEADER}, review.case.bureau)
     if outcome not in ReviewOutcome.values or not outcome:
         raise ValidationFailed(
             "结果不正确。", code="penalty.bad_review_outcome", fields={"outcome": ["结果不正确。"]}
         )
+    new_fine = review_effects.check_changed_fine(outcome, fine_amount)
     with transaction.atomic():
         review = PenaltyReview.objects.select_for_update().get(pk=review.pk)
         if concluded_on < review.applied_on:
@@ -490,4 +523,95 @@ def penalty_review_conclude(
             obj=review.case,
             after={"review": review.pk, "outcome": outcome},
         )
+        review_effects.apply_review_outcome(actor=actor, review=review, new_fine=new_fine)
     return review
+
+
+# ---------------------------------------------------------------- from the closed loop, evidence
+
+CASE_OFFICER_ROLES = frozenset({RoleCode.HANDLER, RoleCode.SQUAD_LEADER})
+EVIDENCE_ROLES = frozenset({RoleCode.HANDLER, RoleCode.SQUAD_LEADER, RoleCode.LEADER})
+# Evidence is gathered while the facts are being established; after the decision the file is fixed.
+EVIDENCE_STATES = frozenset({S.PROPOSED, S.INVESTIGATING, S.CASE_REVIEW})
+
+
+def origin_facts(case: Case) -> str:
+    """The facts a penalty case opened from a closed-loop case starts with: what was reported,
+    where, and the closed-loop number, for the officers to complete after investigation."""
+    place = f"（地点：{case.address}）" if case.address else ""
+    result = f"处置情况：{case.result}" if case.result else ""
+    lines = [f"数字城管案件 {case.number}：{case.description}{place}", result]
+    return "\n".join(line for line in lines if line)
+
+
+def penalty_case_open_from_case(
+    *,
+    actor,
+    case: Case,
+    parties: list[dict],
+    officers: Iterable = (),
+    facts: str = "",
+) -> PenaltyCase:
+    """立案审批 for a closed-loop case closed with the enforcement disposition (721工作法 “执法”):
+    the penalty case keeps `origin_case`, starts from the case's facts and place, and the case
+    points back to it through `penalty_case_ref` (the filing number replaces the marker on approval)."""
+    _check_actor(actor, CASE_OFFICER_ROLES, case.bureau)
+    with transaction.atomic():
+        origin = Case.objects.select_for_update().get(pk=case.pk)
+        if origin.state != CaseState.CLOSED or origin.disposition != Disposition.ENFORCEMENT:
+            raise _conflict(
+                "只有以“执法”方式结案的案件才能转立行政处罚案件。", "penalty.origin_not_enforcement"
+            )
+        if origin.penalty_case_ref or PenaltyCase.objects.filter(origin_case=origin).exists():
+            raise _conflict(
+                f"该案件已转立行政处罚案件（{origin.penalty_case_ref or '待立案'}），不能重复转立。",
+                "penalty.origin_already_opened",
+            )
+        penalty = penalty_case_propose(
+            actor=actor,
+            bureau=origin.bureau,
+            facts=facts.strip() or origin_facts(origin),
+            parties=parties,
+            officers=officers,
+            origin_case=origin,
+        )
+        origin.penalty_case_ref = str(penalty)
+        origin.save(update_fields=["penalty_case_ref", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="penalty.opened_from_case",
+            obj=origin,
+            before={"penalty_case_ref": ""},
+            after={"penalty_case_ref": origin.penalty_case_ref, "penalty_case": penalty.pk},
+        )
+    return penalty
+
+
+def penalty_evidence_add(*, actor, case: PenaltyCase, upload, description: str) -> dict:
+    """证据: a photo, video or recording gathered by at least two officers (行政处罚法 第四十二条、
+    第五十五条). The file is stored under its SHA-256 and the hash, size and officers are written to the
+    audit trail, which is where the evidence list is read from (执法全过程记录, 第四十七条)."""
+    _check_actor(actor, EVIDENCE_ROLES, case.bureau)
+    _require({"description": description, "file": upload}, ["description", "file"])
+    info = evidence.inspect_upload(upload)
+    with transaction.atomic():
+        case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
+        if case.state not in EVIDENCE_STATES:
+            raise InvalidTransition(
+                f"案件当前状态为“{case.get_state_display()}”，调查取证已结束，不能再补充证据。"
+            )
+        _check_officers(case)
+        name = f"penalty/evidence/{case.pk}/{info.sha256[:32]}.{info.extension}"
+        stored = name if default_storage.exists(name) else default_storage.save(name, ContentFile(info.data))
+        item = {
+            "path": stored,
+            "sha256": info.sha256,
+            "size": info.size,
+            "kind": info.kind,
+            "content_type": info.content_type,
+            "original_name": info.original_name,
+            "description": description.strip(),
+            "officers": sorted(case.officers.values_list("username", flat=True)),
+        }
+        audit.record(actor=actor, action="penalty.evidence_add", obj=case, after=item)
+    return item

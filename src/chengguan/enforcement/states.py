@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 
 from chengguan.org.roles import RoleCode as R
@@ -118,3 +119,72 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+# Execution is the same whichever procedure decided (行政处罚法 第六章): a fine decided on the spot is
+# paid, reminded of and enforced like any other.
+EXECUTION_ACTIONS = frozenset({A.RECORD_PAYMENT, A.SERVE_REMINDER, A.APPLY_COURT, A.CLOSE})
+
+
+def applies_to(procedure: str, action: str) -> bool:
+    return procedure == Procedure.GENERAL or action in EXECUTION_ACTIONS
+
+
+# What each action takes, required fields first (`Transition.required`), then the optional ones.
+# The web forms and the API's request bodies are built from this, so they cannot disagree.
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    A.APPROVE_FILING: ("filed_on",),
+    A.SUBMIT_FOR_REVIEW: ("fine_amount", "legal_review_grounds"),
+    A.LEGAL_REVIEW_PASS: ("on",),
+    A.SERVE_NOTICE: ("hearing_offered", "fine_amount"),
+    A.DECIDE: ("decision_on", "fine_amount", "overdue_reason"),
+}
+
+
+def action_fields(action: str) -> tuple[str, ...]:
+    return BY_ACTION[action].required + OPTIONAL_FIELDS.get(action, ())
+
+
+# (kind, label, help) of every field an action can take; kind is date, text, line, money, bool or grounds.
+FIELD_SPECS: dict[str, tuple[str, str, str]] = {
+    "filed_on": ("date", "立案日期", "默认今天；九十日办案期限自次日起算（行政处罚法 第六十条）"),
+    "legal_basis": ("text", "处罚依据", "违反的条款和处罚的条款，如《城市市容和环境卫生管理条例》第三十六条"),
+    "fine_amount": ("money", "拟罚款金额（元）", ""),
+    "legal_review_grounds": ("grounds", "应当法制审核的情形", "行政处罚法 第五十八条"),
+    "on": ("date", "审核日期", "默认今天"),
+    "opinion": ("text", "审核意见", ""),
+    "reason": ("text", "理由", ""),
+    "notice_served_on": (
+        "date",
+        "告知书送达日期",
+        "陈述、申辩及听证申请期限自次日起算（行政处罚法 第六十四条）",
+    ),
+    "hearing_offered": ("bool", "告知听证权利", "较大数额罚款等情形（行政处罚法 第六十三条）"),
+    "hearing_requested_on": ("date", "当事人申请听证日期", "告知后五个工作日内（行政处罚法 第六十四条）"),
+    "hearing_on": ("date", "听证日期", ""),
+    "hearing_notice_on": ("date", "听证通知送达日期", "应在听证七日前（行政处罚法 第六十四条）"),
+    "decision_on": ("date", "决定日期", "默认今天"),
+    "overdue_reason": ("text", "超期作出决定的理由", "超过立案之日起九十日时必填（行政处罚法 第六十条）"),
+    "decision_served_on": ("date", "决定书送达日期", "缴款期限自次日起十五日（行政处罚法 第六十七条）"),
+    "paid_on": ("date", "缴款日期", ""),
+    "reminder_served_on": ("date", "催告书送达日期", "缴款期限届满后方可催告（行政强制法 第五十四条）"),
+    "court_applied_on": (
+        "date",
+        "申请日期",
+        "催告满十个工作日、复议诉讼期限届满后三个月内（行政强制法 第五十三条、第五十四条）",
+    ),
+    "to": ("line", "移送机关", ""),
+}
+
+# 行政处罚法 第五十八条第一款: the cases in which legal review must precede the decision.
+LEGAL_REVIEW_GROUNDS: tuple[tuple[str, str], ...] = (
+    ("major_public_interest", "涉及重大公共利益（第五十八条第一款第一项）"),
+    ("hearing", "直接关系当事人或第三人重大权益，经过听证程序（第一款第二项）"),
+    ("complex", "案件情况疑难复杂、涉及多个法律关系（第一款第三项）"),
+    ("other_law", "法律、法规规定的其他情形（第一款第四项）"),
+)
+
+
+def legal_review_grounds() -> tuple[tuple[str, str], ...]:
+    """Art. 58's grounds plus the bureau's own (setting `PENALTY_LEGAL_REVIEW_GROUNDS`, pairs of
+    code and label), e.g. a local rule that every fine above a sum is reviewed."""
+    extra = tuple(tuple(pair) for pair in getattr(settings, "PENALTY_LEGAL_REVIEW_GROUNDS", ()))
+    return LEGAL_REVIEW_GROUNDS + extra

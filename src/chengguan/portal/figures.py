@@ -1,7 +1,8 @@
 """The public channel's figures, each defined in its docstring and computed from the data alone.
 
 Periods are half-open `[start, end)` of aware datetimes; `period_bounds` turns inclusive dates on the
-Shanghai calendar into one.
+Shanghai calendar into one. A case an operator marked as spam (`Case.is_spam`) counts in no figure:
+the record stays, the figure does not reward or punish the bureau for it.
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 
-from chengguan.cases.models import Case, CaseSource
+from chengguan.cases.models import Case, CaseDelay, CaseSource
 from chengguan.cases.states import CaseState
+from chengguan.channels.models import WorkOrder
 from chengguan.core import clock
 from chengguan.portal.models import Callback, Feedback, Rating
 
 # The channels on which someone outside the bureau waits for an answer (督办件 and reports).
 PUBLIC_SOURCES = (CaseSource.CITIZEN, CaseSource.HOTLINE, CaseSource.DEPUTY, CaseSource.OPEN311)
+# The stages before a case reaches a handler: waiting to be filed, then waiting to be dispatched.
+PRE_DISPATCH_STAGES = (CaseState.REPORTED, CaseState.FILED)
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,14 @@ def period_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.dateti
     return start, end
 
 
-def _closed_public_cases(start: dt.datetime, end: dt.datetime, bureau=None) -> QuerySet[Case]:
-    qs = Case.objects.filter(
-        source__in=PUBLIC_SOURCES, state=CaseState.CLOSED, closed_at__gte=start, closed_at__lt=end
-    )
+def public_cases(bureau=None) -> QuerySet[Case]:
+    """Cases from citizens, the 12345 hotline, deputies and Open311, without spam."""
+    qs = Case.objects.filter(source__in=PUBLIC_SOURCES, is_spam=False)
     return qs.filter(bureau=bureau) if bureau is not None else qs
+
+
+def _closed_public_cases(start: dt.datetime, end: dt.datetime, bureau=None) -> QuerySet[Case]:
+    return public_cases(bureau).filter(state=CaseState.CLOSED, closed_at__gte=start, closed_at__lt=end)
 
 
 def feedback_rate(start: dt.datetime, end: dt.datetime, *, bureau=None) -> Figure:
@@ -66,7 +73,7 @@ def satisfaction_rate(start: dt.datetime, end: dt.datetime, *, bureau=None) -> F
     """满意率 = (满意 + 基本满意) ÷ rated. A case counts once, with its latest callback, when that
     callback was made in the period; a case called back twice counts with the second answer."""
     latest = Callback.objects.filter(case=OuterRef("case")).order_by("-at", "-id").values("pk")[:1]
-    qs = Callback.objects.filter(pk=Subquery(latest), at__gte=start, at__lt=end)
+    qs = Callback.objects.filter(pk=Subquery(latest), at__gte=start, at__lt=end, case__is_spam=False)
     if bureau is not None:
         qs = qs.filter(case__bureau=bureau)
     rated = qs.count()
@@ -74,8 +81,72 @@ def satisfaction_rate(start: dt.datetime, end: dt.datetime, *, bureau=None) -> F
     return Figure("satisfaction_rate", content, rated)
 
 
-LABELS = {"feedback_rate": "反馈率", "satisfaction_rate": "满意率"}
+def on_time_reply_rate(start: dt.datetime, end: dt.datetime, *, bureau=None, now=None) -> Figure:
+    """按时答复率 = items answered by their due time ÷ items due.
+
+    Items: public cases (citizen, hotline, deputy, Open311; no spam) whose feedback due time
+    (`Case.feedback_due_at`, see `portal.feedback_due`; for a work order, the channel's reply due
+    time) falls in the period. An item counts as due once its due time has passed, or earlier if it
+    has been answered already. It was answered when its first feedback record (`Feedback.at`) or the
+    work order's reply to its channel (`WorkOrder.replied_at`), whichever came first, was made; it
+    was answered on time when that moment is not later than the due time."""
+    now = now or clock.now()
+    first_feedback = Feedback.objects.filter(case=OuterRef("pk")).order_by().values("case")
+    first_feedback = first_feedback.annotate(first=Min("at")).values("first")
+    reply = WorkOrder.objects.filter(case=OuterRef("pk")).values("replied_at")[:1]
+    items = public_cases(bureau).filter(feedback_due_at__gte=start, feedback_due_at__lt=end)
+    items = items.annotate(first_feedback=Subquery(first_feedback), channel_reply=Subquery(reply))
+    answered = Q(first_feedback__isnull=False) | Q(channel_reply__isnull=False)
+    due = items.filter(Q(feedback_due_at__lte=now) | answered)
+    on_time = due.filter(
+        Q(first_feedback__lte=F("feedback_due_at")) | Q(channel_reply__lte=F("feedback_due_at"))
+    )
+    return Figure("on_time_reply_rate", on_time.count(), due.count())
+
+
+def dispatched_in_time(start: dt.datetime, end: dt.datetime, *, bureau=None) -> Figure:
+    """按时派遣率 = public cases dispatched in the period (`Case.dispatched_at`, the latest dispatch)
+    that were filed and dispatched within their time limits ÷ those cases. A stage finished late leaves a
+    `CaseDelay` row (the late action must give a reason), so "within the limits" means: no delay
+    recorded at the stages before dispatch (waiting to be filed, waiting to be dispatched)."""
+    dispatched = public_cases(bureau).filter(dispatched_at__gte=start, dispatched_at__lt=end)
+    late = CaseDelay.objects.filter(case=OuterRef("pk"), stage__in=PRE_DISPATCH_STAGES)
+    return Figure("dispatched_in_time", dispatched.exclude(Exists(late)).count(), dispatched.count())
+
+
+def reports_between(start: dt.datetime, end: dt.datetime, *, bureau=None) -> int:
+    """受理量: public cases (no spam) reported in the period."""
+    return public_cases(bureau).filter(reported_at__gte=start, reported_at__lt=end).count()
+
+
+def month_to_date(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """This month so far: from the first of the month to the end of today (Shanghai)."""
+    today = (now or clock.now()).astimezone(clock.SHANGHAI).date()
+    return period_bounds(today.replace(day=1), today)
+
+
+def reports_this_month(*, bureau=None, now: dt.datetime | None = None) -> int:
+    """本月受理量 for the portal home: `reports_between` over `month_to_date`."""
+    return reports_between(*month_to_date(now), bureau=bureau)
+
+
+def dispatched_in_time_this_month(*, bureau=None, now: dt.datetime | None = None) -> Figure:
+    """本月按时派遣率 for the portal home: `dispatched_in_time` over `month_to_date`."""
+    return dispatched_in_time(*month_to_date(now), bureau=bureau)
+
+
+LABELS = {
+    "feedback_rate": "反馈率",
+    "satisfaction_rate": "满意率",
+    "on_time_reply_rate": "按时答复率",
+    "dispatched_in_time": "按时派遣率",
+}
 
 
 def all_figures(start: dt.datetime, end: dt.datetime, *, bureau=None) -> list[Figure]:
-    return [feedback_rate(start, end, bureau=bureau), satisfaction_rate(start, end, bureau=bureau)]
+    return [
+        feedback_rate(start, end, bureau=bureau),
+        satisfaction_rate(start, end, bureau=bureau),
+        on_time_reply_rate(start, end, bureau=bureau),
+        dispatched_in_time(start, end, bureau=bureau),
+    ]

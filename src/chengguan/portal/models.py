@@ -91,6 +91,7 @@ class Callback(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="callbacks")
     rating = models.CharField(max_length=12, choices=Rating.choices)
+    method = models.CharField(max_length=10, choices=FeedbackMethod.choices, default=FeedbackMethod.PHONE)
     comment = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(db_index=True)
     officer = models.ForeignKey(
@@ -99,8 +100,57 @@ class Callback(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # A citizen rates a case on the portal once; staff may call back as often as needed.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(method="portal"), name="one_portal_rating_per_case"
+            )
+        ]
         verbose_name = "回访记录"
         verbose_name_plural = "回访记录"
 
     def __str__(self) -> str:
         return f"{self.get_rating_display()} {self.case_id}"
+
+
+class PublicReport(models.Model):
+    """A problem a member of the public reported on the portal: the case, the plain-language category
+    they chose and the keyed hash of the query code (查询码) that lets them track it. Staff pages never
+    show this table; the code itself is shown once, to the reporter."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="public_report")
+    public_category = models.CharField("市民选择的问题类型", max_length=40)
+    query_code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "市民网上举报"
+        verbose_name_plural = "市民网上举报"
+
+    def __str__(self) -> str:
+        return self.case.number
+
+
+class ReviewDecision(models.TextChoices):
+    REOPEN = "reopen", "重新交办"
+    EXPLAIN = "explain", "解释说明"
+
+
+class CallbackReview(models.Model):
+    """回访复核: a leader's decision on a "不满意" rating — send the case back to the unit, or
+    record why the result stands."""
+
+    callback = models.OneToOneField(Callback, on_delete=models.PROTECT, related_name="review")
+    decision = models.CharField(max_length=8, choices=ReviewDecision.choices)
+    note = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = "回访复核"
+        verbose_name_plural = "回访复核"
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.callback.case_id}"

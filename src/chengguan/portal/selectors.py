@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils.crypto import constant_time_compare
 
-from chengguan.cases.models import Case, CaseSource
+from chengguan.cases.models import Case, CaseEvidence, CaseSource, EvidenceStage
 from chengguan.cases.states import FINAL_STATES, CaseState
+from chengguan.core import audit, clock
 from chengguan.core.masking import mask_phone
-from chengguan.portal.models import Open311Client, Open311Submission
-from chengguan.portal.services import hash_key
+from chengguan.grids.models import Grid
+from chengguan.org import selectors as org_selectors
+from chengguan.portal import figures
+from chengguan.portal.models import (
+    Callback,
+    CallbackReview,
+    FeedbackMethod,
+    Open311Client,
+    Open311Submission,
+    PublicReport,
+    Rating,
+)
+from chengguan.portal.services import hash_key, query_code_hash
 from chengguan.taxonomy.selectors import active_categories
 
 # Mainland mobile numbers and landlines a citizen may type into a description.
@@ -97,3 +111,226 @@ def filter_requests(
 
 def submission_by_token(token: str) -> Open311Submission | None:
     return Open311Submission.objects.select_related("case").filter(token=token).first()
+
+
+# -- the citizen's side ----------------------------------------------------------------------------
+
+
+def report_for_tracking(number: str, code: str) -> PublicReport | None:
+    """The portal report with this tracking number, only when the query code matches. A wrong code
+    and an unknown number give the same None, so the answer never tells whether a number exists."""
+    number, code = (number or "").strip(), (code or "").strip().upper()
+    if not number or not code:
+        return None
+    report = PublicReport.objects.select_related("case", "case__category").filter(case__number=number).first()
+    # Compare even when the number is unknown, so both answers take the same time.
+    stored = report.query_code_hash if report else query_code_hash("-", "-")
+    if not constant_time_compare(stored, query_code_hash(number, code)) or report is None:
+        return None
+    return report
+
+
+def public_report(number: str) -> PublicReport | None:
+    """A portal report by its tracking number, for a browser that already proved it holds the code."""
+    return (
+        PublicReport.objects.select_related("case", "case__category", "case__handling_unit")
+        .filter(case__number=number)
+        .first()
+    )
+
+
+# Each step the public sees, in plain words: the action of the audit event → what to say. Other
+# events (extensions, supervision, evaluation) are internal and not shown.
+TIMELINE_TEXTS = {
+    "case.report": "已收到您反映的问题",
+    "case.file": "已受理立案",
+    "case.not_file": "经审核不予立案",
+    "case.merge": "与同一问题的其他反映合并办理",
+    "case.dispatch": "已派遣给处置单位",
+    "case.redispatch": "已改派给其他处置单位",
+    "case.return": "正在重新安排处置单位",
+    "case.accept": "处置单位已接单，正在处理",
+    "case.handle": "处置单位已处理，等待现场核查",
+    "case.rework": "核查未通过，退回重新处理",
+    "case.verify": "现场核查通过",
+    "case.close": "已办结",
+    "case.cancel": "已撤销",
+    "case.suspend": "暂缓办理",
+    "case.resume": "恢复办理",
+    "case.reopen": "经复核，重新交办处理",
+    "case.feedback": "已向您反馈处理结果",
+    "case.callback": "已收到评价",
+}
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    at: dt.datetime
+    text: str
+
+
+def public_timeline(case: Case) -> list[TimelineStep]:
+    """The case's history from its audit trail, as dated plain-language steps: no names of staff,
+    no reasons typed by staff, no personal data."""
+    events = audit.history(case).filter(action__in=list(TIMELINE_TEXTS)).values_list("created_at", "action")
+    return [TimelineStep(at, TIMELINE_TEXTS[action]) for at, action in events]
+
+
+def public_replies(case: Case) -> list[dict]:
+    """What the reporter was told (feedback records) and the handling result, phone numbers masked."""
+    rows = [
+        {"at": f.at, "method": f.get_method_display(), "text": public_text(f.content)}
+        for f in case.feedback_records.order_by("at", "id")
+    ]
+    if case.state == CaseState.CLOSED and case.result:
+        rows.insert(
+            0,
+            {"at": case.handled_at or case.closed_at, "method": "处置结果", "text": public_text(case.result)},
+        )
+    return rows
+
+
+def public_photos(case: Case) -> dict[str, list[CaseEvidence]]:
+    """Before (reported) and after (handled, verified) photos; video and audio stay internal."""
+    photos = [item for item in case.evidence.all() if item.kind == "photo"]  # uses a prefetch if any
+    return {
+        "before": [p for p in photos if p.stage == EvidenceStage.REPORT],
+        "after": [p for p in photos if p.stage in (EvidenceStage.HANDLE, EvidenceStage.VERIFY)],
+    }
+
+
+def portal_rating(case: Case) -> Callback | None:
+    return case.callbacks.filter(method=FeedbackMethod.PORTAL).first()
+
+
+def public_photo(evidence_id: int) -> CaseEvidence | None:
+    """A photo the public may see: of a public-channel case that is not marked as spam."""
+    return (
+        CaseEvidence.objects.filter(
+            pk=evidence_id, kind="photo", case__source__in=figures.PUBLIC_SOURCES, case__is_spam=False
+        )
+        .select_related("case")
+        .first()
+    )
+
+
+# -- the portal home -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeFigure:
+    key: str
+    label: str
+    definition: str
+    figure: figures.Figure
+
+
+def home_figures(now: dt.datetime | None = None) -> dict:
+    """This month's figures for the portal home, from `portal.figures` (spam excluded there), each
+    with its definition in plain words."""
+    now = now or clock.now()
+    start, end = figures.month_to_date(now)
+    rates = [
+        HomeFigure(
+            "dispatched_in_time",
+            "按时派遣率",
+            "本月派遣的问题中，在规定时限内立案并派遣的比例",
+            figures.dispatched_in_time(start, end),
+        ),
+        HomeFigure(
+            "on_time_reply",
+            "按时答复率",
+            "本月到期应答复的问题中，在答复期限内答复反映人的比例",
+            figures.on_time_reply_rate(start, end, now=now),
+        ),
+        HomeFigure(
+            "feedback_rate",
+            "反馈率",
+            "本月办结的问题中，已向反映人反馈结果的比例",
+            figures.feedback_rate(start, end),
+        ),
+        HomeFigure(
+            "satisfaction_rate",
+            "满意率",
+            "本月回访评价中，“满意”和“基本满意”所占的比例",
+            figures.satisfaction_rate(start, end),
+        ),
+    ]
+    return {"start": start, "reports": figures.reports_between(start, end), "rates": rates}
+
+
+def reports_by_grid(now: dt.datetime | None = None, days: int = 30) -> dict:
+    """GeoJSON of the grids with reports from the public in the last `days` days, with their count
+    (no case details: the map shows where, not who or what)."""
+    now = now or clock.now()
+    counts = dict(
+        figures.public_cases()
+        .filter(reported_at__gte=now - dt.timedelta(days=days), reported_at__lte=now, grid__isnull=False)
+        .values_list("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    grids = Grid.objects.filter(pk__in=counts).values_list("pk", "geometry")
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": geometry, "properties": {"count": counts[pk]}}
+            for pk, geometry in grids
+        ],
+    }
+
+
+def recently_solved(limit: int = 6) -> list[dict]:
+    """Closed public-channel cases that have both a before and an after photo, newest first: the
+    category, the description with phone numbers masked, the date. No names, no addresses."""
+    has_before = CaseEvidence.objects.filter(case=OuterRef("pk"), kind="photo", stage=EvidenceStage.REPORT)
+    has_after = CaseEvidence.objects.filter(
+        case=OuterRef("pk"), kind="photo", stage__in=[EvidenceStage.HANDLE, EvidenceStage.VERIFY]
+    )
+    cases = (
+        figures.public_cases()
+        .filter(state=CaseState.CLOSED)
+        .filter(Exists(has_before), Exists(has_after))
+        .select_related("category")
+        .prefetch_related("evidence")
+        .order_by("-closed_at", "-id")[:limit]
+    )
+    return [
+        {
+            "category": case.category.name_zh,
+            "description": public_text(case.description),
+            "closed_at": case.closed_at,
+            **public_photos(case),
+        }
+        for case in cases
+    ]
+
+
+# -- 回访复核 ----------------------------------------------------------------------------------------
+
+
+def _bureau_callbacks(actor) -> QuerySet[Callback]:
+    qs = Callback.objects.select_related("case", "case__category", "case__handling_unit")
+    if getattr(actor, "is_superuser", False):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    return qs.filter(case__bureau=bureau) if bureau else qs.none()
+
+
+def reviews_pending(actor) -> QuerySet[Callback]:
+    """Every "不满意" rating in the actor's bureau that no leader has decided on yet, oldest first."""
+    return (
+        _bureau_callbacks(actor)
+        .filter(rating=Rating.DISSATISFIED)
+        .exclude(Exists(CallbackReview.objects.filter(callback=OuterRef("pk"))))
+        .order_by("at", "id")
+    )
+
+
+def reviews_done(actor, limit: int = 20) -> QuerySet[CallbackReview]:
+    callbacks = _bureau_callbacks(actor)
+    return (
+        CallbackReview.objects.filter(callback__in=callbacks)
+        .select_related("callback__case", "decided_by")
+        .order_by("-decided_at", "-id")[:limit]
+    )

@@ -8,23 +8,28 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 
 from chengguan.cases.models import Case, CaseSource
-from chengguan.cases.services import case_report
-from chengguan.cases.states import CaseState
-from chengguan.core import audit, clock
-from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from chengguan.cases.services import case_report, case_transition
+from chengguan.cases.states import Action, CaseState
+from chengguan.core import audit, clock, coords, evidence, phones
+from chengguan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from chengguan.org import selectors as org_selectors
-from chengguan.org.models import Organisation
-from chengguan.org.roles import STAFF_ROLES
+from chengguan.org.models import Organisation, OrgKind
+from chengguan.org.roles import STAFF_ROLES, RoleCode
+from chengguan.portal import public_categories, ratelimit
 from chengguan.portal.models import (
     Callback,
+    CallbackReview,
     Feedback,
     FeedbackMethod,
     Open311Client,
     Open311Submission,
+    PublicReport,
     Rating,
+    ReviewDecision,
 )
 
 
@@ -192,3 +197,197 @@ def callback_record(
             after={"callback": item.pk, "rating": rating, "at": moment},
         )
     return item
+
+
+# -- the citizen's side: report, rate --------------------------------------------------------------
+
+# No 0/O, 1/I/L: the code is read off a phone screen and typed back in.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 6
+MAX_PUBLIC_PHOTOS = 3
+MAX_PUBLIC_PHOTO_SIZE = 10 * evidence.MB
+MAX_COMMENT = 500
+PHONE_ERROR = "请填写正确的手机号或固定电话，也可以不填。"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "portal.rate_limited"
+
+
+@dataclass(frozen=True)
+class SubmittedReport:
+    report: PublicReport
+    query_code: str  # shown once to the reporter; only its keyed hash is stored
+
+
+def query_code_hash(number: str, code: str) -> str:
+    """Keyed with SECRET_KEY, so a copy of the table alone does not let anyone try codes offline."""
+    return salted_hmac("chengguan.portal.query_code", f"{number}:{code.strip().upper()}").hexdigest()
+
+
+def _check_public_photos(photos) -> list:
+    """Public uploads: photos only (no video or audio), at most three, at most 10 MB each; the
+    pixel-size checks of `core.evidence` apply on top."""
+    uploads = [p for p in photos if p]
+    if len(uploads) > MAX_PUBLIC_PHOTOS:
+        message = f"最多上传 {MAX_PUBLIC_PHOTOS} 张照片。"
+        raise ValidationFailed(message, code="portal.too_many_photos", fields={"photos": [message]})
+    for upload in uploads:
+        if (getattr(upload, "size", 0) or 0) > MAX_PUBLIC_PHOTO_SIZE:
+            message = "照片不能超过 10 MB。"
+            raise ValidationFailed(message, code="evidence.too_large", fields={"photos": [message]})
+        try:
+            evidence.inspect_upload(upload, allowed_kinds=("photo",))
+        except ValidationFailed as exc:
+            message = (
+                "只能上传 JPEG、PNG 或 WebP 格式的照片。" if exc.code == "evidence.bad_type" else exc.message
+            )
+            raise ValidationFailed(message, code=exc.code, fields={"photos": [message]}) from exc
+        upload.seek(0)
+    return uploads
+
+
+def public_report_submit(
+    *,
+    public_category: str,
+    description: str,
+    lon=None,
+    lat=None,
+    crs: str = "wgs84",
+    address: str = "",
+    phone: str = "",
+    photos=(),
+    client_address: str = "",
+) -> SubmittedReport:
+    """市民上报 on the portal, anonymous or with a phone number: a case with source `citizen` and a
+    query code for tracking it. Limits per client address and per phone number stop flooding."""
+    phone_number = phones.normalise(phone)
+    if phone_number is None:
+        raise ValidationFailed(PHONE_ERROR, code="portal.bad_phone", fields={"phone": [PHONE_ERROR]})
+    if ratelimit.exhausted("report_ip", client_address) or ratelimit.exhausted("report_phone", phone_number):
+        raise RateLimited("提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。")
+    chosen = public_categories.by_key(public_category or "")
+    if chosen is None:
+        message = "请选择问题类型。"
+        raise ValidationFailed(message, code="portal.bad_category", fields={"public_category": [message]})
+    if crs not in coords.CRS_CHOICES:
+        raise ValidationFailed("坐标系无效。", code="portal.bad_crs", fields={"crs": ["坐标系无效。"]})
+    uploads = _check_public_photos(photos)
+    entry, category = chosen
+    # A report with only an address belongs to the installation's bureau when there is just one;
+    # with several, the pin decides (case_report refuses a report it cannot place).
+    bureaus = list(Organisation.objects.filter(kind=OrgKind.BUREAU)[:2])
+    code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+    with transaction.atomic():
+        result = case_report(
+            actor=None,
+            source=CaseSource.CITIZEN,
+            category=category,
+            description=description,
+            lon=lon,
+            lat=lat,
+            crs=crs,
+            address=address,
+            reporter_phone=phone_number,
+            photos=uploads,
+            bureau=bureaus[0] if len(bureaus) == 1 else None,
+        )
+        report = PublicReport.objects.create(
+            case=result.case,
+            public_category=entry.key,
+            query_code_hash=query_code_hash(result.case.number, code),
+            created_at=clock.now(),
+        )
+        audit.record(
+            actor=None,
+            action="portal.report",
+            obj=result.case,
+            after={
+                "public_category": entry.key,
+                "crs": crs,
+                "photos": len(uploads),
+                "phone": bool(phone_number),
+            },
+            client_address=client_address or None,
+        )
+    ratelimit.hit("report_ip", client_address)
+    ratelimit.hit("report_phone", phone_number)
+    return SubmittedReport(report, code)
+
+
+def public_rating_submit(*, report: PublicReport, rating: str, comment: str = "") -> Callback:
+    """The reporter rates a closed case on the portal (回访, method portal): once per case."""
+    if rating not in Rating.values:
+        raise ValidationFailed(
+            "请选择满意程度。", code="portal.bad_rating", fields={"rating": ["请选择满意程度。"]}
+        )
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        message = f"评价内容不能超过 {MAX_COMMENT} 字。"
+        raise ValidationFailed(message, code="portal.too_long", fields={"comment": [message]})
+    try:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=report.case_id)
+            if case.state != CaseState.CLOSED:
+                raise Conflict("问题办结后才能评价。", code="portal.not_closed")
+            if Callback.objects.filter(case=case, method=FeedbackMethod.PORTAL).exists():
+                raise Conflict("您已评价过此问题，感谢您的反馈。", code="portal.already_rated")
+            item = Callback.objects.create(
+                case=case, rating=rating, comment=comment, method=FeedbackMethod.PORTAL, at=clock.now()
+            )
+            audit.record(
+                actor=None,
+                action="case.callback",
+                obj=case,
+                after={"callback": item.pk, "rating": rating, "method": FeedbackMethod.PORTAL, "at": item.at},
+            )
+    except IntegrityError as exc:  # two ratings sent at once: the unique constraint keeps one
+        raise Conflict("您已评价过此问题，感谢您的反馈。", code="portal.already_rated") from exc
+    return item
+
+
+# -- 回访复核: leaders decide on "不满意" ratings ----------------------------------------------------
+
+REVIEW_ROLES = frozenset({RoleCode.LEADER, RoleCode.SHIFT_LEADER})
+
+
+def can_review(actor) -> bool:
+    return bool(getattr(actor, "is_superuser", False) or org_selectors.role_codes(actor) & REVIEW_ROLES)
+
+
+def callback_review_decide(*, actor, callback: Callback, decision: str, note: str) -> CallbackReview:
+    """回访复核: a "不满意" rating is either sent back to the handling unit (the case's `reopen`
+    transition, with the note as its reason) or answered with an explanation that the result stands."""
+    if not can_review(actor):
+        raise PermissionDenied("只有领导或值班长可以复核不满意评价。", code="portal.review_not_allowed")
+    if not getattr(actor, "is_superuser", False):
+        bureau = org_selectors.bureau_of(actor)
+        if bureau is None or bureau.pk != callback.case.bureau_id:
+            raise PermissionDenied("该案件不在您的管辖范围内。", code="portal.out_of_scope")
+    if decision not in ReviewDecision.values:
+        raise ValidationFailed(
+            "请选择处理方式。", code="portal.bad_decision", fields={"decision": ["请选择处理方式。"]}
+        )
+    note = (note or "").strip()
+    if not note:
+        message = "请填写重新交办的原因或解释说明。"
+        raise ValidationFailed(message, code="portal.missing_fields", fields={"note": [message]})
+    with transaction.atomic():
+        locked = Callback.objects.select_for_update().select_related("case").get(pk=callback.pk)
+        if locked.rating != Rating.DISSATISFIED:
+            raise Conflict("只有不满意的评价需要复核。", code="portal.not_dissatisfied")
+        if CallbackReview.objects.filter(callback=locked).exists():
+            raise Conflict("该评价已复核。", code="portal.already_reviewed")
+        if decision == ReviewDecision.REOPEN:
+            case_transition(actor=actor, case=locked.case, action=Action.REOPEN, reason=note)
+        review = CallbackReview.objects.create(
+            callback=locked, decision=decision, note=note, decided_by=actor, decided_at=clock.now()
+        )
+        audit.record(
+            actor=actor,
+            action="callback.review",
+            obj=locked.case,
+            after={"callback": locked.pk, "decision": decision, "note": note},
+        )
+    return review

@@ -6,8 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases.navigation import workbench_nav
+from chengguan.enforcement.navigation import penalty_nav
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
+from chengguan.portal.selectors import reviews_pending
+from chengguan.portal.services import can_review
 from chengguan.web.labels import role_label
 from chengguan.web.selectors import is_staff_user
 
@@ -16,6 +19,17 @@ def _nav(user, is_staff: bool) -> list[dict]:
     items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
     if is_staff:
         items += workbench_nav(user, role_codes(user))
+        if can_review(user):
+            items.append(
+                {
+                    "name": "review",
+                    "label": _("回访复核"),
+                    "url": reverse("portal:review"),
+                    "icon": "flag",
+                    "badge": reviews_pending(user).count(),
+                }
+            )
+        items += penalty_nav(user, role_codes(user))
         items += [
             {"name": "grid-map", "label": _("网格地图"), "url": reverse("web:grid-map"), "icon": "map"},
             {
@@ -31,6 +45,12 @@ def _nav(user, is_staff: bool) -> list[dict]:
                 "icon": "list",
             },
             {"name": "merchants", "label": _("门前三包"), "url": reverse("merchants:list"), "icon": "flag"},
+            {
+                "name": "work-orders",
+                "label": _("外部督办件"),
+                "url": reverse("channels:work-orders"),
+                "icon": "inbox",
+            },
             {"name": "api-docs", "label": _("接口文档"), "url": reverse("api-docs"), "icon": "api"},
         ]
     if user.is_superuser or user.is_staff or RoleCode.ADMIN in role_codes(user):

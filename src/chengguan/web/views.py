@@ -21,6 +21,7 @@ from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
+from chengguan.portal.views import portal_home
 from chengguan.web import selectors
 from chengguan.web.labels import CATEGORY_KIND_LABELS, role_label
 
@@ -65,11 +66,11 @@ def _person_rows(profiles) -> list[dict]:
     ]
 
 
-@login_required
 def home(request):
+    """Staff get their own home; everyone else, signed in or not, the public portal."""
     user = request.user
     if not selectors.is_staff_user(user):
-        return render(request, "web/home_public.html", {"roles": sorted(role_codes(user))})
+        return portal_home(request)
     profile = profile_of(user)
     roles = role_codes(user)
     context: dict = {"profile": profile, "is_inspector": RoleCode.INSPECTOR in roles}

@@ -1,0 +1,37 @@
+"""The work-order import as a background job (`core.jobs`), with progress and resume."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+
+from chengguan.channels import importer
+from chengguan.core import jobs
+from chengguan.core.jobs import JobRun
+
+IMPORT_KIND = "channels.import"
+
+
+@jobs.handler(IMPORT_KIND)
+def run_import(run: JobRun) -> dict:
+    """params: {"file": storage name, "filename": original name}."""
+    name = run.params["file"]
+    with (
+        default_storage.open(name, "rb") as src,
+        tempfile.NamedTemporaryFile(suffix=Path(name).suffix, dir=settings.DATA_DIR) as tmp,
+    ):
+        tmp.write(src.read())
+        tmp.flush()
+        run.set_total(importer.count_rows(tmp.name))
+        report = importer.import_work_orders(
+            actor=run.job.created_by,
+            path=tmp.name,
+            progress=lambda done, cursor: run.progress(done, cursor=cursor),
+            resume=run.cursor,
+        )
+    result = report.as_dict()
+    run.save_file(f"work-order-import-{run.job.pk}.csv", importer.report_csv(result))
+    return result

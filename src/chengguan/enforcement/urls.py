@@ -1,0 +1,22 @@
+from django.urls import path, re_path
+
+from chengguan.enforcement import views
+
+app_name = "enforcement"
+urlpatterns = [
+    path("", views.case_list, name="penalties"),
+    path("deadlines/", views.deadlines_week, name="penalty-deadlines"),
+    path("propose/", views.propose, name="propose"),
+    path("simple/", views.simple, name="simple"),
+    re_path(r"^from-case/(?P<number>\d{6,20})/$", views.open_from_case, name="from-case"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/evidence/", views.evidence_upload, name="evidence"),
+    path("<int:pk>/evidence/<int:no>/", views.evidence_file, name="evidence-file"),
+    path("<int:pk>/documents/", views.document_issue, name="document-issue"),
+    re_path(
+        r"^(?P<pk>\d+)/documents/(?P<doc_pk>\d+)/(?P<variant>pdf|scan)/$",
+        views.document_file,
+        name="document-file",
+    ),
+]

@@ -1,0 +1,427 @@
+"""Web pages of penalty cases: the list with deadline colours, the case page with its procedure
+timeline, deadlines, evidence and the actions open to the viewer, the proposal and simple-procedure
+forms, opening a case from the closed loop, and the deadlines of this week.
+
+Views stay thin: reads come from `selectors`, every write goes through `services`, and a refused
+write re-renders the page with the service's Chinese message beside the field, having changed nothing.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from chengguan.cases import selectors as case_selectors
+from chengguan.cases.display import actor_name
+from chengguan.core import clock
+from chengguan.core.errors import DomainError
+from chengguan.enforcement import forms, navigation, periods, selectors, services
+from chengguan.enforcement.documents import services as document_services
+from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyParty
+from chengguan.enforcement.states import (
+    FINAL_STATES,
+    PenaltyAction,
+    PenaltyState,
+    Procedure,
+    legal_review_grounds,
+)
+from chengguan.org.selectors import bureau_of, role_codes
+from chengguan.web.selectors import is_staff_user
+
+LIST_PAGE = 50
+# Who works on penalty cases (the roles of states.TRANSITIONS); who may start one.
+PENALTY_ROLES = navigation.PENALTY_ROLES
+OFFICER_ROLES = services.CASE_OFFICER_ROLES
+# Who may ask for a document at all; the documents service decides per type who signs it.
+DOCUMENT_ROLES = PENALTY_ROLES
+BUTTON_STYLE = {
+    PenaltyAction.LEGAL_REVIEW_RETURN: "btn-secondary",
+    PenaltyAction.SUSPEND: "btn-secondary",
+    PenaltyAction.TRANSFER: "btn-secondary",
+    PenaltyAction.TERMINATE: "btn-danger",
+}
+EVENT_LABELS = {
+    "penalty.propose": "提出立案",
+    "penalty.simple_decide": "简易程序当场处罚",
+    "penalty.evidence_add": "上传证据",
+    "penalty.review_record": "登记复议/诉讼",
+    "penalty.review_conclude": "复议/诉讼审结",
+    "penalty.review_effect": "复议/诉讼结果生效",
+    "penalty.document_issue": "制作文书",
+    "penalty.document_scan": "上传签收扫描件",
+    "penalty.disclosure_publish": "公示处罚决定",
+    "penalty.disclosure_withdraw": "撤回公示",
+    "penalty.disclosure_withdrawal_due": "应撤回公示",
+    "penalty.court_accept": "法院受理强制执行申请",
+    "penalty.court_ruling": "法院作出执行裁定",
+    "penalty.case_file_evaluate": "卷宗评查",
+    **{f"penalty.{value}": label for value, label in PenaltyAction.choices},
+}
+
+
+def roles_required(allowed: frozenset[str]):
+    """Staff holding one of `allowed` (or a superuser); everyone else gets 403."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not is_staff_user(user) or not (user.is_superuser or role_codes(user) & allowed):
+                raise HttpForbidden("role not allowed")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _put_errors(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """A service's field errors beside the form's fields; the rest goes into the banner."""
+    aliases = aliases or {}
+    for field, errors in (exc.fields or {}).items():
+        name = aliases.get(field, field)
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+def _visible_case(user, pk: int) -> PenaltyCase:
+    case = (
+        selectors.visible_cases(user)
+        .select_related("origin_case")
+        .prefetch_related("officers__profile", "parties", "reviews")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("penalty case not visible")
+    return case
+
+
+# -- list and deadlines ----------------------------------------------------------------------------
+
+
+@roles_required(PENALTY_ROLES)
+def case_list(request):
+    qs = selectors.with_next_due(selectors.visible_cases(request.user)).prefetch_related(
+        Prefetch("parties", queryset=PenaltyParty.objects.order_by("id"))
+    )
+    filterset = forms.PenaltyCaseFilter(request.GET or None, queryset=qs)
+    page = Paginator(filterset.qs.order_by("-id"), LIST_PAGE).get_page(request.GET.get("page"))
+    today = clock.today()
+    rows = [{"case": c, "urgency": selectors.urgency(c.next_due, today)} for c in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "states": PenaltyState.choices,
+        "procedures": Procedure.choices,
+        "urgency_labels": selectors.URGENCY_LABELS,
+        "can_start": _can_start(request.user),
+        "warning_days": periods.WARNING_DAYS,
+    }
+    return render(request, "enforcement/list.html", context)
+
+
+def _deadline_row(d, today) -> dict:
+    duty = d.period_id in periods.OFFICE_DUTIES
+    level = selectors.urgency(d.due_on, today) if duty else "normal"
+    return {"d": d, "duty": duty, "level": level, "article": periods.article_label(d.article)}
+
+
+@roles_required(PENALTY_ROLES)
+def deadlines_week(request):
+    today = clock.today()
+    overdue = [_deadline_row(d, today) for d in selectors.overdue_duties(request.user, today=today)]
+    week = [_deadline_row(d, today) for d in selectors.deadlines_this_week(request.user, today=today)]
+    context = {"today": today, "overdue": overdue, "week": week, "sunday": selectors.week_end(today)}
+    return render(request, "enforcement/deadlines.html", context)
+
+
+# -- the case page and its actions -----------------------------------------------------------------
+
+
+def _timeline(case: PenaltyCase) -> list[dict]:
+    return [
+        {
+            "at": e.created_at,
+            "action": EVENT_LABELS.get(e.action, e.action),
+            "who": actor_name(e),
+            "state": PenaltyState((e.after or {}).get("state")).label
+            if (e.after or {}).get("state") in PenaltyState.values
+            else "",
+        }
+        for e in selectors.timeline(case)
+    ]
+
+
+def _detail_context(
+    request, case: PenaltyCase, *, open_action=None, bound=None, banner=None, evidence_form=None
+):
+    user, today = request.user, clock.today()
+    action_forms = [
+        {
+            "action": action,
+            "label": PenaltyAction(action).label,
+            "form": bound if action == open_action and bound is not None else forms.action_form(action),
+            "open": action == open_action,
+            "style": BUTTON_STYLE.get(action, "btn-primary"),
+        }
+        for action in selectors.available_actions(case, user)
+    ]
+    open_duties = [
+        d for d in case.deadlines.all() if d.period_id in periods.OFFICE_DUTIES and d.met_on is None
+    ]
+    next_due = (
+        min(open_duties, key=lambda d: d.due_on, default=None) if case.state not in FINAL_STATES else None
+    )
+    may_add_evidence = case.state in services.EVIDENCE_STATES and (
+        user.is_superuser or bool(role_codes(user) & services.EVIDENCE_ROLES)
+    )
+    return {
+        "case": case,
+        "parties": list(case.parties.all()),
+        "officers": [u.profile.full_name for u in case.officers.all()],
+        "deadlines": [_deadline_row(d, today) for d in case.deadlines.all()],
+        "next_due": next_due,
+        "urgency": selectors.urgency(next_due.due_on, today) if next_due else "normal",
+        "timeline": _timeline(case),
+        "evidence": selectors.evidence_items(case),
+        "evidence_form": evidence_form or (forms.EvidenceForm() if may_add_evidence else None),
+        "documents": list(selectors.documents(case)),
+        "issuable": [(t, DocumentType(t).label) for t in document_services.issuable_types(case)]
+        if user.is_superuser or role_codes(user) & DOCUMENT_ROLES
+        else [],
+        "reviews": list(case.reviews.all()),
+        "surcharge": selectors.surcharge_on(case, today),
+        "action_forms": action_forms,
+        "banner": banner,
+        "review_grounds": [dict(legal_review_grounds()).get(g, g) for g in case.legal_review_grounds],
+    }
+
+
+@roles_required(PENALTY_ROLES)
+def detail(request, pk: int):
+    case = _visible_case(request.user, pk)
+    return render(request, "enforcement/detail.html", _detail_context(request, case))
+
+
+@roles_required(PENALTY_ROLES)
+@require_POST
+def act(request, pk: int, action: str):
+    if action not in PenaltyAction.values:
+        raise Http404("unknown action")
+    case = _visible_case(request.user, pk)
+    form = forms.action_form(action, data=request.POST)
+    banner, status = "请检查填写的内容。", 400
+    if form.is_valid():
+        payload = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
+        try:
+            services.penalty_transition(actor=request.user, case=case, action=action, payload=payload)
+        except DomainError as exc:
+            _put_errors(form, exc)
+            banner, status = exc.message, exc.status
+        else:
+            messages.success(request, f"已{PenaltyAction(action).label}。")
+            return redirect("enforcement:detail", pk=case.pk)
+    case = _visible_case(request.user, pk)
+    context = _detail_context(request, case, open_action=action, bound=form, banner=banner)
+    return render(request, "enforcement/detail.html", context, status=status)
+
+
+@roles_required(PENALTY_ROLES)
+@require_POST
+def evidence_upload(request, pk: int):
+    case = _visible_case(request.user, pk)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    banner, status = "请检查填写的内容。", 400
+    if form.is_valid():
+        try:
+            services.penalty_evidence_add(
+                actor=request.user,
+                case=case,
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as exc:
+            _put_errors(form, exc)
+            banner, status = exc.message, exc.status
+        else:
+            messages.success(request, "证据已上传，哈希值已记入审计。")
+            return redirect("enforcement:detail", pk=case.pk)
+    context = _detail_context(request, case, banner=banner, evidence_form=form)
+    return render(request, "enforcement/detail.html", context, status=status)
+
+
+@roles_required(PENALTY_ROLES)
+@require_GET
+def evidence_file(request, pk: int, no: int):
+    """An evidence file, only to those who may see the case."""
+    item = selectors.evidence_item(_visible_case(request.user, pk), no)
+    if item is None:
+        raise Http404("no such evidence")
+    response = FileResponse(default_storage.open(item["path"], "rb"), content_type=item["content_type"])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@roles_required(DOCUMENT_ROLES)
+@require_POST
+def document_issue(request, pk: int):
+    """生成文书: numbered and rendered by the documents service, which refuses a type out of stage."""
+    case = _visible_case(request.user, pk)
+    doc_type = request.POST.get("doc_type", "")
+    try:
+        document = document_services.penalty_document_issue(actor=request.user, case=case, doc_type=doc_type)
+    except DomainError as exc:
+        case = _visible_case(request.user, pk)
+        return render(
+            request,
+            "enforcement/detail.html",
+            _detail_context(request, case, banner=exc.message),
+            status=exc.status,
+        )
+    messages.success(request, f"已生成{document}。")
+    return redirect("enforcement:detail", pk=case.pk)
+
+
+@roles_required(PENALTY_ROLES)
+@require_GET
+def document_file(request, pk: int, doc_pk: int, variant: str):
+    """A document's PDF or its signed scan, only to those who may see the case."""
+    document = selectors.documents(_visible_case(request.user, pk)).filter(pk=doc_pk).first()
+    stored = None if document is None else (document.scan if variant == "scan" else document.file)
+    if not stored:
+        raise Http404("no such document")
+    response = FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# -- starting a case -------------------------------------------------------------------------------
+
+
+def _can_start(user) -> bool:
+    return user.is_superuser or bool(role_codes(user) & OFFICER_ROLES)
+
+
+def _own_bureau(user):
+    bureau = bureau_of(user)
+    if bureau is None:
+        raise HttpForbidden("no bureau")
+    return bureau
+
+
+@roles_required(OFFICER_ROLES)
+def propose(request):
+    bureau = _own_bureau(request.user)
+    form = forms.ProposeForm(request.POST or None, bureau=bureau)
+    banner, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = services.penalty_case_propose(
+                    actor=request.user,
+                    bureau=bureau,
+                    facts=form.cleaned_data["facts"],
+                    parties=[form.party()],
+                    officers=list(form.cleaned_data["officers"]),
+                )
+            except DomainError as exc:
+                _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
+                banner, status = exc.message, exc.status
+            else:
+                messages.success(request, "已提交立案审批，待中队长或领导批准后编号。")
+                return redirect("enforcement:detail", pk=case.pk)
+        else:
+            banner, status = "请检查填写的内容。", 400
+    context = {"form": form, "banner": banner, "title": "提出立案（普通程序）", "origin": None}
+    return render(request, "enforcement/propose.html", context, status=status)
+
+
+@roles_required(OFFICER_ROLES)
+def open_from_case(request, number: str):
+    """转立: a closed-loop case closed with the enforcement disposition becomes a penalty case."""
+    origin = case_selectors.cases_visible_to(request.user).filter(number=number).first()
+    if origin is None:
+        raise Http404("case not visible")
+    bureau = _own_bureau(request.user)
+    form = forms.ProposeForm(
+        request.POST or None,
+        bureau=bureau,
+        initial={"facts": services.origin_facts(origin), "officers": [request.user.pk]},
+    )
+    banner, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = services.penalty_case_open_from_case(
+                    actor=request.user,
+                    case=origin,
+                    facts=form.cleaned_data["facts"],
+                    parties=[form.party()],
+                    officers=list(form.cleaned_data["officers"]),
+                )
+            except DomainError as exc:
+                _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
+                banner, status = exc.message, exc.status
+            else:
+                messages.success(request, f"已由案件 {origin.number} 转立行政处罚案件，待批准立案。")
+                return redirect("enforcement:detail", pk=case.pk)
+        else:
+            banner, status = "请检查填写的内容。", 400
+    context = {
+        "form": form,
+        "banner": banner,
+        "title": f"由案件 {origin.number} 转立行政处罚",
+        "origin": origin,
+    }
+    return render(request, "enforcement/propose.html", context, status=status)
+
+
+@roles_required(OFFICER_ROLES)
+def simple(request):
+    bureau = _own_bureau(request.user)
+    form = forms.SimpleDecisionForm(request.POST or None)
+    banner, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.penalty_simple_decide(
+                    actor=request.user,
+                    bureau=bureau,
+                    facts=data["facts"],
+                    legal_basis=data["legal_basis"],
+                    party=form.party(),
+                    fine_amount=data["fine_amount"],
+                    collected_on_spot=data["collected_on_spot"],
+                    decided_on=data["decided_on"],
+                    officers=[request.user],
+                )
+            except DomainError as exc:
+                _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
+                banner, status = exc.message, exc.status
+            else:
+                messages.success(request, f"已作出当场处罚决定 {case.number}。")
+                return redirect("enforcement:detail", pk=case.pk)
+        else:
+            banner, status = "请检查填写的内容。", 400
+    context = {
+        "form": form,
+        "banner": banner,
+        "limits": selectors.simple_limits(),
+    }
+    return render(request, "enforcement/simple.html", context, status=status)

@@ -1,0 +1,279 @@
+"""The public pages (report, track, rate, the portal home) and the leaders' review list (回访复核).
+
+Views gather input and call services/selectors; rules live there. A member of the public reaches a
+report's details only through its tracking number and query code: a successful look-up is remembered
+in the session, so the code never travels in a URL.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chengguan.cases import mapdata
+from chengguan.cases.models import CaseEvidence
+from chengguan.cases.states import CaseState
+from chengguan.core.errors import DomainError
+from chengguan.portal import forms, ratelimit, selectors, services
+from chengguan.portal.public_categories import offered
+from chengguan.web.selectors import is_staff_user
+
+SESSION_TRACKED = "portal_tracked"  # case numbers this browser proved it holds the code for
+SESSION_SUBMITTED = "portal_submitted"  # {"number", "code"} of the report just made, for the answer page
+PHOTO_SALT = "chengguan.portal.photo"
+PHOTO_MAX_AGE = 24 * 3600
+RATE_LIMITED = "操作过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"
+NOT_FOUND = "受理编号或查询码不正确，请核对后再试。"
+
+
+def staff_required(view):
+    """Staff pages: the public gets the login page, signed-in citizens a 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_user(request.user):
+            raise PermissionDenied("staff only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _put_errors(form, exc: DomainError) -> None:
+    """A service's field errors beside the form's fields; the rest above the form."""
+    for field, errors in (exc.fields or {}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+def _too_many(request):
+    return render(request, "portal/rate_limited.html", {"message": RATE_LIMITED}, status=429)
+
+
+def photo_url(item: CaseEvidence, variant: str = "thumb") -> str:
+    token = signing.dumps(item.pk, salt=PHOTO_SALT)
+    return reverse("portal:photo", kwargs={"token": token, "variant": variant})
+
+
+def _with_urls(photos: dict[str, list[CaseEvidence]]) -> dict[str, list[dict]]:
+    return {
+        stage: [{"thumb": photo_url(p), "full": photo_url(p, "file")} for p in items]
+        for stage, items in photos.items()
+    }
+
+
+def _map_config() -> dict:
+    """The district's extent and outlines for the public maps, without names or ids."""
+    area = mapdata.jurisdiction(None) or {}
+    outlines = area.get("outlines") or {"features": []}
+    shapes = [{"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in outlines["features"]]
+    return {"extent": area.get("extent"), "outlines": {"type": "FeatureCollection", "features": shapes}}
+
+
+# -- the portal home -------------------------------------------------------------------------------
+
+
+def portal_home(request):
+    """The public home page (served at `/` for anyone who is not staff)."""
+    solved = selectors.recently_solved()
+    for row in solved:
+        row["photos"] = _with_urls({"before": row.pop("before"), "after": row.pop("after")})
+    context = {
+        "figures": selectors.home_figures(),
+        "solved": solved,
+        "map_config": {**_map_config(), "reports": selectors.reports_by_grid()},
+    }
+    return render(request, "web/home_public.html", context)
+
+
+# -- report ----------------------------------------------------------------------------------------
+
+
+def report(request):
+    form = forms.ReportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submitted = services.public_report_submit(
+                    public_category=data["public_category"],
+                    description=data["description"],
+                    lon=data["lon"],
+                    lat=data["lat"],
+                    crs=data["crs"],
+                    address=data["address"],
+                    phone=data["phone"],
+                    photos=data["photos"],
+                    client_address=ratelimit.client_address(request),
+                )
+            except services.RateLimited:
+                return _too_many(request)
+            except DomainError as exc:
+                _put_errors(form, exc)
+                status = exc.status
+            else:
+                number = submitted.report.case.number
+                request.session[SESSION_SUBMITTED] = {"number": number, "code": submitted.query_code}
+                _remember(request, number)
+                return redirect("portal:report-done")
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "categories": [{"key": e.key, "label": e.label, "hint": e.hint} for e, _c in offered()],
+        "map_config": _map_config(),
+    }
+    return render(request, "portal/report.html", context, status=status)
+
+
+def report_done(request):
+    submitted = request.session.get(SESSION_SUBMITTED)
+    if not submitted:
+        return redirect("portal:report")
+    return render(request, "portal/report_done.html", {"submitted": submitted})
+
+
+# -- track and rate --------------------------------------------------------------------------------
+
+
+def _remember(request, number: str) -> None:
+    tracked = [n for n in request.session.get(SESSION_TRACKED, []) if n != number]
+    request.session[SESSION_TRACKED] = [number, *tracked][:20]
+
+
+def track(request):
+    form = forms.TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")})
+    status = 200
+    if request.method == "POST":
+        address = ratelimit.client_address(request)
+        if not ratelimit.hit("track_ip", address):
+            return _too_many(request)
+        if form.is_valid():
+            number = form.cleaned_data["number"].strip()
+            if ratelimit.exhausted("track_number", number):
+                return _too_many(request)
+            found = selectors.report_for_tracking(number, form.cleaned_data["code"])
+            if found is not None:
+                _remember(request, number)
+                return redirect("portal:track-detail", number=number)
+            ratelimit.hit("track_number", number)
+            form.add_error(None, NOT_FOUND)
+        status = 400
+    return render(request, "portal/track.html", {"form": form}, status=status)
+
+
+def _tracked_report(request, number: str):
+    if number not in request.session.get(SESSION_TRACKED, []):
+        return None
+    return selectors.public_report(number)
+
+
+def track_detail(request, number: str):
+    report = _tracked_report(request, number)
+    if report is None:
+        messages.info(request, "请输入受理编号和查询码查看办理进度。")
+        return redirect(f"{reverse('portal:track')}?number={number}")
+    return _render_detail(request, report, forms.RatingForm())
+
+
+def _render_detail(request, report, rating_form, status: int = 200):
+    case = report.case
+    context = {
+        "case": case,
+        "public_category": next((e.label for e, _c in offered() if e.key == report.public_category), ""),
+        "status_note": selectors.status_notes(case),
+        "is_closed": case.state == CaseState.CLOSED,
+        "timeline": selectors.public_timeline(case),
+        "replies": selectors.public_replies(case),
+        "photos": _with_urls(selectors.public_photos(case)),
+        "description": selectors.public_text(case.description),
+        "rating": selectors.portal_rating(case),
+        "rating_form": rating_form,
+    }
+    return render(request, "portal/track_detail.html", context, status=status)
+
+
+@require_POST
+def rate(request, number: str):
+    report = _tracked_report(request, number)
+    if report is None:
+        return redirect(f"{reverse('portal:track')}?number={number}")
+    if not ratelimit.hit("rate_ip", ratelimit.client_address(request)):
+        return _too_many(request)
+    form = forms.RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.public_rating_submit(
+                report=report, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
+        except DomainError as exc:
+            _put_errors(form, exc)
+            return _render_detail(request, report, form, status=exc.status)
+        messages.success(request, "感谢您的评价！")
+        return redirect("portal:track-detail", number=number)
+    return _render_detail(request, report, form, status=400)
+
+
+def photo(request, token: str, variant: str):
+    """A before/after photo shown on a public page: the URL is signed where the page is drawn."""
+    try:
+        evidence_id = signing.loads(token, salt=PHOTO_SALT, max_age=PHOTO_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise Http404("bad photo link") from exc
+    item = selectors.public_photo(evidence_id)
+    if item is None:
+        raise Http404("no such photo")
+    stored = item.thumbnail if variant == "thumb" and item.thumbnail else item.file
+    content_type = "image/jpeg" if stored is item.thumbnail else item.content_type
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# -- 回访复核 ----------------------------------------------------------------------------------------
+
+
+@staff_required
+def review_list(request):
+    if not services.can_review(request.user):
+        return render(request, "portal/review.html", {"allowed": False}, status=403)
+    context = {
+        "allowed": True,
+        "pending": selectors.reviews_pending(request.user),
+        "done": selectors.reviews_done(request.user),
+        "form": forms.ReviewForm(),
+    }
+    return render(request, "portal/review.html", context)
+
+
+@staff_required
+@require_POST
+def review_decide(request, pk: int):
+    callback = get_object_or_404(selectors.reviews_pending(request.user), pk=pk)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"案件 {callback.case.number}：请选择处理方式并填写原因或解释说明。")
+        return redirect("portal:review")
+    try:
+        review = services.callback_review_decide(
+            actor=request.user,
+            callback=callback,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        messages.error(request, f"案件 {callback.case.number}：{exc.message}")
+    else:
+        messages.success(request, f"案件 {callback.case.number}：已{review.get_decision_display()}。")
+    return redirect("portal:review")

@@ -1,0 +1,15 @@
+"""The channel tests reuse the closed-loop tests' tiny district."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cases.conftest import _fast_tests, district, jpeg  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    """Send SMS with the file backend into a temporary data dir; returns the outbox file."""
+    settings.CHENGGUAN_SMS_BACKEND = "file"
+    settings.DATA_DIR = tmp_path
+    return tmp_path / "sms" / "outbox.jsonl"
