@@ -21,7 +21,7 @@ from openpyxl.styles import Font, PatternFill
 
 from chengguan.channels.models import Channel, WorkOrder
 from chengguan.channels.services import work_order_receive
-from chengguan.core import clock
+from chengguan.core import clock, tabular
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import DomainError, PermissionDenied
 from chengguan.portal.models import Rating
@@ -47,7 +47,6 @@ OUT_COLUMNS: list[tuple[str, str]] = [
     ("replied_by", "答复人"),
     ("rating", "满意度"),
 ]
-LABEL_TO_FIELD = {label: key for key, label in IN_COLUMNS}
 REQUIRED = ("channel", "external_id", "content", "category")
 CHANNEL_BY_TEXT = {**{c.label: c.value for c in Channel}, **{c.value: c.value for c in Channel}}
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
@@ -135,32 +134,17 @@ def template_workbook() -> bytes:
     return buf.getvalue()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _raw_rows(path: Path) -> Iterator[list]:
-    if path.suffix.lower() in (".csv", ".txt"):
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                yield from csv.reader(io.StringIO(raw.decode(encoding)))
-                return
-            except UnicodeDecodeError:
-                continue
-        raise ValueError("CSV 文件编码无法识别（请使用 UTF-8 或 GBK）")
+def _raw_rows(path: Path) -> Iterator[tuple[int, list]]:
+    if tabular.is_csv(path):
+        yield from tabular.csv_rows(path)
+        return
+    # openpyxl rather than the ledger's streaming reader: channels send real date cells.
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
         raise ValueError("无法读取该文件：请上传 .xlsx 或 .csv 格式的文件（可先下载模板）") from exc
     try:
-        yield from (list(row) for row in wb.worksheets[0].iter_rows(values_only=True))
+        yield from enumerate((list(row) for row in wb.worksheets[0].iter_rows(values_only=True)), start=1)
     finally:
         wb.close()
 
@@ -168,19 +152,7 @@ def _raw_rows(path: Path) -> Iterator[list]:
 def read_rows(path: str | Path) -> Iterator[tuple[int, dict]]:
     """(line number, {field: text}) for each non-blank data row; line 1 is the header. Columns
     that are not ours (an export's reply columns, the channel's own extras) are ignored."""
-    rows = enumerate(_raw_rows(Path(path)), start=1)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        return
-    keys = [LABEL_TO_FIELD.get(_text(h)) for h in header]
-    missing = [label for key, label in IN_COLUMNS if key in REQUIRED and key not in keys]
-    if missing:
-        raise ValueError(f"表头缺少必需的列：{'、'.join(missing)}（请使用下载的模板）")
-    for line, row in rows:
-        values = {k: _text(row[i]) if i < len(row) else "" for i, k in enumerate(keys) if k}
-        if any(values.values()):
-            yield line, values
+    return tabular.labelled_rows(_raw_rows(Path(path)), IN_COLUMNS, REQUIRED)
 
 
 def count_rows(path: str | Path) -> int:
@@ -289,12 +261,8 @@ def import_work_orders(
 
 def report_csv(report: dict) -> bytes:
     """The bad rows as a CSV that opens in Excel (UTF-8 with BOM)."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["行号", "工单编号", "问题"])
-    for b in report.get("bad", []):
-        w.writerow([b["line"], b["external_id"], "；".join(b["reasons"])])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    rows = [[b["line"], b["external_id"], "；".join(b["reasons"])] for b in report.get("bad", [])]
+    return tabular.bad_rows_csv(["行号", "工单编号", "问题"], rows)
 
 
 # --- the export back to the channel ------------------------------------------------------------------

@@ -8,7 +8,6 @@ is reported as a bad row naming the line it repeats.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from chengguan.core import audit, clock
+from chengguan.core import audit, clock, tabular
 from chengguan.core.coords import CRS_CHOICES, to_wgs84
 from chengguan.grids.index import get_index
 from chengguan.grids.models import Grid
@@ -43,7 +42,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("frontage_m", "门前责任区长度（米）"),
     ("status", "经营状态"),
 ]
-LABEL_TO_FIELD = {label: key for key, label in COLUMNS}
+REQUIRED = ("name", "credit_code", "lon", "lat")
 CHUNK = 500
 
 
@@ -146,34 +145,9 @@ def template_workbook() -> bytes:
     return buf.getvalue()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _is_csv(path: Path) -> bool:
-    return path.suffix.lower() in (".csv", ".txt")
-
-
-def _csv_lines(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("CSV 文件编码无法识别（请使用 UTF-8 或 GBK）")
-    return list(csv.reader(io.StringIO(text)))
-
-
 def _raw_rows(path: Path) -> Iterator[tuple[int, list]]:
-    if _is_csv(path):
-        yield from enumerate(_csv_lines(path), start=1)
+    if tabular.is_csv(path):
+        yield from tabular.csv_rows(path)
         return
     try:
         yield from xlsx.iter_rows(path)
@@ -183,29 +157,14 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, list]]:
 
 def read_rows(path: str | Path) -> Iterator[tuple[int, dict]]:
     """(line number, {field: text}) for each non-blank data row; line 1 is the header."""
-    path = Path(path)
-    rows = _raw_rows(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        return
-    keys = [LABEL_TO_FIELD.get(_text(h)) for h in header]
-    missing = [
-        label for key, label in COLUMNS if key not in keys and key in ("name", "credit_code", "lon", "lat")
-    ]
-    if missing:
-        raise ValueError(f"表头缺少必需的列：{'、'.join(missing)}（请使用下载的模板）")
-    for line, row in rows:
-        values = {k: _text(row[i]) if i < len(row) else "" for i, k in enumerate(keys) if k}
-        if any(values.values()):
-            yield line, values
+    return tabular.labelled_rows(_raw_rows(Path(path)), COLUMNS, REQUIRED)
 
 
 def count_rows(path: str | Path) -> int:
     """Data rows in the file, for progress bars. For .xlsx the sheet's declared size is used, so
     the file is not read twice (blank rows, if any, make this a slight over-estimate)."""
     path = Path(path)
-    if not _is_csv(path):
+    if not tabular.is_csv(path):
         declared = xlsx.dimension_rows(path)
         if declared:
             return max(declared - 1, 0)
@@ -378,12 +337,8 @@ def import_merchants(
 
 def report_csv(report: dict) -> bytes:
     """The bad rows as a CSV that opens in Excel (UTF-8 with BOM)."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["行号", "单位名称", "统一社会信用代码", "问题"])
-    for b in report.get("bad", []):
-        w.writerow([b["line"], b["name"], b["credit_code"], "；".join(b["reasons"])])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    rows = [[b["line"], b["name"], b["credit_code"], "；".join(b["reasons"])] for b in report.get("bad", [])]
+    return tabular.bad_rows_csv(["行号", "单位名称", "统一社会信用代码", "问题"], rows)
 
 
 __all__ = ["COLUMNS", "ImportReport", "import_merchants", "read_rows", "template_workbook"]

@@ -1,0 +1,75 @@
+"""Rows of an uploaded spreadsheet (Excel or CSV), read the same way by every import.
+
+Bureau staff keep their lists in Excel and in CSV exported from other systems, often in GBK; an import
+reads the header row, maps the bureau's Chinese column labels to field names, and yields each
+non-blank data row with its line number so a bad row can be reported by the line the user sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+
+def cell_text(value) -> str:
+    """A cell as the text the user typed: no trailing `.0` on whole numbers, times as 2026-10-08 09:30:00."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_csv(path: Path) -> bool:
+    return path.suffix.lower() in (".csv", ".txt")
+
+
+def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of a CSV file in UTF-8 (with or without BOM) or GBK/GB18030."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("CSV 文件编码无法识别（请使用 UTF-8 或 GBK）")
+    yield from enumerate(csv.reader(io.StringIO(text)), start=1)
+
+
+def labelled_rows(
+    rows: Iterator[tuple[int, list]], columns: list[tuple[str, str]], required: Iterable[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {field: text}) for each non-blank data row under a header of column labels.
+
+    `columns` are (field, label) pairs; columns the header does not name are ignored (an export's
+    extra columns), and a header without a `required` field is refused with the missing labels."""
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        return
+    by_label = {label: key for key, label in columns}
+    keys = [by_label.get(cell_text(h)) for h in header]
+    required = set(required)
+    missing = [label for key, label in columns if key in required and key not in keys]
+    if missing:
+        raise ValueError(f"表头缺少必需的列：{'、'.join(missing)}（请使用下载的模板）")
+    for line, row in rows:
+        values = {k: cell_text(row[i]) if i < len(row) else "" for i, k in enumerate(keys) if k}
+        if any(values.values()):
+            yield line, values
+
+
+def bad_rows_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    """An import's bad rows as a CSV that opens in Excel (UTF-8 with BOM)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
