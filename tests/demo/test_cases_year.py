@@ -91,7 +91,10 @@ def test_every_state_is_present_and_closed_cases_follow_721(year, db):
     assert Supervision.objects.filter(replied_at__isnull=False).exists()
     assert Case.objects.filter(merged_into__isnull=False).exists()
     evidence = CaseEvidence.objects.filter(case__state=CaseState.CLOSED)
-    assert set(evidence.values_list("stage", flat=True)) == {"handle", "verify"}
+    assert set(evidence.values_list("stage", flat=True)) == {"report", "handle", "verify"}
+    # Inspectors always photograph what they report, so the portal can show before and after.
+    patrol = closed.filter(source="patrol")
+    assert patrol.exists() and not patrol.exclude(evidence__stage="report").exists()
 
 
 def test_the_workbench_has_overdue_and_warning_cases_at_the_end(year, db):

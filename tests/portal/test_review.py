@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.states import CaseState
-from chengguan.core.clock import pinned
+from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode as R
@@ -122,3 +124,20 @@ def test_the_review_page_is_for_leaders_only(client, district):
     assert client.get(reverse("portal:review")).status_code == 403
     client.logout()
     assert client.get(reverse("portal:review")).status_code == 302
+
+
+def test_the_demo_has_answered_every_complaint_older_than_a_week(district):
+    """The demo's leaders have reviewed old 不满意 ratings; last week's still wait on the list."""
+    from chengguan.portal.demo import seed_feedback
+
+    old = rated(district)
+    with pinned(QUIET_MOMENT + dt.timedelta(days=6)):
+        recent = rated(district)
+    with pinned(QUIET_MOMENT + dt.timedelta(days=10)):
+        seed_feedback(seed=1)
+        pending = list(selectors.reviews_pending(district.users[R.LEADER]))
+    review = CallbackReview.objects.get(callback=old)
+    assert review.decision == "explain" and review.decided_by == district.users[R.LEADER]
+    assert 9 <= review.decided_at.astimezone(SHANGHAI).hour < 20
+    assert pending == [recent]
+    assert AuditEvent.objects.filter(action="callback.review").count() == 1

@@ -332,7 +332,10 @@ def check_report(
             fields={"lon": ["请提供位置坐标。"]},
         )
     # Every file is checked before anything is written, so one bad photo leaves no case behind.
-    checked = [evidence.inspect_upload(upload) for upload in photos]
+    checked = [
+        upload if isinstance(upload, evidence.EvidenceInfo) else evidence.inspect_upload(upload)
+        for upload in photos
+    ]
     return ReportIntake(
         source=source,
         category=cat,

@@ -186,6 +186,14 @@ def _photo(label: str, colour: tuple[int, int, int]) -> evidence.EvidenceInfo:
     return evidence.inspect_upload(out.getvalue())
 
 
+# Inspectors and camera operators always photograph what they report; most citizens attach one.
+PHOTO_SOURCES = frozenset({"patrol", "video", "live"})
+
+
+def _reported_with_photo(plan: P.CasePlan) -> bool:
+    return plan.source in PHOTO_SOURCES or (plan.source in ("citizen", "open311") and plan.pick % 5 < 3)
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -205,6 +213,7 @@ class _Executor:
         self.progress = progress
         self.staff = Staff()
         self.categories = {c.code: c for c in Category.objects.filter(classification__is_active=True)}
+        self.before_photo = _photo("before", (150, 90, 60))
         self.after_photo = _photo("after", (60, 120, 90))
         self.verify_photo = _photo("verify", (70, 90, 150))
         self.live: list[_Live] = [_Live(p) for p in sorted(plan.cases, key=lambda c: c.index)]
@@ -349,6 +358,7 @@ class _Executor:
             reporter_name=plan.reporter_name,
             reporter_phone=plan.reporter_phone,
             idempotency_key=plan.key,
+            photos=[self.before_photo] if _reported_with_photo(plan) else [],
         )
 
     def _actor(self, live: _Live, who: str, salt: int):

@@ -27,7 +27,8 @@ from chengguan.core import audit, clock
 from chengguan.org.models import StaffProfile
 from chengguan.org.roles import RoleCode
 from chengguan.portal.figures import PUBLIC_SOURCES
-from chengguan.portal.models import Callback, Feedback, FeedbackMethod, Rating
+from chengguan.portal.models import Callback, Feedback, FeedbackMethod, Rating, ReviewDecision
+from chengguan.portal.services import callback_review_decide
 
 CHUNK = 500
 DISSATISFIED_SHARE = 0.002
@@ -49,12 +50,10 @@ class FeedbackSummary:
     work_orders: int = 0
 
 
-def _operators() -> dict[int, list]:
-    """Intake operators per bureau (the demo's bureaus are the roots of their org trees)."""
+def _operators(role: str = RoleCode.OPERATOR) -> dict[int, list]:
+    """Staff of `role` per bureau (the demo's bureaus are the roots of their org trees)."""
     by_bureau: dict[int, list] = {}
-    for profile in StaffProfile.objects.filter(roles__code=RoleCode.OPERATOR).select_related(
-        "user", "organisation"
-    ):
+    for profile in StaffProfile.objects.filter(roles__code=role).select_related("user", "organisation"):
         root = int(profile.organisation.path.strip("/").split("/")[0])
         by_bureau.setdefault(root, []).append(profile.user)
     return by_bureau
@@ -62,6 +61,23 @@ def _operators() -> dict[int, list]:
 
 def _minutes(rng: random.Random, low: int, high: int) -> dt.timedelta:
     return dt.timedelta(minutes=rng.randint(low, high))
+
+
+def _calling_hours(moment: dt.datetime, rng: random.Random) -> dt.datetime:
+    """The same day between 9:00 and 20:00 (Beijing time): nobody is called back at night."""
+    local = moment.astimezone(clock.SHANGHAI)
+    if 9 <= local.hour < 20:
+        return moment
+    day = local.date() + dt.timedelta(days=1 if local.hour >= 20 else 0)
+    start = dt.datetime.combine(day, dt.time(9, 0), clock.SHANGHAI)
+    return start + _minutes(rng, 0, 180)
+
+
+EXPLANATIONS = (
+    "经复核，问题已按标准处置到位，已向群众当面解释处置依据。",
+    "已电话说明：该处属产权单位管理范围，已函告产权单位并持续跟踪。",
+    "复核确认已处置完毕，群众反映的新情况已另行立案办理。",
+)
 
 
 def _plan_unfinished(case: Case, officer, rng: random.Random, now: dt.datetime) -> list[Feedback]:
@@ -111,7 +127,7 @@ def _plan_case(
                 officer=officer,
             )
         )
-    callback_at = told + _minutes(rng, 60 * 24, 60 * 72)
+    callback_at = _calling_hours(told + _minutes(rng, 60 * 24, 60 * 72), rng)
     if callback_at > now:
         return rows, None
     roll = rng.random()
@@ -238,4 +254,29 @@ def seed_feedback(*, seed: int = 1, progress: Callable[[int, int], object] | Non
             summary.work_orders += len(orders)
         if progress:
             progress(min(offset + CHUNK, len(ids)), len(ids))
+    _review_old_complaints(rng, now)
     return summary
+
+
+def _review_old_complaints(rng: random.Random, now: dt.datetime) -> None:
+    """A leader has reviewed every 不满意 rating older than a week (回访复核), through the service;
+    the newer ones wait on the review list. They are few (about 0.2 % of the ratings)."""
+    leaders = _operators(RoleCode.LEADER)
+    pending = (
+        Callback.objects.filter(
+            rating=Rating.DISSATISFIED, review__isnull=True, at__lt=now - dt.timedelta(days=7)
+        )
+        .select_related("case")
+        .order_by("at", "id")
+    )
+    for callback in pending:
+        staff = leaders.get(callback.case.bureau_id)
+        if not staff:
+            continue
+        with clock.pinned(_calling_hours(callback.at + _minutes(rng, 60 * 20, 60 * 60), rng)):
+            callback_review_decide(
+                actor=rng.choice(staff),
+                callback=callback,
+                decision=ReviewDecision.EXPLAIN,
+                note=rng.choice(EXPLANATIONS),
+            )
