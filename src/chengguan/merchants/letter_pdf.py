@@ -23,10 +23,9 @@ from typing import BinaryIO
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from chengguan.core.pdf import font_name
 from chengguan.merchants import letter_text as T
 from chengguan.merchants.pdf_concat import PdfConcatenator
 from chengguan.merchants.qr import pdf_inline_image
@@ -36,25 +35,6 @@ LEFT, RIGHT = 62.0, PAGE_W - 62.0
 WIDTH = RIGHT - LEFT
 RED = Color(0.78, 0.08, 0.08)
 BLACK = Color(0, 0, 0)
-TTF_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
-
-
-@lru_cache(maxsize=1)
-def font_name() -> str:
-    """Register the letter font once per process and return its name."""
-    for path in (os.environ.get("CHENGGUAN_PDF_FONT", ""), *TTF_CANDIDATES):
-        if path and os.path.exists(path):
-            try:
-                pdfmetrics.registerFont(TTFont("ChengguanCJK", path, subfontIndex=0))
-                return "ChengguanCJK"
-            except Exception:  # a damaged or unsupported font file: fall back to the CID font
-                continue
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
 
 
 @dataclass(frozen=True, slots=True)
