@@ -10,7 +10,8 @@ from chengguan.core import audit
 from chengguan.core.models import AuditEvent
 from chengguan.demo.generator import DEMO_PASSWORD, build_demo
 from chengguan.enforcement.demo import seed_penalty_cases
-from chengguan.enforcement.models import PenaltyCase, PenaltyReview
+from chengguan.enforcement.models import DocumentType as T
+from chengguan.enforcement.models import PenaltyCase, PenaltyDocument, PenaltyReview
 from chengguan.enforcement.states import PenaltyState as S
 from chengguan.org.models import Organisation, OrgKind
 
@@ -57,3 +58,15 @@ def test_a_year_of_penalty_cases_reaches_every_stage_through_the_services(db):
         assert serials == list(range(1, len(serials) + 1))
     # Nothing happens after the demo's last day.
     assert not PenaltyCase.objects.filter(decision_on__gt=END).exists()
+
+    # The cases of the last weeks carry the documents of every step they went through.
+    documents = PenaltyDocument.objects.select_related("case")
+    assert summary.documents == documents.count() > 0
+    kinds = set(documents.values_list("doc_type", flat=True))
+    assert {T.FILING_APPROVAL, T.PRIOR_NOTICE, T.DECISION, T.SERVICE_RECEIPT, T.SIMPLE_DECISION} <= kinds
+    for doc in documents.filter(doc_type__in=[T.DECISION, T.SIMPLE_DECISION]):
+        assert doc.number == doc.case.decision_number
+    receipts = sorted(
+        _serial(n) for n in documents.filter(doc_type=T.SERVICE_RECEIPT).values_list("number", flat=True)
+    )
+    assert receipts == list(range(receipts[0], receipts[0] + len(receipts)))

@@ -28,9 +28,11 @@ from stdnum.cn import ric, uscc
 from chengguan.cases.models import Case
 from chengguan.cases.states import CaseState, Disposition
 from chengguan.core import clock, deadlines, legal_periods
-from chengguan.core.errors import DomainError
+from chengguan.core.errors import DomainError, PermissionDenied
 from chengguan.demo.names import People
 from chengguan.enforcement import periods, services
+from chengguan.enforcement.documents.services import issuable_types, penalty_document_issue
+from chengguan.enforcement.models import DocumentType as T
 from chengguan.enforcement.models import PenaltyCase
 from chengguan.enforcement.states import PenaltyAction as A
 from chengguan.org.models import Organisation, OrgKind, StaffProfile
@@ -101,6 +103,7 @@ class PenaltyDemoSummary:
     from_closed_loop: int = 0
     steps: int = 0
     refused: int = 0
+    documents: int = 0
     seconds: float = 0.0
     states: dict[str, int] = field(default_factory=dict)
 
@@ -401,6 +404,42 @@ def _start(plan: _Plan, bureau: Organisation) -> PenaltyCase:
     )
 
 
+# The documents (文书) each step produces. The demo issues them for the cases of its last weeks only:
+# rendering every PDF of a year (about 11,000) would take longer than the rest of the demo.
+DOCUMENTS_AFTER: dict[str, tuple[str, ...]] = {
+    "": (T.SIMPLE_DECISION,),  # the on-the-spot decision of a simple-procedure case
+    A.APPROVE_FILING: (T.FILING_APPROVAL, T.INSPECTION_RECORD, T.INQUIRY_RECORD),
+    A.SUBMIT_FOR_REVIEW: (T.PRIOR_NOTICE, T.HEARING_RIGHTS_NOTICE),
+    A.SERVE_NOTICE: (T.SERVICE_RECEIPT,),
+    A.SCHEDULE_HEARING: (T.HEARING_NOTICE, T.SERVICE_RECEIPT),
+    A.DECIDE: (T.DECISION,),
+    A.SERVE_DECISION: (T.SERVICE_RECEIPT,),
+    A.SERVE_REMINDER: (T.REMINDER, T.SERVICE_RECEIPT),
+    A.APPLY_COURT: (T.COURT_APPLICATION,),
+    A.CLOSE: (T.CLOSING_REPORT,),
+}
+DOCUMENT_WEEKS = 6
+
+
+def _issue_documents(plan: _Plan, action: str, actor) -> int:
+    """Issue the documents of the step just taken (those the case's state and procedure allow)."""
+    issued = 0
+    for doc_type in DOCUMENTS_AFTER.get(action, ()):
+        if doc_type == T.HEARING_RIGHTS_NOTICE and not plan.case.hearing_offered:
+            continue
+        if doc_type not in issuable_types(plan.case):
+            continue
+        for signer in (actor, plan.officers[0]):
+            try:
+                with transaction.atomic():
+                    penalty_document_issue(actor=signer, case=plan.case, doc_type=doc_type)
+            except PermissionDenied:
+                continue  # not this signer's document: the case officer signs it
+            issued += 1
+            break
+    return issued
+
+
 def _take(plan: _Plan, action: str, actor, payload: dict) -> None:
     if action == "review_record":
         services.penalty_review_record(actor=actor, case=plan.case, **payload)
@@ -425,6 +464,7 @@ def seed_penalty_cases(
     end = end or clock.today()
     count = DEFAULT_COUNTS.get(size, DEFAULT_COUNTS["district"]) if count is None else count
     plans = plan_cases(bureau, count, seed, end)
+    documents_from = end - dt.timedelta(weeks=DOCUMENT_WEEKS)
     # Every case's first step, then its later steps, ordered by day; a case refused once stops.
     agenda: dict[dt.date, list[tuple[int, int, str, object, dict]]] = defaultdict(list)
     for i, plan in enumerate(plans):
@@ -451,6 +491,8 @@ def seed_penalty_cases(
                             summary.from_closed_loop += plan.origin is not None
                         else:
                             _take(plan, action, actor, payload)
+                        if plan.start >= documents_from and plan.case is not None:
+                            summary.documents += _issue_documents(plan, action, actor or plan.officers[0])
                 except DomainError:
                     summary.refused += 1
                     stopped.add(i)
