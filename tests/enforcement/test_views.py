@@ -17,6 +17,7 @@ from chengguan.cases.services import case_transition
 from chengguan.cases.states import CaseState
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.models import AuditEvent
+from chengguan.enforcement.documents import services as document_services
 from chengguan.enforcement.models import PenaltyCase
 from chengguan.enforcement.states import PenaltyState
 from chengguan.org.roles import RoleCode as R
@@ -258,3 +259,19 @@ def test_a_document_is_issued_from_the_case_page_and_downloads_as_pdf(office, as
     assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
     refused = client.post(reverse("enforcement:document-issue", args=[case.pk]), {"doc_type": "reminder"})
     assert refused.status_code == 409 and case.documents.count() == 1
+
+
+def test_case_page_costs_the_same_queries_with_one_or_four_documents(office, as_user):
+    case = filed_case(office, dt.date(2026, 9, 1))
+    client = as_user(office.leader)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("enforcement:detail", args=[case.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    document_services.penalty_document_issue(actor=office.handler, case=case, doc_type="inquiry_record")
+    few = queries()
+    for _ in range(3):
+        document_services.penalty_document_issue(actor=office.handler, case=case, doc_type="inquiry_record")
+    assert queries() == few

@@ -85,6 +85,20 @@ def test_generation_is_limited_to_the_chosen_grid_and_zip_holds_one_pdf_each(sho
     assert Letter.objects.filter(year=2026).count() == expected
 
 
+def test_a_community_scope_prints_only_that_communitys_letters(shops, district, tmp_path):
+    """A community named "SSSCCC" within its sub-district; the other shops get no letter at all."""
+    inside = {m.pk for m in shops if m.community_id == district.communities[1].pk}
+    assert 0 < len(inside) < len(shops)
+    out = tmp_path / "c.pdf"
+    scope = {"subdistrict": "001", "community": "001002"}
+    result = generate_letters(actor=None, year=2026, out_path=out, scope=scope, base_url="http://t")
+    assert result["letters"] == len(inside)
+    assert set(Letter.objects.filter(year=2026).values_list("merchant_id", flat=True)) == inside
+    text = pdf_text(out.read_bytes(), tmp_path)
+    for m in shops:
+        assert (m.credit_code in text) == (m.pk in inside)
+
+
 def test_the_qr_code_encodes_the_verification_page_which_confirms_the_letter(shops, client):
     from reportlab.graphics.barcode import qrencoder as qe
 

@@ -12,7 +12,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -42,7 +41,7 @@ from chengguan.org.roles import STAFF_ROLES
 from chengguan.org.selectors import bureau_of as org_bureau_of
 from chengguan.org.selectors import role_codes
 from chengguan.taxonomy.selectors import active_categories
-from chengguan.web.selectors import is_staff_user
+from chengguan.web.access import staff_required
 
 INBOX_PAGE = 25
 LIST_PAGE = 50
@@ -66,19 +65,6 @@ CHECK_INPUT = gettext_lazy("请检查填写的内容。")
 
 
 # -- access ----------------------------------------------------------------------------------------
-
-
-def staff_required(view):
-    """Workbench pages are for bureau staff; the public roles get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_user(request.user):
-            raise HttpForbidden("staff only")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def roles_required(allowed: frozenset[str]):
@@ -258,7 +244,7 @@ def _rows(cases, now, user=None) -> list[dict]:
 @staff_required
 def inbox(request):
     now = clock.now()
-    todo = open_only(selectors.inbox(request.user))
+    todo = selectors.inbox(request.user)  # open cases only, filtered through `closed_at` already
     tally = todo.order_by().aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(urgency="overdue")),

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
-from django.core.files.storage import default_storage
-
 from chengguan.channels import importer
 from chengguan.core import jobs
 from chengguan.core.jobs import JobRun
@@ -18,17 +12,11 @@ IMPORT_KIND = "channels.import"
 @jobs.handler(IMPORT_KIND)
 def run_import(run: JobRun) -> dict:
     """params: {"file": storage name, "filename": original name}."""
-    name = run.params["file"]
-    with (
-        default_storage.open(name, "rb") as src,
-        tempfile.NamedTemporaryFile(suffix=Path(name).suffix, dir=settings.DATA_DIR) as tmp,
-    ):
-        tmp.write(src.read())
-        tmp.flush()
-        run.set_total(importer.count_rows(tmp.name))
+    with run.uploaded_file() as path:
+        run.set_total(importer.count_rows(path))
         report = importer.import_work_orders(
             actor=run.job.created_by,
-            path=tmp.name,
+            path=path,
             progress=lambda done, cursor: run.progress(done, cursor=cursor),
             resume=run.cursor,
         )

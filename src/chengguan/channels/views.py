@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chengguan.cases.views import staff_required
 from chengguan.channels import importer, selectors, services
 from chengguan.channels.jobs import IMPORT_KIND
 from chengguan.channels.models import Channel
@@ -22,6 +21,7 @@ from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.models import Job
 from chengguan.org.selectors import role_codes
 from chengguan.portal.figures import period_bounds
+from chengguan.web.access import staff_required
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

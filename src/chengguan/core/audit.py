@@ -81,42 +81,51 @@ def record(
     """Append one event. Must run inside the caller's transaction (it locks the chain head)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
-    object_type, object_id = _object_ref(obj)
-    prev_hash = _claim_head()
-    actor_id = getattr(actor, "pk", None)
-    actor_label = getattr(actor, "username", "") if actor is not None else "system"
-    address = client_address if client_address is not None else client_address_var.get()
-    before_c, after_c = _canonical(before), _canonical(after)
-    created_at = clock.now()
-    digest = compute_hash(
-        prev_hash=prev_hash,
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
+    values = _linked(
+        _claim_head(),
+        actor=actor,
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before_c,
-        after=after_c,
-        client_address=address,
+        obj=obj,
+        before=before,
+        after=after,
+        created_at=clock.now(),
+        client_address=client_address if client_address is not None else client_address_var.get(),
     )
-    event = AuditEvent(
-        created_at=created_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before_c,
-        after=after_c,
-        client_address=address,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    event = AuditEvent(**values)
     inserts.insert(event)
     with connection.cursor() as cursor:
-        cursor.execute(_SET_HEAD, [digest])
+        cursor.execute(_SET_HEAD, [event.hash])
     return event
+
+
+def _linked(
+    prev_hash: str,
+    *,
+    actor,
+    action: str,
+    obj: models.Model | tuple[str, Any],
+    before: dict | None,
+    after: dict | None,
+    created_at: dt.datetime,
+    client_address: str,
+) -> dict[str, Any]:
+    """The column values (by attribute name) of one event linked after `prev_hash`, its hash
+    included: the one place `record` and `record_many` turn what happened into a chain link."""
+    object_type, object_id = _object_ref(obj)
+    values = {
+        "created_at": created_at,
+        "actor_id": getattr(actor, "pk", None),
+        "actor_label": getattr(actor, "username", "") if actor is not None else "system",
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": _canonical(before),
+        "after": _canonical(after),
+        "client_address": client_address,
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = compute_hash(**values)  # its arguments are named as the columns
+    return values
 
 
 _q = connection.ops.quote_name
@@ -178,41 +187,33 @@ def record_many(entries: Iterable[PendingEvent], *, batch_size: int = 1000) -> i
     )
     rows: list[list[Any]] = []
     for entry in entries:
-        object_type, object_id = _object_ref(entry.obj)
-        actor_id = getattr(entry.actor, "pk", None)
-        actor_label = getattr(entry.actor, "username", "") if entry.actor is not None else "system"
-        address = entry.client_address if entry.client_address is not None else default_address
-        before_c, after_c = _canonical(entry.before), _canonical(entry.after)
-        created_at = entry.created_at or default_at
-        digest = compute_hash(
-            prev_hash=prev_hash,
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
+        values = _linked(
+            prev_hash,
+            actor=entry.actor,
             action=entry.action,
-            object_type=object_type,
-            object_id=object_id,
-            before=before_c,
-            after=after_c,
-            client_address=address,
+            obj=entry.obj,
+            before=entry.before,
+            after=entry.after,
+            created_at=entry.created_at or default_at,
+            client_address=entry.client_address if entry.client_address is not None else default_address,
         )
         # In the order of _EVENT_COLUMNS, prepared for the database as the ORM would prepare them.
         rows.append(
             [
-                at_field.get_db_prep_save(created_at, connection),
-                actor_id,
-                actor_label,
-                entry.action,
-                object_type,
-                object_id,
-                before_field.get_db_prep_save(before_c, connection),
-                after_field.get_db_prep_save(after_c, connection),
-                address,
+                at_field.get_db_prep_save(values["created_at"], connection),
+                values["actor_id"],
+                values["actor_label"],
+                values["action"],
+                values["object_type"],
+                values["object_id"],
+                before_field.get_db_prep_save(values["before"], connection),
+                after_field.get_db_prep_save(values["after"], connection),
+                values["client_address"],
                 prev_hash,
-                digest,
+                values["hash"],
             ]
         )
-        prev_hash = digest
+        prev_hash = values["hash"]
     # One prepared INSERT for all rows: Django's bulk_create would spend longer building the
     # statement and the model instances than the database spends storing the rows.
     columns = ", ".join(_q(AuditEvent._meta.get_field(name).column) for name in _EVENT_COLUMNS)

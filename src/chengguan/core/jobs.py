@@ -12,14 +12,19 @@ imports in `ready()`, so both the web process and a Celery worker know it.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection, transaction
 
 from chengguan.core import audit, clock
@@ -86,6 +91,19 @@ class JobRun:
         ):
             self._last_write = now
             Job.objects.filter(pk=self.job.pk).update(done=done, cursor=self.job.cursor)
+
+    @contextmanager
+    def uploaded_file(self) -> Iterator[str]:
+        """The upload named by `params["file"]` (in storage, maybe remote) as a local path for readers
+        that need one (openpyxl, csv); copied in chunks and removed afterwards."""
+        name = self.params["file"]
+        with (
+            default_storage.open(name, "rb") as src,
+            tempfile.NamedTemporaryFile(suffix=Path(name).suffix, dir=settings.DATA_DIR) as tmp,
+        ):
+            shutil.copyfileobj(src, tmp)
+            tmp.flush()
+            yield tmp.name
 
     def save_file(self, name: str, content: bytes | File) -> None:
         """Store the job's output (a PDF, a ZIP, a report) through Django's storage."""

@@ -8,7 +8,7 @@ write re-renders the page with the service's Chinese message beside the field, h
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -98,7 +98,7 @@ def _visible_case(user, pk: int) -> PenaltyCase:
     case = (
         selectors.visible_cases(user)
         .select_related("origin_case")
-        .prefetch_related("officers__profile", "parties", "reviews")
+        .prefetch_related("officers__profile", "parties", "reviews", "deadlines")
         .filter(pk=pk)
         .first()
     )
@@ -324,17 +324,15 @@ def _own_bureau(user):
     return bureau
 
 
-@roles_required(OFFICER_ROLES)
-def propose(request):
-    bureau = _own_bureau(request.user)
-    form = forms.ProposeForm(request.POST or None, bureau=bureau)
+def _proposal_page(request, form, *, start, success: str, title: str, origin=None):
+    """The proposal form shared by `propose` and `open_from_case`; `start` is the service call that
+    opens the case from the form's facts, party and officers."""
     banner, status = None, 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                case = services.penalty_case_propose(
+                case = start(
                     actor=request.user,
-                    bureau=bureau,
                     facts=form.cleaned_data["facts"],
                     parties=[form.party()],
                     officers=list(form.cleaned_data["officers"]),
@@ -343,12 +341,24 @@ def propose(request):
                 _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
                 banner, status = exc.message, exc.status
             else:
-                messages.success(request, "已提交立案审批，待中队长或领导批准后编号。")
+                messages.success(request, success)
                 return redirect("enforcement:detail", pk=case.pk)
         else:
             banner, status = "请检查填写的内容。", 400
-    context = {"form": form, "banner": banner, "title": "提出立案（普通程序）", "origin": None}
+    context = {"form": form, "banner": banner, "title": title, "origin": origin}
     return render(request, "enforcement/propose.html", context, status=status)
+
+
+@roles_required(OFFICER_ROLES)
+def propose(request):
+    bureau = _own_bureau(request.user)
+    return _proposal_page(
+        request,
+        forms.ProposeForm(request.POST or None, bureau=bureau),
+        start=partial(services.penalty_case_propose, bureau=bureau),
+        success="已提交立案审批，待中队长或领导批准后编号。",
+        title="提出立案（普通程序）",
+    )
 
 
 @roles_required(OFFICER_ROLES)
@@ -357,38 +367,19 @@ def open_from_case(request, number: str):
     origin = case_selectors.cases_visible_to(request.user).filter(number=number).first()
     if origin is None:
         raise Http404("case not visible")
-    bureau = _own_bureau(request.user)
     form = forms.ProposeForm(
         request.POST or None,
-        bureau=bureau,
+        bureau=_own_bureau(request.user),
         initial={"facts": services.origin_facts(origin), "officers": [request.user.pk]},
     )
-    banner, status = None, 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                case = services.penalty_case_open_from_case(
-                    actor=request.user,
-                    case=origin,
-                    facts=form.cleaned_data["facts"],
-                    parties=[form.party()],
-                    officers=list(form.cleaned_data["officers"]),
-                )
-            except DomainError as exc:
-                _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
-                banner, status = exc.message, exc.status
-            else:
-                messages.success(request, f"已由案件 {origin.number} 转立行政处罚案件，待批准立案。")
-                return redirect("enforcement:detail", pk=case.pk)
-        else:
-            banner, status = "请检查填写的内容。", 400
-    context = {
-        "form": form,
-        "banner": banner,
-        "title": f"由案件 {origin.number} 转立行政处罚",
-        "origin": origin,
-    }
-    return render(request, "enforcement/propose.html", context, status=status)
+    return _proposal_page(
+        request,
+        form,
+        start=partial(services.penalty_case_open_from_case, case=origin),
+        success=f"已由案件 {origin.number} 转立行政处罚案件，待批准立案。",
+        title=f"由案件 {origin.number} 转立行政处罚",
+        origin=origin,
+    )
 
 
 @roles_required(OFFICER_ROLES)

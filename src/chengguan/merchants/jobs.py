@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
 
 from chengguan.core import jobs
 from chengguan.core.jobs import JobRun
@@ -25,17 +23,11 @@ def _actor(run: JobRun):
 @jobs.handler(IMPORT_KIND)
 def run_import(run: JobRun) -> dict:
     """params: {"file": storage name, "filename": original name}."""
-    name = run.params["file"]
-    with (
-        default_storage.open(name, "rb") as src,
-        tempfile.NamedTemporaryFile(suffix=Path(name).suffix, dir=settings.DATA_DIR) as tmp,
-    ):
-        tmp.write(src.read())
-        tmp.flush()
-        run.set_total(importer.count_rows(tmp.name))
+    with run.uploaded_file() as path:
+        run.set_total(importer.count_rows(path))
         report = importer.import_merchants(
             actor=_actor(run),
-            path=tmp.name,
+            path=path,
             progress=lambda done, cursor: run.progress(done, cursor=cursor),
             resume=run.cursor,
         )

@@ -28,21 +28,9 @@ def public_base_url() -> str:
 
 
 def merchants_in_scope(scope: dict | None):
+    """The open merchants whose letters a run prints, in print order."""
     qs = Merchant.objects.filter(status=MerchantStatus.OPEN).select_related("bureau")
-    scope = scope or {}
-    if scope.get("subdistrict"):
-        qs = qs.filter(subdistrict__code=scope["subdistrict"])
-    if scope.get("community"):
-        code = scope["community"]
-        if len(code) == 6 and code.isdigit():
-            qs = qs.filter(subdistrict__code=code[:3], community__code=code[3:])
-        else:
-            qs = qs.filter(community__code=code)
-    if scope.get("grid"):
-        qs = qs.filter(grid__code=scope["grid"])
-    if scope.get("merchants"):
-        qs = qs.filter(pk__in=scope["merchants"])
-    return qs.order_by("subdistrict__code", "grid__code", "id")
+    return selectors.in_scope(qs, scope).order_by("subdistrict__code", "grid__code", "id")
 
 
 def generate_letters(
@@ -65,8 +53,6 @@ def generate_letters(
     if prepare:
         prepared = letters_prepare(actor=actor, merchants=merchants_in_scope(scope), year=year)
     qs = selectors.letters_for_print(year=year, scope=scope, only_not_issued=only_not_issued)
-    if scope and scope.get("merchants"):
-        qs = qs.filter(merchant__in=scope["merchants"])
     total = qs.count()
     if on_total:
         on_total(total)

@@ -158,26 +158,29 @@ _LETTER_VALUES = (
 )
 
 
+def in_scope(qs: QuerySet, scope: dict | None, via: str = "") -> QuerySet:
+    """Narrow merchants (`via=""`) or rows of a merchant (`via="merchant__"`) to a printing scope:
+    {"subdistrict": code} / {"community": code} / {"grid": code}."""
+    scope = scope or {}
+    if scope.get("subdistrict"):
+        qs = qs.filter(**{f"{via}subdistrict__code": scope["subdistrict"]})
+    if scope.get("community"):
+        code = scope["community"]
+        # A community code ("001") repeats across sub-districts: "SSSCCC" names one exactly.
+        if len(code) == 6 and code.isdigit():
+            qs = qs.filter(**{f"{via}subdistrict__code": code[:3], f"{via}community__code": code[3:]})
+        else:
+            qs = qs.filter(**{f"{via}community__code": code})
+    if scope.get("grid"):
+        qs = qs.filter(**{f"{via}grid__code": scope["grid"]})
+    return qs
+
+
 def letters_for_print(
     *, year: int, scope: dict | None = None, only_not_issued: bool = False
 ) -> QuerySet[Letter]:
-    """Letters of `year` in print order (sub-district, grid, number), narrowed by a scope:
-    {"subdistrict": code} / {"community": code} / {"grid": code} / {"ids": [...]}."""
-    qs = Letter.objects.filter(year=year).exclude(status=LetterStatus.EXPIRED)
-    scope = scope or {}
-    if scope.get("subdistrict"):
-        qs = qs.filter(merchant__subdistrict__code=scope["subdistrict"])
-    if scope.get("community"):
-        code = scope["community"]
-        # A community code is unique within its sub-district: accept "001" or "SSS-CCC"/"SSSCCC".
-        if len(code) == 6 and code.isdigit():
-            qs = qs.filter(merchant__subdistrict__code=code[:3], merchant__community__code=code[3:])
-        else:
-            qs = qs.filter(merchant__community__code=code)
-    if scope.get("grid"):
-        qs = qs.filter(merchant__grid__code=scope["grid"])
-    if scope.get("ids"):
-        qs = qs.filter(pk__in=scope["ids"])
+    """Letters of `year` in print order (sub-district, grid, number), narrowed by a scope (`in_scope`)."""
+    qs = in_scope(Letter.objects.filter(year=year).exclude(status=LetterStatus.EXPIRED), scope, "merchant__")
     if only_not_issued:
         qs = qs.filter(status=LetterStatus.NOT_ISSUED)
     return qs.order_by("merchant__subdistrict__code", "merchant__grid__code", "seq")

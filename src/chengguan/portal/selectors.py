@@ -220,9 +220,12 @@ def public_photo(evidence_id: int) -> CaseEvidence | None:
 @dataclass(frozen=True)
 class HomeFigure:
     key: str
-    label: str
     definition: str
     figure: figures.Figure
+
+    @property
+    def label(self) -> str:
+        return figures.LABELS[self.figure.name]
 
 
 def home_figures(now: dt.datetime | None = None) -> dict:
@@ -233,25 +236,21 @@ def home_figures(now: dt.datetime | None = None) -> dict:
     rates = [
         HomeFigure(
             "dispatched_in_time",
-            "按时派遣率",
             "本月派遣的问题中，在规定时限内立案并派遣的比例",
             figures.dispatched_in_time(start, end),
         ),
         HomeFigure(
             "on_time_reply",
-            "按时答复率",
             "本月到期应答复的问题中，在答复期限内答复反映人的比例",
             figures.on_time_reply_rate(start, end, now=now),
         ),
         HomeFigure(
             "feedback_rate",
-            "反馈率",
             "本月办结的问题中，已向反映人反馈结果的比例",
             figures.feedback_rate(start, end),
         ),
         HomeFigure(
             "satisfaction_rate",
-            "满意率",
             "本月回访评价中，“满意”和“基本满意”所占的比例",
             figures.satisfaction_rate(start, end),
         ),

@@ -7,12 +7,8 @@ in the session, so the code never travels in a URL.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +20,7 @@ from chengguan.cases.states import CaseState
 from chengguan.core.errors import DomainError
 from chengguan.portal import forms, ratelimit, selectors, services
 from chengguan.portal.public_categories import offered
-from chengguan.web.selectors import is_staff_user
+from chengguan.web.access import staff_required
 
 SESSION_TRACKED = "portal_tracked"  # case numbers this browser proved it holds the code for
 SESSION_SUBMITTED = "portal_submitted"  # {"number", "code"} of the report just made, for the answer page
@@ -32,19 +28,6 @@ PHOTO_SALT = "chengguan.portal.photo"
 PHOTO_MAX_AGE = 24 * 3600
 RATE_LIMITED = "操作过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"
 NOT_FOUND = "受理编号或查询码不正确，请核对后再试。"
-
-
-def staff_required(view):
-    """Staff pages: the public gets the login page, signed-in citizens a 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_user(request.user):
-            raise PermissionDenied("staff only")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _put_errors(form, exc: DomainError) -> None:

@@ -4,12 +4,8 @@ Views only gather what selectors return and render it; no rule lives here."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +19,7 @@ from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
 from chengguan.portal.views import portal_home
 from chengguan.web import selectors
+from chengguan.web.access import staff_required
 from chengguan.web.labels import CATEGORY_KIND_LABELS, role_label
 
 # Above this many grids in view the map shows sub-district outlines instead: SVG stays responsive, one
@@ -39,19 +36,6 @@ class LoginView(auth_views.LoginView):
 
 login_view = LoginView.as_view()
 logout_view = auth_views.LogoutView.as_view()
-
-
-def staff_required(view):
-    """Operations pages are for bureau staff; a signed-in member of the public gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not selectors.is_staff_user(request.user):
-            raise PermissionDenied("staff only")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _person_rows(profiles) -> list[dict]:
