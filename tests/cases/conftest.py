@@ -108,6 +108,8 @@ def district(db) -> District:
         RoleCode.CITIZEN: comm,
         RoleCode.MERCHANT: comm,
     }
+    for role in RoleCode.values:  # the roles of later apps sit at the bureau
+        where.setdefault(role, bureau)
     for role, org in where.items():
         d.users[role] = factories.staff(org, role, username=role).user
     d.users["other_handler"] = factories.staff(department, RoleCode.HANDLER, username="other_handler").user

@@ -37,6 +37,10 @@ class District:
 
 @pytest.fixture
 def district(db) -> District:
+    return build_district()
+
+
+def build_district() -> District:
     bureau = factories.bureau(short_name="")
     sub = factories.subdistrict(bureau, code="001", name="建设路街道")
     c1 = factories.community(sub, code="001", name="百花社区")

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from chengguan.merchants import services
 from chengguan.merchants.models import Merchant
+from chengguan.org.system import system_actor
 from tests.merchants.conftest import merchant_fields
 
 
@@ -40,8 +41,8 @@ def test_errors_are_code_message_fields(district):
 
 
 def test_signing_through_the_api_and_illegal_steps_are_409(district):
-    m = services.merchant_create(actor=None, **merchant_fields(random.Random(3), district, 0))
-    letter = services.letter_prepare(actor=None, merchant=m, year=2026)
+    m = services.merchant_create(actor=system_actor(), **merchant_fields(random.Random(3), district, 0))
+    letter = services.letter_prepare(actor=system_actor(), merchant=m, year=2026)
     c = api(district.users["squad_leader"])
     resp = c.post(f"/api/v1/merchants/letters/{letter.pk}/refuse/", {"reason": "拒绝签字"}, format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "refused"
@@ -76,8 +77,8 @@ def test_letter_and_import_jobs_are_in_the_schema_and_start(district):
 
 
 def test_pages_render_for_staff(district, client):
-    m = services.merchant_create(actor=None, **merchant_fields(random.Random(4), district, 0))
-    services.letter_prepare(actor=None, merchant=m, year=2026)
+    m = services.merchant_create(actor=system_actor(), **merchant_fields(random.Random(4), district, 0))
+    services.letter_prepare(actor=system_actor(), merchant=m, year=2026)
     client.force_login(district.users["leader"])
     for url in (
         "/merchants/",

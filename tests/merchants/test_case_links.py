@@ -18,6 +18,7 @@ from chengguan.core.models import AuditEvent
 from chengguan.merchants import services
 from chengguan.merchants.models import Merchant, MerchantCase
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.models import Category, CategoryKind, Classification, MajorCategory
 from tests import factories
 from tests.merchants.conftest import District, merchant_fields
@@ -65,7 +66,9 @@ def _report(district: District, category: Category, actor: User, index: int = 0)
 def scene(district) -> Scene:
     rng = random.Random(11)
     shops = [
-        services.merchant_create(actor=None, **merchant_fields(rng, district, i, name=name, credit_code=code))
+        services.merchant_create(
+            actor=system_actor(), **merchant_fields(rng, district, i, name=name, credit_code=code)
+        )
         for i, (name, code) in enumerate(
             (("老王烩面馆", "91410102MA44A8WX4B"), ("百花便利店", "92410102MA9G0BWC2N"))
         )
@@ -233,7 +236,7 @@ def test_the_merchant_page_lists_its_cases_and_flags_a_repeat_offender(scene, cl
     category = scene.case.category
     for index in range(3):
         case = scene.case if index == 0 else _report(scene.district, category, scene.operator, index)
-        services.merchant_link_case(actor=None, merchant=shop, case=case)
+        services.merchant_link_case(actor=system_actor(), merchant=shop, case=case)
     client.force_login(scene.district.users[RoleCode.ADMIN])
     body = client.get(f"/merchants/{shop.pk}/").content.decode()
     assert 'data-testid="repeat-offender"' in body and "近一年关联案件 3 件" in body
@@ -249,8 +252,8 @@ def test_the_merchant_page_lists_its_cases_and_flags_a_repeat_offender(scene, cl
 
 
 def test_the_admin_searches_and_filters_but_never_edits(scene, client):
-    letter = services.letter_prepare(actor=None, merchant=scene.shops[0], year=2026)
-    services.letter_prepare(actor=None, merchant=scene.shops[1], year=2026)
+    letter = services.letter_prepare(actor=system_actor(), merchant=scene.shops[0], year=2026)
+    services.letter_prepare(actor=system_actor(), merchant=scene.shops[1], year=2026)
     User.objects.create_superuser("root", "root@example.org", "Root-pass-2026")
     client.login(username="root", password="Root-pass-2026")
     found = client.get("/admin/merchants/merchant/", {"q": scene.shops[0].credit_code}).content.decode()
@@ -285,7 +288,8 @@ def test_an_operator_names_a_merchant_on_a_case_in_the_browser(live_server, dist
 
     rng = random.Random(11)
     shop = services.merchant_create(
-        actor=None, **merchant_fields(rng, district, 0, name="老王烩面馆", credit_code="91410102MA44A8WX4B")
+        actor=system_actor(),
+        **merchant_fields(rng, district, 0, name="老王烩面馆", credit_code="91410102MA44A8WX4B"),
     )
     operator = factories.staff(district.bureau, RoleCode.OPERATOR, username="m_operator").user
     case = _report(district, _category(), operator)

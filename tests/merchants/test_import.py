@@ -11,6 +11,7 @@ from chengguan.core.coords import from_wgs84
 from chengguan.core.models import AuditEvent
 from chengguan.merchants import importer
 from chengguan.merchants.models import Merchant
+from chengguan.org.system import system_actor
 
 ROWS = int(os.environ.get("CHENGGUAN_TEST_IMPORT_ROWS", "20000"))
 BAD = 500 * ROWS // 20000
@@ -38,7 +39,7 @@ def test_large_workbook_saves_good_rows_reports_bad_ones_and_reimport_changes_no
 
     path = tmp_path / "ledger.xlsx"
     planted = make_workbook(path, rows=ROWS, bad=BAD, bbox=district.bbox)
-    report = importer.import_merchants(actor=None, path=path)
+    report = importer.import_merchants(actor=system_actor(), path=path)
     assert report.total == ROWS
     assert report.created == ROWS - BAD
     assert Merchant.objects.count() == ROWS - BAD
@@ -55,7 +56,7 @@ def test_large_workbook_saves_good_rows_reports_bad_ones_and_reimport_changes_no
         assert expected in reasons[line], (line, kind, reasons[line])
     events = AuditEvent.objects.count()
 
-    again = importer.import_merchants(actor=None, path=path)
+    again = importer.import_merchants(actor=system_actor(), path=path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, ROWS - BAD)
     assert len(again.bad) == BAD
     assert Merchant.objects.count() == ROWS - BAD
@@ -79,12 +80,12 @@ def test_known_code_updates_the_merchant_and_the_change_is_in_the_audit_trail(di
         "营业",
     ]
     _csv(tmp_path / "a.csv", [row])
-    importer.import_merchants(actor=None, path=tmp_path / "a.csv")
+    importer.import_merchants(actor=system_actor(), path=tmp_path / "a.csv")
     row[4] = "0371-67891234"
     lon2, lat2 = district.point(3)
     row[7], row[8] = lon2, lat2
     _csv(tmp_path / "b.csv", [row])
-    report = importer.import_merchants(actor=None, path=tmp_path / "b.csv")
+    report = importer.import_merchants(actor=system_actor(), path=tmp_path / "b.csv")
     assert (report.created, report.updated) == (0, 1)
     m = Merchant.objects.get()
     assert m.phone == "0371-67891234"
@@ -102,7 +103,7 @@ def test_gcj02_coordinates_are_converted_before_the_grid_is_found(district, tmp_
         tmp_path / "g.csv",
         [["便利店", "91410102JURQ283FQM", "", "", "", "便利店", "中原路2号", glon, glat, "gcj02", "", ""]],
     )
-    report = importer.import_merchants(actor=None, path=tmp_path / "g.csv")
+    report = importer.import_merchants(actor=system_actor(), path=tmp_path / "g.csv")
     assert report.created == 1
     m = Merchant.objects.get()
     assert m.grid == district.grids[5]
@@ -114,7 +115,7 @@ def test_every_reason_of_a_bad_row_is_listed_in_chinese(district, tmp_path):
         tmp_path / "bad.csv",
         [["", "123", "", "110101199003071234", "555", "外星贸易", "", "abc", "", "", "-3", "倒闭"]],
     )
-    report = importer.import_merchants(actor=None, path=tmp_path / "bad.csv")
+    report = importer.import_merchants(actor=system_actor(), path=tmp_path / "bad.csv")
     assert report.created == 0 and len(report.bad) == 1
     bad = report.bad[0]
     assert bad.line == 2
@@ -141,14 +142,14 @@ def test_an_interrupted_import_resumes_without_writing_rows_twice(district, tmp_
     make_workbook(path, rows=1200, bad=30, bbox=district.bbox, seed=3)
     cursors = []
     importer.import_merchants(
-        actor=None, path=path, progress=lambda done, cur: cursors.append(cur), chunk=500
+        actor=system_actor(), path=path, progress=lambda done, cur: cursors.append(cur), chunk=500
     )
     first = cursors[0]
     kept = first["report"]["created"]
     Merchant.objects.exclude(
         pk__in=list(Merchant.objects.order_by("id").values_list("pk", flat=True)[:kept])
     ).delete()
-    resumed = importer.import_merchants(actor=None, path=path, resume=first)
+    resumed = importer.import_merchants(actor=system_actor(), path=path, resume=first)
     assert resumed.total == 1200
     assert Merchant.objects.count() == 1170
     assert len(resumed.bad) == 30
@@ -178,7 +179,7 @@ def test_a_workbook_saved_by_excel_style_writers_with_shared_strings_imports(dis
         ]
     )
     wb.save(tmp_path / "s.xlsx")
-    report = importer.import_merchants(actor=None, path=tmp_path / "s.xlsx")
+    report = importer.import_merchants(actor=system_actor(), path=tmp_path / "s.xlsx")
     assert report.created == 1, report.as_dict()
     m = Merchant.objects.get()
     assert (m.phone, m.business_type, m.grid) == ("13912345678", "fruit_veg", district.grids[2])

@@ -21,6 +21,7 @@ from chengguan.merchants.letter_pdf import LetterData
 from chengguan.merchants.letters import generate_letters
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
 from chengguan.merchants.pdf_concat import PdfConcatenator
+from chengguan.org.system import system_actor
 from tests.merchants.conftest import merchant_fields
 
 
@@ -35,15 +36,18 @@ def pdf_text(data: bytes, tmp_path) -> str:
 @pytest.fixture
 def shops(district) -> list[Merchant]:
     rng = random.Random(5)
-    return [services.merchant_create(actor=None, **merchant_fields(rng, district, i % 8)) for i in range(6)]
+    return [
+        services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, i % 8))
+        for i in range(6)
+    ]
 
 
 def test_numbers_are_gapless_per_year_in_the_bureau_style(shops):
-    n = services.letters_prepare(actor=None, merchants=shops[:4], year=2026)
+    n = services.letters_prepare(actor=system_actor(), merchants=shops[:4], year=2026)
     assert n == 4
     numbers = list(Letter.objects.filter(year=2026).order_by("seq").values_list("number", flat=True))
     assert numbers == [f"中原城管三包字〔2026〕第{k:05d}号" for k in range(1, 5)]
-    services.letters_prepare(actor=None, merchants=shops, year=2026)  # only the two missing ones
+    services.letters_prepare(actor=system_actor(), merchants=shops, year=2026)  # only the two missing ones
     assert list(Letter.objects.filter(year=2026).order_by("seq").values_list("seq", flat=True)) == [
         1,
         2,
@@ -52,13 +56,13 @@ def test_numbers_are_gapless_per_year_in_the_bureau_style(shops):
         5,
         6,
     ]
-    services.letters_prepare(actor=None, merchants=shops[:1], year=2027)
+    services.letters_prepare(actor=system_actor(), merchants=shops[:1], year=2027)
     assert Letter.objects.get(year=2027).number == "中原城管三包字〔2027〕第00001号"
 
 
 def test_the_pdf_text_names_the_merchant_code_number_and_obligations(shops, tmp_path):
     out = tmp_path / "all.pdf"
-    result = generate_letters(actor=None, year=2026, out_path=out, base_url="http://testserver")
+    result = generate_letters(actor=system_actor(), year=2026, out_path=out, base_url="http://testserver")
     assert result["letters"] == 6
     text = pdf_text(out.read_bytes(), tmp_path)
     assert text.count("城市管理责任书") == 6
@@ -75,7 +79,7 @@ def test_the_pdf_text_names_the_merchant_code_number_and_obligations(shops, tmp_
 def test_generation_is_limited_to_the_chosen_grid_and_zip_holds_one_pdf_each(shops, district, tmp_path):
     grid = shops[0].grid
     out = tmp_path / "g.zip"
-    generate_letters(actor=None, year=2026, out_path=out, fmt="zip", scope={"grid": grid.code})
+    generate_letters(actor=system_actor(), year=2026, out_path=out, fmt="zip", scope={"grid": grid.code})
     expected = Merchant.objects.filter(grid=grid).count()
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
@@ -91,7 +95,7 @@ def test_a_community_scope_prints_only_that_communitys_letters(shops, district, 
     assert 0 < len(inside) < len(shops)
     out = tmp_path / "c.pdf"
     scope = {"subdistrict": "001", "community": "001002"}
-    result = generate_letters(actor=None, year=2026, out_path=out, scope=scope, base_url="http://t")
+    result = generate_letters(actor=system_actor(), year=2026, out_path=out, scope=scope, base_url="http://t")
     assert result["letters"] == len(inside)
     assert set(Letter.objects.filter(year=2026).values_list("merchant_id", flat=True)) == inside
     text = pdf_text(out.read_bytes(), tmp_path)
@@ -104,7 +108,7 @@ def test_the_qr_code_encodes_the_verification_page_which_confirms_the_letter(sho
 
     from chengguan.merchants.letter_pdf import LetterWriter
 
-    letter = services.letter_prepare(actor=None, merchant=shops[0], year=2026)
+    letter = services.letter_prepare(actor=system_actor(), merchant=shops[0], year=2026)
     url = LetterWriter(canvas=None, base_url="http://testserver").verify_url(letter.token)
     assert url == "http://testserver" + reverse("letters-public:verify", args=[letter.token])
     reference = qe.QRCode(qr.version_for(len(url)), qe.QRErrorCorrectLevel.M)
@@ -136,12 +140,12 @@ def test_letters_job_runs_with_progress_and_stores_the_pdf(shops, district):
 
 
 def test_a_failed_job_keeps_its_cursor_and_can_be_resumed(district, shops):
-    job = jobs.job_start(actor=None, kind=LETTERS_KIND, params={"year": "not-a-year"}, run=False)
+    job = jobs.job_start(actor=system_actor(), kind=LETTERS_KIND, params={"year": "not-a-year"}, run=False)
     job = jobs.run_job(job.pk)
     assert job.status == JobStatus.FAILED and "ValueError" in job.error
     Job.objects.filter(pk=job.pk).update(params={"year": 2026})
     job.refresh_from_db()
-    jobs.job_resume(actor=None, job=job)
+    jobs.job_resume(actor=system_actor(), job=job)
     job = jobs.run_job(job.pk)
     assert job.status == JobStatus.DONE
 
@@ -150,7 +154,7 @@ def test_a_failed_job_keeps_its_cursor_and_can_be_resumed(district, shops):
 def test_a_started_job_runs_in_the_background_not_in_the_request(district, shops):
     import time
 
-    job = jobs.job_start(actor=None, kind=LETTERS_KIND, params={"year": 2026, "format": "zip"})
+    job = jobs.job_start(actor=system_actor(), kind=LETTERS_KIND, params={"year": 2026, "format": "zip"})
     for _ in range(600):
         job.refresh_from_db()
         if job.finished:

@@ -16,6 +16,7 @@ from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.merchants import selectors, services
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantStatus
+from chengguan.org.system import system_actor
 from tests.merchants.conftest import merchant_fields
 
 TODAY = dt.datetime(2026, 6, 10, 10, 0, tzinfo=clock.SHANGHAI)
@@ -33,8 +34,8 @@ def signature_png() -> str:
 @pytest.fixture
 def letter(district):
     rng = random.Random(9)
-    m = services.merchant_create(actor=None, **merchant_fields(rng, district, 1))
-    return services.letter_prepare(actor=None, merchant=m, year=2026)
+    m = services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, 1))
+    return services.letter_prepare(actor=system_actor(), merchant=m, year=2026)
 
 
 @pytest.mark.parametrize("role", ["inspector", "squad_leader", "admin"])
@@ -97,11 +98,13 @@ def test_paper_scan_needs_a_file_and_refusal_needs_a_reason(district, letter):
 
 def test_renewal_creates_next_years_letters_for_open_merchants_and_expires_old_ones(district):
     rng = random.Random(4)
-    shops = [services.merchant_create(actor=None, **merchant_fields(rng, district, i)) for i in range(5)]
-    services.merchant_update(actor=None, merchant=shops[4], status="closed")
-    services.letters_prepare(actor=None, merchants=shops, year=2025)
+    shops = [
+        services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, i)) for i in range(5)
+    ]
+    services.merchant_update(actor=system_actor(), merchant=shops[4], status="closed")
+    services.letters_prepare(actor=system_actor(), merchants=shops, year=2025)
     with clock.pinned(dt.datetime(2026, 1, 5, 9, 0, tzinfo=clock.SHANGHAI)):
-        result = services.letters_renew(actor=None, year=2026)
+        result = services.letters_renew(actor=system_actor(), year=2026)
     assert result == {"expired": 5, "created": 4}
     assert set(Letter.objects.filter(year=2025).values_list("status", flat=True)) == {LetterStatus.EXPIRED}
     assert set(Letter.objects.filter(year=2026).values_list("merchant_id", flat=True)) == {
@@ -127,11 +130,14 @@ def test_a_merchant_confirms_receipt_with_code_and_number(district, letter, clie
 
 def test_coverage_matches_a_count_made_directly_in_sql(district):
     rng = random.Random(11)
-    shops = [services.merchant_create(actor=None, **merchant_fields(rng, district, i % 8)) for i in range(40)]
+    shops = [
+        services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, i % 8))
+        for i in range(40)
+    ]
     for m in shops[35:]:
-        services.merchant_update(actor=None, merchant=m, status=MerchantStatus.MOVED)
-    services.letters_prepare(actor=None, merchants=shops, year=2026)
-    services.letters_prepare(actor=None, merchants=shops[:10], year=2025)
+        services.merchant_update(actor=system_actor(), merchant=m, status=MerchantStatus.MOVED)
+    services.letters_prepare(actor=system_actor(), merchants=shops, year=2026)
+    services.letters_prepare(actor=system_actor(), merchants=shops[:10], year=2025)
     user = district.users["inspector"]
     for k, letter in enumerate(Letter.objects.order_by("id")):
         if k % 3 == 0:

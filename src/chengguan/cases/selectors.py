@@ -27,6 +27,7 @@ BUREAU_CASE_ROLES = frozenset(
         RoleCode.DISPATCHER,
         RoleCode.SHIFT_LEADER,
         RoleCode.LEGAL_REVIEWER,
+        RoleCode.SYSTEM,
     }
 )
 UNIT_CASE_ROLES = frozenset({RoleCode.HANDLER, RoleCode.SQUAD_LEADER})
@@ -49,7 +50,7 @@ def cases_visible_to(actor) -> QuerySet[Case]:
     """Command centre and leaders: their bureau; handlers: their unit's cases; inspectors: cases in
     their grids or reported by them; the public: their own reports."""
     qs = _base()
-    if actor is None or getattr(actor, "is_superuser", False):
+    if actor is None or org_selectors.sees_everything(actor):
         return qs
     if not getattr(actor, "is_authenticated", False):
         return qs.none()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import models
+
 
 class DomainError(Exception):
     """A rule refused the request. `code` is stable English; `message` is for users (Chinese)."""
@@ -40,3 +42,26 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+class ErrorCodes(models.TextChoices):
+    """An app's error codes as an enum: the value is the stable English code, the label the Chinese
+    message it stands for (the text in `docs/errors.md`). Raise with the member as `code=`:
+
+        class CaseError(ErrorCodes):
+            INVALID_TRANSITION = "case.invalid_transition", "案件当前状态不允许该操作。"
+
+        raise Conflict(f"…{detail}…", code=CaseError.INVALID_TRANSITION)
+    """
+
+
+def all_error_codes() -> dict[str, tuple[str, str]]:
+    """Every declared code → (enum name, Chinese message), for docs/errors.md and its test."""
+    out: dict[str, tuple[str, str]] = {}
+    stack = list(ErrorCodes.__subclasses__())
+    while stack:
+        enum = stack.pop()
+        stack.extend(enum.__subclasses__())
+        for member in enum:
+            out[member.value] = (f"{enum.__module__}.{enum.__name__}", str(member.label))
+    return out

@@ -40,8 +40,8 @@ from chengguan.core.errors import Conflict
 from chengguan.core.models import AuditEvent
 from chengguan.demo import case_plan as P
 from chengguan.grids.models import Grid
-from chengguan.merchants import services as merchant_services
 from chengguan.merchants.models import Merchant, MerchantCase, MerchantStatus
+from chengguan.merchants.permissions import can_link_cases
 from chengguan.org.models import Organisation, OrgKind, StaffProfile
 from chengguan.org.roles import RoleCode
 from chengguan.taxonomy.models import Category
@@ -457,7 +457,7 @@ class _Executor:
         shops = self.merchants.get(case.grid_id)
         if not shops or (live.plan.pick % 1000) / 1000 >= share:
             return
-        merchant_services.require(actor, merchant_services.CASE_LINK_ROLES, "关联案件与商户")
+        can_link_cases.refuse(actor, action="关联案件与商户")
         merchant_id = shops[live.plan.pick % len(shops)]
         self.links.append(
             MerchantCase(merchant_id=merchant_id, case_id=case.pk, linked_by=actor, linked_at=at)

@@ -37,7 +37,7 @@ from chengguan.grids.models import Grid, GridSetVersion
 from chengguan.merchants.demo import seed_merchants
 from chengguan.org import services as org_services
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
-from chengguan.org.roles import RoleCode
+from chengguan.org.roles import STAFF_ROLES, RoleCode
 from chengguan.portal.demo import seed_feedback
 from chengguan.taxonomy import services as taxonomy_services
 from chengguan.taxonomy.loader import load_taxonomy
@@ -75,6 +75,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("legal_reviewer", RoleCode.LEGAL_REVIEWER, U.LEGAL),
     DemoAccount("leader", RoleCode.LEADER, "bureau"),
     DemoAccount("admin", RoleCode.ADMIN, "bureau"),
+    DemoAccount("force_inspector", RoleCode.FORCE_INSPECTOR, U.INSPECTION),
+    DemoAccount("personnel", RoleCode.PERSONNEL, U.OFFICE),
+    # A city leader belongs above the bureaus; the district demo has one bureau and seats them there.
+    DemoAccount("city_leader", RoleCode.CITY_LEADER, "bureau"),
+    # A partner department's contact sees only the campaign tasks of their department.
+    DemoAccount("partner_contact", RoleCode.PARTNER_CONTACT, U.POLICE),
     # The public hold only their own role; a profile ties them to the bureau (a deputy of the
     # district's people's congress) or to the community they live or trade in.
     DemoAccount("deputy", RoleCode.DEPUTY, "bureau"),
@@ -362,10 +368,11 @@ def _create_demo_accounts(
     """The named accounts, through `staff_create` so they are exactly like accounts an admin opens."""
     places = {"bureau": units.bureau, "squad": units.first_squad(), "community": units.first_community()}
     places.update(units.departments)
+    places.update(units.partners)
     created: dict[str, StaffProfile] = {}
     for account in DEMO_ACCOUNTS:
         role = RoleCode(account.role)
-        is_staff_role = account.role not in (RoleCode.CITIZEN, RoleCode.MERCHANT, RoleCode.DEPUTY)
+        is_staff_role = account.role in STAFF_ROLES
         created[account.username] = org_services.staff_create(
             actor=None,
             username=account.username,

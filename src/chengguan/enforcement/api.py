@@ -304,7 +304,7 @@ def action_serializer(t: Transition) -> type[serializers.Serializer]:
 
 
 def _roles_text(roles) -> str:
-    return "、".join(RoleCode(r).label for r in sorted(roles))
+    return "、".join(str(RoleCode(r).label) for r in sorted(roles))
 
 
 def action_description(t: Transition) -> str:

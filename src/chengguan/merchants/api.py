@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.files.storage import default_storage
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from chengguan.core.api import API_AUTHENTICATION, error_responses
 from chengguan.core.errors import NotFound
 from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
+from chengguan.core.workflow.api import action_views
 from chengguan.merchants import selectors, services
 from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
@@ -26,7 +28,8 @@ from chengguan.merchants.models import (
     MerchantStatus,
     SignMethod,
 )
-from chengguan.merchants.states import available_actions
+from chengguan.merchants.permissions import can_run_bulk_work
+from chengguan.merchants.states import LETTER_MACHINE
 
 
 def _choices(choices) -> str:
@@ -177,19 +180,7 @@ class LetterSerializer(serializers.ModelSerializer):
         ]
 
     def get_actions(self, letter) -> list[str]:
-        return [a for a, _ in available_actions(self.context["request"].user, letter.status)]
-
-
-class SignSerializer(serializers.Serializer):
-    signer_name = serializers.CharField(max_length=50)
-    signed_on = serializers.DateField(required=False)
-    method = serializers.CharField(help_text=_choices(SignMethod.choices))
-    scan = serializers.FileField(required=False)
-    signature_png = serializers.CharField(required=False, help_text="PNG as a data URL or base64")
-
-
-class RefuseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+        return LETTER_MACHINE.available_actions(letter, self.context["request"].user)
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -354,33 +345,20 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             qs = qs.filter(year=self.request.query_params["year"])
         return qs
 
-    @extend_schema(request=SignSerializer, responses={200: LetterSerializer, **WRITE_ERRORS})
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        s = SignSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
-        letter = services.letter_transition(
-            actor=request.user,
-            letter=self.get_object(),
-            action="sign",
-            signer_name=d["signer_name"],
-            signed_on=d.get("signed_on"),
-            method=d["method"],
-            upload=d.get("scan"),
-            signature_png=d.get("signature_png"),
-        )
-        return Response(LetterSerializer(letter, context={"request": request}).data)
 
-    @extend_schema(request=RefuseSerializer, responses={200: LetterSerializer, **WRITE_ERRORS})
-    @action(detail=True, methods=["post"])
-    def refuse(self, request, pk=None):
-        s = RefuseSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        letter = services.letter_transition(
-            actor=request.user, letter=self.get_object(), action="refuse", reason=s.validated_data["reason"]
-        )
-        return Response(LetterSerializer(letter, context={"request": request}).data)
+def _visible_letter(request, pk: int) -> Letter:
+    visible = selectors.merchants_visible_to(request.user).values("pk")
+    return get_object_or_404(Letter.objects.filter(merchant__in=visible), pk=pk)
+
+
+LETTER_ACTION_VIEWS = action_views(
+    LETTER_MACHINE,
+    get_object=_visible_letter,
+    respond=lambda request, letter: Response(LetterSerializer(letter, context={"request": request}).data),
+    response_serializer=LetterSerializer,
+    operation_prefix="merchants_letters",
+    tags=["merchants"],
+)
 
 
 @extend_schema_view(
@@ -403,7 +381,7 @@ class MerchantJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def start_import(self, request):
         s = ImportJobSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        services.require(request.user, services.BULK_ROLES, "导入商户台账")
+        can_run_bulk_work.refuse(request.user, action="导入商户台账")
         upload = s.validated_data["file"]
         name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
         job = jobs.job_start(
@@ -417,7 +395,7 @@ class MerchantJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         s = LetterJobSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        services.require(request.user, services.BULK_ROLES, "批量生成责任书")
+        can_run_bulk_work.refuse(request.user, action="批量生成责任书")
         scope = {k: d[k] for k in ("subdistrict", "community", "grid") if d.get(k)}
         job = jobs.job_start(
             actor=request.user,

@@ -18,6 +18,7 @@ from chengguan.merchants import data
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantStatus, SignMethod
 from chengguan.merchants.services import letters_prepare
 from chengguan.org.models import Organisation
+from chengguan.org.system import system_actor
 
 
 def seed_merchants(
@@ -96,7 +97,7 @@ def seed_merchants(
         with transaction.atomic():
             Merchant.objects.bulk_create(rows)
             audit.record(
-                actor=None,
+                actor=system_actor(bureau),
                 action="merchant.demo_seed",
                 obj=("merchants.merchant", f"demo:{created}"),
                 after={"count": len(rows), "first": rows[0].credit_code},
@@ -107,7 +108,7 @@ def seed_merchants(
     open_merchants = Merchant.objects.filter(bureau=bureau, status=MerchantStatus.OPEN).order_by(
         "subdistrict__code", "grid__code", "id"
     )
-    letters_prepare(actor=None, merchants=open_merchants.select_related("bureau"), year=year)
+    letters_prepare(actor=system_actor(bureau), merchants=open_merchants.select_related("bureau"), year=year)
     _sign_share(rng, bureau, year, signed_share)
     return created
 
@@ -133,7 +134,7 @@ def _sign_share(rng: random.Random, bureau: Organisation, year: int, share: floa
                 status=LetterStatus.ISSUED, issued_at=clock.now()
             )
         audit.record(
-            actor=None,
+            actor=system_actor(bureau),
             action="letter.demo_sign",
             obj=("merchants.letter", f"demo:{year}"),
             after={"signed": len(signed), "issued": len(issued)},

@@ -26,7 +26,8 @@ from chengguan.grids.models import Grid
 from chengguan.merchants import validation as v
 from chengguan.merchants import xlsx
 from chengguan.merchants.models import BusinessType, Merchant, MerchantStatus
-from chengguan.merchants.services import BULK_ROLES, assign_units, require, snapshot
+from chengguan.merchants.permissions import can_run_bulk_work
+from chengguan.merchants.services import assign_units, snapshot
 
 COLUMNS: list[tuple[str, str]] = [
     ("name", "单位名称"),
@@ -299,7 +300,7 @@ def import_merchants(
     `resume` is such a cursor, and the rows it covers are not written again."""
     from chengguan.org.selectors import bureau_of
 
-    require(actor, BULK_ROLES, "导入商户台账")
+    can_run_bulk_work.refuse(actor, action="导入商户台账")
     bureau = bureau_of(actor) if actor is not None and not actor.is_superuser else None
     report = ImportReport.from_dict(resume["report"]) if resume else ImportReport()
     resume_line = resume["line"] if resume else 0

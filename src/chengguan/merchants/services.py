@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable
@@ -22,23 +21,11 @@ from chengguan.merchants.models import (
     Merchant,
     MerchantCase,
     MerchantStatus,
-    SignMethod,
 )
-from chengguan.merchants.states import LETTER_TRANSITIONS, allowed
-from chengguan.org import selectors as org_selectors
+from chengguan.merchants.permissions import can_keep_ledger, can_link_cases, can_run_bulk_work
+from chengguan.merchants.states import LETTER_MACHINE
 from chengguan.org.models import Organisation
-from chengguan.org.roles import RoleCode
-
-# Who keeps the ledger and takes letters to the shops: the squads and the bureau.
-LEDGER_ROLES = (
-    RoleCode.ADMIN,
-    RoleCode.LEADER,
-    RoleCode.SQUAD_LEADER,
-    RoleCode.HANDLER,
-    RoleCode.INSPECTOR,
-)
-# Who may run district-wide work (imports, 20,000 letters, the yearly renewal).
-BULK_ROLES = (RoleCode.ADMIN, RoleCode.LEADER, RoleCode.SQUAD_LEADER)
+from chengguan.org.permissions import same_bureau
 
 LEDGER_FIELDS = (
     "name",
@@ -53,14 +40,6 @@ LEDGER_FIELDS = (
     "frontage_m",
     "status",
 )
-
-
-def require(actor, roles: Iterable[str], what: str) -> None:
-    """The system (actor None) may do anything; people need one of `roles`."""
-    if actor is None:
-        return
-    if not org_selectors.has_role(actor, *roles):
-        raise PermissionDenied(f"您没有{what}的权限。", code="merchant.forbidden")
 
 
 def snapshot(m: Merchant) -> dict:
@@ -136,16 +115,13 @@ def assign_units(m: Merchant, grid: Grid) -> None:
 
 
 def _check_bureau(actor, bureau_id: int) -> None:
-    if actor is None or actor.is_superuser:
-        return
-    mine = org_selectors.bureau_of(actor)
-    if mine is None or mine.pk != bureau_id:
+    if not same_bureau(actor, bureau_id):
         raise PermissionDenied("该位置不属于您所在单位的辖区。", code="merchant.other_bureau")
 
 
 def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
     """Add a unit to the ledger; its grid, community, sub-district and squad come from its location."""
-    require(actor, LEDGER_ROLES, "登记商户")
+    can_keep_ledger.refuse(actor, action="登记商户")
     fields = clean_ledger_fields(data)
     wlon, wlat, grid = place(fields.pop("lon"), fields.pop("lat"), crs)
     with transaction.atomic():
@@ -166,7 +142,7 @@ def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
 
 def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) -> Merchant:
     """Change ledger fields; a new location re-assigns the grid and its units. No change, no event."""
-    require(actor, LEDGER_ROLES, "修改商户台账")
+    can_keep_ledger.refuse(actor, action="修改商户台账")
     fields = clean_ledger_fields(data, partial=True)
     with transaction.atomic():
         m = Merchant.objects.select_for_update(of=("self",)).select_related("grid").get(pk=merchant.pk)
@@ -198,7 +174,7 @@ def merchant_add_photo(*, actor, merchant: Merchant, upload, caption: str = ""):
     from chengguan.core.evidence import inspect_upload
     from chengguan.merchants.models import MerchantPhoto
 
-    require(actor, LEDGER_ROLES, "上传商户照片")
+    can_keep_ledger.refuse(actor, action="上传商户照片")
     info = inspect_upload(upload, allowed_kinds=("photo",))
     with transaction.atomic():
         photo = MerchantPhoto(merchant=merchant, caption=caption[:100], uploaded_at=clock.now())
@@ -248,7 +224,7 @@ def letters_prepare(
     batch: int = 500,
 ) -> int:
     """Number a letter for each merchant that has none for `year` (gapless, in ledger order)."""
-    require(actor, BULK_ROLES, "生成责任书")
+    can_run_bulk_work.refuse(actor, action="生成责任书")
     merchants = list(merchants)
     have = set(
         Letter.objects.filter(year=year, merchant__in=[m.pk for m in merchants]).values_list(
@@ -287,7 +263,7 @@ def letters_prepare(
 
 def letter_prepare(*, actor, merchant: Merchant, year: int) -> Letter:
     """The letter of one merchant for `year`, numbered now if it has none yet."""
-    require(actor, LEDGER_ROLES, "生成责任书")
+    can_keep_ledger.refuse(actor, action="生成责任书")
     with transaction.atomic():
         existing = Letter.objects.filter(merchant=merchant, year=year).first()
         if existing:
@@ -318,112 +294,11 @@ def letters_mark_issued(*, actor, letter_ids: list[int], job_id: int | None = No
     return n
 
 
-def _letter_snapshot(letter: Letter) -> dict:
-    return {
-        "status": letter.status,
-        "signed_on": letter.signed_on,
-        "signer_name": letter.signer_name,
-        "sign_method": letter.sign_method,
-        "officer": letter.officer_id,
-        "refused_reason": letter.refused_reason,
-    }
-
-
-def _signature_content(
-    *, method: str, upload=None, signature_png: str | bytes | None = None
-) -> tuple[bytes, str]:
-    if method == SignMethod.SCREEN:
-        data = signature_png or b""
-        if isinstance(data, str):
-            data = base64.b64decode(data.split(",", 1)[-1] or "", validate=False)
-        if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) < 100:
-            raise ValidationFailed(
-                "请在签名板上签名后再提交", code="letter.no_signature", fields={"signature_png": ["缺少签名"]}
-            )
-        return data, "png"
-    if upload is None:
-        raise ValidationFailed(
-            "请上传签字后的责任书扫描件", code="letter.no_scan", fields={"scan": ["缺少扫描件"]}
-        )
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    if data.startswith(b"%PDF"):
-        return data, "pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return data, "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return data, "png"
-    raise ValidationFailed(
-        "扫描件须为 PDF、JPG 或 PNG 文件", code="letter.bad_scan", fields={"scan": ["格式不支持"]}
-    )
-
-
-def letter_transition(
-    *,
-    actor,
-    letter: Letter,
-    action: str,
-    signer_name: str = "",
-    signed_on: dt.date | None = None,
-    method: str = "",
-    upload=None,
-    signature_png: str | bytes | None = None,
-    reason: str = "",
-) -> Letter:
-    """Apply one step of the letter's life (see `states.LETTER_TRANSITIONS`)."""
-    with transaction.atomic():
-        letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        rule = LETTER_TRANSITIONS.get((letter.status, action))
-        if rule is None:
-            raise Conflict(
-                f"责任书当前状态为“{letter.get_status_display()}”，不能执行该操作",
-                code="letter.invalid_transition",
-            )
-        if actor is not None and not allowed(actor, rule):
-            raise PermissionDenied("您没有执行该操作的权限。", code="letter.forbidden")
-        before = _letter_snapshot(letter)
-        fields = ["status"]
-        if action == "sign":
-            if not signer_name.strip():
-                raise ValidationFailed(
-                    "请填写签字人", code="letter.no_signer", fields={"signer_name": ["必填"]}
-                )
-            if method not in SignMethod.values:
-                raise ValidationFailed("请选择签订方式", code="letter.no_method", fields={"method": ["必选"]})
-            signed_on = signed_on or clock.today()
-            if signed_on > clock.today():
-                raise ValidationFailed(
-                    "签订日期不能晚于今天", code="letter.future_date", fields={"signed_on": ["不能晚于今天"]}
-                )
-            data, ext = _signature_content(method=method, upload=upload, signature_png=signature_png)
-            letter.signature_file.save(f"{letter.year}-{letter.seq:05d}.{ext}", ContentFile(data), save=False)
-            letter.signer_name = signer_name.strip()[:50]
-            letter.signed_on = signed_on
-            letter.sign_method = method
-            letter.officer = actor if getattr(actor, "pk", None) else None
-            letter.refused_reason = ""
-            fields += [
-                "signature_file",
-                "signer_name",
-                "signed_on",
-                "sign_method",
-                "officer",
-                "refused_reason",
-            ]
-        elif action == "refuse":
-            if not reason.strip():
-                raise ValidationFailed("请填写拒签原因", code="letter.no_reason", fields={"reason": ["必填"]})
-            letter.refused_reason = reason.strip()[:200]
-            letter.officer = actor if getattr(actor, "pk", None) else None
-            fields += ["refused_reason", "officer"]
-        if action == "issue" or (action in ("sign", "refuse") and letter.issued_at is None):
-            letter.issued_at = clock.now()
-            fields.append("issued_at")
-        letter.status = rule.target
-        letter.save(update_fields=fields)
-        audit.record(
-            actor=actor, action=f"letter.{action}", obj=letter, before=before, after=_letter_snapshot(letter)
-        )
-    return letter
+def letter_transition(*, actor, letter: Letter, action: str, upload=None, **data) -> Letter:
+    """Take one step of the letter's life (`states.LETTER_MACHINE`); `upload` is the signed scan."""
+    if upload is not None:
+        data["scan"] = upload
+    return LETTER_MACHINE.apply(letter, action, actor=actor, **data)
 
 
 def letter_confirm_receipt(*, credit_code: str, number: str, client_address: str = "") -> Letter:
@@ -456,7 +331,7 @@ def letter_confirm_receipt(*, credit_code: str, number: str, client_address: str
 def letters_renew(*, actor, year: int, bureau: Organisation | None = None, progress=None) -> dict:
     """The yearly renewal: letters of earlier years whose term has ended expire, and every open
     merchant gets a numbered letter for `year`."""
-    require(actor, BULK_ROLES, "办理年度续签")
+    can_run_bulk_work.refuse(actor, action="办理年度续签")
     today = clock.today()
     merchants = Merchant.objects.filter(status=MerchantStatus.OPEN).order_by(
         "subdistrict__code", "grid__code", "id"
@@ -480,16 +355,12 @@ def letters_renew(*, actor, year: int, bureau: Organisation | None = None, progr
     return {"expired": expired, "created": created}
 
 
-# Who may name a merchant on a case: the ledger keepers and the command centre that files cases.
-CASE_LINK_ROLES = (*LEDGER_ROLES, RoleCode.OPERATOR, RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER)
-
-
 def _check_case_link(actor, merchant: Merchant, case) -> None:
     """The actor may link; the case is one they can see; merchant and case are of one bureau."""
     from chengguan.cases.selectors import cases_visible_to
 
-    require(actor, CASE_LINK_ROLES, "关联案件与商户")
-    if actor is not None and not cases_visible_to(actor).filter(pk=case.pk).exists():
+    can_link_cases.refuse(actor, action="关联案件与商户")
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise NotFound("案件不存在或您无权查看。", code="case.not_found")
     if merchant.bureau_id != case.bureau_id:
         raise ValidationFailed(

@@ -1,50 +1,148 @@
-"""The life of a responsibility letter, declared once: (state, action) → target state and who may act.
-
-The same table drives `services.letter_transition`, the buttons on the merchant page and the API's
-`actions` field.
+"""The life of a responsibility letter on the workflow kernel: (state, action) → target, who may act,
+what each action takes. The same table drives `services.letter_transition`, the buttons on the
+merchant page, the API's actions and docs/workflows.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
 
-from chengguan.merchants.models import LetterStatus as S
-from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import RoleCode as R
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-FIELD_ROLES = frozenset({R.ADMIN, R.LEADER, R.SQUAD_LEADER, R.HANDLER, R.INSPECTOR})
-OFFICE_ROLES = frozenset({R.ADMIN, R.LEADER, R.SQUAD_LEADER})
+from chengguan.core.errors import ValidationFailed
+from chengguan.core.workflow import FieldSpec, Guard, Machine, transition
+from chengguan.merchants.models import Letter, LetterStatus, SignMethod
+from chengguan.merchants.permissions import can_expire_letters, can_work_letters, letter_in_bureau
 
-
-@dataclass(frozen=True)
-class Rule:
-    target: str
-    roles: frozenset[str]
-    label: str
+S = LetterStatus
 
 
-LETTER_TRANSITIONS: dict[tuple[str, str], Rule] = {
-    (S.NOT_ISSUED, "issue"): Rule(S.ISSUED, FIELD_ROLES, "发放"),
-    (S.NOT_ISSUED, "sign"): Rule(S.SIGNED, FIELD_ROLES, "登记签订"),
-    (S.ISSUED, "sign"): Rule(S.SIGNED, FIELD_ROLES, "登记签订"),
-    (S.REFUSED, "sign"): Rule(S.SIGNED, FIELD_ROLES, "登记签订"),
-    (S.NOT_ISSUED, "refuse"): Rule(S.REFUSED, FIELD_ROLES, "登记拒签"),
-    (S.ISSUED, "refuse"): Rule(S.REFUSED, FIELD_ROLES, "登记拒签"),
-    (S.NOT_ISSUED, "expire"): Rule(S.EXPIRED, OFFICE_ROLES, "作废"),
-    (S.ISSUED, "expire"): Rule(S.EXPIRED, OFFICE_ROLES, "作废"),
-    (S.SIGNED, "expire"): Rule(S.EXPIRED, OFFICE_ROLES, "作废"),
-    (S.REFUSED, "expire"): Rule(S.EXPIRED, OFFICE_ROLES, "作废"),
+class LetterActions(models.TextChoices):
+    ISSUE = "issue", _("发放")
+    SIGN = "sign", _("登记签订")
+    REFUSE = "refuse", _("登记拒签")
+    EXPIRE = "expire", _("作废")
+
+
+A = LetterActions
+
+FIELDS = {
+    "signer_name": FieldSpec("line", _("签字人"), max_length=50),
+    "signed_on": FieldSpec("date", _("签订日期"), _("默认今天")),
+    "method": FieldSpec("choice", _("签订方式"), choices=SignMethod.choices),
+    "scan": FieldSpec("file", _("签字后的责任书扫描件"), _("PDF、JPG 或 PNG")),
+    "signature_png": FieldSpec("data", _("手写签名"), _("签名板上的签名（PNG，data URL 或 base64）")),
+    "reason": FieldSpec("line", _("拒签原因"), max_length=200),
 }
 
-
-def allowed(actor, rule: Rule) -> bool:
-    return actor is None or org_selectors.has_role(actor, *rule.roles)
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def available_actions(actor, status: str) -> list[tuple[str, str]]:
-    """(action, label) pairs `actor` may apply to a letter in `status`."""
-    return [
-        (action, rule.label)
-        for (state, action), rule in LETTER_TRANSITIONS.items()
-        if state == status and allowed(actor, rule)
-    ]
+def _signature(ctx) -> tuple[bytes, str]:
+    """The signed document: a PNG drawn on the screen, or a scan (PDF, JPG or PNG)."""
+    if ctx.data["method"] == SignMethod.SCREEN:
+        data = ctx.get("signature_png") or b""
+        if isinstance(data, str):
+            data = base64.b64decode(data.split(",", 1)[-1] or "", validate=False)
+        if not data.startswith(PNG) or len(data) < 100:
+            raise ValidationFailed(
+                "请在签名板上签名后再提交", code="letter.no_signature", fields={"signature_png": ["缺少签名"]}
+            )
+        return data, "png"
+    upload = ctx.get("scan")
+    if upload is None:
+        raise ValidationFailed(
+            "请上传签字后的责任书扫描件", code="letter.no_scan", fields={"scan": ["缺少扫描件"]}
+        )
+    data = upload.read() if hasattr(upload, "read") else bytes(upload)
+    for magic, ext in ((b"%PDF", "pdf"), (b"\xff\xd8\xff", "jpg"), (PNG, "png")):
+        if data.startswith(magic):
+            return data, ext
+    raise ValidationFailed(
+        "扫描件须为 PDF、JPG 或 PNG 文件", code="letter.bad_scan", fields={"scan": ["格式不支持"]}
+    )
+
+
+def _hand_over(ctx) -> None:
+    """Signing or refusing on the spot also counts as handing the letter over."""
+    if ctx.obj.issued_at is None:
+        ctx.obj.issued_at = ctx.now
+
+
+def _issue(ctx) -> None:
+    ctx.obj.issued_at = ctx.now
+
+
+def _sign(ctx) -> None:
+    letter = ctx.obj
+    data, ext = _signature(ctx)
+    letter.signature_file.save(f"{letter.year}-{letter.seq:05d}.{ext}", ContentFile(data), save=False)
+    letter.signer_name = ctx.data["signer_name"]
+    letter.signed_on = ctx.get("signed_on", ctx.today)
+    letter.sign_method = ctx.data["method"]
+    letter.officer = ctx.actor
+    letter.refused_reason = ""
+    _hand_over(ctx)
+
+
+def _refuse(ctx) -> None:
+    ctx.obj.refused_reason = ctx.data["reason"]
+    ctx.obj.officer = ctx.actor
+    _hand_over(ctx)
+
+
+not_in_future = Guard(
+    lambda ctx: ctx.get("signed_on", ctx.today) <= ctx.today,
+    code="letter.future_date",
+    message="签订日期不能晚于今天",
+    field="signed_on",
+)
+
+
+def snapshot(letter: Letter) -> dict:
+    return {
+        "status": letter.status,
+        "signed_on": letter.signed_on,
+        "signer_name": letter.signer_name,
+        "sign_method": letter.sign_method,
+        "officer": letter.officer_id,
+        "refused_reason": letter.refused_reason,
+    }
+
+
+LETTER_MACHINE = Machine(
+    name="letter",
+    model=Letter,
+    states=LetterStatus,
+    actions=LetterActions,
+    fields=FIELDS,
+    noun="责任书",
+    error_prefix="letter",
+    state_field="status",
+    scope=letter_in_bureau,
+    snapshot=snapshot,
+    transitions=[
+        transition(A.ISSUE, {S.NOT_ISSUED}, S.ISSUED, can_work_letters, step=_issue),
+        transition(
+            A.SIGN,
+            {S.NOT_ISSUED, S.ISSUED, S.REFUSED},
+            S.SIGNED,
+            can_work_letters,
+            required=("signer_name", "method"),
+            optional=("signed_on", "scan", "signature_png"),
+            guards=(not_in_future,),
+            step=_sign,
+        ),
+        transition(
+            A.REFUSE,
+            {S.NOT_ISSUED, S.ISSUED},
+            S.REFUSED,
+            can_work_letters,
+            required=("reason",),
+            step=_refuse,
+        ),
+        transition(A.EXPIRE, {S.NOT_ISSUED, S.ISSUED, S.SIGNED, S.REFUSED}, S.EXPIRED, can_expire_letters),
+    ],
+)

@@ -21,7 +21,8 @@ from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
 from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
-from chengguan.merchants.states import available_actions
+from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work
+from chengguan.merchants.states import LETTER_MACHINE
 from chengguan.org import selectors as org_selectors
 from chengguan.org.roles import STAFF_ROLES
 
@@ -120,7 +121,9 @@ def merchant_detail(request, pk: int):
     m = _merchant(request, pk)
     letters = list(m.letters.select_related("officer").order_by("-year"))
     for letter in letters:
-        letter.actions = available_actions(request.user, letter.status)
+        letter.actions = [
+            (a, LETTER_MACHINE.label(a)) for a in LETTER_MACHINE.available_actions(letter, request.user)
+        ]
     cases = list(selectors.linked_cases(m, request.user).select_related("category")[:50])
     recent = selectors.recent_case_count(m)
     return render(
@@ -151,7 +154,7 @@ def import_page(request):
             form.add_error("file", "请上传 .xlsx 或 .csv 文件")
         else:
             try:
-                services.require(request.user, services.BULK_ROLES, "导入商户台账")
+                can_run_bulk_work.refuse(request.user, action="导入商户台账")
                 name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
                 job = jobs.job_start(
                     actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
@@ -183,7 +186,7 @@ def letters_page(request):
         d = form.cleaned_data
         scope = {d["scope"]: d["code"].strip()} if d["scope"] != "all" and d["code"].strip() else {}
         try:
-            services.require(request.user, services.BULK_ROLES, "批量生成责任书")
+            can_run_bulk_work.refuse(request.user, action="批量生成责任书")
             job = jobs.job_start(
                 actor=request.user,
                 kind=LETTERS_KIND,
@@ -363,7 +366,7 @@ def _case_section(request, case, error: str = ""):
         {
             "case": case,
             "merchants": list(selectors.merchants_of_case(case)),
-            "can_link": org_selectors.has_role(request.user, *services.CASE_LINK_ROLES),
+            "can_link": can_link_cases(request.user),
             "repeat_threshold": selectors.REPEAT_OFFENDER_CASES,
             "error": error,
         },

@@ -33,7 +33,7 @@ class RoleSerializer(serializers.Serializer):
 
 
 def _roles(codes) -> list[dict]:
-    return [{"code": code, "name": RoleCode(code).label} for code in sorted(codes)]
+    return [{"code": code, "name": str(RoleCode(code).label)} for code in sorted(codes)]
 
 
 class OrganisationRefSerializer(serializers.Serializer):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from chengguan.org.models import Organisation, StaffProfile
-from chengguan.org.roles import BUREAU_WIDE_ROLES, STAFF_ROLES
+from chengguan.org.roles import BUREAU_WIDE_ROLES, STAFF_ROLES, RoleCode
+from chengguan.org.system import is_installation_system
 
 _ROLE_CACHE = "_chengguan_role_codes"
 
@@ -34,7 +35,11 @@ def role_codes(user) -> frozenset[str]:
     if cached is not None:
         return cached
     profile = profile_of(user)
-    codes = frozenset(profile.roles.values_list("code", flat=True)) if profile else frozenset()
+    if profile is not None:
+        codes = frozenset(profile.roles.values_list("code", flat=True))
+    else:
+        # The installation's system account has no unit; it acts as the system everywhere.
+        codes = frozenset({RoleCode.SYSTEM}) if is_installation_system(user) else frozenset()
     setattr(user, _ROLE_CACHE, codes)
     return codes
 
@@ -52,6 +57,11 @@ def has_role(user, *codes: str) -> bool:
     if user.is_superuser:
         return True
     return not role_codes(user).isdisjoint(codes)
+
+
+def sees_everything(actor) -> bool:
+    """A superuser or the installation's system account: every bureau's rows."""
+    return actor is not None and (getattr(actor, "is_superuser", False) or is_installation_system(actor))
 
 
 def bureau_of(user) -> Organisation | None:
@@ -76,7 +86,7 @@ def visible_organisations(actor) -> QuerySet[Organisation]:
         return everything.all()
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return everything.none()
-    if actor.is_superuser:
+    if sees_everything(actor):
         return everything.all()
     codes = role_codes(actor)
     profile = profile_of(actor)
@@ -94,6 +104,7 @@ def visible_staff(actor) -> QuerySet[StaffProfile]:
     """Staff of the organisations `actor` may see, with user, unit and roles loaded."""
     return (
         StaffProfile.objects.filter(organisation__in=visible_organisations(actor).values("pk"))
+        .exclude(roles__code=RoleCode.SYSTEM)
         .select_related("user", "organisation")
         .prefetch_related("roles")
     )

@@ -10,7 +10,7 @@ from chengguan.org.roles import RoleCode
 
 
 def _roles(codes) -> str:
-    return "、".join(RoleCode(code).label for code in sorted(codes, key=list(RoleCode.values).index))
+    return "、".join(str(RoleCode(code).label) for code in sorted(codes, key=list(RoleCode.values).index))
 
 
 def mermaid() -> str:

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from chengguan.core import clock
 from chengguan.merchants.letters import generate_letters
 from chengguan.merchants.services import letters_renew
+from chengguan.org.system import system_actor
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **o):
         if action == "renew":
-            result = letters_renew(actor=None, year=o["year"])
+            result = letters_renew(actor=system_actor(), year=o["year"])
             self.stdout.write(f"{o['year']} 年：新建 {result['created']} 份，过期 {result['expired']} 份")
             return
         out = o["out"]
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             bar.refresh()
 
         result = generate_letters(
-            actor=None,
+            actor=system_actor(),
             year=year,
             out_path=out,
             scope=scope,

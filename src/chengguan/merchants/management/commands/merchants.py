@@ -10,6 +10,7 @@ from tqdm import tqdm
 from chengguan.merchants import importer
 from chengguan.merchants.exporter import export_workbook
 from chengguan.merchants.selectors import merchants_visible_to
+from chengguan.org.system import system_actor
 
 
 class Command(BaseCommand):
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         def progress(done: int, cursor: dict) -> None:
             bar.update(done - bar.n)
 
-        report = importer.import_merchants(actor=None, path=path, progress=progress)
+        report = importer.import_merchants(actor=system_actor(), path=path, progress=progress)
         bar.close()
         self.stdout.write(
             f"共 {report.total} 行：新增 {report.created}，更新 {report.updated}，未变 {report.unchanged}，"

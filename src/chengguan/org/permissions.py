@@ -1,0 +1,69 @@
+"""The building blocks every app's permissions are made of: who holds which role, and whether an
+object lies in the actor's bureau or unit. Apps compose them in their own `permissions.py`.
+
+    from chengguan.org.permissions import holds, in_bureau
+    may_file = permission("cases.file", holds(R.OPERATOR, R.SHIFT_LEADER, code=...) & in_bureau(...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chengguan.core.permissions import Rule
+from chengguan.org import selectors
+from chengguan.org.roles import STAFF_ROLES, RoleCode
+from chengguan.org.system import is_installation_system
+
+
+def holds(
+    *roles: str, code: str = "permission_denied", message: str = "您的角色不能执行「{action}」。"
+) -> Rule:
+    """The actor holds one of `roles` (a superuser holds none by virtue of being one)."""
+    wanted = frozenset(str(r) for r in roles)
+
+    def test(actor, obj) -> bool:
+        return not selectors.role_codes(actor).isdisjoint(wanted)
+
+    return Rule(test, code=code, message=message, name="holds:" + ",".join(sorted(wanted)))
+
+
+def is_staff(actor, obj=None) -> bool:
+    """A member of bureau staff (not the public, a partner's contact or a system account)."""
+    return not selectors.role_codes(actor).isdisjoint(STAFF_ROLES)
+
+
+def staff(code: str = "permission_denied", message: str = "只有工作人员可以执行此操作。") -> Rule:
+    return Rule(is_staff, code=code, message=message, name="staff")
+
+
+def is_system_actor(actor, obj=None) -> bool:
+    return RoleCode.SYSTEM in selectors.role_codes(actor) or is_installation_system(actor)
+
+
+def same_bureau(actor, bureau_id: int | None) -> bool:
+    """`actor` works in the bureau `bureau_id` (superusers and the installation's system account
+    work in every bureau)."""
+    if getattr(actor, "is_superuser", False) or is_installation_system(actor):
+        return True
+    bureau = selectors.bureau_of(actor)
+    return bureau is not None and bureau_id is not None and bureau.pk == bureau_id
+
+
+def in_bureau(
+    bureau_id: Callable[[object], int | None],
+    *,
+    code: str = "out_of_scope",
+    message: str = "不在您的管辖范围内。",
+) -> Rule:
+    """The object belongs to the actor's bureau; `bureau_id(obj)` reads it off the object."""
+    return Rule(
+        lambda actor, obj: same_bureau(actor, bureau_id(obj)), code=code, message=message, name="in_bureau"
+    )
+
+
+def in_unit(actor, unit) -> bool:
+    """`actor`'s unit is `unit` or below it in the tree."""
+    profile = selectors.profile_of(actor)
+    if profile is None or unit is None:
+        return False
+    return profile.organisation.path.startswith(unit.path)
