@@ -56,7 +56,16 @@ class ErrorCodes(models.TextChoices):
 
 
 def all_error_codes() -> dict[str, tuple[str, str]]:
-    """Every declared code → (enum name, Chinese message), for docs/errors.md and its test."""
+    """Every declared code → (enum name, Chinese message), for docs/errors.md and its test. Each
+    app declares its codes in `<app>/errors.py`."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if importlib.util.find_spec(f"{config.name}.errors") is not None:
+            importlib.import_module(f"{config.name}.errors")
     out: dict[str, tuple[str, str]] = {}
     stack = list(ErrorCodes.__subclasses__())
     while stack:

@@ -18,6 +18,7 @@ from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
 from chengguan.core.workflow.api import action_views
 from chengguan.merchants import selectors, services
+from chengguan.merchants.errors import MerchantError
 from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
 from chengguan.merchants.models import (
@@ -325,7 +326,7 @@ class CaseMerchantUnlink(APIView):
         case = selectors.case_for_linking(request.user, pk)
         merchant = Merchant.objects.filter(pk=merchant_id).first()
         if merchant is None:
-            raise NotFound("台账中没有这个商户。", code="merchant.not_found")
+            raise NotFound("台账中没有这个商户。", code=MerchantError.NOT_FOUND)
         services.merchant_unlink_case(actor=request.user, merchant=merchant, case=case)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from chengguan.core import clock
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.grids.selectors import grids_visible_to
+from chengguan.merchants.errors import MerchantError
 from chengguan.merchants.letter_pdf import LetterData
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantCase, MerchantStatus
 from chengguan.org import selectors as org_selectors
@@ -78,7 +79,7 @@ def merchant_to_link(*, merchant_id: int | None, credit_code: str = "") -> Merch
         field, found = "credit_code", Merchant.objects.filter(credit_code=credit_code.strip().upper()).first()
     if found is None:
         raise ValidationFailed(
-            "台账中没有这个商户。", code="merchant.not_found", fields={field: ["台账中没有这个商户"]}
+            "台账中没有这个商户。", code=MerchantError.NOT_FOUND, fields={field: ["台账中没有这个商户"]}
         )
     return found
 

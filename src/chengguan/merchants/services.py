@@ -15,6 +15,7 @@ from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.grids.models import Grid
 from chengguan.grids.selectors import locate_point
 from chengguan.merchants import validation as v
+from chengguan.merchants.errors import LetterError, MerchantError
 from chengguan.merchants.models import (
     Letter,
     LetterStatus,
@@ -89,7 +90,7 @@ def clean_ledger_fields(data: dict, *, partial: bool = False) -> dict:
             errors.setdefault("lon", []).append(exc.message)
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, code="merchant.invalid", fields=errors)
+        raise ValidationFailed(first, code=MerchantError.INVALID, fields=errors)
     return out
 
 
@@ -101,7 +102,9 @@ def place(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float, Gri
     grid = locate_point(wlon, wlat)
     if grid is None:
         raise ValidationFailed(
-            "位置不在本辖区任何单元网格内", code="merchant.outside_district", fields={"lon": ["不在辖区内"]}
+            "位置不在本辖区任何单元网格内",
+            code=MerchantError.OUTSIDE_DISTRICT,
+            fields={"lon": ["不在辖区内"]},
         )
     return wlon, wlat, grid
 
@@ -116,7 +119,7 @@ def assign_units(m: Merchant, grid: Grid) -> None:
 
 def _check_bureau(actor, bureau_id: int) -> None:
     if not same_bureau(actor, bureau_id):
-        raise PermissionDenied("该位置不属于您所在单位的辖区。", code="merchant.other_bureau")
+        raise PermissionDenied("该位置不属于您所在单位的辖区。", code=MerchantError.OTHER_BUREAU)
 
 
 def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
@@ -128,7 +131,7 @@ def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
         if Merchant.objects.filter(credit_code=fields["credit_code"]).exists():
             raise Conflict(
                 "该统一社会信用代码已在台账中",
-                code="merchant.duplicate_code",
+                code=MerchantError.DUPLICATE_CODE,
                 fields={"credit_code": ["已存在"]},
             )
         now = clock.now()
@@ -158,7 +161,7 @@ def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) ->
             new_code != m.credit_code
             and Merchant.objects.filter(credit_code=new_code).exclude(pk=m.pk).exists()
         ):
-            raise Conflict("该统一社会信用代码已在台账中", code="merchant.duplicate_code")
+            raise Conflict("该统一社会信用代码已在台账中", code=MerchantError.DUPLICATE_CODE)
         for key, value in fields.items():
             setattr(m, key, value)
         after = snapshot(m)
@@ -308,9 +311,9 @@ def letter_confirm_receipt(*, credit_code: str, number: str, client_address: str
 
     letter = letter_lookup(credit_code=credit_code, number=number)
     if letter is None:
-        raise NotFound("未找到与该统一社会信用代码和编号对应的责任书", code="letter.not_found")
+        raise NotFound("未找到与该统一社会信用代码和编号对应的责任书", code=LetterError.NOT_FOUND)
     if letter.status in (LetterStatus.EXPIRED,):
-        raise Conflict("该责任书已过期", code="letter.expired")
+        raise Conflict("该责任书已过期", code=LetterError.EXPIRED)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.receipt_confirmed_at:
@@ -365,7 +368,7 @@ def _check_case_link(actor, merchant: Merchant, case) -> None:
     if merchant.bureau_id != case.bureau_id:
         raise ValidationFailed(
             "该商户不属于本案件所在辖区。",
-            code="merchant.other_bureau",
+            code=MerchantError.OTHER_BUREAU,
             fields={"merchant": ["该商户不属于本案件所在辖区"]},
         )
 
@@ -390,7 +393,7 @@ def merchant_unlink_case(*, actor, merchant: Merchant, case) -> None:
     with transaction.atomic():
         link = MerchantCase.objects.select_for_update().filter(merchant=merchant, case=case).first()
         if link is None:
-            raise NotFound("该商户未关联此案件。", code="merchant.case_not_linked")
+            raise NotFound("该商户未关联此案件。", code=MerchantError.CASE_NOT_LINKED)
         before = {
             "case": case.number,
             "linked_by": link.linked_by_id,

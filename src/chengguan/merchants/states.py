@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.errors import ValidationFailed
 from chengguan.core.workflow import FieldSpec, Guard, Machine, transition
+from chengguan.merchants.errors import LetterError
 from chengguan.merchants.models import Letter, LetterStatus, SignMethod
 from chengguan.merchants.permissions import can_expire_letters, can_work_letters, letter_in_bureau
 
@@ -48,20 +49,22 @@ def _signature(ctx) -> tuple[bytes, str]:
             data = base64.b64decode(data.split(",", 1)[-1] or "", validate=False)
         if not data.startswith(PNG) or len(data) < 100:
             raise ValidationFailed(
-                "请在签名板上签名后再提交", code="letter.no_signature", fields={"signature_png": ["缺少签名"]}
+                "请在签名板上签名后再提交",
+                code=LetterError.NO_SIGNATURE,
+                fields={"signature_png": ["缺少签名"]},
             )
         return data, "png"
     upload = ctx.get("scan")
     if upload is None:
         raise ValidationFailed(
-            "请上传签字后的责任书扫描件", code="letter.no_scan", fields={"scan": ["缺少扫描件"]}
+            "请上传签字后的责任书扫描件", code=LetterError.NO_SCAN, fields={"scan": ["缺少扫描件"]}
         )
     data = upload.read() if hasattr(upload, "read") else bytes(upload)
     for magic, ext in ((b"%PDF", "pdf"), (b"\xff\xd8\xff", "jpg"), (PNG, "png")):
         if data.startswith(magic):
             return data, ext
     raise ValidationFailed(
-        "扫描件须为 PDF、JPG 或 PNG 文件", code="letter.bad_scan", fields={"scan": ["格式不支持"]}
+        "扫描件须为 PDF、JPG 或 PNG 文件", code=LetterError.BAD_SCAN, fields={"scan": ["格式不支持"]}
     )
 
 
@@ -95,7 +98,7 @@ def _refuse(ctx) -> None:
 
 not_in_future = Guard(
     lambda ctx: ctx.get("signed_on", ctx.today) <= ctx.today,
-    code="letter.future_date",
+    code=LetterError.FUTURE_DATE,
     message="签订日期不能晚于今天",
     field="signed_on",
 )
@@ -119,7 +122,7 @@ LETTER_MACHINE = Machine(
     actions=LetterActions,
     fields=FIELDS,
     noun="责任书",
-    error_prefix="letter",
+    error_prefix="letter",  # codes: merchants.errors.LetterError
     state_field="status",
     scope=letter_in_bureau,
     snapshot=snapshot,

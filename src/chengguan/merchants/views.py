@@ -17,6 +17,7 @@ from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
 from chengguan.grids.selectors import grids_visible_to
 from chengguan.merchants import exporter, importer, selectors, services
+from chengguan.merchants.errors import LetterError
 from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
 from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
@@ -215,7 +216,7 @@ def _sign_or_refuse(request, pk: int, action: str):
             form = SignForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise DomainError(
-                    "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), code="letter.invalid"
+                    "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), code=LetterError.INVALID
                 )
             d = form.cleaned_data
             services.letter_transition(
