@@ -24,6 +24,7 @@ from chengguan.channels.services import work_order_receive
 from chengguan.core import clock, tabular
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import DomainError, PermissionDenied
+from chengguan.core.i18n import source_choices, source_labels, source_text
 from chengguan.portal.models import Rating
 
 IN_COLUMNS: list[tuple[str, str]] = [
@@ -48,7 +49,10 @@ OUT_COLUMNS: list[tuple[str, str]] = [
     ("rating", "满意度"),
 ]
 REQUIRED = ("channel", "external_id", "content", "category")
-CHANNEL_BY_TEXT = {**{c.label: c.value for c in Channel}, **{c.value: c.value for c in Channel}}
+# The file names channels by their Chinese labels (or codes), whatever the uploader's language.
+CHANNEL_NAMES = source_labels(Channel.labels)
+CHANNEL_BY_TEXT = {label: code for code, label in source_choices(Channel).items()}
+CHANNEL_BY_TEXT |= {code: code for code in Channel.values}
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
 
 
@@ -121,7 +125,7 @@ def template_workbook() -> bytes:
     notes = wb.create_sheet("填写说明")
     for line in (
         "每行一件督办件；第一行为表头，请勿修改。",
-        f"来源渠道填写：{'、'.join(Channel.labels)}。",
+        f"来源渠道填写：{'、'.join(CHANNEL_NAMES)}。",
         "同一渠道的工单编号只登记一次：重复导入同一文件不会重复立案。",
         "接收时间格式为 2026-09-15 09:30（北京时间）；不填则为导入时间。答复期限按渠道规则自动计算。",
         "问题类别代码为六位小类代码（见系统“案件分类”页）。",
@@ -177,7 +181,7 @@ def _row_errors(row: dict) -> list[str]:
     labels = dict(IN_COLUMNS)
     reasons = [f"“{labels[k]}”不能为空" for k in REQUIRED if not row.get(k)]
     if row.get("channel") and row["channel"] not in CHANNEL_BY_TEXT:
-        reasons.append(f"来源渠道“{row['channel']}”无效，应为{'、'.join(Channel.labels)}之一")
+        reasons.append(f"来源渠道“{row['channel']}”无效，应为{'、'.join(CHANNEL_NAMES)}之一")
     if row.get("crs") and row["crs"] not in CRS_CHOICES:
         reasons.append(f"坐标系应为 {'、'.join(CRS_CHOICES)} 之一")
     try:
@@ -280,7 +284,7 @@ def export_row(order: WorkOrder) -> list:
         officer_name = getattr(profile, "full_name", "") or officer.username
     rating = getattr(order, "rating", None)
     return [
-        order.get_channel_display(),
+        source_text(order.get_channel_display()),
         order.external_id,
         _local(order.received_at),
         order.complainant_name,
@@ -296,7 +300,7 @@ def export_row(order: WorkOrder) -> list:
         order.reply,
         _local(order.replied_at),
         officer_name,
-        Rating(rating).label if rating else "",
+        source_text(Rating(rating).label) if rating else "",
     ]
 
 

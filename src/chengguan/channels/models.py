@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases.models import Case
 from chengguan.taxonomy.models import Category
 
 
 class Channel(models.TextChoices):
-    HOTLINE_12345 = "hotline_12345", "12345热线"
-    MAYOR_MAILBOX = "mayor_mailbox", "市长信箱"
-    DEPUTY = "deputy", "人大代表"
-    CPPCC = "cppcc", "政协委员"
+    HOTLINE_12345 = "hotline_12345", _("12345热线")
+    MAYOR_MAILBOX = "mayor_mailbox", _("市长信箱")
+    DEPUTY = "deputy", _("人大代表")
+    CPPCC = "cppcc", _("政协委员")
 
 
 class WorkOrder(models.Model):
@@ -55,9 +56,9 @@ class WorkOrder(models.Model):
 
 
 class MessageStatus(models.TextChoices):
-    QUEUED = "queued", "待发送"
-    SENDING = "sending", "发送中"
-    SENT = "sent", "已发送"
+    QUEUED = "queued", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
 
 
 class OutboundMessage(models.Model):

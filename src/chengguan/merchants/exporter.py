@@ -7,6 +7,7 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from chengguan.core.i18n import source_choices
 from chengguan.core.masking import mask_id_number, mask_phone
 
 HEADER = [
@@ -52,7 +53,8 @@ def export_workbook(qs: QuerySet, *, full: bool = False) -> bytes:
     )
     from chengguan.merchants.models import BusinessType, MerchantStatus
 
-    types, states = dict(BusinessType.choices), dict(MerchantStatus.choices)
+    # Chinese labels, as the import reads them back (the file is the same whatever the UI language).
+    types, states = source_choices(BusinessType), source_choices(MerchantStatus)
     for r in rows.iterator(chunk_size=2000):
         r = list(r)
         if not full:

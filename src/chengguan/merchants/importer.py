@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from chengguan.core import audit, clock, tabular
 from chengguan.core.coords import CRS_CHOICES, to_wgs84
+from chengguan.core.i18n import source_labels
 from chengguan.grids.index import get_index
 from chengguan.grids.models import Grid
 from chengguan.merchants import validation as v
@@ -123,9 +124,11 @@ def template_workbook() -> bytes:
         cell.fill = PatternFill("solid", fgColor="1D4F91")
     for col, width in zip("ABCDEFGHIJKL", (28, 22, 14, 22, 16, 12, 36, 12, 12, 9, 16, 10), strict=True):
         ws.column_dimensions[col].width = width
-    types = DataValidation(type="list", formula1=f'"{",".join(BusinessType.labels)}"', allow_blank=True)
+    type_names = ",".join(source_labels(BusinessType.labels))
+    status_names = ",".join(source_labels(MerchantStatus.labels))
+    types = DataValidation(type="list", formula1=f'"{type_names}"', allow_blank=True)
     crs = DataValidation(type="list", formula1=f'"{",".join(CRS_CHOICES)}"', allow_blank=True)
-    status = DataValidation(type="list", formula1=f'"{",".join(MerchantStatus.labels)}"', allow_blank=True)
+    status = DataValidation(type="list", formula1=f'"{status_names}"', allow_blank=True)
     for dv, col in ((types, "F"), (crs, "J"), (status, "L")):
         ws.add_data_validation(dv)
         dv.add(f"{col}2:{col}100000")
@@ -136,7 +139,7 @@ def template_workbook() -> bytes:
         "台账中已有的信用代码会更新该商户，而不是新增。",
         "经纬度默认按WGS-84（GPS）填写；从高德、腾讯地图取点请在“坐标系”填 gcj02，百度地图填 bd09。",
         "联系电话填手机号或带区号的固定电话（如 0371-12345678）。",
-        f"经营类别可选：{'、'.join(BusinessType.labels)}。",
+        f"经营类别可选：{'、'.join(source_labels(BusinessType.labels))}。",
         "网格、社区、街道和责任中队根据位置自动确定，无需填写。",
     ):
         notes.append([line])

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation
 
 
 class BusinessType(models.TextChoices):
-    CATERING = "catering", "餐饮"
-    RETAIL = "retail", "零售"
-    CONVENIENCE = "convenience", "便利店"
-    FRUIT_VEG = "fruit_veg", "果蔬生鲜"
-    BEAUTY = "beauty", "美容美发"
-    REPAIR = "repair", "维修"
-    BUILDING = "building", "建材五金"
-    AUTO = "auto", "汽车服务"
-    PHARMACY = "pharmacy", "药店"
-    HOTEL = "hotel", "住宿"
-    SERVICE = "service", "生活服务"
-    OTHER = "other", "其他"
+    CATERING = "catering", _("餐饮")
+    RETAIL = "retail", _("零售")
+    CONVENIENCE = "convenience", _("便利店")
+    FRUIT_VEG = "fruit_veg", _("果蔬生鲜")
+    BEAUTY = "beauty", _("美容美发")
+    REPAIR = "repair", _("维修")
+    BUILDING = "building", _("建材五金")
+    AUTO = "auto", _("汽车服务")
+    PHARMACY = "pharmacy", _("药店")
+    HOTEL = "hotel", _("住宿")
+    SERVICE = "service", _("生活服务")
+    OTHER = "other", _("其他")
 
 
 class MerchantStatus(models.TextChoices):
-    OPEN = "open", "营业"
-    CLOSED = "closed", "停业"
-    MOVED = "moved", "迁出"
+    OPEN = "open", _("营业")
+    CLOSED = "closed", _("停业")
+    MOVED = "moved", _("迁出")
 
 
 class Merchant(models.Model):
@@ -86,16 +87,16 @@ class MerchantPhoto(models.Model):
 
 
 class LetterStatus(models.TextChoices):
-    NOT_ISSUED = "not_issued", "未发放"
-    ISSUED = "issued", "已发放"
-    SIGNED = "signed", "已签订"
-    REFUSED = "refused", "拒签"
-    EXPIRED = "expired", "已过期"
+    NOT_ISSUED = "not_issued", _("未发放")
+    ISSUED = "issued", _("已发放")
+    SIGNED = "signed", _("已签订")
+    REFUSED = "refused", _("拒签")
+    EXPIRED = "expired", _("已过期")
 
 
 class SignMethod(models.TextChoices):
-    PAPER = "paper", "纸质签字扫描件"
-    SCREEN = "screen", "平板手写签名"
+    PAPER = "paper", _("纸质签字扫描件")
+    SCREEN = "screen", _("平板手写签名")
 
 
 class Letter(models.Model):

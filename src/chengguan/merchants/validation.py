@@ -11,6 +11,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from chengguan.core import phones
+from chengguan.core.i18n import source_choices
 from chengguan.merchants.models import BusinessType, MerchantStatus
 
 
@@ -60,8 +61,9 @@ def clean_phone(value) -> str:
     raise FieldError("phone", f"联系电话“{raw}”不是有效的手机号或固定电话")
 
 
-_TYPE_BY_LABEL = {label: value for value, label in BusinessType.choices}
-_STATUS_BY_LABEL = {label: value for value, label in MerchantStatus.choices}
+# Ledger files name types and states by their Chinese labels, whatever the uploader's language.
+_TYPE_BY_LABEL = {label: value for value, label in source_choices(BusinessType).items()}
+_STATUS_BY_LABEL = {label: value for value, label in source_choices(MerchantStatus).items()}
 
 
 def clean_business_type(value) -> str:

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.org.roles import RoleCode
 
 
 class OrgKind(models.TextChoices):
-    BUREAU = "bureau", "局"
-    SQUAD = "squad", "执法中队"
-    DEPARTMENT = "department", "职能部门"
-    SUBDISTRICT = "subdistrict", "街道办事处"
-    COMMUNITY = "community", "社区"
-    PARTNER = "partner", "协作单位"
+    BUREAU = "bureau", _("局")
+    SQUAD = "squad", _("执法中队")
+    DEPARTMENT = "department", _("职能部门")
+    SUBDISTRICT = "subdistrict", _("街道办事处")
+    COMMUNITY = "community", _("社区")
+    PARTNER = "partner", _("协作单位")
 
 
 class PartnerType(models.TextChoices):
-    POLICE = "police", "公安"
-    TRAFFIC_POLICE = "traffic_police", "交警"
-    COURT = "court", "法院"
-    MARKET = "market", "市场监管"
-    ECOLOGY = "ecology", "生态环境"
-    PLANNING = "planning", "自然资源和规划"
-    HEALTH = "health", "卫生健康"
-    HOUSING = "housing", "住房和城乡建设"
-    UTILITY = "utility", "公用事业单位"
-    OTHER = "other", "其他"
+    POLICE = "police", _("公安")
+    TRAFFIC_POLICE = "traffic_police", _("交警")
+    COURT = "court", _("法院")
+    MARKET = "market", _("市场监管")
+    ECOLOGY = "ecology", _("生态环境")
+    PLANNING = "planning", _("自然资源和规划")
+    HEALTH = "health", _("卫生健康")
+    HOUSING = "housing", _("住房和城乡建设")
+    UTILITY = "utility", _("公用事业单位")
+    OTHER = "other", _("其他")
 
 
 class Organisation(models.Model):

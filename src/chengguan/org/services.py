@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from chengguan.core import audit, phones
 from chengguan.core.errors import PermissionDenied, ValidationFailed
+from chengguan.core.i18n import source_labels, source_text
 from chengguan.org.auth import clear_failures
 from chengguan.org.models import Organisation, OrgKind, PartnerType, Role, StaffProfile
 from chengguan.org.roles import ALL_ROLES, RoleCode
@@ -129,13 +130,13 @@ def check_organisation(
         errors.add("name", "org.name_required", "请填写组织名称。")
     parent_kind = parent.kind if parent is not None else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
-        label = OrgKind(kind).label
+        label = source_text(OrgKind(kind).label)
         if kind == OrgKind.BUREAU:
             errors.add("parent", "org.invalid_parent", "局是组织树的根，不能有上级单位。")
         elif kind == OrgKind.COMMUNITY:
             errors.add("parent", "org.invalid_parent", "社区的上级单位必须是街道办事处。")
         else:
-            allowed = "、".join(OrgKind(k).label for k in sorted(ALLOWED_PARENTS[kind]) if k)
+            allowed = "、".join(source_labels(OrgKind(k).label for k in sorted(ALLOWED_PARENTS[kind]) if k))
             errors.add("parent", "org.invalid_parent", f"{label}的上级单位必须是：{allowed}。")
     if (
         instance is not None
@@ -153,7 +154,8 @@ def check_organisation(
         if instance is not None and instance.pk:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
-            errors.add("code", "org.code_taken", f"同一上级单位下已有代码为 {code} 的{OrgKind(kind).label}。")
+            label = source_text(OrgKind(kind).label)
+            errors.add("code", "org.code_taken", f"同一上级单位下已有代码为 {code} 的{label}。")
     if kind == OrgKind.PARTNER:
         if partner_type not in PartnerType.values:
             errors.add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases.models import Case
 from chengguan.org.models import Organisation
@@ -56,10 +57,10 @@ class Open311Submission(models.Model):
 
 
 class FeedbackMethod(models.TextChoices):
-    SMS = "sms", "短信"
-    PHONE = "phone", "电话"
-    PORTAL = "portal", "网站/小程序"
-    IN_PERSON = "in_person", "当面"
+    SMS = "sms", _("短信")
+    PHONE = "phone", _("电话")
+    PORTAL = "portal", _("网站/小程序")
+    IN_PERSON = "in_person", _("当面")
 
 
 class Feedback(models.Model):
@@ -81,9 +82,9 @@ class Feedback(models.Model):
 
 
 class Rating(models.TextChoices):
-    SATISFIED = "satisfied", "满意"
-    BASICALLY = "basically", "基本满意"
-    DISSATISFIED = "dissatisfied", "不满意"
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
 
 
 class Callback(models.Model):
@@ -133,8 +134,8 @@ class PublicReport(models.Model):
 
 
 class ReviewDecision(models.TextChoices):
-    REOPEN = "reopen", "重新交办"
-    EXPLAIN = "explain", "解释说明"
+    REOPEN = "reopen", _("重新交办")
+    EXPLAIN = "explain", _("解释说明")
 
 
 class CallbackReview(models.Model):

@@ -7,19 +7,21 @@ category belongs to a `Classification` and only one classification is active at 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation
 
 
 class CategoryKind(models.TextChoices):
-    COMPONENT = "component", "部件"
-    EVENT = "event", "事件"
+    COMPONENT = "component", _("部件")
+    EVENT = "event", _("事件")
 
 
 class TimeUnit(models.TextChoices):
-    WORKING_HOURS = "working_hours", "工作时"
-    WORKING_DAYS = "working_days", "工作日"
+    WORKING_HOURS = "working_hours", _("工作时")
+    WORKING_DAYS = "working_days", _("工作日")
 
 
 class Classification(models.Model):
@@ -37,7 +39,21 @@ class Classification(models.Model):
         return self.code
 
 
-class MajorCategory(models.Model):
+class LocalNameMixin:
+    """Category names are data in Chinese with an English name beside them where the standard has one."""
+
+    name_zh: str
+    name_en: str
+
+    @property
+    def local_name(self) -> str:
+        """`name_en` for English readers when there is one, else the Chinese name."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+
+class MajorCategory(LocalNameMixin, models.Model):
     classification = models.ForeignKey(Classification, on_delete=models.CASCADE, related_name="majors")
     kind = models.CharField(max_length=10, choices=CategoryKind.choices)
     code = models.CharField(max_length=2)
@@ -56,7 +72,7 @@ class MajorCategory(models.Model):
         return f"{self.get_kind_display()}{self.code} {self.name_zh}"
 
 
-class Category(models.Model):
+class Category(LocalNameMixin, models.Model):
     """A minor class. `code` is unique: kind prefix (10 部件 / 20 事件) + major + minor, e.g. 200504."""
 
     classification = models.ForeignKey(Classification, on_delete=models.CASCADE, related_name="categories")

@@ -11,7 +11,6 @@ from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
 from chengguan.portal.selectors import reviews_pending
 from chengguan.portal.services import can_review
-from chengguan.web.labels import role_label
 from chengguan.web.selectors import is_staff_user
 
 
@@ -70,7 +69,7 @@ def navigation(request) -> dict:
         "staff_profile": profile,
         "current_bureau": bureau,
         "is_staff_user": is_staff,
-        "user_role_labels": [role_label(code) for code in ALL_ROLES if code in role_codes(user)],
+        "user_role_labels": [RoleCode(code).label for code in ALL_ROLES if code in role_codes(user)],
         "nav_items": _nav(user, is_staff),
         "current_view": match.url_name if match else "",
     }

@@ -18,9 +18,9 @@ from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
 from chengguan.portal.views import portal_home
+from chengguan.taxonomy.models import CategoryKind
 from chengguan.web import selectors
 from chengguan.web.access import staff_required
-from chengguan.web.labels import CATEGORY_KIND_LABELS, role_label
 
 # Above this many grids in view the map shows sub-district outlines instead: SVG stays responsive, one
 # API answer (capped at 5,000 features) holds them all, and a district of about 2,000 grids of 100 m
@@ -43,7 +43,7 @@ def _person_rows(profiles) -> list[dict]:
         {
             "name": p.full_name,
             "title": p.title,
-            "roles": [role_label(r.code) for r in p.roles.all()],
+            "roles": [RoleCode(r.code).label for r in p.roles.all()],
             "phone": mask_phone(p.phone),
         }
         for p in profiles
@@ -70,7 +70,7 @@ def home(request):
     bureau = bureau_of(user)
     if bureau is not None and (user.is_superuser or roles & {RoleCode.LEADER, RoleCode.ADMIN}):
         overview = selectors.bureau_overview(bureau)
-        overview["staff_by_role"] = [(role_label(code), n) for code, n in overview["staff_by_role"]]
+        overview["staff_by_role"] = [(RoleCode(code).label, n) for code, n in overview["staff_by_role"]]
         context.update(bureau=bureau, overview=overview)
     return render(request, "web/home.html", context)
 
@@ -157,7 +157,7 @@ def organisation_staff(request, pk: int):
 def categories(request):
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    if kind not in CATEGORY_KIND_LABELS:
+    if kind not in CategoryKind.values:
         kind = ""
     found = list(selectors.search_categories(query, kind))
     groups: list[dict] = []
@@ -165,6 +165,6 @@ def categories(request):
         if not groups or groups[-1]["major"].pk != category.major_id:
             groups.append({"major": category.major, "items": []})
         groups[-1]["items"].append(category)
-    context = {"q": query, "kind": kind, "groups": groups, "count": len(found), "kinds": CATEGORY_KIND_LABELS}
+    context = {"q": query, "kind": kind, "groups": groups, "count": len(found), "kinds": CategoryKind.choices}
     template = "web/_category_results.html" if request.headers.get("HX-Request") else "web/categories.html"
     return render(request, template, context)

@@ -1,38 +1,42 @@
-"""Filters that turn stored codes into labels in the reader's language."""
+"""Filters that turn stored codes into their choice labels in the reader's language, for values that
+come without their model (rows of `.values()`, dicts of a selector)."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
+from django.db import models
 
-from chengguan.web.labels import CATEGORY_KIND_LABELS, TIME_UNIT_LABELS, org_kind_label, partner_type_label
+from chengguan.org.models import OrgKind, PartnerType
+from chengguan.taxonomy.models import CategoryKind, TimeUnit
 
 register = template.Library()
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
 @register.filter
 def org_kind(kind: str) -> str:
-    return org_kind_label(kind)
+    return _label(OrgKind, kind)
 
 
 @register.filter
 def partner_type(code: str) -> str:
-    return partner_type_label(code)
+    return _label(PartnerType, code)
 
 
 @register.filter
 def category_kind(kind: str) -> str:
-    return str(CATEGORY_KIND_LABELS.get(kind, kind))
+    return _label(CategoryKind, kind)
 
 
 @register.filter
 def time_unit(unit: str) -> str:
-    return str(TIME_UNIT_LABELS.get(unit, unit))
+    return _label(TimeUnit, unit)
 
 
 @register.filter
 def local_name(obj) -> str:
     """`name_en` for English readers when there is one, else the Chinese name."""
-    if (get_language() or "").startswith("en") and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return obj.name_zh
+    return obj.local_name
