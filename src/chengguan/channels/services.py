@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chengguan.cases.models import Case
 from chengguan.cases.services import case_report
@@ -41,23 +42,29 @@ def _check_intake(
     actor, channel: str, external_id: str, received_at: dt.datetime | None
 ) -> tuple[str, dt.datetime]:
     if not (org_selectors.role_codes(actor) & INTAKE_ROLES):
-        raise PermissionDenied("只有受理员、值班长可以登记督办件。", code="work_order.forbidden")
+        raise PermissionDenied(_("只有受理员、值班长可以登记督办件。"), code="work_order.forbidden")
     if channel not in Channel.values:
-        raise _fail("channel", f"来源渠道须为 {'、'.join(Channel.values)} 之一。", "work_order.bad_channel")
+        raise _fail(
+            "channel",
+            _("来源渠道须为 %(codes)s 之一。") % {"codes": "、".join(Channel.values)},
+            "work_order.bad_channel",
+        )
     external_id = (external_id or "").strip()
     if not external_id:
-        raise _fail("external_id", "请填写渠道工单号。", "work_order.missing_external_id")
+        raise _fail("external_id", _("请填写渠道工单号。"), "work_order.missing_external_id")
     if len(external_id) > MAX_EXTERNAL_ID:
         raise _fail(
-            "external_id", f"渠道工单号不能超过 {MAX_EXTERNAL_ID} 个字符。", "work_order.bad_external_id"
+            "external_id",
+            _("渠道工单号不能超过 %(n)s 个字符。") % {"n": MAX_EXTERNAL_ID},
+            "work_order.bad_external_id",
         )
     now = clock.now()
     if received_at is None:
         return external_id, now
     if received_at.tzinfo is None:
-        raise _fail("received_at", "接收时间须带时区。", "work_order.naive_time")
+        raise _fail("received_at", _("接收时间须带时区。"), "work_order.naive_time")
     if received_at > now:
-        raise _fail("received_at", "接收时间不能晚于现在。", "work_order.future_time")
+        raise _fail("received_at", _("接收时间不能晚于现在。"), "work_order.future_time")
     return external_id, received_at
 
 
@@ -140,26 +147,26 @@ def work_order_receive(
 def work_order_reply(*, actor, order: WorkOrder, reply: str, at: dt.datetime | None = None) -> WorkOrder:
     """答复: the bureau's answer to the channel. Given once; the export sends it back."""
     if not (org_selectors.role_codes(actor) & STAFF_ROLES):
-        raise PermissionDenied("只有工作人员可以答复督办件。", code="work_order.forbidden")
+        raise PermissionDenied(_("只有工作人员可以答复督办件。"), code="work_order.forbidden")
     reply = (reply or "").strip()
     if not reply:
-        raise _fail("reply", "请填写答复内容。", "work_order.missing_reply")
+        raise _fail("reply", _("请填写答复内容。"), "work_order.missing_reply")
     if len(reply) > MAX_REPLY:
-        raise _fail("reply", f"答复内容不能超过 {MAX_REPLY} 字。", "work_order.reply_too_long")
+        raise _fail("reply", _("答复内容不能超过 %(n)s 字。") % {"n": MAX_REPLY}, "work_order.reply_too_long")
     now = clock.now()
     moment = at or now
     if moment.tzinfo is None or moment > now:
-        raise _fail("at", "答复时间须带时区且不能晚于现在。", "work_order.bad_time")
+        raise _fail("at", _("答复时间须带时区且不能晚于现在。"), "work_order.bad_time")
     with transaction.atomic():
         locked = WorkOrder.objects.select_for_update().select_related("case").get(pk=order.pk)
         if not getattr(actor, "is_superuser", False):
             bureau = org_selectors.bureau_of(actor)
             if bureau is None or bureau.pk != locked.case.bureau_id:
-                raise PermissionDenied("该督办件不在您的管辖范围内。", code="work_order.out_of_scope")
+                raise PermissionDenied(_("该督办件不在您的管辖范围内。"), code="work_order.out_of_scope")
         if locked.replied_at is not None:
-            raise Conflict("该督办件已答复。", code="work_order.already_replied")
+            raise Conflict(_("该督办件已答复。"), code="work_order.already_replied")
         if moment < locked.received_at:
-            raise _fail("at", "答复时间不能早于接收时间。", "work_order.bad_time")
+            raise _fail("at", _("答复时间不能早于接收时间。"), "work_order.bad_time")
         locked.reply, locked.replied_at, locked.replied_by = reply, moment, actor
         locked.save(update_fields=["reply", "replied_at", "replied_by"])
         audit.record(

@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chengguan.channels import importer, selectors, services
@@ -21,11 +23,17 @@ from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.models import Job
 from chengguan.org.selectors import role_codes
 from chengguan.portal.figures import period_bounds
+from chengguan.portal.models import Rating
 from chengguan.web.access import staff_required
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWS = {"open": "待答复", "overdue": "已超期未答复", "replied": "已答复", "all": "全部"}
+SHOWS = {
+    "open": gettext_lazy("待答复"),
+    "overdue": gettext_lazy("已超期未答复"),
+    "replied": gettext_lazy("已答复"),
+    "all": gettext_lazy("全部"),
+}
 
 
 @staff_required
@@ -54,6 +62,7 @@ def order_list(request):
             "phone": mask_phone(o.complainant_phone),
             "overdue": o.replied_at is None and o.reply_due_at < now,
             "late_reply": o.replied_at is not None and o.replied_at > o.reply_due_at,
+            "rating": Rating(o.rating).label if o.rating else "",
         }
         for o in page
     ]
@@ -81,9 +90,11 @@ def order_reply(request, pk: int):
     try:
         services.work_order_reply(actor=request.user, order=order, reply=request.POST.get("reply", ""))
     except DomainError as exc:
-        messages.error(request, f"{order.external_id}：{exc.message}")
+        messages.error(
+            request, _("%(order)s：%(error)s") % {"order": order.external_id, "error": exc.message}
+        )
     else:
-        messages.success(request, f"{order.external_id} 已答复。")
+        messages.success(request, _("%(order)s 已答复。") % {"order": order.external_id})
     return redirect(request.POST.get("next") or "channels:work-orders")
 
 
@@ -93,11 +104,11 @@ def import_page(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None or not upload.name.lower().endswith((".xlsx", ".csv")):
-            error = "请选择 .xlsx 或 .csv 文件。"
+            error = _("请选择 .xlsx 或 .csv 文件。")
         else:
             try:
                 if not (services.INTAKE_ROLES & role_codes(request.user)):
-                    raise DomainError("只有受理员、值班长可以导入督办件。", code="work_order.forbidden")
+                    raise DomainError(_("只有受理员、值班长可以导入督办件。"), code="work_order.forbidden")
                 name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
                 job = jobs.job_start(
                     actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from chengguan.core.audit import client_address_var
 
 
@@ -24,11 +26,17 @@ class ClientAddressMiddleware:
 
 class ChineseByDefaultMiddleware:
     """The UI is Simplified Chinese unless the user picked English with the language switch (a cookie):
-    a browser's Accept-Language alone does not switch a government system's language."""
+    a browser's Accept-Language alone does not switch a government system's language. The APIs speak
+    Chinese whatever the cookie says (messages, labels), so an integration never sees a second
+    language because someone's browser once switched."""
+
+    API_PREFIXES = ("/api/", "/open311/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if request.path_info.startswith(self.API_PREFIXES):
+            request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         return self.get_response(request)

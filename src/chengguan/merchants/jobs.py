@@ -6,6 +6,7 @@ import tempfile
 
 from django.conf import settings
 from django.core.files import File
+from django.utils.translation import gettext_lazy
 
 from chengguan.core import jobs
 from chengguan.core.jobs import JobRun
@@ -14,6 +15,25 @@ from chengguan.merchants.letters import generate_letters
 
 IMPORT_KIND = "merchants.import"
 LETTERS_KIND = "merchants.letters"
+KIND_LABELS = {IMPORT_KIND: gettext_lazy("导入商户台账"), LETTERS_KIND: gettext_lazy("批量生成责任书")}
+# The figures of a finished job's result, in the order the job page lists them.
+RESULT_LABELS = {
+    "total": gettext_lazy("共"),
+    "created": gettext_lazy("新登记"),
+    "updated": gettext_lazy("已更新"),
+    "unchanged": gettext_lazy("未改动"),
+    "bad_count": gettext_lazy("问题行"),
+    "year": gettext_lazy("年度"),
+    "letters": gettext_lazy("责任书份数"),
+    "prepared": gettext_lazy("新生成"),
+    "issued": gettext_lazy("标记为已发放"),
+    "format": gettext_lazy("格式"),
+}
+
+
+def result_facts(result: dict) -> list[tuple[str, object]]:
+    """(label, value) of each figure of a job's result, for the job page."""
+    return [(label, result[key]) for key, label in RESULT_LABELS.items() if key in result]
 
 
 def _actor(run: JobRun):

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from chengguan.core import clock
 from chengguan.core.errors import NotFound, ValidationFailed
@@ -257,4 +258,4 @@ def coverage(actor, *, year: int | None = None, level: str = "subdistrict") -> l
 
 
 def coverage_total(rows: list[CoverageRow]) -> CoverageRow:
-    return CoverageRow("", "合计", sum(r.active for r in rows), sum(r.signed for r in rows))
+    return CoverageRow("", _("合计"), sum(r.active for r in rows), sum(r.signed for r in rows))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock, numbering
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -102,9 +103,9 @@ def place(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float, Gri
     grid = locate_point(wlon, wlat)
     if grid is None:
         raise ValidationFailed(
-            "位置不在本辖区任何单元网格内",
+            _("位置不在本辖区任何单元网格内"),
             code=MerchantError.OUTSIDE_DISTRICT,
-            fields={"lon": ["不在辖区内"]},
+            fields={"lon": [_("不在辖区内")]},
         )
     return wlon, wlat, grid
 
@@ -124,15 +125,15 @@ def _check_bureau(actor, bureau_id: int) -> None:
 
 def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
     """Add a unit to the ledger; its grid, community, sub-district and squad come from its location."""
-    can_keep_ledger.refuse(actor, action="登记商户")
+    can_keep_ledger.refuse(actor, action=_("登记商户"))
     fields = clean_ledger_fields(data)
     wlon, wlat, grid = place(fields.pop("lon"), fields.pop("lat"), crs)
     with transaction.atomic():
         if Merchant.objects.filter(credit_code=fields["credit_code"]).exists():
             raise Conflict(
-                "该统一社会信用代码已在台账中",
+                _("该统一社会信用代码已在台账中"),
                 code=MerchantError.DUPLICATE_CODE,
-                fields={"credit_code": ["已存在"]},
+                fields={"credit_code": [_("已存在")]},
             )
         now = clock.now()
         m = Merchant(lon=wlon, lat=wlat, created_at=now, updated_at=now, **fields)
@@ -145,7 +146,7 @@ def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
 
 def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) -> Merchant:
     """Change ledger fields; a new location re-assigns the grid and its units. No change, no event."""
-    can_keep_ledger.refuse(actor, action="修改商户台账")
+    can_keep_ledger.refuse(actor, action=_("修改商户台账"))
     fields = clean_ledger_fields(data, partial=True)
     with transaction.atomic():
         m = Merchant.objects.select_for_update(of=("self",)).select_related("grid").get(pk=merchant.pk)
@@ -177,7 +178,7 @@ def merchant_add_photo(*, actor, merchant: Merchant, upload, caption: str = ""):
     from chengguan.core.evidence import inspect_upload
     from chengguan.merchants.models import MerchantPhoto
 
-    can_keep_ledger.refuse(actor, action="上传商户照片")
+    can_keep_ledger.refuse(actor, action=_("上传商户照片"))
     info = inspect_upload(upload, allowed_kinds=("photo",))
     with transaction.atomic():
         photo = MerchantPhoto(merchant=merchant, caption=caption[:100], uploaded_at=clock.now())
@@ -227,7 +228,7 @@ def letters_prepare(
     batch: int = 500,
 ) -> int:
     """Number a letter for each merchant that has none for `year` (gapless, in ledger order)."""
-    can_run_bulk_work.refuse(actor, action="生成责任书")
+    can_run_bulk_work.refuse(actor, action=_("生成责任书"))
     merchants = list(merchants)
     have = set(
         Letter.objects.filter(year=year, merchant__in=[m.pk for m in merchants]).values_list(
@@ -266,7 +267,7 @@ def letters_prepare(
 
 def letter_prepare(*, actor, merchant: Merchant, year: int) -> Letter:
     """The letter of one merchant for `year`, numbered now if it has none yet."""
-    can_keep_ledger.refuse(actor, action="生成责任书")
+    can_keep_ledger.refuse(actor, action=_("生成责任书"))
     with transaction.atomic():
         existing = Letter.objects.filter(merchant=merchant, year=year).first()
         if existing:
@@ -334,7 +335,7 @@ def letter_confirm_receipt(*, credit_code: str, number: str, client_address: str
 def letters_renew(*, actor, year: int, bureau: Organisation | None = None, progress=None) -> dict:
     """The yearly renewal: letters of earlier years whose term has ended expire, and every open
     merchant gets a numbered letter for `year`."""
-    can_run_bulk_work.refuse(actor, action="办理年度续签")
+    can_run_bulk_work.refuse(actor, action=_("办理年度续签"))
     today = clock.today()
     merchants = Merchant.objects.filter(status=MerchantStatus.OPEN).order_by(
         "subdistrict__code", "grid__code", "id"
@@ -362,14 +363,14 @@ def _check_case_link(actor, merchant: Merchant, case) -> None:
     """The actor may link; the case is one they can see; merchant and case are of one bureau."""
     from chengguan.cases.selectors import cases_visible_to
 
-    can_link_cases.refuse(actor, action="关联案件与商户")
+    can_link_cases.refuse(actor, action=_("关联案件与商户"))
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
         raise NotFound("案件不存在或您无权查看。", code="case.not_found")
     if merchant.bureau_id != case.bureau_id:
         raise ValidationFailed(
-            "该商户不属于本案件所在辖区。",
+            _("该商户不属于本案件所在辖区。"),
             code=MerchantError.OTHER_BUREAU,
-            fields={"merchant": ["该商户不属于本案件所在辖区"]},
+            fields={"merchant": [_("该商户不属于本案件所在辖区")]},
         )
 
 

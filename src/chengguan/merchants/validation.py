@@ -1,12 +1,14 @@
 """Field rules of the ledger, shared by the forms, the API, the services and the importer.
 
-Each `clean_*` returns the normalised value or raises `FieldError` with a Chinese reason.
+Each `clean_*` returns the normalised value or raises `FieldError` with a reason in the active
+language (Chinese unless a web page is read in English).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -25,9 +27,9 @@ class FieldError(ValueError):
 def clean_name(value) -> str:
     name = str(value or "").strip()
     if not name:
-        raise FieldError("name", "单位名称不能为空")
+        raise FieldError("name", _("单位名称不能为空"))
     if len(name) > 100:
-        raise FieldError("name", "单位名称不能超过100个字")
+        raise FieldError("name", _("单位名称不能超过100个字"))
     return name
 
 
@@ -35,11 +37,12 @@ def clean_credit_code(value) -> str:
     """统一社会信用代码 (GB 32100-2015): 18 characters; python-stdnum checks both check digits."""
     raw = str(value or "").strip().upper()
     if not raw:
-        raise FieldError("credit_code", "统一社会信用代码不能为空")
+        raise FieldError("credit_code", _("统一社会信用代码不能为空"))
     try:
         return uscc.validate(raw)
     except StdnumError:
-        raise FieldError("credit_code", f"统一社会信用代码“{raw}”校验位错误或格式不符") from None
+        message = _("统一社会信用代码“%(code)s”校验位错误或格式不符") % {"code": raw}
+        raise FieldError("credit_code", message) from None
 
 
 def clean_id_number(value) -> str:
@@ -50,7 +53,7 @@ def clean_id_number(value) -> str:
     try:
         return ric.validate(raw)
     except StdnumError:
-        raise FieldError("id_number", "身份证号码无效（位数、出生日期或校验位错误）") from None
+        raise FieldError("id_number", _("身份证号码无效（位数、出生日期或校验位错误）")) from None
 
 
 def clean_phone(value) -> str:
@@ -58,7 +61,7 @@ def clean_phone(value) -> str:
     number = phones.normalise(raw)
     if number is not None:
         return number
-    raise FieldError("phone", f"联系电话“{raw}”不是有效的手机号或固定电话")
+    raise FieldError("phone", _("联系电话“%(phone)s”不是有效的手机号或固定电话") % {"phone": raw})
 
 
 # Ledger files name types and states by their Chinese labels, whatever the uploader's language.
@@ -74,7 +77,7 @@ def clean_business_type(value) -> str:
         return raw
     if raw in _TYPE_BY_LABEL:
         return _TYPE_BY_LABEL[raw]
-    raise FieldError("business_type", f"经营类别“{raw}”不在可选范围内")
+    raise FieldError("business_type", _("经营类别“%(type)s”不在可选范围内") % {"type": raw})
 
 
 def clean_status(value) -> str:
@@ -85,7 +88,7 @@ def clean_status(value) -> str:
         return raw
     if raw in _STATUS_BY_LABEL:
         return _STATUS_BY_LABEL[raw]
-    raise FieldError("status", f"经营状态“{raw}”应为营业、停业或迁出")
+    raise FieldError("status", _("经营状态“%(status)s”应为营业、停业或迁出") % {"status": raw})
 
 
 def clean_frontage(value) -> Decimal:
@@ -94,16 +97,16 @@ def clean_frontage(value) -> Decimal:
     try:
         metres = Decimal(str(value).strip()).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise FieldError("frontage_m", "门前责任区长度须为数字（米）") from None
+        raise FieldError("frontage_m", _("门前责任区长度须为数字（米）")) from None
     if metres < 0 or metres > 10000:
-        raise FieldError("frontage_m", "门前责任区长度应在0到10000米之间")
+        raise FieldError("frontage_m", _("门前责任区长度应在0到10000米之间"))
     return metres
 
 
 def clean_address(value) -> str:
     address = str(value or "").strip()
     if not address:
-        raise FieldError("address", "地址不能为空")
+        raise FieldError("address", _("地址不能为空"))
     return address[:200]
 
 
@@ -111,7 +114,7 @@ def clean_coordinate(lon, lat) -> tuple[float, float]:
     try:
         x, y = float(lon), float(lat)
     except (TypeError, ValueError):
-        raise FieldError("lon", "经纬度缺失或不是数字") from None
+        raise FieldError("lon", _("经纬度缺失或不是数字")) from None
     if not (-180 <= x <= 180 and -90 <= y <= 90):
-        raise FieldError("lon", "经纬度超出范围")
+        raise FieldError("lon", _("经纬度超出范围"))
     return x, y

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chengguan.core import audit, clock, jobs
@@ -20,7 +21,7 @@ from chengguan.merchants import exporter, importer, selectors, services
 from chengguan.merchants.errors import LetterError
 from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
-from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
+from chengguan.merchants.jobs import IMPORT_KIND, KIND_LABELS, LETTERS_KIND, result_facts
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
 from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work
 from chengguan.merchants.states import LETTER_MACHINE
@@ -93,9 +94,11 @@ def merchant_new(request):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"已登记“{m.name}”，所属网格 {m.grid.code}。")
+            messages.success(
+                request, _("已登记“%(name)s”，所属网格 %(grid)s。") % {"name": m.name, "grid": m.grid.code}
+            )
             return redirect("merchants:detail", pk=m.pk)
-    return render(request, "merchants/form.html", {"form": form, "title": "登记沿街商户"})
+    return render(request, "merchants/form.html", {"form": form, "title": _("登记沿街商户")})
 
 
 @login_required
@@ -111,9 +114,13 @@ def merchant_edit(request, pk: int):
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "台账已更新。")
+            messages.success(request, _("台账已更新。"))
             return redirect("merchants:detail", pk=m.pk)
-    return render(request, "merchants/form.html", {"form": form, "title": f"修改：{m.name}", "merchant": m})
+    return render(
+        request,
+        "merchants/form.html",
+        {"form": form, "title": _("修改：%(name)s") % {"name": m.name}, "merchant": m},
+    )
 
 
 @login_required
@@ -152,10 +159,10 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
-            form.add_error("file", "请上传 .xlsx 或 .csv 文件")
+            form.add_error("file", _("请上传 .xlsx 或 .csv 文件"))
         else:
             try:
-                can_run_bulk_work.refuse(request.user, action="导入商户台账")
+                can_run_bulk_work.refuse(request.user, action=_("导入商户台账"))
                 name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
                 job = jobs.job_start(
                     actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
@@ -187,7 +194,7 @@ def letters_page(request):
         d = form.cleaned_data
         scope = {d["scope"]: d["code"].strip()} if d["scope"] != "all" and d["code"].strip() else {}
         try:
-            can_run_bulk_work.refuse(request.user, action="批量生成责任书")
+            can_run_bulk_work.refuse(request.user, action=_("批量生成责任书"))
             job = jobs.job_start(
                 actor=request.user,
                 kind=LETTERS_KIND,
@@ -229,12 +236,12 @@ def _sign_or_refuse(request, pk: int, action: str):
                 upload=d.get("scan"),
                 signature_png=d.get("signature_png") or None,
             )
-            messages.success(request, f"{letter.number} 已登记签订。")
+            messages.success(request, _("%(number)s 已登记签订。") % {"number": letter.number})
         else:
             services.letter_transition(
                 actor=request.user, letter=letter, action="refuse", reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"{letter.number} 已登记拒签。")
+            messages.success(request, _("%(number)s 已登记拒签。") % {"number": letter.number})
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("merchants:detail", pk=letter.merchant_id)
@@ -270,7 +277,7 @@ def coverage_page(request):
             "total": selectors.coverage_total(rows),
             "year": year,
             "level": level,
-            "levels": [("subdistrict", "街道"), ("community", "社区"), ("grid", "单元网格")],
+            "levels": [("subdistrict", _("街道")), ("community", _("社区")), ("grid", _("单元网格"))],
         },
     )
 
@@ -306,14 +313,19 @@ def _job(request, pk: int) -> Job:
     return job
 
 
+def _job_context(request, pk: int) -> dict:
+    job = _job(request, pk)
+    return {"job": job, "kind": KIND_LABELS.get(job.kind, job.kind), "facts": result_facts(job.result or {})}
+
+
 @login_required
 def job_page(request, pk: int):
-    return render(request, "jobs/job.html", {"job": _job(request, pk)})
+    return render(request, "jobs/job.html", _job_context(request, pk))
 
 
 @login_required
 def job_progress(request, pk: int):
-    return render(request, "jobs/_progress.html", {"job": _job(request, pk)})
+    return render(request, "jobs/_progress.html", _job_context(request, pk))
 
 
 @login_required
@@ -342,7 +354,7 @@ def self_service(request):
         d = form.cleaned_data
         letter = selectors.letter_lookup(credit_code=d["credit_code"], number=d["number"])
         if letter is None:
-            form.add_error(None, "未找到：请核对统一社会信用代码和责任书编号。")
+            form.add_error(None, _("未找到：请核对统一社会信用代码和责任书编号。"))
         elif request.method == "POST" and request.POST.get("confirm"):
             try:
                 letter = services.letter_confirm_receipt(
@@ -350,7 +362,7 @@ def self_service(request):
                     number=d["number"],
                     client_address=audit.client_address_var.get(),
                 )
-                messages.success(request, "已确认收到责任书，谢谢配合。")
+                messages.success(request, _("已确认收到责任书，谢谢配合。"))
             except DomainError as exc:
                 form.add_error(None, exc.message)
     return render(request, "merchants/self_service.html", {"form": form, "letter": letter})
@@ -423,7 +435,7 @@ def case_merchant_link(request, case_id: int):
     try:
         merchant_id = int(request.POST.get("merchant", ""))
     except ValueError:
-        return _after_change(request, case, "请先从查找结果中选择商户。")
+        return _after_change(request, case, _("请先从查找结果中选择商户。"))
     try:
         merchant = selectors.merchant_to_link(merchant_id=merchant_id)
         services.merchant_link_case(actor=request.user, merchant=merchant, case=case)

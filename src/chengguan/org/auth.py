@@ -15,6 +15,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock
 from chengguan.core.errors import DomainError, ValidationFailed
@@ -27,7 +28,8 @@ class AccountLocked(DomainError, DjangoPermissionDenied):
 
 
 def lockout_message(until: dt.datetime) -> str:
-    return f"账号已锁定：登录失败次数过多，请于 {until.astimezone(clock.SHANGHAI):%H:%M} 后再试。"
+    until_text = f"{until.astimezone(clock.SHANGHAI):%H:%M}"
+    return _("账号已锁定：登录失败次数过多，请于 %(until)s 后再试。") % {"until": until_text}
 
 
 def locked_until(username: str) -> dt.datetime | None:
@@ -40,7 +42,7 @@ def locked_until(username: str) -> dt.datetime | None:
 
 def _register_failure(username: str) -> None:
     with transaction.atomic():
-        row, _ = LoginFailure.objects.select_for_update().get_or_create(username=username)
+        row, _created = LoginFailure.objects.select_for_update().get_or_create(username=username)
         now = clock.now()
         window = dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
         expired_lock = row.locked_until is not None and row.locked_until <= now

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy
 
 from chengguan.cases.models import Case, CaseDelay, CaseSource
 from chengguan.cases.states import CaseState
@@ -127,10 +128,10 @@ def month_to_date(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datet
 
 
 LABELS = {
-    "feedback_rate": "反馈率",
-    "satisfaction_rate": "满意率",
-    "on_time_reply_rate": "按时答复率",
-    "dispatched_in_time": "按时派遣率",
+    "feedback_rate": gettext_lazy("反馈率"),
+    "satisfaction_rate": gettext_lazy("满意率"),
+    "on_time_reply_rate": gettext_lazy("按时答复率"),
+    "dispatched_in_time": gettext_lazy("按时派遣率"),
 }
 
 

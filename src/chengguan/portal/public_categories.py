@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from django.utils.translation import get_language
 
 from chengguan.taxonomy.models import Category
 from chengguan.taxonomy.selectors import active_categories
@@ -21,6 +22,21 @@ class PublicCategory:
     label: str
     hint: str
     code: str
+    label_en: str
+    hint_en: str
+
+    @property
+    def local_label(self) -> str:
+        """The label in the reader's language (the data file carries Chinese and English)."""
+        return self.label_en if _english() else self.label
+
+    @property
+    def local_hint(self) -> str:
+        return self.hint_en if _english() else self.hint
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 @cache

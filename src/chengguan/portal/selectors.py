@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from chengguan.cases.models import Case, CaseEvidence, CaseSource, EvidenceStage
 from chengguan.cases.states import FINAL_STATES, CaseState
@@ -32,19 +34,19 @@ from chengguan.taxonomy.selectors import active_categories
 PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 _NOTES = {
-    CaseState.REPORTED: "已收到，等待受理审核",
-    CaseState.FILED: "已立案，等待派遣",
-    CaseState.DISPATCHED: "已派遣至{unit}",
-    CaseState.RETURNED: "处置单位退回，正在重新派遣",
-    CaseState.IN_HANDLING: "{unit}正在处置",
-    CaseState.HANDLED: "{unit}已处置，等待核查",
-    CaseState.REWORK: "核查未通过，{unit}正在返工处置",
-    CaseState.VERIFIED: "已核查，等待结案",
-    CaseState.SUSPENDED: "暂缓办理",
-    CaseState.CLOSED: "已办结",
-    CaseState.NOT_FILED: "经审核不予立案",
-    CaseState.CANCELLED: "已撤销",
-    CaseState.MERGED: "已与同一问题的其他报告合并办理",
+    CaseState.REPORTED: pgettext_lazy("public progress", "已收到，等待受理审核"),
+    CaseState.FILED: pgettext_lazy("public progress", "已立案，等待派遣"),
+    CaseState.DISPATCHED: pgettext_lazy("public progress", "已派遣至%(unit)s"),
+    CaseState.RETURNED: pgettext_lazy("public progress", "处置单位退回，正在重新派遣"),
+    CaseState.IN_HANDLING: pgettext_lazy("public progress", "%(unit)s正在处置"),
+    CaseState.HANDLED: pgettext_lazy("public progress", "%(unit)s已处置，等待核查"),
+    CaseState.REWORK: pgettext_lazy("public progress", "核查未通过，%(unit)s正在返工处置"),
+    CaseState.VERIFIED: pgettext_lazy("public progress", "已核查，等待结案"),
+    CaseState.SUSPENDED: pgettext_lazy("public progress", "暂缓办理"),
+    CaseState.CLOSED: pgettext_lazy("public progress", "已办结"),
+    CaseState.NOT_FILED: pgettext_lazy("public progress", "经审核不予立案"),
+    CaseState.CANCELLED: pgettext_lazy("public progress", "已撤销"),
+    CaseState.MERGED: pgettext_lazy("public progress", "已与同一问题的其他报告合并办理"),
 }
 
 
@@ -67,8 +69,9 @@ def open311_status(case: Case) -> str:
 
 def status_notes(case: Case) -> str:
     """Our detailed state in plain words, naming units but never people."""
-    unit = case.handling_unit.name if case.handling_unit_id else "处置单位"
-    return _NOTES.get(case.state, case.get_state_display()).format(unit=unit)
+    unnamed = pgettext("a unit not named to the public", "处置单位")
+    unit = case.handling_unit.name if case.handling_unit_id else unnamed
+    return str(_NOTES.get(case.state, case.get_state_display())) % {"unit": unit}
 
 
 def public_text(text: str) -> str:
@@ -142,24 +145,24 @@ def public_report(number: str) -> PublicReport | None:
 # Each step the public sees, in plain words: the action of the audit event → what to say. Other
 # events (extensions, supervision, evaluation) are internal and not shown.
 TIMELINE_TEXTS = {
-    "case.report": "已收到您反映的问题",
-    "case.file": "已受理立案",
-    "case.not_file": "经审核不予立案",
-    "case.merge": "与同一问题的其他反映合并办理",
-    "case.dispatch": "已派遣给处置单位",
-    "case.redispatch": "已改派给其他处置单位",
-    "case.return": "正在重新安排处置单位",
-    "case.accept": "处置单位已接单，正在处理",
-    "case.handle": "处置单位已处理，等待现场核查",
-    "case.rework": "核查未通过，退回重新处理",
-    "case.verify": "现场核查通过",
-    "case.close": "已办结",
-    "case.cancel": "已撤销",
-    "case.suspend": "暂缓办理",
-    "case.resume": "恢复办理",
-    "case.reopen": "经复核，重新交办处理",
-    "case.feedback": "已向您反馈处理结果",
-    "case.callback": "已收到评价",
+    "case.report": pgettext_lazy("public progress", "已收到您反映的问题"),
+    "case.file": pgettext_lazy("public progress", "已受理立案"),
+    "case.not_file": pgettext_lazy("public progress", "经审核不予立案"),
+    "case.merge": pgettext_lazy("public progress", "与同一问题的其他反映合并办理"),
+    "case.dispatch": pgettext_lazy("public progress", "已派遣给处置单位"),
+    "case.redispatch": pgettext_lazy("public progress", "已改派给其他处置单位"),
+    "case.return": pgettext_lazy("public progress", "正在重新安排处置单位"),
+    "case.accept": pgettext_lazy("public progress", "处置单位已接单，正在处理"),
+    "case.handle": pgettext_lazy("public progress", "处置单位已处理，等待现场核查"),
+    "case.rework": pgettext_lazy("public progress", "核查未通过，退回重新处理"),
+    "case.verify": pgettext_lazy("public progress", "现场核查通过"),
+    "case.close": pgettext_lazy("public progress", "已办结"),
+    "case.cancel": pgettext_lazy("public progress", "已撤销"),
+    "case.suspend": pgettext_lazy("public progress", "暂缓办理"),
+    "case.resume": pgettext_lazy("public progress", "恢复办理"),
+    "case.reopen": pgettext_lazy("public progress", "经复核，重新交办处理"),
+    "case.feedback": pgettext_lazy("public progress", "已向您反馈处理结果"),
+    "case.callback": pgettext_lazy("public progress", "已收到评价"),
 }
 
 
@@ -185,7 +188,11 @@ def public_replies(case: Case) -> list[dict]:
     if case.state == CaseState.CLOSED and case.result:
         rows.insert(
             0,
-            {"at": case.handled_at or case.closed_at, "method": "处置结果", "text": public_text(case.result)},
+            {
+                "at": case.handled_at or case.closed_at,
+                "method": _("处置结果"),
+                "text": public_text(case.result),
+            },
         )
     return rows
 
@@ -236,22 +243,22 @@ def home_figures(now: dt.datetime | None = None) -> dict:
     rates = [
         HomeFigure(
             "dispatched_in_time",
-            "本月派遣的问题中，在规定时限内立案并派遣的比例",
+            _("本月派遣的问题中，在规定时限内立案并派遣的比例"),
             figures.dispatched_in_time(start, end),
         ),
         HomeFigure(
             "on_time_reply",
-            "本月到期应答复的问题中，在答复期限内答复反映人的比例",
+            _("本月到期应答复的问题中，在答复期限内答复反映人的比例"),
             figures.on_time_reply_rate(start, end, now=now),
         ),
         HomeFigure(
             "feedback_rate",
-            "本月办结的问题中，已向反映人反馈结果的比例",
+            _("本月办结的问题中，已向反映人反馈结果的比例"),
             figures.feedback_rate(start, end),
         ),
         HomeFigure(
             "satisfaction_rate",
-            "本月回访评价中，“满意”和“基本满意”所占的比例",
+            _("本月回访评价中，“满意”和“基本满意”所占的比例"),
             figures.satisfaction_rate(start, end),
         ),
     ]
@@ -296,7 +303,7 @@ def recently_solved(limit: int = 6) -> list[dict]:
     )
     return [
         {
-            "category": case.category.name_zh,
+            "category": case.category.local_name,
             "description": public_text(case.description),
             "closed_at": case.closed_at,
             **public_photos(case),

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.services import case_report, case_transition
@@ -47,9 +49,11 @@ def open311_client_create(*, actor, name: str, bureau: Organisation | None = Non
     """Issue a key to a client application. The key itself is returned once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写应用名称。", code="open311.missing_name", fields={"name": ["必填"]})
+        raise ValidationFailed(
+            _("请填写应用名称。"), code="open311.missing_name", fields={"name": [_("必填")]}
+        )
     if Open311Client.objects.filter(name=name).exists():
-        raise Conflict(f"应用“{name}”已存在。", code="open311.duplicate_client")
+        raise Conflict(_("应用“%(name)s”已存在。") % {"name": name}, code="open311.duplicate_client")
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         client = Open311Client.objects.create(
@@ -130,11 +134,11 @@ def open311_request_create(
 
 def _check_staff(actor, case: Case) -> None:
     if not org_selectors.role_codes(actor) & STAFF_ROLES:
-        raise PermissionDenied("只有工作人员可以登记反馈和回访。", code="portal.staff_only")
+        raise PermissionDenied(_("只有工作人员可以登记反馈和回访。"), code="portal.staff_only")
     if not getattr(actor, "is_superuser", False):
         bureau = org_selectors.bureau_of(actor)
         if bureau is None or bureau.pk != case.bureau_id:
-            raise PermissionDenied("该案件不在您的管辖范围内。", code="portal.out_of_scope")
+            raise PermissionDenied(_("该案件不在您的管辖范围内。"), code="portal.out_of_scope")
 
 
 def _moment(at: dt.datetime | None) -> dt.datetime:
@@ -142,10 +146,12 @@ def _moment(at: dt.datetime | None) -> dt.datetime:
     if at is None:
         return now
     if at.tzinfo is None:
-        raise ValidationFailed("时间须带时区。", code="portal.naive_time", fields={"at": ["时间须带时区。"]})
+        raise ValidationFailed(
+            _("时间须带时区。"), code="portal.naive_time", fields={"at": [_("时间须带时区。")]}
+        )
     if at > now:
         raise ValidationFailed(
-            "时间不能晚于现在。", code="portal.future_time", fields={"at": ["不能晚于现在"]}
+            _("时间不能晚于现在。"), code="portal.future_time", fields={"at": [_("不能晚于现在")]}
         )
     return at
 
@@ -156,15 +162,17 @@ def feedback_record(
     """反馈: record that the reporter was told the result, how and what they were told."""
     _check_staff(actor, case)
     if method not in FeedbackMethod.values:
-        raise ValidationFailed("反馈方式无效。", code="portal.bad_method", fields={"method": ["无效"]})
+        raise ValidationFailed(_("反馈方式无效。"), code="portal.bad_method", fields={"method": [_("无效")]})
     content = (content or "").strip()
     if not content:
-        raise ValidationFailed("请填写反馈内容。", code="portal.missing_fields", fields={"content": ["必填"]})
+        raise ValidationFailed(
+            _("请填写反馈内容。"), code="portal.missing_fields", fields={"content": [_("必填")]}
+        )
     moment = _moment(at)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state == CaseState.REPORTED:
-            raise Conflict("案件尚未受理，不能反馈结果。", code="portal.not_yet_accepted")
+            raise Conflict(_("案件尚未受理，不能反馈结果。"), code="portal.not_yet_accepted")
         item = Feedback.objects.create(case=locked, method=method, content=content, at=moment, officer=actor)
         audit.record(
             actor=actor,
@@ -181,12 +189,12 @@ def callback_record(
     """回访: the reporter's rating of a closed case, asked by phone."""
     _check_staff(actor, case)
     if rating not in Rating.values:
-        raise ValidationFailed("评价等级无效。", code="portal.bad_rating", fields={"rating": ["无效"]})
+        raise ValidationFailed(_("评价等级无效。"), code="portal.bad_rating", fields={"rating": [_("无效")]})
     moment = _moment(at)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state != CaseState.CLOSED:
-            raise Conflict("案件结案后才能回访。", code="portal.not_closed")
+            raise Conflict(_("案件结案后才能回访。"), code="portal.not_closed")
         item = Callback.objects.create(
             case=locked, rating=rating, comment=(comment or "").strip()[:500], at=moment, officer=actor
         )
@@ -207,7 +215,7 @@ QUERY_CODE_LENGTH = 6
 MAX_PUBLIC_PHOTOS = 3
 MAX_PUBLIC_PHOTO_SIZE = 10 * evidence.MB
 MAX_COMMENT = 500
-PHONE_ERROR = "请填写正确的手机号或固定电话，也可以不填。"
+PHONE_ERROR = gettext_lazy("请填写正确的手机号或固定电话，也可以不填。")
 
 
 class RateLimited(DomainError):
@@ -231,17 +239,19 @@ def _check_public_photos(photos) -> list:
     pixel-size checks of `core.evidence` apply on top."""
     uploads = [p for p in photos if p]
     if len(uploads) > MAX_PUBLIC_PHOTOS:
-        message = f"最多上传 {MAX_PUBLIC_PHOTOS} 张照片。"
+        message = _("最多上传 %(n)s 张照片。") % {"n": MAX_PUBLIC_PHOTOS}
         raise ValidationFailed(message, code="portal.too_many_photos", fields={"photos": [message]})
     for upload in uploads:
         if (getattr(upload, "size", 0) or 0) > MAX_PUBLIC_PHOTO_SIZE:
-            message = "照片不能超过 10 MB。"
+            message = _("照片不能超过 10 MB。")
             raise ValidationFailed(message, code="evidence.too_large", fields={"photos": [message]})
         try:
             evidence.inspect_upload(upload, allowed_kinds=("photo",))
         except ValidationFailed as exc:
             message = (
-                "只能上传 JPEG、PNG 或 WebP 格式的照片。" if exc.code == "evidence.bad_type" else exc.message
+                _("只能上传 JPEG、PNG 或 WebP 格式的照片。")
+                if exc.code == "evidence.bad_type"
+                else exc.message
             )
             raise ValidationFailed(message, code=exc.code, fields={"photos": [message]}) from exc
         upload.seek(0)
@@ -266,19 +276,19 @@ def public_report_submit(
     if phone_number is None:
         raise ValidationFailed(PHONE_ERROR, code="portal.bad_phone", fields={"phone": [PHONE_ERROR]})
     if ratelimit.exhausted("report_ip", client_address) or ratelimit.exhausted("report_phone", phone_number):
-        raise RateLimited("提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。")
+        raise RateLimited(_("提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"))
     chosen = public_categories.by_key(public_category or "")
     if chosen is None:
-        message = "请选择问题类型。"
+        message = _("请选择问题类型。")
         raise ValidationFailed(message, code="portal.bad_category", fields={"public_category": [message]})
     if crs not in coords.CRS_CHOICES:
-        raise ValidationFailed("坐标系无效。", code="portal.bad_crs", fields={"crs": ["坐标系无效。"]})
+        raise ValidationFailed(_("坐标系无效。"), code="portal.bad_crs", fields={"crs": [_("坐标系无效。")]})
     uploads = _check_public_photos(photos)
     entry, category = chosen
     # A report with only an address belongs to the installation's bureau when there is just one;
     # with several, the pin decides (case_report refuses a report it cannot place).
     bureaus = list(Organisation.objects.filter(kind=OrgKind.BUREAU)[:2])
-    code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+    code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _i in range(QUERY_CODE_LENGTH))
     with transaction.atomic():
         result = case_report(
             actor=None,
@@ -320,19 +330,19 @@ def public_rating_submit(*, report: PublicReport, rating: str, comment: str = ""
     """The reporter rates a closed case on the portal (回访, method portal): once per case."""
     if rating not in Rating.values:
         raise ValidationFailed(
-            "请选择满意程度。", code="portal.bad_rating", fields={"rating": ["请选择满意程度。"]}
+            _("请选择满意程度。"), code="portal.bad_rating", fields={"rating": [_("请选择满意程度。")]}
         )
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        message = f"评价内容不能超过 {MAX_COMMENT} 字。"
+        message = _("评价内容不能超过 %(n)s 字。") % {"n": MAX_COMMENT}
         raise ValidationFailed(message, code="portal.too_long", fields={"comment": [message]})
     try:
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=report.case_id)
             if case.state != CaseState.CLOSED:
-                raise Conflict("问题办结后才能评价。", code="portal.not_closed")
+                raise Conflict(_("问题办结后才能评价。"), code="portal.not_closed")
             if Callback.objects.filter(case=case, method=FeedbackMethod.PORTAL).exists():
-                raise Conflict("您已评价过此问题，感谢您的反馈。", code="portal.already_rated")
+                raise Conflict(_("您已评价过此问题，感谢您的反馈。"), code="portal.already_rated")
             item = Callback.objects.create(
                 case=case, rating=rating, comment=comment, method=FeedbackMethod.PORTAL, at=clock.now()
             )
@@ -343,7 +353,7 @@ def public_rating_submit(*, report: PublicReport, rating: str, comment: str = ""
                 after={"callback": item.pk, "rating": rating, "method": FeedbackMethod.PORTAL, "at": item.at},
             )
     except IntegrityError as exc:  # two ratings sent at once: the unique constraint keeps one
-        raise Conflict("您已评价过此问题，感谢您的反馈。", code="portal.already_rated") from exc
+        raise Conflict(_("您已评价过此问题，感谢您的反馈。"), code="portal.already_rated") from exc
     return item
 
 
@@ -360,25 +370,25 @@ def callback_review_decide(*, actor, callback: Callback, decision: str, note: st
     """回访复核: a "不满意" rating is either sent back to the handling unit (the case's `reopen`
     transition, with the note as its reason) or answered with an explanation that the result stands."""
     if not can_review(actor):
-        raise PermissionDenied("只有领导或值班长可以复核不满意评价。", code="portal.review_not_allowed")
+        raise PermissionDenied(_("只有领导或值班长可以复核不满意评价。"), code="portal.review_not_allowed")
     if not getattr(actor, "is_superuser", False):
         bureau = org_selectors.bureau_of(actor)
         if bureau is None or bureau.pk != callback.case.bureau_id:
-            raise PermissionDenied("该案件不在您的管辖范围内。", code="portal.out_of_scope")
+            raise PermissionDenied(_("该案件不在您的管辖范围内。"), code="portal.out_of_scope")
     if decision not in ReviewDecision.values:
         raise ValidationFailed(
-            "请选择处理方式。", code="portal.bad_decision", fields={"decision": ["请选择处理方式。"]}
+            _("请选择处理方式。"), code="portal.bad_decision", fields={"decision": [_("请选择处理方式。")]}
         )
     note = (note or "").strip()
     if not note:
-        message = "请填写重新交办的原因或解释说明。"
+        message = _("请填写重新交办的原因或解释说明。")
         raise ValidationFailed(message, code="portal.missing_fields", fields={"note": [message]})
     with transaction.atomic():
         locked = Callback.objects.select_for_update().select_related("case").get(pk=callback.pk)
         if locked.rating != Rating.DISSATISFIED:
-            raise Conflict("只有不满意的评价需要复核。", code="portal.not_dissatisfied")
+            raise Conflict(_("只有不满意的评价需要复核。"), code="portal.not_dissatisfied")
         if CallbackReview.objects.filter(callback=locked).exists():
-            raise Conflict("该评价已复核。", code="portal.already_reviewed")
+            raise Conflict(_("该评价已复核。"), code="portal.already_reviewed")
         if decision == ReviewDecision.REOPEN:
             case_transition(actor=actor, case=locked.case, action=Action.REOPEN, reason=note)
         review = CallbackReview.objects.create(

@@ -12,6 +12,8 @@ from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chengguan.cases import mapdata
@@ -26,8 +28,8 @@ SESSION_TRACKED = "portal_tracked"  # case numbers this browser proved it holds 
 SESSION_SUBMITTED = "portal_submitted"  # {"number", "code"} of the report just made, for the answer page
 PHOTO_SALT = "chengguan.portal.photo"
 PHOTO_MAX_AGE = 24 * 3600
-RATE_LIMITED = "操作过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"
-NOT_FOUND = "受理编号或查询码不正确，请核对后再试。"
+RATE_LIMITED = gettext_lazy("操作过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。")
+NOT_FOUND = gettext_lazy("受理编号或查询码不正确，请核对后再试。")
 
 
 def _put_errors(form, exc: DomainError) -> None:
@@ -74,7 +76,11 @@ def portal_home(request):
     context = {
         "figures": selectors.home_figures(),
         "solved": solved,
-        "map_config": {**_map_config(), "reports": selectors.reports_by_grid()},
+        "map_config": {
+            **_map_config(),
+            "reports": selectors.reports_by_grid(),
+            "text": {"reports": _("近30天 %(n)s 件")},
+        },
     }
     return render(request, "web/home_public.html", context)
 
@@ -114,7 +120,7 @@ def report(request):
             status = 400
     context = {
         "form": form,
-        "categories": [{"key": e.key, "label": e.label, "hint": e.hint} for e, _c in offered()],
+        "categories": [{"key": e.key, "label": e.local_label, "hint": e.local_hint} for e, _c in offered()],
         "map_config": _map_config(),
     }
     return render(request, "portal/report.html", context, status=status)
@@ -165,7 +171,7 @@ def _tracked_report(request, number: str):
 def track_detail(request, number: str):
     report = _tracked_report(request, number)
     if report is None:
-        messages.info(request, "请输入受理编号和查询码查看办理进度。")
+        messages.info(request, _("请输入受理编号和查询码查看办理进度。"))
         return redirect(f"{reverse('portal:track')}?number={number}")
     return _render_detail(request, report, forms.RatingForm())
 
@@ -174,7 +180,9 @@ def _render_detail(request, report, rating_form, status: int = 200):
     case = report.case
     context = {
         "case": case,
-        "public_category": next((e.label for e, _c in offered() if e.key == report.public_category), ""),
+        "public_category": next(
+            (e.local_label for e, _c in offered() if e.key == report.public_category), ""
+        ),
         "status_note": selectors.status_notes(case),
         "is_closed": case.state == CaseState.CLOSED,
         "timeline": selectors.public_timeline(case),
@@ -203,7 +211,7 @@ def rate(request, number: str):
         except DomainError as exc:
             _put_errors(form, exc)
             return _render_detail(request, report, form, status=exc.status)
-        messages.success(request, "感谢您的评价！")
+        messages.success(request, _("感谢您的评价！"))
         return redirect("portal:track-detail", number=number)
     return _render_detail(request, report, form, status=400)
 
@@ -246,7 +254,10 @@ def review_decide(request, pk: int):
     callback = get_object_or_404(selectors.reviews_pending(request.user), pk=pk)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"案件 {callback.case.number}：请选择处理方式并填写原因或解释说明。")
+        messages.error(
+            request,
+            _("案件 %(number)s：请选择处理方式并填写原因或解释说明。") % {"number": callback.case.number},
+        )
         return redirect("portal:review")
     try:
         review = services.callback_review_decide(
@@ -256,7 +267,10 @@ def review_decide(request, pk: int):
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        messages.error(request, f"案件 {callback.case.number}：{exc.message}")
+        messages.error(
+            request, _("案件 %(number)s：%(error)s") % {"number": callback.case.number, "error": exc.message}
+        )
     else:
-        messages.success(request, f"案件 {callback.case.number}：已{review.get_decision_display()}。")
+        done = {"number": callback.case.number, "decision": review.get_decision_display()}
+        messages.success(request, _("案件 %(number)s：已%(decision)s。") % done)
     return redirect("portal:review")

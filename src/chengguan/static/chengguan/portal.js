@@ -80,7 +80,7 @@
         fillColor: "#d92d20",
         fillOpacity: 0.25 + 0.6 * (f.properties.count / most),
       }),
-      onEachFeature: (f, layer) => layer.bindTooltip(`近30天 ${f.properties.count} 件`),
+      onEachFeature: (f, layer) => layer.bindTooltip(cfg.text.reports.replace("%(n)s", f.properties.count)),
     }).addTo(map);
     homeEl.dataset.ready = "1";
     homeEl.dataset.grids = String(features.length);
