@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from chengguan.core.permissions import permission
 from chengguan.merchants.errors import LetterError, MerchantError
 from chengguan.org.permissions import holds, in_bureau
@@ -10,7 +12,7 @@ from chengguan.org.roles import RoleCode as R
 # The squads and the bureau keep the ledger and take letters to the shops.
 _LEDGER_KEEPERS = (R.ADMIN, R.LEADER, R.SQUAD_LEADER, R.HANDLER, R.INSPECTOR, R.SYSTEM)
 _OFFICE = (R.ADMIN, R.LEADER, R.SQUAD_LEADER, R.SYSTEM)
-_FORBIDDEN = {"code": MerchantError.FORBIDDEN, "message": "您没有{action}的权限。"}
+_FORBIDDEN = {"code": MerchantError.FORBIDDEN, "message": _("您没有{action}的权限。")}
 
 can_keep_ledger = permission("merchants.keep_ledger", holds(*_LEDGER_KEEPERS, **_FORBIDDEN))
 # District-wide work: imports, 20,000 letters at once, the yearly renewal.
@@ -21,9 +23,11 @@ can_link_cases = permission(
     holds(*_LEDGER_KEEPERS, R.OPERATOR, R.DISPATCHER, R.SHIFT_LEADER, **_FORBIDDEN),
 )
 
-_LETTER_FORBIDDEN = {"code": LetterError.FORBIDDEN, "message": "您没有执行该操作的权限。"}
+_LETTER_FORBIDDEN = {"code": LetterError.FORBIDDEN, "message": _("您没有执行该操作的权限。")}
 letter_in_bureau = in_bureau(
-    lambda letter: letter.bureau_id, code=LetterError.OTHER_BUREAU, message="该责任书不属于您所在单位的辖区。"
+    lambda letter: letter.bureau_id,
+    code=LetterError.OTHER_BUREAU,
+    message=_("该责任书不属于您所在单位的辖区。"),
 )
 can_work_letters = permission("merchants.work_letters", holds(*_LEDGER_KEEPERS, **_LETTER_FORBIDDEN))
 can_expire_letters = permission("merchants.expire_letters", holds(*_OFFICE, **_LETTER_FORBIDDEN))
