@@ -32,3 +32,13 @@ def _fresh_grid_index():
 def _fast_password_hasher(settings):
     """PBKDF2 at production strength costs ~0.3 s a password; tests only need a real hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _chinese_outside_requests():
+    """A request in English leaves English active in the thread: text rendered outside a request
+    (notifications, SMS bodies) in the next test must see the installation's language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
