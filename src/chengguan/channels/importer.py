@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from chengguan.channels.models import Channel, WorkOrder
@@ -138,29 +138,15 @@ def template_workbook() -> bytes:
     return buf.getvalue()
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, list]]:
-    if tabular.is_csv(path):
-        yield from tabular.csv_rows(path)
-        return
-    # openpyxl rather than the ledger's streaming reader: channels send real date cells.
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
-        raise ValueError("无法读取该文件：请上传 .xlsx 或 .csv 格式的文件（可先下载模板）") from exc
-    try:
-        yield from enumerate((list(row) for row in wb.worksheets[0].iter_rows(values_only=True)), start=1)
-    finally:
-        wb.close()
-
-
 def read_rows(path: str | Path) -> Iterator[tuple[int, dict]]:
     """(line number, {field: text}) for each non-blank data row; line 1 is the header. Columns
     that are not ours (an export's reply columns, the channel's own extras) are ignored."""
-    return tabular.labelled_rows(_raw_rows(Path(path)), IN_COLUMNS, REQUIRED)
+    return tabular.labelled_rows(tabular.sheet_rows(Path(path)), IN_COLUMNS, REQUIRED)
 
 
 def count_rows(path: str | Path) -> int:
-    return sum(1 for _ in read_rows(path))
+    """Data rows in the file, for progress bars."""
+    return tabular.count_rows(Path(path), read_rows)
 
 
 # --- checking and receiving -------------------------------------------------------------------------

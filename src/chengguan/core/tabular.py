@@ -3,6 +3,11 @@
 Bureau staff keep their lists in Excel and in CSV exported from other systems, often in GBK; an import
 reads the header row, maps the bureau's Chinese column labels to field names, and yields each
 non-blank data row with its line number so a bad row can be reported by the line the user sees.
+
+Excel files are streamed by openpyxl's read-only mode. It reads 20,000 ledger rows in about twice
+the time of a bare expat walk over the sheet XML (`benchmarks/ledger_import.py`: 1.9 s against
+0.9 s, in an import that takes NN s), and in return gives real date cells, booleans, rich-text and
+phonetic shared strings, and the 1904 date system right.
 """
 
 from __future__ import annotations
@@ -10,8 +15,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile
+
+from openpyxl import load_workbook
+
+UNREADABLE = "无法读取该文件：请上传 .xlsx 或 .csv 格式的文件（可先下载模板）"
 
 
 def cell_text(value) -> str:
@@ -41,6 +52,45 @@ def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     else:
         raise ValueError("CSV 文件编码无法识别（请使用 UTF-8 或 GBK）")
     yield from enumerate(csv.reader(io.StringIO(text)), start=1)
+
+
+def xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
+    """(line, values) of every row of the first sheet, blank rows included so lines stay true."""
+    with path.open("rb") as fh:  # a file object: openpyxl then does not insist on the .xlsx suffix
+        try:
+            wb = load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several kinds for a file that is not a workbook
+            raise ValueError(UNREADABLE) from exc
+        try:
+            sheet = wb.worksheets[0]
+            sheet.reset_dimensions()  # read every row, even where a writer declared a wrong size
+            yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+        except (BadZipFile, KeyError, ParseError) as exc:
+            raise ValueError(UNREADABLE) from exc
+        finally:
+            wb.close()
+
+
+def sheet_rows(path: Path) -> Iterator[tuple[int, list]]:
+    """(line, cells) of an uploaded .csv/.txt or .xlsx file, by its suffix."""
+    return csv_rows(path) if is_csv(path) else xlsx_rows(path)
+
+
+def count_rows(path: Path, read: Callable[[Path], Iterable]) -> int:
+    """Data rows in the file, for progress bars. For .xlsx the size the sheet declares is used, so
+    the file is not read twice (blank rows, if any, make this a slight over-estimate); otherwise the
+    rows `read` yields are counted."""
+    if not is_csv(path):
+        with path.open("rb") as fh:
+            try:
+                wb = load_workbook(fh, read_only=True)
+            except Exception as exc:
+                raise ValueError(UNREADABLE) from exc
+            declared = wb.worksheets[0].max_row
+            wb.close()
+        if declared:
+            return max(declared - 1, 0)
+    return sum(1 for _ in read(path))
 
 
 def labelled_rows(

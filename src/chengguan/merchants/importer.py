@@ -9,7 +9,6 @@ is reported as a bad row naming the line it repeats.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,6 @@ from chengguan.core.i18n import source_labels
 from chengguan.grids.index import get_index
 from chengguan.grids.models import Grid
 from chengguan.merchants import validation as v
-from chengguan.merchants import xlsx
 from chengguan.merchants.models import BusinessType, Merchant, MerchantStatus
 from chengguan.merchants.permissions import can_run_bulk_work
 from chengguan.merchants.services import assign_units, snapshot
@@ -149,30 +147,14 @@ def template_workbook() -> bytes:
     return buf.getvalue()
 
 
-def _raw_rows(path: Path) -> Iterator[tuple[int, list]]:
-    if tabular.is_csv(path):
-        yield from tabular.csv_rows(path)
-        return
-    try:
-        yield from xlsx.iter_rows(path)
-    except (KeyError, zipfile.BadZipFile) as exc:
-        raise ValueError("无法读取该文件：请上传 .xlsx 或 .csv 格式的台账（可先下载模板）") from exc
-
-
 def read_rows(path: str | Path) -> Iterator[tuple[int, dict]]:
     """(line number, {field: text}) for each non-blank data row; line 1 is the header."""
-    return tabular.labelled_rows(_raw_rows(Path(path)), COLUMNS, REQUIRED)
+    return tabular.labelled_rows(tabular.sheet_rows(Path(path)), COLUMNS, REQUIRED)
 
 
 def count_rows(path: str | Path) -> int:
-    """Data rows in the file, for progress bars. For .xlsx the sheet's declared size is used, so
-    the file is not read twice (blank rows, if any, make this a slight over-estimate)."""
-    path = Path(path)
-    if not tabular.is_csv(path):
-        declared = xlsx.dimension_rows(path)
-        if declared:
-            return max(declared - 1, 0)
-    return sum(1 for _ in read_rows(path))
+    """Data rows in the file, for progress bars."""
+    return tabular.count_rows(Path(path), read_rows)
 
 
 # --- validating and saving ------------------------------------------------------------------------
