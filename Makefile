@@ -21,6 +21,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
 install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets browser
 
@@ -58,7 +62,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix src tests benchmarks
 
 # Every benchmark runs; the target fails at the end if any missed its goal.
-bench: install
+bench: install $(VENV)/.installed-bench
 	@status=0; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:

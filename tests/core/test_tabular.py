@@ -52,3 +52,13 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_clear_message(tmp_path)
         (tmp_path / name).write_bytes(data)
         with pytest.raises(ValueError, match="无法读取该文件"):
             _labelled(tmp_path / name)
+
+
+def test_a_sheet_that_declares_no_size_is_counted_for_the_progress_bar(tmp_path):
+    wb = Workbook(write_only=True)  # as our own exports are written: no <dimension>
+    ws = wb.create_sheet("台账")
+    for row in (["名称", "代码"], ["甲", 1], [], ["乙", 2], ["丙", 3]):
+        ws.append(row)
+    wb.save(tmp_path / "export.xlsx")
+    assert tabular.count_rows(tmp_path / "export.xlsx", _labelled) == 3
+    assert [line for line, _ in _labelled(tmp_path / "export.xlsx")] == [2, 4, 5]

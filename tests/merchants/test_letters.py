@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 
 import pytest
+import zxingcpp
 from django.urls import reverse
 
 from chengguan.core import jobs
@@ -119,6 +120,24 @@ def test_the_qr_code_encodes_the_verification_page_which_confirms_the_letter(sho
     assert page.status_code == 200
     body = page.content.decode()
     assert "真实有效" in body and letter.number in body and shops[0].name in body
+
+
+def test_the_printed_qr_code_scans_as_the_verification_url(shops, tmp_path):
+    """The page as a printer gets it (poppler at 150 dpi): a reader finds one code, the URL printed
+    under it, which is that letter's verification page."""
+    from PIL import Image
+
+    out = tmp_path / "letters.pdf"
+    generate_letters(actor=None, year=2026, out_path=out, base_url="https://cg.example.gov.cn")
+    page = ["-f", "2", "-l", "2", str(out)]
+    subprocess.run(["pdftoppm", "-r", "150", "-png", *page, tmp_path / "p"], check=True)
+    (png,) = tmp_path.glob("p-*.png")
+    found = [r.text for r in zxingcpp.read_barcodes(Image.open(png), try_invert=False)]
+    text = subprocess.run(["pdftotext", *page, "-"], capture_output=True, check=True, text=True).stdout
+    printed = re.search(r"https://cg\.example\.gov\.cn/letters/verify/([\w-]+)/", text)
+    assert found == [printed.group(0)]
+    letter = Letter.objects.get(token=printed.group(1))
+    assert letter.number in text and letter.merchant.name in text
 
 
 def test_a_made_up_token_says_not_found(client, db):

@@ -7,9 +7,14 @@ the output grows on disk and we only remember an offset per object and a referen
 
 This is deliberately not a general PDF parser. It reads what ReportLab writes (a classic xref table,
 one `N 0 obj … endobj` per object, `/Length` as a direct number) and nothing else; `append` raises
-`ValueError` on anything different rather than write a broken file. A general merger (pypdf, pikepdf)
-would be a new dependency, and pypdf keeps every merged page in memory until it writes. Each chunk
-brings its own copy of the font objects: tiny for the CID font, the used glyphs for an embedded TTF.
+`ValueError` on anything different rather than write a broken file. Each chunk brings its own copy
+of the font objects: tiny for the CID font, the used glyphs for an embedded TTF.
+
+Why not pypdf: its `PdfWriter` keeps every appended page in memory until `write()`, and its
+incremental mode loads every object of the file so far for each chunk. `benchmarks/letters.py` runs
+the same chunks merged by `PdfWriter.append`: 20,000 letters took 62.1 s against 19.8 s here (3.1×)
+and peaked at 488 MB against 125 MB, growing with the letters (20,000 / 5,000: 2.34, here 1.04).
+The benchmark prints these figures again on every `make bench`; `qpdf --check` finds the output clean.
 """
 
 from __future__ import annotations
