@@ -106,6 +106,7 @@ def child(work: Path, what: str) -> int:
     setup_django(work)
     from chengguan.core import tabular
     from chengguan.merchants import importer
+    from chengguan.org.system import system_actor
 
     path = work / "ledger.xlsx"
     before = reset_peak()
@@ -117,7 +118,7 @@ def child(work: Path, what: str) -> int:
     else:
         importer.count_rows(path)  # as the import job does, for its progress bar
         counted = time.perf_counter() - t
-        count = importer.import_merchants(actor=None, path=path).created
+        count = importer.import_merchants(actor=system_actor(), path=path).created
     seconds = time.perf_counter() - t
     report = {"rows": count, "seconds": seconds, "before_mb": before, "peak_mb": peak_mb()}
     if what == "import":

@@ -109,6 +109,7 @@ def child(work: Path, fmt: str, year: int) -> int:
     setup_django(work)
     from chengguan.merchants import letter_pdf
     from chengguan.merchants.letters import generate_letters
+    from chengguan.org.system import system_actor
 
     before = reset_peak()
     t = time.perf_counter()
@@ -119,7 +120,7 @@ def child(work: Path, fmt: str, year: int) -> int:
         if fmt == "segno":
             letter_pdf.pdf_inline_image = segno_inline_image  # this child process only
         result = generate_letters(
-            actor=None,
+            actor=system_actor(),
             year=year,
             out_path=out,
             fmt="zip" if fmt == "zip" else "pdf",
@@ -158,6 +159,7 @@ def seed(work: Path, letters: int, small: int) -> None:
     from chengguan.merchants.models import Letter, Merchant
     from chengguan.merchants.services import letters_prepare
     from chengguan.org.models import Organisation, OrgKind
+    from chengguan.org.system import system_actor
 
     call_command("migrate", verbosity=0)
     t = time.perf_counter()
@@ -166,8 +168,8 @@ def seed(work: Path, letters: int, small: int) -> None:
     seed_merchants(bureau, letters, seed=1, year=BIG_YEAR, signed_share=0.0)
     # Every seeded merchant gets a letter, open or not, so the run draws exactly N pages.
     merchants = Merchant.objects.select_related("bureau").order_by("id")
-    letters_prepare(actor=None, merchants=merchants, year=BIG_YEAR)
-    letters_prepare(actor=None, merchants=merchants[:small], year=SMALL_YEAR)
+    letters_prepare(actor=system_actor(), merchants=merchants, year=BIG_YEAR)
+    letters_prepare(actor=system_actor(), merchants=merchants[:small], year=SMALL_YEAR)
     counts = {y: Letter.objects.filter(year=y).count() for y in (SMALL_YEAR, BIG_YEAR)}
     print(f"setup: {counts} letters in the database ({time.perf_counter() - t:.1f} s)")
 

@@ -128,7 +128,7 @@ def test_the_printed_qr_code_scans_as_the_verification_url(shops, tmp_path):
     from PIL import Image
 
     out = tmp_path / "letters.pdf"
-    generate_letters(actor=None, year=2026, out_path=out, base_url="https://cg.example.gov.cn")
+    generate_letters(actor=system_actor(), year=2026, out_path=out, base_url="https://cg.example.gov.cn")
     page = ["-f", "2", "-l", "2", str(out)]
     subprocess.run(["pdftoppm", "-r", "150", "-png", *page, tmp_path / "p"], check=True)
     (png,) = tmp_path.glob("p-*.png")

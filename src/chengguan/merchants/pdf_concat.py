@@ -12,8 +12,8 @@ of the font objects: tiny for the CID font, the used glyphs for an embedded TTF.
 
 Why not pypdf: its `PdfWriter` keeps every appended page in memory until `write()`, and its
 incremental mode loads every object of the file so far for each chunk. `benchmarks/letters.py` runs
-the same chunks merged by `PdfWriter.append`: 20,000 letters took 62.1 s against 19.8 s here (3.1×)
-and peaked at 488 MB against 125 MB, growing with the letters (20,000 / 5,000: 2.34, here 1.04).
+the same chunks merged by `PdfWriter.append`: 20,000 letters took 22.4 s against 17.0 s here (1.3×)
+and peaked at 483 MB against 121 MB, growing with the letters (20,000 / 5,000: 2.37, here 1.05).
 The benchmark prints these figures again on every `make bench`; `qpdf --check` finds the output clean.
 """
 

@@ -11,8 +11,8 @@ the printed page too.
 
 Why not a maintained encoder: `benchmarks/qr_codes.py` makes a code in 0.03 ms here, segno in
 0.7 ms with the same fixed mask (23×) and 3.9 ms choosing its own (126×), zxing-cpp in 0.19 ms (6×).
-In `benchmarks/letters.py` segno's codes turned the 20,000-letter PDF from 19.8 s into 60.2 s
-(3.0×, past the benchmark's limit of twice a bare ReportLab loop). Both benchmarks print these
+In `benchmarks/letters.py` segno's codes (fixed mask) turned the 20,000-letter PDF from 17.0 s
+into 31.7 s (1.9×; 3.0× on a busy machine). Both benchmarks print these
 figures again on every `make bench`, and `qr_codes.py` fails once a library is as fast as this.
 """
 
