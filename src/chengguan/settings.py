@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "chengguan.core",
     "chengguan.org",
+    "chengguan.notifications",
     "chengguan.grids",
     "chengguan.taxonomy",
     "chengguan.cases",
@@ -52,11 +53,15 @@ INSTALLED_APPS = [
     "chengguan.merchants",
     "chengguan.demo",
     "chengguan.web",
+    "chengguan.ops",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chengguan.ops.logs.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chengguan.core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "chengguan.core.middleware.ClientAddressMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "chengguan.urls"
@@ -197,9 +203,48 @@ HOLIDAYS_FILE = os.environ.get("CHENGGUAN_HOLIDAYS_FILE") or str(DATA_DIR / "hol
 # Where citizen SMS go: "console", "file" (DATA_DIR/sms/outbox.jsonl) or a dotted path to a gateway class.
 CHENGGUAN_SMS_BACKEND = os.environ.get("CHENGGUAN_SMS_BACKEND", "console")
 
+# ---- Production: app server, scheduled jobs, backups, monitoring (README "Production") ----
+# Who runs the scheduled jobs (ops/scheduler.py): "embedded" = a thread in each `chengguan serve`
+# worker (the default without a broker), "celery" = Celery beat + workers (the default with one),
+# "off" = nobody (e.g. a second server whose jobs another one runs; the lease makes that optional).
+CHENGGUAN_SCHEDULER = os.environ.get("CHENGGUAN_SCHEDULER") or ("celery" if CELERY_BROKER_URL else "embedded")
+# Beat only drives the clock: every minute it asks which jobs are due and hands each to a worker.
+CELERY_BEAT_SCHEDULE = {"chengguan-tick": {"task": "chengguan.ops.tick", "schedule": 60.0}}
+# Nightly backups (`chengguan backup`): where, when, how many sets to keep, and the key file the
+# operator keeps a copy of off this machine. No directory = the nightly job does nothing.
+CHENGGUAN_BACKUP_DIR = os.environ.get("CHENGGUAN_BACKUP_DIR", "")
+CHENGGUAN_BACKUP_AT = os.environ.get("CHENGGUAN_BACKUP_AT", "02:00")
+CHENGGUAN_BACKUP_KEEP = int(os.environ.get("CHENGGUAN_BACKUP_KEEP", "14"))
+CHENGGUAN_BACKUP_KEY_FILE = os.environ.get("CHENGGUAN_BACKUP_KEY_FILE") or str(
+    DATA_DIR / "keys" / "backup.key"
+)
+# `/metrics` answers staff admins, or a scraper sending `Authorization: Bearer <token>`.
+CHENGGUAN_METRICS_TOKEN = os.environ.get("CHENGGUAN_METRICS_TOKEN", "")
+# `/healthz` fails when the data or media disk has less free space than this (MB).
+CHENGGUAN_HEALTH_MIN_FREE_MB = int(os.environ.get("CHENGGUAN_HEALTH_MIN_FREE_MB", "500"))
+# Staff notifications: how many working hours before a due time the people it waits for are told,
+# after how many working hours overdue a case goes up to the bureau's shift leader, and how far back
+# a job that starts (or catches up) looks for items that fell due.
+CHENGGUAN_DEADLINE_NOTICE_HOURS = float(os.environ.get("CHENGGUAN_DEADLINE_NOTICE_HOURS", "2"))
+CHENGGUAN_ESCALATE_AFTER_HOURS = float(os.environ.get("CHENGGUAN_ESCALATE_AFTER_HOURS", "8"))
+CHENGGUAN_NOTIFY_LOOKBACK_DAYS = int(os.environ.get("CHENGGUAN_NOTIFY_LOOKBACK_DAYS", "7"))
+# When the yearly reminder to renew the frontage letters starts (month-day, Asia/Shanghai).
+CHENGGUAN_LETTER_RENEWAL_FROM = os.environ.get("CHENGGUAN_LETTER_RENEWAL_FROM", "12-01")
+
+# Logs are JSON lines on stderr (journald or a shipper reads them); `chengguan.request` has one line
+# per request (ops/logs.py). CHENGGUAN_REQUEST_LOG=0 silences the request lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "chengguan.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "chengguan.request": {
+            "handlers": ["console"],
+            "level": "INFO" if _env_bool("CHENGGUAN_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        "chengguan.jobs": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -15,9 +15,11 @@ urlpatterns = [
     path("enforcement/", include("chengguan.enforcement.urls")),
     path("work-orders/", include("chengguan.channels.urls")),
     path("merchants/", include("chengguan.merchants.urls")),
+    path("notifications/", include("chengguan.notifications.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),
     path("publicity/", include("chengguan.enforcement.public_urls")),
     path("open311/v2/", include("chengguan.portal.open311_urls")),
+    path("", include("chengguan.ops.urls")),
     path("", include("chengguan.portal.urls")),
     path("", include("chengguan.web.urls")),
 ]

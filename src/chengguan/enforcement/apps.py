@@ -5,3 +5,6 @@ class EnforcementConfig(AppConfig):
     name = "chengguan.enforcement"
     label = "enforcement"
     verbose_name = "行政处罚办案"
+
+    def ready(self) -> None:
+        from chengguan.enforcement import scheduled  # noqa: F401  (registers the scheduled jobs)

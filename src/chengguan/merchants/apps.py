@@ -7,4 +7,5 @@ class MerchantsConfig(AppConfig):
     verbose_name = "门前三包"
 
     def ready(self) -> None:
-        from chengguan.merchants import jobs  # noqa: F401  (registers the background job handlers)
+        # The background job handlers and the yearly renewal reminder.
+        from chengguan.merchants import jobs, scheduled  # noqa: F401

@@ -108,3 +108,16 @@ def visible_staff(actor) -> QuerySet[StaffProfile]:
         .select_related("user", "organisation")
         .prefetch_related("roles")
     )
+
+
+def staff_holding(*roles: str, bureau_id: int | None = None, unit: Organisation | None = None) -> list:
+    """Active users holding any of `roles` in the bureau, or in `unit` and the units below it: who a
+    notification about the bureau's or the unit's work goes to."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, profile__roles__code__in=roles)
+    if unit is not None:
+        users = users.filter(profile__organisation__path__startswith=unit.path)
+    elif bureau_id is not None:
+        users = users.filter(profile__organisation__bureau_id=bureau_id)
+    return list(users.distinct().order_by("pk"))

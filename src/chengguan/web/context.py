@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases.navigation import workbench_nav
 from chengguan.enforcement.navigation import penalty_nav
+from chengguan.notifications.selectors import unread_count
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
 from chengguan.portal.selectors import reviews_pending
@@ -60,7 +61,7 @@ def _nav(user, is_staff: bool) -> list[dict]:
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"staff_profile": None, "nav_items": [], "is_staff_user": False}
+        return {"staff_profile": None, "nav_items": [], "is_staff_user": False, "notifications_unread": 0}
     is_staff = is_staff_user(user)
     profile = profile_of(user)
     bureau = bureau_of(user)
@@ -72,4 +73,5 @@ def navigation(request) -> dict:
         "user_role_labels": [RoleCode(code).label for code in ALL_ROLES if code in role_codes(user)],
         "nav_items": _nav(user, is_staff),
         "current_view": match.url_name if match else "",
+        "notifications_unread": unread_count(user),
     }
