@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "chengguan.core",
     "chengguan.org",
-    "chengguan.notifications",
     "chengguan.grids",
     "chengguan.taxonomy",
     "chengguan.cases",
@@ -53,6 +52,9 @@ INSTALLED_APPS = [
     "chengguan.merchants",
     "chengguan.demo",
     "chengguan.web",
+    # Last, so that where their catalogues share a source string with an app above, that app's
+    # translation wins.
+    "chengguan.notifications",
     "chengguan.ops",
     "django_prometheus",
 ]
@@ -208,6 +210,7 @@ CHENGGUAN_SMS_BACKEND = os.environ.get("CHENGGUAN_SMS_BACKEND", "console")
 # worker (the default without a broker), "celery" = Celery beat + workers (the default with one),
 # "off" = nobody (e.g. a second server whose jobs another one runs; the lease makes that optional).
 CHENGGUAN_SCHEDULER = os.environ.get("CHENGGUAN_SCHEDULER") or ("celery" if CELERY_BROKER_URL else "embedded")
+CHENGGUAN_SCHEDULER_TICK_SECONDS = float(os.environ.get("CHENGGUAN_SCHEDULER_TICK_SECONDS", "30"))
 # Beat only drives the clock: every minute it asks which jobs are due and hands each to a worker.
 CELERY_BEAT_SCHEDULE = {"chengguan-tick": {"task": "chengguan.ops.tick", "schedule": 60.0}}
 # Nightly backups (`chengguan backup`): where, when, how many sets to keep, and the key file the

@@ -9,10 +9,12 @@ numbers, unit names, due times already formatted as `YYYY-MM-DD HH:MM`), or code
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -34,13 +36,17 @@ REQUIRED_KINDS = frozenset({Kind.ESCALATED})
 
 # The step of the closed loop a case waits for, by the code the case jobs store.
 STAGES = {
-    "file": _("立案"),
-    "dispatch": _("派遣"),
-    "handle": _("处置"),
-    "verify": _("核查"),
-    "close": _("结案"),
+    "file": pgettext_lazy("notification stage", "立案"),
+    "dispatch": pgettext_lazy("notification stage", "派遣"),
+    "handle": pgettext_lazy("notification stage", "处置"),
+    "verify": pgettext_lazy("notification stage", "核查"),
+    "close": pgettext_lazy("notification stage", "结案"),
 }
-SUPERVISION_LEVELS = {"normal": _("一般督办"), "key": _("重点督办"), "listed": _("挂牌督办")}
+SUPERVISION_LEVELS = {
+    "normal": pgettext_lazy("notification supervision", "一般督办"),
+    "key": pgettext_lazy("notification supervision", "重点督办"),
+    "listed": pgettext_lazy("notification supervision", "挂牌督办"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,11 @@ def render(message: str, params: dict) -> str:
     spec = MESSAGES.get(message)
     if spec is None:
         return str(params.get("text", message))
-    values = {key: ("" if value is None else value) for key, value in params.items()}
+    values = defaultdict(str, {key: ("" if value is None else value) for key, value in params.items()})
     for name, table in spec.labels.items():
         if values.get(name) in table:
             values[name] = table[values[name]]
     try:
         return str(spec.text) % values
-    except (KeyError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return str(spec.text)

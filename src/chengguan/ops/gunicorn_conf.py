@@ -24,6 +24,7 @@ errorlog = "-"
 loglevel = os.environ.get("CHENGGUAN_WEB_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("CHENGGUAN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "chengguan"
+control_socket_disable = True  # systemd manages the server; no socket in the user's home
 wsgi_app = "chengguan.wsgi:application"
 
 

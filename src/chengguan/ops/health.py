@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db import connection
 
 
@@ -37,6 +37,7 @@ def _database() -> str:
 
 
 def _cache() -> str:
+    cache = caches["default"]
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "ok", 10)
     if cache.get(key) != "ok":
@@ -57,6 +58,7 @@ def _broker() -> str:
 
 
 def _storage() -> str:
+    default_storage = storages["default"]
     name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name, "rb") as fh:

@@ -2,7 +2,7 @@
 every other log line, so a log shipper reads them without a parser of its own.
 
 A request line holds what an operator needs to follow a request and nothing personal: the URL
-pattern that matched (`cases/<str:number>/`, not the number; never the query string, where searches
+pattern that matched (`/cases/<str:number>/`, not the number; never the query string, where searches
 put names and phone numbers), method, status, duration, response size, the signed-in user's id (not
 their name) and a request id (nginx's `X-Request-ID`, or a new one), which the response echoes.
 Client addresses stay in nginx's access log and in the audit trail, not here.
@@ -40,7 +40,7 @@ def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "<unmatched>"
-    return match.route or match.view_name or "<unnamed>"
+    return "/" + match.route
 
 
 class RequestLogMiddleware:

@@ -39,7 +39,6 @@ from chengguan.ops.models import JobLease, RunStatus, RunTrigger, ScheduledRun
 log = logging.getLogger("chengguan.jobs")
 RETRY_DELAY = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 3
-TICK_SECONDS = 30
 
 # Called with (job, run) after a run failed for the first time in its slot (admins are told).
 failure_listeners: list[Callable[[ScheduledJob, ScheduledRun], None]] = []
@@ -190,11 +189,12 @@ def last_runs() -> dict[str, ScheduledRun]:
 
 
 class EmbeddedScheduler(threading.Thread):
-    """The scheduler inside a `chengguan serve` worker: ticks every ~30 s, one thread per due job."""
+    """The scheduler inside a `chengguan serve` worker: ticks every 15–30 s (CHENGGUAN_SCHEDULER_TICK_SECONDS
+    is the upper bound), one thread per due job."""
 
-    def __init__(self, interval: float = TICK_SECONDS):
+    def __init__(self, interval: float | None = None):
         super().__init__(name="chengguan-scheduler", daemon=True)
-        self.interval = interval
+        self.interval = interval or settings.CHENGGUAN_SCHEDULER_TICK_SECONDS
         self.stopping = threading.Event()
         self._running: dict[str, threading.Thread] = {}
 
