@@ -1,0 +1,29 @@
+"""The SMS retry job sends what failed, once."""
+
+from __future__ import annotations
+
+import json
+
+from chengguan.channels.models import MessageStatus, OutboundMessage
+from chengguan.core.clock import pinned
+from chengguan.ops import scheduler
+from chengguan.portal import sms
+from tests.cases.conftest import QUIET_MOMENT
+from tests.portal.test_sms import ATTEMPTS
+
+
+def test_the_retry_job_sends_queued_messages_once(db, settings, sms_file, django_capture_on_commit_callbacks):
+    settings.CHENGGUAN_SMS_BACKEND = "tests.portal.test_sms.DownGateway"
+    ATTEMPTS.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sms.sms_queue(phone="13812345678", body="【城管】您的问题已立案", key="t:job")
+    assert OutboundMessage.objects.get().status == MessageStatus.QUEUED
+    settings.CHENGGUAN_SMS_BACKEND = "file"
+    with pinned(QUIET_MOMENT):
+        first = scheduler.run_scheduled("sms.retry")
+        again = scheduler.run_now("sms.retry")
+    assert first.run.result == {"sent": 1, "still_failing": 0}
+    assert again.run.result == {"sent": 0, "still_failing": 0}
+    assert [json.loads(line)["body"] for line in sms_file.read_text().splitlines()] == [
+        "【城管】您的问题已立案"
+    ]
