@@ -12,6 +12,7 @@ from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.merchants import scheduled, services
 from chengguan.notifications.models import Notification
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from tests.merchants.conftest import merchant_fields
 
 
@@ -28,7 +29,7 @@ def run(moment: dt.datetime) -> dict:
 def shops(district):
     rng = random.Random(7)
     with pinned(on(3, 1)):
-        return [services.merchant_create(actor=None, **merchant_fields(rng, district, i)) for i in range(3)]
+        return [services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, i)) for i in range(3)]
 
 
 def test_reminders_start_in_december_weekly_until_the_letters_are_made(district, shops):
@@ -41,6 +42,6 @@ def test_reminders_start_in_december_weekly_until_the_letters_are_made(district,
     assert told.first().url == "/merchants/letters/"
     assert run(on(12, 8))["reminded"] == 1  # a new week, still missing
     with pinned(on(12, 9)):
-        services.letters_prepare(actor=None, merchants=shops, year=2027)
+        services.letters_prepare(actor=system_actor(), merchants=shops, year=2027)
     assert run(on(12, 15)) == {"reminded": 0, "year": 2027, "merchants_without_letter": 0}
     assert not Notification.objects.filter(recipient=district.users[RoleCode.INSPECTOR]).exists()

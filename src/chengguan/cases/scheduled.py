@@ -33,6 +33,7 @@ from chengguan.cases.states import HANDLING_STATES, OPEN_STATES, CaseState
 from chengguan.core import deadlines, schedule
 from chengguan.core.clock import SHANGHAI
 from chengguan.notifications.services import escalate, notify
+from chengguan.org.system import SystemActors
 
 RUNNING_STATES = OPEN_STATES - {CaseState.SUSPENDED}
 
@@ -63,7 +64,7 @@ def _case_params(case: Case, **extra) -> dict:
 
 
 def _cases(qs):
-    return qs.select_related("handling_unit", "handler", "grid").order_by("stage_due_at", "id")
+    return qs.select_related("handling_unit", "handler", "grid", "bureau").order_by("stage_due_at", "id")
 
 
 def case_notices(now: dt.datetime) -> dict:
@@ -72,6 +73,7 @@ def case_notices(now: dt.datetime) -> dict:
     since = now - dt.timedelta(days=settings.CHENGGUAN_NOTIFY_LOOKBACK_DAYS)
     running = Case.objects.filter(state__in=RUNNING_STATES, stage_due_at__isnull=False)
     counts = {"case_warnings": 0, "case_overdue": 0, "case_escalations": 0}
+    actors = SystemActors()
 
     for case in _cases(running.filter(stage_due_at__gt=now, stage_due_at__lte=window_end)):
         limit = _limit_seconds(case)
@@ -84,6 +86,7 @@ def case_notices(now: dt.datetime) -> dict:
             params=_case_params(case, hours=_hours(notice_hours)),
             url=reverse("cases:detail", args=[case.number]),
             obj=case,
+            actor=actors[case.bureau],
         )
         counts["case_warnings"] += bool(sent)
 
@@ -97,15 +100,16 @@ def case_notices(now: dt.datetime) -> dict:
             params=_case_params(case),
             url=url,
             obj=case,
+            actor=actors[case.bureau],
         )
         counts["case_overdue"] += bool(sent)
         if case.state not in HANDLING_STATES or case.handling_unit_id is None:
             continue
-        counts["case_escalations"] += _escalate_case(case, now, url, escalate_after)
+        counts["case_escalations"] += _escalate_case(case, now, url, escalate_after, actors[case.bureau])
     return counts
 
 
-def _escalate_case(case: Case, now: dt.datetime, url: str, after_seconds: float) -> int:
+def _escalate_case(case: Case, now: dt.datetime, url: str, after_seconds: float, actor) -> int:
     """Level 1: the handling unit's leader (the shift leaders when the unit has none); level 2, once
     it is `after_seconds` of office time overdue: the bureau's shift leaders."""
     done = 0
@@ -121,6 +125,7 @@ def _escalate_case(case: Case, now: dt.datetime, url: str, after_seconds: float)
         params=_case_params(case),
         url=url,
         note=note,
+        actor=actor,
     )
     done += first is not None
     if deadlines.working_seconds_between(case.stage_due_at, now) >= after_seconds:
@@ -133,6 +138,7 @@ def _escalate_case(case: Case, now: dt.datetime, url: str, after_seconds: float)
             message="case.escalated_bureau",
             params=_case_params(case, hours=_hours(after_seconds / 3600)),
             url=url,
+            actor=actor,
         )
         done += second is not None
     return done
@@ -151,8 +157,9 @@ def supervision_notices(now: dt.datetime) -> dict:
     window_end = deadlines.add_working_hours(now, notice_hours)
     since = now - dt.timedelta(days=settings.CHENGGUAN_NOTIFY_LOOKBACK_DAYS)
     waiting = Supervision.objects.filter(replied_at__isnull=True, case__state__in=OPEN_STATES).select_related(
-        "case", "case__handling_unit", "created_by"
+        "case", "case__handling_unit", "case__bureau", "created_by"
     )
+    actors = SystemActors()
     url = reverse("cases:supervision")
     counts = {"supervisions_raised": 0, "supervision_warnings": 0, "supervision_overdue": 0}
 
@@ -174,6 +181,7 @@ def supervision_notices(now: dt.datetime) -> dict:
             params=params(item),
             url=url,
             obj=item.case,
+            actor=actors[item.case.bureau],
         )
         counts["supervisions_raised"] += bool(sent)
     for item in waiting.filter(reply_due_at__gt=now, reply_due_at__lte=window_end):
@@ -184,6 +192,7 @@ def supervision_notices(now: dt.datetime) -> dict:
             params=params(item),
             url=url,
             obj=item.case,
+            actor=actors[item.case.bureau],
         )
         counts["supervision_warnings"] += bool(sent)
     for item in waiting.filter(reply_due_at__lte=now, reply_due_at__gte=since):
@@ -194,6 +203,7 @@ def supervision_notices(now: dt.datetime) -> dict:
             params=params(item),
             url=url,
             obj=item.case,
+            actor=actors[item.case.bureau],
         )
         raised = escalate(
             obj=item.case,
@@ -205,6 +215,7 @@ def supervision_notices(now: dt.datetime) -> dict:
             message="supervision.escalated",
             params=params(item),
             url=url,
+            actor=actors[item.case.bureau],
         )
         counts["supervision_overdue"] += raised is not None
     return counts

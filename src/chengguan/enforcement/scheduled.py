@@ -28,6 +28,7 @@ from chengguan.enforcement.states import FINAL_STATES, PenaltyAction, PenaltySta
 from chengguan.notifications.services import notify
 from chengguan.org.roles import RoleCode as R
 from chengguan.org.selectors import staff_holding
+from chengguan.org.system import SystemActors
 
 
 def _duty_notices(today: dt.date) -> dict:
@@ -35,13 +36,14 @@ def _duty_notices(today: dt.date) -> dict:
     duties = (
         PenaltyDeadline.objects.filter(period_id__in=periods.OFFICE_DUTIES, met_on__isnull=True)
         .exclude(case__state__in=[*FINAL_STATES, PenaltyState.SUSPENDED])
-        .select_related("case")
+        .select_related("case", "case__bureau")
         .prefetch_related("case__officers")
         .order_by("due_on", "id")
     )
     soon = duties.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=periods.WARNING_DAYS))
     missed = duties.filter(due_on__lt=today, due_on__gte=since)
     counts = {"penalty_warnings": 0, "penalty_overdue": 0}
+    actors = SystemActors()
     for label, message, qs in (
         ("penalty_warnings", "penalty.deadline_soon", soon),
         ("penalty_overdue", "penalty.overdue", missed),
@@ -55,6 +57,7 @@ def _duty_notices(today: dt.date) -> dict:
                 params={"number": str(case), "period": deadline.name, "due": deadline.due_on.isoformat()},
                 url=reverse("enforcement:detail", args=[case.pk]),
                 obj=case,
+                actor=actors[case.bureau],
             )
             counts[label] += bool(sent)
     return counts
@@ -65,7 +68,10 @@ def _review_notices() -> int:
     sent_count = 0
     submit = f"penalty.{PenaltyAction.SUBMIT_FOR_REVIEW}"
     answered = (f"penalty.{PenaltyAction.LEGAL_REVIEW_PASS}", f"penalty.{PenaltyAction.LEGAL_REVIEW_RETURN}")
-    for case in PenaltyCase.objects.filter(state=PenaltyState.CASE_REVIEW).order_by("id"):
+    actors = SystemActors()
+    for case in (
+        PenaltyCase.objects.filter(state=PenaltyState.CASE_REVIEW).select_related("bureau").order_by("id")
+    ):
         events = AuditEvent.objects.filter(object_type="enforcement.penaltycase", object_id=str(case.pk))
         submitted = events.filter(action=submit).order_by("-id").first()
         if submitted is None or events.filter(action__in=answered, id__gt=submitted.pk).exists():
@@ -77,6 +83,7 @@ def _review_notices() -> int:
             params={"number": str(case)},
             url=reverse("enforcement:detail", args=[case.pk]),
             obj=case,
+            actor=actors[case.bureau],
         )
         sent_count += bool(sent)
     return sent_count
@@ -94,7 +101,9 @@ def withdrawals_job(now: dt.datetime) -> dict:
         withdrawn_on__isnull=True, withdrawal_due_on__isnull=False, withdrawal_due_on__lte=today
     ).select_related("case", "case__bureau")
     withdrawn = 0
+    actors = SystemActors()
     for item in due.order_by("withdrawal_due_on", "id"):
+        # actor=None: the penalty services still take the system that way until they move to the kernel.
         item = disclosure.disclosure_withdraw(actor=None, disclosure=item, on=today)
         withdrawn += 1
         notify(
@@ -104,5 +113,6 @@ def withdrawals_job(now: dt.datetime) -> dict:
             params={"decision": item.decision_number, "reason": item.withdrawal_reason},
             url=reverse("enforcement:detail", args=[item.case_id]),
             obj=item.case,
+            actor=actors[item.case.bureau],
         )
     return {"withdrawn": withdrawn}

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core import schedule
 from chengguan.core.clock import SHANGHAI
 from chengguan.merchants.models import Letter, Merchant, MerchantStatus
-from chengguan.merchants.services import BULK_ROLES
 from chengguan.notifications.services import notify
+from chengguan.org.models import Organisation
+from chengguan.org.roles import RoleCode as R
 from chengguan.org.selectors import staff_holding
+from chengguan.org.system import system_actor
 
 
 def _reminder_start(year: int) -> dt.date:
@@ -41,13 +43,16 @@ def renewal_reminder(now: dt.datetime) -> dict:
     for bureau_id in missing_by_bureau:
         counts[bureau_id] = counts.get(bureau_id, 0) + 1
     for bureau_id, missing in sorted(counts.items()):
+        bureau = Organisation.objects.get(pk=bureau_id)
         sent = notify(
-            recipients=staff_holding(*BULK_ROLES, bureau_id=bureau_id),
+            # The people who may run the renewal (`merchants.permissions.can_run_bulk_work`).
+            recipients=staff_holding(R.ADMIN, R.LEADER, R.SQUAD_LEADER, bureau_id=bureau_id),
             message="letters.renewal",
             key=f"letters:{bureau_id}:renewal:{coming}:w{week.year}-{week.week}",
             params={"year": coming, "missing": missing},
             url=reverse("merchants:letters"),
-            obj=("org.organisation", bureau_id),
+            obj=bureau,
+            actor=system_actor(bureau),
         )
         reminded += bool(sent)
     return {"reminded": reminded, "year": coming, "merchants_without_letter": sum(counts.values())}

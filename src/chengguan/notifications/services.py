@@ -24,6 +24,7 @@ from chengguan.notifications import delivery
 from chengguan.notifications.kinds import MESSAGES, REQUIRED_KINDS, URGENT_KINDS, Kind, render
 from chengguan.notifications.models import Escalation, Notification, Preference
 from chengguan.org.models import StaffProfile
+from chengguan.org.system import is_system
 
 log = logging.getLogger(__name__)
 SMS_SIGNATURE = "【城管】"
@@ -58,7 +59,7 @@ def notify(
     """Tell each of `recipients` (users) of one event named by `key`, once: recipients who have a
     notification with this key get none again. Returns the notifications created."""
     spec = MESSAGES[message]
-    users = {u.pk: u for u in recipients if u is not None and u.is_active}
+    users = {u.pk: u for u in recipients if u is not None and u.is_active and not is_system(u)}
     if not users:
         return []
     params = params or {}
@@ -228,7 +229,7 @@ def escalate(
     event (`action`, on `obj`, whose timeline shows it) and notify `recipients`. Returns None when
     this level was escalated before."""
     object_type, object_id = _ref(item if item is not None else obj)
-    users = [u for u in recipients if u is not None and u.is_active]
+    users = [u for u in recipients if u is not None and u.is_active and not is_system(u)]
     with transaction.atomic():
         escalation, created = Escalation.objects.get_or_create(
             object_type=object_type,

@@ -16,6 +16,7 @@ from chengguan.core import audit, schedule
 from chengguan.notifications.services import notify
 from chengguan.ops import backup, scheduler
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 
 log = logging.getLogger("chengguan.jobs")
 
@@ -71,6 +72,7 @@ def _tell_admins(job: schedule.ScheduledJob, run) -> None:
             params={"job": str(job.label), "error": run.error[:120]},
             url=reverse("admin:ops_scheduledrun_change", args=[run.pk]),
             obj=("ops.scheduledrun", run.pk),
+            actor=system_actor(),
         )
     except Exception:  # the failure is recorded on the run whatever happens here
         log.exception("could not tell the administrators that %s failed", job.name)

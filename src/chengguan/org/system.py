@@ -55,3 +55,11 @@ def is_system(actor) -> bool:
 
 def is_installation_system(actor) -> bool:
     return is_system(actor) and actor.username == INSTALLATION_USERNAME
+
+
+class SystemActors(dict):
+    """The system account of each bureau, looked up once (a scheduled job's run): `actors[bureau]`."""
+
+    def __missing__(self, bureau: Organisation | None):
+        self[bureau] = actor = system_actor(bureau)
+        return actor
