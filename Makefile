@@ -7,7 +7,7 @@ SIZE   ?= district
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-pg lint format bench install install-test assets browser clean
+.PHONY: demo test test-pg lint format bench install install-test assets browser nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 	touch $@
 
 install: $(VENV)/.installed assets
-install-test: $(VENV)/.installed-test assets browser
+install-test: $(VENV)/.installed-test assets browser nginx
 
 # Front-end libraries (Leaflet, HTMX, ECharts) come from the npm registry at setup and are served by
 # the app itself: no CDN at run time.
@@ -40,12 +40,15 @@ src/chengguan/static/vendor/.installed: assets/package.json assets/package-lock.
 browser:
 	@sh scripts/ensure-browser.sh
 
+# Debian's nginx, for the test that checks the shipped site with `nginx -t`.
+nginx:
+	@sh scripts/ensure-nginx.sh
+
 demo: install
 	$(BIN)/chengguan migrate --noinput -v0
 	$(BIN)/chengguan demo --size $(SIZE) --if-empty
 	$(BIN)/chengguan demo --logins
-	@echo "Serving the demo district at http://127.0.0.1:$(PORT)/"
-	DEBUG=$${DEBUG:-0} $(BIN)/chengguan runserver 127.0.0.1:$(PORT) --noreload
+	DEBUG=$${DEBUG:-0} $(BIN)/chengguan serve --bind 127.0.0.1:$(PORT)
 
 test: install-test
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)

@@ -29,7 +29,10 @@ def run(moment: dt.datetime) -> dict:
 def shops(district):
     rng = random.Random(7)
     with pinned(on(3, 1)):
-        return [services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, i)) for i in range(3)]
+        return [
+            services.merchant_create(actor=system_actor(), **merchant_fields(rng, district, i))
+            for i in range(3)
+        ]
 
 
 def test_reminders_start_in_december_weekly_until_the_letters_are_made(district, shops):
