@@ -10,6 +10,7 @@ numbers, unit names, due times already formatted as `YYYY-MM-DD HH:MM`), or code
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -49,11 +50,22 @@ SUPERVISION_LEVELS = {
 }
 
 
+def _job_label(name: str):
+    """The label a scheduled job registered with (`core.schedule`), in the reader's language."""
+    from chengguan.core import schedule
+
+    try:
+        return schedule.get(name).label
+    except KeyError:
+        return name
+
+
 @dataclass(frozen=True)
 class Message:
     kind: str
     text: str  # a lazy translation with %(name)s parameters
-    labels: dict[str, dict] = field(default_factory=dict)
+    # Parameters stored as codes, and the table (or function) that gives their words.
+    labels: dict[str, dict | Callable] = field(default_factory=dict)
 
 
 MESSAGES: dict[str, Message] = {
@@ -106,7 +118,7 @@ MESSAGES: dict[str, Message] = {
         Kind.LETTERS,
         _("%(year)s 年度门前三包责任书尚未备齐：%(missing)s 户营业商户还没有新年度责任书，请年底前续签。"),
     ),
-    "job.failed": Message(Kind.JOB_FAILED, _("定时任务「%(job)s」运行失败：%(error)s")),
+    "job.failed": Message(Kind.JOB_FAILED, _("定时任务「%(job)s」运行失败：%(error)s"), {"job": _job_label}),
 }
 
 
@@ -117,8 +129,11 @@ def render(message: str, params: dict) -> str:
         return str(params.get("text", message))
     values = defaultdict(str, {key: ("" if value is None else value) for key, value in params.items()})
     for name, table in spec.labels.items():
-        if values.get(name) in table:
-            values[name] = table[values[name]]
+        code = values.get(name)
+        if callable(table) and code:
+            values[name] = table(code)
+        elif not callable(table) and code in table:
+            values[name] = table[code]
     try:
         return str(spec.text) % values
     except (TypeError, ValueError):

@@ -69,7 +69,7 @@ def _tell_admins(job: schedule.ScheduledJob, run) -> None:
             recipients=admins,
             message="job.failed",
             key=f"job-run:{run.pk}",
-            params={"job": str(job.label), "error": run.error[:120]},
+            params={"job": job.name, "error": run.error[:120]},
             url=reverse("admin:ops_scheduledrun_change", args=[run.pk]),
             obj=("ops.scheduledrun", run.pk),
             actor=system_actor(),
