@@ -30,7 +30,9 @@ class Command(BaseCommand):
                 crypto.create_key(path)
             except FileExistsError as exc:
                 raise CommandError(f"{path} exists already; a backup key is never replaced") from exc
-            self.stdout.write(f"Created {path}. Copy it off this machine: without it no backup can be restored.")
+            self.stdout.write(
+                f"Created {path}. Copy it off this machine: without it no backup can be restored."
+            )
             return
         if not dir:
             raise CommandError("give the directory that receives the backup set")
