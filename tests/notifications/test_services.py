@@ -35,7 +35,9 @@ def test_one_notification_per_person_and_event(district):
     assert len(first) == 2 and [n.recipient.username for n in again] == ["leader"]
     assert Notification.objects.count() == 3
     events = AuditEvent.objects.filter(action="notification.send").order_by("id")
-    assert events.count() == 2 and events[0].object_type == "cases.case"
+    # Filed under the notice and naming the case, so the case's own history holds only its steps.
+    assert events.count() == 2 and events[0].object_type == "notifications.notification"
+    assert events[0].after["about"].startswith("cases.case:")
     assert sorted(events[0].after["recipients"]) == sorted(
         [district.users[R.HANDLER].pk, district.users[R.SQUAD_LEADER].pk]
     )

@@ -331,6 +331,8 @@ def page_urls(d) -> dict[str, list[str]]:
         "portal:rate": [reverse("portal:rate", args=[d.happy.report.case.number])],
         "portal:review-decide": [reverse("portal:review-decide", args=[d.complaint.pk])],
         "portal:photo": [],  # an image; its signed links are on the pages
+        "notifications:open": [],  # marks a notification read and redirects to its object
+        "notifications:read": [],  # a POST that marks one read
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

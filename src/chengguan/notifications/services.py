@@ -46,6 +46,15 @@ def _wanted(user_ids: list[int], kind: str) -> tuple[set[int], set[int]]:
     return in_app, sms
 
 
+def _about(obj) -> str | None:
+    """`app.model:pk` of what a notice is about (an instance or an audit-style (type, id) pair)."""
+    if obj is None:
+        return None
+    if isinstance(obj, tuple):
+        return f"{obj[0]}:{obj[1]}"
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
 def notify(
     *,
     recipients: Iterable,
@@ -98,8 +107,10 @@ def notify(
         audit.record(
             actor=actor,
             action="notification.send",
-            obj=obj if obj is not None else ("notifications.notification", key),
+            # Filed under the notice, not under the case: the case's history stays its own.
+            obj=("notifications.notification", key),
             after={
+                "about": _about(obj),
                 "message": message,
                 "key": key,
                 "recipients": [n.recipient_id for n in fresh],
