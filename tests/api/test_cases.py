@@ -517,11 +517,11 @@ CASE_PATHS = {
 
 
 def test_schema_documents_every_case_path_and_action(district, as_user):
-    from chengguan.cases.states import TRANSITIONS
+    from chengguan.cases.states import CASE_MACHINE
 
     schema = as_user(district.users[R.LEADER]).get("/api/v1/schema/", {"format": "json"}).json()
     paths = schema["paths"]
-    action_paths = {f"/api/v1/cases/{{id}}/{t.action}/" for t in TRANSITIONS}
+    action_paths = {f"/api/v1/cases/{{id}}/{t.action}/" for t in CASE_MACHINE}
     assert len(action_paths) == 19
     assert CASE_PATHS | action_paths <= set(paths)
     close = paths["/api/v1/cases/{id}/close/"]["post"]

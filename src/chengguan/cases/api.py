@@ -3,7 +3,8 @@ table, evidence, supervision (督办), the map, the to-do inbox, exports and rep
 
 Views hold no rules: writes go through `cases.services` / `cases.supervision`, reads through
 `cases.selectors`, and which actions exist, who may take them and what they need comes from
-`cases.states.TRANSITIONS`, so the API, its OpenAPI document and the web pages cannot disagree.
+`cases.states.CASE_MACHINE` (its action endpoints are built from the table by the workflow kernel),
+so the API, its OpenAPI document and the web pages cannot disagree.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chengguan.cases import contact, display, export, selectors, services, spam, supervision
+from chengguan.cases.errors import CaseError, SupervisionError
 from chengguan.cases.filters import URGENCY_CHOICES, CaseFilter, SupervisionFilter
 from chengguan.cases.models import (
     Case,
@@ -35,21 +37,22 @@ from chengguan.cases.models import (
     SupervisionLevel,
     TemplatePurpose,
 )
-from chengguan.cases.states import BY_ACTION, TRANSITIONS, Action, CaseState, Disposition, Transition
+from chengguan.cases.permissions import can_see_duplicates, can_view_reporter_phone
+from chengguan.cases.states import CASE_MACHINE, STAGE_FINISHING, Action, CaseState, Disposition
 from chengguan.core import clock
 from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.core.masking import mask_name, mask_phone
+from chengguan.core.permissions import AllOf, AnyOf, Rule
+from chengguan.core.workflow import Transition
+from chengguan.core.workflow.api import action_views
 from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import STAFF_ROLES, RoleCode
+from chengguan.org.permissions import is_staff
+from chengguan.org.roles import RoleCode
 from chengguan.taxonomy import selectors as taxonomy_selectors
 from chengguan.taxonomy.models import Category, CategoryKind, TimeUnit
 
-# Intake staff need the complainant's number to call back; everyone else sees it masked, and each
-# full view is audited (ARCHITECTURE.md, Personal data).
-PHONE_ROLES = contact.CONTACT_ROLES
-DUPLICATE_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
 URGENCY_NAMES = dict(URGENCY_CHOICES)
 # Which 常用语 help with which next step.
 ACTION_PURPOSES = {
@@ -62,7 +65,6 @@ ACTION_PURPOSES = {
 }
 # Reading a phone number is audited on the case but is not a step of the case.
 TIMELINE_HIDDEN = frozenset({"case.reporter_phone_viewed"})
-INVALID_TRANSITION_MESSAGE = "案件当前状态为「已上报」，不能执行「结案」。"
 
 _to_json_time = serializers.DateTimeField().to_representation
 
@@ -279,7 +281,9 @@ def _category(cat: Category) -> dict:
 
 
 def action_refs(codes: list[str]) -> list[dict]:
-    return [{"action": c, "name": Action(c).label, "required": list(BY_ACTION[c].required)} for c in codes]
+    return [
+        {"action": c, "name": Action(c).label, "required": list(CASE_MACHINE.get(c).required)} for c in codes
+    ]
 
 
 def case_summary(case: Case, actions: list[str], now: dt.datetime) -> dict:
@@ -418,15 +422,14 @@ def _templates_for(case: Case, actions: list[str]) -> dict[str, list[dict]]:
 def case_detail(case: Case, request: Request, *, reveal_phone: bool) -> dict:
     """Everything about one case the caller may see. With `reveal_phone` the full number is shown and
     the view is audited."""
-    roles = org_selectors.role_codes(request.user)
     actions = services.available_actions(case, request.user)
     now = clock.now()
     body = case_summary(case, actions, now)
-    reveal = reveal_phone and bool(roles & PHONE_ROLES)
+    reveal = reveal_phone and can_view_reporter_phone(request.user, case)
     if reveal and case.reporter_phone:
         contact.reporter_phone_reveal(actor=request.user, case=case)
     duplicates = []
-    if roles & DUPLICATE_ROLES and case.state == CaseState.REPORTED:
+    if case.state == CaseState.REPORTED and can_see_duplicates(request.user):
         duplicates = [
             {
                 "id": c.pk,
@@ -491,7 +494,7 @@ def _detail_queryset(user) -> QuerySet[Case]:
 def _visible_case(user, pk: int) -> Case:
     case = _detail_queryset(user).filter(pk=pk).first()
     if case is None:
-        raise NotFound("案件不存在或不在您的查看范围内。", code="case.not_found")
+        raise NotFound("案件不存在或不在您的查看范围内。", code=CaseError.NOT_FOUND)
     return case
 
 
@@ -501,10 +504,10 @@ def _case_to_act_on(user, pk: int) -> Case:
     case = selectors.cases_visible_to(user).filter(pk=pk).first()
     if case is None:
         bureau = org_selectors.bureau_of(user)
-        if org_selectors.role_codes(user) & STAFF_ROLES and bureau is not None:
+        if is_staff(user) and bureau is not None:
             case = Case.objects.filter(pk=pk, bureau_id=bureau.pk).first()
     if case is None:
-        raise NotFound("案件不存在或不在您的查看范围内。", code="case.not_found")
+        raise NotFound("案件不存在或不在您的查看范围内。", code=CaseError.NOT_FOUND)
     return case
 
 
@@ -579,127 +582,15 @@ def _resolve_category(code: str, kind: str | None) -> str | Category:
         return found[0]
     if not found:
         message = f"未知的部件/事件分类代码：{code}"
-        raise ValidationFailed(message, code="case.unknown_category", fields={"category": [message]})
+        raise ValidationFailed(message, code=CaseError.UNKNOWN_CATEGORY, fields={"category": [message]})
     message = "该四位代码在部件和事件中都有，请同时提供 kind（component 或 event）。"
-    raise ValidationFailed(message, code="case.ambiguous_category", fields={"kind": [message]})
-
-
-_TEXT = {"max_length": 2000}
-# Fields an action may carry, by name; whether one is required comes from the transition table.
-ACTION_FIELD_SPECS: dict[str, tuple[type[serializers.Field], dict]] = {
-    "reason": (serializers.CharField, {"help_text": "原因/说明", **_TEXT}),
-    "result": (serializers.CharField, {"help_text": "处置结果", **_TEXT}),
-    "category": (serializers.CharField, {"max_length": 8, "help_text": "立案时改正的小类代码（六位）"}),
-    "target": (serializers.IntegerField, {"help_text": "合并到的案件 id（仍在办理中的本辖区案件）"}),
-    "unit": (
-        serializers.IntegerField,
-        {"help_text": "处置单位 id（组织 id）；派遣时不填则用立案时派遣规则建议的单位"},
-    ),
-    "amount": (serializers.IntegerField, {"min_value": 1, "help_text": "延期时长"}),
-    "note": (serializers.CharField, {"max_length": 200, "help_text": "审批意见"}),
-    "photos": (serializers.ListField, {"help_text": "处置后照片（multipart，可多张；返工后须重新上传）"}),
-    "photo": (serializers.FileField, {"help_text": "现场核查照片（multipart）"}),
-    "photo_lon": (serializers.FloatField, {"help_text": "拍摄位置经度（不填则取照片 EXIF）"}),
-    "photo_lat": (serializers.FloatField, {"help_text": "拍摄位置纬度"}),
-    # A plain string: the enum name `crs` belongs to the intake body.
-    "photo_crs": (serializers.CharField, {"help_text": "拍摄位置坐标系：wgs84（默认）、gcj02 或 bd09"}),
-    "photo_taken_at": (serializers.DateTimeField, {"help_text": "拍摄时间（不填则取照片 EXIF）"}),
-    "disposition": (
-        serializers.ChoiceField,
-        {
-            "choices": Disposition.choices,
-            "help_text": "处置方式（721工作法）：service 服务 / management 管理 / enforcement 执法",
-        },
-    ),
-    "score": (serializers.IntegerField, {"min_value": 1, "max_value": 5, "help_text": "评分 1–5"}),
-    "comment": (serializers.CharField, {"max_length": 200, "help_text": "评价意见"}),
-    "delay_reason": (serializers.CharField, {"help_text": "超时原因：超过本环节时限办理时必填", **_TEXT}),
-}
-EXTENSION_UNIT_SPEC = (
-    serializers.ChoiceField,
-    {"choices": TimeUnit.choices, "help_text": "延期单位，默认与该案处置时限相同"},
-)
-
-
-def _action_field(name: str, action: str, *, required: bool) -> serializers.Field:
-    """A request field of an action (`unit` means a time unit when asking for an extension)."""
-    cls, kwargs = ACTION_FIELD_SPECS[name]
-    if name == "unit" and action == Action.REQUEST_EXTENSION:
-        cls, kwargs = EXTENSION_UNIT_SPEC
-    if cls is serializers.ListField:
-        kwargs = {**kwargs, "child": serializers.FileField()}
-    # `required` goes to the constructor: serializers copy fields by instantiating them again.
-    return cls(required=required, **kwargs)
-
-
-_VERIFY_PHOTO = ("photo", "photo_lon", "photo_lat", "photo_crs", "photo_taken_at")
-ACTION_FIELDS: dict[str, tuple[str, ...]] = {
-    Action.FILE: ("category",),
-    Action.NOT_FILE: ("reason",),
-    Action.MERGE: ("target",),
-    Action.DISPATCH: ("unit",),
-    Action.REDISPATCH: ("unit", "reason"),
-    Action.RETURN: ("reason",),
-    Action.ACCEPT: (),
-    Action.HANDLE: ("result", "photos"),
-    Action.REQUEST_EXTENSION: ("amount", "unit", "reason"),
-    Action.APPROVE_EXTENSION: ("note",),
-    Action.REFUSE_EXTENSION: ("reason",),
-    Action.SUSPEND: ("reason",),
-    Action.RESUME: (),
-    Action.VERIFY: _VERIFY_PHOTO,
-    Action.REWORK: ("reason", *_VERIFY_PHOTO),
-    Action.CLOSE: ("disposition",),
-    Action.CANCEL: ("reason",),
-    Action.EVALUATE: ("score", "comment"),
-    Action.REOPEN: ("reason",),
-}
-PHOTO_ACTIONS = frozenset({Action.HANDLE, Action.VERIFY, Action.REWORK})
-
-
-def _camel(action: str) -> str:
-    return "".join(part.capitalize() for part in action.split("_"))
-
-
-def action_serializer(t: Transition) -> type[serializers.Serializer]:
-    """The request body of one action, built from the table: its fields, which are required, and
-    `delay_reason` for the actions that finish a stage."""
-    names = list(ACTION_FIELDS[t.action])
-    if t.action in services.STAGE_FINISHING:
-        names.append("delay_reason")
-    fields = {}
-    for name in names:
-        fields[name] = _action_field(name, t.action, required=name in t.required)
-    return type(f"Case{_camel(t.action)}Serializer", (serializers.Serializer,), fields)
-
-
-def _roles_text(roles) -> str:
-    return "、".join(str(RoleCode(r).label) for r in sorted(roles))
-
-
-def action_description(t: Transition) -> str:
-    sources = "、".join(CaseState(s).label for s in sorted(t.sources))
-    target = CaseState(t.target).label if t.target else "不变（恢复办理时回到缓办前的状态）"
-    lines = [
-        f"「{Action(t.action).label}」：案件状态为 {sources} 时可执行，执行后状态为 {target}。",
-        f"可执行角色：{_roles_text(t.roles)}"
-        + ("（且须为案件派往单位的人员）" if t.unit_bound else "")
-        + "。",
-        f"必填字段：{'、'.join(t.required) if t.required else '无'}。",
-    ]
-    if t.action in services.STAGE_FINISHING:
-        lines.append("超过本环节时限办理时须填写 `delay_reason`。")
-    if t.action in PHOTO_ACTIONS:
-        lines.append("带照片时用 multipart/form-data 提交。")
-    lines.append("当前状态不允许时返回 409 `case.invalid_transition`；角色或单位不符返回 403。")
-    return "\n\n".join(lines)
+    raise ValidationFailed(message, code=CaseError.AMBIGUOUS_CATEGORY, fields={"kind": [message]})
 
 
 # ---------------------------------------------------------------------------------------------
 # Views: cases
 
 _PARSERS = (JSONParser, MultiPartParser, FormParser)
-_CONFLICT = error_response(409, "case.invalid_transition", INVALID_TRANSITION_MESSAGE)
 _IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -750,7 +641,7 @@ class CaseListCreate(generics.GenericAPIView):
             201: CaseDetailSerializer,
             200: OpenApiResponse(CaseDetailSerializer, description="同一幂等键的重试：返回第一次创建的案件"),
             **error_responses(400, 401),
-            403: error_response(403, "case.source_not_allowed", "您的角色不能以该来源上报案件。"),
+            403: error_response(403, CaseError.SOURCE_NOT_ALLOWED, "您的角色不能以该来源上报案件。"),
         },
         tags=["cases"],
     )
@@ -786,54 +677,42 @@ class CaseDetail(APIView):
         return Response(case_detail(_visible_case(request.user, pk), request, reveal_phone=True))
 
 
-class CaseActionView(APIView):
-    """One action of the transition table; subclasses made by `action_view` fix which."""
-
-    authentication_classes = API_AUTHENTICATION
-    parser_classes = _PARSERS
-    action: str = ""
-    request_serializer: type[serializers.Serializer] = serializers.Serializer
-
-    def post(self, request: Request, pk: int) -> Response:
-        case = _case_to_act_on(request.user, pk)
-        # Missing required fields are left to the service, which first says whether the action is
-        # allowed at all (409/403) and then which fields are missing (400).
-        data = self.request_serializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.case_transition(actor=request.user, case=case.pk, action=self.action, **data.validated_data)
-        return Response(case_detail(_visible_or_bureau(request.user, pk), request, reveal_phone=False))
+def _roles_of(rule: Rule) -> list[str]:
+    """The roles a permission names (its `holds` rules), for the summary of an action."""
+    if isinstance(rule, (AllOf, AnyOf)):
+        return [code for part in rule.rules for code in _roles_of(part)]
+    return rule.name.removeprefix("holds:").split(",") if rule.name.startswith("holds:") else []
 
 
-def action_view(t: Transition) -> type[CaseActionView]:
-    """The view of one action, with its own request body and documentation in the OpenAPI schema."""
-    serializer = action_serializer(t)
-    request_body = (
-        {"multipart/form-data": serializer, "application/json": serializer}
-        if t.action in PHOTO_ACTIONS
-        else {"application/json": serializer, "multipart/form-data": serializer}
-    )
-
-    @extend_schema(
-        operation_id=f"cases_{t.action}",
-        summary=f"{Action(t.action).label}（{_roles_text(t.roles)}）",
-        description=action_description(t),
-        request=request_body,
-        responses={200: CaseDetailSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
-        tags=["case actions"],
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        return CaseActionView.post(self, request, pk)
-
-    attrs = {
-        "action": t.action,
-        "request_serializer": serializer,
-        "post": post,
-        "__doc__": Action(t.action).label,
-    }
-    return type(f"Case{_camel(t.action)}View", (CaseActionView,), attrs)
+def _unit_bound(rule: Rule) -> bool:
+    if isinstance(rule, (AllOf, AnyOf)):
+        return any(_unit_bound(part) for part in rule.rules)
+    return rule.name == "in_handling_unit"
 
 
-ACTION_VIEWS: dict[str, type[CaseActionView]] = {t.action: action_view(t) for t in TRANSITIONS}
+def _who(t: Transition) -> str:
+    order = list(RoleCode.values)
+    roles = sorted(set(_roles_of(t.permission)), key=order.index)
+    text = "、".join(str(RoleCode(r).label) for r in roles)
+    return text + ("，且须为案件派往单位的人员" if _unit_bound(t.permission) else "")
+
+
+def _late_note(t: Transition) -> str:
+    return "超过本环节时限办理时须填写 `delay_reason`。" if t.action in STAGE_FINISHING else ""
+
+
+ACTION_VIEWS = action_views(
+    CASE_MACHINE,
+    get_object=lambda request, pk: _case_to_act_on(request.user, pk),
+    respond=lambda request, case: Response(
+        case_detail(_visible_or_bureau(request.user, case.pk), request, reveal_phone=False)
+    ),
+    response_serializer=CaseDetailSerializer,
+    operation_prefix="cases",
+    tags=["case actions"],
+    who=_who,
+    extra_description=_late_note,
+)
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
@@ -858,7 +737,7 @@ class CaseEvidenceUpload(APIView):
         responses={
             201: EvidenceSerializer,
             **error_responses(400, 401, 403, 404),
-            409: error_response(409, "case.invalid_transition", "案件已办结，不能再补充材料。"),
+            409: error_response(409, CaseError.INVALID_TRANSITION, "案件已办结，不能再补充材料。"),
         },
         tags=["cases"],
     )
@@ -902,9 +781,9 @@ def _spam_view(mark: bool) -> type[APIView]:
         responses={
             200: CaseDetailSerializer,
             **error_responses(400, 401, 403, 404),
-            409: error_response(409, "case.already_spam", "该案件已标记为恶意/无效举报。")
+            409: error_response(409, CaseError.ALREADY_SPAM, "该案件已标记为恶意/无效举报。")
             if mark
-            else error_response(409, "case.not_spam", "该案件未被标记为恶意/无效举报。"),
+            else error_response(409, CaseError.NOT_SPAM, "该案件未被标记为恶意/无效举报。"),
         },
         tags=["case actions"],
     )
@@ -938,7 +817,7 @@ class CaseReporterPhone(APIView):
         responses={
             200: ReporterPhoneSerializer,
             **error_responses(401, 403),
-            404: error_response(404, "case.no_reporter_phone", "该案件没有登记反映人电话。"),
+            404: error_response(404, CaseError.NO_REPORTER_PHONE, "该案件没有登记反映人电话。"),
         },
         tags=["cases"],
     )
@@ -1029,7 +908,7 @@ class SupervisionReply(APIView):
     def post(self, request: Request, pk: int) -> Response:
         item = selectors.supervised(request.user).filter(pk=pk).first()
         if item is None:
-            raise NotFound("督办件不存在或不在您的查看范围内。", code="supervision.not_found")
+            raise NotFound("督办件不存在或不在您的查看范围内。", code=SupervisionError.NOT_FOUND)
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         supervision.supervision_reply(
@@ -1315,7 +1194,7 @@ class ReplyTemplateList(APIView):
                 category = taxonomy_selectors.category_by_code(query.validated_data["category"])
             except NotFound as exc:
                 raise ValidationFailed(
-                    exc.message, code="case.unknown_category", fields={"category": [exc.message]}
+                    exc.message, code=CaseError.UNKNOWN_CATEGORY, fields={"category": [exc.message]}
                 ) from exc
         purposes = (
             [query.validated_data["purpose"]]

@@ -1,9 +1,11 @@
 """REST routes of the cases app (mounted under /api/v1/). Each action of the transition table gets
-its own path, so the OpenAPI document describes each one's body and roles."""
+its own path (built from the case machine), so the OpenAPI document describes each one's body and
+roles."""
 
 from django.urls import path
 
 from chengguan.cases import api
+from chengguan.core.workflow.api import action_urls
 
 urlpatterns = [
     path("cases/", api.CaseListCreate.as_view(), name="api-case-list"),
@@ -17,10 +19,7 @@ urlpatterns = [
     path("cases/<int:pk>/spam/", api.CaseSpam.as_view(), name="api-case-spam"),
     path("cases/<int:pk>/unspam/", api.CaseUnspam.as_view(), name="api-case-unspam"),
     path("cases/<int:pk>/reporter-phone/", api.CaseReporterPhone.as_view(), name="api-case-reporter-phone"),
-    *[
-        path(f"cases/<int:pk>/{action}/", view.as_view(), name=f"api-case-{action}")
-        for action, view in api.ACTION_VIEWS.items()
-    ],
+    *action_urls(api.ACTION_VIEWS, "cases/<int:pk>/", name="api-case-{action}"),
     path("supervisions/", api.SupervisionList.as_view(), name="api-supervision-list"),
     path("supervisions/rate", api.SupervisionRate.as_view(), name="api-supervision-rate"),
     path("supervisions/<int:pk>/reply/", api.SupervisionReply.as_view(), name="api-supervision-reply"),

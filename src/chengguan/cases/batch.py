@@ -1,13 +1,15 @@
 """Many case steps at once, by the rules of the single-case services (the demo year, bulk loads).
 
 `CaseBatch` takes reports and actions with the same checks and changes as `case_report` and
-`case_transition` — it calls the same code: `check_report`, `new_report_case`, `apply_transition`
-(the transition table, roles, bureau and unit, required fields, due times, delays, extensions) —
-and writes the same audit events with the same before/after. What differs is how it writes: the
-cases it touches stay in memory, and at the end of each chunk (one transaction, e.g. a simulated
-day) the changed columns go out in prepared bulk UPDATEs, evidence rows in bulk, and the audit
-events in one append to the hash chain (`audit.record_many`). A file with the same content is
-stored once and shared by all its evidence rows (same SHA-256).
+`case_transition` — it calls the same code: `check_report`, `new_report_case` and the kernel's
+in-memory `CASE_MACHINE.run` (the table, permissions, required fields, guards, steps, due times,
+delays, extensions) — and writes the same audit events with the same before/after. Its steps write
+evidence and ask for routing proposals through `BatchEffects`, the bulk form of `CaseEffects`.
+
+What differs is how it writes: the cases it touches stay in memory, and at the end of each chunk
+(one transaction, e.g. a simulated day) the changed columns go out in prepared bulk UPDATEs,
+evidence rows in bulk, and the audit events in one append to the hash chain (`audit.record_many`).
+A file with the same content is stored once and shared by all its evidence rows (same SHA-256).
 
 A step that breaks a rule is refused: it is listed in `refused` with its error, changes nothing,
 and the other steps go on (`strict=True` raises the error instead).
@@ -29,25 +31,14 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from chengguan.cases.effects import CaseEffects
 from chengguan.cases.models import Case, CaseEvidence, EvidenceStage
-from chengguan.cases.services import (
-    BY_ACTION,
-    _announce,
-    _snapshot,
-    _store_evidence,
-    apply_transition,
-    check_report,
-    evidence_writer,
-    handler_proposer,
-    new_report_case,
-    report_audit_after,
-)
-from chengguan.cases.states import Action
+from chengguan.cases.services import check_report, new_report_case, report_audit_after
+from chengguan.cases.states import CASE_MACHINE, Action, announce, snapshot
 from chengguan.core import audit, clock, evidence, inserts
-from chengguan.core.errors import DomainError, NotFound
+from chengguan.core.errors import DomainError
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation
-from chengguan.taxonomy import routing
 from chengguan.taxonomy.models import Category, RoutingRule
 
 T = TypeVar("T")
@@ -87,18 +78,14 @@ class CaseBatch:
         self._saved: dict[int, tuple] = {}  # column values as last written, to find what changed
         self._dirty: dict[int, Case] = {}
         self._events: list[audit.PendingEvent] = []
-        self._evidence: list[CaseEvidence] = []
-        self._files: dict[str, tuple[str, str]] = {}  # sha256 -> stored file and thumbnail names
+        self._effects = BatchEffects()
         self._grids: dict[int, Grid] | None = None
-        self._proposals: dict[tuple, Organisation | None] = {}
-        self._area_rules: tuple[bool, bool, bool] | None = None
 
     # -- transactions ------------------------------------------------------------------------------
 
     @contextmanager
     def chunk(self) -> Iterator[CaseBatch]:
         """One transaction: the steps taken inside are written when the block ends, or not at all."""
-        tokens = evidence_writer.set(self._keep_evidence), handler_proposer.set(self._propose)
         try:
             with transaction.atomic():
                 yield self
@@ -106,17 +93,12 @@ class CaseBatch:
         except BaseException:
             self._forget()  # what is in memory may describe rows that were rolled back
             raise
-        finally:
-            evidence_writer.reset(tokens[0])
-            handler_proposer.reset(tokens[1])
 
     def flush(self) -> None:
         """Write what the steps so far changed: case columns, evidence rows, then the audit events."""
         self._write_cases(self._dirty.values())
         self._dirty = {}
-        if self._evidence:
-            CaseEvidence.objects.bulk_create(self._evidence, batch_size=500)
-            self._evidence = []
+        self._effects.flush()
         if self._events:
             audit.record_many(self._events)
             self._events = []
@@ -145,24 +127,23 @@ class CaseBatch:
                 raise
             return self.get(first)
         self._adopt(case)
-        stored = [_store_evidence(case, info, EvidenceStage.REPORT, actor, now) for info in intake.photos]
+        effects = self._effects
+        stored = [
+            effects.add_evidence(case, info, EvidenceStage.REPORT, actor, now) for info in intake.photos
+        ]
         self._event(actor, "case.report", case, None, report_audit_after(case, intake, stored), now)
         _as_stored(case)
         if self.announce:
-            _announce(case, REPORT, actor)
+            _announce_on_commit(case, REPORT, actor)
         return case
 
     def transition(
         self, *, actor, case: Case | int, action: str, at: dt.datetime | None = None, **payload: Any
     ) -> Case | None:
-        """One action of the transition table, as `case_transition`: the case, or None when refused."""
+        """One action of the case machine, as `case_transition`: the case, or None when refused."""
         step = self._next_step()
-        t = BY_ACTION.get(action)
-        if t is None:
-            return self._refuse(
-                step, action, None, NotFound(f"未知的操作：{action}", code="case.unknown_action")
-            )
         try:
+            CASE_MACHINE.get(action)
             current = self.get(case)
         except DomainError as exc:
             return self._refuse(step, action, None, exc)
@@ -170,24 +151,27 @@ class CaseBatch:
             self._write_cases(self._dirty.values())
             self._dirty = {}
         now = at or clock.now()
-        before = _snapshot(current)
+        before = snapshot(current)
         values = _values(current)
-        evidence_mark = len(self._evidence)
+        evidence_mark = self._effects.mark()
         try:
-            extra = apply_transition(actor, current, t, payload, now)
+            extra = CASE_MACHINE.run(
+                current, action, actor=actor, data=payload, now=now, effects=self._effects
+            )
         except DomainError as exc:
             # The rule may have changed the case in memory before it refused: put it back.
             for name, value, now_value in zip(_CASE_NAMES, values, _values(current), strict=True):
                 if now_value != value:
                     setattr(current, name, value)
-            del self._evidence[evidence_mark:]
+            self._effects.undo(evidence_mark)
             return self._refuse(step, action, current, exc)
         current.updated_at = timezone.now()
         self._dirty[current.pk] = current
-        self._event(actor, f"case.{action}", current, before, {**_snapshot(current), **extra}, now)
+        audit_action = f"{CASE_MACHINE.audit_prefix}.{action}"
+        self._event(actor, audit_action, current, before, {**snapshot(current), **extra}, now)
         _as_stored(current)
         if self.announce:
-            _announce(current, action, actor)
+            _announce_on_commit(current, action, actor)
         return current
 
     def call(
@@ -218,15 +202,7 @@ class CaseBatch:
         pk = case.pk if isinstance(case, Case) else case
         if pk in self._cases:
             return self._cases[pk]
-        loaded = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("category", "handling_unit", "bureau")
-            .filter(pk=pk)
-            .order_by()
-            .first()
-        )
-        if loaded is None:
-            raise NotFound("案件不存在。", code="case.not_found")
+        loaded = CASE_MACHINE.lock(pk)
         self._adopt(loaded)
         return loaded
 
@@ -268,7 +244,8 @@ class CaseBatch:
         self._cases.clear()
         self._saved.clear()
         self._dirty.clear()
-        self._events, self._evidence = [], []
+        self._events = []
+        self._effects.forget()
 
     def _write_cases(self, dirty: Iterable[Case]) -> None:
         """The changed columns of these cases: one prepared UPDATE per set of changed columns."""
@@ -291,10 +268,22 @@ class CaseBatch:
             for case in cases:
                 self._saved[case.pk] = _values(case)
 
-    def _propose(self, *, category: Category, grid: Grid) -> Organisation | None:
-        """`routing.propose_handler`, remembered. Its rules read the category (and its major class),
-        the grid's squad, and the grid, its community or its sub-district only where some rule names
-        one of those: cases that share what is read share the answer."""
+
+class BatchEffects(CaseEffects):
+    """`CaseEffects` for a batch: each content is stored once (or found among the files already
+    stored) and its rows wait for the bulk insert at the end of the chunk; the routing rules' answer
+    is remembered for the length of the batch, as the rules do not change during it."""
+
+    def __init__(self):
+        self.evidence: list[CaseEvidence] = []
+        self._files: dict[str, tuple[str, str]] = {}  # sha256 -> stored file and thumbnail names
+        self._proposals: dict[tuple, Organisation | None] = {}
+        self._area_rules: tuple[bool, bool, bool] | None = None
+
+    def propose_handler(self, *, category: Category, grid: Grid) -> Organisation | None:
+        """Its rules read the category (and its major class), the grid's squad, and the grid, its
+        community or its sub-district only where some rule names one of those: cases that share
+        what is read share the answer."""
         if self._area_rules is None:
             rules = RoutingRule.objects.all()
             self._area_rules = tuple(
@@ -310,12 +299,10 @@ class CaseBatch:
             grid.subdistrict_id if by_subdistrict else None,
         )
         if key not in self._proposals:
-            self._proposals[key] = routing.propose_handler(category=category, grid=grid)
+            self._proposals[key] = super().propose_handler(category=category, grid=grid)
         return self._proposals[key]
 
-    def _keep_evidence(self, item: CaseEvidence, info: evidence.EvidenceInfo) -> None:
-        """`_store_evidence`'s writer inside a chunk: each content is stored once (or found among the
-        files already stored) and its rows wait for the bulk insert."""
+    def write_evidence(self, item: CaseEvidence, info: evidence.EvidenceInfo) -> None:
         names = self._files.get(info.sha256)
         if names is None:
             stored = (
@@ -329,7 +316,26 @@ class CaseBatch:
                 stored = (item.file.name, item.thumbnail.name or "")
             names = self._files[info.sha256] = stored
         item.file, item.thumbnail = names
-        self._evidence.append(item)
+        self.evidence.append(item)
+
+    def mark(self) -> int:
+        return len(self.evidence)
+
+    def undo(self, mark: int) -> None:
+        """Drop the rows of a step that was refused."""
+        del self.evidence[mark:]
+
+    def flush(self) -> None:
+        if self.evidence:
+            CaseEvidence.objects.bulk_create(self.evidence, batch_size=500)
+            self.evidence = []
+
+    def forget(self) -> None:
+        self.evidence = []
+
+
+def _announce_on_commit(case: Case, action: str, actor) -> None:
+    transaction.on_commit(lambda: announce(case, action, actor))
 
 
 def _as_stored(case: Case) -> None:

@@ -11,43 +11,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import display
-from chengguan.cases.models import CaseSource, EvidenceStage
-from chengguan.cases.services import SOURCE_ROLES
-from chengguan.cases.states import Action
-from chengguan.org.roles import RoleCode
+from chengguan.cases.models import EvidenceStage
+from chengguan.cases.permissions import LATE_EVIDENCE_STAGES, staff_sources
+from chengguan.cases.states import CASE_MACHINE, Action
+from chengguan.core.workflow import forms as workflow_forms
 
 TEXT_ROWS = 3
-# Public channels an operator types in on a caller's behalf.
-RELAYED_PUBLIC_SOURCES = {CaseSource.CITIZEN}
-RELAY_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (photos): cleans to a list, possibly empty."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def sources_for(roles: frozenset[str]) -> list[tuple[str, str]]:
+def sources_for(user) -> list[tuple[str, str]]:
     """The sources a member of staff may report under, their own channels first (the service checks
     this again)."""
-    labels = display.SOURCE_LABELS
-    own = [(v, labels[v]) for v in CaseSource.values if SOURCE_ROLES.get(v) and roles & SOURCE_ROLES[v]]
-    relayed = [(v, labels[v]) for v in CaseSource.values if v in RELAYED_PUBLIC_SOURCES]
-    return own + (relayed if roles & RELAY_ROLES else [])
+    return [(v, display.SOURCE_LABELS[v]) for v in staff_sources(user)]
 
 
 def category_choices(categories) -> list:
@@ -71,7 +46,7 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
     reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=50)
     reporter_phone = forms.CharField(label=_("反映人电话"), required=False, max_length=20)
-    photos = MultipleFileField(label=_("现场照片"))
+    photos = workflow_forms.MultipleFileField(label=_("现场照片"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, sources, categories, **kwargs):
@@ -85,131 +60,6 @@ class ReportForm(forms.Form):
                 self.initial.setdefault("source", sources[0][0])
 
 
-class ReasonMixin(forms.Form):
-    reason = forms.CharField(
-        label=_("原因"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
-    )
-
-
-class DelayMixin(forms.Form):
-    """Asked only when the stage is already overdue (the service refuses a late action without it)."""
-
-    delay_reason = forms.CharField(
-        label=_("超时原因"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text=_("本环节已超过办理时限，请说明原因。"),
-    )
-
-
-class EmptyActionForm(DelayMixin):
-    pass
-
-
-class NotFileForm(ReasonMixin, DelayMixin):
-    pass
-
-
-class ReasonForm(ReasonMixin, DelayMixin):
-    pass
-
-
-class MergeForm(DelayMixin):
-    target = forms.IntegerField(widget=forms.HiddenInput)
-
-
-def unit_choices(units) -> list[tuple[int | str, str]]:
-    return [("", gettext("请选择处置单位")), *[(u.pk, u.name) for u in units]]
-
-
-class DispatchForm(DelayMixin):
-    unit = forms.TypedChoiceField(label=_("处置单位"), coerce=int)
-
-    def __init__(self, *args, units=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(units)
-
-
-class RedispatchForm(DispatchForm, ReasonMixin):
-    pass
-
-
-class HandleForm(DelayMixin):
-    result = forms.CharField(
-        label=_("处置结果"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
-    )
-    photos = MultipleFileField(label=_("处置后照片"))
-
-
-class ExtensionRequestForm(forms.Form):
-    amount = forms.IntegerField(label=_("延期时长"), min_value=1, max_value=365)
-    unit = forms.ChoiceField(label=_("单位"), choices=list(display.TIME_UNIT_LABELS.items()))
-    reason = forms.CharField(
-        label=_("延期理由"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
-    )
-
-
-class ApproveExtensionForm(forms.Form):
-    note = forms.CharField(label=_("审批意见"), required=False, max_length=200)
-
-
-class VerifyForm(DelayMixin):
-    photo = forms.FileField(
-        label=_("现场核查照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
-    )
-    photo_lon = forms.FloatField(label=_("拍摄位置经度（WGS-84）"), required=False)
-    photo_lat = forms.FloatField(label=_("拍摄位置纬度（WGS-84）"), required=False)
-
-
-class ReworkForm(ReasonMixin, DelayMixin):
-    photo = forms.FileField(
-        label=_("现场照片（可选）"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
-    )
-    photo_lon = forms.FloatField(label=_("拍摄位置经度（WGS-84）"), required=False)
-    photo_lat = forms.FloatField(label=_("拍摄位置纬度（WGS-84）"), required=False)
-
-
-class CloseForm(DelayMixin):
-    disposition = forms.ChoiceField(
-        label=_("处置方式（721工作法）"),
-        choices=list(display.DISPOSITION_LABELS.items()),
-        widget=forms.RadioSelect,
-    )
-
-
-class EvaluateForm(forms.Form):
-    score = forms.TypedChoiceField(label=_("评分"), coerce=int, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("评语"), required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["score"].choices = [(n, gettext("%(n)d 分") % {"n": n}) for n in range(5, 0, -1)]
-
-
-ACTION_FORMS: dict[str, type[forms.Form]] = {
-    Action.FILE: EmptyActionForm,
-    Action.NOT_FILE: NotFileForm,
-    Action.MERGE: MergeForm,
-    Action.DISPATCH: DispatchForm,
-    Action.REDISPATCH: RedispatchForm,
-    Action.RETURN: ReasonForm,
-    Action.ACCEPT: EmptyActionForm,
-    Action.HANDLE: HandleForm,
-    Action.REQUEST_EXTENSION: ExtensionRequestForm,
-    Action.APPROVE_EXTENSION: ApproveExtensionForm,
-    Action.REFUSE_EXTENSION: ReasonForm,
-    Action.SUSPEND: ReasonForm,
-    Action.RESUME: EmptyActionForm,
-    Action.VERIFY: VerifyForm,
-    Action.REWORK: ReworkForm,
-    Action.CLOSE: CloseForm,
-    Action.CANCEL: ReasonForm,
-    Action.EVALUATE: EvaluateForm,
-    Action.REOPEN: ReasonForm,
-}
 # Where the 常用语 of an action's text field come from (purpose of `ReplyTemplate`).
 TEMPLATE_PURPOSE = {
     Action.NOT_FILE: ("reason", "not_file"),
@@ -217,17 +67,33 @@ TEMPLATE_PURPOSE = {
     Action.HANDLE: ("result", "handling"),
     Action.REWORK: ("reason", "verify"),
 }
+SCORE_CHOICES = range(5, 0, -1)
+RADIO_FIELDS = frozenset({"disposition", "score"})
 
 
-def action_form(action: str, *, data=None, files=None, units=(), late: bool = False) -> forms.Form:
-    """The form of one action; the delay reason is shown (and required) only when the stage is late."""
-    cls = ACTION_FORMS[action]
-    kwargs = {"units": units} if issubclass(cls, DispatchForm) else {}
-    form = cls(data=data, files=files, prefix=action, **kwargs)
+def unit_choices(units) -> list[tuple[int | str, str]]:
+    return [("", gettext("请选择处置单位")), *[(u.pk, u.name) for u in units]]
+
+
+def action_form(
+    action: str, *, data=None, files=None, units=(), late: bool = False, initial=None
+) -> forms.Form:
+    """The form of one action of the case machine (fields and required ones from its row). The
+    delay reason is shown, and required, only when the stage is late; units to dispatch to and
+    the scores are choices; the 721 disposition and the score are radio buttons."""
+    choices = {"score": [(n, gettext("%(n)d 分") % {"n": n}) for n in SCORE_CHOICES]}
+    if units:
+        choices["unit"] = unit_choices(units)
+    form = workflow_forms.action_form(
+        CASE_MACHINE, action, data=data, files=files, initial=initial, choices=choices, prefix=action
+    )
+    for name in RADIO_FIELDS & set(form.fields):
+        field = form.fields[name]
+        field.choices = [c for c in field.choices if c[0] != ""]
+        field.widget = forms.RadioSelect(choices=field.choices)
     if "delay_reason" in form.fields:
         if late:
             form.fields["delay_reason"].required = True
-            form.order_fields([name for name in form.fields if name != "delay_reason"] + ["delay_reason"])
         else:
             del form.fields["delay_reason"]
     return form
@@ -249,11 +115,6 @@ class SuperviseForm(forms.Form):
 
 class SupervisionReplyForm(forms.Form):
     reply = forms.CharField(label=_("回复内容"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-
-# Stages a file can be added to after the fact; verification photos are taken by the verify action,
-# whose position and time are checked against the case.
-LATE_EVIDENCE_STAGES = (EvidenceStage.OTHER, EvidenceStage.REPORT, EvidenceStage.HANDLE)
 
 
 class EvidenceForm(forms.Form):

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from chengguan.cases import recipients
 from chengguan.cases.models import Case, CaseExtension, ExtensionStatus
+from chengguan.cases.permissions import DISPATCH_DESK
 from chengguan.cases.signals import case_changed
 from chengguan.cases.states import Action
 from chengguan.notifications.services import notify
-from chengguan.org.roles import RoleCode as R
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def _handoff(case: Case, action: str) -> tuple[list, str, str, dict] | None:
         stamp = _stamp(case.handling_started_at)
         return recipients.handling_staff(case), "case.reopened", f"case:{case.pk}:reopened:{stamp}", {}
     if action == Action.RETURN:
-        staff = recipients.in_bureau(case.bureau_id, R.DISPATCHER, R.SHIFT_LEADER)
+        staff = recipients.in_bureau(case.bureau_id, *DISPATCH_DESK)
         return staff, "case.returned", f"case:{case.pk}:returned:{case.return_count}", {}
     if action == Action.HANDLE:
         stamp = _stamp(case.handled_at)
@@ -41,7 +41,7 @@ def _handoff(case: Case, action: str) -> tuple[list, str, str, dict] | None:
         pending = CaseExtension.objects.filter(case=case, status=ExtensionStatus.PENDING).first()
         if pending is None:
             return None
-        staff = recipients.in_bureau(case.bureau_id, R.DISPATCHER, R.SHIFT_LEADER)
+        staff = recipients.in_bureau(case.bureau_id, *DISPATCH_DESK)
         amount = f"{pending.amount} {pending.get_unit_display()}"
         return staff, "case.extension_requested", f"case:{case.pk}:extension:{pending.pk}", {"amount": amount}
     return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from chengguan.cases.states import CaseState
+from chengguan.cases.models import HANDLING_STATES, Case, CaseState
 from chengguan.core import deadlines
 
 WARNING_SHARE = 0.8  # past 80 % of the time a case is "warning", past 100 % "overdue"
@@ -49,3 +49,23 @@ def due_and_warning(start: dt.datetime, amount: int, unit: str) -> tuple[dt.date
     total = deadlines.working_seconds_between(start, due)
     warning = deadlines.add_working_hours(start, total * WARNING_SHARE / 3600)
     return due, warning
+
+
+def start_stage(case: Case, state: str, now: dt.datetime) -> None:
+    """Set the due and warning times of the stage `state` the case is entering. The handling states
+    keep the handling clock (`start_handling_clock`)."""
+    limit = stage_limit(state)
+    if limit is None:
+        if state not in HANDLING_STATES:
+            case.stage_due_at = case.stage_warning_at = None
+        return
+    case.stage_due_at, case.stage_warning_at = due_and_warning(now, limit.amount, limit.unit)
+
+
+def start_handling_clock(case: Case, now: dt.datetime) -> None:
+    """Start the handling time of the case's category: at dispatch, at rework and when reopened."""
+    amount, unit = case.category.time_limit_amount, case.category.time_limit_unit
+    case.handling_limit_amount, case.handling_limit_unit = amount, unit
+    case.handling_due_at, case.stage_warning_at = due_and_warning(now, amount, unit)
+    case.stage_due_at = case.handling_due_at
+    case.handling_started_at = now

@@ -6,10 +6,51 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from chengguan.cases.states import CaseState, Disposition
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation
 from chengguan.taxonomy.models import Category, TimeUnit
+
+
+class CaseState(models.TextChoices):
+    REPORTED = "reported", "已上报"
+    FILED = "filed", "已立案"
+    NOT_FILED = "not_filed", "不予立案"
+    DISPATCHED = "dispatched", "已派遣"
+    RETURNED = "returned", "已退回"
+    IN_HANDLING = "in_handling", "处置中"
+    HANDLED = "handled", "已反馈"
+    REWORK = "rework", "返工"
+    VERIFIED = "verified", "已核查"
+    SUSPENDED = "suspended", "缓办"
+    CLOSED = "closed", "已结案"
+    CANCELLED = "cancelled", "已作废"
+    MERGED = "merged", "已合并"
+
+
+OPEN_STATES = frozenset(
+    {
+        CaseState.REPORTED,
+        CaseState.FILED,
+        CaseState.DISPATCHED,
+        CaseState.RETURNED,
+        CaseState.IN_HANDLING,
+        CaseState.HANDLED,
+        CaseState.REWORK,
+        CaseState.VERIFIED,
+        CaseState.SUSPENDED,
+    }
+)
+# States in which the handling clock runs against `handling_due_at`.
+HANDLING_STATES = frozenset({CaseState.DISPATCHED, CaseState.IN_HANDLING, CaseState.REWORK})
+FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.CANCELLED, CaseState.NOT_FILED, CaseState.MERGED})
+
+
+class Disposition(models.TextChoices):
+    """721工作法: 70 % service, 20 % management, 10 % enforcement."""
+
+    SERVICE = "service", "服务"
+    MANAGEMENT = "management", "管理"
+    ENFORCEMENT = "enforcement", "执法"
 
 
 class CaseSource(models.TextChoices):

@@ -8,13 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import selectors
-from chengguan.org.roles import RoleCode
-
-REPORT_ROLES = frozenset({RoleCode.INSPECTOR, RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
-DISPATCH_ROLES = frozenset({RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER})
-SUPERVISION_ROLES = frozenset(
-    {RoleCode.LEADER, RoleCode.SHIFT_LEADER, RoleCode.HANDLER, RoleCode.SQUAD_LEADER, RoleCode.DISPATCHER}
-)
+from chengguan.cases.permissions import can_use_dispatch_board, can_use_report_page, can_use_supervision_list
 
 
 def _inbox_count(user) -> int:
@@ -28,7 +22,6 @@ def _inbox_count(user) -> int:
 
 def workbench_nav(user, roles: frozenset[str]) -> list[dict]:
     """Navigation items of the case pages this member of staff may open ("badge": my to-do count)."""
-    superuser = getattr(user, "is_superuser", False)
     items = [
         {
             "name": "inbox",
@@ -38,17 +31,17 @@ def workbench_nav(user, roles: frozenset[str]) -> list[dict]:
             "badge": _inbox_count(user),
         }
     ]
-    if superuser or roles & REPORT_ROLES:
+    if can_use_report_page(user):
         items.append(
             {"name": "report", "label": _("案件上报"), "url": reverse("cases:report"), "icon": "plus"}
         )
     items.append({"name": "list", "label": _("案件查询"), "url": reverse("cases:list"), "icon": "list"})
-    if superuser or roles & DISPATCH_ROLES:
+    if can_use_dispatch_board(user):
         items.append(
             {"name": "dispatch", "label": _("派遣台"), "url": reverse("cases:dispatch"), "icon": "send"}
         )
     items.append({"name": "map", "label": _("案件地图"), "url": reverse("cases:map"), "icon": "map"})
-    if superuser or roles & SUPERVISION_ROLES:
+    if can_use_supervision_list(user):
         items.append(
             {"name": "supervision", "label": _("督办件"), "url": reverse("cases:supervision"), "icon": "flag"}
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from chengguan.cases.models import Case
+from chengguan.cases.permissions import DISPATCH_DESK, HANDLING_SIDE, INTAKE_DESK, UNIT_LEADERS
 from chengguan.cases.states import CaseState
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode as R
@@ -17,8 +18,6 @@ from chengguan.org.selectors import staff_holding
 
 User = get_user_model()
 S = CaseState
-UNIT_LEADER_ROLES = (R.SQUAD_LEADER, R.LEADER)
-HANDLING_ROLES = (R.HANDLER, R.SQUAD_LEADER)
 # The step a case waits for in each state, by the codes of `notifications.kinds.STAGES`.
 STAGE_OF_STATE = {
     S.REPORTED: "file",
@@ -44,7 +43,7 @@ def unit_leaders(unit: Organisation) -> list:
     """The leaders of the unit itself (a squad's 中队长), not of the units below it."""
     return list(
         User.objects.filter(
-            is_active=True, profile__organisation=unit, profile__roles__code__in=UNIT_LEADER_ROLES
+            is_active=True, profile__organisation=unit, profile__roles__code__in=UNIT_LEADERS
         ).distinct()
     )
 
@@ -63,16 +62,16 @@ def grid_inspectors(case: Case) -> list:
 def handling_staff(case: Case) -> list:
     if case.handling_unit_id is None:
         return []
-    return in_unit(case.handling_unit, *HANDLING_ROLES)
+    return in_unit(case.handling_unit, *HANDLING_SIDE)
 
 
 def waiting_on(case: Case) -> list:
     """The people who must take the case's next step."""
     state = case.state
     if state in (S.REPORTED, S.VERIFIED):
-        return in_bureau(case.bureau_id, R.OPERATOR, R.SHIFT_LEADER)
+        return in_bureau(case.bureau_id, *INTAKE_DESK)
     if state in (S.FILED, S.RETURNED):
-        return in_bureau(case.bureau_id, R.DISPATCHER, R.SHIFT_LEADER)
+        return in_bureau(case.bureau_id, *DISPATCH_DESK)
     if state == S.DISPATCHED:
         return handling_staff(case)
     if state in (S.IN_HANDLING, S.REWORK):

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
+from chengguan.cases.checks import distance_m
 from chengguan.cases.models import Case, CaseExtension, ExtensionStatus, ReplyTemplate, Supervision
+from chengguan.cases.permissions import DISPATCH_DESK, INTAKE_DESK, sees_bureau_cases, sees_unit_cases
 from chengguan.cases.states import OPEN_STATES, CaseState
 from chengguan.core import audit, clock
 from chengguan.core.models import AuditEvent
@@ -18,19 +20,6 @@ from chengguan.org import selectors as org_selectors
 from chengguan.org.roles import RoleCode
 from chengguan.taxonomy.models import Category
 
-# Command-centre and bureau roles see every case of their bureau.
-BUREAU_CASE_ROLES = frozenset(
-    {
-        RoleCode.LEADER,
-        RoleCode.ADMIN,
-        RoleCode.OPERATOR,
-        RoleCode.DISPATCHER,
-        RoleCode.SHIFT_LEADER,
-        RoleCode.LEGAL_REVIEWER,
-        RoleCode.SYSTEM,
-    }
-)
-UNIT_CASE_ROLES = frozenset({RoleCode.HANDLER, RoleCode.SQUAD_LEADER})
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_WINDOW = dt.timedelta(hours=72)
 
@@ -56,11 +45,11 @@ def cases_visible_to(actor) -> QuerySet[Case]:
         return qs.none()
     roles = org_selectors.role_codes(actor)
     bureau = org_selectors.bureau_of(actor)
-    if roles & BUREAU_CASE_ROLES and bureau is not None:
+    if sees_bureau_cases(actor) and bureau is not None:
         return qs.filter(bureau=bureau)
     scope = Q(reporter=actor)
     profile = org_selectors.profile_of(actor)
-    if roles & UNIT_CASE_ROLES and profile is not None:
+    if sees_unit_cases(actor) and profile is not None:
         path = profile.organisation.path
         scope |= Q(handling_unit__path__startswith=path) | Q(squad__path__startswith=path)
     if RoleCode.INSPECTOR in roles:
@@ -112,14 +101,14 @@ def inbox(actor) -> QuerySet[Case]:
     roles = org_selectors.role_codes(actor)
     visible = cases_visible_to(actor)
     want = Q(pk__in=[])
-    if roles & {RoleCode.OPERATOR, RoleCode.SHIFT_LEADER}:
+    if not roles.isdisjoint(INTAKE_DESK):
         want |= Q(state__in=[CaseState.REPORTED, CaseState.VERIFIED])
-    if roles & {RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER}:
+    if not roles.isdisjoint(DISPATCH_DESK):
         pending = CaseExtension.objects.filter(case=OuterRef("pk"), status=ExtensionStatus.PENDING)
         want |= Q(state__in=[CaseState.FILED, CaseState.RETURNED]) | Q(Exists(pending))
     if RoleCode.SHIFT_LEADER in roles:
         want |= Q(state=CaseState.SUSPENDED)
-    if roles & UNIT_CASE_ROLES:
+    if sees_unit_cases(actor):
         profile = org_selectors.profile_of(actor)
         if profile is not None:
             want |= Q(
@@ -164,7 +153,6 @@ def duplicate_candidates(case: Case) -> list[tuple[Case, float]]:
         .exclude(pk=case.pk)
         .select_related("category")
     )
-    from chengguan.cases.services import distance_m
 
     found = [(c, distance_m(case.lon, case.lat, c.lon, c.lat)) for c in nearby]
     return sorted([(c, d) for c, d in found if d <= DUPLICATE_RADIUS_M], key=lambda pair: pair[1])

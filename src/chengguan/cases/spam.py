@@ -11,14 +11,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from chengguan.cases import services
+from chengguan.cases.errors import CaseError
 from chengguan.cases.models import Case
+from chengguan.cases.permissions import can_mark_spam
 from chengguan.cases.states import Action
 from chengguan.core import audit
-from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
-from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import RoleCode
+from chengguan.core.errors import Conflict, ValidationFailed
 
-SPAM_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
 REASON_LIMIT = 200  # Case.spam_reason
 
 
@@ -26,20 +25,12 @@ def _reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         raise ValidationFailed(
-            "请填写判定理由。", code="case.spam_reason_required", fields={"reason": ["此项为必填项。"]}
+            "请填写判定理由。", code=CaseError.SPAM_REASON_REQUIRED, fields={"reason": ["此项为必填项。"]}
         )
     if len(text) > REASON_LIMIT:
         message = f"理由最多 {REASON_LIMIT} 字。"
-        raise ValidationFailed(message, code="case.spam_reason_too_long", fields={"reason": [message]})
+        raise ValidationFailed(message, code=CaseError.SPAM_REASON_TOO_LONG, fields={"reason": [message]})
     return text
-
-
-def _check_actor(actor, case: Case) -> None:
-    if not (getattr(actor, "is_superuser", False) or org_selectors.role_codes(actor) & SPAM_ROLES):
-        raise PermissionDenied("只有受理员或值班长可以标记恶意/无效举报。", code="case.spam_forbidden")
-    bureau = org_selectors.bureau_of(actor)
-    if not actor.is_superuser and (bureau is None or bureau.pk != case.bureau_id):
-        raise PermissionDenied("该案件不在您的管辖范围内。", code="case.out_of_scope")
 
 
 def case_mark_spam(*, actor, case: Case, reason: str) -> Case:
@@ -50,9 +41,9 @@ def case_mark_spam(*, actor, case: Case, reason: str) -> Case:
     text = _reason(reason)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        _check_actor(actor, locked)
+        can_mark_spam.refuse(actor, locked)
         if locked.is_spam:
-            raise Conflict("该案件已标记为恶意/无效举报。", code="case.already_spam")
+            raise Conflict("该案件已标记为恶意/无效举报。", code=CaseError.ALREADY_SPAM)
         cancels = Action.CANCEL in services.available_actions(locked, actor)
         locked.is_spam = True
         locked.spam_reason = text
@@ -77,9 +68,9 @@ def case_unmark_spam(*, actor, case: Case, reason: str) -> Case:
     text = _reason(reason)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        _check_actor(actor, locked)
+        can_mark_spam.refuse(actor, locked)
         if not locked.is_spam:
-            raise Conflict("该案件未被标记为恶意/无效举报。", code="case.not_spam")
+            raise Conflict("该案件未被标记为恶意/无效举报。", code=CaseError.NOT_SPAM)
         previous = locked.spam_reason
         locked.is_spam = False
         locked.spam_reason = ""

@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F, QuerySet
 
+from chengguan.cases.errors import CaseError, SupervisionError
 from chengguan.cases.models import Case, Supervision, SupervisionLevel
+from chengguan.cases.permissions import can_reply_supervision, can_supervise
 from chengguan.cases.states import OPEN_STATES
 from chengguan.core import audit, clock, deadlines
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
-from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import RoleCode
 
-SUPERVISOR_ROLES = frozenset({RoleCode.LEADER, RoleCode.SHIFT_LEADER})
-REPLY_ROLES = frozenset({RoleCode.HANDLER, RoleCode.SQUAD_LEADER, RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER})
 DEFAULT_REPLY_DAYS = {SupervisionLevel.NORMAL: 3, SupervisionLevel.KEY: 2, SupervisionLevel.LISTED: 1}
 
 
@@ -25,29 +23,29 @@ def supervision_create(
     *, actor, case: Case, level: str, instruction: str, reply_due_at: dt.datetime | None = None
 ) -> Supervision:
     """Put a case under supervision. Without a due time the reply is due in 1–3 working days by level."""
-    if not org_selectors.role_codes(actor) & SUPERVISOR_ROLES:
-        raise PermissionDenied("只有领导或值班长可以督办案件。", code="supervision.forbidden")
+    can_supervise.refuse(actor, case)
     if level not in SupervisionLevel.values:
         raise ValidationFailed(
-            "督办级别无效。", code="supervision.bad_level", fields={"level": ["督办级别无效。"]}
+            "督办级别无效。", code=SupervisionError.BAD_LEVEL, fields={"level": ["督办级别无效。"]}
         )
     instruction = (instruction or "").strip()
     if not instruction:
         raise ValidationFailed(
-            "请填写督办意见。", code="supervision.missing_fields", fields={"instruction": ["此项为必填项。"]}
+            "请填写督办意见。",
+            code=SupervisionError.MISSING_FIELDS,
+            fields={"instruction": ["此项为必填项。"]},
         )
     now = clock.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state not in OPEN_STATES:
-            raise Conflict("案件已办结，无需督办。", code="supervision.case_closed")
-        bureau = org_selectors.bureau_of(actor)
-        if not actor.is_superuser and (bureau is None or bureau.pk != locked.bureau_id):
-            raise PermissionDenied("该案件不在您的管辖范围内。", code="case.out_of_scope")
+            raise Conflict("案件已办结，无需督办。", code=SupervisionError.CASE_CLOSED)
         due = reply_due_at or deadlines.due_for_limit(now, DEFAULT_REPLY_DAYS[level], deadlines.WORKING_DAYS)
         if due <= now:
             raise ValidationFailed(
-                "回复期限须晚于现在。", code="supervision.bad_due", fields={"reply_due_at": ["须晚于现在。"]}
+                "回复期限须晚于现在。",
+                code=SupervisionError.BAD_DUE,
+                fields={"reply_due_at": ["须晚于现在。"]},
             )
         item = Supervision.objects.create(
             case=locked,
@@ -70,23 +68,22 @@ def supervision_create(
 
 def supervision_reply(*, actor, supervision: Supervision, reply: str) -> Supervision:
     """Record the reply to a supervision item (once)."""
-    if not org_selectors.role_codes(actor) & REPLY_ROLES:
-        raise PermissionDenied("您的角色不能回复督办。", code="supervision.forbidden")
+    can_reply_supervision.refuse(actor, supervision)
     reply = (reply or "").strip()
     if not reply:
         raise ValidationFailed(
-            "请填写回复内容。", code="supervision.missing_fields", fields={"reply": ["此项为必填项。"]}
+            "请填写回复内容。", code=SupervisionError.MISSING_FIELDS, fields={"reply": ["此项为必填项。"]}
         )
     with transaction.atomic():
         item = (
             Supervision.objects.select_for_update(of=("self",)).select_related("case").get(pk=supervision.pk)
         )
         if item.replied_at is not None:
-            raise Conflict("该督办已回复。", code="supervision.already_replied")
+            raise Conflict("该督办已回复。", code=SupervisionError.ALREADY_REPLIED)
         from chengguan.cases.selectors import cases_visible_to
 
         if not cases_visible_to(actor).filter(pk=item.case_id).exists():
-            raise PermissionDenied("该案件不在您的管辖范围内。", code="case.out_of_scope")
+            raise PermissionDenied("该案件不在您的管辖范围内。", code=CaseError.OUT_OF_SCOPE)
         item.reply, item.replied_at, item.replied_by = reply, clock.now(), actor
         item.save(update_fields=["reply", "replied_at", "replied_by"])
         audit.record(

@@ -31,14 +31,23 @@ from chengguan.cases.models import (
     EvidenceStage,
     ExtensionStatus,
 )
-from chengguan.cases.navigation import DISPATCH_ROLES, REPORT_ROLES, SUPERVISION_ROLES
-from chengguan.cases.states import FINAL_STATES, OPEN_STATES, Action, CaseState
+from chengguan.cases.permissions import (
+    DISPATCH_DESK,
+    can_add_evidence,
+    can_mark_spam,
+    can_relay_public,
+    can_reply_supervision,
+    can_supervise,
+    can_use_dispatch_board,
+    can_use_report_page,
+    can_use_supervision_list,
+)
+from chengguan.cases.states import CASE_MACHINE, OPEN_STATES, Action, CaseState
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
 from chengguan.core.masking import mask_name, mask_phone
+from chengguan.core.permissions import Rule
 from chengguan.org.models import Organisation, OrgKind
-from chengguan.org.roles import STAFF_ROLES
-from chengguan.org.selectors import bureau_of as org_bureau_of
 from chengguan.org.selectors import role_codes
 from chengguan.taxonomy.selectors import active_categories
 from chengguan.web.access import staff_required
@@ -67,12 +76,14 @@ CHECK_INPUT = gettext_lazy("请检查填写的内容。")
 # -- access ----------------------------------------------------------------------------------------
 
 
-def roles_required(allowed: frozenset[str]):
+def permission_required(rule: Rule):
+    """A page of staff that only those `rule` allows may open."""
+
     def decorate(view):
         @wraps(view)
         @staff_required
         def wrapper(request, *args, **kwargs):
-            if not (request.user.is_superuser or role_codes(request.user) & allowed):
+            if not rule(request.user):
                 raise HttpForbidden("role not allowed")
             return view(request, *args, **kwargs)
 
@@ -128,10 +139,10 @@ def _map_config(user) -> dict:
     }
 
 
-@roles_required(REPORT_ROLES)
+@permission_required(can_use_report_page)
 def report(request):
     user = request.user
-    sources = forms.sources_for(role_codes(user))
+    sources = forms.sources_for(user)
     categories = list(active_categories())
     form = forms.ReportForm(
         request.POST or None, request.FILES or None, sources=sources, categories=categories
@@ -177,7 +188,7 @@ def report(request):
         "templates": selectors.reply_templates(None, "intake"),
         "map_config": _map_config(user),
         "category_criteria": {c.code: c.filing_criteria for c in categories if c.filing_criteria},
-        "show_reporter": bool(role_codes(user) & forms.RELAY_ROLES),
+        "show_reporter": can_relay_public(user),
     }
     return render(request, "cases/report.html", context, status=status)
 
@@ -235,7 +246,7 @@ def _next_step(case: Case, approver: bool) -> str:
 
 
 def _rows(cases, now, user=None) -> list[dict]:
-    approver = user is not None and bool(role_codes(user) & DISPATCH_ROLES)
+    approver = user is not None and not role_codes(user).isdisjoint(DISPATCH_DESK)
     return [
         {"case": c, "countdown": display.countdown(c, now), "next": _next_step(c, approver)} for c in cases
     ]
@@ -339,12 +350,12 @@ def _is_late(case: Case, action: str, now) -> bool:
 
 
 def _new_action_form(case: Case, action: str, now, units):
-    form = forms.action_form(action, units=units, late=_is_late(case, action, now))
+    initial = {}
     if action in (Action.DISPATCH, Action.REDISPATCH) and case.proposed_unit_id:
-        form.initial["unit"] = case.proposed_unit_id
+        initial["unit"] = case.proposed_unit_id
     if action == Action.REQUEST_EXTENSION:
-        form.initial.update(amount=1, unit=case.handling_limit_unit or "working_days")
-    return form
+        initial.update(amount=1, unit=case.handling_limit_unit or "working_days")
+    return forms.action_form(action, units=units, late=_is_late(case, action, now), initial=initial)
 
 
 def _reporter(case: Case, user, full_phone: str | None = None) -> dict:
@@ -367,16 +378,13 @@ def _person(user) -> str:
     return profile.full_name if profile is not None else user.username
 
 
-def _side_forms(user, case: Case, roles: frozenset[str]) -> dict:
+def _side_forms(user, case: Case) -> dict:
     """Which of the forms beside the lifecycle actions the page offers (the services check again)."""
-    staff_here = bool(roles & STAFF_ROLES) and (
-        user.is_superuser or getattr(org_bureau_of(user), "pk", None) == case.bureau_id
-    )
-    may_mark = user.is_superuser or bool(roles & spam.SPAM_ROLES)
+    may_mark = can_mark_spam(user, case)
     return {
-        "can_add_evidence": case.state not in FINAL_STATES and staff_here,
-        "can_mark_spam": may_mark and staff_here and not case.is_spam,
-        "can_unmark_spam": may_mark and staff_here and case.is_spam,
+        "can_add_evidence": can_add_evidence(user, case),
+        "can_mark_spam": may_mark and not case.is_spam,
+        "can_unmark_spam": may_mark and case.is_spam,
         "spam_cancels": Action.CANCEL in services.available_actions(case, user),
     }
 
@@ -394,7 +402,6 @@ def _detail_context(
     full_phone=None,
 ):
     user, now = request.user, clock.now()
-    roles = role_codes(user)
     actions = services.available_actions(case, user)
     needs_units = {Action.DISPATCH, Action.REDISPATCH} & set(actions)
     units = list(_dispatch_units(case)) if needs_units else []
@@ -446,11 +453,10 @@ def _detail_context(
         "supervisions": case.supervisions.select_related("created_by__profile", "replied_by__profile"),
         "duplicates": selectors.duplicate_candidates(case) if case.state == CaseState.REPORTED else [],
         "can_merge": can_merge,
-        "can_supervise": case.state in OPEN_STATES
-        and (user.is_superuser or bool(roles & supervision.SUPERVISOR_ROLES)),
+        "can_supervise": case.state in OPEN_STATES and can_supervise(user, case),
         "supervise_form": supervise_form or forms.SuperviseForm(),
         "supervise_open": supervise_form is not None,
-        **_side_forms(user, case, roles),
+        **_side_forms(user, case),
         "evidence_form": evidence_form or forms.EvidenceForm(),
         "evidence_open": evidence_form is not None,
         "spam_form": spam_form or (forms.UnspamForm() if case.is_spam else forms.SpamForm()),
@@ -482,7 +488,7 @@ def _payload(action: str, data: dict) -> dict:
 @require_POST
 def act(request, number: str, action: str):
     """Take one action of the transition table on a case (the form of the detail page or the board)."""
-    if action not in forms.ACTION_FORMS:
+    if action not in CASE_MACHINE.transitions:
         raise Http404("unknown action")
     case = _visible_case(request.user, number)
     now = clock.now()
@@ -635,7 +641,7 @@ def evidence_file(request, number: str, pk: int, variant: str):
 # -- dispatch board --------------------------------------------------------------------------------
 
 
-@roles_required(DISPATCH_ROLES)
+@permission_required(can_use_dispatch_board)
 def dispatch_board(request):
     now = clock.now()
     visible = selectors.cases_visible_to(request.user)
@@ -700,8 +706,7 @@ def _supervision_context(request, *, reply_forms=None, banner=None) -> dict:
         .order_by(F("replied_at").asc(nulls_first=True), "-reply_due_at", "-id")
     )
     page = Paginator(items, LIST_PAGE).get_page(request.GET.get("page"))
-    roles = role_codes(request.user)
-    may_reply = request.user.is_superuser or bool(roles & supervision.REPLY_ROLES)
+    may_reply = can_reply_supervision(request.user)
     reply_forms = reply_forms or {}
     rows = [
         {
@@ -722,12 +727,12 @@ def _supervision_context(request, *, reply_forms=None, banner=None) -> dict:
     }
 
 
-@roles_required(SUPERVISION_ROLES)
+@permission_required(can_use_supervision_list)
 def supervision_list(request):
     return render(request, "cases/supervision.html", _supervision_context(request))
 
 
-@roles_required(SUPERVISION_ROLES)
+@permission_required(can_use_supervision_list)
 @require_POST
 def supervision_reply(request, pk: int):
     item = selectors.supervised(request.user).filter(pk=pk).first()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from chengguan.cases.errors import CaseError
 from chengguan.core import clock
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.grids.selectors import grids_visible_to
@@ -68,7 +69,7 @@ def case_for_linking(actor, case_id: int):
 
     case = cases_visible_to(actor).filter(pk=case_id).first()
     if case is None:
-        raise NotFound("案件不存在或您无权查看。", code="case.not_found")
+        raise NotFound("案件不存在或您无权查看。", code=CaseError.NOT_FOUND)
     return case
 
 

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chengguan.cases.errors import CaseError
 from chengguan.core import audit, clock, numbering
 from chengguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from chengguan.core.masking import mask_id_number, mask_phone
@@ -365,7 +366,7 @@ def _check_case_link(actor, merchant: Merchant, case) -> None:
 
     can_link_cases.refuse(actor, action=_("关联案件与商户"))
     if not cases_visible_to(actor).filter(pk=case.pk).exists():
-        raise NotFound("案件不存在或您无权查看。", code="case.not_found")
+        raise NotFound("案件不存在或您无权查看。", code=CaseError.NOT_FOUND)
     if merchant.bureau_id != case.bureau_id:
         raise ValidationFailed(
             _("该商户不属于本案件所在辖区。"),

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.cases.forms import MultipleFileField
 from chengguan.core import phones
 from chengguan.core.coords import CRS_CHOICES
+from chengguan.core.workflow.forms import MultipleFileField
 from chengguan.portal.models import Rating, ReviewDecision
 from chengguan.portal.public_categories import offered
 from chengguan.portal.services import PHONE_ERROR
@@ -24,7 +24,7 @@ class ReportForm(forms.Form):
         ),
         error_messages={"required": _("请描述您看到的问题。")},
     )
-    photos = MultipleFileField(label=_("现场照片（可选，最多 3 张）"))
+    photos = MultipleFileField(label=_("现场照片（可选，最多 3 张）"), required=False)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     crs = forms.ChoiceField(choices=[(c, c) for c in CRS_CHOICES], initial="wgs84", widget=forms.HiddenInput)

@@ -68,14 +68,14 @@ def _camel(name: str) -> str:
 
 def request_serializer(machine: Machine, t: Transition, extra: dict[str, FieldSpec] | None = None):
     """The request body of one action: its fields from the table, required as the table says."""
-    fields = {name: serializer_field(machine.fields[name], required=name in t.required) for name in t.fields}
+    fields = {name: serializer_field(machine.spec(t, name), required=name in t.required) for name in t.fields}
     for name, spec in (extra or {}).items():
         fields[name] = serializer_field(spec, required=False)
     return type(f"{_camel(machine.name)}{_camel(t.action)}Serializer", (serializers.Serializer,), fields)
 
 
 def takes_files(machine: Machine, t: Transition) -> bool:
-    return any(machine.fields[name].kind in ("file", "files") for name in t.fields)
+    return any(machine.spec(t, name).kind in ("file", "files") for name in t.fields)
 
 
 def describe(machine: Machine, t: Transition, *, who: str = "", extra: str = "") -> str:

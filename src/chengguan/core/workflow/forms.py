@@ -83,7 +83,9 @@ def action_form(
     (units to dispatch to); `extra` adds optional fields outside the row (a late stage's reason)."""
     t = machine.get(action)
     fields = {
-        name: form_field(machine.fields[name], required=name in t.required, choices=(choices or {}).get(name))
+        name: form_field(
+            machine.spec(t, name), required=name in t.required, choices=(choices or {}).get(name)
+        )
         for name in t.fields
     }
     for name, spec in (extra or {}).items():

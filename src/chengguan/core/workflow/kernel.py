@@ -70,6 +70,8 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     step: Step | None = None
     remember: bool = False  # keep the current state in the machine's memory field (suspension)
+    # Field specs of this row that differ from the machine's (a `unit` that is a time unit here).
+    specs: Mapping[str, FieldSpec] = field(default_factory=dict)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -87,8 +89,10 @@ def transition(
     guards: Iterable[Guard] = (),
     step: Step | None = None,
     remember: bool = False,
+    specs: Mapping[str, FieldSpec] | None = None,
 ) -> Transition:
-    """A table row; sources and field names may be given as any iterable."""
+    """A table row; sources and field names may be given as any iterable. `specs` overrides the
+    machine's spec of a field for this row only."""
     return Transition(
         action=str(action),
         sources=frozenset(str(s) for s in sources),
@@ -99,6 +103,7 @@ def transition(
         guards=tuple(guards),
         step=step,
         remember=remember,
+        specs=dict(specs or {}),
     )
 
 
@@ -169,7 +174,7 @@ class Machine:
         for t in transitions:
             if t.action in self.transitions:
                 raise ValueError(f"{name}: action {t.action!r} is declared twice")
-            unknown = set(t.fields) - set(self.fields)
+            unknown = set(t.fields) - set(self.fields) - set(t.specs)
             if unknown:
                 raise ValueError(f"{name}.{t.action}: no FieldSpec for {sorted(unknown)}")
             self.transitions[t.action] = t
@@ -197,6 +202,10 @@ class Machine:
             return self.transitions[str(action)]
         except KeyError:
             raise NotFound(f"未知的操作：{action}", code=f"{self.error_prefix}.unknown_action") from None
+
+    def spec(self, t: Transition, name: str) -> FieldSpec:
+        """The spec of field `name` in row `t` (the row's own, else the machine's)."""
+        return t.specs.get(name) or self.fields[name]
 
     def label(self, action: str) -> str:
         return str(self.actions(action).label)
@@ -316,14 +325,15 @@ class Machine:
         errors: dict[str, list[str]] = {}
         for name in t.fields:
             value = data.get(name)
-            if isinstance(value, str) and self.fields[name].kind != "data":
+            spec = self.spec(t, name)
+            if isinstance(value, str) and spec.kind != "data":
                 value = value.strip()
             if value in EMPTY:
                 if name in t.required:
                     errors[name] = ["此项为必填项。"]
                 continue
             try:
-                cleaned[name] = self.fields[name].clean(value)
+                cleaned[name] = spec.clean(value)
             except Invalid as exc:
                 errors[name] = [str(exc)]
         if errors:

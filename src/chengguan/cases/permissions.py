@@ -1,0 +1,170 @@
+"""Who may do what in the closed loop (named permissions): the case machine's rows, the pages of the
+workbench, the reporter's phone, evidence, spam marks and supervision. Services, selectors, views
+and the API all ask these, so the buttons a page shows and the refusals a service gives agree.
+
+The desks of the command centre (受理、派遣、值班长) act on any case of their bureau; the handling side
+(处置人员、中队长) only on cases dispatched to its own unit or a unit below it.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.cases.errors import CaseError, SupervisionError
+from chengguan.cases.models import FINAL_STATES, CaseSource, EvidenceStage
+from chengguan.core.permissions import Rule, permission
+from chengguan.org.permissions import holds, in_bureau, in_unit, staff
+from chengguan.org.roles import RoleCode as R
+
+# Who sits where (also read by `recipients`, to find the people a step waits for).
+INTAKE_DESK = (R.OPERATOR, R.SHIFT_LEADER)
+DISPATCH_DESK = (R.DISPATCHER, R.SHIFT_LEADER)
+HANDLING_SIDE = (R.HANDLER, R.SQUAD_LEADER)
+UNIT_LEADERS = (R.SQUAD_LEADER, R.LEADER)
+LEADERSHIP = (R.SHIFT_LEADER, R.LEADER)
+# Command-centre and bureau roles see every case of their bureau.
+BUREAU_WIDE = (R.LEADER, R.ADMIN, R.OPERATOR, R.DISPATCHER, R.SHIFT_LEADER, R.LEGAL_REVIEWER, R.SYSTEM)
+# Staff sources need a staff role; the public channels (None) take anyone, including anonymous callers.
+SOURCES: dict[str, tuple[str, ...] | None] = {
+    CaseSource.PATROL: (R.INSPECTOR,),
+    CaseSource.HOTLINE: INTAKE_DESK,
+    CaseSource.DEPUTY: (R.DEPUTY, *INTAKE_DESK),
+    CaseSource.LEADER: (R.LEADER, *INTAKE_DESK),
+    CaseSource.MEDIA: INTAKE_DESK,
+    CaseSource.VIDEO: (*INTAKE_DESK, R.INSPECTOR),
+    CaseSource.LIVE: (*INTAKE_DESK, R.SQUAD_LEADER),
+    CaseSource.CITIZEN: None,
+    CaseSource.OPEN311: None,
+}
+# Public channels an operator types in on a caller's behalf.
+RELAYED_SOURCES = (CaseSource.CITIZEN,)
+# Stages a file can be added to after the fact; verification photos come with the verify action,
+# whose position and time are checked against the case.
+LATE_EVIDENCE_STAGES = (EvidenceStage.OTHER, EvidenceStage.REPORT, EvidenceStage.HANDLE)
+
+superuser = Rule(
+    lambda actor, obj: bool(getattr(actor, "is_superuser", False) and getattr(actor, "is_active", False)),
+    name="superuser",
+)
+case_in_bureau = in_bureau(
+    lambda case: case.bureau_id, code=CaseError.OUT_OF_SCOPE, message=_("该案件不在您的管辖范围内。")
+)
+in_handling_unit = Rule(
+    lambda actor, case: case.handling_unit_id is not None and in_unit(actor, case.handling_unit),
+    code=CaseError.NOT_YOUR_UNIT,
+    message=_("该案件未派遣给您所在的单位。"),
+    name="in_handling_unit",
+)
+not_the_handler = Rule(
+    lambda actor, case: case.handler_id is None or case.handler_id != getattr(actor, "pk", None),
+    code=CaseError.VERIFIER_IS_HANDLER,
+    message=_("核查人不能是处置人本人。"),
+    name="not_the_handler",
+)
+
+
+def _desk(*roles: str) -> Rule:
+    """A role of `roles`, working in the case's bureau (checked in that order)."""
+    return (
+        holds(*roles, code=CaseError.ROLE_FORBIDDEN, message=_("您的角色不能执行「{action}」。"))
+        & case_in_bureau
+    )
+
+
+# -- the rows of the case machine (cases.states) ---------------------------------------------------
+
+can_file = permission("cases.file", _desk(*INTAKE_DESK))  # file, not_file, merge
+can_dispatch = permission("cases.dispatch", _desk(*DISPATCH_DESK))  # dispatch, redispatch
+can_handle = permission("cases.handle", _desk(*HANDLING_SIDE) & in_handling_unit)  # the unit's steps
+can_decide_extension = permission("cases.decide_extension", _desk(*DISPATCH_DESK))
+can_suspend = permission("cases.suspend", _desk(*LEADERSHIP))  # suspend, resume
+can_verify = permission("cases.verify", _desk(R.INSPECTOR) & not_the_handler)  # verify, rework
+can_close = permission("cases.close", _desk(*INTAKE_DESK))
+can_cancel = permission("cases.cancel", _desk(R.SHIFT_LEADER))
+can_evaluate = permission("cases.evaluate", _desk(*LEADERSHIP))
+# 回访复核: sending a closed case back to its unit.
+can_reopen = permission("cases.reopen", _desk(R.LEADER, R.SHIFT_LEADER))
+
+# -- intake ------------------------------------------------------------------------------------------
+
+
+def _may_use_source(actor, source) -> bool:
+    allowed = SOURCES.get(source)
+    return allowed is None or holds(*allowed)(actor)
+
+
+can_report_as = permission(
+    "cases.report_as",
+    Rule(_may_use_source, code=CaseError.SOURCE_NOT_ALLOWED, message=_("您的角色不能以该来源上报案件。")),
+)
+can_relay_public = permission("cases.relay_public", holds(*INTAKE_DESK))
+
+
+def staff_sources(actor) -> list[str]:
+    """The sources `actor` may report under on the workbench: their own channels first, then the public
+    ones they relay."""
+    own = [s for s in CaseSource.values if SOURCES.get(s) and can_report_as(actor, s)]
+    return own + (list(RELAYED_SOURCES) if can_relay_public(actor) else [])
+
+
+# -- what a member of staff sees -------------------------------------------------------------------
+
+sees_bureau_cases = permission("cases.see_bureau_cases", holds(*BUREAU_WIDE))
+sees_unit_cases = permission("cases.see_unit_cases", holds(*HANDLING_SIDE))
+can_see_duplicates = permission("cases.see_duplicates", holds(*INTAKE_DESK))
+can_use_report_page = permission(
+    "cases.report_page", superuser | holds(R.INSPECTOR, R.OPERATOR, R.SHIFT_LEADER)
+)
+can_use_dispatch_board = permission("cases.dispatch_board", superuser | holds(*DISPATCH_DESK))
+can_use_supervision_list = permission(
+    "cases.supervision_list", superuser | holds(*LEADERSHIP, *HANDLING_SIDE, R.DISPATCHER)
+)
+
+# -- personal data (个人信息保护法 第五十一条第四项: who may operate on personal information) ---------
+
+can_view_reporter_phone = permission(
+    "cases.reveal_phone",
+    (superuser | holds(*INTAKE_DESK))
+    & in_bureau(
+        lambda case: case.bureau_id,
+        code=CaseError.PHONE_FORBIDDEN,
+        message=_("您的角色不能查看反映人的完整电话。"),
+    ),
+)
+
+# -- evidence, spam, supervision -------------------------------------------------------------------
+
+may_add_evidence = permission(
+    "cases.add_evidence",
+    staff(code=CaseError.EVIDENCE_FORBIDDEN, message=_("只有工作人员可以补充证据材料。")) & case_in_bureau,
+)
+
+
+def can_add_evidence(actor, case, stage: str = EvidenceStage.OTHER) -> bool:
+    """`actor` may add a file of `stage` to `case` now (the case is still open)."""
+    return stage in EvidenceStage.values and case.state not in FINAL_STATES and may_add_evidence(actor, case)
+
+
+can_mark_spam = permission(
+    "cases.mark_spam",
+    (
+        superuser
+        | holds(
+            *INTAKE_DESK,
+            code=CaseError.SPAM_FORBIDDEN,
+            message=_("只有受理员或值班长可以标记恶意/无效举报。"),
+        )
+    )
+    & case_in_bureau,
+)
+can_supervise = permission(
+    "cases.supervise",
+    holds(*LEADERSHIP, code=SupervisionError.FORBIDDEN, message=_("只有领导或值班长可以督办案件。"))
+    & case_in_bureau,
+)
+can_reply_supervision = permission(
+    "cases.reply_supervision",
+    holds(
+        *HANDLING_SIDE, *DISPATCH_DESK, code=SupervisionError.FORBIDDEN, message=_("您的角色不能回复督办。")
+    ),
+)
