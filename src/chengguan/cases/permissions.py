@@ -122,14 +122,11 @@ can_use_supervision_list = permission(
 
 # -- personal data (个人信息保护法 第五十一条第四项: who may operate on personal information) ---------
 
+_PHONE_FORBIDDEN = {"code": CaseError.PHONE_FORBIDDEN, "message": _("您的角色不能查看反映人的完整电话。")}
 can_view_reporter_phone = permission(
     "cases.reveal_phone",
-    (superuser | holds(*INTAKE_DESK))
-    & in_bureau(
-        lambda case: case.bureau_id,
-        code=CaseError.PHONE_FORBIDDEN,
-        message=_("您的角色不能查看反映人的完整电话。"),
-    ),
+    (superuser | holds(*INTAKE_DESK, **_PHONE_FORBIDDEN))
+    & in_bureau(lambda case: case.bureau_id, **_PHONE_FORBIDDEN),
 )
 
 # -- evidence, spam, supervision -------------------------------------------------------------------
