@@ -80,6 +80,11 @@ def _categories() -> tuple[Category, Category]:
 
 @pytest.fixture
 def district(db) -> District:
+    return build_district()
+
+
+def build_district() -> District:
+    """The district of these tests (also the world of the case machine's matrix adapter)."""
     bureau = factories.bureau()
     sub = factories.subdistrict(bureau, code="001", name="建设路街道")
     comm = factories.community(sub, code="001", name="棉纺社区")

@@ -16,7 +16,8 @@ from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode
 from tests.cases.conftest import QUIET_MOMENT
 from tests.cases.flow import PATHS, drive, report
-from tests.cases.media import jpeg_upload
+from tests.cases.workflow_matrix import allowed as oracle_allows
+from tests.cases.workflow_matrix import payload_for, with_request
 
 S = CaseState
 # Written out by hand, independent of the table: where each action leaves a case taken from `state`.
@@ -42,69 +43,6 @@ EXPECTED_STATE_AFTER = {
     Action.REOPEN: S.DISPATCHED,
 }
 ACTORS = [*RoleCode.values, "other_handler"]
-# Who may take each action, written out by hand (the table names permissions, cases/permissions.py).
-_INTAKE = {RoleCode.OPERATOR, RoleCode.SHIFT_LEADER}
-_DISPATCH = {RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER}
-_UNIT = {RoleCode.HANDLER, RoleCode.SQUAD_LEADER}
-_LEADERS = {RoleCode.SHIFT_LEADER, RoleCode.LEADER}
-ROLES = {
-    Action.FILE: _INTAKE,
-    Action.NOT_FILE: _INTAKE,
-    Action.MERGE: _INTAKE,
-    Action.DISPATCH: _DISPATCH,
-    Action.REDISPATCH: _DISPATCH,
-    Action.RETURN: _UNIT,
-    Action.ACCEPT: _UNIT,
-    Action.HANDLE: _UNIT,
-    Action.REQUEST_EXTENSION: _UNIT,
-    Action.APPROVE_EXTENSION: _DISPATCH,
-    Action.REFUSE_EXTENSION: _DISPATCH,
-    Action.SUSPEND: _LEADERS,
-    Action.RESUME: _LEADERS,
-    Action.VERIFY: {RoleCode.INSPECTOR},
-    Action.REWORK: {RoleCode.INSPECTOR},
-    Action.CLOSE: _INTAKE,
-    Action.CANCEL: {RoleCode.SHIFT_LEADER},
-    Action.EVALUATE: _LEADERS,
-    Action.REOPEN: _LEADERS,
-}
-UNIT_BOUND = {
-    Action.RETURN,
-    Action.ACCEPT,
-    Action.HANDLE,
-    Action.REQUEST_EXTENSION,
-}  # other_handler: a handler of a unit the case is not sent to
-
-
-def payload_for(district, action: str, merge_target: int) -> dict:
-    """A complete, valid payload, so a refusal can only come from the state or the caller."""
-    lon, lat = district.point(0)
-    return {
-        Action.NOT_FILE: {"reason": "不属于城管职责"},
-        Action.MERGE: {"target": merge_target},
-        Action.REDISPATCH: {"unit": district.department.pk, "reason": "改由市政科处置"},
-        Action.RETURN: {"reason": "非本单位职责"},
-        Action.HANDLE: {"result": "已清理完毕", "photos": [jpeg_upload()]},
-        Action.REQUEST_EXTENSION: {"amount": 1, "reason": "需协调产权单位"},
-        Action.APPROVE_EXTENSION: {"note": "同意"},
-        Action.REFUSE_EXTENSION: {"reason": "理由不充分"},
-        Action.SUSPEND: {"reason": "待业主配合"},
-        Action.VERIFY: {"photo": jpeg_upload(), "photo_lon": lon, "photo_lat": lat},
-        Action.REWORK: {"reason": "仍有残留"},
-        Action.CLOSE: {"disposition": "service"},
-        Action.CANCEL: {"reason": "重复录入"},
-        Action.EVALUATE: {"score": 5},
-        Action.REOPEN: {"reason": "回访不满意，问题仍在"},
-    }.get(action, {})
-
-
-def oracle_allows(district, state: str, action: str, who: str) -> bool:
-    """Which combinations the declared table allows (the behaviour is asserted separately)."""
-    t = CASE_MACHINE.get(action)
-    if state not in t.sources:
-        return False
-    role = RoleCode.HANDLER if who == "other_handler" else who
-    return role in ROLES[action] and not (action in UNIT_BOUND and who == "other_handler")
 
 
 def world_snapshot(case: Case, media_root: Path) -> dict:
@@ -123,19 +61,7 @@ def world_snapshot(case: Case, media_root: Path) -> dict:
 
 def prepare(district, state: str, action: str, case: Case | None = None) -> Case:
     """A case in `state` ready for `action` (approving or refusing needs a pending request)."""
-    case = case or drive(district, state)
-    if (
-        action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION)
-        and state in CASE_MACHINE.get(action).sources
-    ):
-        case_transition(
-            actor=district.users[RoleCode.HANDLER],
-            case=case,
-            action=Action.REQUEST_EXTENSION,
-            amount=1,
-            reason="需协调产权单位",
-        )
-    return case
+    return with_request(district, case or drive(district, state), action)
 
 
 @pytest.mark.parametrize("state", list(PATHS))
@@ -148,7 +74,7 @@ def test_every_action_and_role_in_state(district, _fast_tests, state):
         untouched = world_snapshot(shared, _fast_tests)
         for action in Action.values:
             for who in ACTORS:
-                if oracle_allows(district, state, action, who):
+                if oracle_allows(state, action, who):
                     allowed.append((action, who))
                     continue
                 label = f"{state} / {action} / {who}"
