@@ -69,6 +69,8 @@ TEMPLATE_PURPOSE = {
 }
 SCORE_CHOICES = range(5, 0, -1)
 RADIO_FIELDS = frozenset({"disposition", "score"})
+# Filing on the page files the category as reported (a corrected code is the API's optional field).
+API_ONLY_FIELDS = frozenset({"category"})
 
 
 def unit_choices(units) -> list[tuple[int | str, str]]:
@@ -87,6 +89,8 @@ def action_form(
     form = workflow_forms.action_form(
         CASE_MACHINE, action, data=data, files=files, initial=initial, choices=choices, prefix=action
     )
+    for name in API_ONLY_FIELDS & set(form.fields):
+        del form.fields[name]
     for name in RADIO_FIELDS & set(form.fields):
         field = form.fields[name]
         field.choices = [c for c in field.choices if c[0] != ""]

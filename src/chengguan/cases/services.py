@@ -18,7 +18,7 @@ from chengguan.cases.effects import CaseEffects
 from chengguan.cases.errors import CaseError
 from chengguan.cases.models import FINAL_STATES, Case, CaseEvidence, CaseSource, EvidenceStage
 from chengguan.cases.permissions import can_report_as, may_add_evidence
-from chengguan.cases.states import CASE_MACHINE, DISPATCH_KINDS, FIELDS, STAGE_FINISHING, announce, snapshot
+from chengguan.cases.states import CASE_MACHINE, FIELDS, announce, snapshot
 from chengguan.core import audit, clock, evidence, inserts, numbering
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.core.workflow import Invalid
@@ -28,8 +28,8 @@ from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
 from chengguan.taxonomy.models import Category
 
-# Read by the web pages, the demo and the tests through this module.
-__all__ = ["DISPATCH_KINDS", "STAGE_FINISHING", "available_actions", "case_transition", "distance_m"]
+# `distance_m` is read through this module by the selectors' callers and the tests.
+__all__ = ["available_actions", "case_transition", "distance_m"]
 
 MAX_DESCRIPTION = 2000
 MAX_IDEMPOTENCY_KEY = 64

@@ -42,7 +42,14 @@ from chengguan.cases.permissions import (
     can_use_report_page,
     can_use_supervision_list,
 )
-from chengguan.cases.states import CASE_MACHINE, OPEN_STATES, Action, CaseState
+from chengguan.cases.states import (
+    CASE_MACHINE,
+    DISPATCH_KINDS,
+    OPEN_STATES,
+    STAGE_FINISHING,
+    Action,
+    CaseState,
+)
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
 from chengguan.core.masking import mask_name, mask_phone
@@ -287,7 +294,7 @@ def _filter_options(user) -> dict:
     return {
         "subdistricts": [u for u in units if u["kind"] == OrgKind.SUBDISTRICT],
         "communities": [u for u in units if u["kind"] == OrgKind.COMMUNITY],
-        "units": [u for u in units if u["kind"] in services.DISPATCH_KINDS],
+        "units": [u for u in units if u["kind"] in DISPATCH_KINDS],
         "category_choices": forms.category_choices(categories)[1:],
         "majors": majors,
         "sources": [(v, display.SOURCE_LABELS[v]) for v in CaseSource.values],
@@ -339,14 +346,14 @@ def export_cases(request, fmt: str):
 
 def _dispatch_units(case: Case):
     return (
-        Organisation.objects.filter(kind__in=services.DISPATCH_KINDS, is_active=True)
+        Organisation.objects.filter(kind__in=DISPATCH_KINDS, is_active=True)
         .filter(Q(bureau_id=case.bureau_id) | Q(kind=OrgKind.PARTNER))
         .order_by("kind", "sort_order", "name")
     )
 
 
 def _is_late(case: Case, action: str, now) -> bool:
-    return action in services.STAGE_FINISHING and selectors.urgency(case, now) == "overdue"
+    return action in STAGE_FINISHING and selectors.urgency(case, now) == "overdue"
 
 
 def _new_action_form(case: Case, action: str, now, units):

@@ -32,8 +32,7 @@ from PIL import Image, ImageDraw
 
 from chengguan.cases.batch import CaseBatch
 from chengguan.cases.models import Case, Supervision
-from chengguan.cases.services import STAGE_FINISHING
-from chengguan.cases.states import OPEN_STATES, CaseState
+from chengguan.cases.states import OPEN_STATES, STAGE_FINISHING, CaseState
 from chengguan.cases.supervision import supervision_create, supervision_reply
 from chengguan.core import audit, clock, deadlines, evidence
 from chengguan.core.errors import Conflict
@@ -44,6 +43,7 @@ from chengguan.merchants.models import Merchant, MerchantCase, MerchantStatus
 from chengguan.merchants.permissions import can_link_cases
 from chengguan.org.models import Organisation, OrgKind, StaffProfile
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.models import Category
 
 User = get_user_model()
@@ -502,7 +502,7 @@ def generate_case_year(
         run = Run(seed, size, count, end, False)
         with transaction.atomic():
             audit.record(
-                actor=None,
+                actor=system_actor(),
                 action=STARTED,
                 obj=("demo.caseyear", run.key),
                 after={"seed": seed, "size": size, "count": count, "end": end.isoformat()},
@@ -518,7 +518,10 @@ def generate_case_year(
     executor.run()
     with transaction.atomic():
         audit.record(
-            actor=None, action=FINISHED, obj=("demo.caseyear", run.key), after={"events": executor.events}
+            actor=system_actor(),
+            action=FINISHED,
+            obj=("demo.caseyear", run.key),
+            after={"events": executor.events},
         )
     prefix = f":{run.key}:"
     demo_cases = Case.objects.filter(idempotency_key__contains=prefix)
