@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 
 from chengguan.core.errors import all_error_codes
+from chengguan.core.management.generated import GeneratedDocCommand
 
 DOC = Path(settings.PROJECT_DIR) / "docs" / "errors.md"
 
@@ -30,17 +30,10 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-class Command(BaseCommand):
+class Command(GeneratedDocCommand):
     help = "Write docs/errors.md from the error-code enums (--check: fail when it is stale)."
+    doc = DOC
+    command = "errors-doc"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true")
-
-    def handle(self, *args, check: bool, **options):
-        text = render()
-        if check:
-            if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-                raise CommandError("docs/errors.md is stale: run `chengguan errors-doc`")
-            return
-        DOC.write_text(text, encoding="utf-8")
-        self.stdout.write(f"{DOC}: {len(all_error_codes())} codes")
+    def render(self) -> str:
+        return render()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 
+from chengguan.core.management.generated import GeneratedDocCommand
 from chengguan.core.workflow import REGISTRY, Machine
 from chengguan.core.workflow.diagram import mermaid, table
 
@@ -49,17 +49,10 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-class Command(BaseCommand):
+class Command(GeneratedDocCommand):
     help = "Write docs/workflows.md from the workflow machines (--check: fail when it is stale)."
+    doc = DOC
+    command = "workflow-diagram"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true")
-
-    def handle(self, *args, check: bool, **options):
-        text = render()
-        if check:
-            if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-                raise CommandError("docs/workflows.md is stale: run `chengguan workflow-diagram`")
-            return
-        DOC.write_text(text, encoding="utf-8")
-        self.stdout.write(f"{DOC}: {len(REGISTRY)} machines")
+    def render(self) -> str:
+        return render()
