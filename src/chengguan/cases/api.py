@@ -37,18 +37,17 @@ from chengguan.cases.models import (
     SupervisionLevel,
     TemplatePurpose,
 )
-from chengguan.cases.permissions import can_see_duplicates, can_view_reporter_phone
+from chengguan.cases.permissions import can_handle, can_see_duplicates, can_view_reporter_phone
 from chengguan.cases.states import CASE_MACHINE, STAGE_FINISHING, Action, CaseState, Disposition
 from chengguan.core import clock
 from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.core.masking import mask_name, mask_phone
-from chengguan.core.permissions import AllOf, AnyOf, Rule
 from chengguan.core.workflow import Transition
 from chengguan.core.workflow.api import action_views
 from chengguan.org import selectors as org_selectors
-from chengguan.org.permissions import is_staff
+from chengguan.org.permissions import is_staff, roles_named
 from chengguan.org.roles import RoleCode
 from chengguan.taxonomy import selectors as taxonomy_selectors
 from chengguan.taxonomy.models import Category, CategoryKind, TimeUnit
@@ -677,24 +676,9 @@ class CaseDetail(APIView):
         return Response(case_detail(_visible_case(request.user, pk), request, reveal_phone=True))
 
 
-def _roles_of(rule: Rule) -> list[str]:
-    """The roles a permission names (its `holds` rules), for the summary of an action."""
-    if isinstance(rule, (AllOf, AnyOf)):
-        return [code for part in rule.rules for code in _roles_of(part)]
-    return rule.name.removeprefix("holds:").split(",") if rule.name.startswith("holds:") else []
-
-
-def _unit_bound(rule: Rule) -> bool:
-    if isinstance(rule, (AllOf, AnyOf)):
-        return any(_unit_bound(part) for part in rule.rules)
-    return rule.name == "in_handling_unit"
-
-
 def _who(t: Transition) -> str:
-    order = list(RoleCode.values)
-    roles = sorted(set(_roles_of(t.permission)), key=order.index)
-    text = "、".join(str(RoleCode(r).label) for r in roles)
-    return text + ("，且须为案件派往单位的人员" if _unit_bound(t.permission) else "")
+    text = "、".join(str(RoleCode(r).label) for r in roles_named(t.permission))
+    return text + ("，且须为案件派往单位的人员" if t.permission is can_handle else "")
 
 
 def _late_note(t: Transition) -> str:

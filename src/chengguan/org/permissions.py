@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chengguan.core.permissions import Rule
+from chengguan.core.permissions import AllOf, AnyOf, Rule
 from chengguan.org import selectors
 from chengguan.org.roles import STAFF_ROLES, RoleCode
 from chengguan.org.system import is_installation_system
@@ -25,6 +25,16 @@ def holds(
         return not selectors.role_codes(actor).isdisjoint(wanted)
 
     return Rule(test, code=code, message=message, name="holds:" + ",".join(sorted(wanted)))
+
+
+def roles_named(rule: Rule) -> list[str]:
+    """The role codes the `holds` rules inside `rule` name, in the order of `RoleCode` (for the
+    documentation of who may take an action)."""
+    if isinstance(rule, (AllOf, AnyOf)):
+        found = {code for part in rule.rules for code in roles_named(part)}
+    else:
+        found = set(rule.name.removeprefix("holds:").split(",")) if rule.name.startswith("holds:") else set()
+    return [code for code in RoleCode.values if code in found]
 
 
 def is_staff(actor, obj=None) -> bool:
