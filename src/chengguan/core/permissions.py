@@ -102,6 +102,16 @@ class AnyOf(Rule):
         return failed
 
 
+def describe(rule: Rule) -> str:
+    """The rule as its parts' names (`holds:operator,shift_leader & in_bureau`), for the docs."""
+    if isinstance(rule, (AllOf, AnyOf)):
+        joiner = " & " if isinstance(rule, AllOf) else " | "
+        parts = [describe(part) for part in rule.rules]
+        text = joiner.join(p for p in parts if p)
+        return f"({text})" if isinstance(rule, AnyOf) and len(parts) > 1 else text
+    return rule.name
+
+
 ALWAYS = Rule(lambda actor, obj: True, name="always")
 
 REGISTRY: dict[str, Rule] = {}

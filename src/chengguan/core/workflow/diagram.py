@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chengguan.core.permissions import describe
 from chengguan.core.workflow.kernel import RESUME, STAY, Machine
 
 
@@ -22,7 +23,8 @@ def mermaid(machine: Machine) -> str:
 
 
 def table(machine: Machine) -> str:
-    """The table as Markdown: action, from, to, permission, required fields, guards."""
+    """The table as Markdown: action, from, to, permission (and the rules it is made of), required
+    fields, guards."""
     rows = [
         "| action | from | to | permission | required | guards |",
         "|---|---|---|---|---|---|",
@@ -31,7 +33,7 @@ def table(machine: Machine) -> str:
         target = {STAY: "(same)", RESUME: "(before suspension)"}.get(t.target, t.target)
         rows.append(
             f"| `{t.action}` {machine.label(t.action)} | {', '.join(sorted(t.sources))} | {target} "
-            f"| `{t.permission.name}` | {', '.join(t.required) or '—'} "
+            f"| `{t.permission.name}`: {describe(t.permission)} | {', '.join(t.required) or '—'} "
             f"| {', '.join(f'`{g.code}`' for g in t.guards) or '—'} |"
         )
     return "\n".join(rows) + "\n"
