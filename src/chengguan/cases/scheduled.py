@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.cases import recipients
 from chengguan.cases.limits import WARNING_SHARE
 from chengguan.cases.models import Case, Supervision
+from chengguan.cases.permissions import DISPATCH_DESK
 from chengguan.cases.states import HANDLING_STATES, OPEN_STATES, CaseState
 from chengguan.core import deadlines, schedule
 from chengguan.core.clock import SHANGHAI
@@ -149,7 +150,7 @@ def _reply_side(item: Supervision) -> list:
     case = item.case
     if case.handling_unit_id is not None:
         return recipients.handling_staff(case)
-    return recipients.in_bureau(case.bureau_id, recipients.R.DISPATCHER, recipients.R.SHIFT_LEADER)
+    return recipients.in_bureau(case.bureau_id, *DISPATCH_DESK)
 
 
 def supervision_notices(now: dt.datetime) -> dict:
