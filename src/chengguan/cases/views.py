@@ -159,20 +159,9 @@ def report(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                result = services.case_report(
-                    actor=user,
-                    source=data["source"],
-                    category=data["category"],
-                    description=data["description"],
-                    lon=data["lon"],
-                    lat=data["lat"],
-                    crs="wgs84",
-                    address=data["address"],
-                    reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"],
-                    idempotency_key=data["idempotency_key"],
-                    photos=data["photos"],
-                )
+                # The form's fields are the intake service's arguments, so a new intake field
+                # needs no change here.
+                result = services.case_report(actor=user, **form.cleaned_data)
             except DomainError as exc:
                 _put_errors(form, exc)
                 banner, status = exc.message, exc.status
