@@ -35,11 +35,16 @@ def test_client_reads_services_definition_and_a_posted_request(root, district, a
     services = client.get_service_list()
     assert {s["service_code"] for s in services} == {"200101", "200102"}
     definition = client.get_service_definition("200102")
-    assert definition["service_code"] == "200102" and definition["attributes"] == []
+    assert definition["service_code"] == "200102"
+    assert [(a["code"], [v["key"] for v in a["values"]]) for a in definition["attributes"]] == [
+        ("priority", ["urgent", "normal"])
+    ]
 
-    posted = requests.post(f"{root}/requests.json", data=_form(district, api_key), timeout=30)
+    form = _form(district, api_key, **{"attribute[priority]": "urgent"})
+    posted = requests.post(f"{root}/requests.json", data=form, timeout=30)
     assert posted.status_code == 200
     number = posted.json()[0]["service_request_id"]
+    assert Case.objects.get(number=number).priority == "urgent"
 
     one = client.get_service_request(number)
     assert one["service_request_id"] == number

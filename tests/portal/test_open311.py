@@ -40,7 +40,7 @@ def test_services_list_the_active_categories_in_json_and_xml(client, district):
     codes = {s["service_code"]: s for s in answer}
     assert set(codes) == {"200101", "200102"}
     assert codes["200102"]["service_name"] == "暴露垃圾"
-    assert codes["200102"]["metadata"] is False
+    assert codes["200102"]["metadata"] is True  # every service takes the priority attribute
     assert codes["200102"]["type"] == "realtime"
 
     xml = ET.fromstring(client.get(f"{BASE}/services.xml").content)
@@ -50,7 +50,8 @@ def test_services_list_the_active_categories_in_json_and_xml(client, district):
 
 def test_service_definition_and_unknown_code(client, district):
     answer = client.get(f"{BASE}/services/200102.json").json()
-    assert answer == {"service_code": "200102", "attributes": []}
+    assert answer["service_code"] == "200102"
+    assert [a["code"] for a in answer["attributes"]] == ["priority"]
     missing = client.get(f"{BASE}/services/999999.json")
     assert missing.status_code == 404
     assert missing.json()[0]["code"] == 404

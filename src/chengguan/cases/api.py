@@ -31,6 +31,7 @@ from chengguan.cases.models import (
     Case,
     CaseExtension,
     CaseSource,
+    Priority,
     EvidenceStage,
     ExtensionStatus,
     Supervision,
@@ -133,6 +134,8 @@ class CaseSummarySerializer(serializers.Serializer):
     stage_warning_at = serializers.DateTimeField(allow_null=True, help_text="当前环节预警时间（八成时限）")
     handling_due_at = serializers.DateTimeField(allow_null=True, help_text="处置时限")
     closed_at = serializers.DateTimeField(allow_null=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, help_text="紧急程度：上报时确定")
+    priority_name = serializers.CharField()
     urgency = serializers.ChoiceField(choices=URGENCY_CHOICES, help_text="由到期时间即时推算")
     urgency_name = serializers.CharField()
     is_supervised = serializers.BooleanField(help_text="是否督办件")
@@ -306,6 +309,8 @@ def case_summary(case: Case, actions: list[str], now: dt.datetime) -> dict:
         "stage_warning_at": _time(case.stage_warning_at),
         "handling_due_at": _time(case.handling_due_at),
         "closed_at": _time(case.closed_at),
+        "priority": case.priority,
+        "priority_name": case.get_priority_display(),
         "urgency": urgency,
         "urgency_name": URGENCY_NAMES[urgency],
         "is_supervised": case.is_supervised,
@@ -558,6 +563,9 @@ class CaseIntakeSerializer(serializers.Serializer):
     )
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, default=Priority.NORMAL, help_text="紧急程度：urgent 紧急 / normal 一般"
+    )
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="现场照片、视频或音频（multipart 上传）"
     )

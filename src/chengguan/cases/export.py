@@ -50,6 +50,7 @@ COLUMNS: tuple[Column, ...] = (
     ("小类代码", lambda c, now: c.category.code),
     ("小类", lambda c, now: c.category.name_zh),
     ("状态", lambda c, now: c.get_state_display()),
+    ("紧急程度", lambda c, now: c.get_priority_display()),
     ("时限状态", lambda c, now: _URGENCY_NAMES[selectors.urgency(c, now)]),
     ("网格编码", lambda c, now: _name(c.grid, "code")),
     ("街道", lambda c, now: _name(c.subdistrict)),

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from chengguan.cases import selectors
-from chengguan.cases.models import Case, CaseSource, Supervision, SupervisionLevel
+from chengguan.cases.models import Case, CaseSource, Priority, Supervision, SupervisionLevel
 from chengguan.cases.states import OPEN_STATES, CaseState
 from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI
@@ -39,6 +39,9 @@ class CaseFilter(django_filters.FilterSet):
     subdistrict = IdFilter(field_name="subdistrict_id", help_text="街道办事处 id")
     community = IdFilter(field_name="community_id", help_text="社区 id")
     source = django_filters.ChoiceFilter(choices=CaseSource.choices, help_text="案件来源")
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, help_text="紧急程度：urgent 紧急 / normal 一般"
+    )
     urgency = django_filters.ChoiceFilter(
         choices=URGENCY_CHOICES,
         method="filter_urgency",
@@ -73,6 +76,7 @@ class CaseFilter(django_filters.FilterSet):
             "subdistrict",
             "community",
             "source",
+            "priority",
             "urgency",
             "supervised",
             "is_spam",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import display
-from chengguan.cases.models import EvidenceStage
+from chengguan.cases.models import EvidenceStage, Priority
 from chengguan.cases.permissions import LATE_EVIDENCE_STAGES, staff_sources
 from chengguan.cases.states import CASE_MACHINE, Action
 from chengguan.core.workflow import forms as workflow_forms
@@ -46,6 +46,13 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
     reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=50)
     reporter_phone = forms.CharField(label=_("反映人电话"), required=False, max_length=20)
+    priority = forms.ChoiceField(
+        label=_("紧急程度"),
+        choices=Priority.choices,
+        initial=Priority.NORMAL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     photos = workflow_forms.MultipleFileField(label=_("现场照片"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

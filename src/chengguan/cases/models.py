@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation
@@ -63,6 +64,14 @@ class CaseSource(models.TextChoices):
     VIDEO = "video", "视频巡查"
     LIVE = "live", "直播执法"
     OPEN311 = "open311", "Open311接口"
+
+
+class Priority(models.TextChoices):
+    """Set by whoever reports the case (紧急 for a danger to people or traffic); unlike the derived
+    urgency (预警/超时), it does not change with the clock."""
+
+    URGENT = "urgent", _("紧急")
+    NORMAL = "normal", _("一般")
 
 
 class Case(models.Model):
@@ -143,6 +152,9 @@ class Case(models.Model):
     verify_flags = models.JSONField(default=list, blank=True)
     evaluation_score = models.PositiveSmallIntegerField(null=True, blank=True)
     evaluation_comment = models.CharField(max_length=200, blank=True)
+    priority = models.CharField(
+        _("紧急程度"), max_length=6, choices=Priority.choices, default=Priority.NORMAL, db_index=True
+    )
     is_supervised = models.BooleanField(default=False, db_index=True)
     # An operator's spam mark keeps the record (nothing acknowledged is lost) but takes the case out
     # of every published figure.

@@ -16,7 +16,7 @@ from chengguan.cases import feedback_due, limits
 from chengguan.cases.checks import category_of, check_location, check_phone, distance_m
 from chengguan.cases.effects import CaseEffects
 from chengguan.cases.errors import CaseError
-from chengguan.cases.models import FINAL_STATES, Case, CaseEvidence, CaseSource, EvidenceStage
+from chengguan.cases.models import FINAL_STATES, Case, CaseEvidence, CaseSource, EvidenceStage, Priority
 from chengguan.cases.permissions import can_report_as, may_add_evidence
 from chengguan.cases.states import CASE_MACHINE, FIELDS, announce, snapshot
 from chengguan.core import audit, clock, evidence, inserts, numbering
@@ -62,6 +62,7 @@ def case_report(
     address: str = "",
     reporter_name: str = "",
     reporter_phone: str = "",
+    priority: str = Priority.NORMAL,
     idempotency_key: str | None = None,
     photos: Iterable = (),
     bureau: Organisation | None = None,
@@ -81,6 +82,7 @@ def case_report(
         address=address,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
+        priority=priority,
         idempotency_key=idempotency_key,
         photos=photos,
         bureau=bureau,
@@ -122,6 +124,7 @@ class ReportIntake:
     address: str
     reporter_name: str
     reporter_phone: str
+    priority: str
     scoped_key: str | None
     grid: GridUnits | None
     bureau: Organisation
@@ -140,6 +143,7 @@ def check_report(
     address: str = "",
     reporter_name: str = "",
     reporter_phone: str = "",
+    priority: str = Priority.NORMAL,
     idempotency_key: str | None = None,
     photos: Iterable = (),
     bureau: Organisation | None = None,
@@ -182,6 +186,10 @@ def check_report(
             fields={"lon": ["请提供位置坐标或地址。"]},
         )
     phone = check_phone(reporter_phone)
+    priority = priority or Priority.NORMAL
+    if priority not in Priority.values:
+        message = "紧急程度只能是“紧急”或“一般”。"
+        raise ValidationFailed(message, code=CaseError.INVALID_FIELDS, fields={"priority": [message]})
     grid = None
     if w_lon is not None:
         grid = grid_selectors.locate_units(w_lon, w_lat)
@@ -210,6 +218,7 @@ def check_report(
         address=address,
         reporter_name=(reporter_name or "").strip()[:50],
         reporter_phone=phone,
+        priority=priority,
         scoped_key=scoped_key,
         grid=grid,
         bureau=owner_bureau,
@@ -240,6 +249,7 @@ def new_report_case(actor, intake: ReportIntake, now: dt.datetime) -> Case:
         reporter=actor if getattr(actor, "pk", None) else None,
         reporter_name=intake.reporter_name,
         reporter_phone=intake.reporter_phone,
+        priority=intake.priority,
         idempotency_key=intake.scoped_key,
         reported_at=now,
         feedback_due_at=feedback_due.feedback_due_for(intake.source, now),
@@ -254,6 +264,7 @@ def report_audit_after(case: Case, intake: ReportIntake, stored: list[CaseEviden
         **snapshot(case),
         "number": case.number,
         "source": intake.source,
+        "priority": intake.priority,
         "grid": intake.grid.code if intake.grid else None,
         "evidence_sha256": [e.sha256 for e in stored],
     }

@@ -13,7 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chengguan.cases.models import Case, CaseSource
+from chengguan.cases.models import Case, CaseSource, Priority
 from chengguan.cases.services import case_report, case_transition
 from chengguan.cases.states import Action, CaseState
 from chengguan.core import audit, clock, coords, evidence, phones
@@ -96,6 +96,7 @@ def open311_request_create(
     account_id: str = "",
     media_url: str = "",
     media=None,
+    priority: str = Priority.NORMAL,
 ) -> Open311Submission:
     """A request from a client application becomes a case with source `open311` (reported by the
     system on the client's behalf). The client's extra fields are kept beside the case."""
@@ -110,6 +111,7 @@ def open311_request_create(
             address=address,
             reporter_name=f"{last_name or ''}{first_name or ''}".strip(),
             reporter_phone=phone,
+            priority=priority,
             photos=[media] if media else (),
             bureau=client.bureau,
         )
