@@ -157,7 +157,6 @@ def report(request):
     banner, status = None, 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 # The form's fields are the intake service's arguments, so a new intake field
                 # needs no change here.
