@@ -142,7 +142,7 @@ def seed(work: Path, rows: int) -> None:
     from django.core.management import call_command
 
     from chengguan.demo.generator import build_demo
-    from chengguan.merchants.demo import seed_merchants
+    from chengguan.demo.merchants import seed_merchants
     from chengguan.merchants.exporter import export_workbook
     from chengguan.merchants.models import Letter, Merchant
     from chengguan.org.models import Organisation, OrgKind

@@ -155,7 +155,7 @@ def seed(work: Path, letters: int, small: int) -> None:
     from django.core.management import call_command
 
     from chengguan.demo.generator import build_demo
-    from chengguan.merchants.demo import seed_merchants
+    from chengguan.demo.merchants import seed_merchants
     from chengguan.merchants.models import Letter, Merchant
     from chengguan.merchants.services import letters_prepare
     from chengguan.org.models import Organisation, OrgKind

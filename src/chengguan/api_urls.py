@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("chengguan.cases.api_urls")),
     path("", include("chengguan.enforcement.api_urls")),
     path("", include("chengguan.channels.api_urls")),
+    path("", include("chengguan.stats.api_urls")),
 ]

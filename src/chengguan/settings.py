@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "chengguan.portal",
     "chengguan.channels",
     "chengguan.merchants",
+    "chengguan.messaging",
+    "chengguan.stats",
     "chengguan.demo",
     "chengguan.web",
     # Last, so that where their catalogues share a source string with an app above, that app's

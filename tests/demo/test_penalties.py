@@ -9,7 +9,7 @@ import re
 from chengguan.core import audit
 from chengguan.core.models import AuditEvent
 from chengguan.demo.generator import DEMO_PASSWORD, build_demo
-from chengguan.enforcement.demo import seed_penalty_cases
+from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.enforcement.models import DocumentType as T
 from chengguan.enforcement.models import PenaltyCase, PenaltyDocument, PenaltyReview
 from chengguan.enforcement.states import PenaltyState as S

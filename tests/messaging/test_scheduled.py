@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 
-from chengguan.channels.models import MessageStatus, OutboundMessage
 from chengguan.core.clock import pinned
+from chengguan.messaging import sms
+from chengguan.messaging.models import MessageStatus, OutboundMessage
 from chengguan.ops import scheduler
-from chengguan.portal import sms
 from tests.cases.conftest import QUIET_MOMENT
-from tests.portal.test_sms import ATTEMPTS
+from tests.messaging.test_sms import ATTEMPTS
 
 
 def test_the_retry_job_sends_queued_messages_once(db, settings, sms_file, django_capture_on_commit_callbacks):
-    settings.CHENGGUAN_SMS_BACKEND = "tests.portal.test_sms.DownGateway"
+    settings.CHENGGUAN_SMS_BACKEND = "tests.messaging.test_sms.DownGateway"
     ATTEMPTS.clear()
     with django_capture_on_commit_callbacks(execute=True):
         sms.sms_queue(phone="13812345678", body="【城管】您的问题已立案", key="t:job")

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from chengguan.channels.models import MessageStatus, OutboundMessage
-from chengguan.portal import sms
+from chengguan.messaging import sms
+from chengguan.messaging.models import MessageStatus, OutboundMessage
 
 ATTEMPTS: list[str] = []
 
@@ -64,7 +64,7 @@ def test_a_rolled_back_decision_sends_nothing(db, sms_file, django_capture_on_co
 def test_a_failed_send_stays_queued_and_retry_sends_it(
     db, settings, sms_file, django_capture_on_commit_callbacks
 ):
-    settings.CHENGGUAN_SMS_BACKEND = "tests.portal.test_sms.DownGateway"
+    settings.CHENGGUAN_SMS_BACKEND = "tests.messaging.test_sms.DownGateway"
     ATTEMPTS.clear()
     with django_capture_on_commit_callbacks(execute=True):
         sms.sms_queue(phone="13812345678", body="【城管】您的问题已立案", key="t:down")

@@ -10,12 +10,14 @@ from django.core.management import call_command
 from django.db import connection
 
 from chengguan.cases.models import Case, CaseSource
+from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.errors import Conflict, PermissionDenied
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode as R
-from chengguan.portal import figures, services
+from chengguan.portal import services
 from chengguan.portal.models import Callback, Feedback
+from chengguan.stats import figures
 from tests.cases import flow
 
 DAY = dt.datetime(2026, 9, 15, 9, 0, tzinfo=SHANGHAI)
@@ -74,7 +76,7 @@ def test_figures_match_counts_made_in_sql(district, capsys):
         services.callback_record(actor=op, case=cases[0], rating="basically")  # the later answer counts
         services.callback_record(actor=op, case=cases[1], rating="satisfied")
         services.callback_record(actor=op, case=cases[2], rating="dissatisfied")
-    start, end = figures.period_bounds(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    start, end = clock.period_bounds(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
     adapt = connection.ops.adapt_datetimefield_value
     bounds = [adapt(start), adapt(end)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from chengguan.cases.models import CaseSource
-from chengguan.channels.models import OutboundMessage
+from chengguan.messaging.models import OutboundMessage
 from chengguan.org.models import StaffProfile
 from chengguan.org.roles import RoleCode as R
 from tests.cases import flow

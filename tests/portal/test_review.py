@@ -128,7 +128,7 @@ def test_the_review_page_is_for_leaders_only(client, district):
 
 def test_the_demo_has_answered_every_complaint_older_than_a_week(district):
     """The demo's leaders have reviewed old 不满意 ratings; last week's still wait on the list."""
-    from chengguan.portal.demo import seed_feedback
+    from chengguan.demo.feedback import seed_feedback
 
     old = rated(district)
     with pinned(QUIET_MOMENT + dt.timedelta(days=6)):

@@ -10,13 +10,15 @@ from rest_framework.test import APIClient
 from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.services import case_transition
 from chengguan.channels import services as channel_services
+from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.org.roles import RoleCode as R
-from chengguan.portal import figures, services
+from chengguan.portal import services
+from chengguan.stats import figures
 from tests.cases import flow
 
 MON = dt.datetime(2026, 9, 14, 9, 0, tzinfo=SHANGHAI)
-SEPTEMBER = figures.period_bounds(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+SEPTEMBER = clock.period_bounds(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
 
 
 def _sql(sql: str, params: list) -> int:

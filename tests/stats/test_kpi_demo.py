@@ -11,15 +11,15 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from chengguan.channels.models import WorkOrder
+from chengguan.core import clock
 from chengguan.core.audit import verify_chain
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.models import AuditEvent
 from chengguan.demo.cases_year import generate_case_year
+from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.generator import DEMO_PASSWORD, build_demo
 from chengguan.org.models import Role
 from chengguan.org.roles import RoleCode
-from chengguan.portal import figures
-from chengguan.portal.demo import seed_feedback
 from chengguan.portal.models import Callback, Feedback
 
 END = dt.datetime(2026, 11, 25, 15, 0, tzinfo=SHANGHAI)
@@ -77,7 +77,7 @@ def test_kpi_json_equals_counts_made_in_sql(demo_year, db, capsys):
         call_command("kpi", "--from", FIRST.isoformat(), "--to", LAST.isoformat(), "--json")
     printed = json.loads(capsys.readouterr().out)
     got = {f["name"]: (f["numerator"], f["denominator"]) for f in printed["figures"]}
-    start, end = figures.period_bounds(FIRST, LAST)
+    start, end = clock.period_bounds(FIRST, LAST)
     adapt = connection.ops.adapt_datetimefield_value
     b = [adapt(start), adapt(end)]
     public = f"c.source IN {PUBLIC} AND c.is_spam = %s"

@@ -54,10 +54,10 @@ from chengguan.core import clock
 from chengguan.core.errors import DomainError
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.permissions import Rule
+from chengguan.org.access import staff_required
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.selectors import role_codes
 from chengguan.taxonomy.selectors import active_categories
-from chengguan.web.access import staff_required
 
 INBOX_PAGE = 25
 LIST_PAGE = 50

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chengguan.channels.models import OutboundMessage, WorkOrder
+from chengguan.channels.models import WorkOrder
 
 
 @admin.register(WorkOrder)
@@ -10,22 +10,6 @@ class WorkOrderAdmin(admin.ModelAdmin):
     list_display = ("external_id", "channel", "received_at", "reply_due_at", "replied_at")
     list_filter = ("channel",)
     search_fields = ("external_id", "case__number")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("key", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status",)
-    exclude = ("phone",)
 
     def has_add_permission(self, request) -> bool:
         return False

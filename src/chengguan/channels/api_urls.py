@@ -1,4 +1,4 @@
-"""REST routes of the outside channels and the published figures (mounted under /api/v1/)."""
+"""REST routes of the outside channels (mounted under /api/v1/)."""
 
 from django.urls import path
 
@@ -6,5 +6,4 @@ from chengguan.channels import api
 
 urlpatterns = [
     path("work-orders/", api.WorkOrderListCreate.as_view(), name="api-work-orders"),
-    path("figures/", api.FiguresView.as_view(), name="api-figures"),
 ]

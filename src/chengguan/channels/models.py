@@ -1,4 +1,4 @@
-"""Supervision items (督办件) that arrive from outside channels, and the outbox of SMS to citizens.
+"""Supervision items (督办件) that arrive from outside channels.
 
 A work order keeps what the channel sent (its own id, the complainant, the content) beside the case
 it became, so the reply and the rating can be sent back in the channel's own shape.
@@ -53,34 +53,3 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.external_id}"
-
-
-class MessageStatus(models.TextChoices):
-    QUEUED = "queued", _("待发送")
-    SENDING = "sending", _("发送中")
-    SENT = "sent", _("已发送")
-
-
-class OutboundMessage(models.Model):
-    """An SMS the bureau promised to send. Written in the transaction that decided to send it, so a
-    message is never lost; a failed send stays queued for `chengguan sms retry`."""
-
-    key = models.CharField(max_length=80, unique=True, help_text="同一事件只发一次，例如 case:12:file")
-    phone = models.CharField(max_length=20)
-    body = models.CharField(max_length=300)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=8, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["status", "id"])]
-        verbose_name = "短信"
-        verbose_name_plural = "短信发件箱"
-
-    def __str__(self) -> str:
-        return self.key

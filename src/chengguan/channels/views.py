@@ -18,13 +18,13 @@ from chengguan.channels import importer, selectors, services
 from chengguan.channels.jobs import IMPORT_KIND
 from chengguan.channels.models import Channel
 from chengguan.core import clock, jobs
+from chengguan.core.clock import period_bounds
 from chengguan.core.errors import DomainError
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.models import Job
+from chengguan.org.access import staff_required
 from chengguan.org.selectors import role_codes
-from chengguan.portal.figures import period_bounds
 from chengguan.portal.models import Rating
-from chengguan.web.access import staff_required
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

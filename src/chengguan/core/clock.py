@@ -22,6 +22,14 @@ def today() -> dt.date:
     return now().astimezone(SHANGHAI).date()
 
 
+def period_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The half-open period from the start of `first` to the end of `last`, both inclusive dates on
+    the Shanghai calendar (how the bureau names a reporting period)."""
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=SHANGHAI)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=SHANGHAI)
+    return start, end
+
+
 @contextmanager
 def pinned(moment: dt.datetime):
     """Freeze `now()` at `moment` (aware) for the duration of the block."""

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from chengguan.cases.models import Case, CaseSource
+from chengguan.cases.public import PUBLIC_SOURCES
 from chengguan.cases.states import CaseState
 from chengguan.channels import rules
 from chengguan.channels.models import Channel, WorkOrder
 from chengguan.core import audit, clock
 from chengguan.org.models import StaffProfile
 from chengguan.org.roles import RoleCode
-from chengguan.portal.figures import PUBLIC_SOURCES
 from chengguan.portal.models import Callback, Feedback, FeedbackMethod, Rating, ReviewDecision
 from chengguan.portal.services import callback_review_decide
 

@@ -26,19 +26,19 @@ from chengguan.core import audit
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.demo import units as U
 from chengguan.demo.cases_year import CaseYearSummary, generate_case_year
+from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
+from chengguan.demo.merchants import seed_merchants
 from chengguan.demo.names import People
+from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
-from chengguan.enforcement.demo import seed_penalty_cases
 from chengguan.grids import codes
 from chengguan.grids import services as grid_services
 from chengguan.grids.geometry import geometry_digest, grid_fields_from_geometry, shape_from_geojson
 from chengguan.grids.models import Grid, GridSetVersion
-from chengguan.merchants.demo import seed_merchants
 from chengguan.org import services as org_services
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import STAFF_ROLES, RoleCode
-from chengguan.portal.demo import seed_feedback
 from chengguan.taxonomy import services as taxonomy_services
 from chengguan.taxonomy.loader import load_taxonomy
 from chengguan.taxonomy.models import Category, MajorCategory

@@ -45,8 +45,8 @@ from chengguan.enforcement.states import (
     legal_review_grounds,
 )
 from chengguan.org import selectors as org_selectors
+from chengguan.org.access import is_staff_user
 from chengguan.org.roles import RoleCode
-from chengguan.web.selectors import is_staff_user
 
 TAG = "penalty-cases"
 _CONFLICT = error_response(

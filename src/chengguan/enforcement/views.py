@@ -34,8 +34,8 @@ from chengguan.enforcement.states import (
     Procedure,
     legal_review_grounds,
 )
+from chengguan.org.access import is_staff_user
 from chengguan.org.selectors import bureau_of, role_codes
-from chengguan.web.selectors import is_staff_user
 
 LIST_PAGE = 50
 # Who works on penalty cases (the roles of states.TRANSITIONS); who may start one.

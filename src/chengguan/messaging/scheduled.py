@@ -1,4 +1,4 @@
-"""The portal's scheduled job: SMS that failed are sent again (what `chengguan sms retry` does).
+"""The SMS retry job: messages that failed are sent again (what `chengguan sms retry` does).
 Only messages still queued are sent, each claimed by one process, so a retry never sends twice."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import schedule
-from chengguan.portal import sms
+from chengguan.messaging import sms
 
 
 @schedule.job("sms.retry", label=_("短信重发"), every=dt.timedelta(minutes=10))

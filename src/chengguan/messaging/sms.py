@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from chengguan.cases.models import Case
-from chengguan.channels.models import MessageStatus, OutboundMessage
 from chengguan.core import audit, clock
 from chengguan.core.masking import mask_phone
+from chengguan.messaging.models import MessageStatus, OutboundMessage
 
 # A message left "sending" this long (the process died mid-send) is offered to `retry` again.
 STALE_CLAIM = dt.timedelta(minutes=10)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.signals import case_changed
 from chengguan.cases.states import Action
-from chengguan.portal import sms
+from chengguan.messaging import sms
 
 # The channels where the person waiting is outside the bureau (patrol reports have no one to tell).
 NOTIFIED_SOURCES = frozenset({CaseSource.CITIZEN, CaseSource.HOTLINE, CaseSource.DEPUTY, CaseSource.OPEN311})

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from chengguan.cases.models import Case, CaseEvidence, CaseSource, EvidenceStage
+from chengguan.cases.public import PUBLIC_SOURCES, public_cases
 from chengguan.cases.states import FINAL_STATES, CaseState
 from chengguan.core import audit, clock
 from chengguan.core.masking import mask_phone
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
-from chengguan.portal import figures
 from chengguan.portal.models import (
     Callback,
     CallbackReview,
@@ -214,7 +214,7 @@ def public_photo(evidence_id: int) -> CaseEvidence | None:
     """A photo the public may see: of a public-channel case that is not marked as spam."""
     return (
         CaseEvidence.objects.filter(
-            pk=evidence_id, kind="photo", case__source__in=figures.PUBLIC_SOURCES, case__is_spam=False
+            pk=evidence_id, kind="photo", case__source__in=PUBLIC_SOURCES, case__is_spam=False
         )
         .select_related("case")
         .first()
@@ -224,53 +224,12 @@ def public_photo(evidence_id: int) -> CaseEvidence | None:
 # -- the portal home -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HomeFigure:
-    key: str
-    definition: str
-    figure: figures.Figure
-
-    @property
-    def label(self) -> str:
-        return figures.LABELS[self.figure.name]
-
-
-def home_figures(now: dt.datetime | None = None) -> dict:
-    """This month's figures for the portal home, from `portal.figures` (spam excluded there), each
-    with its definition in plain words."""
-    now = now or clock.now()
-    start, end = figures.month_to_date(now)
-    rates = [
-        HomeFigure(
-            "dispatched_in_time",
-            _("本月派遣的问题中，在规定时限内立案并派遣的比例"),
-            figures.dispatched_in_time(start, end),
-        ),
-        HomeFigure(
-            "on_time_reply",
-            _("本月到期应答复的问题中，在答复期限内答复反映人的比例"),
-            figures.on_time_reply_rate(start, end, now=now),
-        ),
-        HomeFigure(
-            "feedback_rate",
-            _("本月办结的问题中，已向反映人反馈结果的比例"),
-            figures.feedback_rate(start, end),
-        ),
-        HomeFigure(
-            "satisfaction_rate",
-            _("本月回访评价中，“满意”和“基本满意”所占的比例"),
-            figures.satisfaction_rate(start, end),
-        ),
-    ]
-    return {"start": start, "reports": figures.reports_between(start, end), "rates": rates}
-
-
 def reports_by_grid(now: dt.datetime | None = None, days: int = 30) -> dict:
     """GeoJSON of the grids with reports from the public in the last `days` days, with their count
     (no case details: the map shows where, not who or what)."""
     now = now or clock.now()
     counts = dict(
-        figures.public_cases()
+        public_cases()
         .filter(reported_at__gte=now - dt.timedelta(days=days), reported_at__lte=now, grid__isnull=False)
         .values_list("grid_id")
         .annotate(n=Count("id"))
@@ -294,7 +253,7 @@ def recently_solved(limit: int = 6) -> list[dict]:
         case=OuterRef("pk"), kind="photo", stage__in=[EvidenceStage.HANDLE, EvidenceStage.VERIFY]
     )
     cases = (
-        figures.public_cases()
+        public_cases()
         .filter(state=CaseState.CLOSED)
         .filter(Exists(has_before), Exists(has_after))
         .select_related("category")

@@ -20,9 +20,9 @@ from chengguan.cases import mapdata
 from chengguan.cases.models import CaseEvidence
 from chengguan.cases.states import CaseState
 from chengguan.core.errors import DomainError
+from chengguan.org.access import staff_required
 from chengguan.portal import forms, ratelimit, selectors, services
 from chengguan.portal.public_categories import offered
-from chengguan.web.access import staff_required
 
 SESSION_TRACKED = "portal_tracked"  # case numbers this browser proved it holds the code for
 SESSION_SUBMITTED = "portal_submitted"  # {"number", "code"} of the report just made, for the answer page
@@ -68,13 +68,14 @@ def _map_config() -> dict:
 # -- the portal home -------------------------------------------------------------------------------
 
 
-def portal_home(request):
-    """The public home page (served at `/` for anyone who is not staff)."""
+def portal_home(request, *, figures: dict):
+    """The public home page (served at `/` for anyone who is not staff by `web`, which brings this
+    month's `figures` from `stats`, an app above this one)."""
     solved = selectors.recently_solved()
     for row in solved:
         row["photos"] = _with_urls({"before": row.pop("before"), "after": row.pop("after")})
     context = {
-        "figures": selectors.home_figures(),
+        "figures": figures,
         "solved": solved,
         "map_config": {
             **_map_config(),

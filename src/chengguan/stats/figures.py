@@ -1,7 +1,8 @@
-"""The public channel's figures, each defined in its docstring and computed from the data alone.
+"""The figures the bureau publishes, each defined in its docstring and computed from the data alone:
+cases, the public channel's feedback and callbacks, and the outside channels' replies.
 
-Periods are half-open `[start, end)` of aware datetimes; `period_bounds` turns inclusive dates on the
-Shanghai calendar into one. A case an operator marked as spam (`Case.is_spam`) counts in no figure:
+Periods are half-open `[start, end)` of aware datetimes; `clock.period_bounds` turns inclusive dates
+on the Shanghai calendar into one. A case an operator marked as spam (`Case.is_spam`) counts in no figure:
 the record stays, the figure does not reward or punish the bureau for it.
 """
 
@@ -13,14 +14,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy
 
-from chengguan.cases.models import Case, CaseDelay, CaseSource
+from chengguan.cases.models import Case, CaseDelay
+from chengguan.cases.public import public_cases
 from chengguan.cases.states import CaseState
 from chengguan.channels.models import WorkOrder
 from chengguan.core import clock
 from chengguan.portal.models import Callback, Feedback, Rating
 
-# The channels on which someone outside the bureau waits for an answer (督办件 and reports).
-PUBLIC_SOURCES = (CaseSource.CITIZEN, CaseSource.HOTLINE, CaseSource.DEPUTY, CaseSource.OPEN311)
 # The stages before a case reaches a handler: waiting to be filed, then waiting to be dispatched.
 PRE_DISPATCH_STAGES = (CaseState.REPORTED, CaseState.FILED)
 
@@ -49,19 +49,6 @@ def _share(name: str, items: QuerySet, counted: Q | Exists) -> Figure:
     """The figure `counted` items ÷ all items, in one query: both numbers scan the same rows."""
     totals = items.aggregate(numerator=Count("pk", filter=counted), denominator=Count("pk"))
     return Figure(name, totals["numerator"], totals["denominator"])
-
-
-def period_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """From the start of `first` to the end of `last`, both inclusive, Shanghai time."""
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=clock.SHANGHAI)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=clock.SHANGHAI)
-    return start, end
-
-
-def public_cases(bureau=None) -> QuerySet[Case]:
-    """Cases from citizens, the 12345 hotline, deputies and Open311, without spam."""
-    qs = Case.objects.filter(source__in=PUBLIC_SOURCES, is_spam=False)
-    return qs.filter(bureau=bureau) if bureau is not None else qs
 
 
 def _closed_public_cases(start: dt.datetime, end: dt.datetime, bureau=None) -> QuerySet[Case]:
@@ -124,7 +111,7 @@ def reports_between(start: dt.datetime, end: dt.datetime, *, bureau=None) -> int
 def month_to_date(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
     """This month so far: from the first of the month to the end of today (Shanghai)."""
     today = (now or clock.now()).astimezone(clock.SHANGHAI).date()
-    return period_bounds(today.replace(day=1), today)
+    return clock.period_bounds(today.replace(day=1), today)
 
 
 LABELS = {

@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.cases.navigation import workbench_nav
 from chengguan.enforcement.navigation import penalty_nav
 from chengguan.notifications.selectors import unread_count
+from chengguan.org.access import is_staff_user
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
 from chengguan.portal.selectors import reviews_pending
 from chengguan.portal.services import can_review
-from chengguan.web.selectors import is_staff_user
 
 
 def _nav(user, is_staff: bool) -> list[dict]:

@@ -37,13 +37,6 @@ PALETTE = (
 SAMPLE_SIZE = 12
 
 
-def is_staff_user(user) -> bool:
-    """Bureau staff see the operations pages; the public roles (citizen, merchant, deputy) do not."""
-    if not user.is_authenticated:
-        return False
-    return bool(user.is_superuser or role_codes(user) & STAFF_ROLES)
-
-
 def ancestors(org: Organisation) -> list[Organisation]:
     """The units above `org`, the root first (from its materialised path)."""
     ids = [int(p) for p in org.path.strip("/").split("/") if p and int(p) != org.pk]

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chengguan.core.masking import mask_phone
+from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
 from chengguan.portal.views import portal_home
+from chengguan.stats.selectors import home_figures
 from chengguan.taxonomy.models import CategoryKind
 from chengguan.web import selectors
-from chengguan.web.access import staff_required
 
 # Above this many grids in view the map shows sub-district outlines instead: SVG stays responsive, one
 # API answer (capped at 5,000 features) holds them all, and a district of about 2,000 grids of 100 m
@@ -53,8 +54,8 @@ def _person_rows(profiles) -> list[dict]:
 def home(request):
     """Staff get their own home; everyone else, signed in or not, the public portal."""
     user = request.user
-    if not selectors.is_staff_user(user):
-        return portal_home(request)
+    if not is_staff_user(user):
+        return portal_home(request, figures=home_figures())
     profile = profile_of(user)
     roles = role_codes(user)
     context: dict = {"profile": profile, "is_inspector": RoleCode.INSPECTOR in roles}

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from chengguan.channels import importer, selectors
+from chengguan.core.clock import period_bounds
 from chengguan.core.errors import DomainError
-from chengguan.portal.figures import period_bounds
 
 
 def _date(value: str) -> dt.date:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db.models import Count
 
-from chengguan.channels.models import MessageStatus, OutboundMessage
-from chengguan.portal import sms
+from chengguan.messaging import sms
+from chengguan.messaging.models import MessageStatus, OutboundMessage
 
 
 class Command(BaseCommand):

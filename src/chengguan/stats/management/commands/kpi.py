@@ -7,7 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chengguan.portal import figures
+from chengguan.core import clock
+from chengguan.stats import figures
 
 
 def _date(value: str) -> dt.date:
@@ -28,7 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args, first: dt.date, last: dt.date, **opts):
         if last < first:
             raise CommandError("--to 不能早于 --from。")
-        start, end = figures.period_bounds(first, last)
+        start, end = clock.period_bounds(first, last)
         results = figures.all_figures(start, end)
         reports = figures.reports_between(start, end)
         if opts["json"]:

@@ -1,0 +1,79 @@
+"""REST API of the published figures (`/api/v1/figures/`), computed by `stats.figures`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chengguan.core import clock
+from chengguan.core.api import error_responses
+from chengguan.core.errors import ValidationFailed
+from chengguan.stats import figures
+
+
+class FigureSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="0–1；无可统计的件数时为 null")
+
+
+class FiguresSerializer(serializers.Serializer):
+    start = serializers.DateField(source="first")
+    end = serializers.DateField(source="last")
+    reports = serializers.IntegerField(help_text="期内受理的公众来源案件数（不含恶意/无效举报）")
+    figures = FigureSerializer(many=True)
+
+
+def _date_param(request: Request, name: str, default: dt.date) -> dt.date:
+    value = request.query_params.get(name)
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(
+            "日期格式应为 YYYY-MM-DD。", code="figures.bad_date", fields={name: ["日期格式应为 YYYY-MM-DD。"]}
+        ) from None
+
+
+class FiguresView(APIView):
+    """Public: the same figures the portal home shows and `chengguan kpi` prints."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="figures",
+        summary="公开统计指标",
+        description=(
+            "一段时间（含首尾两天，北京时间）的反馈率、满意率、按时答复率，以及期内受理量和按时派遣率。"
+            "定义见 `chengguan.stats.figures` 各函数说明；恶意/无效举报不计入任何指标。缺省为本月。"
+        ),
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=False, description="起始日（含）"),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=False, description="截止日（含）"),
+        ],
+        responses={200: FiguresSerializer, **error_responses(400)},
+        tags=["figures"],
+    )
+    def get(self, request: Request) -> Response:
+        today = clock.today()
+        first = _date_param(request, "from", today.replace(day=1))
+        last = _date_param(request, "to", today)
+        if last < first:
+            raise ValidationFailed(
+                "截止日不能早于起始日。", code="figures.bad_period", fields={"to": ["不能早于起始日"]}
+            )
+        start, end = clock.period_bounds(first, last)
+        rows = [{**f.as_dict(), "label": figures.LABELS[f.name]} for f in figures.all_figures(start, end)]
+        body = {"first": first, "last": last, "reports": figures.reports_between(start, end), "figures": rows}
+        return Response(FiguresSerializer(body).data)

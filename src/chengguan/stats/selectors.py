@@ -1,0 +1,52 @@
+"""Reads of the figures for the pages that show them (the public portal home)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from chengguan.core import clock
+from chengguan.stats import figures
+
+
+@dataclass(frozen=True)
+class HomeFigure:
+    key: str
+    definition: str
+    figure: figures.Figure
+
+    @property
+    def label(self) -> str:
+        return figures.LABELS[self.figure.name]
+
+
+def home_figures(now: dt.datetime | None = None) -> dict:
+    """This month's figures for the portal home, from `stats.figures` (spam excluded there), each
+    with its definition in plain words."""
+    now = now or clock.now()
+    start, end = figures.month_to_date(now)
+    rates = [
+        HomeFigure(
+            "dispatched_in_time",
+            _("本月派遣的问题中，在规定时限内立案并派遣的比例"),
+            figures.dispatched_in_time(start, end),
+        ),
+        HomeFigure(
+            "on_time_reply",
+            _("本月到期应答复的问题中，在答复期限内答复反映人的比例"),
+            figures.on_time_reply_rate(start, end, now=now),
+        ),
+        HomeFigure(
+            "feedback_rate",
+            _("本月办结的问题中，已向反映人反馈结果的比例"),
+            figures.feedback_rate(start, end),
+        ),
+        HomeFigure(
+            "satisfaction_rate",
+            _("本月回访评价中，“满意”和“基本满意”所占的比例"),
+            figures.satisfaction_rate(start, end),
+        ),
+    ]
+    return {"start": start, "reports": figures.reports_between(start, end), "rates": rates}
