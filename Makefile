@@ -56,9 +56,11 @@ test: install-test
 test-pg: install-test
 	DATABASE_URL=$(or $(DATABASE_URL),$(PG_URL)) $(BIN)/pytest $(PYTEST_ARGS)
 
+# ruff, then the layer contracts of pyproject.toml ([tool.importlinter], docs/architecture.md).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests benchmarks
