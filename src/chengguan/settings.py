@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chengguan.grids",
     "chengguan.taxonomy",
     "chengguan.cases",
+    "chengguan.feedback",
     "chengguan.enforcement",
     "chengguan.portal",
     "chengguan.channels",

@@ -17,9 +17,10 @@ from chengguan.cases.models import Case, CaseEvidence, CaseSource
 from chengguan.core import coords
 from chengguan.core.clock import pinned
 from chengguan.core.models import AuditEvent
+from chengguan.feedback.models import Callback
 from chengguan.org.roles import RoleCode as R
 from chengguan.portal import public_categories, selectors, services
-from chengguan.portal.models import Callback, PublicReport
+from chengguan.portal.models import PublicReport
 from chengguan.portal.views import photo_url
 from chengguan.taxonomy.loader import load_taxonomy
 from tests.cases import flow, media

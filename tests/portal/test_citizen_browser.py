@@ -19,9 +19,9 @@ from chengguan.cases.models import Case
 from chengguan.cases.services import case_transition
 from chengguan.cases.states import CaseState
 from chengguan.core.clock import pinned
+from chengguan.feedback.models import Callback
 from chengguan.org.roles import RoleCode as R
 from chengguan.portal import services
-from chengguan.portal.models import Callback
 from tests.cases import flow
 from tests.cases.conftest import QUIET_MOMENT
 from tests.cases.test_browser import CHROMIUM, CHROMIUM_ARGS, photo, sign_in, sign_out, take_action

@@ -14,9 +14,9 @@ from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.errors import Conflict, PermissionDenied
 from chengguan.core.models import AuditEvent
+from chengguan.feedback.models import Callback, Feedback
 from chengguan.org.roles import RoleCode as R
 from chengguan.portal import services
-from chengguan.portal.models import Callback, Feedback
 from chengguan.stats import figures
 from tests.cases import flow
 
@@ -84,10 +84,10 @@ def test_figures_match_counts_made_in_sql(district, capsys):
         "SELECT COUNT(*) FROM cases_case c WHERE c.source IN ('citizen','hotline','deputy','open311') "
         "AND c.state = 'closed' AND c.closed_at >= %s AND c.closed_at < %s"
     )
-    fed_sql = closed_sql + " AND EXISTS (SELECT 1 FROM portal_feedback f WHERE f.case_id = c.id)"
+    fed_sql = closed_sql + " AND EXISTS (SELECT 1 FROM feedback_feedback f WHERE f.case_id = c.id)"
     latest = (
-        "FROM portal_callback cb WHERE cb.at >= %s AND cb.at < %s AND NOT EXISTS ("
-        "SELECT 1 FROM portal_callback later WHERE later.case_id = cb.case_id AND "
+        "FROM feedback_callback cb WHERE cb.at >= %s AND cb.at < %s AND NOT EXISTS ("
+        "SELECT 1 FROM feedback_callback later WHERE later.case_id = cb.case_id AND "
         "(later.at > cb.at OR (later.at = cb.at AND later.id > cb.id)))"
     )
     rated = _sql_count("SELECT COUNT(*) " + latest, bounds)

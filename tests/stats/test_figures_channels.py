@@ -77,7 +77,7 @@ def test_on_time_reply_rate_counts_feedback_and_channel_replies_against_the_due_
         """SELECT COUNT(*) FROM cases_case c
            WHERE c.is_spam = %s AND c.source IN ('citizen','hotline','deputy','open311')
            AND c.feedback_due_at >= %s AND c.feedback_due_at < %s AND (
-             (SELECT MIN(f.at) FROM portal_feedback f WHERE f.case_id = c.id) <= c.feedback_due_at
+             (SELECT MIN(f.at) FROM feedback_feedback f WHERE f.case_id = c.id) <= c.feedback_due_at
              OR (SELECT w.replied_at FROM channels_workorder w WHERE w.case_id = c.id)
                 <= c.feedback_due_at)""",
         [False, *_bounds()],

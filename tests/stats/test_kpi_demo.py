@@ -18,9 +18,9 @@ from chengguan.core.models import AuditEvent
 from chengguan.demo.cases_year import generate_case_year
 from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.generator import DEMO_PASSWORD, build_demo
+from chengguan.feedback.models import Callback, Feedback
 from chengguan.org.models import Role
 from chengguan.org.roles import RoleCode
-from chengguan.portal.models import Callback, Feedback
 
 END = dt.datetime(2026, 11, 25, 15, 0, tzinfo=SHANGHAI)
 FIRST, LAST = dt.date(2025, 11, 25), dt.date(2026, 11, 25)
@@ -90,18 +90,18 @@ def test_kpi_json_equals_counts_made_in_sql(demo_year, db, capsys):
         f"FROM cases_case c WHERE {public} AND c.state = 'closed' AND c.closed_at >= %s AND c.closed_at < %s"
     )
     fed = _one(
-        f"SELECT COUNT(*) {closed} AND EXISTS (SELECT 1 FROM portal_feedback f WHERE f.case_id = c.id)",
+        f"SELECT COUNT(*) {closed} AND EXISTS (SELECT 1 FROM feedback_feedback f WHERE f.case_id = c.id)",
         [False, *b],
     )
     all_closed = _one(f"SELECT COUNT(*) {closed}", [False, *b])
-    latest = """FROM portal_callback cb JOIN cases_case c ON c.id = cb.case_id
+    latest = """FROM feedback_callback cb JOIN cases_case c ON c.id = cb.case_id
         WHERE c.is_spam = %s AND cb.at >= %s AND cb.at < %s AND NOT EXISTS (
-          SELECT 1 FROM portal_callback later WHERE later.case_id = cb.case_id
+          SELECT 1 FROM feedback_callback later WHERE later.case_id = cb.case_id
           AND (later.at > cb.at OR (later.at = cb.at AND later.id > cb.id)))"""
     rated = _one(f"SELECT COUNT(*) {latest}", [False, *b])
     content = _one(f"SELECT COUNT(*) {latest} AND cb.rating IN ('satisfied','basically')", [False, *b])
     due_in = f"FROM cases_case c WHERE {public} AND c.feedback_due_at >= %s AND c.feedback_due_at < %s"
-    first_fb = "(SELECT MIN(f.at) FROM portal_feedback f WHERE f.case_id = c.id)"
+    first_fb = "(SELECT MIN(f.at) FROM feedback_feedback f WHERE f.case_id = c.id)"
     reply = "(SELECT w.replied_at FROM channels_workorder w WHERE w.case_id = c.id)"
     answered = f"{first_fb} IS NOT NULL OR {reply} IS NOT NULL"
     due = _one(

@@ -40,6 +40,7 @@ from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.masking import mask_name
 from chengguan.core.models import Job, JobStatus
+from chengguan.feedback.models import Callback, Feedback
 from chengguan.grids.models import Grid
 from chengguan.merchants import services as merchant_services
 from chengguan.merchants.jobs import IMPORT_KIND as LEDGER_IMPORT
@@ -48,7 +49,7 @@ from chengguan.merchants.models import Letter, LetterStatus, Merchant
 from chengguan.org.models import Organisation, StaffProfile
 from chengguan.org.roles import RoleCode as R
 from chengguan.portal import services as portal_services
-from chengguan.portal.models import Callback, CallbackReview, Feedback
+from chengguan.portal.models import CallbackReview
 from chengguan.taxonomy.models import Category, Classification, MajorCategory
 from tests.cases import flow
 from tests.cases.conftest import _fast_tests, district, jpeg  # noqa: F401  (fixtures)

@@ -25,7 +25,7 @@ from chengguan.core import clock, tabular
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import DomainError, PermissionDenied
 from chengguan.core.i18n import source_choices, source_labels, source_text
-from chengguan.portal.models import Rating
+from chengguan.feedback.models import Rating
 
 IN_COLUMNS: list[tuple[str, str]] = [
     ("channel", "来源渠道"),

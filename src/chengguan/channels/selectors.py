@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from chengguan.channels.models import WorkOrder
+from chengguan.feedback.models import Callback
 from chengguan.org import selectors as org_selectors
 from chengguan.org.roles import STAFF_ROLES
-from chengguan.portal.models import Callback
 
 
 def work_orders_visible_to(actor) -> QuerySet[WorkOrder]:

@@ -22,9 +22,9 @@ from chengguan.core.clock import period_bounds
 from chengguan.core.errors import DomainError
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.models import Job
+from chengguan.feedback.models import Rating
 from chengguan.org.access import staff_required
 from chengguan.org.selectors import role_codes
-from chengguan.portal.models import Rating
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -25,9 +25,10 @@ from chengguan.cases.states import CaseState
 from chengguan.channels import rules
 from chengguan.channels.models import Channel, WorkOrder
 from chengguan.core import audit, clock
+from chengguan.feedback.models import Callback, Feedback, FeedbackMethod, Rating
 from chengguan.org.models import StaffProfile
 from chengguan.org.roles import RoleCode
-from chengguan.portal.models import Callback, Feedback, FeedbackMethod, Rating, ReviewDecision
+from chengguan.portal.models import ReviewDecision
 from chengguan.portal.services import callback_review_decide
 
 CHUNK = 500

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from chengguan.portal import services
-from chengguan.portal.models import Callback, Feedback, Open311Client
+from chengguan.portal.models import Open311Client
 
 
 @admin.register(Open311Client)
@@ -24,23 +24,3 @@ class Open311ClientAdmin(admin.ModelAdmin):
         for client in queryset.filter(active=True):
             services.open311_client_revoke(actor=request.user, client=client)
         self.message_user(request, "已停用。", messages.SUCCESS)
-
-
-@admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ("case", "method", "at", "officer")
-    list_filter = ("method",)
-    raw_id_fields = ("case", "officer")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Callback)
-class CallbackAdmin(admin.ModelAdmin):
-    list_display = ("case", "rating", "at", "officer")
-    list_filter = ("rating",)
-    raw_id_fields = ("case", "officer")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

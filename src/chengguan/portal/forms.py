@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core import phones
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.workflow.forms import MultipleFileField
-from chengguan.portal.models import Rating, ReviewDecision
+from chengguan.feedback.models import Rating
+from chengguan.portal.models import ReviewDecision
 from chengguan.portal.public_categories import offered
 from chengguan.portal.services import PHONE_ERROR
 

@@ -16,17 +16,10 @@ from chengguan.cases.public import PUBLIC_SOURCES, public_cases
 from chengguan.cases.states import FINAL_STATES, CaseState
 from chengguan.core import audit, clock
 from chengguan.core.masking import mask_phone
+from chengguan.feedback.models import Callback, FeedbackMethod, Rating
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
-from chengguan.portal.models import (
-    Callback,
-    CallbackReview,
-    FeedbackMethod,
-    Open311Client,
-    Open311Submission,
-    PublicReport,
-    Rating,
-)
+from chengguan.portal.models import CallbackReview, Open311Client, Open311Submission, PublicReport
 from chengguan.portal.services import hash_key, query_code_hash
 from chengguan.taxonomy.selectors import active_categories
 

@@ -18,19 +18,16 @@ from chengguan.cases.services import case_report, case_transition
 from chengguan.cases.states import Action, CaseState
 from chengguan.core import audit, clock, coords, evidence, phones
 from chengguan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from chengguan.feedback.models import Callback, Feedback, FeedbackMethod, Rating
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.roles import STAFF_ROLES, RoleCode
 from chengguan.portal import public_categories, ratelimit
 from chengguan.portal.models import (
-    Callback,
     CallbackReview,
-    Feedback,
-    FeedbackMethod,
     Open311Client,
     Open311Submission,
     PublicReport,
-    Rating,
     ReviewDecision,
 )
 

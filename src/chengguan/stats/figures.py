@@ -19,7 +19,7 @@ from chengguan.cases.public import public_cases
 from chengguan.cases.states import CaseState
 from chengguan.channels.models import WorkOrder
 from chengguan.core import clock
-from chengguan.portal.models import Callback, Feedback, Rating
+from chengguan.feedback.models import Callback, Feedback, Rating
 
 # The stages before a case reaches a handler: waiting to be filed, then waiting to be dispatched.
 PRE_DISPATCH_STAGES = (CaseState.REPORTED, CaseState.FILED)
