@@ -9,3 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Hand-off notifications listen to `case_changed`; the deadline job registers its schedule.
         from chengguan.cases import handoffs, scheduled  # noqa: F401
+        from chengguan.cases.navigation import workbench_nav
+        from chengguan.core import navigation
+
+        navigation.register(navigation.CASES, workbench_nav)

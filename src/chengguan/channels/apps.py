@@ -9,3 +9,7 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         # The import job handler.
         from chengguan.channels import jobs  # noqa: F401
+        from chengguan.channels.navigation import work_orders_nav
+        from chengguan.core import navigation
+
+        navigation.register(navigation.CHANNELS, work_orders_nav)

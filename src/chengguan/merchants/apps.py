@@ -8,4 +8,8 @@ class MerchantsConfig(AppConfig):
 
     def ready(self) -> None:
         # The background job handlers and the yearly renewal reminder.
+        from chengguan.core import navigation
         from chengguan.merchants import jobs, scheduled  # noqa: F401
+        from chengguan.merchants.navigation import merchants_nav
+
+        navigation.register(navigation.MERCHANTS, merchants_nav)

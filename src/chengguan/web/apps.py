@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "chengguan.web"
     label = "web"
+
+    def ready(self) -> None:
+        from chengguan.core import navigation
+        from chengguan.web.context import foundation_nav, reference_nav
+
+        navigation.register(navigation.FOUNDATION, foundation_nav)
+        navigation.register(navigation.REFERENCE, reference_nav)

@@ -1,58 +1,36 @@
-"""Template context shared by every page: who is signed in, their bureau and the navigation."""
+"""Template context shared by every page: who is signed in, their bureau and the navigation (the
+apps' sections come from `core.navigation`, where each app registers its own)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.cases.navigation import workbench_nav
-from chengguan.enforcement.navigation import penalty_nav
+from chengguan.core import navigation as menu
 from chengguan.notifications.selectors import unread_count
 from chengguan.org.access import is_staff_user
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
-from chengguan.portal.selectors import reviews_pending
-from chengguan.portal.services import can_review
+
+
+def foundation_nav(user, roles: frozenset[str]) -> list[dict]:
+    """The foundation pages every member of staff may open."""
+    return [
+        {"name": "grid-map", "label": _("网格地图"), "url": reverse("web:grid-map"), "icon": "map"},
+        {"name": "organisation", "label": _("组织机构"), "url": reverse("web:organisation"), "icon": "org"},
+        {"name": "categories", "label": _("部件事件分类"), "url": reverse("web:categories"), "icon": "list"},
+    ]
+
+
+def reference_nav(user, roles: frozenset[str]) -> list[dict]:
+    return [{"name": "api-docs", "label": _("接口文档"), "url": reverse("api-docs"), "icon": "api"}]
 
 
 def _nav(user, is_staff: bool) -> list[dict]:
+    """Home, then the sections the apps registered (`core.navigation`), then the admin for admins."""
     items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
     if is_staff:
-        items += workbench_nav(user, role_codes(user))
-        if can_review(user):
-            items.append(
-                {
-                    "name": "review",
-                    "label": _("回访复核"),
-                    "url": reverse("portal:review"),
-                    "icon": "flag",
-                    "badge": reviews_pending(user).count(),
-                }
-            )
-        items += penalty_nav(user, role_codes(user))
-        items += [
-            {"name": "grid-map", "label": _("网格地图"), "url": reverse("web:grid-map"), "icon": "map"},
-            {
-                "name": "organisation",
-                "label": _("组织机构"),
-                "url": reverse("web:organisation"),
-                "icon": "org",
-            },
-            {
-                "name": "categories",
-                "label": _("部件事件分类"),
-                "url": reverse("web:categories"),
-                "icon": "list",
-            },
-            {"name": "merchants", "label": _("门前三包"), "url": reverse("merchants:list"), "icon": "flag"},
-            {
-                "name": "work-orders",
-                "label": _("外部督办件"),
-                "url": reverse("channels:work-orders"),
-                "icon": "inbox",
-            },
-            {"name": "api-docs", "label": _("接口文档"), "url": reverse("api-docs"), "icon": "api"},
-        ]
+        items += menu.staff_entries(user, role_codes(user))
     if user.is_superuser or user.is_staff or RoleCode.ADMIN in role_codes(user):
         items.append({"name": "admin", "label": _("管理后台"), "url": reverse("admin:index"), "icon": "gear"})
     return items

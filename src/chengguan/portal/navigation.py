@@ -1,0 +1,23 @@
+"""The 回访复核 entry of the side navigation, with the count of ratings waiting for a decision."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.portal.selectors import reviews_pending
+from chengguan.portal.services import can_review
+
+
+def review_nav(user, roles: frozenset[str]) -> list[dict]:
+    if not can_review(user):
+        return []
+    return [
+        {
+            "name": "review",
+            "label": _("回访复核"),
+            "url": reverse("portal:review"),
+            "icon": "flag",
+            "badge": reviews_pending(user).count(),
+        }
+    ]
