@@ -1,24 +1,8 @@
-"""Data: the content types of feedback and callbacks follow the models to `feedback`, so permissions
-granted on them and admin log entries stay attached (a fresh database has none yet)."""
+"""Data: the content types of feedback and callbacks follow the models from `portal`."""
 
 from django.db import migrations
 
-MODELS = ("feedback", "callback")
-
-
-def _move(apps, old: str, new: str) -> None:
-    content_type = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        if not content_type.objects.filter(app_label=new, model=model).exists():
-            content_type.objects.filter(app_label=old, model=model).update(app_label=new)
-
-
-def forwards(apps, schema_editor):
-    _move(apps, "portal", "feedback")
-
-
-def backwards(apps, schema_editor):
-    _move(apps, "feedback", "portal")
+from chengguan.core.model_moves import content_types_follow
 
 
 class Migration(migrations.Migration):
@@ -28,4 +12,4 @@ class Migration(migrations.Migration):
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [content_types_follow(["feedback", "callback"], old_app="portal", new_app="feedback")]
