@@ -224,6 +224,15 @@ CHENGGUAN_BACKUP_KEEP = int(os.environ.get("CHENGGUAN_BACKUP_KEEP", "14"))
 CHENGGUAN_BACKUP_KEY_FILE = os.environ.get("CHENGGUAN_BACKUP_KEY_FILE") or str(
     DATA_DIR / "keys" / "backup.key"
 )
+# Signed checkpoints of the audit chain (core/checkpoints.py): the directory of `checkpoints.jsonl`,
+# outside the database's directory (in production on another disk, and shipped off the machine:
+# docs/security.md), and the HMAC key, never in the database: a value, or a file created on first
+# use (mode 0600).
+AUDIT_CHECKPOINT_DIR = os.environ.get("CHENGGUAN_AUDIT_CHECKPOINT_DIR") or str(DATA_DIR / "audit")
+AUDIT_CHECKPOINT_KEY = os.environ.get("CHENGGUAN_AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_KEY_FILE = os.environ.get("CHENGGUAN_AUDIT_CHECKPOINT_KEY_FILE") or str(
+    DATA_DIR / "keys" / "audit-checkpoint.key"
+)
 # `/metrics` answers staff admins, or a scraper sending `Authorization: Bearer <token>`.
 CHENGGUAN_METRICS_TOKEN = os.environ.get("CHENGGUAN_METRICS_TOKEN", "")
 # `/healthz` fails when the data or media disk has less free space than this (MB).
@@ -252,5 +261,7 @@ LOGGING = {
             "propagate": False,
         },
         "chengguan.jobs": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every audit checkpoint, for syslog to carry to a second machine (docs/security.md).
+        "chengguan.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

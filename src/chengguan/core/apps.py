@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "chengguan.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from chengguan.core import append_only
+
+        append_only.connect_signals()

@@ -1,7 +1,9 @@
 """Appending to and verifying the hash-chained audit trail (执法全过程记录, APL Art. 47).
 
 Services call `record()` inside their own `transaction.atomic()` block, so the audit row commits or
-rolls back with the change it describes.
+rolls back with the change it describes. The database refuses to update or delete the rows
+(`core.append_only`); every 1,000 events, every `verify-audit` and the hourly anchor job write a
+signed checkpoint outside the database (`core.checkpoints`) that the chain is then checked against.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
-from chengguan.core import clock, inserts
+from chengguan.core import checkpoints, clock, inserts
 from chengguan.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+# A checkpoint is written after the commit of every event whose number is a multiple of this.
+CHECKPOINT_EVERY = 1000
 
 client_address_var: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
 
@@ -81,8 +86,9 @@ def record(
     """Append one event. Must run inside the caller's transaction (it locks the chain head)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
+    prev_hash, number = _claim_head()
     values = _linked(
-        _claim_head(),
+        prev_hash,
         actor=actor,
         action=action,
         obj=obj,
@@ -95,7 +101,14 @@ def record(
     inserts.insert(event)
     with connection.cursor() as cursor:
         cursor.execute(_SET_HEAD, [event.hash])
+    if number % CHECKPOINT_EVERY == 0:
+        _checkpoint_on_commit(number, event.hash)
     return event
+
+
+def _checkpoint_on_commit(number: int, last_hash: str) -> None:
+    """Anchor event `number` once it is committed; a failure to write is logged, never the caller's."""
+    transaction.on_commit(lambda: checkpoints.write(count=number, last_hash=last_hash), robust=True)
 
 
 def _linked(
@@ -132,18 +145,22 @@ _q = connection.ops.quote_name
 _HEAD = _q(AuditChainHead._meta.db_table)
 # Counting the event and reading the previous hash in one statement also takes the head's lock
 # (PostgreSQL row lock; SQLite's write lock) until the caller's transaction ends.
-_CLAIM_HEAD = f"UPDATE {_HEAD} SET {_q('count')} = {_q('count')} + 1 WHERE id = 1 RETURNING {_q('last_hash')}"
+_CLAIM_HEAD = (
+    f"UPDATE {_HEAD} SET {_q('count')} = {_q('count')} + 1 WHERE id = 1 "
+    f"RETURNING {_q('last_hash')}, {_q('count')}"
+)
 _SET_HEAD = f"UPDATE {_HEAD} SET {_q('last_hash')} = %s WHERE id = 1"
 
 
-def _claim_head() -> str:
-    """Lock the chain head, count one more event and return the hash the new event links to."""
+def _claim_head() -> tuple[str, int]:
+    """Lock the chain head, count one more event and return the hash the new event links to and the
+    new event's number in the chain (1 for the first)."""
     for _ in range(2):
         with connection.cursor() as cursor:
             cursor.execute(_CLAIM_HEAD)
             row = cursor.fetchone()
         if row is not None:
-            return row[0]
+            return row[0], int(row[1])
         AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
     raise RuntimeError("the audit chain head cannot be created")
 
@@ -179,7 +196,7 @@ def record_many(entries: Iterable[PendingEvent], *, batch_size: int = 1000) -> i
     entries = list(entries)
     if not entries:
         return 0
-    prev_hash = _claim_head()
+    prev_hash, first_number = _claim_head()
     default_address = client_address_var.get()
     default_at = clock.now()
     at_field, before_field, after_field = (
@@ -223,6 +240,9 @@ def record_many(entries: Iterable[PendingEvent], *, batch_size: int = 1000) -> i
         for start in range(0, len(rows), batch_size):
             cursor.executemany(sql, rows[start : start + batch_size])
         cursor.execute(_EXTEND_HEAD, [prev_hash, len(rows) - 1])
+    last_number = first_number + len(rows) - 1
+    if last_number // CHECKPOINT_EVERY > (first_number - 1) // CHECKPOINT_EVERY:
+        _checkpoint_on_commit(last_number, prev_hash)
     return len(rows)
 
 
@@ -247,6 +267,8 @@ class ChainReport:
     count: int
     broken_id: int | None = None
     reason: str = ""
+    last_hash: str = GENESIS_HASH
+    checkpoint: checkpoints.Checkpoint | None = None  # the newest one the chain was checked against
 
 
 def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
@@ -259,8 +281,16 @@ def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
         last = rows[-1].pk
 
 
-def verify_chain() -> ChainReport:
-    """Recompute every hash in order; report the first row whose content or link does not match."""
+def verify_chain(*, checkpoint_file: Path | None = None) -> ChainReport:
+    """Recompute every hash in order; report the first row whose content or link does not match, then
+    check the chain against every signed checkpoint outside the database (by default the
+    installation's file), which finds a cut tail, a rewritten chain and an emptied table even when
+    the chain is consistent in itself."""
+    try:
+        anchors = checkpoints.read(checkpoint_file)
+    except checkpoints.CheckpointError as exc:
+        return ChainReport(False, 0, None, f"the checkpoint file was altered: {exc}")
+    expected_at = {anchor.count: anchor for anchor in anchors}
     prev = GENESIS_HASH
     count = 0
     for event in _iter_events():
@@ -287,6 +317,23 @@ def verify_chain() -> ChainReport:
             return ChainReport(False, count, event.pk, "content does not match its hash")
         prev = event.hash
         count += 1
+        anchor = expected_at.get(count)
+        if anchor is not None and anchor.last_hash != event.hash:
+            return ChainReport(
+                False,
+                count - 1,
+                event.pk,
+                f"event number {count} differs from the checkpoint of {anchor.at}: the chain was rewritten",
+            )
+    newest = max(anchors, key=lambda a: a.count, default=None)
+    if newest is not None and newest.count > count:
+        return ChainReport(
+            False,
+            count,
+            None,
+            f"the checkpoint of {newest.at} recorded {newest.count} events but {count} remain: "
+            "events were deleted",
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None and count:
         return ChainReport(False, count, None, "the chain head row is missing")
@@ -296,7 +343,17 @@ def verify_chain() -> ChainReport:
         else:
             reason = "the chain head does not match the newest event"
         return ChainReport(False, count, None, reason)
-    return ChainReport(True, count)
+    return ChainReport(True, count, last_hash=prev, checkpoint=anchors[-1] if anchors else None)
+
+
+def checkpoint(report: ChainReport) -> Path | None:
+    """Anchor a chain that `verify_chain` found intact: a signed checkpoint of its length and newest
+    hash, appended outside the database (none for an empty chain: there is nothing to anchor)."""
+    if not report.ok:
+        raise ValueError("only an intact chain is anchored")
+    if not report.count:
+        return None
+    return checkpoints.write(count=report.count, last_hash=report.last_hash)
 
 
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
