@@ -11,7 +11,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+
+from chengguan.core import keyfiles
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -25,7 +28,10 @@ DATA_DIR = Path(os.environ.get("CHENGGUAN_DATA_DIR", PROJECT_DIR / "var")).resol
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-demo-key-set-SECRET_KEY-in-production"
+# From the environment (several app servers share one key); on a single machine without one, a key
+# generated on first start into the data directory (mode 0600) and reused from then on.
+SECRET_KEY = os.environ.get("SECRET_KEY") or keyfiles.read_or_create(DATA_DIR / "secret_key", nbytes=50)
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -41,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "chengguan.core",
     "chengguan.org",
     "chengguan.grids",
@@ -75,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "chengguan.core.middleware.ClientAddressMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
@@ -127,8 +135,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "chengguan.org.passwords.MixedClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
-# Failed logins before an account is locked, and for how long (minutes).
+# Failed logins in a burst (org/auth.py): for one account from one client address before that
+# address is refused for it (429), from one address across accounts before it is refused for all,
+# and for one account from anywhere before the account itself is locked (403); and for how long
+# (minutes), which is also the gap that ends a burst.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_ACCOUNT_FAILURE_LIMIT", "50"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CHENGGUAN_LOGIN_LOCKOUT_MINUTES", "15"))
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -202,6 +215,66 @@ GRID_CODE_DIGITS = int(os.environ.get("CHENGGUAN_GRID_CODE_DIGITS", "14"))
 OFFICE_HOURS = os.environ.get("CHENGGUAN_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
 # An intranet tile server for the maps, e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png"; empty = none.
 CHENGGUAN_TILE_URL = os.environ.get("CHENGGUAN_TILE_URL", "")
+
+# ---- HTTPS and browser protections (docs/security.md) ----
+# CHENGGUAN_HTTPS=1 behind the shipped nginx (TLS ends there; it sends X-Forwarded-Proto): HTTP is
+# redirected, browsers are told to use HTTPS only (HSTS, one year) and cookies travel over HTTPS only.
+CHENGGUAN_HTTPS = _env_bool("CHENGGUAN_HTTPS", False)
+if CHENGGUAN_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probes and scrapers on the machine itself
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Preloading puts the domain (and its subdomains) into the browsers' HTTPS-only list for good:
+    # the bureau decides that for its domain (CHENGGUAN_HSTS_PRELOAD=1), not the software.
+    SECURE_HSTS_PRELOAD = _env_bool("CHENGGUAN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _origin(url: str) -> list[str]:
+    """The origin of a tile URL template for the CSP ("{s}" subdomains become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"] if parts.scheme and parts.netloc else []
+
+
+# Scripts only from this site's own files: no inline script, no eval (django-csp). Inline styles stay
+# allowed (Leaflet and the templates position elements with them); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_origin(CHENGGUAN_TILE_URL)],
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# The portal's query codes are stored as HMACs keyed with their own key (not SECRET_KEY): from the
+# environment, or a file created on first use. Codes issued under an earlier key (SECRET_KEY before
+# this key existed, the old built-in demo key) keep working through the fallbacks.
+PORTAL_QUERY_CODE_KEY = os.environ.get("CHENGGUAN_QUERY_CODE_KEY") or keyfiles.read_or_create(
+    DATA_DIR / "keys" / "query-code.key"
+)
+PORTAL_QUERY_CODE_KEY_FALLBACKS = [
+    *[k for k in os.environ.get("CHENGGUAN_QUERY_CODE_KEY_FALLBACKS", "").split(",") if k],
+    SECRET_KEY,
+    *SECRET_KEY_FALLBACKS,
+    "insecure-demo-key-set-SECRET_KEY-in-production",  # the key of installations before 2026-12
+]
 # The public address printed in QR codes on letters (their verification page).
 PUBLIC_BASE_URL = os.environ.get("CHENGGUAN_PUBLIC_URL", "http://127.0.0.1:8000")
 HOLIDAYS_FILE = os.environ.get("CHENGGUAN_HOLIDAYS_FILE") or str(DATA_DIR / "holidays.yaml")

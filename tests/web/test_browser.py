@@ -49,7 +49,8 @@ def test_log_in_see_home_find_a_grid_on_the_map_and_log_out(live_server, web_dis
             expect(page.locator(".whoami")).to_contain_text("领导")
 
             page.click("a.nav-link[href='/grids/map/']")
-            page.wait_for_function(f"({DRAWN_GRIDS})() >= 8")
+            # A function, not an expression string: the page's CSP forbids the eval Playwright would use.
+            page.wait_for_function(f"() => ({DRAWN_GRIDS})() >= 8")
             assert page.locator("path.leaflet-interactive").count() > 0
             expect(page.locator("[data-testid=map-status]")).to_contain_text("8")
 

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -20,7 +19,7 @@ from chengguan.feedback.models import Callback, FeedbackMethod, Rating
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
 from chengguan.portal.models import CallbackReview, Open311Client, Open311Submission, PublicReport
-from chengguan.portal.services import hash_key, query_code_hash
+from chengguan.portal.services import hash_key, query_code_hash, query_code_matches
 from chengguan.taxonomy.selectors import active_categories
 
 # Mainland mobile numbers and landlines a citizen may type into a description.
@@ -121,7 +120,7 @@ def report_for_tracking(number: str, code: str) -> PublicReport | None:
     report = PublicReport.objects.select_related("case", "case__category").filter(case__number=number).first()
     # Compare even when the number is unknown, so both answers take the same time.
     stored = report.query_code_hash if report else query_code_hash("-", "-")
-    if not constant_time_compare(stored, query_code_hash(number, code)) or report is None:
+    if not query_code_matches(stored, number, code) or report is None:
         return None
     return report
 

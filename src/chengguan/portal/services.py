@@ -8,8 +8,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -228,9 +229,22 @@ class SubmittedReport:
     query_code: str  # shown once to the reporter; only its keyed hash is stored
 
 
-def query_code_hash(number: str, code: str) -> str:
-    """Keyed with SECRET_KEY, so a copy of the table alone does not let anyone try codes offline."""
-    return salted_hmac("chengguan.portal.query_code", f"{number}:{code.strip().upper()}").hexdigest()
+def query_code_hash(number: str, code: str, *, key: str | None = None) -> str:
+    """Keyed with the portal's own key (PORTAL_QUERY_CODE_KEY), so a copy of the table alone does not
+    let anyone try codes offline."""
+    return salted_hmac(
+        "chengguan.portal.query_code",
+        f"{number}:{code.strip().upper()}",
+        secret=key or settings.PORTAL_QUERY_CODE_KEY,
+    ).hexdigest()
+
+
+def query_code_matches(stored: str, number: str, code: str) -> bool:
+    """Whether `code` is the query code of `stored`, under the current key or one it replaced. Every
+    key is tried whatever the outcome, so the answer takes the same time."""
+    keys = [settings.PORTAL_QUERY_CODE_KEY, *settings.PORTAL_QUERY_CODE_KEY_FALLBACKS]
+    results = [constant_time_compare(stored, query_code_hash(number, code, key=key)) for key in keys]
+    return any(results)
 
 
 def _check_public_photos(photos) -> list:
