@@ -97,7 +97,7 @@ def test_the_api_documentation_loads_its_script_from_a_file(client, django_user_
 
 
 @pytest.mark.django_db
-def test_query_codes_have_their_own_key_and_old_codes_keep_working(settings, district):
+def test_query_codes_have_their_own_key_and_old_codes_keep_working(settings, district):  # noqa: F811
     submitted = services.public_report_submit(
         public_category="garbage", description="垃圾桶满了", address="建设路1号"
     )
