@@ -46,7 +46,7 @@ def test_wrong_password_is_400_and_counted(district, api):
     response = api.post(TOKEN_URL, {"username": "handler1", "password": "wrong-Password1"}, format="json")
     body = assert_error(response, 400, "auth.invalid_credentials")
     assert body["message"] == "用户名或密码错误。"
-    assert LoginFailure.objects.get(username="handler1").failures == 1
+    assert LoginFailure.objects.get(username="handler1", scope="pair").failures == 1
     assert not Token.objects.exists()
 
 
@@ -64,21 +64,21 @@ def test_missing_fields_are_field_errors(district, api):
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_LOCKOUT_MINUTES=15)
-def test_repeated_failures_lock_the_account(district, api):
+def test_repeated_failures_block_this_client(district, api):
     for _ in range(2):
         response = api.post(TOKEN_URL, {"username": "handler1", "password": "wrong-Password1"}, format="json")
         assert_error(response, 400, "auth.invalid_credentials")
-    # The failure that reaches the limit already answers that the account is locked.
+    # The failure that reaches the limit already answers that this client tried too often.
     response = api.post(TOKEN_URL, {"username": "handler1", "password": "wrong-Password1"}, format="json")
-    assert_error(response, 403, "auth.account_locked")
-    assert LoginFailure.objects.get(username="handler1").failures == 3
+    assert_error(response, 429, "auth.too_many_attempts")
+    assert LoginFailure.objects.get(username="handler1", scope="pair").failures == 3
 
-    # Locked: even the right password is refused, with its own code.
+    # Blocked from this address: even the right password is refused, with its own code.
     response = api.post(TOKEN_URL, {"username": "handler1", "password": DEMO_PASSWORD}, format="json")
-    body = assert_error(response, 403, "auth.account_locked")
-    assert "锁定" in body["message"]
+    body = assert_error(response, 429, "auth.too_many_attempts")
+    assert "登录失败次数过多" in body["message"]
     assert not Token.objects.exists()
-    assert AuditEvent.objects.filter(action="auth.account_locked").count() == 1
+    assert AuditEvent.objects.filter(action="auth.login_blocked").count() == 1
 
 
 def test_success_clears_earlier_failures(district, api):

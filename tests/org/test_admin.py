@@ -187,7 +187,7 @@ def test_deleting_a_login_failure_unlocks_the_account_and_is_audited(tree, admin
     factories.staff(tree.squad, RoleCode.INSPECTOR, username="inspector")
     for _ in range(5):
         authenticate(username="inspector", password="wrong")
-    row = LoginFailure.objects.get(username="inspector")
+    row = LoginFailure.objects.get(username="inspector", scope="pair")
     response = admin_client.post(reverse("admin:org_loginfailure_delete", args=[row.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert locked_until("inspector") is None

@@ -165,13 +165,13 @@ def test_login_page_explains_a_wrong_password_in_chinese(client, web_district):
     assert "用户名" in body and "密码" in body
 
 
-def test_login_page_shows_the_locked_message(client, web_district):
+def test_login_page_answers_429_with_the_blocked_message(client, web_district):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         client.post(reverse("web:login"), {"username": "handler", "password": "wrong"})
-    assert LoginFailure.objects.get(username="handler").locked_until > clock.now()
+    assert LoginFailure.objects.get(username="handler", scope="pair").locked_until > clock.now()
     response = client.post(reverse("web:login"), {"username": "handler", "password": PASSWORD})
-    assert response.status_code == 200
-    assert "锁定" in response.content.decode()
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
 
 

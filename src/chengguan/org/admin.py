@@ -267,12 +267,21 @@ class StaffProfileAdmin(_ServiceAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
-    """Failed logins per username. Deleting a row unlocks the account (and is audited)."""
+    """Failed logins per account, address or both. Deleting a row lifts its block (and is audited)."""
 
-    list_display = ("username", "failures", "last_failure_at", "locked_until", "last_address")
-    search_fields = ("username",)
+    list_display = ("scope", "username", "address", "failures", "last_failure_at", "locked_until")
+    list_filter = ("scope",)
+    search_fields = ("username", "address")
     ordering = ("-last_failure_at",)
-    readonly_fields = ("username", "failures", "last_failure_at", "locked_until", "last_address")
+    readonly_fields = (
+        "scope",
+        "username",
+        "address",
+        "failures",
+        "last_failure_at",
+        "locked_until",
+        "last_address",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -298,7 +307,14 @@ class LoginFailureAdmin(admin.ModelAdmin):
                 audit.record(
                     actor=request.user,
                     action="auth.unlock",
-                    obj=("auth.user", row.username),
-                    before={"failures": row.failures, "locked_until": row.locked_until},
+                    obj=("auth.address", row.address)
+                    if row.scope == "address"
+                    else ("auth.user", row.username),
+                    before={
+                        "scope": row.scope,
+                        "address": row.address,
+                        "failures": row.failures,
+                        "locked_until": row.locked_until,
+                    },
                 )
                 row.delete()

@@ -188,6 +188,7 @@ class AuthTokenView(APIView):
             403: error_response(
                 403, "auth.account_locked", "账号已锁定：登录失败次数过多，请于 10:15 后再试。"
             ),
+            429: error_response(429, "auth.too_many_attempts", "登录失败次数过多，请于 10:15 后再试。"),
         },
         auth=[],
         tags=["auth"],

@@ -113,14 +113,34 @@ class StaffProfile(models.Model):
         return self.full_name
 
 
-class LoginFailure(models.Model):
-    """Consecutive failed logins for a username; too many lock the account for a while."""
+class LoginScope(models.TextChoices):
+    """What a row of failed logins counts (`org.auth`): the lower limits block one client address, so
+    no stranger can lock an owner out; only the highest locks the account itself."""
 
-    username = models.CharField(max_length=150, unique=True)
+    PAIR = "pair", _("账号+地址")
+    ADDRESS = "address", _("地址")
+    ACCOUNT = "account", _("账号")
+
+
+class LoginFailure(models.Model):
+    """Failed logins in a burst, for one account from one client address, for one address across
+    accounts, or for one account from anywhere; too many block the login for a while."""
+
+    scope = models.CharField(max_length=8, choices=LoginScope.choices, default=LoginScope.ACCOUNT)
+    username = models.CharField(max_length=150, blank=True)
+    address = models.CharField(max_length=64, blank=True)
     failures = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
     last_address = models.CharField(max_length=64, blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "username", "address"], name="uniq_login_failure_key")
+        ]
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+
     def __str__(self) -> str:
-        return f"{self.username}: {self.failures}"
+        who = " @ ".join(part for part in (self.username, self.address) if part)
+        return f"{who}: {self.failures}"

@@ -34,6 +34,12 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.blocked():
+            response.status_code = 429
+        return response
+
 
 login_view = LoginView.as_view()
 logout_view = auth_views.LogoutView.as_view()
