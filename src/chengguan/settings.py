@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chengguan.org.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -143,6 +144,10 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("CHENGGUAN_LOGIN_ACCOUNT_FAILURE_LIMIT", "50"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CHENGGUAN_LOGIN_LOCKOUT_MINUTES", "15"))
+# Staff browser sessions end after this long without a request, and after this long in all
+# (org/sessions.py); the device tokens of the command centre and the field app are not affected.
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("CHENGGUAN_SESSION_IDLE_MINUTES", "30"))
+STAFF_SESSION_MAX_HOURS = int(os.environ.get("CHENGGUAN_SESSION_MAX_HOURS", "12"))
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -10,11 +10,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import audit
 from chengguan.core.errors import DomainError
-from chengguan.org import services
-from chengguan.org.models import LoginFailure, Organisation, Role, StaffProfile
+from chengguan.org import services, sessions
+from chengguan.org.models import LoginFailure, Organisation, Role, StaffProfile, StaffSession
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import has_role, visible_organisations
 
@@ -24,7 +25,7 @@ def _is_admin(user) -> bool:
 
 
 def _apply_errors(form: forms.BaseForm, errors: services.Errors) -> None:
-    for field, _, message in errors.items:
+    for field, _code, message in errors.items:
         form.add_error(field if field in form.fields else None, message)
 
 
@@ -318,3 +319,53 @@ class LoginFailureAdmin(admin.ModelAdmin):
                     },
                 )
                 row.delete()
+
+
+@admin.register(StaffSession)
+class StaffSessionAdmin(admin.ModelAdmin):
+    """The staff signed in now; deleting a row ("end session") signs that browser out at once, and is
+    audited."""
+
+    list_display = ("user", "address", "started_at", "last_seen_at", "user_agent")
+    search_fields = ("user__username", "address")
+    readonly_fields = ("session_key", "user", "address", "started_at", "last_seen_at", "user_agent")
+    actions = ["end_sessions"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .filter(last_seen_at__gt=sessions.active_since())
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser or _is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) or _is_admin(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return super().has_module_permission(request) or _is_admin(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("结束所选会话"))
+    def end_sessions(self, request, queryset) -> None:
+        self.delete_queryset(request, queryset)
+
+    def delete_model(self, request, obj) -> None:
+        sessions.end_session(actor=request.user, row=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for row in list(queryset):
+            sessions.end_session(actor=request.user, row=row)

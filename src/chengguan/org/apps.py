@@ -5,3 +5,6 @@ class OrgConfig(AppConfig):
     name = "chengguan.org"
     label = "org"
     verbose_name = "组织机构"
+
+    def ready(self) -> None:
+        from chengguan.org import sessions  # noqa: F401  (connects the login and logout signals)

@@ -144,3 +144,24 @@ class LoginFailure(models.Model):
     def __str__(self) -> str:
         who = " @ ".join(part for part in (self.username, self.address) if part)
         return f"{who}: {self.failures}"
+
+
+class StaffSession(models.Model):
+    """A staff member's browser session, so an administrator can see who is signed in where and end
+    a session (等保 2.0 会话管理). Written at login, touched as the session is used, removed at
+    logout, timeout or when ended."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("在线会话")
+        verbose_name_plural = _("在线会话")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.address}"
