@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "chengguan.core",
     "chengguan.org",
     "chengguan.grids",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "chengguan.org.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -148,6 +151,10 @@ LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CHENGGUAN_LOGIN_LOCKOUT_MINUTES", "1
 # (org/sessions.py); the device tokens of the command centre and the field app are not affected.
 STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("CHENGGUAN_SESSION_IDLE_MINUTES", "30"))
 STAFF_SESSION_MAX_HOURS = int(os.environ.get("CHENGGUAN_SESSION_MAX_HOURS", "12"))
+# Who signs in with a TOTP code after the password (org/otp.py): "admins" (administrators and
+# superusers), "staff" (every staff member) or "off".
+CHENGGUAN_OTP_FOR = os.environ.get("CHENGGUAN_OTP_FOR", "admins")
+OTP_TOTP_ISSUER = "城管执法平台"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -166,11 +166,12 @@ def test_the_admin_login_page_shows_an_error_instead_of_crashing_for_a_locked_ac
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.filter(username="boss").update(is_staff=True)
+    assert client.get("/admin/login/").url == "/login/"  # the admin signs in through the site's login
     with clock.pinned(T0):
         for _ in range(5):
-            client.post("/admin/login/", {"username": "boss", "password": "nope"})
-        response = client.post("/admin/login/", {"username": "boss", "password": PASSWORD})
-    assert response.status_code == 200
+            client.post("/login/", {"username": "boss", "password": "nope"})
+        response = client.post("/login/", {"username": "boss", "password": PASSWORD})
+    assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
 

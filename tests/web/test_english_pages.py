@@ -68,6 +68,7 @@ NOT_CHECKED = {
     "api-docs": "Swagger UI over the OpenAPI document, whose descriptions are Chinese",
     "open311": "Open311 GeoReport v2 answers (XML and JSON)",
     "set_language": "POST only: the language switch itself",
+    "web:login-otp": "opens only between password and code: in English in tests/org/test_second_factor.py",
 }
 # Labels that the code being ported labels in plain Chinese and that show on the pages checked here:
 # the buttons of a letter (merchants/states.py), the penalty entries of the side navigation

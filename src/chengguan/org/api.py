@@ -115,6 +115,12 @@ class StaffSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="身份验证器的六位验证码（管理员等须双因素认证的账号）",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -202,6 +208,7 @@ class AuthTokenView(APIView):
             request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
+            otp_token=data.validated_data.get("otp", ""),
         )
         with transaction.atomic():
             token, created = Token.objects.get_or_create(user=user)

@@ -30,7 +30,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock
-from chengguan.core.errors import DomainError, ValidationFailed
+from chengguan.core.errors import DomainError, PermissionDenied, ValidationFailed
+from chengguan.org import otp
 from chengguan.org.models import LoginFailure, LoginScope
 
 
@@ -167,13 +168,32 @@ class LockoutModelBackend(ModelBackend):
         return user
 
 
-def authenticate_or_raise(request, *, username: str, password: str):
+def authenticate_or_raise(request, *, username: str, password: str, otp_token: str = ""):
     """Log-in check for the API: the user, or LoginBlocked (429) / AccountLocked (403) /
-    ValidationFailed (400)."""
+    ValidationFailed (400); for someone who must use a second factor, the TOTP code too (a wrong one
+    counts as a failed login)."""
     user = authenticate(request, username=username, password=password)
-    if user is not None:
-        return user
-    block = login_block(username or "")
-    if block is not None:
-        raise block.error()
-    raise ValidationFailed("用户名或密码错误。", code="auth.invalid_credentials")
+    if user is None:
+        block = login_block(username or "")
+        if block is not None:
+            raise block.error()
+        raise ValidationFailed("用户名或密码错误。", code="auth.invalid_credentials")
+    if otp.required(user):
+        device = otp.confirmed_device(user)
+        if device is None:
+            raise PermissionDenied(
+                _("该账号须先在网页登录时绑定身份验证器。"), code="auth.otp_enrolment_required"
+            )
+        if not otp.verify(device, otp_token):
+            count_failure(username)
+            raise ValidationFailed(
+                _("验证码不正确或已过期。"),
+                code="auth.otp_invalid",
+                fields={"otp": [_("验证码不正确或已过期。")]},
+            )
+    return user
+
+
+def count_failure(username: str) -> None:
+    """A failed second step (a wrong TOTP code) counts like a wrong password, from the current address."""
+    _register_failure(username, _current_address(None))

@@ -6,6 +6,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
+    path("login/otp/", views.login_otp, name="login-otp"),
     path("logout/", views.logout_view, name="logout"),
     path("grids/map/", views.grid_map, name="grid-map"),
     path("grids/map/outlines.geojson", views.grid_outlines, name="grid-outlines"),

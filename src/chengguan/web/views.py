@@ -4,16 +4,25 @@ Views only gather what selectors return and render it; no rule lives here."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_otp import login as otp_login
 
+from chengguan.core import audit
 from chengguan.core.masking import mask_phone
 from chengguan.org.access import is_staff_user, staff_required
+from chengguan.org import otp
+from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
@@ -29,10 +38,27 @@ from chengguan.web import selectors
 MAP_MAX_GRIDS = 4500
 
 
+OTP_PENDING = "otp_pending"
+OTP_PENDING_SECONDS = 300
+
+
 class LoginView(auth_views.LoginView):
     authentication_form = LockoutAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not otp.required(user):
+            return super().form_valid(form)
+        # The password was right; the session is signed in only after the second step.
+        self.request.session[OTP_PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "at": time.time(),
+        }
+        return redirect("web:login-otp")
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -42,6 +68,46 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = LoginView.as_view()
+
+
+def login_otp(request):
+    """The second step: the TOTP code, or, for someone without an authenticator yet, its enrolment."""
+    pending = request.session.get(OTP_PENDING)
+    if not pending or time.time() - pending["at"] > OTP_PENDING_SECONDS:
+        request.session.pop(OTP_PENDING, None)
+        return redirect("web:login")
+    user = get_user_model().objects.get(pk=pending["user"])
+    device = otp.confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = otp.enrolment_device(user)
+    error, status = "", 200
+    if request.method == "POST":
+        block = login_block(user.username)
+        if block is not None:
+            error, status = block.error().message, 429
+        elif otp.verify(device, request.POST.get("token", "")):
+            with transaction.atomic():
+                if enrolling:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    audit.record(actor=user, action="auth.otp_enrolled", obj=user)
+            del request.session[OTP_PENDING]
+            auth_login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            return redirect(pending["next"])
+        else:
+            count_failure(user.username)
+            error, status = _("验证码不正确或已过期，请重新输入。"), 400
+    context = {
+        "enrolling": enrolling,
+        "secret": otp.secret_text(device) if enrolling else "",
+        "config_url": device.config_url if enrolling else "",
+        "error": error,
+    }
+    return render(request, "registration/login_otp.html", context, status=status)
+
+
 logout_view = auth_views.LogoutView.as_view()
 
 
