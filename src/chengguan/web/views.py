@@ -20,8 +20,8 @@ from django_otp import login as otp_login
 
 from chengguan.core import audit
 from chengguan.core.masking import mask_phone
-from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org import otp
+from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
