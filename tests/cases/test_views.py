@@ -576,7 +576,7 @@ def test_navigation_shows_my_todo_count_on_every_page(district, as_user):
 )
 def test_countdown_office_time_matches_the_deadlines_module(start, end):
     """The countdown's day cache must give exactly what `core.deadlines` says."""
-    from chengguan.cases.display import office_seconds_between
+    from chengguan.cases.countdown import office_seconds_between
     from chengguan.core.deadlines import working_seconds_between
 
     a, b = start.replace(tzinfo=SHANGHAI), end.replace(tzinfo=SHANGHAI)

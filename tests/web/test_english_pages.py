@@ -3,7 +3,7 @@ English, shows no Chinese outside the data itself (issue #10, translated choices
 
 The pages come from the URL conf, so a new page is checked (or the test asks for its arguments). Each
 page is opened by every viewer the district has: anonymous, and a user of each role; every answer that
-is an HTML page (status 200, 400, 403 or 404) is read, every other answer (a redirect, a refusal, a
+is an HTML page (status 200, 400, 403, 404 or 409) is read, every other answer (a redirect, a refusal, a
 download, a POST-only URL) is skipped, and each page must have been read by at least one viewer.
 
 What is read: the text of the page, the attributes a reader sees (title, placeholder, alt, aria-label,
@@ -31,7 +31,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chengguan.cases.models import Case
+from chengguan.cases import services as case_services
+from chengguan.cases import spam, supervision
+from chengguan.cases.models import Case, CaseEvidence, CaseExtension, ReplyTemplate, Supervision
 from chengguan.cases.states import CaseState
 from chengguan.channels import services as channel_services
 from chengguan.channels.jobs import IMPORT_KIND as ORDER_IMPORT
@@ -56,10 +58,10 @@ from tests.cases.conftest import _fast_tests, district, jpeg  # noqa: F401  (fix
 from tests.cases.media import jpeg_upload
 from tests.factories import DEMO_PASSWORD
 
-# Pages not checked yet, and why. The lead is porting cases and enforcement (and the public
-# disclosure pages of enforcement) onto the workflow kernel; their templates follow, and then
-# these namespaces leave the set.
-AWAITING_KERNEL_PORT = {"cases", "enforcement", "publicity"}
+# Pages not checked yet, and why. The lead is porting enforcement (and the public disclosure pages
+# of enforcement) onto the workflow kernel; its templates follow, and then these namespaces leave
+# the set.
+AWAITING_KERNEL_PORT = {"enforcement", "publicity"}
 NOT_CHECKED = {
     "admin": "Django admin: the back office of the administrator, in Django's own words and the "
     "models' verbose names",
@@ -72,13 +74,13 @@ NOT_CHECKED = {
 }
 # Labels that the code being ported labels in plain Chinese and that show on the pages checked here:
 # the buttons of a letter (merchants/states.py), the penalty entries of the side navigation
-# (enforcement/navigation.py) and the case states (cases/states.py). They leave with the port, when
-# the kernel's tables and the choices carry gettext_lazy labels.
-AWAITING_KERNEL_LABELS = {"登记签订", "登记拒签", "作废", "发放", "行政处罚", "本周期限", *CaseState.labels}
+# (enforcement/navigation.py). They leave with the port, when the kernel's tables and the choices
+# carry gettext_lazy labels.
+AWAITING_KERNEL_LABELS = {"登记签订", "登记拒签", "作废", "发放", "行政处罚", "本周期限"}
 # Chinese terms an English sentence may quote in brackets, so a visitor can say them to staff.
 GLOSSES = {"（门前三包）", "(门前三包)"}
 # What the viewers type into search boxes (part of the URLs below): data too.
-TYPED = ["没有这一类", "便利", "没有这家"]
+TYPED = ["没有这一类", "便利", "没有这家", "井盖缺失", "已清理", "误判", "迟了"]
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 READ_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "hx-confirm", "data-confirm"}
@@ -153,7 +155,11 @@ DATA_FIELDS = {
     Classification: ["name"],
     MajorCategory: ["name_zh"],
     Category: ["name_zh", "filing_criteria", "closing_criteria"],
-    Case: ["description", "address", "result", "reason"],
+    Case: ["description", "address", "result", "reason", "spam_reason"],
+    Supervision: ["instruction", "reply"],
+    CaseExtension: ["reason"],
+    CaseEvidence: ["original_name"],
+    ReplyTemplate: ["text"],
     Feedback: ["content"],
     Callback: ["comment"],
     CallbackReview: ["note"],
@@ -319,7 +325,47 @@ def busy_district(district):  # noqa: F811
     d.happy, d.unhappy, d.complaint = happy, unhappy, complaint
     d.shops, d.letter, d.shop_case = shops, issued, shop_case
     d.orders = orders
+    _cases_in_every_state(d)
     return d
+
+
+def _cases_in_every_state(d) -> None:
+    """A case in each state of the closed loop, a supervised one with a reply, a pending extension,
+    a late file, a case marked as spam, a duplicate pair and a reply template."""
+    users = d.users
+    ReplyTemplate.objects.create(purpose="handling", text="已清理完毕，现场恢复整洁。")
+    with pinned(NOW - dt.timedelta(days=3)):
+        d.in_state = {
+            state: flow.drive(d, state, description=f"案件状态{state}") for state in CaseState.values
+        }
+        handling = d.in_state[CaseState.IN_HANDLING]
+        case_services.case_transition(
+            actor=users[R.HANDLER],
+            case=handling,
+            action="request_extension",
+            amount=2,
+            unit="working_days",
+            reason="需要协调产权单位",
+        )
+        item = supervision.supervision_create(
+            actor=users[R.LEADER], case=handling, level="key", instruction="三日内办结并回复"
+        )
+        supervision.supervision_reply(actor=users[R.SQUAD_LEADER], supervision=item, reply="已安排人员处置")
+        supervision.supervision_create(
+            actor=users[R.LEADER],
+            case=d.in_state[CaseState.DISPATCHED],
+            level="listed",
+            instruction="挂牌督办",
+        )
+        case_services.case_add_evidence(
+            actor=users[R.OPERATOR], case=handling, stage="other", upload=jpeg_upload(name="现场录音.jpg")
+        )
+        d.spam_case = flow.drive(d, CaseState.FILED, description="与城市管理无关的内容")
+        spam.case_mark_spam(actor=users[R.OPERATOR], case=d.spam_case, reason="内容与城市管理无关")
+        d.duplicate = flow.drive(d, CaseState.REPORTED, description="同一处的建筑垃圾")
+    # Reported a week ago: overdue at every stage, so the late forms ask for a delay reason.
+    with pinned(NOW - dt.timedelta(days=7)):
+        d.late = flow.drive(d, CaseState.HANDLED, description="超时的案件")
 
 
 # Arguments of the pages that take some, and the query a page needs to show its rows.
@@ -373,6 +419,33 @@ def page_urls(d) -> dict[str, list[str]]:
             reverse("letters-public:self-service") + f"?credit_code={shop.credit_code}&number=X",
         ],
         "web:organisation-staff": [reverse("web:organisation-staff", args=[d.squad.pk])],
+        "cases:detail": [
+            reverse("cases:detail", args=[case.number])
+            for case in [
+                *d.in_state.values(),
+                d.spam_case,
+                d.duplicate,
+                d.late,
+                d.shop_case,
+                d.happy.report.case,
+            ]
+        ],
+        "cases:act": [reverse("cases:act", args=[d.duplicate.number, "file"])],  # POST only
+        "cases:supervise": [reverse("cases:supervise", args=[d.duplicate.number])],
+        "cases:add-evidence": [reverse("cases:add-evidence", args=[d.duplicate.number])],
+        "cases:reporter-phone": [reverse("cases:reporter-phone", args=[d.duplicate.number])],
+        "cases:spam": [reverse("cases:spam", args=[d.duplicate.number])],
+        "cases:unspam": [reverse("cases:unspam", args=[d.spam_case.number])],
+        "cases:supervision-reply": [
+            reverse("cases:supervision-reply", args=[Supervision.objects.first().pk])
+        ],
+        "cases:evidence": [],  # files; their links are on the case pages
+        "cases:list": [
+            reverse("cases:list"),
+            reverse("cases:list") + "?open=true&urgency=overdue",
+            reverse("cases:list") + "?state=nothing",
+        ],
+        "cases:map": [reverse("cases:map"), reverse("cases:map") + "?urgency=overdue"],
         "web:categories": [reverse("web:categories"), reverse("web:categories") + "?q=没有这一类"],
     }
 
@@ -428,10 +501,48 @@ def viewers(busy_district) -> dict[str, Client]:
     return clients
 
 
-# Pages reached by a form: (URL name, viewer, POST data) — the errors and answers they show.
+# Pages reached by a form: (URL name or URL, viewer, POST data) — the errors and answers they show.
 def posted_pages(d) -> list[tuple[str, str, dict]]:
     lon, lat = d.point(1)
+    reported, handling = d.in_state[CaseState.REPORTED].number, d.in_state[CaseState.IN_HANDLING].number
+    report = {
+        "source": "patrol",
+        "category": d.hours_category.code,
+        "description": "井盖缺失",
+        "idempotency_key": "english-pages",
+    }
     return [
+        ("cases:report", R.INSPECTOR, {}),
+        ("cases:report", R.INSPECTOR, {**report, "lon": lon + 5, "lat": lat}),  # outside the district
+        (reverse("cases:act", args=[reported, "not_file"]), R.OPERATOR, {}),  # the reason is missing
+        (
+            reverse("cases:act", args=[reported, "file"]),
+            R.INSPECTOR,
+            {"file-delay_reason": "迟了"},
+        ),  # not the inspector's step
+        (
+            reverse("cases:act", args=[handling, "handle"]),
+            R.HANDLER,
+            {"handle-result": "已清理", "handle-delay_reason": "迟了"},
+        ),  # no photo
+        (reverse("cases:act", args=[d.late.number, "verify"]), R.INSPECTOR, {}),
+        (
+            reverse("cases:act", args=[d.late.number, "close"]),
+            R.OPERATOR,
+            {"close-disposition": "service", "close-delay_reason": "迟了"},
+        ),
+        (
+            reverse("cases:act", args=[handling, "request_extension"]),
+            R.HANDLER,
+            {"request_extension-amount": "0"},
+        ),
+        (reverse("cases:supervise", args=[reported]), R.LEADER, {"level": "key"}),
+        (reverse("cases:supervise", args=[reported]), R.INSPECTOR, {"level": "key", "instruction": "快办"}),
+        (reverse("cases:add-evidence", args=[reported]), R.OPERATOR, {}),
+        (reverse("cases:spam", args=[reported]), R.OPERATOR, {}),
+        (reverse("cases:unspam", args=[reported]), R.OPERATOR, {"reason": "误判"}),
+        (reverse("cases:reporter-phone", args=[reported]), R.OPERATOR, {}),
+        (reverse("cases:supervision-reply", args=[Supervision.objects.first().pk]), R.SQUAD_LEADER, {}),
         ("portal:report", "anonymous", {}),
         (
             "portal:report",
@@ -471,7 +582,7 @@ def read(client: Client, url: str, data: dict | None = None) -> str | None:
         response.status_code == 200 and not response.get("Content-Type", "").startswith("text/html")
     ):
         return ""
-    if response.status_code not in (200, 400, 403, 404, 429):
+    if response.status_code not in (200, 400, 403, 404, 409, 429):
         return None
     html = response.content.decode()
     if "<html" in html:
@@ -491,9 +602,10 @@ def test_every_page_in_english_shows_no_chinese_outside_the_data(busy_district, 
     with pinned(NOW):
         data = data_values()
         for name, role, form in posted_pages(d):
-            html = read(viewers[role], reverse(name), form)
-            assert html, f"POST {name} as {role}: no page"
-            check(f"POST {reverse(name)} {sorted(form)} ({role})", html)
+            url = name if name.startswith("/") else reverse(name)
+            html = read(viewers[role], url, form)
+            assert html, f"POST {url} as {role}: no page"
+            check(f"POST {url} {sorted(form)} ({role})", html)
         check("/no-such-page/ (anonymous)", read(viewers["anonymous"], "/no-such-page/") or "")
         for name, urls in pages_to_check(d).items():
             for url in urls:

@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chengguan.cases import contact, display, export, selectors, services, spam, supervision
+from chengguan.cases import contact, export, selectors, services, spam, supervision, timeline
 from chengguan.cases.errors import CaseError, SupervisionError
 from chengguan.cases.filters import URGENCY_CHOICES, CaseFilter, SupervisionFilter
 from chengguan.cases.models import (
@@ -351,7 +351,7 @@ def _evidence(item, request: Request) -> dict:
 
 def timeline_entries(case: Case) -> list[dict]:
     """The case's history for people: time, what happened, who, and a short summary (worded by
-    `cases.display`, as on the web page)."""
+    `cases.timeline`, as on the web page)."""
     events = [e for e in selectors.timeline(case) if e.action not in TIMELINE_HIDDEN]
     return [
         {
@@ -361,7 +361,7 @@ def timeline_entries(case: Case) -> list[dict]:
             "actor": row.who,
             "summary": row.summary,
         }
-        for event, row in zip(events, display.timeline_rows(events), strict=True)
+        for event, row in zip(events, timeline.timeline_rows(events), strict=True)
     ]
 
 

@@ -1,7 +1,8 @@
 """Case lists as CSV or Excel, written while the rows are read, so a year of cases (≈50,000) never sits
 in memory as one list. Used by the web list and `GET /api/v1/cases/export.csv|.xlsx`.
 
-Personal data stays out: no reporter name or phone is exported (ARCHITECTURE.md, Personal data).
+Headers and values are Chinese whatever the reader's language. Personal data stays out: no reporter
+name or phone is exported (ARCHITECTURE.md, Personal data).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
+from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
@@ -20,8 +22,10 @@ from openpyxl.styles import Font
 
 from chengguan.cases import selectors
 from chengguan.cases.filters import URGENCY_CHOICES
-from chengguan.cases.models import Case
+from chengguan.cases.models import Case, CaseSource, CaseState, Disposition, Priority
 from chengguan.core import clock
+from chengguan.core.i18n import source_text
+from chengguan.taxonomy.models import CategoryKind
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,6 +40,12 @@ def _local(moment: dt.datetime | None) -> str:
     return moment.astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def _chinese(choices: type[models.TextChoices], value: str) -> str:
+    """A code's Chinese label whatever the reader's language: the columns are Chinese for the
+    bureau's partners, so their values are too."""
+    return source_text(choices(value).label) if value else ""
+
+
 def _name(obj, attr: str = "name") -> str:
     return getattr(obj, attr) if obj is not None else ""
 
@@ -44,13 +54,13 @@ Column = tuple[str, Callable[[Case, dt.datetime], object]]
 
 COLUMNS: tuple[Column, ...] = (
     ("案件编号", lambda c, now: c.number),
-    ("案件来源", lambda c, now: c.get_source_display()),
-    ("类型", lambda c, now: c.category.get_kind_display()),
+    ("案件来源", lambda c, now: _chinese(CaseSource, c.source)),
+    ("类型", lambda c, now: _chinese(CategoryKind, c.category.kind)),
     ("大类", lambda c, now: c.category.major.name_zh),
     ("小类代码", lambda c, now: c.category.code),
     ("小类", lambda c, now: c.category.name_zh),
-    ("状态", lambda c, now: c.get_state_display()),
-    ("紧急程度", lambda c, now: c.get_priority_display()),
+    ("状态", lambda c, now: _chinese(CaseState, c.state)),
+    ("紧急程度", lambda c, now: _chinese(Priority, c.priority)),
     ("时限状态", lambda c, now: _URGENCY_NAMES[selectors.urgency(c, now)]),
     ("网格编码", lambda c, now: _name(c.grid, "code")),
     ("街道", lambda c, now: _name(c.subdistrict)),
@@ -62,7 +72,7 @@ COLUMNS: tuple[Column, ...] = (
     ("当前环节时限", lambda c, now: _local(c.stage_due_at)),
     ("处置时限", lambda c, now: _local(c.handling_due_at)),
     ("结案时间", lambda c, now: _local(c.closed_at)),
-    ("处置方式（721）", lambda c, now: c.get_disposition_display() if c.disposition else ""),
+    ("处置方式（721）", lambda c, now: _chinese(Disposition, c.disposition)),
     ("返工次数", lambda c, now: c.rework_count),
     ("是否督办", lambda c, now: "是" if c.is_supervised else "否"),
 )

@@ -10,11 +10,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.cases import display
-from chengguan.cases.models import EvidenceStage, Priority
+from chengguan.cases.models import CaseSource, EvidenceStage, Priority, SupervisionLevel
 from chengguan.cases.permissions import LATE_EVIDENCE_STAGES, staff_sources
 from chengguan.cases.states import CASE_MACHINE, Action
 from chengguan.core.workflow import forms as workflow_forms
+from chengguan.taxonomy.models import CategoryKind
 
 TEXT_ROWS = 3
 
@@ -22,16 +22,15 @@ TEXT_ROWS = 3
 def sources_for(user) -> list[tuple[str, str]]:
     """The sources a member of staff may report under, their own channels first (the service checks
     this again)."""
-    return [(v, display.SOURCE_LABELS[v]) for v in staff_sources(user)]
+    return [(v, CaseSource(v).label) for v in staff_sources(user)]
 
 
 def category_choices(categories) -> list:
     """Minor classes grouped by their major class, for a `<select>` with `<optgroup>`s."""
     groups: dict[str, list] = {}
     for c in categories:
-        kind = display.CATEGORY_KIND_LABELS.get(c.kind, c.kind)
-        group = f"{kind} · {c.major.code} {display.local_name(c.major)}"
-        groups.setdefault(group, []).append((c.code, f"{c.code} {display.local_name(c)}"))
+        group = f"{CategoryKind(c.kind).label} · {c.major.code} {c.major.local_name}"
+        groups.setdefault(group, []).append((c.code, f"{c.code} {c.local_name}"))
     return [("", gettext("请选择问题类别")), *groups.items()]
 
 
@@ -111,7 +110,7 @@ def action_form(
 
 
 class SuperviseForm(forms.Form):
-    level = forms.ChoiceField(label=_("督办级别"), choices=list(display.SUPERVISION_LEVEL_LABELS.items()))
+    level = forms.ChoiceField(label=_("督办级别"), choices=SupervisionLevel.choices)
     instruction = forms.CharField(
         label=_("督办意见"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), max_length=2000
     )
@@ -138,7 +137,7 @@ class EvidenceForm(forms.Form):
     )
     stage = forms.ChoiceField(
         label=_("材料类别"),
-        choices=[(s, display.EVIDENCE_STAGE_LABELS[s]) for s in LATE_EVIDENCE_STAGES],
+        choices=[(s.value, s.label) for s in LATE_EVIDENCE_STAGES],
         initial=EvidenceStage.OTHER,
     )
 

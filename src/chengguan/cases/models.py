@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation
@@ -13,19 +14,19 @@ from chengguan.taxonomy.models import Category, TimeUnit
 
 
 class CaseState(models.TextChoices):
-    REPORTED = "reported", "已上报"
-    FILED = "filed", "已立案"
-    NOT_FILED = "not_filed", "不予立案"
-    DISPATCHED = "dispatched", "已派遣"
-    RETURNED = "returned", "已退回"
-    IN_HANDLING = "in_handling", "处置中"
-    HANDLED = "handled", "已反馈"
-    REWORK = "rework", "返工"
-    VERIFIED = "verified", "已核查"
-    SUSPENDED = "suspended", "缓办"
-    CLOSED = "closed", "已结案"
-    CANCELLED = "cancelled", "已作废"
-    MERGED = "merged", "已合并"
+    REPORTED = "reported", pgettext_lazy("case state", "已上报")
+    FILED = "filed", pgettext_lazy("case state", "已立案")
+    NOT_FILED = "not_filed", pgettext_lazy("case state", "不予立案")
+    DISPATCHED = "dispatched", pgettext_lazy("case state", "已派遣")
+    RETURNED = "returned", pgettext_lazy("case state", "已退回")
+    IN_HANDLING = "in_handling", pgettext_lazy("case state", "处置中")
+    HANDLED = "handled", pgettext_lazy("case state", "已反馈")
+    REWORK = "rework", pgettext_lazy("case state", "返工")
+    VERIFIED = "verified", pgettext_lazy("case state", "已核查")
+    SUSPENDED = "suspended", pgettext_lazy("case state", "缓办")
+    CLOSED = "closed", pgettext_lazy("case state", "已结案")
+    CANCELLED = "cancelled", pgettext_lazy("case state", "已作废")
+    MERGED = "merged", pgettext_lazy("case state", "已合并")
 
 
 OPEN_STATES = frozenset(
@@ -49,21 +50,21 @@ FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.CANCELLED, CaseState.NOT_F
 class Disposition(models.TextChoices):
     """721工作法: 70 % service, 20 % management, 10 % enforcement."""
 
-    SERVICE = "service", "服务"
-    MANAGEMENT = "management", "管理"
-    ENFORCEMENT = "enforcement", "执法"
+    SERVICE = "service", _("服务")
+    MANAGEMENT = "management", _("管理")
+    ENFORCEMENT = "enforcement", _("执法")
 
 
 class CaseSource(models.TextChoices):
-    PATROL = "patrol", "监督员上报"
-    CITIZEN = "citizen", "市民举报"
-    HOTLINE = "hotline", "12345热线"
-    DEPUTY = "deputy", "人大代表/政协委员"
-    LEADER = "leader", "领导交办"
-    MEDIA = "media", "媒体曝光"
-    VIDEO = "video", "视频巡查"
-    LIVE = "live", "直播执法"
-    OPEN311 = "open311", "Open311接口"
+    PATROL = "patrol", _("监督员上报")
+    CITIZEN = "citizen", _("市民举报")
+    HOTLINE = "hotline", _("12345热线")
+    DEPUTY = "deputy", _("人大代表/政协委员")
+    LEADER = "leader", _("领导交办")
+    MEDIA = "media", _("媒体曝光")
+    VIDEO = "video", _("视频巡查")
+    LIVE = "live", _("直播执法")
+    OPEN311 = "open311", _("Open311接口")
 
 
 class Priority(models.TextChoices):
@@ -181,16 +182,16 @@ class Case(models.Model):
 
 
 class EvidenceStage(models.TextChoices):
-    REPORT = "report", "上报"
-    HANDLE = "handle", "处置后"
-    VERIFY = "verify", "核查"
-    OTHER = "other", "其他"
+    REPORT = "report", pgettext_lazy("evidence stage", "上报")
+    HANDLE = "handle", _("处置后")
+    VERIFY = "verify", _("核查")
+    OTHER = "other", _("其他")
 
 
 class EvidenceKind(models.TextChoices):
-    PHOTO = "photo", "照片"
-    VIDEO = "video", "视频"
-    AUDIO = "audio", "音频"
+    PHOTO = "photo", _("照片")
+    VIDEO = "video", _("视频")
+    AUDIO = "audio", _("音频")
 
 
 class CaseEvidence(models.Model):
@@ -221,9 +222,9 @@ class CaseEvidence(models.Model):
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已批准"
-    REFUSED = "refused", "已驳回"
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("已驳回")
 
 
 class CaseExtension(models.Model):
@@ -270,9 +271,9 @@ class CaseDelay(models.Model):
 
 
 class SupervisionLevel(models.TextChoices):
-    NORMAL = "normal", "一般督办"
-    KEY = "key", "重点督办"
-    LISTED = "listed", "挂牌督办"
+    NORMAL = "normal", _("一般督办")
+    KEY = "key", _("重点督办")
+    LISTED = "listed", _("挂牌督办")
 
 
 class Supervision(models.Model):
@@ -298,11 +299,11 @@ class Supervision(models.Model):
 
 
 class TemplatePurpose(models.TextChoices):
-    INTAKE = "intake", "受理"
-    HANDLING = "handling", "处置"
-    RETURN = "return", "退回"
-    VERIFY = "verify", "核查"
-    NOT_FILE = "not_file", "不予立案"
+    INTAKE = "intake", _("受理")
+    HANDLING = "handling", _("处置")
+    RETURN = "return", _("退回")
+    VERIFY = "verify", _("核查")
+    NOT_FILE = "not_file", _("不予立案")
 
 
 class ReplyTemplate(models.Model):

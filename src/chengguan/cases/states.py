@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.cases import limits
 from chengguan.cases.checks import category_of, check_location, distance_m
@@ -52,25 +53,25 @@ __all__ = ["FINAL_STATES", "HANDLING_STATES", "OPEN_STATES", "Action", "CaseStat
 
 
 class Action(models.TextChoices):
-    FILE = "file", "立案"
-    NOT_FILE = "not_file", "不予立案"
-    MERGE = "merge", "合并"
-    DISPATCH = "dispatch", "派遣"
-    REDISPATCH = "redispatch", "改派"
-    RETURN = "return", "退回"
-    ACCEPT = "accept", "签收"
-    HANDLE = "handle", "处置反馈"
-    REQUEST_EXTENSION = "request_extension", "申请延期"
-    APPROVE_EXTENSION = "approve_extension", "批准延期"
-    REFUSE_EXTENSION = "refuse_extension", "驳回延期"
-    SUSPEND = "suspend", "缓办"
-    RESUME = "resume", "恢复办理"
-    VERIFY = "verify", "核查通过"
-    REWORK = "rework", "核查不通过（返工）"
-    CLOSE = "close", "结案"
-    CANCEL = "cancel", "作废"
-    EVALUATE = "evaluate", "评价"
-    REOPEN = "reopen", "重新交办"
+    FILE = "file", pgettext_lazy("case action", "立案")
+    NOT_FILE = "not_file", pgettext_lazy("case action", "不予立案")
+    MERGE = "merge", pgettext_lazy("case action", "合并")
+    DISPATCH = "dispatch", pgettext_lazy("case action", "派遣")
+    REDISPATCH = "redispatch", pgettext_lazy("case action", "改派")
+    RETURN = "return", pgettext_lazy("case action", "退回")
+    ACCEPT = "accept", pgettext_lazy("case action", "签收")
+    HANDLE = "handle", pgettext_lazy("case action", "处置反馈")
+    REQUEST_EXTENSION = "request_extension", pgettext_lazy("case action", "申请延期")
+    APPROVE_EXTENSION = "approve_extension", pgettext_lazy("case action", "批准延期")
+    REFUSE_EXTENSION = "refuse_extension", pgettext_lazy("case action", "驳回延期")
+    SUSPEND = "suspend", pgettext_lazy("case action", "缓办")
+    RESUME = "resume", pgettext_lazy("case action", "恢复办理")
+    VERIFY = "verify", pgettext_lazy("case action", "核查通过")
+    REWORK = "rework", pgettext_lazy("case action", "核查不通过（返工）")
+    CLOSE = "close", pgettext_lazy("case action", "结案")
+    CANCEL = "cancel", pgettext_lazy("case action", "作废")
+    EVALUATE = "evaluate", pgettext_lazy("case action", "评价")
+    REOPEN = "reopen", pgettext_lazy("case action", "重新交办")
 
 
 A = Action

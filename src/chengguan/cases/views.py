@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from chengguan.cases import contact, display, export, forms, mapdata, selectors, services, spam, supervision
+from chengguan.cases import contact, export, forms, mapdata, selectors, services, spam, supervision, timeline
+from chengguan.cases.countdown import countdown
 from chengguan.cases.filters import CaseFilter
 from chengguan.cases.models import (
     Case,
@@ -57,6 +58,7 @@ from chengguan.core.permissions import Rule
 from chengguan.org.access import staff_required
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.selectors import role_codes
+from chengguan.taxonomy.models import CategoryKind
 from chengguan.taxonomy.selectors import active_categories
 
 INBOX_PAGE = 25
@@ -78,6 +80,29 @@ BUTTON_STYLE = {
 FIELD_ALIASES = {"file": ("photos", "photo", "file"), "lon": ("lon", "address"), "photo_lon": ("photo_lon",)}
 SUCCESS_TEXT = {Action.REQUEST_EXTENSION: gettext_lazy("已提交延期申请。")}
 CHECK_INPUT = gettext_lazy("请检查填写的内容。")
+# What the person whose inbox holds a case is expected to do next.
+NEXT_STEP = {
+    CaseState.REPORTED: gettext_lazy("立案审核"),
+    CaseState.FILED: Action.DISPATCH.label,
+    CaseState.RETURNED: gettext_lazy("重新派遣"),
+    CaseState.DISPATCHED: Action.ACCEPT.label,
+    CaseState.IN_HANDLING: Action.HANDLE.label,
+    CaseState.REWORK: gettext_lazy("返工处置"),
+    CaseState.HANDLED: gettext_lazy("现场核查"),
+    CaseState.VERIFIED: Action.CLOSE.label,
+    CaseState.SUSPENDED: Action.RESUME.label,
+}
+# What cases.js writes on the pages (the script fills in the {names}).
+SCRIPT_WORDS = {
+    "criteria": gettext_lazy("立案标准：{text}"),
+    "noGeolocation": gettext_lazy("此浏览器不支持定位，请手工填写经纬度。"),
+    "locating": gettext_lazy("正在定位…"),
+    "located": gettext_lazy("已定位，精度约 {metres} 米。"),
+    "notLocated": gettext_lazy("无法获取位置，请手工填写经纬度。"),
+    "casePosition": gettext_lazy("案件位置"),
+    "gridOpen": gettext_lazy("网格 {code}：未办结 {total} 件"),
+    "gridOverdue": gettext_lazy("，超时 {overdue} 件"),
+}
 
 
 # -- access ----------------------------------------------------------------------------------------
@@ -184,6 +209,7 @@ def report(request):
         "map_config": _map_config(user),
         "category_criteria": {c.code: c.filing_criteria for c in categories if c.filing_criteria},
         "show_reporter": can_relay_public(user),
+        "script_words": SCRIPT_WORDS,
     }
     return render(request, "cases/report.html", context, status=status)
 
@@ -234,17 +260,15 @@ def _next_step(case: Case, approver: bool) -> str:
     if getattr(case, "pending_extension", False) and case.state in (CaseState.IN_HANDLING, CaseState.REWORK):
         if approver:
             return _("审批延期")
-        return _("%(step)s（延期待批）") % {"step": display.NEXT_STEP[case.state]}
-    if case.is_supervised and case.state not in display.NEXT_STEP:
+        return _("%(step)s（延期待批）") % {"step": NEXT_STEP[case.state]}
+    if case.is_supervised and case.state not in NEXT_STEP:
         return _("督办跟踪")
-    return str(display.NEXT_STEP.get(case.state, ""))
+    return str(NEXT_STEP.get(case.state, ""))
 
 
 def _rows(cases, now, user=None) -> list[dict]:
     approver = user is not None and not role_codes(user).isdisjoint(DISPATCH_DESK)
-    return [
-        {"case": c, "countdown": display.countdown(c, now), "next": _next_step(c, approver)} for c in cases
-    ]
+    return [{"case": c, "countdown": countdown(c, now), "next": _next_step(c, approver)} for c in cases]
 
 
 @staff_required
@@ -273,20 +297,15 @@ def _filter_options(user) -> dict:
         units = units.filter(Q(bureau_id__in=bureau_ids) | Q(kind=OrgKind.PARTNER))
     units = list(units.order_by("kind", "sort_order", "name").values("pk", "name", "kind"))
     categories = list(active_categories())
-    majors = sorted(
-        {
-            (c.major.code, display.local_name(c.major), str(display.CATEGORY_KIND_LABELS[c.kind]))
-            for c in categories
-        }
-    )
+    majors = sorted({(c.major.code, c.major.local_name, str(CategoryKind(c.kind).label)) for c in categories})
     return {
         "subdistricts": [u for u in units if u["kind"] == OrgKind.SUBDISTRICT],
         "communities": [u for u in units if u["kind"] == OrgKind.COMMUNITY],
         "units": [u for u in units if u["kind"] in DISPATCH_KINDS],
         "category_choices": forms.category_choices(categories)[1:],
         "majors": majors,
-        "sources": [(v, display.SOURCE_LABELS[v]) for v in CaseSource.values],
-        "states": [(v, display.STATE_LABELS[v]) for v in CaseState.values],
+        "sources": CaseSource.choices,
+        "states": CaseState.choices,
     }
 
 
@@ -413,7 +432,7 @@ def _detail_context(
         action_forms.append(
             {
                 "action": action,
-                "label": display.action_label(action),
+                "label": Action(action).label,
                 "form": form,
                 "open": action == open_action,
                 "style": BUTTON_STYLE.get(action, "btn-primary"),
@@ -429,7 +448,7 @@ def _detail_context(
     can_merge = Action.MERGE in actions
     context = {
         "case": case,
-        "countdown": display.countdown(case, now),
+        "countdown": countdown(case, now),
         "urgency": selectors.urgency(case, now),
         "reporter": _reporter(case, user, full_phone),
         "handler_name": _person(case.handler),
@@ -440,9 +459,9 @@ def _detail_context(
         "after_photos": [e for e in evidence if e.stage == EvidenceStage.HANDLE],
         "verify_photos": [e for e in evidence if e.stage == EvidenceStage.VERIFY],
         "other_files": [e for e in evidence if e.stage == EvidenceStage.OTHER],
-        "verify_flags": [display.flag_text(f) for f in case.verify_flags or []],
-        "timeline": display.timeline_rows(
-            [e for e in selectors.timeline(case) if e.action not in display.TIMELINE_HIDDEN]
+        "verify_flags": [timeline.flag_text(f) for f in case.verify_flags or []],
+        "timeline": timeline.timeline_rows(
+            [e for e in selectors.timeline(case) if e.action not in timeline.TIMELINE_HIDDEN]
         ),
         "extensions": case.extensions.select_related("requested_by__profile", "decided_by__profile"),
         "supervisions": case.supervisions.select_related("created_by__profile", "replied_by__profile"),
@@ -462,6 +481,7 @@ def _detail_context(
             "grid": case.grid.geometry if case.grid_id else None,
         },
         "filing_criteria": case.category.filing_criteria,
+        "script_words": SCRIPT_WORDS,
     }
     return context
 
@@ -501,7 +521,7 @@ def act(request, number: str, action: str):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            label = display.action_label(action)
+            label = Action(action).label
             if _is_htmx(request):
                 return render(request, "cases/_board_done.html", {"case": done, "action": label})
             messages.success(request, SUCCESS_TEXT.get(action) or _("已%(action)s。") % {"action": label})
@@ -685,6 +705,7 @@ def case_map(request):
             "open": sum(p["total"] for p in points),
             "overdue": sum(p["overdue"] for p in points),
         },
+        "script_words": SCRIPT_WORDS,
     }
     return render(request, "cases/map.html", context)
 

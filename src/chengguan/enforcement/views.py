@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.cases import selectors as case_selectors
-from chengguan.cases.display import actor_name
+from chengguan.cases.timeline import actor_name
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
 from chengguan.enforcement import forms, navigation, periods, selectors, services

@@ -9,6 +9,9 @@
     const node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
   };
+  // The page's words in the reader's language, with {names} filled in.
+  const scriptWords = readJson("case-script-words") || {};
+  const say = (key, values) => (scriptWords[key] || "").replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
   /* ---- 常用语: a click appends the phrase to its text field ---- */
   document.addEventListener("click", (event) => {
@@ -54,7 +57,7 @@
     const show = () => {
       const text = criteria[picker.value];
       criteriaEl.hidden = !text;
-      criteriaEl.textContent = text ? `立案标准：${text}` : "";
+      criteriaEl.textContent = text ? say("criteria", { text }) : "";
     };
     picker.addEventListener("change", show);
     show();
@@ -130,17 +133,17 @@
     const status = document.querySelector(`[data-geo-status="${action}"]`);
     button.addEventListener("click", () => {
       if (!navigator.geolocation) {
-        status.textContent = "此浏览器不支持定位，请手工填写经纬度。";
+        status.textContent = say("noGeolocation", {});
         return;
       }
-      status.textContent = "正在定位…";
+      status.textContent = say("locating", {});
       navigator.geolocation.getCurrentPosition(
         (pos) => {
           document.getElementById(`id_${action}-photo_lon`).value = fixed(pos.coords.longitude);
           document.getElementById(`id_${action}-photo_lat`).value = fixed(pos.coords.latitude);
-          status.textContent = `已定位，精度约 ${Math.round(pos.coords.accuracy)} 米。`;
+          status.textContent = say("located", { metres: Math.round(pos.coords.accuracy) });
         },
-        () => { status.textContent = "无法获取位置，请手工填写经纬度。"; },
+        () => { status.textContent = say("notLocated", {}); },
         { enableHighAccuracy: true, timeout: 10000 },
       );
     });
@@ -157,7 +160,7 @@
       L.geoJSON(caseCfg.grid, { interactive: false, style: { color: "#1d4f91", weight: 2, fillOpacity: 0.08 } }).addTo(map);
     }
     L.circle([lat, lon], { radius: 100, color: "#c8102e", weight: 1, dashArray: "4 4", fill: false, interactive: false }).addTo(map);
-    L.marker([lat, lon]).addTo(map).bindTooltip("案件位置");
+    L.marker([lat, lon]).addTo(map).bindTooltip(say("casePosition", {}));
     caseMapEl.dataset.ready = "1";
   }
 
@@ -180,7 +183,7 @@
         fillColor: late ? "#d92d20" : "#2f6fbf",
         fillOpacity: 0.55,
       });
-      circle.bindTooltip(`网格 ${p.code}：未办结 ${p.total} 件${late ? `，超时 ${p.overdue} 件` : ""}`);
+      circle.bindTooltip(say("gridOpen", p) + (late ? say("gridOverdue", p) : ""));
       circle.on("click", () => {
         const params = new URLSearchParams(cfg.query);
         params.set("grid", p.code);
