@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from django.utils.translation import gettext as _
+
 from chengguan.cases.errors import CaseError
 from chengguan.core import coords, phones
 from chengguan.core.errors import NotFound, ValidationFailed
@@ -16,7 +18,7 @@ def check_phone(phone: str, field: str = "reporter_phone") -> str:
     number = phones.normalise(phone)
     if number is None:
         raise ValidationFailed(
-            "电话号码格式不正确。", code=CaseError.BAD_PHONE, fields={field: ["电话号码格式不正确。"]}
+            _("电话号码格式不正确。"), code=CaseError.BAD_PHONE, fields={field: [_("电话号码格式不正确。")]}
         )
     return number
 
@@ -31,17 +33,17 @@ def check_location(lon, lat, crs: str) -> tuple[float | None, float | None]:
         if not -180 <= lon_f <= 180 or math.isnan(lon_f):
             raise ValueError
     except (TypeError, ValueError):
-        errors["lon"] = ["经度须为 -180 到 180 之间的数字。"]
+        errors["lon"] = [_("经度须为 -180 到 180 之间的数字。")]
     try:
         lat_f = float(lat)
         if not -90 <= lat_f <= 90 or math.isnan(lat_f):
             raise ValueError
     except (TypeError, ValueError):
-        errors["lat"] = ["纬度须为 -90 到 90 之间的数字。"]
+        errors["lat"] = [_("纬度须为 -90 到 90 之间的数字。")]
     if crs not in coords.CRS_CHOICES:
-        errors["crs"] = [f"坐标系须为 {'、'.join(coords.CRS_CHOICES)} 之一。"]
+        errors["crs"] = [_("坐标系须为 %(choices)s 之一。") % {"choices": "、".join(coords.CRS_CHOICES)}]
     if errors:
-        raise ValidationFailed("位置信息有误。", code=CaseError.BAD_LOCATION, fields=errors)
+        raise ValidationFailed(_("位置信息有误。"), code=CaseError.BAD_LOCATION, fields=errors)
     return coords.to_wgs84(lon_f, lat_f, crs)
 
 

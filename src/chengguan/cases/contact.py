@@ -8,6 +8,7 @@ Who may is `permissions.can_view_reporter_phone`, asked by the web page and the 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chengguan.cases.errors import CaseError
 from chengguan.cases.models import Case
@@ -25,7 +26,7 @@ def reporter_phone_reveal(*, actor, case: Case) -> str:
     """The full number, with an audit event `case.reporter_phone_viewed` that names who looked (the
     number itself is not written into the audit trail)."""
     if not case.reporter_phone:
-        raise NotFound("该案件没有登记反映人电话。", code=CaseError.NO_REPORTER_PHONE)
+        raise NotFound(_("该案件没有登记反映人电话。"), code=CaseError.NO_REPORTER_PHONE)
     can_view_reporter_phone.refuse(actor, case)
     with transaction.atomic():
         audit.record(

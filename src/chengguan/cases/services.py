@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chengguan.cases import feedback_due, limits
 from chengguan.cases.checks import category_of, check_location, check_phone, distance_m
@@ -151,7 +152,7 @@ def check_report(
     """Every check of intake, before anything is written (shared with the bulk writer, cases/batch.py)."""
     idempotency_key = (idempotency_key or "").strip() or None
     if idempotency_key and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
-        message = f"幂等键不能超过 {MAX_IDEMPOTENCY_KEY} 个字符。"
+        message = _("幂等键不能超过 %(limit)d 个字符。") % {"limit": MAX_IDEMPOTENCY_KEY}
         raise ValidationFailed(
             message, code=CaseError.BAD_IDEMPOTENCY_KEY, fields={"idempotency_key": [message]}
         )
@@ -162,28 +163,28 @@ def check_report(
 
     if source not in CaseSource.values:
         raise ValidationFailed(
-            "案件来源无效。", code=CaseError.BAD_SOURCE, fields={"source": ["案件来源无效。"]}
+            _("案件来源无效。"), code=CaseError.BAD_SOURCE, fields={"source": [_("案件来源无效。")]}
         )
     can_report_as.refuse(actor, source)
     description = (description or "").strip()
     if not description:
         raise ValidationFailed(
-            "请描述问题。", code=CaseError.MISSING_FIELDS, fields={"description": ["此项为必填项。"]}
+            _("请描述问题。"), code=CaseError.MISSING_FIELDS, fields={"description": [_("此项为必填项。")]}
         )
     if len(description) > MAX_DESCRIPTION:
         raise ValidationFailed(
-            f"问题描述不能超过 {MAX_DESCRIPTION} 字。",
+            _("问题描述不能超过 %(limit)d 字。") % {"limit": MAX_DESCRIPTION},
             code=CaseError.TOO_LONG,
-            fields={"description": ["内容过长。"]},
+            fields={"description": [_("内容过长。")]},
         )
     cat = category_of(category)
     w_lon, w_lat = check_location(lon, lat, crs)
     address = (address or "").strip()
     if w_lon is None and not address:
         raise ValidationFailed(
-            "请提供位置坐标或地址。",
+            _("请提供位置坐标或地址。"),
             code=CaseError.MISSING_LOCATION,
-            fields={"lon": ["请提供位置坐标或地址。"]},
+            fields={"lon": [_("请提供位置坐标或地址。")]},
         )
     phone = check_phone(reporter_phone)
     priority = priority or Priority.NORMAL
@@ -194,14 +195,14 @@ def check_report(
     if w_lon is not None:
         grid = grid_selectors.locate_units(w_lon, w_lat)
         if grid is None:
-            message = "该位置不在本辖区范围内。"
+            message = _("该位置不在本辖区范围内。")
             raise ValidationFailed(message, code=CaseError.OUTSIDE_JURISDICTION, fields={"lon": [message]})
     owner_bureau = _bureau_for(grid.bureau_id, actor) if grid else (bureau or org_selectors.bureau_of(actor))
     if owner_bureau is None:
         raise ValidationFailed(
-            "无法确定案件所属辖区，请提供位置。",
+            _("无法确定案件所属辖区，请提供位置。"),
             code=CaseError.MISSING_LOCATION,
-            fields={"lon": ["请提供位置坐标。"]},
+            fields={"lon": [_("请提供位置坐标。")]},
         )
     # Every file is checked before anything is written, so one bad photo leaves no case behind.
     checked = [
@@ -285,14 +286,14 @@ def case_add_evidence(
     may_add_evidence.refuse(actor, case)
     if stage not in EvidenceStage.values:
         raise ValidationFailed(
-            "材料阶段无效。", code=CaseError.BAD_STAGE, fields={"stage": ["材料阶段无效。"]}
+            _("材料阶段无效。"), code=CaseError.BAD_STAGE, fields={"stage": [_("材料阶段无效。")]}
         )
     moment = _taken_at(taken_at)
     info = evidence.inspect_upload(upload)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state in FINAL_STATES:
-            raise Conflict("案件已办结，不能再补充材料。", code=CaseError.INVALID_TRANSITION)
+            raise Conflict(_("案件已办结，不能再补充材料。"), code=CaseError.INVALID_TRANSITION)
         item = CaseEffects().add_evidence(
             locked, info, stage, actor, clock.now(), lon=lon, lat=lat, taken_at=moment
         )

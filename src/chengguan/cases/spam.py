@@ -9,6 +9,7 @@ already done on it stays on record.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chengguan.cases import services
 from chengguan.cases.errors import CaseError
@@ -25,10 +26,12 @@ def _reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         raise ValidationFailed(
-            "请填写判定理由。", code=CaseError.SPAM_REASON_REQUIRED, fields={"reason": ["此项为必填项。"]}
+            _("请填写判定理由。"),
+            code=CaseError.SPAM_REASON_REQUIRED,
+            fields={"reason": [_("此项为必填项。")]},
         )
     if len(text) > REASON_LIMIT:
-        message = f"理由最多 {REASON_LIMIT} 字。"
+        message = _("理由最多 %(limit)d 字。") % {"limit": REASON_LIMIT}
         raise ValidationFailed(message, code=CaseError.SPAM_REASON_TOO_LONG, fields={"reason": [message]})
     return text
 
@@ -43,7 +46,7 @@ def case_mark_spam(*, actor, case: Case, reason: str) -> Case:
         locked = Case.objects.select_for_update().get(pk=case.pk)
         can_mark_spam.refuse(actor, locked)
         if locked.is_spam:
-            raise Conflict("该案件已标记为恶意/无效举报。", code=CaseError.ALREADY_SPAM)
+            raise Conflict(_("该案件已标记为恶意/无效举报。"), code=CaseError.ALREADY_SPAM)
         cancels = Action.CANCEL in services.available_actions(locked, actor)
         locked.is_spam = True
         locked.spam_reason = text
@@ -70,7 +73,7 @@ def case_unmark_spam(*, actor, case: Case, reason: str) -> Case:
         locked = Case.objects.select_for_update().get(pk=case.pk)
         can_mark_spam.refuse(actor, locked)
         if not locked.is_spam:
-            raise Conflict("该案件未被标记为恶意/无效举报。", code=CaseError.NOT_SPAM)
+            raise Conflict(_("该案件未被标记为恶意/无效举报。"), code=CaseError.NOT_SPAM)
         previous = locked.spam_reason
         locked.is_spam = False
         locked.spam_reason = ""

@@ -129,20 +129,24 @@ def _has_pending(ctx: Context) -> bool:
 late_needs_reason = Guard(
     lambda ctx: not is_late(ctx) or bool(ctx.get("delay_reason")),
     code=CaseError.DELAY_REASON_REQUIRED,
-    message="已超过办理时限，请填写超时原因。",
+    message=_("已超过办理时限，请填写超时原因。"),
     field="delay_reason",
 )
 nothing_pending = Guard(
-    lambda ctx: not _has_pending(ctx), code=CaseError.EXTENSION_PENDING, message="已有待审批的延期申请。"
+    lambda ctx: not _has_pending(ctx), code=CaseError.EXTENSION_PENDING, message=_("已有待审批的延期申请。")
 )
-something_pending = Guard(_has_pending, code=CaseError.NO_PENDING_EXTENSION, message="没有待审批的延期申请。")
+something_pending = Guard(
+    _has_pending, code=CaseError.NO_PENDING_EXTENSION, message=_("没有待审批的延期申请。")
+)
 not_evaluated = Guard(
-    lambda ctx: ctx.obj.evaluation_score is None, code=CaseError.ALREADY_EVALUATED, message="该案件已评价。"
+    lambda ctx: ctx.obj.evaluation_score is None,
+    code=CaseError.ALREADY_EVALUATED,
+    message=_("该案件已评价。"),
 )
 was_handled = Guard(
     lambda ctx: ctx.obj.handling_unit_id is not None and ctx.obj.disposition != "",
     code=CaseError.NOT_REOPENABLE,
-    message="该案件未经派遣处置，不能重新交办。",
+    message=_("该案件未经派遣处置，不能重新交办。"),
 )
 
 
@@ -197,11 +201,11 @@ def _merge(ctx: Context) -> dict:
     case, wanted = ctx.obj, ctx.data["target"]
     target = Case.objects.filter(pk=getattr(wanted, "pk", wanted)).first()
     if target is None or target.pk == case.pk or target.state not in OPEN_STATES or target.merged_into_id:
-        message = "请选择一个仍在办理中的其他案件作为合并目标。"
+        message = _("请选择一个仍在办理中的其他案件作为合并目标。")
         raise ValidationFailed(message, code=CaseError.BAD_MERGE_TARGET, fields={"target": [message]})
     if target.bureau_id != case.bureau_id:
         raise ValidationFailed(
-            "只能合并本辖区的案件。", code=CaseError.BAD_MERGE_TARGET, fields={"target": ["辖区不同。"]}
+            _("只能合并本辖区的案件。"), code=CaseError.BAD_MERGE_TARGET, fields={"target": [_("辖区不同。")]}
         )
     case.merged_into = target
     case.closed_at = ctx.now
@@ -214,10 +218,10 @@ def _dispatch_unit(case: Case, wanted) -> Organisation:
     if unit is not None and not isinstance(unit, Organisation):
         unit = Organisation.objects.filter(pk=unit).first()
     if unit is None or unit.kind not in DISPATCH_KINDS or not unit.is_active:
-        message = "请选择有效的处置单位。"
+        message = _("请选择有效的处置单位。")
         raise ValidationFailed(message, code=CaseError.BAD_UNIT, fields={"unit": [message]})
     if unit.kind != OrgKind.PARTNER and unit.bureau_id != case.bureau_id:
-        message = "处置单位不属于本局。"
+        message = _("处置单位不属于本局。")
         raise ValidationFailed(message, code=CaseError.BAD_UNIT, fields={"unit": [message]})
     return unit
 
@@ -254,7 +258,7 @@ def _handle(ctx: Context) -> dict:
     # "After" photos of this round: a rework needs new ones, not the ones that failed verification.
     since = case.handling_started_at or case.dispatched_at
     if not photos and not case.evidence.filter(stage=EvidenceStage.HANDLE, created_at__gte=since).exists():
-        message = "请上传处置后照片。"
+        message = _("请上传处置后照片。")
         raise ValidationFailed(message, code=CaseError.AFTER_PHOTO_REQUIRED, fields={"photos": [message]})
     stored = [ctx.effects.add_evidence(case, p, EvidenceStage.HANDLE, ctx.actor, ctx.now) for p in photos]
     case.handled_late = bool(case.handling_due_at and ctx.now > case.handling_due_at)
@@ -269,7 +273,7 @@ def _request_extension(ctx: Context) -> dict:
     unit = ctx.get("unit") or case.handling_limit_unit or deadlines.WORKING_DAYS
     if unit not in TimeUnit.values:
         raise ValidationFailed(
-            "延期单位无效。", code=CaseError.BAD_EXTENSION, fields={"unit": ["须为工作时或工作日。"]}
+            _("延期单位无效。"), code=CaseError.BAD_EXTENSION, fields={"unit": [_("须为工作时或工作日。")]}
         )
     ext = CaseExtension.objects.create(
         case=case,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from chengguan.cases.errors import CaseError, SupervisionError
 from chengguan.cases.models import Case, Supervision, SupervisionLevel
@@ -26,26 +27,26 @@ def supervision_create(
     can_supervise.refuse(actor, case)
     if level not in SupervisionLevel.values:
         raise ValidationFailed(
-            "督办级别无效。", code=SupervisionError.BAD_LEVEL, fields={"level": ["督办级别无效。"]}
+            _("督办级别无效。"), code=SupervisionError.BAD_LEVEL, fields={"level": [_("督办级别无效。")]}
         )
     instruction = (instruction or "").strip()
     if not instruction:
         raise ValidationFailed(
-            "请填写督办意见。",
+            _("请填写督办意见。"),
             code=SupervisionError.MISSING_FIELDS,
-            fields={"instruction": ["此项为必填项。"]},
+            fields={"instruction": [_("此项为必填项。")]},
         )
     now = clock.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state not in OPEN_STATES:
-            raise Conflict("案件已办结，无需督办。", code=SupervisionError.CASE_CLOSED)
+            raise Conflict(_("案件已办结，无需督办。"), code=SupervisionError.CASE_CLOSED)
         due = reply_due_at or deadlines.due_for_limit(now, DEFAULT_REPLY_DAYS[level], deadlines.WORKING_DAYS)
         if due <= now:
             raise ValidationFailed(
-                "回复期限须晚于现在。",
+                _("回复期限须晚于现在。"),
                 code=SupervisionError.BAD_DUE,
-                fields={"reply_due_at": ["须晚于现在。"]},
+                fields={"reply_due_at": [_("须晚于现在。")]},
             )
         item = Supervision.objects.create(
             case=locked,
@@ -72,18 +73,20 @@ def supervision_reply(*, actor, supervision: Supervision, reply: str) -> Supervi
     reply = (reply or "").strip()
     if not reply:
         raise ValidationFailed(
-            "请填写回复内容。", code=SupervisionError.MISSING_FIELDS, fields={"reply": ["此项为必填项。"]}
+            _("请填写回复内容。"),
+            code=SupervisionError.MISSING_FIELDS,
+            fields={"reply": [_("此项为必填项。")]},
         )
     with transaction.atomic():
         item = (
             Supervision.objects.select_for_update(of=("self",)).select_related("case").get(pk=supervision.pk)
         )
         if item.replied_at is not None:
-            raise Conflict("该督办已回复。", code=SupervisionError.ALREADY_REPLIED)
+            raise Conflict(_("该督办已回复。"), code=SupervisionError.ALREADY_REPLIED)
         from chengguan.cases.selectors import cases_visible_to
 
         if not cases_visible_to(actor).filter(pk=item.case_id).exists():
-            raise PermissionDenied("该案件不在您的管辖范围内。", code=CaseError.OUT_OF_SCOPE)
+            raise PermissionDenied(_("该案件不在您的管辖范围内。"), code=CaseError.OUT_OF_SCOPE)
         item.reply, item.replied_at, item.replied_by = reply, clock.now(), actor
         item.save(update_fields=["reply", "replied_at", "replied_by"])
         audit.record(

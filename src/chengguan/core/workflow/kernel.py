@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock
 from chengguan.core.errors import Conflict, NotFound, ValidationFailed
@@ -346,7 +347,8 @@ class Machine:
     def invalid(self, obj, t: Transition) -> Conflict:
         state = self.state_label(self.state_of(obj))
         return Conflict(
-            f"{self.noun}当前状态为「{state}」，不能执行「{self.label(t.action)}」。",
+            _("%(noun)s当前状态为「%(state)s」，不能执行「%(action)s」。")
+            % {"noun": self.noun, "state": state, "action": self.label(t.action)},
             code=f"{self.error_prefix}.invalid_transition",
         )
 
