@@ -189,7 +189,7 @@ def check_report(
     phone = check_phone(reporter_phone)
     priority = priority or Priority.NORMAL
     if priority not in Priority.values:
-        message = "紧急程度只能是“紧急”或“一般”。"
+        message = _("紧急程度只能是“紧急”或“一般”。")
         raise ValidationFailed(message, code=CaseError.INVALID_FIELDS, fields={"priority": [message]})
     grid = None
     if w_lon is not None:
