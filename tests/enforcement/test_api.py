@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.enforcement.models import PenaltyCase
-from chengguan.enforcement.states import TRANSITIONS
+from chengguan.enforcement.states import PENALTY_MACHINE
 from tests import factories
 from tests.cases.media import jpeg_upload
 from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
@@ -219,7 +219,7 @@ def test_deadlines_this_week_endpoint(office):
 def test_every_action_is_in_the_openapi_schema(office):
     schema = api(office.leader).get("/api/v1/schema/", {"format": "json"}).json()
     paths = schema["paths"]
-    for t in TRANSITIONS:
+    for t in PENALTY_MACHINE:
         assert f"/api/v1/penalty-cases/{{id}}/{t.action}/" in paths
         assert "409" in paths[f"/api/v1/penalty-cases/{{id}}/{t.action}/"]["post"]["responses"]
     assert "/api/v1/penalty-cases/simple/" in paths

@@ -114,7 +114,7 @@ def test_each_document_names_the_case_the_party_and_the_basis(
     assert case.number in text
     assert PERSON["name"] in text
     assert BASIS in text
-    assert DocumentType(doc_type).label in text
+    assert str(DocumentType(doc_type).label) in text
     assert document.number in text
     assert office.bureau.name in text
     assert AuditEvent.objects.filter(action="penalty.document_issue", object_id=str(case.pk)).count() == 1

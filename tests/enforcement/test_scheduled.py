@@ -11,6 +11,7 @@ from chengguan.core.models import AuditEvent
 from chengguan.enforcement import scheduled, services
 from chengguan.enforcement.models import PenaltyDisclosure
 from chengguan.notifications.models import Notification
+from chengguan.org.system import system_actor
 from tests.enforcement.conftest import filed_case
 from tests.enforcement.test_disclosure import concluded, served_case
 
@@ -87,7 +88,7 @@ def test_a_revoked_decision_is_withdrawn_on_its_due_day_once(office):
     item.refresh_from_db()
     assert item.withdrawn_on == D(2026, 10, 10) and "撤销" in item.withdrawal_reason
     event = AuditEvent.objects.get(action="penalty.disclosure_withdraw", object_id=str(case.pk))
-    assert event.actor_id is None and event.actor_label == "system"
+    assert event.actor == system_actor(office.bureau)  # the bureau's system account, audited
     assert recipients("penalty.disclosure_withdrawn") == sorted([office.legal_reviewer.pk, office.leader.pk])
 
 

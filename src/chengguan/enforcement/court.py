@@ -12,13 +12,10 @@ from django.db.models import QuerySet
 
 from chengguan.core import audit, legal_periods
 from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.enforcement import services as case_services
-from chengguan.enforcement.models import CourtEnforcement, CourtRuling, PenaltyCase
-from chengguan.enforcement.states import PenaltyState
+from chengguan.enforcement.errors import PenaltyError as E
+from chengguan.enforcement.models import CourtEnforcement, CourtRuling, PenaltyCase, PenaltyState
+from chengguan.enforcement.permissions import can_record_court
 from chengguan.org.models import Organisation, OrgKind, PartnerType
-from chengguan.org.roles import RoleCode as R
-
-COURT_ROLES = frozenset({R.SQUAD_LEADER, R.LEGAL_REVIEWER, R.LEADER})
 
 
 def _field_error(field: str, message: str, code: str) -> ValidationFailed:
@@ -39,7 +36,7 @@ def _partner(
         return None
     if not partner_contacts(bureau=bureau, partner_type=partner_type).filter(pk=org.pk).exists():
         label = PartnerType(partner_type).label
-        raise _field_error(field, f"请选择本局协作单位中的{label}。", "penalty.bad_partner")
+        raise _field_error(field, f"请选择本局协作单位中的{label}。", E.BAD_PARTNER)
     return org
 
 
@@ -53,25 +50,25 @@ def court_acceptance_record(
     police: Organisation | None = None,
 ) -> CourtEnforcement:
     """The court accepted the application (it has five working days to decide, 行政强制法 第五十六条)."""
-    case_services._check_actor(actor, COURT_ROLES, case.bureau)
+    can_record_court.refuse(actor, case)
     court = _partner(case.bureau, court, PartnerType.COURT, "court")
     if court is None:
-        raise _field_error("court", "请选择受理法院。", "penalty.missing_fields")
+        raise _field_error("court", "请选择受理法院。", E.MISSING_FIELDS)
     police = _partner(case.bureau, police, PartnerType.POLICE, "police")
     number = (court_case_number or "").strip()
     if not number:
-        raise _field_error("court_case_number", "请填写法院案号。", "penalty.missing_fields")
+        raise _field_error("court_case_number", "请填写法院案号。", E.MISSING_FIELDS)
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
         if case.state != PenaltyState.COURT_ENFORCEMENT:
             raise Conflict(
                 f"案件当前状态为“{case.get_state_display()}”，尚未申请法院强制执行。",
-                code="penalty.not_in_court",
+                code=E.NOT_IN_COURT,
             )
         if accepted_on < case.court_applied_on:
-            raise _field_error("accepted_on", "受理日期不能早于申请日期。", "penalty.date_order")
+            raise _field_error("accepted_on", "受理日期不能早于申请日期。", E.DATE_ORDER)
         if CourtEnforcement.objects.filter(case=case).exists():
-            raise Conflict("已登记法院受理情况。", code="penalty.court_already_recorded")
+            raise Conflict("已登记法院受理情况。", code=E.COURT_ALREADY_RECORDED)
         record = CourtEnforcement.objects.create(
             case=case, court=court, police=police, accepted_on=accepted_on, court_case_number=number
         )
@@ -95,17 +92,17 @@ def court_ruling_record(
     """The court's ruling to enforce or not (第五十七条: within seven working days of acceptance, or
     thirty days where it hears the parties, 第五十八条). A late ruling is still recorded; the due day is
     returned by `ruling_due_on` so the bureau can press the court."""
-    case_services._check_actor(actor, COURT_ROLES, case.bureau)
+    can_record_court.refuse(actor, case)
     if ruling not in CourtRuling.values:
-        raise _field_error("ruling", "请选择裁定结果。", "penalty.bad_ruling")
+        raise _field_error("ruling", "请选择裁定结果。", E.BAD_RULING)
     with transaction.atomic():
         record = CourtEnforcement.objects.select_for_update().filter(case=case).first()
         if record is None:
-            raise Conflict("请先登记法院受理情况。", code="penalty.court_not_accepted")
+            raise Conflict("请先登记法院受理情况。", code=E.COURT_NOT_ACCEPTED)
         if record.ruling:
-            raise Conflict("已登记法院裁定。", code="penalty.court_already_ruled")
+            raise Conflict("已登记法院裁定。", code=E.COURT_ALREADY_RULED)
         if ruled_on < record.accepted_on:
-            raise _field_error("ruled_on", "裁定日期不能早于受理日期。", "penalty.date_order")
+            raise _field_error("ruled_on", "裁定日期不能早于受理日期。", E.DATE_ORDER)
         record.ruling, record.ruled_on, record.ruling_note = ruling, ruled_on, note.strip()
         record.save(update_fields=["ruling", "ruled_on", "ruling_note"])
         audit.record(

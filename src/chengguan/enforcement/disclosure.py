@@ -17,15 +17,12 @@ from django.db.models import QuerySet
 
 from chengguan.core import audit, clock, legal_periods
 from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.enforcement import services as case_services
-from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyDisclosure, PenaltyParty
-from chengguan.enforcement.states import Procedure
+from chengguan.enforcement.errors import PenaltyError as E
+from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyDisclosure, PenaltyParty, Procedure
+from chengguan.enforcement.permissions import can_publish, can_withdraw
 from chengguan.org.models import Organisation
-from chengguan.org.roles import RoleCode as R
 
 WITHDRAW_PERIOD = "apl_withdraw_published_decision"
-PUBLISH_ROLES = frozenset({R.HANDLER, R.SQUAD_LEADER, R.LEGAL_REVIEWER, R.LEADER})
-WITHDRAW_ROLES = frozenset({R.LEGAL_REVIEWER, R.LEADER})
 # Resident IDs (GB 11643) and mobile numbers that may have been typed into the facts.
 _ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -85,13 +82,13 @@ def publish_served_decision(*, actor, case: PenaltyCase) -> PenaltyDisclosure | 
 def disclosure_publish(*, actor, case: PenaltyCase) -> PenaltyDisclosure:
     """Publish by hand a served decision that has not been published (e.g. one served before this
     feature existed)."""
-    case_services._check_actor(actor, PUBLISH_ROLES, case.bureau)
+    can_publish.refuse(actor, case)
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().select_related("bureau").get(pk=case.pk)
         if case.procedure != Procedure.GENERAL or case.decision_served_on is None:
             raise Conflict(
                 "只有已送达的普通程序处罚决定才能公示（行政处罚法 第四十八条）。",
-                code="penalty.disclosure_not_allowed",
+                code=E.DISCLOSURE_NOT_ALLOWED,
             )
         return publish_served_decision(actor=actor, case=case)
 
@@ -121,18 +118,18 @@ def disclosure_withdraw(
     *, actor, disclosure: PenaltyDisclosure, reason: str = "", on: dt.date | None = None
 ) -> PenaltyDisclosure:
     """Take the decision off the public site and publish the reason instead (第四十八条第二款)."""
-    case_services._check_actor(actor, WITHDRAW_ROLES, disclosure.case.bureau)
+    can_withdraw.refuse(actor, disclosure.case)
     with transaction.atomic():
         disclosure = PenaltyDisclosure.objects.select_for_update().get(pk=disclosure.pk)
         reason = (reason or disclosure.withdrawal_reason).strip()
         if not reason:
             raise ValidationFailed(
                 "请说明撤回理由（行政处罚法 第四十八条）。",
-                code="penalty.missing_fields",
+                code=E.MISSING_FIELDS,
                 fields={"reason": ["此项为必填项。"]},
             )
         if disclosure.is_withdrawn:
-            raise Conflict("该公示已撤回。", code="penalty.disclosure_withdrawn")
+            raise Conflict("该公示已撤回。", code=E.DISCLOSURE_WITHDRAWN)
         disclosure.withdrawn_on = on or clock.today()
         disclosure.withdrawal_reason = reason[:200]
         disclosure.save(update_fields=["withdrawn_on", "withdrawal_reason"])

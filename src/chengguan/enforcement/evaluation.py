@@ -19,10 +19,9 @@ from django.db import transaction
 
 from chengguan.core import audit, clock
 from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.enforcement import services as case_services
-from chengguan.enforcement.models import CaseFileEvaluation, PenaltyCase
-from chengguan.enforcement.states import PenaltyState
-from chengguan.org.roles import RoleCode
+from chengguan.enforcement.errors import EvaluationError
+from chengguan.enforcement.models import CaseFileEvaluation, PenaltyCase, PenaltyState
+from chengguan.enforcement.permissions import can_evaluate
 
 DEFAULT_CHECKLIST = Path(__file__).resolve().parent / "data" / "case_file_checklist.yaml"
 
@@ -74,11 +73,11 @@ def _deduction(item: ChecklistItem, raw) -> Decimal:
         value = Decimal(str(raw)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise ValidationFailed(
-            "扣分须为数字。", code="evaluation.bad_deduction", fields={key: ["扣分须为数字。"]}
+            "扣分须为数字。", code=EvaluationError.BAD_DEDUCTION, fields={key: ["扣分须为数字。"]}
         ) from None
     if not Decimal(0) <= value <= item.points:
         message = f"“{item.title}”的扣分应在0到{item.points}分之间。"
-        raise ValidationFailed(message, code="evaluation.bad_deduction", fields={key: [message]})
+        raise ValidationFailed(message, code=EvaluationError.BAD_DEDUCTION, fields={key: [message]})
     return value
 
 
@@ -92,13 +91,13 @@ def case_file_evaluate(
 ) -> CaseFileEvaluation:
     """Score a closed case file: `deductions` maps checklist item ids to points taken off (items left
     out lose nothing). Only legal reviewers evaluate; each file is evaluated once."""
-    case_services._check_actor(actor, {RoleCode.LEGAL_REVIEWER}, case.bureau)
+    can_evaluate.refuse(actor, case)
     current = checklist()
     unknown = sorted(set(deductions) - {i.id for i in current.items})
     if unknown:
         raise ValidationFailed(
             "评查项目不存在。",
-            code="evaluation.unknown_item",
+            code=EvaluationError.UNKNOWN_ITEM,
             fields={f"deductions.{k}": ["评查项目不存在。"] for k in unknown},
         )
     cleaned = {
@@ -108,9 +107,9 @@ def case_file_evaluate(
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
         if case.state != PenaltyState.CLOSED:
-            raise Conflict("只能评查已结案的案卷。", code="evaluation.case_not_closed")
+            raise Conflict("只能评查已结案的案卷。", code=EvaluationError.CASE_NOT_CLOSED)
         if CaseFileEvaluation.objects.filter(case=case).exists():
-            raise Conflict("该案卷已评查。", code="evaluation.already_evaluated")
+            raise Conflict("该案卷已评查。", code=EvaluationError.ALREADY_EVALUATED)
         evaluation = CaseFileEvaluation.objects.create(
             case=case,
             evaluator=actor,

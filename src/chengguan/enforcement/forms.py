@@ -1,5 +1,6 @@
 """Web forms and the one FilterSet of penalty-case lists. Forms only parse what a page sends; every rule
-(thresholds, dates, roles) stays in `services`, whose field errors the views put back on these fields."""
+(thresholds, dates, roles) stays in `services`, whose field errors the views put back on these fields.
+The forms of the procedure's actions are built from the machine's table (core.workflow.forms)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,10 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.enforcement import selectors
-from chengguan.enforcement.models import PartyKind, PenaltyCase
-from chengguan.enforcement.states import (
-    BY_ACTION,
-    FIELD_SPECS,
-    PenaltyState,
-    Procedure,
-    action_fields,
-    legal_review_grounds,
-)
+from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyState, Procedure
 
 TEXT_ROWS = 3
 
@@ -25,17 +19,19 @@ TEXT_ROWS = 3
 class PenaltyCaseFilter(django_filters.FilterSet):
     """Used by the web list and `GET /api/v1/penalty-cases/` alike (STYLE.md habit 5)."""
 
-    q = django_filters.CharFilter(method="filter_q", label="关键词", help_text="案号、违法事实或当事人名称")
-    state = django_filters.MultipleChoiceFilter(choices=PenaltyState.choices, label="状态")
-    procedure = django_filters.ChoiceFilter(choices=Procedure.choices, label="程序")
+    q = django_filters.CharFilter(
+        method="filter_q", label=_("关键词"), help_text=_("案号、违法事实或当事人名称")
+    )
+    state = django_filters.MultipleChoiceFilter(choices=PenaltyState.choices, label=_("状态"))
+    procedure = django_filters.ChoiceFilter(choices=Procedure.choices, label=_("程序"))
     urgency = django_filters.ChoiceFilter(
         choices=list(selectors.URGENCY_LABELS.items()),
         method="filter_urgency",
-        label="期限",
-        help_text="本机关应遵守的期限：overdue 已逾期，warning 三日内到期",
+        label=_("期限"),
+        help_text=_("本机关应遵守的期限：overdue 已逾期，warning 三日内到期"),
     )
-    filed_from = django_filters.DateFilter(field_name="filed_on", lookup_expr="gte", label="立案日期起")
-    filed_to = django_filters.DateFilter(field_name="filed_on", lookup_expr="lte", label="立案日期止")
+    filed_from = django_filters.DateFilter(field_name="filed_on", lookup_expr="gte", label=_("立案日期起"))
+    filed_to = django_filters.DateFilter(field_name="filed_on", lookup_expr="lte", label=_("立案日期止"))
 
     class Meta:
         model = PenaltyCase
@@ -55,13 +51,13 @@ class PenaltyCaseFilter(django_filters.FilterSet):
 class PartyFieldsMixin(forms.Form):
     """One party (当事人); the service validates the ID or credit code (GB 11643 / GB 32100)."""
 
-    party_kind = forms.ChoiceField(label="当事人类型", choices=PartyKind.choices, initial=PartyKind.PERSON)
-    party_name = forms.CharField(label="当事人姓名或名称", max_length=100)
-    party_id_number = forms.CharField(label="公民身份号码", max_length=18, required=False)
-    party_credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
-    party_legal_representative = forms.CharField(label="法定代表人", max_length=50, required=False)
-    party_address = forms.CharField(label="住址或地址", max_length=200, required=False)
-    party_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices, initial=PartyKind.PERSON)
+    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=100)
+    party_id_number = forms.CharField(label=_("公民身份号码"), max_length=18, required=False)
+    party_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    party_legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    party_address = forms.CharField(label=_("住址或地址"), max_length=200, required=False)
+    party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
 
     # Service error field → form field.
     PARTY_ALIASES = {
@@ -86,19 +82,25 @@ class PartyFieldsMixin(forms.Form):
 
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        cert = f" · 执法证 {obj.profile.cert_no}" if obj.profile.cert_no else ""
-        return f"{obj.profile.full_name}（{obj.profile.organisation.name}{cert}）"
+        cert = (
+            (" · " + _("执法证 %(number)s") % {"number": obj.profile.cert_no}) if obj.profile.cert_no else ""
+        )
+        return _("%(name)s（%(unit)s%(cert)s）") % {
+            "name": obj.profile.full_name,
+            "unit": obj.profile.organisation.name,
+            "cert": cert,
+        }
 
 
 class ProposeForm(PartyFieldsMixin):
     """立案审批表: facts, at least two officers (Art. 42) and the party."""
 
-    facts = forms.CharField(label="违法事实（初步）", widget=forms.Textarea(attrs={"rows": TEXT_ROWS}))
+    facts = forms.CharField(label=_("违法事实（初步）"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}))
     officers = OfficerChoiceField(
-        label="承办执法人员",
+        label=_("承办执法人员"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text="不得少于两人（行政处罚法 第四十二条）",
+        help_text=_("不得少于两人（行政处罚法 第四十二条）"),
     )
 
     field_order = ["facts", "officers"]
@@ -114,60 +116,32 @@ class ProposeForm(PartyFieldsMixin):
 class SimpleDecisionForm(PartyFieldsMixin):
     """当场处罚决定 (行政处罚法 第五十一条、第五十二条)."""
 
-    facts = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": TEXT_ROWS}))
-    legal_basis = forms.CharField(label="处罚依据", widget=forms.Textarea(attrs={"rows": 2}))
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}))
+    legal_basis = forms.CharField(label=_("处罚依据"), widget=forms.Textarea(attrs={"rows": 2}))
     fine_amount = forms.DecimalField(
-        label="罚款金额（元）",
+        label=_("罚款金额（元）"),
         min_value=0,
         decimal_places=2,
         initial=0,
-        help_text="0 为警告；公民不超过200元、法人或其他组织不超过3000元（第五十一条）",
+        help_text=_("0 为警告；公民不超过200元、法人或其他组织不超过3000元（第五十一条）"),
     )
     collected_on_spot = forms.BooleanField(
-        label="当场收缴", required=False, help_text="仅限100元以下（第六十八条）"
+        label=_("当场收缴"), required=False, help_text=_("仅限100元以下（第六十八条）")
     )
     decided_on = forms.DateField(
-        label="决定日期", required=False, help_text="默认今天", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("决定日期"),
+        required=False,
+        help_text=_("默认今天"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     field_order = ["facts", "legal_basis", "fine_amount", "collected_on_spot", "decided_on"]
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="证据文件", help_text="照片、视频或录音；按内容识别类型，SHA-256 记入审计")
-    description = forms.CharField(
-        label="证据说明", max_length=200, help_text="如：现场照片，显示店外摆放桌椅4张"
+    file = forms.FileField(
+        label=_("证据文件"), help_text=_("照片、视频或录音；按内容识别类型，SHA-256 记入审计")
     )
-
-
-def _field(name: str) -> forms.Field:
-    kind, label, help_text = FIELD_SPECS[name]
-    if kind == "date":
-        return forms.DateField(
-            label=label, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"})
-        )
-    if kind == "money":
-        return forms.DecimalField(label=label, help_text=help_text, min_value=0, decimal_places=2)
-    if kind == "bool":
-        return forms.BooleanField(label=label, help_text=help_text)
-    if kind == "grounds":
-        return forms.MultipleChoiceField(
-            label=label,
-            help_text=help_text,
-            choices=legal_review_grounds(),
-            widget=forms.CheckboxSelectMultiple,
-        )
-    if kind == "line":
-        return forms.CharField(label=label, help_text=help_text, max_length=100)
-    return forms.CharField(label=label, help_text=help_text, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def action_form(action: str, data=None) -> forms.Form:
-    """The form of one action of states.TRANSITIONS; which fields are required is the table's."""
-    form = forms.Form(data, prefix=action)
-    required = set(BY_ACTION[action].required)
-    for name in action_fields(action):
-        field = _field(name)
-        field.required = name in required
-        form.fields[name] = field
-    return form
+    description = forms.CharField(
+        label=_("证据说明"), max_length=200, help_text=_("如：现场照片，显示店外摆放桌椅4张")
+    )

@@ -4,10 +4,36 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.masking import mask_id_number, mask_name
-from chengguan.enforcement.states import PenaltyState, Procedure
 from chengguan.org.models import Organisation
+
+
+class Procedure(models.TextChoices):
+    SIMPLE = "simple", _("简易程序")
+    GENERAL = "general", _("普通程序")
+
+
+class PenaltyState(models.TextChoices):
+    """The stages of the penalty procedure (行政处罚法 第五章、第六章); the machine is in states.py."""
+
+    PROPOSED = "proposed", _("立案审批中")
+    INVESTIGATING = "investigating", _("调查取证")
+    CASE_REVIEW = "case_review", _("案件审查")
+    NOTIFIED = "notified", _("已事先告知")
+    HEARING_REQUESTED = "hearing_requested", _("已申请听证")
+    HEARING_SCHEDULED = "hearing_scheduled", _("已通知听证")
+    HEARD = "heard", _("已听证")
+    DECIDED = "decided", _("已作出决定")
+    EXECUTING = "executing", _("执行中")
+    REMINDED = "reminded", _("已催告")
+    COURT_ENFORCEMENT = "court_enforcement", _("申请法院强制执行")
+    PAID = "paid", _("已缴纳")
+    SUSPENDED = "suspended", _("中止")
+    CLOSED = "closed", _("已结案")
+    TERMINATED = "terminated", _("终止调查")
+    TRANSFERRED = "transferred", _("已移送")
 
 
 class PenaltyCase(models.Model):
@@ -65,8 +91,8 @@ class PenaltyCase(models.Model):
 
 
 class PartyKind(models.TextChoices):
-    PERSON = "person", "自然人"
-    ORGANISATION = "organisation", "法人或其他组织"
+    PERSON = "person", _("自然人")
+    ORGANISATION = "organisation", _("法人或其他组织")
 
 
 class PenaltyParty(models.Model):
@@ -116,16 +142,16 @@ class PenaltyDeadline(models.Model):
 
 
 class ReviewKind(models.TextChoices):
-    RECONSIDERATION = "reconsideration", "行政复议"
-    LITIGATION = "litigation", "行政诉讼"
+    RECONSIDERATION = "reconsideration", _("行政复议")
+    LITIGATION = "litigation", _("行政诉讼")
 
 
 class ReviewOutcome(models.TextChoices):
-    PENDING = "", "审理中"
-    UPHELD = "upheld", "维持"
-    REVOKED = "revoked", "撤销"
-    CHANGED = "changed", "变更"
-    UNLAWFUL = "unlawful", "确认违法"
+    PENDING = "", _("审理中")
+    UPHELD = "upheld", _("维持")
+    REVOKED = "revoked", _("撤销")
+    CHANGED = "changed", _("变更")
+    UNLAWFUL = "unlawful", _("确认违法")
 
 
 class PenaltyReview(models.Model):
@@ -149,19 +175,19 @@ class PenaltyReview(models.Model):
 class DocumentType(models.TextChoices):
     """The penalty documents (行政处罚文书) the bureau issues, in the order of the procedure."""
 
-    FILING_APPROVAL = "filing_approval", "立案审批表"
-    INSPECTION_RECORD = "inspection_record", "现场检查（勘验）笔录"
-    INQUIRY_RECORD = "inquiry_record", "询问笔录"
-    RECTIFICATION_ORDER = "rectification_order", "责令改正通知书"
-    PRIOR_NOTICE = "prior_notice", "行政处罚事先告知书"
-    HEARING_RIGHTS_NOTICE = "hearing_rights_notice", "听证告知书"
-    HEARING_NOTICE = "hearing_notice", "听证通知书"
-    DECISION = "decision", "行政处罚决定书"
-    SERVICE_RECEIPT = "service_receipt", "送达回证"
-    REMINDER = "reminder", "催告书"
-    COURT_APPLICATION = "court_application", "强制执行申请书"
-    CLOSING_REPORT = "closing_report", "结案报告"
-    SIMPLE_DECISION = "simple_decision", "当场行政处罚决定书"
+    FILING_APPROVAL = "filing_approval", _("立案审批表")
+    INSPECTION_RECORD = "inspection_record", _("现场检查（勘验）笔录")
+    INQUIRY_RECORD = "inquiry_record", _("询问笔录")
+    RECTIFICATION_ORDER = "rectification_order", _("责令改正通知书")
+    PRIOR_NOTICE = "prior_notice", _("行政处罚事先告知书")
+    HEARING_RIGHTS_NOTICE = "hearing_rights_notice", _("听证告知书")
+    HEARING_NOTICE = "hearing_notice", _("听证通知书")
+    DECISION = "decision", _("行政处罚决定书")
+    SERVICE_RECEIPT = "service_receipt", _("送达回证")
+    REMINDER = "reminder", _("催告书")
+    COURT_APPLICATION = "court_application", _("强制执行申请书")
+    CLOSING_REPORT = "closing_report", _("结案报告")
+    SIMPLE_DECISION = "simple_decision", _("当场行政处罚决定书")
 
 
 class PenaltyDocument(models.Model):
@@ -225,8 +251,8 @@ class PenaltyDisclosure(models.Model):
 
 
 class CourtRuling(models.TextChoices):
-    ENFORCE = "enforce", "裁定准予执行"
-    NOT_ENFORCE = "not_enforce", "裁定不予执行"
+    ENFORCE = "enforce", _("裁定准予执行")
+    NOT_ENFORCE = "not_enforce", _("裁定不予执行")
 
 
 class CourtEnforcement(models.Model):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from chengguan.core import legal_periods
 from chengguan.core.errors import ValidationFailed
+from chengguan.enforcement.errors import PenaltyError
 
 # The deadlines each event starts, as ids of `core/data/legal_periods.yaml`.
 EVENT_PERIODS: dict[str, tuple[str, ...]] = {
@@ -86,7 +87,9 @@ def compute(period_id: str, event: str, start: dt.date, met_on: dt.date | None =
 def deadlines_for_event(event: str, on: dt.date) -> list[ComputedDeadline]:
     """The deadlines one event starts (`chengguan legal-periods --event`)."""
     if event not in EVENT_PERIODS:
-        raise ValidationFailed(f"未知事件“{event}”，可选：{', '.join(EVENTS)}", code="penalty.unknown_event")
+        raise ValidationFailed(
+            f"未知事件“{event}”，可选：{', '.join(EVENTS)}", code=PenaltyError.UNKNOWN_EVENT
+        )
     return [compute(pid, event, on) for pid in EVENT_PERIODS[event]]
 
 

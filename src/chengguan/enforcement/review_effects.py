@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from chengguan.core import audit
 from chengguan.core.errors import ValidationFailed
-from chengguan.enforcement import disclosure
-from chengguan.enforcement import services as case_services
+from chengguan.enforcement import disclosure, records
+from chengguan.enforcement.errors import PenaltyError
 from chengguan.enforcement.models import PenaltyCase, PenaltyReview, ReviewOutcome
 from chengguan.enforcement.states import FINAL_STATES, PenaltyState
 
@@ -34,10 +34,10 @@ def check_changed_fine(outcome: str, fine_amount) -> Decimal | None:
     if outcome != Outcome.CHANGED:
         raise ValidationFailed(
             "只有“变更”的结果才能登记新的罚款金额。",
-            code="penalty.fine_only_when_changed",
+            code=PenaltyError.FINE_ONLY_WHEN_CHANGED,
             fields={"fine_amount": ["只有“变更”的结果才能登记新的罚款金额。"]},
         )
-    return case_services._money(fine_amount)
+    return records.money(fine_amount)
 
 
 def apply_review_outcome(*, actor, review: PenaltyReview, new_fine: Decimal | None = None) -> PenaltyCase:

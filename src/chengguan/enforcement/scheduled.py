@@ -103,8 +103,7 @@ def withdrawals_job(now: dt.datetime) -> dict:
     withdrawn = 0
     actors = SystemActors()
     for item in due.order_by("withdrawal_due_on", "id"):
-        # actor=None: the penalty services still take the system that way until they move to the kernel.
-        item = disclosure.disclosure_withdraw(actor=None, disclosure=item, on=today)
+        item = disclosure.disclosure_withdraw(actor=actors[item.case.bureau], disclosure=item, on=today)
         withdrawn += 1
         notify(
             recipients=staff_holding(R.LEGAL_REVIEWER, R.LEADER, bureau_id=item.case.bureau_id),

@@ -6,17 +6,18 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Min, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import audit, clock, legal_periods
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import periods
 from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDocument
-from chengguan.enforcement.states import FINAL_STATES, TRANSITIONS, PenaltyState, applies_to
+from chengguan.enforcement.states import FINAL_STATES, PENALTY_MACHINE, PenaltyState
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import StaffProfile
 from chengguan.org.roles import RoleCode
 
-URGENCY_LABELS = {"normal": "正常", "warning": "临期", "overdue": "逾期"}
+URGENCY_LABELS = {"normal": _("正常"), "warning": _("临期"), "overdue": _("逾期")}
 
 
 def visible_cases(actor) -> QuerySet[PenaltyCase]:
@@ -81,22 +82,9 @@ def surcharge_on(case: PenaltyCase, on: dt.date | None = None) -> Decimal:
 
 
 def available_actions(case: PenaltyCase, actor) -> list[str]:
-    """The actions of states.TRANSITIONS the actor may take on the case now (buttons and the API's
-    `available_actions`); date rules are left to the service, which answers 409 with the article."""
-    if actor is None:
-        return []
-    if not actor.is_superuser:
-        own = org_selectors.bureau_of(actor)
-        if own is None or own.pk != case.bureau_id:
-            return []
-    roles = org_selectors.role_codes(actor)
-    return [
-        t.action
-        for t in TRANSITIONS
-        if case.state in t.sources
-        and applies_to(case.procedure, t.action)
-        and (actor.is_superuser or roles & t.roles)
-    ]
+    """The steps of `states.PENALTY_MACHINE` the actor may take on the case now (buttons and the API's
+    `available_actions`): its state, the actor's permission and the law's date rules as of today."""
+    return PENALTY_MACHINE.available_actions(case, actor)
 
 
 def with_next_due(qs: QuerySet[PenaltyCase]) -> QuerySet[PenaltyCase]:

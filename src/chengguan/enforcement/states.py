@@ -1,44 +1,42 @@
-"""The penalty procedure (行政处罚法 第五章) declared once as data.
+"""The penalty procedure (行政处罚法 第五章、第六章) on the workflow kernel: (state, action) → target,
+who may act, what each action takes, and the law's date rules as guards.
 
-`TRANSITIONS` drives `penalty_transition` and, later, the buttons and the API's available actions.
-Rules that depend on dates (Art. 58, 60, 63–64, ACL Art. 53–54) are checked by the service.
+The same table drives `services.penalty_transition`, the buttons and forms of the case page, the
+API's action endpoints and `available_actions`, the matrix test and docs/workflows.md.
+
+A date rule is checked on the date the action records. Where that date is the one the action
+defaults to (today), or a rule that only a later day can satisfy ("not before"), `available_actions`
+applies it to today, so a button is never offered that the rule refuses. A rule only an earlier day
+can satisfy ("not after": a request recorded late, an application inside its window) cannot be
+judged before the date is given, so it is checked by `apply` alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from chengguan.org.roles import RoleCode as R
+from chengguan.core import legal_periods
+from chengguan.core.workflow import RESUME, STAY, Context, FieldSpec, Guard, Machine, transition
+from chengguan.enforcement import periods, records
+from chengguan.enforcement.errors import PenaltyError as E
+from chengguan.enforcement.models import PenaltyCase, PenaltyState, Procedure
+from chengguan.enforcement.permissions import (
+    can_approve,
+    can_conduct,
+    can_decide,
+    can_direct,
+    can_legal_review,
+    penalty_in_bureau,
+)
 
-
-class Procedure(models.TextChoices):
-    SIMPLE = "simple", "简易程序"
-    GENERAL = "general", "普通程序"
-
-
-class PenaltyState(models.TextChoices):
-    PROPOSED = "proposed", "立案审批中"
-    INVESTIGATING = "investigating", "调查取证"
-    CASE_REVIEW = "case_review", "案件审查"
-    NOTIFIED = "notified", "已事先告知"
-    HEARING_REQUESTED = "hearing_requested", "已申请听证"
-    HEARING_SCHEDULED = "hearing_scheduled", "已通知听证"
-    HEARD = "heard", "已听证"
-    DECIDED = "decided", "已作出决定"
-    EXECUTING = "executing", "执行中"
-    REMINDED = "reminded", "已催告"
-    COURT_ENFORCEMENT = "court_enforcement", "申请法院强制执行"
-    PAID = "paid", "已缴纳"
-    SUSPENDED = "suspended", "中止"
-    CLOSED = "closed", "已结案"
-    TERMINATED = "terminated", "终止调查"
-    TRANSFERRED = "transferred", "已移送"
-
+__all__ = ["PENALTY_MACHINE", "PenaltyAction", "PenaltyState", "Procedure"]
 
 S = PenaltyState
+MIN_OFFICERS = 2  # 行政处罚法 第四十二条
 BEFORE_DECISION = frozenset(
     {
         S.PROPOSED,
@@ -51,135 +49,42 @@ BEFORE_DECISION = frozenset(
     }
 )
 FINAL_STATES = frozenset({S.CLOSED, S.TERMINATED, S.TRANSFERRED})
+# Evidence is gathered while the facts are being established; after the decision the file is fixed.
+EVIDENCE_STATES = frozenset({S.PROPOSED, S.INVESTIGATING, S.CASE_REVIEW})
 
 
 class PenaltyAction(models.TextChoices):
-    APPROVE_FILING = "approve_filing", "批准立案"
-    SUBMIT_FOR_REVIEW = "submit_for_review", "调查终结提交审查"
-    LEGAL_REVIEW_PASS = "legal_review_pass", "法制审核通过"
-    LEGAL_REVIEW_RETURN = "legal_review_return", "法制审核退回补充调查"
-    SERVE_NOTICE = "serve_notice", "送达事先告知书"
-    REQUEST_HEARING = "request_hearing", "当事人申请听证"
-    SCHEDULE_HEARING = "schedule_hearing", "通知听证"
-    HOLD_HEARING = "hold_hearing", "举行听证"
-    DECIDE = "decide", "作出处罚决定"
-    SERVE_DECISION = "serve_decision", "送达处罚决定书"
-    RECORD_PAYMENT = "record_payment", "登记缴款"
-    SERVE_REMINDER = "serve_reminder", "送达催告书"
-    APPLY_COURT = "apply_court", "申请法院强制执行"
-    CLOSE = "close", "结案"
-    SUSPEND = "suspend", "中止"
-    RESUME = "resume", "恢复"
-    TERMINATE = "terminate", "终止调查"
-    TRANSFER = "transfer", "移送"
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str | None  # None: stay; RESUME returns to the state before suspension
-    roles: frozenset[str]
-    required: tuple[str, ...] = field(default=())
-
-
-def _t(action, sources, target, roles, required=()) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), tuple(required))
+    APPROVE_FILING = "approve_filing", _("批准立案")
+    SUBMIT_FOR_REVIEW = "submit_for_review", _("调查终结提交审查")
+    LEGAL_REVIEW_PASS = "legal_review_pass", _("法制审核通过")
+    LEGAL_REVIEW_RETURN = "legal_review_return", _("法制审核退回补充调查")
+    SERVE_NOTICE = "serve_notice", _("送达事先告知书")
+    REQUEST_HEARING = "request_hearing", _("当事人申请听证")
+    SCHEDULE_HEARING = "schedule_hearing", _("通知听证")
+    HOLD_HEARING = "hold_hearing", _("举行听证")
+    DECIDE = "decide", _("作出处罚决定")
+    SERVE_DECISION = "serve_decision", _("送达处罚决定书")
+    RECORD_PAYMENT = "record_payment", _("登记缴款")
+    SERVE_REMINDER = "serve_reminder", _("送达催告书")
+    APPLY_COURT = "apply_court", _("申请法院强制执行")
+    CLOSE = "close", _("结案")
+    SUSPEND = "suspend", _("中止")
+    RESUME = "resume", _("恢复")
+    TERMINATE = "terminate", _("终止调查")
+    TRANSFER = "transfer", _("移送")
 
 
 A = PenaltyAction
-_HANDLERS = {R.HANDLER, R.SQUAD_LEADER}
-_CHIEFS = {R.SQUAD_LEADER, R.LEADER}
-_LEGAL_STAGE = {S.CASE_REVIEW, S.NOTIFIED, S.HEARD}
-TRANSITIONS: tuple[Transition, ...] = (
-    _t(A.APPROVE_FILING, {S.PROPOSED}, S.INVESTIGATING, _CHIEFS),
-    _t(A.SUBMIT_FOR_REVIEW, {S.INVESTIGATING}, S.CASE_REVIEW, _HANDLERS, ["legal_basis"]),
-    _t(A.LEGAL_REVIEW_PASS, _LEGAL_STAGE, None, {R.LEGAL_REVIEWER}, ["opinion"]),
-    _t(A.LEGAL_REVIEW_RETURN, _LEGAL_STAGE, S.INVESTIGATING, {R.LEGAL_REVIEWER}, ["reason"]),
-    _t(A.SERVE_NOTICE, {S.CASE_REVIEW}, S.NOTIFIED, _HANDLERS, ["notice_served_on"]),
-    _t(A.REQUEST_HEARING, {S.NOTIFIED}, S.HEARING_REQUESTED, _HANDLERS, ["hearing_requested_on"]),
-    _t(
-        A.SCHEDULE_HEARING,
-        {S.HEARING_REQUESTED},
-        S.HEARING_SCHEDULED,
-        _HANDLERS,
-        ["hearing_on", "hearing_notice_on"],
-    ),
-    _t(A.HOLD_HEARING, {S.HEARING_SCHEDULED}, S.HEARD, _HANDLERS),
-    _t(A.DECIDE, {S.NOTIFIED, S.HEARD}, S.DECIDED, {R.LEADER}),
-    _t(A.SERVE_DECISION, {S.DECIDED}, S.EXECUTING, _HANDLERS, ["decision_served_on"]),
-    _t(A.RECORD_PAYMENT, {S.EXECUTING, S.REMINDED}, S.PAID, _HANDLERS, ["paid_on"]),
-    _t(A.SERVE_REMINDER, {S.EXECUTING}, S.REMINDED, _HANDLERS, ["reminder_served_on"]),
-    _t(A.APPLY_COURT, {S.REMINDED}, S.COURT_ENFORCEMENT, _CHIEFS, ["court_applied_on"]),
-    _t(A.CLOSE, {S.PAID, S.COURT_ENFORCEMENT}, S.CLOSED, _CHIEFS),
-    _t(A.SUSPEND, BEFORE_DECISION | {S.EXECUTING, S.REMINDED}, S.SUSPENDED, {R.LEADER}, ["reason"]),
-    _t(A.RESUME, {S.SUSPENDED}, None, {R.LEADER}),
-    _t(A.TERMINATE, BEFORE_DECISION - {S.PROPOSED}, S.TERMINATED, {R.LEADER}, ["reason"]),
-    _t(A.TRANSFER, {S.PROPOSED, S.INVESTIGATING, S.CASE_REVIEW}, S.TRANSFERRED, {R.LEADER}, ["reason", "to"]),
-)
-
-BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 # Execution is the same whichever procedure decided (行政处罚法 第六章): a fine decided on the spot is
 # paid, reminded of and enforced like any other.
 EXECUTION_ACTIONS = frozenset({A.RECORD_PAYMENT, A.SERVE_REMINDER, A.APPLY_COURT, A.CLOSE})
 
-
-def applies_to(procedure: str, action: str) -> bool:
-    return procedure == Procedure.GENERAL or action in EXECUTION_ACTIONS
-
-
-# What each action takes, required fields first (`Transition.required`), then the optional ones.
-# The web forms and the API's request bodies are built from this, so they cannot disagree.
-OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    A.APPROVE_FILING: ("filed_on",),
-    A.SUBMIT_FOR_REVIEW: ("fine_amount", "legal_review_grounds"),
-    A.LEGAL_REVIEW_PASS: ("on",),
-    A.SERVE_NOTICE: ("hearing_offered", "fine_amount"),
-    A.DECIDE: ("decision_on", "fine_amount", "overdue_reason"),
-}
-
-
-def action_fields(action: str) -> tuple[str, ...]:
-    return BY_ACTION[action].required + OPTIONAL_FIELDS.get(action, ())
-
-
-# (kind, label, help) of every field an action can take; kind is date, text, line, money, bool or grounds.
-FIELD_SPECS: dict[str, tuple[str, str, str]] = {
-    "filed_on": ("date", "立案日期", "默认今天；九十日办案期限自次日起算（行政处罚法 第六十条）"),
-    "legal_basis": ("text", "处罚依据", "违反的条款和处罚的条款，如《城市市容和环境卫生管理条例》第三十六条"),
-    "fine_amount": ("money", "拟罚款金额（元）", ""),
-    "legal_review_grounds": ("grounds", "应当法制审核的情形", "行政处罚法 第五十八条"),
-    "on": ("date", "审核日期", "默认今天"),
-    "opinion": ("text", "审核意见", ""),
-    "reason": ("text", "理由", ""),
-    "notice_served_on": (
-        "date",
-        "告知书送达日期",
-        "陈述、申辩及听证申请期限自次日起算（行政处罚法 第六十四条）",
-    ),
-    "hearing_offered": ("bool", "告知听证权利", "较大数额罚款等情形（行政处罚法 第六十三条）"),
-    "hearing_requested_on": ("date", "当事人申请听证日期", "告知后五个工作日内（行政处罚法 第六十四条）"),
-    "hearing_on": ("date", "听证日期", ""),
-    "hearing_notice_on": ("date", "听证通知送达日期", "应在听证七日前（行政处罚法 第六十四条）"),
-    "decision_on": ("date", "决定日期", "默认今天"),
-    "overdue_reason": ("text", "超期作出决定的理由", "超过立案之日起九十日时必填（行政处罚法 第六十条）"),
-    "decision_served_on": ("date", "决定书送达日期", "缴款期限自次日起十五日（行政处罚法 第六十七条）"),
-    "paid_on": ("date", "缴款日期", ""),
-    "reminder_served_on": ("date", "催告书送达日期", "缴款期限届满后方可催告（行政强制法 第五十四条）"),
-    "court_applied_on": (
-        "date",
-        "申请日期",
-        "催告满十个工作日、复议诉讼期限届满后三个月内（行政强制法 第五十三条、第五十四条）",
-    ),
-    "to": ("line", "移送机关", ""),
-}
-
 # 行政处罚法 第五十八条第一款: the cases in which legal review must precede the decision.
 LEGAL_REVIEW_GROUNDS: tuple[tuple[str, str], ...] = (
-    ("major_public_interest", "涉及重大公共利益（第五十八条第一款第一项）"),
-    ("hearing", "直接关系当事人或第三人重大权益，经过听证程序（第一款第二项）"),
-    ("complex", "案件情况疑难复杂、涉及多个法律关系（第一款第三项）"),
-    ("other_law", "法律、法规规定的其他情形（第一款第四项）"),
+    ("major_public_interest", _("涉及重大公共利益（第五十八条第一款第一项）")),
+    ("hearing", _("直接关系当事人或第三人重大权益，经过听证程序（第一款第二项）")),
+    ("complex", _("案件情况疑难复杂、涉及多个法律关系（第一款第三项）")),
+    ("other_law", _("法律、法规规定的其他情形（第一款第四项）")),
 )
 
 
@@ -188,3 +93,477 @@ def legal_review_grounds() -> tuple[tuple[str, str], ...]:
     code and label), e.g. a local rule that every fine above a sum is reviewed."""
     extra = tuple(tuple(pair) for pair in getattr(settings, "PENALTY_LEGAL_REVIEW_GROUNDS", ()))
     return LEGAL_REVIEW_GROUNDS + extra
+
+
+def _date(label, help_text=""):
+    return FieldSpec("date", label, help_text)
+
+
+FIELDS = {
+    "filed_on": _date(_("立案日期"), _("默认今天；九十日办案期限自次日起算（行政处罚法 第六十条）")),
+    "legal_basis": FieldSpec(
+        "text", _("处罚依据"), _("违反的条款和处罚的条款，如《城市市容和环境卫生管理条例》第三十六条")
+    ),
+    "fine_amount": FieldSpec("money", _("拟罚款金额（元）")),
+    "legal_review_grounds": FieldSpec(
+        "choices", _("应当法制审核的情形"), _("行政处罚法 第五十八条"), choices=legal_review_grounds
+    ),
+    "on": _date(_("审核日期"), _("默认今天")),
+    "opinion": FieldSpec("text", _("审核意见")),
+    "reason": FieldSpec("text", _("理由")),
+    "notice_served_on": _date(
+        _("告知书送达日期"), _("陈述、申辩及听证申请期限自次日起算（行政处罚法 第六十四条）")
+    ),
+    "hearing_offered": FieldSpec("bool", _("告知听证权利"), _("较大数额罚款等情形（行政处罚法 第六十三条）")),
+    "hearing_requested_on": _date(_("当事人申请听证日期"), _("告知后五个工作日内（行政处罚法 第六十四条）")),
+    "hearing_on": _date(_("听证日期")),
+    "hearing_notice_on": _date(_("听证通知送达日期"), _("应在听证七日前（行政处罚法 第六十四条）")),
+    "decision_on": _date(_("决定日期"), _("默认今天")),
+    "overdue_reason": FieldSpec(
+        "text", _("超期作出决定的理由"), _("超过立案之日起九十日时必填（行政处罚法 第六十条）")
+    ),
+    "decision_served_on": _date(_("决定书送达日期"), _("缴款期限自次日起十五日（行政处罚法 第六十七条）")),
+    "paid_on": _date(_("缴款日期")),
+    "reminder_served_on": _date(_("催告书送达日期"), _("缴款期限届满后方可催告（行政强制法 第五十四条）")),
+    "court_applied_on": _date(
+        _("申请日期"),
+        _("催告满十个工作日、复议诉讼期限届满后三个月内（行政强制法 第五十三条、第五十四条）"),
+    ),
+    "to": FieldSpec("line", _("移送机关"), max_length=100),
+}
+
+
+# ---------------------------------------------------------------- the dates an action records
+
+
+def _day(ctx: Context, name: str) -> dt.date:
+    """The date the action records: the one given, else today (which `available_actions` uses)."""
+    return ctx.get(name) or ctx.today
+
+
+def _given(ctx: Context, name: str) -> dt.date | None:
+    """A date only `apply` knows (None while `available_actions` asks)."""
+    return ctx.get(name)
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day:%Y-%m-%d}"
+
+
+def _last_hearing_request(case: PenaltyCase) -> dt.date:
+    return legal_periods.deadline("apl_hearing_request", case.notice_served_on)
+
+
+def _payment_due(case: PenaltyCase) -> dt.date:
+    return legal_periods.deadline("apl_fine_payment", case.decision_served_on)
+
+
+def _court_wait_end(case: PenaltyCase) -> dt.date:
+    return legal_periods.deadline("acl_reminder_before_court_application", case.reminder_served_on)
+
+
+def _court_window(case: PenaltyCase) -> dt.date:
+    return legal_periods.deadline("acl_court_application_window", case.review_periods_end_on)
+
+
+def _decision_limit(case: PenaltyCase) -> dt.date:
+    return legal_periods.deadline("apl_decision_deadline", case.filed_on)
+
+
+# ---------------------------------------------------------------- guards (the law's refusals, 409)
+
+
+enough_officers = Guard(
+    lambda ctx: ctx.hint("officers", ctx.obj.officers.count) >= MIN_OFFICERS,
+    code=E.TOO_FEW_OFFICERS,
+    message="执法人员不得少于两人（行政处罚法 第四十二条）。",
+)
+notice_after_filing = Guard(
+    lambda ctx: _day(ctx, "notice_served_on") >= ctx.obj.filed_on,
+    code=E.DATE_ORDER,
+    message="告知日期不能早于立案日期。",
+)
+hearing_applies = Guard(
+    lambda ctx: ctx.obj.hearing_offered,
+    code=E.HEARING_NOT_APPLICABLE,
+    message="本案不属于听证范围（行政处罚法 第六十三条）。",
+)
+hearing_requested_in_time = Guard(
+    lambda ctx: (
+        (asked := _given(ctx, "hearing_requested_on")) is None or asked <= _last_hearing_request(ctx.obj)
+    ),
+    code=E.HEARING_REQUEST_LATE,
+    message=lambda ctx: (
+        f"当事人应在告知后五个工作日内（{_fmt(_last_hearing_request(ctx.obj))}前）提出听证要求"
+        "（行政处罚法 第六十四条）。"
+    ),
+)
+
+
+def _latest_hearing_notice(ctx: Context) -> dt.date:
+    return legal_periods.deadline("apl_hearing_notice", ctx.get("hearing_on"))
+
+
+hearing_noticed_in_time = Guard(
+    lambda ctx: (
+        ctx.get("hearing_on") is None
+        or ctx.get("hearing_notice_on") is None
+        or ctx.get("hearing_notice_on") <= _latest_hearing_notice(ctx)
+    ),
+    code=E.HEARING_NOTICE_LATE,
+    message=lambda ctx: (
+        f"应在举行听证的七个工作日前（{_fmt(_latest_hearing_notice(ctx))}前）通知当事人"
+        "（行政处罚法 第六十四条）。"
+    ),
+)
+decision_after_notice = Guard(
+    lambda ctx: _day(ctx, "decision_on") >= ctx.obj.notice_served_on,
+    code=E.DATE_ORDER,
+    message="决定日期不能早于事先告知日期。",
+)
+legal_review_done = Guard(
+    lambda ctx: not ctx.obj.legal_review_required or bool(ctx.obj.legal_review_passed_on),
+    code=E.LEGAL_REVIEW_MISSING,
+    message=(
+        "本案属于应当法制审核的情形，未经法制审核或审核未通过的，"
+        "不得作出行政处罚决定（行政处罚法 第五十八条）。"
+    ),
+)
+hearing_period_over = Guard(
+    lambda ctx: (
+        not ctx.obj.hearing_offered
+        or bool(ctx.obj.hearing_requested_on)
+        or _day(ctx, "decision_on") > _last_hearing_request(ctx.obj)
+    ),
+    code=E.HEARING_PERIOD_OPEN,
+    message=lambda ctx: (
+        f"当事人要求听证的期限至{_fmt(_last_hearing_request(ctx.obj))}届满，"
+        "期满前不得作出决定（行政处罚法 第六十三条、第六十四条）。"
+    ),
+)
+# 第六十条: after ninety days a decision needs the recorded reason for the delay. The reason is input,
+# so the action stays on offer after the ninetieth day and `apply` asks for it.
+decided_in_time_or_explained = Guard(
+    lambda ctx: (
+        ctx.checking
+        or _day(ctx, "decision_on") <= _decision_limit(ctx.obj)
+        or bool(ctx.get("overdue_reason", ""))
+    ),
+    code=E.DECISION_OVERDUE,
+    message=lambda ctx: (
+        f"已超过立案之日起九十日的办案期限（{_fmt(_decision_limit(ctx.obj))}），"
+        "须记录延期理由方可作出决定（行政处罚法 第六十条）。"
+    ),
+)
+served_after_decision = Guard(
+    lambda ctx: _day(ctx, "decision_served_on") >= ctx.obj.decision_on,
+    code=E.DATE_ORDER,
+    message="送达日期不能早于决定日期。",
+)
+reminder_after_payment_due = Guard(
+    lambda ctx: _day(ctx, "reminder_served_on") > _payment_due(ctx.obj),
+    code=E.REMINDER_TOO_EARLY,
+    message=lambda ctx: (
+        f"缴款期限（{_fmt(_payment_due(ctx.obj))}）届满前不得催告"
+        "（行政处罚法 第六十七条、行政强制法 第五十四条）。"
+    ),
+)
+court_after_reminder_period = Guard(
+    lambda ctx: _day(ctx, "court_applied_on") > _court_wait_end(ctx.obj),
+    code=E.COURT_TOO_EARLY,
+    message=lambda ctx: (
+        f"催告书送达十日后（{_fmt(_court_wait_end(ctx.obj))}之后）当事人仍未履行的，"
+        "方可申请法院强制执行（行政强制法 第五十四条）。"
+    ),
+)
+court_after_review_periods = Guard(
+    lambda ctx: (
+        _day(ctx, "court_applied_on") > ctx.obj.review_periods_end_on
+        and not ctx.hint("open_reviews", ctx.obj.reviews.filter(concluded_on__isnull=True).exists)
+    ),
+    code=E.COURT_BEFORE_REVIEW_END,
+    message=lambda ctx: (
+        f"当事人申请复议或提起诉讼的法定期限（{_fmt(ctx.obj.review_periods_end_on)}）"
+        "届满后方可申请（行政强制法 第五十三条）。"
+    ),
+)
+court_inside_window = Guard(
+    lambda ctx: (applied := _given(ctx, "court_applied_on")) is None or applied <= _court_window(ctx.obj),
+    code=E.COURT_WINDOW_PASSED,
+    message=lambda ctx: (
+        f"申请法院强制执行的期限已于{_fmt(_court_window(ctx.obj))}届满（行政强制法 第五十三条）。"
+    ),
+)
+
+
+# ---------------------------------------------------------------- steps
+
+
+def _approve_filing(ctx: Context) -> None:
+    case = ctx.obj
+    case.filed_on = _day(ctx, "filed_on")
+    case.number = records.issue_number(case.bureau, "立", "filing", case.filed_on.year)
+    if case.origin_case_id:
+        origin = case.origin_case
+        origin.penalty_case_ref = case.number
+        origin.save(update_fields=["penalty_case_ref"])
+
+
+def _submit_for_review(ctx: Context) -> None:
+    case = ctx.obj
+    case.legal_basis = ctx.data["legal_basis"]
+    if ctx.get("fine_amount") is not None:
+        case.fine_amount = ctx.data["fine_amount"]
+    if ctx.get("legal_review_grounds"):
+        case.legal_review_grounds = list(ctx.data["legal_review_grounds"])
+        case.legal_review_required = True
+
+
+def _legal_review_pass(ctx: Context) -> None:
+    ctx.obj.legal_review_passed_on = _day(ctx, "on")
+    ctx.obj.legal_review_opinion = ctx.data["opinion"]
+
+
+def _legal_review_return(ctx: Context) -> None:
+    ctx.obj.legal_review_passed_on = None
+    ctx.obj.legal_review_opinion = ctx.obj.reason = ctx.data["reason"]
+
+
+def _serve_notice(ctx: Context) -> None:
+    case = ctx.obj
+    case.notice_served_on = ctx.data["notice_served_on"]
+    case.hearing_offered = bool(ctx.get("hearing_offered", False))
+    if ctx.get("fine_amount") is not None:
+        case.fine_amount = ctx.data["fine_amount"]
+
+
+def _request_hearing(ctx: Context) -> None:
+    ctx.obj.hearing_requested_on = ctx.data["hearing_requested_on"]
+
+
+def _schedule_hearing(ctx: Context) -> None:
+    ctx.obj.hearing_on, ctx.obj.hearing_notice_on = ctx.data["hearing_on"], ctx.data["hearing_notice_on"]
+
+
+def _hold_hearing(ctx: Context) -> None:
+    # A decision after a hearing on rights of this weight needs legal review (第五十八条第一款第二项).
+    ctx.obj.legal_review_required = True
+    ctx.obj.legal_review_grounds = sorted({*ctx.obj.legal_review_grounds, "hearing"})
+
+
+def _decide(ctx: Context) -> None:
+    case = ctx.obj
+    decided = _day(ctx, "decision_on")
+    if ctx.get("fine_amount") is not None:
+        case.fine_amount = ctx.data["fine_amount"]
+    case.decision_on = decided
+    late = decided > _decision_limit(case)
+    case.decision_overdue_reason = ctx.get("overdue_reason", "") if late else ""
+    case.decision_number = records.issue_number(case.bureau, "决", "decision", decided.year)
+
+
+def _serve_decision(ctx: Context) -> None:
+    served = ctx.data["decision_served_on"]
+    ctx.obj.decision_served_on = served
+    ctx.obj.review_periods_end_on = periods.review_periods_end(served)
+
+
+def _record_payment(ctx: Context) -> None:
+    ctx.obj.paid_on = ctx.data["paid_on"]
+
+
+def _serve_reminder(ctx: Context) -> None:
+    ctx.obj.reminder_served_on = ctx.data["reminder_served_on"]
+
+
+def _apply_court(ctx: Context) -> None:
+    ctx.obj.court_applied_on = ctx.data["court_applied_on"]
+
+
+def _close(ctx: Context) -> None:
+    ctx.obj.closed_on = ctx.today
+
+
+def _with_reason(ctx: Context) -> None:
+    ctx.obj.reason = ctx.data["reason"]
+
+
+def _transfer(ctx: Context) -> None:
+    ctx.obj.reason, ctx.obj.transferred_to = ctx.data["reason"], ctx.data["to"]
+
+
+def _after_save(ctx: Context) -> None:
+    """The deadlines follow the dates; a served decision is made public (行政处罚法 第四十八条)."""
+    records.refresh_deadlines(ctx.obj)
+    if ctx.action == A.SERVE_DECISION:
+        from chengguan.enforcement import disclosure
+
+        disclosure.publish_served_decision(actor=ctx.actor, case=ctx.obj)
+
+
+def _applies(case: PenaltyCase, t) -> bool:
+    """A simple-procedure case only takes the steps of execution."""
+    return case.procedure == Procedure.GENERAL or t.action in EXECUTION_ACTIONS
+
+
+_LEGAL_STAGE = {S.CASE_REVIEW, S.NOTIFIED, S.HEARD}
+
+PENALTY_MACHINE = Machine(
+    name="penalty",
+    model=PenaltyCase,
+    states=PenaltyState,
+    actions=PenaltyAction,
+    fields=FIELDS,
+    noun="案件",
+    error_prefix="penalty",  # codes: enforcement.errors.PenaltyError
+    state_field="state",
+    memory_field="state_before_suspension",
+    scope=penalty_in_bureau,
+    applies=_applies,
+    snapshot=records.snapshot,
+    lock_related=("bureau",),
+    after_save=_after_save,
+    transitions=[
+        transition(
+            A.APPROVE_FILING,
+            {S.PROPOSED},
+            S.INVESTIGATING,
+            can_approve,
+            optional=("filed_on",),
+            guards=(enough_officers,),
+            step=_approve_filing,
+        ),
+        transition(
+            A.SUBMIT_FOR_REVIEW,
+            {S.INVESTIGATING},
+            S.CASE_REVIEW,
+            can_conduct,
+            required=("legal_basis",),
+            optional=("fine_amount", "legal_review_grounds"),
+            guards=(enough_officers,),
+            step=_submit_for_review,
+        ),
+        transition(
+            A.LEGAL_REVIEW_PASS,
+            _LEGAL_STAGE,
+            STAY,
+            can_legal_review,
+            required=("opinion",),
+            optional=("on",),
+            step=_legal_review_pass,
+        ),
+        transition(
+            A.LEGAL_REVIEW_RETURN,
+            _LEGAL_STAGE,
+            S.INVESTIGATING,
+            can_legal_review,
+            required=("reason",),
+            step=_legal_review_return,
+        ),
+        transition(
+            A.SERVE_NOTICE,
+            {S.CASE_REVIEW},
+            S.NOTIFIED,
+            can_conduct,
+            required=("notice_served_on",),
+            optional=("hearing_offered", "fine_amount"),
+            guards=(notice_after_filing,),
+            step=_serve_notice,
+        ),
+        transition(
+            A.REQUEST_HEARING,
+            {S.NOTIFIED},
+            S.HEARING_REQUESTED,
+            can_conduct,
+            required=("hearing_requested_on",),
+            guards=(hearing_applies, hearing_requested_in_time),
+            step=_request_hearing,
+        ),
+        transition(
+            A.SCHEDULE_HEARING,
+            {S.HEARING_REQUESTED},
+            S.HEARING_SCHEDULED,
+            can_conduct,
+            required=("hearing_on", "hearing_notice_on"),
+            guards=(hearing_noticed_in_time,),
+            step=_schedule_hearing,
+        ),
+        transition(A.HOLD_HEARING, {S.HEARING_SCHEDULED}, S.HEARD, can_conduct, step=_hold_hearing),
+        transition(
+            A.DECIDE,
+            {S.NOTIFIED, S.HEARD},
+            S.DECIDED,
+            can_decide,
+            optional=("decision_on", "fine_amount", "overdue_reason"),
+            guards=(
+                decision_after_notice,
+                legal_review_done,
+                hearing_period_over,
+                decided_in_time_or_explained,
+            ),
+            step=_decide,
+        ),
+        transition(
+            A.SERVE_DECISION,
+            {S.DECIDED},
+            S.EXECUTING,
+            can_conduct,
+            required=("decision_served_on",),
+            guards=(served_after_decision,),
+            step=_serve_decision,
+        ),
+        transition(
+            A.RECORD_PAYMENT,
+            {S.EXECUTING, S.REMINDED},
+            S.PAID,
+            can_conduct,
+            required=("paid_on",),
+            step=_record_payment,
+        ),
+        transition(
+            A.SERVE_REMINDER,
+            {S.EXECUTING},
+            S.REMINDED,
+            can_conduct,
+            required=("reminder_served_on",),
+            guards=(reminder_after_payment_due,),
+            step=_serve_reminder,
+        ),
+        transition(
+            A.APPLY_COURT,
+            {S.REMINDED},
+            S.COURT_ENFORCEMENT,
+            can_approve,
+            required=("court_applied_on",),
+            guards=(court_after_reminder_period, court_after_review_periods, court_inside_window),
+            step=_apply_court,
+        ),
+        transition(A.CLOSE, {S.PAID, S.COURT_ENFORCEMENT}, S.CLOSED, can_approve, step=_close),
+        transition(
+            A.SUSPEND,
+            BEFORE_DECISION | {S.EXECUTING, S.REMINDED},
+            S.SUSPENDED,
+            can_direct,
+            required=("reason",),
+            step=_with_reason,
+            remember=True,
+        ),
+        transition(A.RESUME, {S.SUSPENDED}, RESUME, can_direct),
+        transition(
+            A.TERMINATE,
+            BEFORE_DECISION - {S.PROPOSED},
+            S.TERMINATED,
+            can_direct,
+            required=("reason",),
+            step=_with_reason,
+        ),
+        transition(
+            A.TRANSFER,
+            {S.PROPOSED, S.INVESTIGATING, S.CASE_REVIEW},
+            S.TRANSFERRED,
+            can_direct,
+            required=("reason", "to"),
+            step=_transfer,
+        ),
+    ],
+)

@@ -8,6 +8,7 @@ write re-renders the page with the service's Chinese message beside the field, h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial, wraps
 
 from django.contrib import messages
@@ -18,31 +19,37 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.cases import selectors as case_selectors
 from chengguan.cases.timeline import actor_name
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
-from chengguan.enforcement import forms, navigation, periods, selectors, services
+from chengguan.core.workflow.forms import action_form, submitted
+from chengguan.enforcement import forms, periods, selectors, services
 from chengguan.enforcement.documents import services as document_services
 from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyParty
+from chengguan.enforcement.permissions import (
+    can_add_evidence,
+    can_issue_documents,
+    can_start_penalty,
+    can_view_penalties,
+)
 from chengguan.enforcement.states import (
+    EVIDENCE_STATES,
     FINAL_STATES,
+    PENALTY_MACHINE,
     PenaltyAction,
     PenaltyState,
     Procedure,
     legal_review_grounds,
 )
+from chengguan.org.selectors import bureau_of
 from chengguan.org.access import is_staff_user
-from chengguan.org.selectors import bureau_of, role_codes
 
 LIST_PAGE = 50
-# Who works on penalty cases (the roles of states.TRANSITIONS); who may start one.
-PENALTY_ROLES = navigation.PENALTY_ROLES
-OFFICER_ROLES = services.CASE_OFFICER_ROLES
-# Who may ask for a document at all; the documents service decides per type who signs it.
-DOCUMENT_ROLES = PENALTY_ROLES
 BUTTON_STYLE = {
     PenaltyAction.LEGAL_REVIEW_RETURN: "btn-secondary",
     PenaltyAction.SUSPEND: "btn-secondary",
@@ -50,39 +57,45 @@ BUTTON_STYLE = {
     PenaltyAction.TERMINATE: "btn-danger",
 }
 EVENT_LABELS = {
-    "penalty.propose": "提出立案",
-    "penalty.simple_decide": "简易程序当场处罚",
-    "penalty.evidence_add": "上传证据",
-    "penalty.review_record": "登记复议/诉讼",
-    "penalty.review_conclude": "复议/诉讼审结",
-    "penalty.review_effect": "复议/诉讼结果生效",
-    "penalty.document_issue": "制作文书",
-    "penalty.document_scan": "上传签收扫描件",
-    "penalty.disclosure_publish": "公示处罚决定",
-    "penalty.disclosure_withdraw": "撤回公示",
-    "penalty.disclosure_withdrawal_due": "应撤回公示",
-    "penalty.court_accept": "法院受理强制执行申请",
-    "penalty.court_ruling": "法院作出执行裁定",
-    "penalty.case_file_evaluate": "卷宗评查",
+    "penalty.propose": _("提出立案"),
+    "penalty.simple_decide": _("简易程序当场处罚"),
+    "penalty.evidence_add": _("上传证据"),
+    "penalty.review_record": _("登记复议/诉讼"),
+    "penalty.review_conclude": _("复议/诉讼审结"),
+    "penalty.review_effect": _("复议/诉讼结果生效"),
+    "penalty.document_issue": _("制作文书"),
+    "penalty.document_scan": _("上传签收扫描件"),
+    "penalty.disclosure_publish": _("公示处罚决定"),
+    "penalty.disclosure_withdraw": _("撤回公示"),
+    "penalty.disclosure_withdrawal_due": _("应撤回公示"),
+    "penalty.court_accept": _("法院受理强制执行申请"),
+    "penalty.court_ruling": _("法院作出执行裁定"),
+    "penalty.case_file_evaluate": _("卷宗评查"),
+    "penalty.opened_from_case": _("转立行政处罚案件"),
     **{f"penalty.{value}": label for value, label in PenaltyAction.choices},
 }
+CHECK_FORM = _("请检查填写的内容。")
 
 
-def roles_required(allowed: frozenset[str]):
-    """Staff holding one of `allowed` (or a superuser); everyone else gets 403."""
+def allowed(rule: Callable[..., bool]):
+    """Staff whom `rule` (a permission, or a test of the user) allows; everyone else gets 403."""
 
     def decorate(view):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not is_staff_user(user) or not (user.is_superuser or role_codes(user) & allowed):
-                raise HttpForbidden("role not allowed")
+            if not is_staff_user(request.user) or not rule(request.user):
+                raise HttpForbidden("not allowed")
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def _can_start(user) -> bool:
+    bureau = bureau_of(user)
+    return bureau is not None and can_start_penalty(user, bureau)
 
 
 def _put_errors(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
@@ -110,7 +123,7 @@ def _visible_case(user, pk: int) -> PenaltyCase:
 # -- list and deadlines ----------------------------------------------------------------------------
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 def case_list(request):
     qs = selectors.with_next_due(selectors.visible_cases(request.user)).prefetch_related(
         Prefetch("parties", queryset=PenaltyParty.objects.order_by("id"))
@@ -141,7 +154,7 @@ def _deadline_row(d, today) -> dict:
     return {"d": d, "duty": duty, "level": level, "article": periods.article_label(d.article)}
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 def deadlines_week(request):
     today = clock.today()
     overdue = [_deadline_row(d, today) for d in selectors.overdue_duties(request.user, today=today)]
@@ -175,7 +188,9 @@ def _detail_context(
         {
             "action": action,
             "label": PenaltyAction(action).label,
-            "form": bound if action == open_action and bound is not None else forms.action_form(action),
+            "form": bound
+            if action == open_action and bound is not None
+            else action_form(PENALTY_MACHINE, action, prefix=action),
             "open": action == open_action,
             "style": BUTTON_STYLE.get(action, "btn-primary"),
         }
@@ -187,9 +202,7 @@ def _detail_context(
     next_due = (
         min(open_duties, key=lambda d: d.due_on, default=None) if case.state not in FINAL_STATES else None
     )
-    may_add_evidence = case.state in services.EVIDENCE_STATES and (
-        user.is_superuser or bool(role_codes(user) & services.EVIDENCE_ROLES)
-    )
+    may_add_evidence = case.state in EVIDENCE_STATES and can_add_evidence(user, case)
     return {
         "case": case,
         "parties": list(case.parties.all()),
@@ -202,7 +215,7 @@ def _detail_context(
         "evidence_form": evidence_form or (forms.EvidenceForm() if may_add_evidence else None),
         "documents": list(selectors.documents(case)),
         "issuable": [(t, DocumentType(t).label) for t in document_services.issuable_types(case)]
-        if user.is_superuser or role_codes(user) & DOCUMENT_ROLES
+        if can_issue_documents(user, case)
         else [],
         "reviews": list(case.reviews.all()),
         "surcharge": selectors.surcharge_on(case, today),
@@ -212,41 +225,40 @@ def _detail_context(
     }
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 def detail(request, pk: int):
     case = _visible_case(request.user, pk)
     return render(request, "enforcement/detail.html", _detail_context(request, case))
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 @require_POST
 def act(request, pk: int, action: str):
     if action not in PenaltyAction.values:
         raise Http404("unknown action")
     case = _visible_case(request.user, pk)
-    form = forms.action_form(action, data=request.POST)
-    banner, status = "请检查填写的内容。", 400
+    form = action_form(PENALTY_MACHINE, action, data=request.POST, prefix=action)
+    banner, status = CHECK_FORM, 400
     if form.is_valid():
-        payload = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
         try:
-            services.penalty_transition(actor=request.user, case=case, action=action, payload=payload)
+            services.penalty_transition(actor=request.user, case=case, action=action, payload=submitted(form))
         except DomainError as exc:
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, f"已{PenaltyAction(action).label}。")
+            messages.success(request, _t("已%(action)s。") % {"action": PenaltyAction(action).label})
             return redirect("enforcement:detail", pk=case.pk)
     case = _visible_case(request.user, pk)
     context = _detail_context(request, case, open_action=action, bound=form, banner=banner)
     return render(request, "enforcement/detail.html", context, status=status)
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 @require_POST
 def evidence_upload(request, pk: int):
     case = _visible_case(request.user, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
-    banner, status = "请检查填写的内容。", 400
+    banner, status = CHECK_FORM, 400
     if form.is_valid():
         try:
             services.penalty_evidence_add(
@@ -259,13 +271,13 @@ def evidence_upload(request, pk: int):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, "证据已上传，哈希值已记入审计。")
+            messages.success(request, _t("证据已上传，哈希值已记入审计。"))
             return redirect("enforcement:detail", pk=case.pk)
     context = _detail_context(request, case, banner=banner, evidence_form=form)
     return render(request, "enforcement/detail.html", context, status=status)
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 @require_GET
 def evidence_file(request, pk: int, no: int):
     """An evidence file, only to those who may see the case."""
@@ -277,7 +289,7 @@ def evidence_file(request, pk: int, no: int):
     return response
 
 
-@roles_required(DOCUMENT_ROLES)
+@allowed(can_issue_documents)
 @require_POST
 def document_issue(request, pk: int):
     """生成文书: numbered and rendered by the documents service, which refuses a type out of stage."""
@@ -293,11 +305,11 @@ def document_issue(request, pk: int):
             _detail_context(request, case, banner=exc.message),
             status=exc.status,
         )
-    messages.success(request, f"已生成{document}。")
+    messages.success(request, _t("已生成%(document)s。") % {"document": document})
     return redirect("enforcement:detail", pk=case.pk)
 
 
-@roles_required(PENALTY_ROLES)
+@allowed(can_view_penalties)
 @require_GET
 def document_file(request, pk: int, doc_pk: int, variant: str):
     """A document's PDF or its signed scan, only to those who may see the case."""
@@ -311,10 +323,6 @@ def document_file(request, pk: int, doc_pk: int, variant: str):
 
 
 # -- starting a case -------------------------------------------------------------------------------
-
-
-def _can_start(user) -> bool:
-    return user.is_superuser or bool(role_codes(user) & OFFICER_ROLES)
 
 
 def _own_bureau(user):
@@ -344,24 +352,24 @@ def _proposal_page(request, form, *, start, success: str, title: str, origin=Non
                 messages.success(request, success)
                 return redirect("enforcement:detail", pk=case.pk)
         else:
-            banner, status = "请检查填写的内容。", 400
+            banner, status = CHECK_FORM, 400
     context = {"form": form, "banner": banner, "title": title, "origin": origin}
     return render(request, "enforcement/propose.html", context, status=status)
 
 
-@roles_required(OFFICER_ROLES)
+@allowed(_can_start)
 def propose(request):
     bureau = _own_bureau(request.user)
     return _proposal_page(
         request,
         forms.ProposeForm(request.POST or None, bureau=bureau),
         start=partial(services.penalty_case_propose, bureau=bureau),
-        success="已提交立案审批，待中队长或领导批准后编号。",
-        title="提出立案（普通程序）",
+        success=_("已提交立案审批，待中队长或领导批准后编号。"),
+        title=_("提出立案（普通程序）"),
     )
 
 
-@roles_required(OFFICER_ROLES)
+@allowed(_can_start)
 def open_from_case(request, number: str):
     """转立: a closed-loop case closed with the enforcement disposition becomes a penalty case."""
     origin = case_selectors.cases_visible_to(request.user).filter(number=number).first()
@@ -376,13 +384,13 @@ def open_from_case(request, number: str):
         request,
         form,
         start=partial(services.penalty_case_open_from_case, case=origin),
-        success=f"已由案件 {origin.number} 转立行政处罚案件，待批准立案。",
-        title=f"由案件 {origin.number} 转立行政处罚",
+        success=_t("已由案件 %(number)s 转立行政处罚案件，待批准立案。") % {"number": origin.number},
+        title=_t("由案件 %(number)s 转立行政处罚") % {"number": origin.number},
         origin=origin,
     )
 
 
-@roles_required(OFFICER_ROLES)
+@allowed(_can_start)
 def simple(request):
     bureau = _own_bureau(request.user)
     form = forms.SimpleDecisionForm(request.POST or None)
@@ -406,10 +414,10 @@ def simple(request):
                 _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
                 banner, status = exc.message, exc.status
             else:
-                messages.success(request, f"已作出当场处罚决定 {case.number}。")
+                messages.success(request, _t("已作出当场处罚决定 %(number)s。") % {"number": case.number})
                 return redirect("enforcement:detail", pk=case.pk)
         else:
-            banner, status = "请检查填写的内容。", 400
+            banner, status = CHECK_FORM, 400
     context = {
         "form": form,
         "banner": banner,

@@ -415,7 +415,7 @@ def render(ctx: DocumentContext) -> bytes:
     """The PDF of one document."""
     doc = OfficialDocument(
         authority=ctx.authority,
-        title=DocumentType(ctx.doc_type).label,
+        title=str(DocumentType(ctx.doc_type).label),
         number=ctx.number,
         pdf_title=f"{DocumentType(ctx.doc_type).label} {ctx.number}",
     )

@@ -12,20 +12,27 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 
 from chengguan.core import audit, clock
 from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.enforcement import services as case_services
+from chengguan.core.permissions import Rule
+from chengguan.enforcement import records
 from chengguan.enforcement.documents.content import DocumentContext, officer_names, render
-from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyDocument
-from chengguan.enforcement.states import PenaltyState, Procedure
-from chengguan.org.roles import RoleCode as R
+from chengguan.enforcement.errors import PenaltyError as E
+from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyDocument, PenaltyState, Procedure
+from chengguan.enforcement.permissions import (
+    can_sign_court_documents,
+    can_sign_decisions,
+    can_sign_filing_documents,
+    can_sign_officer_documents,
+)
 
 T = DocumentType
 S = PenaltyState
-HANDLERS = frozenset({R.HANDLER, R.SQUAD_LEADER})
 INVESTIGATION = frozenset({S.INVESTIGATING, S.CASE_REVIEW})
 AFTER_DECISION = frozenset({S.DECIDED, S.EXECUTING, S.REMINDED, S.COURT_ENFORCEMENT, S.PAID, S.CLOSED})
 SCAN_TYPES = {
@@ -38,13 +45,13 @@ SCAN_MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class DocumentRule:
-    """Who issues a type, in which states, and how it is numbered.
+    """Who signs a type, in which states, and how it is numbered.
 
     `kind` is the character(s) of the number (`中原城管罚告字`); `case_number` names the case field
     whose number the document carries instead; `repeatable` types (records, receipts) may be issued
     more than once per case."""
 
-    roles: frozenset[str]
+    signers: Rule
     states: frozenset[str]
     kind: str = ""
     case_number: str = ""
@@ -53,33 +60,35 @@ class DocumentRule:
 
 
 RULES: dict[str, DocumentRule] = {
-    T.FILING_APPROVAL: DocumentRule(HANDLERS | {R.LEADER}, frozenset(S) - {S.PROPOSED}, case_number="number"),
-    T.INSPECTION_RECORD: DocumentRule(HANDLERS, INVESTIGATION, "勘", repeatable=True),
-    T.INQUIRY_RECORD: DocumentRule(HANDLERS, INVESTIGATION, "询", repeatable=True),
-    T.RECTIFICATION_ORDER: DocumentRule(HANDLERS, INVESTIGATION, "改"),
-    T.PRIOR_NOTICE: DocumentRule(HANDLERS, frozenset({S.CASE_REVIEW, S.NOTIFIED}), "告"),
-    T.HEARING_RIGHTS_NOTICE: DocumentRule(HANDLERS, frozenset({S.CASE_REVIEW, S.NOTIFIED}), "听告"),
-    T.HEARING_NOTICE: DocumentRule(HANDLERS, frozenset({S.HEARING_SCHEDULED}), "听通"),
-    T.DECISION: DocumentRule(
-        frozenset({R.LEGAL_REVIEWER, R.LEADER}) | HANDLERS, AFTER_DECISION, case_number="decision_number"
+    T.FILING_APPROVAL: DocumentRule(
+        can_sign_filing_documents, frozenset(S) - {S.PROPOSED}, case_number="number"
     ),
+    T.INSPECTION_RECORD: DocumentRule(can_sign_officer_documents, INVESTIGATION, "勘", repeatable=True),
+    T.INQUIRY_RECORD: DocumentRule(can_sign_officer_documents, INVESTIGATION, "询", repeatable=True),
+    T.RECTIFICATION_ORDER: DocumentRule(can_sign_officer_documents, INVESTIGATION, "改"),
+    T.PRIOR_NOTICE: DocumentRule(can_sign_officer_documents, frozenset({S.CASE_REVIEW, S.NOTIFIED}), "告"),
+    T.HEARING_RIGHTS_NOTICE: DocumentRule(
+        can_sign_officer_documents, frozenset({S.CASE_REVIEW, S.NOTIFIED}), "听告"
+    ),
+    T.HEARING_NOTICE: DocumentRule(can_sign_officer_documents, frozenset({S.HEARING_SCHEDULED}), "听通"),
+    T.DECISION: DocumentRule(can_sign_decisions, AFTER_DECISION, case_number="decision_number"),
     T.SERVICE_RECEIPT: DocumentRule(
-        HANDLERS,
+        can_sign_officer_documents,
         frozenset({S.CASE_REVIEW, S.NOTIFIED, S.HEARING_SCHEDULED, S.DECIDED, S.EXECUTING, S.REMINDED}),
         "送",
         repeatable=True,
     ),
-    T.REMINDER: DocumentRule(HANDLERS, frozenset({S.EXECUTING, S.REMINDED}), "催"),
+    T.REMINDER: DocumentRule(can_sign_officer_documents, frozenset({S.EXECUTING, S.REMINDED}), "催"),
     T.COURT_APPLICATION: DocumentRule(
-        frozenset({R.SQUAD_LEADER, R.LEGAL_REVIEWER, R.LEADER}),
+        can_sign_court_documents,
         frozenset({S.REMINDED, S.COURT_ENFORCEMENT}),
         "强申",
     ),
     T.CLOSING_REPORT: DocumentRule(
-        HANDLERS | {R.LEADER}, frozenset({S.PAID, S.COURT_ENFORCEMENT, S.CLOSED}), "结"
+        can_sign_filing_documents, frozenset({S.PAID, S.COURT_ENFORCEMENT, S.CLOSED}), "结"
     ),
     T.SIMPLE_DECISION: DocumentRule(
-        HANDLERS,
+        can_sign_officer_documents,
         frozenset({S.EXECUTING, S.PAID, S.CLOSED}),
         case_number="decision_number",
         procedure=Procedure.SIMPLE,
@@ -97,7 +106,7 @@ SERVED_AT_STAGE = {
 
 
 class DocumentNotAllowed(Conflict):
-    code = "penalty.document_not_allowed"
+    code = E.DOCUMENT_NOT_ALLOWED
 
 
 def issuable_types(case: PenaltyCase) -> list[str]:
@@ -131,9 +140,9 @@ def penalty_document_issue(
     rule = RULES.get(doc_type)
     if rule is None:
         raise ValidationFailed(
-            "文书类型不正确。", code="penalty.bad_document_type", fields={"doc_type": ["文书类型不正确。"]}
+            "文书类型不正确。", code=E.BAD_DOCUMENT_TYPE, fields={"doc_type": ["文书类型不正确。"]}
         )
-    case_services._check_actor(actor, rule.roles, case.bureau)
+    rule.signers.refuse(actor, case)
     label = DocumentType(doc_type).label
     with transaction.atomic():
         case = (
@@ -144,12 +153,12 @@ def penalty_document_issue(
         if case.procedure != rule.procedure or case.state not in rule.states:
             raise DocumentNotAllowed(f"案件当前状态为“{case.get_state_display()}”，不能制作《{label}》。")
         if not rule.repeatable and case.documents.filter(doc_type=doc_type).exists():
-            raise DocumentNotAllowed(f"本案已制作《{label}》，不能重复制作。", code="penalty.document_exists")
+            raise DocumentNotAllowed(f"本案已制作《{label}》，不能重复制作。", code=E.DOCUMENT_EXISTS)
         day = issued_on or clock.today()
         if rule.case_number:
             number = getattr(case, rule.case_number)
         else:
-            number = case_services._issue_number(case.bureau, rule.kind, f"doc.{doc_type}", day.year)
+            number = records.issue_number(case.bureau, rule.kind, f"doc.{doc_type}", day.year)
         ctx = DocumentContext(
             case=case,
             doc_type=doc_type,
@@ -159,7 +168,8 @@ def penalty_document_issue(
             officers=officer_names(case),
             served_document=_served_document(case) if doc_type == T.SERVICE_RECEIPT else "",
         )
-        pdf = render(ctx)
+        with translation.override(settings.LANGUAGE_CODE):  # official documents are in Chinese
+            pdf = render(ctx)
         digest = hashlib.sha256(pdf).hexdigest()
         document = PenaltyDocument(
             case=case, doc_type=doc_type, number=number, issued_on=day, issued_by=actor, sha256=digest
@@ -180,28 +190,26 @@ def _sniff_scan(data: bytes) -> tuple[str, str]:
         if data.startswith(magic):
             return kind
     message = "签收扫描件须为 PDF、JPEG 或 PNG 文件。"
-    raise ValidationFailed(message, code="penalty.bad_scan_type", fields={"file": [message]})
+    raise ValidationFailed(message, code=E.BAD_SCAN_TYPE, fields={"file": [message]})
 
 
 def penalty_document_attach_scan(*, actor, document: PenaltyDocument, upload) -> PenaltyDocument:
     """Attach the signed paper (签收扫描件) to an issued document. The type is decided from the file's
     first bytes; a new scan replaces the previous one, and both hashes stay in the audit trail."""
-    case_services._check_actor(actor, HANDLERS | {R.LEGAL_REVIEWER, R.LEADER}, document.case.bureau)
+    can_sign_decisions.refuse(actor, document.case)
     if upload is None:
-        raise ValidationFailed(
-            "请选择文件。", code="penalty.missing_fields", fields={"file": ["此项为必填项。"]}
-        )
+        raise ValidationFailed("请选择文件。", code=E.MISSING_FIELDS, fields={"file": ["此项为必填项。"]})
     size = getattr(upload, "size", None)
     if size is not None and size > SCAN_MAX_BYTES:
         message = "扫描件不能超过 20 MB。"
-        raise ValidationFailed(message, code="penalty.scan_too_large", fields={"file": [message]})
+        raise ValidationFailed(message, code=E.SCAN_TOO_LARGE, fields={"file": [message]})
     upload.seek(0)
     data = upload.read()
     if not data:
-        raise ValidationFailed("文件为空。", code="penalty.scan_empty", fields={"file": ["文件为空。"]})
+        raise ValidationFailed("文件为空。", code=E.SCAN_EMPTY, fields={"file": ["文件为空。"]})
     if len(data) > SCAN_MAX_BYTES:
         message = "扫描件不能超过 20 MB。"
-        raise ValidationFailed(message, code="penalty.scan_too_large", fields={"file": [message]})
+        raise ValidationFailed(message, code=E.SCAN_TOO_LARGE, fields={"file": [message]})
     _, extension = _sniff_scan(data)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

@@ -6,8 +6,7 @@ from django import template
 
 from chengguan.cases.states import CaseState, Disposition
 from chengguan.enforcement.models import PenaltyCase
-from chengguan.enforcement.services import CASE_OFFICER_ROLES
-from chengguan.org.selectors import has_role
+from chengguan.enforcement.permissions import can_start_penalty
 
 register = template.Library()
 
@@ -22,5 +21,5 @@ def penalty_origin(case, user) -> dict:
     return {
         "applies": True,
         "opened": opened,
-        "can_open": not opened and not case.penalty_case_ref and has_role(user, *CASE_OFFICER_ROLES),
+        "can_open": not opened and not case.penalty_case_ref and can_start_penalty(user, case.bureau),
     }

@@ -1,0 +1,69 @@
+"""What every write to a penalty case shares: its document numbers, its computed deadlines, amounts
+of money and the snapshot its audit events carry."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+
+from chengguan.core import numbering
+from chengguan.core.errors import ValidationFailed
+from chengguan.enforcement import periods
+from chengguan.enforcement.errors import PenaltyError
+from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline
+from chengguan.org.models import Organisation
+
+
+def document_prefix(bureau: Organisation, kind: str) -> str:
+    """`中原城管罚立字`: the bureau's abbreviation (setting `PENALTY_DOCUMENT_PREFIX`, else its short
+    name) + 罚 + the document kind + 字."""
+    abbreviation = getattr(settings, "PENALTY_DOCUMENT_PREFIX", "") or bureau.short_name or bureau.name
+    return f"{abbreviation}罚{kind}字"
+
+
+def issue_number(bureau: Organisation, kind: str, key: str, year: int) -> str:
+    """The next gapless number of `key` in the bureau and year (taken inside the caller's transaction,
+    so a failed write gives it back)."""
+    n = numbering.next_number(f"penalty.{key}.{bureau.pk}", year)
+    return numbering.format_document_number(document_prefix(bureau, kind), year, n)
+
+
+def money(value: Any, field: str = "fine_amount") -> Decimal:
+    """An amount in yuan, to the fen; refused when not a number or negative."""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed(
+            "金额格式不正确。", code=PenaltyError.BAD_AMOUNT, fields={field: ["金额格式不正确。"]}
+        ) from exc
+    if amount < 0:
+        raise ValidationFailed(
+            "金额不能为负数。", code=PenaltyError.BAD_AMOUNT, fields={field: ["金额不能为负数。"]}
+        )
+    return amount
+
+
+def snapshot(case: PenaltyCase) -> dict[str, Any]:
+    """The state, number, fine and every date of the case (the before/after of its audit events)."""
+    dates = {f.name: getattr(case, f.name) for f in case._meta.concrete_fields if f.name.endswith("_on")}
+    return {"state": case.state, "number": case.number, "fine_amount": case.fine_amount, **dates}
+
+
+def refresh_deadlines(case: PenaltyCase) -> None:
+    """Rewrite the case's statutory periods from its recorded dates."""
+    case.deadlines.all().delete()
+    PenaltyDeadline.objects.bulk_create(
+        PenaltyDeadline(
+            case=case,
+            period_id=d.period_id,
+            name=d.name,
+            article=d.article,
+            event=d.event,
+            start_on=d.start_on,
+            due_on=d.due_on,
+            met_on=d.met_on,
+        )
+        for d in periods.case_deadlines(case)
+    )
