@@ -11,7 +11,11 @@ from chengguan.core.models import AuditEvent
 from chengguan.core.workflow import REGISTRY
 
 # Each registered machine names the test module of its app that holds its matrix adapter.
-ADAPTERS = {"case": "tests.cases.workflow_matrix", "letter": "tests.merchants.workflow_matrix"}
+ADAPTERS = {
+    "case": "tests.cases.workflow_matrix",
+    "letter": "tests.merchants.workflow_matrix",
+    "penalty": "tests.enforcement.workflow_matrix",
+}
 
 
 def test_every_machine_has_a_matrix():
