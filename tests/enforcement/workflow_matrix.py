@@ -143,13 +143,14 @@ class PenaltyMatrix(Matrix):
 
     def payload(self, action: str, obj) -> dict:
         today = self.today
+        asked = (obj.notice_served_on or today) + dt.timedelta(days=1)
         return {
             "approve_filing": {"filed_on": today},
             "submit_for_review": {"legal_basis": "某条例第三十六条", "fine_amount": "1000"},
             "legal_review_pass": {"opinion": "事实清楚，证据确凿"},
             "legal_review_return": {"reason": "证据不足"},
             "serve_notice": {"notice_served_on": today, "hearing_offered": True},
-            "request_hearing": {"hearing_requested_on": (obj.notice_served_on or today) + dt.timedelta(days=1)},
+            "request_hearing": {"hearing_requested_on": asked},
             "schedule_hearing": {"hearing_on": today + dt.timedelta(days=30), "hearing_notice_on": today},
             "decide": {"decision_on": today, "overdue_reason": "案情复杂，经集体讨论"},
             "serve_decision": {"decision_served_on": today},
