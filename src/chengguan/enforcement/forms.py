@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.enforcement import selectors
 from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyState, Procedure
@@ -27,7 +28,7 @@ class PenaltyCaseFilter(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(
         choices=list(selectors.URGENCY_LABELS.items()),
         method="filter_urgency",
-        label=_("期限"),
+        label=pgettext_lazy("deadline", "期限"),
         help_text=_("本机关应遵守的期限：overdue 已逾期，warning 三日内到期"),
     )
     filed_from = django_filters.DateFilter(field_name="filed_on", lookup_expr="gte", label=_("立案日期起"))

@@ -11,6 +11,9 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from chengguan.core import legal_periods
 from chengguan.core.errors import ValidationFailed
 from chengguan.enforcement.errors import PenaltyError
@@ -33,7 +36,7 @@ OFFICE_DUTIES = frozenset(
 )
 WARNING_DAYS = 3  # an office duty due within this many days is shown in amber
 _ARTICLE = re.compile(r"Art\.(\d+)(?:\s*para\.(\d+))?(?:\((\d+)\))?")
-LAW_NAMES = {"APL": "行政处罚法", "ACL": "行政强制法", "ARL": "行政复议法", "ALL": "行政诉讼法"}
+LAW_NAMES = {"APL": _("行政处罚法"), "ACL": _("行政强制法"), "ARL": _("行政复议法"), "ALL": _("行政诉讼法")}
 SURCHARGE_RATE = Decimal("0.03")  # 行政处罚法 第七十二条第一款第一项
 
 
@@ -56,18 +59,25 @@ class ComputedDeadline:
 
 
 def article_label(article: str) -> str:
-    """`APL Art.64(1) + Art.85` as staff read it: `《行政处罚法》第64条第1项、第85条`."""
-    law, _, rest = article.partition(" ")
+    """`APL Art.64(1) + Art.85` as staff read it: `《行政处罚法》第64条第1项、第85条` (in English,
+    `Administrative Penalty Law Art. 64(1), Art. 85`)."""
+    law, _sep, rest = article.partition(" ")
     name = LAW_NAMES.get(law)
     if name is None:
         return article
     parts = []
     for number, paragraph, item in _ARTICLE.findall(rest):
-        text = f"第{number}条"
-        text += f"第{paragraph}款" if paragraph else ""
-        text += f"第{item}项" if item else ""
+        text = gettext("第%(n)s条") % {"n": number}
+        text += gettext("第%(n)s款") % {"n": paragraph} if paragraph else ""
+        text += gettext("第%(n)s项") % {"n": item} if item else ""
         parts.append(text)
-    return f"《{name}》" + "、".join(parts) if parts else article
+    return gettext("《%(law)s》") % {"law": name} + gettext("、").join(parts) if parts else article
+
+
+def period_name(name: str) -> str:
+    """A period's name (core/data/legal_periods.yaml, in Chinese) in the reader's language: the
+    names of the periods a penalty case shows are in the enforcement catalogue."""
+    return gettext(name)
 
 
 def compute(period_id: str, event: str, start: dt.date, met_on: dt.date | None = None) -> ComputedDeadline:

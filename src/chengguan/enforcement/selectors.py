@@ -165,6 +165,10 @@ def simple_limits() -> list[dict]:
     ):
         period = legal_periods.get(period_id)
         rows.append(
-            {"name": period.name, "value": period.value, "article": periods.article_label(period.article)}
+            {
+                "name": periods.period_name(period.name),
+                "value": period.value,
+                "article": periods.article_label(period.article),
+            }
         )
     return rows

@@ -18,6 +18,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.core import legal_periods
 from chengguan.core.workflow import RESUME, STAY, Context, FieldSpec, Guard, Machine, transition
@@ -54,24 +55,24 @@ EVIDENCE_STATES = frozenset({S.PROPOSED, S.INVESTIGATING, S.CASE_REVIEW})
 
 
 class PenaltyAction(models.TextChoices):
-    APPROVE_FILING = "approve_filing", _("批准立案")
-    SUBMIT_FOR_REVIEW = "submit_for_review", _("调查终结提交审查")
-    LEGAL_REVIEW_PASS = "legal_review_pass", _("法制审核通过")
-    LEGAL_REVIEW_RETURN = "legal_review_return", _("法制审核退回补充调查")
-    SERVE_NOTICE = "serve_notice", _("送达事先告知书")
-    REQUEST_HEARING = "request_hearing", _("当事人申请听证")
-    SCHEDULE_HEARING = "schedule_hearing", _("通知听证")
-    HOLD_HEARING = "hold_hearing", _("举行听证")
-    DECIDE = "decide", _("作出处罚决定")
-    SERVE_DECISION = "serve_decision", _("送达处罚决定书")
-    RECORD_PAYMENT = "record_payment", _("登记缴款")
-    SERVE_REMINDER = "serve_reminder", _("送达催告书")
-    APPLY_COURT = "apply_court", _("申请法院强制执行")
-    CLOSE = "close", _("结案")
-    SUSPEND = "suspend", _("中止")
-    RESUME = "resume", _("恢复")
-    TERMINATE = "terminate", _("终止调查")
-    TRANSFER = "transfer", _("移送")
+    APPROVE_FILING = "approve_filing", pgettext_lazy("penalty action", "批准立案")
+    SUBMIT_FOR_REVIEW = "submit_for_review", pgettext_lazy("penalty action", "调查终结提交审查")
+    LEGAL_REVIEW_PASS = "legal_review_pass", pgettext_lazy("penalty action", "法制审核通过")
+    LEGAL_REVIEW_RETURN = "legal_review_return", pgettext_lazy("penalty action", "法制审核退回补充调查")
+    SERVE_NOTICE = "serve_notice", pgettext_lazy("penalty action", "送达事先告知书")
+    REQUEST_HEARING = "request_hearing", pgettext_lazy("penalty action", "当事人申请听证")
+    SCHEDULE_HEARING = "schedule_hearing", pgettext_lazy("penalty action", "通知听证")
+    HOLD_HEARING = "hold_hearing", pgettext_lazy("penalty action", "举行听证")
+    DECIDE = "decide", pgettext_lazy("penalty action", "作出处罚决定")
+    SERVE_DECISION = "serve_decision", pgettext_lazy("penalty action", "送达处罚决定书")
+    RECORD_PAYMENT = "record_payment", pgettext_lazy("penalty action", "登记缴款")
+    SERVE_REMINDER = "serve_reminder", pgettext_lazy("penalty action", "送达催告书")
+    APPLY_COURT = "apply_court", pgettext_lazy("penalty action", "申请法院强制执行")
+    CLOSE = "close", pgettext_lazy("penalty action", "结案")
+    SUSPEND = "suspend", pgettext_lazy("penalty action", "中止")
+    RESUME = "resume", pgettext_lazy("penalty action", "恢复")
+    TERMINATE = "terminate", pgettext_lazy("penalty action", "终止调查")
+    TRANSFER = "transfer", pgettext_lazy("penalty action", "移送")
 
 
 A = PenaltyAction

@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -151,7 +151,13 @@ def case_list(request):
 def _deadline_row(d, today) -> dict:
     duty = d.period_id in periods.OFFICE_DUTIES
     level = selectors.urgency(d.due_on, today) if duty else "normal"
-    return {"d": d, "duty": duty, "level": level, "article": periods.article_label(d.article)}
+    return {
+        "d": d,
+        "name": periods.period_name(d.name),
+        "duty": duty,
+        "level": level,
+        "article": periods.article_label(d.article),
+    }
 
 
 @allowed(can_view_penalties)
@@ -209,6 +215,10 @@ def _detail_context(
         "officers": [u.profile.full_name for u in case.officers.all()],
         "deadlines": [_deadline_row(d, today) for d in case.deadlines.all()],
         "next_due": next_due,
+        "next_due_name": periods.period_name(next_due.name) if next_due else "",
+        "surcharge_article": periods.article_label("APL Art.72 + Art.73"),
+        "evidence_article": periods.article_label("APL Art.42"),
+        "record_article": periods.article_label("APL Art.47"),
         "urgency": selectors.urgency(next_due.due_on, today) if next_due else "normal",
         "timeline": _timeline(case),
         "evidence": selectors.evidence_items(case),
@@ -246,7 +256,7 @@ def act(request, pk: int, action: str):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, _t("已%(action)s。") % {"action": PenaltyAction(action).label})
+            messages.success(request, gettext("已%(action)s。") % {"action": PenaltyAction(action).label})
             return redirect("enforcement:detail", pk=case.pk)
     case = _visible_case(request.user, pk)
     context = _detail_context(request, case, open_action=action, bound=form, banner=banner)
@@ -271,7 +281,7 @@ def evidence_upload(request, pk: int):
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, _t("证据已上传，哈希值已记入审计。"))
+            messages.success(request, gettext("证据已上传，哈希值已记入审计。"))
             return redirect("enforcement:detail", pk=case.pk)
     context = _detail_context(request, case, banner=banner, evidence_form=form)
     return render(request, "enforcement/detail.html", context, status=status)
@@ -305,7 +315,7 @@ def document_issue(request, pk: int):
             _detail_context(request, case, banner=exc.message),
             status=exc.status,
         )
-    messages.success(request, _t("已生成%(document)s。") % {"document": document})
+    messages.success(request, gettext("已生成%(document)s。") % {"document": document})
     return redirect("enforcement:detail", pk=case.pk)
 
 
@@ -353,7 +363,13 @@ def _proposal_page(request, form, *, start, success: str, title: str, origin=Non
                 return redirect("enforcement:detail", pk=case.pk)
         else:
             banner, status = CHECK_FORM, 400
-    context = {"form": form, "banner": banner, "title": title, "origin": origin}
+    context = {
+        "form": form,
+        "banner": banner,
+        "title": title,
+        "origin": origin,
+        "decision_article": periods.article_label("APL Art.60"),
+    }
     return render(request, "enforcement/propose.html", context, status=status)
 
 
@@ -384,8 +400,8 @@ def open_from_case(request, number: str):
         request,
         form,
         start=partial(services.penalty_case_open_from_case, case=origin),
-        success=_t("已由案件 %(number)s 转立行政处罚案件，待批准立案。") % {"number": origin.number},
-        title=_t("由案件 %(number)s 转立行政处罚") % {"number": origin.number},
+        success=gettext("已由案件 %(number)s 转立行政处罚案件，待批准立案。") % {"number": origin.number},
+        title=gettext("由案件 %(number)s 转立行政处罚") % {"number": origin.number},
         origin=origin,
     )
 
@@ -414,7 +430,9 @@ def simple(request):
                 _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
                 banner, status = exc.message, exc.status
             else:
-                messages.success(request, _t("已作出当场处罚决定 %(number)s。") % {"number": case.number})
+                messages.success(
+                    request, gettext("已作出当场处罚决定 %(number)s。") % {"number": case.number}
+                )
                 return redirect("enforcement:detail", pk=case.pk)
         else:
             banner, status = CHECK_FORM, 400
@@ -422,5 +440,6 @@ def simple(request):
         "form": form,
         "banner": banner,
         "limits": selectors.simple_limits(),
+        "simple_article": periods.article_label("APL Art.51 + Art.52"),
     }
     return render(request, "enforcement/simple.html", context, status=status)
