@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from chengguan.cases import services as case_services
 from chengguan.cases import spam, supervision
 from chengguan.cases.models import Case, CaseEvidence, CaseExtension, ReplyTemplate, Supervision
+from chengguan.cases.services import case_transition
 from chengguan.cases.states import CaseState
 from chengguan.channels import services as channel_services
 from chengguan.channels.jobs import IMPORT_KIND as ORDER_IMPORT
@@ -42,6 +43,17 @@ from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.masking import mask_name
 from chengguan.core.models import Job, JobStatus
+from chengguan.enforcement import disclosure as penalty_disclosure
+from chengguan.enforcement import services as penalty_services
+from chengguan.enforcement.documents.services import penalty_document_issue
+from chengguan.enforcement.models import (
+    PenaltyCase,
+    PenaltyDisclosure,
+    PenaltyDocument,
+    PenaltyParty,
+    PenaltyReview,
+)
+from chengguan.enforcement.services import origin_facts
 from chengguan.feedback.models import Callback, Feedback
 from chengguan.grids.models import Grid
 from chengguan.merchants import services as merchant_services
@@ -53,15 +65,14 @@ from chengguan.org.roles import RoleCode as R
 from chengguan.portal import services as portal_services
 from chengguan.portal.models import CallbackReview
 from chengguan.taxonomy.models import Category, Classification, MajorCategory
+from tests import factories
 from tests.cases import flow
 from tests.cases.conftest import _fast_tests, district, jpeg  # noqa: F401  (fixtures)
 from tests.cases.media import jpeg_upload
 from tests.factories import DEMO_PASSWORD
 
-# Pages not checked yet, and why. The lead is porting enforcement (and the public disclosure pages
-# of enforcement) onto the workflow kernel; its templates follow, and then these namespaces leave
-# the set.
-AWAITING_KERNEL_PORT = {"enforcement", "publicity"}
+# Every namespace is checked now that the three machines run on the kernel.
+AWAITING_KERNEL_PORT: set[str] = set()
 NOT_CHECKED = {
     "admin": "Django admin: the back office of the administrator, in Django's own words and the "
     "models' verbose names",
@@ -73,14 +84,13 @@ NOT_CHECKED = {
     "web:login-otp": "opens only between password and code: in English in tests/org/test_second_factor.py",
 }
 # Labels that the code being ported labels in plain Chinese and that show on the pages checked here:
-# the buttons of a letter (merchants/states.py), the penalty entries of the side navigation
-# (enforcement/navigation.py). They leave with the port, when the kernel's tables and the choices
-# carry gettext_lazy labels.
-AWAITING_KERNEL_LABELS = {"登记签订", "登记拒签", "作废", "发放", "行政处罚", "本周期限"}
+# the buttons of a letter (merchants/states.py). They leave with the port, when the kernel's tables
+# and the choices carry gettext_lazy labels.
+AWAITING_KERNEL_LABELS = {"登记签订", "登记拒签", "作废", "发放"}
 # Chinese terms an English sentence may quote in brackets, so a visitor can say them to staff.
 GLOSSES = {"（门前三包）", "(门前三包)"}
-# What the viewers type into search boxes (part of the URLs below): data too.
-TYPED = ["没有这一类", "便利", "没有这家", "井盖缺失", "已清理", "误判", "迟了"]
+# What the viewers type into search boxes (part of the URLs below) and forms: data too.
+TYPED = ["没有这一类", "便利", "没有这家", "井盖缺失", "已清理", "误判", "迟了", "某条例"]
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 READ_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "hx-confirm", "data-confirm"}
@@ -166,8 +176,26 @@ DATA_FIELDS = {
     WorkOrder: ["content", "address", "complainant_name", "reply", "external_id"],
     Merchant: ["name", "operator_name", "address"],
     Letter: ["number", "signer_name", "refused_reason"],
+    PenaltyCase: ["number", "decision_number", "facts", "legal_basis", "legal_review_opinion", "reason"],
+    PenaltyParty: ["name", "address", "legal_representative"],
+    PenaltyReview: ["body"],
+    PenaltyDocument: ["number"],
+    PenaltyDisclosure: [
+        "decision_number",
+        "bureau_name",
+        "party_display",
+        "facts",
+        "legal_basis",
+        "penalty",
+        "withdrawal_reason",
+    ],
 }
-PERSON_FIELDS = {(WorkOrder, "complainant_name"), (Merchant, "operator_name"), (StaffProfile, "full_name")}
+PERSON_FIELDS = {
+    (WorkOrder, "complainant_name"),
+    (Merchant, "operator_name"),
+    (StaffProfile, "full_name"),
+    (PenaltyParty, "name"),
+}
 
 
 def data_values() -> list[str]:
@@ -184,6 +212,10 @@ def data_values() -> list[str]:
         values.add(job.params.get("filename", ""))
         for bad in job.result.get("bad", []):
             values.update([*bad.get("reasons", []), bad.get("name", "")])
+    # The facts a penalty case opened from a closed-loop case starts with: the text of the (Chinese)
+    # case file, which the officer edits before submitting.
+    for case in Case.objects.filter(disposition="enforcement"):
+        values.update(origin_facts(case).splitlines())
     values.update(TYPED)
     values.discard("")
     return sorted(values, key=len, reverse=True)
@@ -326,6 +358,7 @@ def busy_district(district):  # noqa: F811
     d.shops, d.letter, d.shop_case = shops, issued, shop_case
     d.orders = orders
     _cases_in_every_state(d)
+    d.penalties = penalty_world(d)
     return d
 
 
@@ -368,9 +401,74 @@ def _cases_in_every_state(d) -> None:
         d.late = flow.drive(d, CaseState.HANDLED, description="超时的案件")
 
 
+PARTY = {"kind": "person", "name": "赵大勇", "id_number": "410102199003071230", "address": "建设路20号"}
+SHOP = {"kind": "organisation", "name": "中原餐饮有限公司", "credit_code": "91410102MA1234567F"}
+
+
+def penalty_world(d) -> dict:
+    """Penalty cases at several stages: one decided, served and published, with a document and a
+    pending reconsideration; one revoked on review, its publication withdrawn; one proposed; one
+    simple; and a closed-loop case closed for enforcement, from which a case can be opened."""
+    users = d.users
+    partner = factories.staff(d.squad, R.HANDLER, username="handler_partner").user
+    officers = [users[R.HANDLER], partner]
+
+    def decided(facts: str, parties: list[dict], start: dt.date) -> PenaltyCase:
+        with pinned(dt.datetime.combine(start, dt.time(10), tzinfo=SHANGHAI)):
+            case = penalty_services.penalty_case_propose(
+                actor=users[R.HANDLER], bureau=d.bureau, facts=facts, parties=parties, officers=officers
+            )
+
+            def go(user, action, **payload):
+                return penalty_services.penalty_transition(
+                    actor=user, case=case, action=action, payload=payload
+                )
+
+            go(users[R.SQUAD_LEADER], "approve_filing", filed_on=start)
+            penalty_document_issue(actor=users[R.HANDLER], case=case, doc_type="inquiry_record")
+            go(users[R.HANDLER], "submit_for_review", legal_basis="《城市市容和环境卫生管理条例》第三十六条")
+            go(users[R.HANDLER], "serve_notice", notice_served_on=start + dt.timedelta(days=2))
+            go(users[R.LEADER], "decide", decision_on=start + dt.timedelta(days=10), fine_amount="500")
+            return go(users[R.HANDLER], "serve_decision", decision_served_on=start + dt.timedelta(days=11))
+
+    served = decided("占用人行道摆放桌椅经营", [PARTY, SHOP], dt.date(2026, 8, 3))
+    revoked = decided("店外堆放杂物", [SHOP], dt.date(2026, 8, 5))
+    legal = users[R.LEGAL_REVIEWER]
+    with pinned(NOW - dt.timedelta(days=3)):
+        penalty_services.penalty_review_record(
+            actor=legal,
+            case=served,
+            kind="reconsideration",
+            applied_on=dt.date(2026, 9, 10),
+            body="区人民政府",
+        )
+        review = penalty_services.penalty_review_record(
+            actor=legal, case=revoked, kind="litigation", applied_on=dt.date(2026, 9, 1), body="区人民法院"
+        )
+        penalty_services.penalty_review_conclude(
+            actor=legal, review=review, concluded_on=dt.date(2026, 9, 15), outcome="revoked"
+        )
+        penalty_disclosure.disclosure_withdraw(actor=legal, disclosure=revoked.disclosure)
+        proposed = penalty_services.penalty_case_propose(
+            actor=users[R.HANDLER], bureau=d.bureau, facts="夜间占道烧烤", parties=[PARTY], officers=officers
+        )
+        simple = penalty_services.penalty_simple_decide(
+            actor=users[R.HANDLER],
+            bureau=d.bureau,
+            facts="乱扔垃圾",
+            legal_basis="《城市市容和环境卫生管理条例》第三十四条",
+            party=PARTY,
+            fine_amount="150",
+            officers=officers,
+        )
+        origin = flow.drive(d, CaseState.VERIFIED, description="商铺门前违规摆卖")
+        case_transition(actor=users[R.OPERATOR], case=origin, action="close", disposition="enforcement")
+    return {"served": served, "revoked": revoked, "proposed": proposed, "simple": simple, "origin": origin}
+
+
 # Arguments of the pages that take some, and the query a page needs to show its rows.
 def page_urls(d) -> dict[str, list[str]]:
-    shop, job = d.shops[0], d.jobs
+    shop, job, penalties = d.shops[0], d.jobs, d.penalties
     return {
         "portal:track-detail": [
             reverse("portal:track-detail", args=[d.happy.report.case.number]),
@@ -447,6 +545,20 @@ def page_urls(d) -> dict[str, list[str]]:
         ],
         "cases:map": [reverse("cases:map"), reverse("cases:map") + "?urgency=overdue"],
         "web:categories": [reverse("web:categories"), reverse("web:categories") + "?q=没有这一类"],
+        "enforcement:detail": [
+            reverse("enforcement:detail", args=[penalties[name].pk])
+            for name in ("served", "revoked", "proposed", "simple")
+        ],
+        "enforcement:from-case": [reverse("enforcement:from-case", args=[penalties["origin"].number])],
+        "enforcement:act": [],  # POST only: the forms are on the case page
+        "enforcement:evidence": [],  # POST only
+        "enforcement:evidence-file": [],  # a download
+        "enforcement:document-issue": [],  # POST only
+        "enforcement:document-file": [],  # a download
+        "publicity:detail": [
+            reverse("publicity:detail", args=[penalties["served"].disclosure.pk]),
+            reverse("publicity:detail", args=[penalties["revoked"].disclosure.pk]),
+        ],
     }
 
 
@@ -570,6 +682,12 @@ def posted_pages(d) -> list[tuple[str, str, dict]]:
         ("merchants:import", R.ADMIN, {}),
         ("merchants:letters", R.ADMIN, {"year": "1900"}),
         ("channels:import", R.OPERATOR, {}),
+        ("enforcement:propose", R.HANDLER, {}),
+        (
+            "enforcement:simple",
+            R.HANDLER,
+            {"fine_amount": "201", "facts": "乱扔垃圾", "legal_basis": "某条例"},
+        ),
         ("letters-public:self-service", "anonymous", {"credit_code": "92410102PBRNYTPLX6", "number": "X"}),
     ]
 

@@ -87,6 +87,12 @@ class PenaltyCase(models.Model):
         verbose_name_plural = "行政处罚案件"
 
     def __str__(self) -> str:
+        return self.number or _("待立案#%(pk)s") % {"pk": self.pk}
+
+    @property
+    def reference(self) -> str:
+        """What the closed-loop case stores as `penalty_case_ref` (the number, else a marker the filing
+        number replaces): the same in every language."""
         return self.number or f"待立案#{self.pk}"
 
 

@@ -309,7 +309,7 @@ def penalty_case_open_from_case(
             officers=officers,
             origin_case=origin,
         )
-        origin.penalty_case_ref = str(penalty)
+        origin.penalty_case_ref = penalty.reference
         origin.save(update_fields=["penalty_case_ref", "updated_at"])
         audit.record(
             actor=actor,
