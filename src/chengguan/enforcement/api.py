@@ -93,6 +93,41 @@ def _body(serializer_class, request: Request) -> dict:
     return body.validated_data
 
 
+def _sub_resource(name: str, *, listed: str, added: str, body, out, add_id: str):
+    """The schema and route of a case's list-or-add sub-resource (`GET`/`POST …/{id}/<name>/`)."""
+
+    def decorate(method):
+        method = action(
+            detail=True,
+            methods=["get", "post"],
+            parser_classes=(JSONParser,),
+            pagination_class=None,
+            filterset_class=None,
+        )(method)
+        method = extend_schema(
+            methods=["post"],
+            operation_id=f"penalty_cases_{name}_{add_id}",
+            summary=added,
+            request=body,
+            responses={201: out, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
+        )(method)
+        return extend_schema(
+            methods=["get"],
+            operation_id=f"penalty_cases_{name}_list",
+            summary=listed,
+            responses={200: out(many=True), **error_responses(401, 403, 404)},
+        )(method)
+
+    return decorate
+
+
+def _list_or_add(request: Request, case: PenaltyCase, *, rows, body, add, out) -> Response:
+    """A sub-resource of a case: GET lists `rows(case)`, POST validates `body` and `add`s one (201)."""
+    if request.method == "GET":
+        return Response(out(rows(case), many=True).data)
+    return Response(out(add(case, _body(body, request))).data, status=status.HTTP_201_CREATED)
+
+
 @extend_schema_view(
     list=extend_schema(
         operation_id="penalty_cases_list",
@@ -239,33 +274,23 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         item = selectors.evidence_items(case)[-1]
         return Response(PenaltyEvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        methods=["get"],
-        operation_id="penalty_cases_reviews_list",
-        summary="行政复议与行政诉讼",
-        responses={200: PenaltyReviewSerializer(many=True), **error_responses(401, 403, 404)},
-    )
-    @extend_schema(
-        methods=["post"],
-        operation_id="penalty_cases_reviews_create",
-        summary="登记当事人申请复议或提起诉讼（期间不计加处罚款，第七十三条）",
-        request=PenaltyReviewInputSerializer,
-        responses={201: PenaltyReviewSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=(JSONParser,),
-        pagination_class=None,
-        filterset_class=None,
+    @_sub_resource(
+        "reviews",
+        listed="行政复议与行政诉讼",
+        added="登记当事人申请复议或提起诉讼（期间不计加处罚款，第七十三条）",
+        body=PenaltyReviewInputSerializer,
+        out=PenaltyReviewSerializer,
+        add_id="create",
     )
     def reviews(self, request: Request, pk: int) -> Response:
-        case = _case(request, pk)
-        if request.method == "GET":
-            return Response(PenaltyReviewSerializer(case.reviews.all(), many=True).data)
-        data = _body(PenaltyReviewInputSerializer, request)
-        review = services.penalty_review_record(actor=request.user, case=case, **data)
-        return Response(PenaltyReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return _list_or_add(
+            request,
+            _case(request, pk),
+            rows=lambda case: case.reviews.all(),
+            body=PenaltyReviewInputSerializer,
+            add=lambda case, data: services.penalty_review_record(actor=request.user, case=case, **data),
+            out=PenaltyReviewSerializer,
+        )
 
     @extend_schema(
         operation_id="penalty_cases_reviews_conclude",
@@ -287,35 +312,25 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         review = services.penalty_review_conclude(actor=request.user, review=review, **data)
         return Response(PenaltyReviewSerializer(review).data)
 
-    @extend_schema(
-        methods=["get"],
-        operation_id="penalty_cases_documents_list",
-        summary="本案文书",
-        responses={200: PenaltyDocumentSerializer(many=True), **error_responses(401, 403, 404)},
-    )
-    @extend_schema(
-        methods=["post"],
-        operation_id="penalty_cases_documents_issue",
-        summary="生成文书（编号按类型、年度连续；不在适用阶段返回 409）",
-        request=PenaltyDocumentIssueSerializer,
-        responses={201: PenaltyDocumentSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
-    )
-    @action(
-        detail=True,
-        methods=["get", "post"],
-        parser_classes=(JSONParser,),
-        pagination_class=None,
-        filterset_class=None,
+    @_sub_resource(
+        "documents",
+        listed="本案文书",
+        added="生成文书（编号按类型、年度连续；不在适用阶段返回 409）",
+        body=PenaltyDocumentIssueSerializer,
+        out=PenaltyDocumentSerializer,
+        add_id="issue",
     )
     def documents(self, request: Request, pk: int) -> Response:
-        case = _case(request, pk)
-        if request.method == "GET":
-            return Response(PenaltyDocumentSerializer(selectors.documents(case), many=True).data)
-        data = _body(PenaltyDocumentIssueSerializer, request)
-        document = document_services.penalty_document_issue(
-            actor=request.user, case=case, doc_type=data["doc_type"]
+        return _list_or_add(
+            request,
+            _case(request, pk),
+            rows=selectors.documents,
+            body=PenaltyDocumentIssueSerializer,
+            add=lambda case, data: document_services.penalty_document_issue(
+                actor=request.user, case=case, doc_type=data["doc_type"]
+            ),
+            out=PenaltyDocumentSerializer,
         )
-        return Response(PenaltyDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
 ACTION_VIEWS = action_views(

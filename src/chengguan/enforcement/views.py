@@ -248,19 +248,17 @@ def act(request, pk: int, action: str):
         raise Http404("unknown action")
     case = _visible_case(request.user, pk)
     form = action_form(PENALTY_MACHINE, action, data=request.POST, prefix=action)
-    banner, status = CHECK_FORM, 400
-    if form.is_valid():
-        try:
-            services.penalty_transition(actor=request.user, case=case, action=action, payload=submitted(form))
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
-        else:
-            messages.success(request, gettext("已%(action)s。") % {"action": PenaltyAction(action).label})
-            return redirect("enforcement:detail", pk=case.pk)
-    case = _visible_case(request.user, pk)
-    context = _detail_context(request, case, open_action=action, bound=form, banner=banner)
-    return render(request, "enforcement/detail.html", context, status=status)
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: services.penalty_transition(
+            actor=request.user, case=case, action=action, payload=submitted(form)
+        ),
+        success=gettext("已%(action)s。") % {"action": PenaltyAction(action).label},
+        open_action=action,
+        bound=form,
+    )
 
 
 @allowed(can_view_penalties)
@@ -268,22 +266,32 @@ def act(request, pk: int, action: str):
 def evidence_upload(request, pk: int):
     case = _visible_case(request.user, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: services.penalty_evidence_add(
+            actor=request.user, case=case, upload=data["file"], description=data["description"]
+        ),
+        success=gettext("证据已上传，哈希值已记入审计。"),
+        evidence_form=form,
+    )
+
+
+def _submit(request, case: PenaltyCase, form, *, write, success: str, **page):
+    """A form on the case page: `write` the cleaned data through the services and go back to the page,
+    or show the page again with the refusal beside the fields (nothing changed)."""
     banner, status = CHECK_FORM, 400
     if form.is_valid():
         try:
-            services.penalty_evidence_add(
-                actor=request.user,
-                case=case,
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            )
+            write(form.cleaned_data)
         except DomainError as exc:
             _put_errors(form, exc)
             banner, status = exc.message, exc.status
         else:
-            messages.success(request, gettext("证据已上传，哈希值已记入审计。"))
+            messages.success(request, success)
             return redirect("enforcement:detail", pk=case.pk)
-    context = _detail_context(request, case, banner=banner, evidence_form=form)
+    context = _detail_context(request, _visible_case(request.user, case.pk), banner=banner, **page)
     return render(request, "enforcement/detail.html", context, status=status)
 
 
