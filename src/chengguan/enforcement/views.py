@@ -46,8 +46,8 @@ from chengguan.enforcement.states import (
     Procedure,
     legal_review_grounds,
 )
-from chengguan.org.selectors import bureau_of
 from chengguan.org.access import is_staff_user
+from chengguan.org.selectors import bureau_of
 
 LIST_PAGE = 50
 BUTTON_STYLE = {
