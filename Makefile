@@ -7,7 +7,7 @@ SIZE   ?= district
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-pg lint format bench install install-test assets browser nginx clean
+.PHONY: demo test test-pg lint format bench install install-test assets browser nginx clean replica-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ format: $(VENV)/.installed-test
 # Every benchmark runs; the target fails at the end if any missed its goal.
 bench: install $(VENV)/.installed-bench
 	@status=0; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
+
+# A real streaming replica on port 5433 of the local PostgreSQL, and the read routing checked against
+# it (scripts/replica-check.sh; not part of CI).
+replica-check: install
+	bash scripts/replica-check.sh
 
 clean:
 	rm -rf $(VENV) var assets/node_modules src/chengguan/static/vendor

@@ -1,7 +1,7 @@
 """Django settings, read from the environment so one build serves the demo and production.
 
-Environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CHENGGUAN_DATA_DIR, CELERY_BROKER_URL,
-CHENGGUAN_GRID_CODE_DIGITS (14 or 15), CHENGGUAN_OFFICE_HOURS ("08:30-12:00,14:00-18:00"),
+Environment: DATABASE_URL, DATABASE_REPLICA_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CHENGGUAN_DATA_DIR,
+CELERY_BROKER_URL, CHENGGUAN_GRID_CODE_DIGITS (14 or 15), CHENGGUAN_OFFICE_HOURS ("08:30-12:00,14:00-18:00"),
 CHENGGUAN_HOLIDAYS_FILE (the operator's holiday table for years the calendar package does not know).
 """
 
@@ -129,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+# A streaming replica for reports, exports and statistics (core/replica.py); tests mirror it on the
+# primary's test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["chengguan.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

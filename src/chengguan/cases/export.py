@@ -25,6 +25,7 @@ from chengguan.cases.filters import URGENCY_CHOICES
 from chengguan.cases.models import Case, CaseSource, CaseState, Disposition, Priority
 from chengguan.core import clock
 from chengguan.core.i18n import source_text
+from chengguan.core.replica import replica_reads
 from chengguan.taxonomy.models import CategoryKind
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -85,8 +86,10 @@ def _safe(value: object) -> object:
     return value
 
 
+@replica_reads
 def export_rows(queryset: QuerySet[Case]) -> Iterator[list]:
-    """The rows of a case queryset, read in chunks with everything a row shows loaded alongside."""
+    """The rows of a case queryset, read in chunks with everything a row shows loaded alongside
+    (from the replica where there is one)."""
     now = clock.now()
     rows = queryset.select_related(
         "category", "category__major", "grid", "subdistrict", "community", "handling_unit"

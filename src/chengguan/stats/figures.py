@@ -19,6 +19,7 @@ from chengguan.cases.public import public_cases
 from chengguan.cases.states import CaseState
 from chengguan.channels.models import WorkOrder
 from chengguan.core import clock
+from chengguan.core.replica import replica_reads
 from chengguan.feedback.models import Callback, Feedback, Rating
 
 # The stages before a case reaches a handler: waiting to be filed, then waiting to be dispatched.
@@ -122,6 +123,7 @@ LABELS = {
 }
 
 
+@replica_reads
 def all_figures(start: dt.datetime, end: dt.datetime, *, bureau=None) -> list[Figure]:
     return [
         feedback_rate(start, end, bureau=bureau),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from chengguan.core import clock
+from chengguan.core.replica import replica_reads
 from chengguan.stats import figures
 
 
@@ -22,6 +23,7 @@ class HomeFigure:
         return figures.LABELS[self.figure.name]
 
 
+@replica_reads
 def home_figures(now: dt.datetime | None = None) -> dict:
     """This month's figures for the portal home, from `stats.figures` (spam excluded there), each
     with its definition in plain words."""
