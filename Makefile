@@ -68,6 +68,7 @@ format: $(VENV)/.installed-test
 
 # Every benchmark runs; the target fails at the end if any missed its goal.
 bench: install $(VENV)/.installed-bench
+	@sh scripts/ensure-wrk.sh
 	@status=0; for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 # A real streaming replica on port 5433 of the local PostgreSQL, and the read routing checked against
