@@ -43,7 +43,7 @@ from chengguan.cases.permissions import (
     can_verify,
 )
 from chengguan.cases.signals import case_changed
-from chengguan.core import deadlines
+from chengguan.core import deadlines, evidence
 from chengguan.core.errors import ValidationFailed
 from chengguan.core.workflow import RESUME, STAY, Context, FieldSpec, Guard, Machine, transition
 from chengguan.org.models import Organisation, OrgKind
@@ -90,8 +90,10 @@ FIELDS = {
     "unit": FieldSpec("ref", _("处置单位"), _("不填则用立案时派遣规则建议的单位")),
     "amount": FieldSpec("int", _("延期时长"), min_value=1, max_value=365),
     "note": FieldSpec("line", _("审批意见"), max_length=200),
-    "photos": FieldSpec("files", _("处置后照片"), _("可多张；返工后须重新上传")),
-    "photo": FieldSpec("file", _("现场核查照片")),
+    "photos": FieldSpec(
+        "files", _("处置后照片"), _("可多张；返工后须重新上传"), content_types=evidence.CONTENT_TYPES
+    ),
+    "photo": FieldSpec("file", _("现场核查照片"), content_types=evidence.CONTENT_TYPES),
     "photo_lon": FieldSpec("float", _("拍摄位置经度（WGS-84）"), _("不填则取照片 EXIF")),
     "photo_lat": FieldSpec("float", _("拍摄位置纬度（WGS-84）")),
     # A plain line: the enum name `crs` belongs to the intake body; the step checks the value.

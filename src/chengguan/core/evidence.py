@@ -25,6 +25,19 @@ MAX_PIXELS = 60_000_000  # refuses decompression bombs; a 50-megapixel phone pho
 MIN_SIDE = 64
 KIND_LABELS = {"photo": "照片", "video": "视频", "audio": "音频"}
 THUMB_SIZE = (360, 360)
+# Every type `_sniff` recognises, for the API schema (the multipart encoding of an evidence file).
+CONTENT_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/wav",
+    "audio/amr",
+)
 
 
 def _human(size: int) -> str:

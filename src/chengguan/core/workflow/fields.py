@@ -47,7 +47,8 @@ class Invalid(ValueError):
 class FieldSpec:
     """One input field. `kind` is one of KINDS; `choices` are (value, label) pairs or a callable giving
     them (for choices that depend on settings); `ref` is the id of another row, resolved by the step;
-    `data` is an encoded blob (a signature drawn on a screen)."""
+    `data` is an encoded blob (a signature drawn on a screen); a file's `content_types` are the types
+    it may have (for the API schema: the step's own check decides)."""
 
     kind: str
     label: Any
@@ -56,6 +57,7 @@ class FieldSpec:
     min_value: int | float | Decimal | None = None
     max_value: int | float | Decimal | None = None
     choices: tuple[tuple[str, Any], ...] | Callable[[], Iterable[tuple[str, Any]]] | None = None
+    content_types: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
