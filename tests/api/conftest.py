@@ -8,8 +8,11 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from chengguan.core import clock
 from chengguan.org.models import Organisation, OrgKind, PartnerType, StaffProfile
 from chengguan.org.roles import RoleCode
+from tests.api.schema_check import SchemaCheckingClient
+from tests.cases.conftest import QUIET_MOMENT
 from tests.factories import (
     CELL_DLAT,
     CELL_DLON,
@@ -111,6 +114,27 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def as_user():
+    """An API client that authenticates with the user's token, as API clients do, and checks every
+    response against the published schema."""
+
+    def make(user) -> APIClient:
+        client = SchemaCheckingClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def quiet():
+    """A quiet working moment (Tuesday 09:00) for the closed-loop API tests."""
+    with clock.pinned(QUIET_MOMENT):
+        yield QUIET_MOMENT
 
 
 def assert_error(response, status: int, code: str) -> dict:

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from chengguan.cases import export
@@ -33,25 +32,6 @@ URL = "/api/v1/cases/"
 # tests' own district here; evidence files go to a temporary MEDIA_ROOT.
 district = case_fixtures.district
 _fast_tests = case_fixtures._fast_tests
-
-
-@pytest.fixture
-def as_user():
-    """An API client that authenticates with the user's token, as API clients do."""
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
-
-
-@pytest.fixture
-def quiet():
-    with clock.pinned(QUIET_MOMENT):
-        yield QUIET_MOMENT
 
 
 def _intake(district, grid: int = 0, **extra) -> dict:

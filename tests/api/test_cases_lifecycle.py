@@ -7,8 +7,6 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from chengguan.cases.models import Case, CaseDelay, ReplyTemplate, Supervision
 from chengguan.cases.states import CaseState
@@ -26,23 +24,6 @@ URL = "/api/v1/cases/"
 
 district = case_fixtures.district
 _fast_tests = case_fixtures._fast_tests
-
-
-@pytest.fixture
-def as_user():
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
-
-
-@pytest.fixture
-def quiet():
-    with clock.pinned(QUIET_MOMENT):
-        yield QUIET_MOMENT
 
 
 def _act(client, case_id: int, action: str, data: dict | None = None, fmt: str = "json"):

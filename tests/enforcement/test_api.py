@@ -15,6 +15,7 @@ from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.enforcement.models import PenaltyCase
 from chengguan.enforcement.states import PENALTY_MACHINE
 from tests import factories
+from tests.api.schema_check import SchemaCheckingClient
 from tests.cases.media import jpeg_upload
 from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
 
@@ -27,7 +28,8 @@ def _media(settings, tmp_path):
 
 
 def api(user) -> APIClient:
-    client = APIClient()
+    """A client signed in as `user` whose every response must match the published schema."""
+    client = SchemaCheckingClient()
     client.force_authenticate(user)
     return client
 
