@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MerchantStatusEnum": "chengguan.merchants.models.MerchantStatus",
         "CaseStateEnum": "chengguan.cases.states.CaseState",
+        "CategoryKindEnum": "chengguan.taxonomy.models.CategoryKind",
         "PenaltyStateEnum": "chengguan.enforcement.states.PenaltyState",
         "PartyKindEnum": "chengguan.enforcement.models.PartyKind",
         "ReviewKindEnum": "chengguan.enforcement.models.ReviewKind",

@@ -34,6 +34,11 @@ def _json_schema(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {key: _json_schema(value) for key, value in node.items() if key not in ("nullable", "example")}
+    for bound, limit in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
+        if out.get(bound) is True:  # OpenAPI 3.0's flag becomes 2020-12's number
+            out[bound] = out.pop(limit)
+        elif out.get(bound) is False:
+            del out[bound]
     if node.get("type") == "object" and "properties" in node and "additionalProperties" not in node:
         out["additionalProperties"] = False
     if node.get("nullable"):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import selectors
 from chengguan.cases.models import Case, CaseSource, Priority, Supervision, SupervisionLevel
@@ -24,11 +26,31 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
+class _YesNoField(forms.NullBooleanField):
+    """true/false (or 1/0); empty means not given; anything else is an error rather than ignored."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "True", "true", "1"):
+            return True
+        if value in (False, "False", "false", "0"):
+            return False
+        raise forms.ValidationError(_("请填写 true 或 false。"), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = _YesNoField
+
+
 class CaseFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(
         choices=CaseState.choices, help_text="案件状态（可重复，如 `state=filed&state=dispatched`）"
     )
-    open = django_filters.BooleanFilter(method="filter_open", help_text="true：只看未办结的案件")
+    open = YesNoFilter(method="filter_open", help_text="true：只看未办结的案件")
     category = django_filters.CharFilter(field_name="category__code", help_text="小类代码（六位，如 200504）")
     major = django_filters.CharFilter(field_name="category__major__code", help_text="大类代码（两位，如 05）")
     kind = django_filters.ChoiceFilter(
@@ -47,8 +69,8 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_urgency",
         help_text="normal 正常 / warning 预警（已用去八成时限） / overdue 超时；由到期时间即时推算",
     )
-    supervised = django_filters.BooleanFilter(field_name="is_supervised", help_text="是否督办件")
-    is_spam = django_filters.BooleanFilter(
+    supervised = YesNoFilter(field_name="is_supervised", help_text="是否督办件")
+    is_spam = YesNoFilter(
         field_name="is_spam", help_text="true：只看被标记为恶意/无效举报的案件；false：排除这些案件"
     )
     reported_from = django_filters.DateFilter(
@@ -85,20 +107,18 @@ class CaseFilter(django_filters.FilterSet):
             "q",
         ]
 
-    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
+    # django-filter calls a filter's method only with a value (never None or ""): the hints of
+    # `value` give the OpenAPI type of the parameter.
+    def filter_open(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(state__in=OPEN_STATES) if value else queryset.exclude(state__in=OPEN_STATES)
 
     def filter_urgency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return selectors.with_urgency(queryset, value) if value else queryset
 
-    def filter_reported_from(self, queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-        return queryset if value is None else queryset.filter(reported_at__gte=_day_start(value))
+    def filter_reported_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+        return queryset.filter(reported_at__gte=_day_start(value))
 
-    def filter_reported_to(self, queryset: QuerySet, name: str, value: dt.date | None) -> QuerySet:
-        if value is None:
-            return queryset
+    def filter_reported_to(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
         return queryset.filter(reported_at__lt=_day_start(value + dt.timedelta(days=1)))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -111,18 +131,16 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class SupervisionFilter(django_filters.FilterSet):
-    replied = django_filters.BooleanFilter(
+    replied = YesNoFilter(
         field_name="replied_at", lookup_expr="isnull", exclude=True, help_text="true：已回复；false：未回复"
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="true：已过回复期限仍未回复")
+    overdue = YesNoFilter(method="filter_overdue", help_text="true：已过回复期限仍未回复")
     level = django_filters.ChoiceFilter(choices=SupervisionLevel.choices, help_text="督办级别")
 
     class Meta:
         model = Supervision
         fields = ["replied", "overdue", "level"]
 
-    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         late = Q(replied_at__isnull=True, reply_due_at__lt=clock.now())
         return queryset.filter(late) if value else queryset.exclude(late)

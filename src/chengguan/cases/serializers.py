@@ -94,7 +94,7 @@ class CategoryRefSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="小类代码（六位）")
     minor_code = serializers.CharField(help_text="大类+小类（四位）")
     name = serializers.CharField(source="name_zh")
-    kind = serializers.CharField(help_text="component 部件 / event 事件")
+    kind = serializers.ChoiceField(choices=CategoryKind.choices, help_text="component 部件 / event 事件")
     major = MajorRefSerializer()
 
 
@@ -471,13 +471,20 @@ def _error_messages(name: str) -> dict:
 
 
 class CaseIntakeSerializer(serializers.Serializer):
-    category = serializers.CharField(
+    category = serializers.RegexField(
+        r"^\s*\d{4}(\d{2})?\s*$",
         max_length=8,
-        help_text="小类代码：六位（如 200504）；或四位大类+小类代码（如 0504）并同时给出 kind",
-        error_messages=_error_messages("分类"),
+        help_text=(
+            "小类代码：六位（如 200504）；或四位大类+小类代码（如 0504）并同时给出 kind。"
+            "没有该代码的分类时返回 400 `case.unknown_category`"
+        ),
+        error_messages={**_error_messages("分类"), "invalid": "分类代码须为四位或六位数字。"},
     )
-    # A plain string rather than an enum: the OpenAPI enum name `kind` belongs to the taxonomy.
-    kind = serializers.CharField(required=False, help_text="component 部件 / event 事件（四位代码时使用）")
+    kind = serializers.ChoiceField(
+        choices=CategoryKind.choices,
+        required=False,
+        help_text="component 部件 / event 事件（四位代码时使用）",
+    )
     description = serializers.CharField(
         max_length=services.MAX_DESCRIPTION, help_text="问题描述", error_messages=_error_messages("问题描述")
     )
@@ -503,11 +510,6 @@ class CaseIntakeSerializer(serializers.Serializer):
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="现场照片、视频或音频（multipart 上传）"
     )
-
-    def validate_kind(self, value: str) -> str:
-        if value and value not in CategoryKind.values:
-            raise serializers.ValidationError("kind 须为 component（部件）或 event（事件）。")
-        return value
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
@@ -545,9 +547,9 @@ class RateQuerySerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False, help_text="回复期限日期止（含，北京时间）")
 
     def to_internal_value(self, data):
-        # `from` is a Python keyword, so the query names are mapped here.
+        # `from` is a Python keyword, so the query names are mapped here; `from=` is not a date.
         mapped = {"date_from": data.get("from"), "date_to": data.get("to")}
-        return super().to_internal_value({k: v for k, v in mapped.items() if v not in (None, "")})
+        return super().to_internal_value({k: v for k, v in mapped.items() if v is not None})
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
@@ -556,7 +558,10 @@ class RateQuerySerializer(serializers.Serializer):
 
 
 class TemplateQuerySerializer(serializers.Serializer):
-    category = serializers.CharField(required=False, help_text="小类代码（六位）；不填只返回通用常用语")
+    # An empty query value means "not given", as in a form.
+    category = serializers.CharField(
+        required=False, allow_blank=True, help_text="小类代码（六位）；不填只返回通用常用语"
+    )
     purpose = serializers.ChoiceField(
-        choices=TemplatePurpose.choices, required=False, help_text="用途；不填返回全部用途"
+        choices=TemplatePurpose.choices, required=False, allow_blank=True, help_text="用途；不填返回全部用途"
     )

@@ -132,7 +132,11 @@ def _list_or_add(request: Request, case: PenaltyCase, *, rows, body, add, out) -
     list=extend_schema(
         operation_id="penalty_cases_list",
         summary="行政处罚案件列表",
-        responses={200: PenaltyCaseSummarySerializer(many=True), **error_responses(400, 401, 403)},
+        responses={
+            200: PenaltyCaseSummarySerializer(many=True),
+            **error_responses(400, 401, 403),
+            404: error_response(404, "not_found", "页码无效或超出范围。"),
+        },
     ),
     create=extend_schema(
         operation_id="penalty_cases_propose",
@@ -151,6 +155,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Penalty cases of the caller's bureau and what hangs off each one."""
 
     authentication_classes = API_AUTHENTICATION
+    parser_classes = (JSONParser,)  # nested parties: JSON only (evidence has its own multipart)
     serializer_class = PenaltyCaseSummarySerializer
     filterset_class = PenaltyCaseFilter
     queryset = PenaltyCase.objects.none()  # for the schema; requests use get_queryset

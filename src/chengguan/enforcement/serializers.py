@@ -4,11 +4,12 @@ actions' bodies are built from the table by core.workflow.api)."""
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chengguan.core.masking import mask_address, mask_phone
-from chengguan.core.workflow import Transition
+from chengguan.core.workflow.api import action_ref_serializer
 from chengguan.enforcement import periods, selectors
 from chengguan.enforcement.models import (
     DocumentType,
@@ -18,7 +19,7 @@ from chengguan.enforcement.models import (
     ReviewKind,
     ReviewOutcome,
 )
-from chengguan.enforcement.states import PENALTY_MACHINE, PenaltyAction, PenaltyState, Procedure
+from chengguan.enforcement.states import PENALTY_MACHINE, PenaltyState, Procedure
 
 
 class PenaltyPartySerializer(serializers.Serializer):
@@ -66,16 +67,8 @@ class PenaltyReviewSerializer(serializers.Serializer):
     outcome = serializers.CharField(help_text="空：审理中；upheld/revoked/changed/unlawful")
 
 
-class PenaltyActionRefSerializer(serializers.Serializer):
-    """One row of the machine's table the caller may take now (a `Transition`)."""
-
-    action = serializers.ChoiceField(choices=PenaltyAction.choices)
-    name = serializers.SerializerMethodField()
-    required = serializers.ListField(child=serializers.CharField())
-    fields = serializers.ListField(child=serializers.CharField())
-
-    def get_name(self, t: Transition) -> str:
-        return PENALTY_MACHINE.label(t.action)
+# One row of the machine's table the caller may take now (a `Transition`).
+PenaltyActionRefSerializer = action_ref_serializer(PENALTY_MACHINE, with_fields=True)
 
 
 class PenaltyOfficerSerializer(serializers.Serializer):
@@ -185,14 +178,33 @@ class PenaltyPartyInputSerializer(serializers.Serializer):
 
 
 class PenaltyProposeSerializer(serializers.Serializer):
-    facts = serializers.CharField(required=False, allow_blank=True, help_text="转立时可空，取原案件描述")
-    parties = PenaltyPartyInputSerializer(many=True)
+    facts = serializers.CharField(
+        required=False, allow_blank=True, help_text="违法事实；转立（给出 origin_case）时可空，取原案件描述"
+    )
+    parties = PenaltyPartyInputSerializer(many=True, allow_empty=False)
     officers = serializers.ListField(
-        child=serializers.IntegerField(), help_text="执法人员的用户 id，不少于两人（行政处罚法 第四十二条）"
+        child=serializers.IntegerField(min_value=1),
+        help_text="执法人员的用户 id；批准立案时须不少于两人（行政处罚法 第四十二条）",
     )
     origin_case = serializers.IntegerField(
-        required=False, help_text="以“执法”方式结案的数字城管案件 id：由此转立"
+        required=False, min_value=1, help_text="以“执法”方式结案的数字城管案件 id：由此转立"
     )
+
+
+class PenaltyProposeSchema(OpenApiSerializerExtension):
+    """The proposal needs the facts unless it is opened from a closed-loop case, which gives them, and
+    at least one party (the generator does not carry a nested list's minimum over)."""
+
+    target_class = PenaltyProposeSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        schema["properties"]["parties"]["minItems"] = 1
+        schema["anyOf"] = [
+            {"required": ["origin_case"]},
+            {"required": ["facts"], "properties": {"facts": {"minLength": 1}}},
+        ]
+        return schema
 
 
 class PenaltySimpleSerializer(serializers.Serializer):
@@ -200,7 +212,11 @@ class PenaltySimpleSerializer(serializers.Serializer):
     legal_basis = serializers.CharField()
     party = PenaltyPartyInputSerializer()
     fine_amount = serializers.DecimalField(
-        max_digits=12, decimal_places=2, help_text="0 为警告；公民≤200元，组织≤3000元（第五十一条）"
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        coerce_to_string=False,  # a number in the schema, so "" is not offered as an amount
+        help_text="罚款金额（元），0 为警告；公民≤200元，组织≤3000元（第五十一条）",
     )
     collected_on_spot = serializers.BooleanField(
         default=False, help_text="当场收缴，仅限100元以下（第六十八条）"
@@ -223,7 +239,12 @@ class PenaltyConcludeSerializer(serializers.Serializer):
     concluded_on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=[c for c in ReviewOutcome.choices if c[0]])
     fine_amount = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, help_text="结果为“变更”时的新罚款金额"
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        coerce_to_string=False,
+        help_text="结果为“变更”时的新罚款金额（元）",
     )
 
 

@@ -44,7 +44,10 @@ def serializer_field(spec: FieldSpec, *, required: bool) -> serializers.Field:
     if kind == "float":
         return serializers.FloatField(**bounds, **common)
     if kind == "money":
-        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, **common)
+        # A number in the schema (not a pattern-matched string, which "" would satisfy).
+        return serializers.DecimalField(
+            max_digits=14, decimal_places=2, min_value=0, coerce_to_string=False, **common
+        )
     if kind == "date":
         return serializers.DateField(**common)
     if kind == "datetime":
