@@ -27,7 +27,10 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 class _YesNoField(forms.NullBooleanField):
-    """true/false (or 1/0); empty means not given; anything else is an error rather than ignored."""
+    """true/false (or 1/0); empty means not given; anything else is an error rather than ignored.
+    A text widget hands the raw value over (the select widget would turn junk into "not given")."""
+
+    widget = forms.TextInput
 
     def to_python(self, value):
         if value in (None, ""):

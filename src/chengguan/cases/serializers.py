@@ -559,8 +559,8 @@ class RateQuerySerializer(serializers.Serializer):
 
 class TemplateQuerySerializer(serializers.Serializer):
     # An empty query value means "not given", as in a form.
-    category = serializers.CharField(
-        required=False, allow_blank=True, help_text="小类代码（六位）；不填只返回通用常用语"
+    category = serializers.RegexField(
+        r"^\d{6}$", required=False, allow_blank=True, help_text="小类代码（六位）；不填只返回通用常用语"
     )
     purpose = serializers.ChoiceField(
         choices=TemplatePurpose.choices, required=False, allow_blank=True, help_text="用途；不填返回全部用途"

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chengguan.core.masking import mask_address, mask_phone
-from chengguan.core.workflow.api import action_ref_serializer
+from chengguan.core.workflow.api import MAX_ID, action_ref_serializer
 from chengguan.enforcement import periods, selectors
 from chengguan.enforcement.models import (
     DocumentType,
@@ -183,11 +183,14 @@ class PenaltyProposeSerializer(serializers.Serializer):
     )
     parties = PenaltyPartyInputSerializer(many=True, allow_empty=False)
     officers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         help_text="执法人员的用户 id；批准立案时须不少于两人（行政处罚法 第四十二条）",
     )
     origin_case = serializers.IntegerField(
-        required=False, min_value=1, help_text="以“执法”方式结案的数字城管案件 id：由此转立"
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="以“执法”方式结案的数字城管案件 id：由此转立",
     )
 
 

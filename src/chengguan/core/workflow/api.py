@@ -26,6 +26,8 @@ from chengguan.core.workflow.fields import FieldSpec
 from chengguan.core.workflow.kernel import RESUME, STAY, Machine, Transition
 
 PARSERS = (JSONParser, MultiPartParser, FormParser)
+# The largest row id (a 64-bit primary key): a larger number is a 400, not a database overflow.
+MAX_ID = 2**63 - 1
 
 
 def serializer_field(spec: FieldSpec, *, required: bool) -> serializers.Field:
@@ -38,9 +40,9 @@ def serializer_field(spec: FieldSpec, *, required: bool) -> serializers.Field:
     if kind in ("text", "line"):
         return serializers.CharField(max_length=spec.length, **common)
     if kind == "int":
-        return serializers.IntegerField(**bounds, **common)
+        return serializers.IntegerField(**{"max_value": MAX_ID, "min_value": -MAX_ID, **bounds}, **common)
     if kind == "ref":
-        return serializers.IntegerField(min_value=1, **common)
+        return serializers.IntegerField(min_value=1, max_value=MAX_ID, **common)
     if kind == "float":
         return serializers.FloatField(**bounds, **common)
     if kind == "money":
