@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from chengguan.core import clock
 from chengguan.enforcement import periods, services
-from chengguan.enforcement.models import PenaltyCase, PenaltyState
+from chengguan.enforcement.models import PenaltyCase, PenaltyReview, PenaltyState
 from chengguan.enforcement.states import PENALTY_MACHINE
 from chengguan.org.roles import RoleCode as R
 from chengguan.org.system import system_actor
@@ -53,6 +53,7 @@ FROM = {
     "resume": {S.SUSPENDED},
     "terminate": BEFORE_DECISION - {S.PROPOSED},
     "transfer": {S.PROPOSED, S.INVESTIGATING, S.CASE_REVIEW},
+    "end_revoked": {S.EXECUTING, S.REMINDED, S.COURT_ENFORCEMENT, S.PAID, S.SUSPENDED},
 }
 OFFICERS = {"handler", "squad_leader"}
 CHIEFS = {"squad_leader", "leader"}
@@ -77,6 +78,7 @@ WHO = {
     "resume": LEADER,
     "terminate": LEADER,
     "transfer": LEADER,
+    "end_revoked": CHIEFS | LEGAL,
 }
 
 
@@ -160,7 +162,20 @@ class PenaltyMatrix(Matrix):
             "suspend": {"reason": "当事人下落不明"},
             "terminate": {"reason": "违法事实不能成立"},
             "transfer": {"reason": "不属于本机关管辖", "to": "区市场监督管理局"},
+            "end_revoked": {"reason": "处罚决定被复议机关撤销。"},
         }.get(action, {})
+
+    def object_for(self, state: str, action: str) -> PenaltyCase:
+        case = self.object_in(state)
+        if action == "end_revoked":  # the revocation that the action carries into the case
+            PenaltyReview.objects.create(
+                case=case,
+                kind="reconsideration",
+                applied_on=self.today,
+                concluded_on=self.today,
+                outcome="revoked",
+            )
+        return case
 
     def expected_allowed(self, state: str, action: str, who: str) -> bool:
         return state in FROM[action] and who in WHO[action]

@@ -77,6 +77,7 @@ class PenaltyError(ErrorCodes):
     REVIEW_NOT_FOUND = "penalty.review_not_found", "未找到该复议或诉讼记录。"
     BAD_REVIEW_KIND = "penalty.bad_review_kind", "复议/诉讼类型不正确。"
     BAD_REVIEW_OUTCOME = "penalty.bad_review_outcome", "复议/诉讼结果不正确。"
+    NOT_REVOKED = "penalty.not_revoked", "处罚决定未被复议机关或法院撤销。"
     FINE_ONLY_WHEN_CHANGED = "penalty.fine_only_when_changed", "只有“变更”的结果才能登记新的罚款金额。"
     # Documents.
     BAD_DOCUMENT_TYPE = "penalty.bad_document_type", "文书类型不正确。"

@@ -24,13 +24,14 @@ from chengguan.core import legal_periods
 from chengguan.core.workflow import RESUME, STAY, Context, FieldSpec, Guard, Machine, transition
 from chengguan.enforcement import periods, records
 from chengguan.enforcement.errors import PenaltyError as E
-from chengguan.enforcement.models import PenaltyCase, PenaltyState, Procedure
+from chengguan.enforcement.models import PenaltyCase, PenaltyState, Procedure, ReviewOutcome
 from chengguan.enforcement.permissions import (
     can_approve,
     can_conduct,
     can_decide,
     can_direct,
     can_legal_review,
+    can_record_reviews,
     penalty_in_bureau,
 )
 
@@ -73,12 +74,15 @@ class PenaltyAction(models.TextChoices):
     RESUME = "resume", pgettext_lazy("penalty action", "恢复")
     TERMINATE = "terminate", pgettext_lazy("penalty action", "终止调查")
     TRANSFER = "transfer", pgettext_lazy("penalty action", "移送")
+    END_REVOKED = "end_revoked", pgettext_lazy("penalty action", "决定被撤销，终止案件")
 
 
 A = PenaltyAction
 # Execution is the same whichever procedure decided (行政处罚法 第六章): a fine decided on the spot is
-# paid, reminded of and enforced like any other.
-EXECUTION_ACTIONS = frozenset({A.RECORD_PAYMENT, A.SERVE_REMINDER, A.APPLY_COURT, A.CLOSE})
+# paid, reminded of and enforced like any other, and ends when a review revokes it.
+EXECUTION_ACTIONS = frozenset({A.RECORD_PAYMENT, A.SERVE_REMINDER, A.APPLY_COURT, A.CLOSE, A.END_REVOKED})
+# A served decision can be taken to reconsideration or court (services.penalty_review_record).
+AFTER_SERVICE = frozenset({S.EXECUTING, S.REMINDED, S.COURT_ENFORCEMENT, S.PAID, S.SUSPENDED})
 
 # 行政处罚法 第五十八条第一款: the cases in which legal review must precede the decision.
 LEGAL_REVIEW_GROUNDS: tuple[tuple[str, str], ...] = (
@@ -294,6 +298,13 @@ court_inside_window = Guard(
     message=lambda ctx: (
         f"申请法院强制执行的期限已于{_fmt(_court_window(ctx.obj))}届满（行政强制法 第五十三条）。"
     ),
+)
+
+
+decision_revoked = Guard(
+    lambda ctx: ctx.obj.reviews.filter(outcome=ReviewOutcome.REVOKED).exists(),
+    code=E.NOT_REVOKED,
+    message=_("处罚决定未被复议机关或法院撤销。"),
 )
 
 
@@ -556,6 +567,17 @@ PENALTY_MACHINE = Machine(
             S.TERMINATED,
             can_direct,
             required=("reason",),
+            step=_with_reason,
+        ),
+        # 行政复议法 第六十四条、行政诉讼法 第七十条: a revoked decision no longer stands; run by
+        # review_effects when the review that revokes it is concluded.
+        transition(
+            A.END_REVOKED,
+            AFTER_SERVICE,
+            S.TERMINATED,
+            can_record_reviews,
+            required=("reason",),
+            guards=(decision_revoked,),
             step=_with_reason,
         ),
         transition(
