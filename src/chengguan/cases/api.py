@@ -16,7 +16,7 @@ import datetime as dt
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -53,7 +53,7 @@ from chengguan.cases.serializers import (
 )
 from chengguan.cases.states import CASE_MACHINE, STAGE_FINISHING
 from chengguan.core import clock
-from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
+from chengguan.core.api import API_AUTHENTICATION, ScopedViewSet, error_response, error_responses, validated
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.core.workflow import Transition
 from chengguan.core.workflow.api import action_views
@@ -126,12 +126,6 @@ def case_response(
         contact.reporter_phone_reveal(actor=request.user, case=case)
     body = CaseDetailSerializer(case, context={"request": request, "reveal": reveal}).data
     return Response(body, status=code)
-
-
-def _body(serializer_class, request: Request) -> dict:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
 
 
 def _resolve_category(code: str, kind: str | None) -> str | Category:
@@ -212,20 +206,16 @@ EXPORT_VIEW = {
 
 
 @extend_schema(tags=["cases"])
-class CaseViewSet(viewsets.GenericViewSet):
+class CaseViewSet(ScopedViewSet):
     """Cases the caller may see, and what hangs off each one."""
 
-    authentication_classes = API_AUTHENTICATION
     parser_classes = _PARSERS
     filterset_class = CaseFilter
     serializer_class = CaseSummarySerializer
-    queryset = Case.objects.none()  # for the schema; requests use get_queryset
-    lookup_value_regex = r"\d+"
+    queryset = Case.objects.none()
 
-    def get_queryset(self) -> QuerySet[Case]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return selectors.cases_visible_to(self.request.user)
+    def visible(self, request: Request) -> QuerySet[Case]:
+        return selectors.cases_visible_to(request.user)
 
     def _filtered(self) -> QuerySet[Case]:
         return self.filter_queryset(self.get_queryset())
@@ -270,7 +260,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         },
     )
     def create(self, request: Request) -> Response:
-        values = _body(CaseIntakeSerializer, request)
+        values = validated(CaseIntakeSerializer, request.data)
         values["category"] = _resolve_category(values["category"], values.pop("kind", None))
         result = services.case_report(
             actor=request.user,
@@ -359,7 +349,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], parser_classes=(MultiPartParser, FormParser), **_SUB)
     def evidence(self, request: Request, pk: int) -> Response:
         case = _case_to_act_on(request.user, pk)
-        values = _body(EvidenceUploadSerializer, request)
+        values = validated(EvidenceUploadSerializer, request.data)
         item = services.case_add_evidence(
             actor=request.user,
             case=case,
@@ -387,7 +377,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     def supervise(self, request: Request, pk: int) -> Response:
         case = _case_to_act_on(request.user, pk)
         item = supervision.supervision_create(
-            actor=request.user, case=case, **_body(SuperviseSerializer, request)
+            actor=request.user, case=case, **validated(SuperviseSerializer, request.data)
         )
         return _supervision_response(request, item.pk, status.HTTP_201_CREATED)
 
@@ -403,7 +393,7 @@ class CaseViewSet(viewsets.GenericViewSet):
 
     def _spam_mark(self, request: Request, pk: int, service) -> Response:
         case = _case_to_act_on(request.user, pk)
-        service(actor=request.user, case=case, reason=_body(SpamSerializer, request)["reason"])
+        service(actor=request.user, case=case, reason=validated(SpamSerializer, request.data)["reason"])
         return case_response(request, pk)
 
     @extend_schema(
@@ -459,22 +449,18 @@ def _supervision_response(request: Request, pk: int, code: int = status.HTTP_200
 
 
 @extend_schema(tags=["supervision"])
-class SupervisionViewSet(viewsets.GenericViewSet):
+class SupervisionViewSet(ScopedViewSet):
     """Supervision items on the cases the caller may see, their replies and the on-time rate."""
 
-    authentication_classes = API_AUTHENTICATION
     parser_classes = _PARSERS
     filterset_class = SupervisionFilter
     serializer_class = SupervisionSerializer
-    queryset = Supervision.objects.none()  # for the schema; requests use get_queryset
-    lookup_value_regex = r"\d+"
+    queryset = Supervision.objects.none()
 
-    def get_queryset(self) -> QuerySet[Supervision]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
+    def visible(self, request: Request) -> QuerySet[Supervision]:
         # Unreplied first on both databases (PostgreSQL would put NULLs last in ascending order).
         return (
-            selectors.supervised(self.request.user)
+            selectors.supervised(request.user)
             .select_related("created_by__profile", "replied_by__profile")
             .order_by(F("replied_at").asc(nulls_first=True), "reply_due_at", "id")
         )
@@ -505,7 +491,7 @@ class SupervisionViewSet(viewsets.GenericViewSet):
         if item is None:
             raise NotFound("督办件不存在或不在您的查看范围内。", code=SupervisionError.NOT_FOUND)
         supervision.supervision_reply(
-            actor=request.user, supervision=item, reply=_body(ReplySerializer, request)["reply"]
+            actor=request.user, supervision=item, reply=validated(ReplySerializer, request.data)["reply"]
         )
         return _supervision_response(request, pk)
 
@@ -524,9 +510,8 @@ class SupervisionViewSet(viewsets.GenericViewSet):
         responses={200: ReplyRateSerializer, **error_responses(400, 401)},
     )
     def rate(self, request: Request) -> Response:
-        query = RateQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        start, end = query.validated_data.get("date_from"), query.validated_data.get("date_to")
+        query = validated(RateQuerySerializer, request.query_params)
+        start, end = query.get("date_from"), query.get("date_to")
         items = selectors.supervised(request.user)
         if start:
             items = items.filter(
@@ -562,16 +547,15 @@ class ReplyTemplateList(APIView):
         tags=["cases"],
     )
     def get(self, request: Request) -> Response:
-        query = TemplateQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(TemplateQuerySerializer, request.query_params)
         category = None
-        if query.validated_data.get("category"):
+        if query.get("category"):
             try:
-                category = taxonomy_selectors.category_by_code(query.validated_data["category"])
+                category = taxonomy_selectors.category_by_code(query["category"])
             except NotFound as exc:
                 raise ValidationFailed(
                     exc.message, code=CaseError.UNKNOWN_CATEGORY, fields={"category": [exc.message]}
                 ) from exc
-        purpose = query.validated_data.get("purpose")
+        purpose = query.get("purpose")
         purposes = [purpose] if purpose else TemplatePurpose.values
         return Response([row for p in purposes for row in reply_templates(category, p)])

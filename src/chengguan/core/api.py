@@ -7,7 +7,7 @@ serializer here only describes that shape for the OpenAPI document.
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
@@ -71,3 +71,26 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 def api_not_found(request, *args, **kwargs):
     """Answer unknown paths under /api/v1/ with the JSON error body rather than Django's HTML page."""
     raise NotFound()
+
+
+def validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    """`data` (a request's body or query) checked by `serializer_class`; a 400 with field errors if not."""
+    checked = serializer_class(data=data)
+    checked.is_valid(raise_exception=True)
+    return dict(checked.validated_data)
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """A ViewSet over the rows the caller may see, given by `visible(request)`. Its `queryset` is the
+    model's empty queryset for the schema generator (it names the model of the `{id}` parameter)."""
+
+    authentication_classes = API_AUTHENTICATION
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.visible(self.request)
+
+    def visible(self, request):
+        raise NotImplementedError

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from chengguan.cases.models import Case
 from chengguan.core import clock
-from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
+from chengguan.core.api import ScopedViewSet, error_response, error_responses, validated
 from chengguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from chengguan.core.workflow.api import action_views
 from chengguan.enforcement import selectors, services
@@ -87,12 +87,6 @@ def _officers(ids: list[int]) -> list:
     return users
 
 
-def _body(serializer_class, request: Request) -> dict:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body.validated_data
-
-
 def _sub_resource(name: str, *, listed: str, added: str, body, out, add_id: str):
     """The schema and route of a case's list-or-add sub-resource (`GET`/`POST …/{id}/<name>/`)."""
 
@@ -125,7 +119,7 @@ def _list_or_add(request: Request, case: PenaltyCase, *, rows, body, add, out) -
     """A sub-resource of a case: GET lists `rows(case)`, POST validates `body` and `add`s one (201)."""
     if request.method == "GET":
         return Response(out(rows(case), many=True).data)
-    return Response(out(add(case, _body(body, request))).data, status=status.HTTP_201_CREATED)
+    return Response(out(add(case, validated(body, request.data))).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -151,20 +145,16 @@ def _list_or_add(request: Request, case: PenaltyCase, *, rows, body, add, out) -
     ),
 )
 @extend_schema(tags=[TAG])
-class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PenaltyCaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     """Penalty cases of the caller's bureau and what hangs off each one."""
 
-    authentication_classes = API_AUTHENTICATION
     parser_classes = (JSONParser,)  # nested parties: JSON only (evidence has its own multipart)
     serializer_class = PenaltyCaseSummarySerializer
     filterset_class = PenaltyCaseFilter
-    queryset = PenaltyCase.objects.none()  # for the schema; requests use get_queryset
-    lookup_value_regex = r"\d+"
+    queryset = PenaltyCase.objects.none()
 
-    def get_queryset(self) -> QuerySet[PenaltyCase]:
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        qs = selectors.with_next_due(_visible(self.request.user))
+    def visible(self, request: Request) -> QuerySet[PenaltyCase]:
+        qs = selectors.with_next_due(_visible(request.user))
         parties = Prefetch("parties", queryset=PenaltyParty.objects.order_by("id"))
         return qs.prefetch_related(parties).order_by("-id")
 
@@ -173,7 +163,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def create(self, request: Request) -> Response:
         _visible(request.user)
-        data = _body(PenaltyProposeSerializer, request)
+        data = validated(PenaltyProposeSerializer, request.data)
         officers = _officers(data["officers"])
         parties = [dict(p) for p in data["parties"]]
         if data.get("origin_case"):
@@ -209,7 +199,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def simple(self, request: Request) -> Response:
         _visible(request.user)
-        data = _body(PenaltySimpleSerializer, request)
+        data = validated(PenaltySimpleSerializer, request.data)
         case = services.penalty_simple_decide(
             actor=request.user,
             bureau=_own_bureau(request.user),
@@ -272,7 +262,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], parser_classes=(MultiPartParser, FormParser))
     def evidence(self, request: Request, pk: int) -> Response:
         case = _case(request, pk)
-        data = _body(PenaltyEvidenceUploadSerializer, request)
+        data = validated(PenaltyEvidenceUploadSerializer, request.data)
         services.penalty_evidence_add(
             actor=request.user, case=case, upload=data["file"], description=data["description"]
         )
@@ -313,7 +303,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         review = _case(request, pk).reviews.filter(pk=review_pk).first()
         if review is None:
             raise NotFound("未找到该复议或诉讼记录。", code=E.REVIEW_NOT_FOUND)
-        data = _body(PenaltyConcludeSerializer, request)
+        data = validated(PenaltyConcludeSerializer, request.data)
         review = services.penalty_review_conclude(actor=request.user, review=review, **data)
         return Response(PenaltyReviewSerializer(review).data)
 
