@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from chengguan.cases.models import Case
 from chengguan.cases.states import CaseState
 from chengguan.core.clock import pinned
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode as R
+from tests.api.schema_check import SchemaCheckingClient
 from tests.cases.conftest import QUIET_MOMENT
 from tests.cases.flow import drive, report
 from tests.factories import DEMO_PASSWORD
@@ -87,12 +87,12 @@ def test_no_button_when_no_phone_was_given(district, client):
 
 def test_the_api_endpoint_matches_the_page(district, hotline_case):
     url = f"/api/v1/cases/{hotline_case.pk}/reporter-phone/"
-    operator = APIClient()
+    operator = SchemaCheckingClient()
     operator.force_authenticate(district.users[R.OPERATOR])
     assert operator.post(url).json() == {"reporter_phone": PHONE}
     assert len(phone_views(hotline_case)) == 1
 
-    handler = APIClient()
+    handler = SchemaCheckingClient()
     handler.force_authenticate(district.users[R.HANDLER])
     refused = handler.post(url)
     assert refused.status_code == 403 and refused.json()["code"] == "case.phone_forbidden"

@@ -15,6 +15,7 @@ from chengguan.cases.models import Case, Priority
 from chengguan.core.clock import pinned
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode as R
+from tests.api.schema_check import SchemaCheckingClient
 from tests.cases.conftest import QUIET_MOMENT
 from tests.cases.flow import report
 from tests.portal.conftest import api_key  # noqa: F401  (fixture)
@@ -23,7 +24,7 @@ OPEN311 = "/open311/v2"
 
 
 def _api(user) -> APIClient:
-    client = APIClient()
+    client = SchemaCheckingClient()
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client

@@ -15,6 +15,7 @@ from chengguan.core.clock import pinned
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode as R
+from tests.api.schema_check import SchemaCheckingClient
 from tests.cases.conftest import QUIET_MOMENT
 from tests.cases.flow import drive, report
 from tests.factories import DEMO_PASSWORD
@@ -29,7 +30,7 @@ def events(case: Case) -> list[str]:
 
 
 def api(user) -> APIClient:
-    client = APIClient()
+    client = SchemaCheckingClient()
     client.force_authenticate(user)
     return client
 
