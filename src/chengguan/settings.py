@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "chengguan.portal",
     "chengguan.channels",
     "chengguan.merchants",
+    "chengguan.duty",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("enforcement/", include("chengguan.enforcement.urls")),
     path("work-orders/", include("chengguan.channels.urls")),
     path("merchants/", include("chengguan.merchants.urls")),
+    path("duty/", include("chengguan.duty.urls")),
     path("notifications/", include("chengguan.notifications.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),
     path("publicity/", include("chengguan.enforcement.public_urls")),

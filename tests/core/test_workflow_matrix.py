@@ -15,6 +15,7 @@ ADAPTERS = {
     "case": "tests.cases.workflow_matrix",
     "letter": "tests.merchants.workflow_matrix",
     "penalty": "tests.enforcement.workflow_matrix",
+    "roster_change": "tests.duty.workflow_matrix",
 }
 
 

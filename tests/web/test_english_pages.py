@@ -479,6 +479,10 @@ def page_urls(d) -> dict[str, list[str]]:
         "portal:photo": [],  # an image; its signed links are on the pages
         "notifications:open": [],  # marks a notification read and redirects to its object
         "notifications:read": [],  # a POST that marks one read
+        # The duty app's POST-only writes (their pages are tests/duty/test_views.py's).
+        "duty:clock": [],
+        "duty:change": [],
+        "duty:change-action": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

@@ -1,0 +1,33 @@
+"""Every error code the duty app raises, with the message it stands for."""
+
+from __future__ import annotations
+
+from chengguan.core.errors import ErrorCodes
+
+
+class DutyError(ErrorCodes):
+    FORBIDDEN = "duty.forbidden", "您没有该操作的权限。"
+    OTHER_UNIT = "duty.other_unit", "该单位不在您的管辖范围内。"
+    INVALID = "duty.invalid", "提交的数据有误（逐项说明）。"
+    NO_PATTERN = "duty.no_pattern", "该单位还没有班次模板，无法生成值班表。"
+    ROSTER_EXISTS = "duty.roster_exists", "该单位该月的值班表已经生成。"
+    NOT_FOUND = "duty.not_found", "值班记录不存在或您无权查看。"
+    OVERLAP = "duty.overlap", "该人员在重叠的时段已有排班。"
+    NOT_STAFF_OF_BUREAU = "duty.not_staff_of_bureau", "只能安排本局的工作人员值班。"
+    NOT_YOURS = "duty.not_yours", "只能为自己的排班签到、签退或申请换班。"
+    TOO_EARLY = "duty.too_early", "班次开始前 30 分钟起才能签到。"
+    SHIFT_OVER = "duty.shift_over", "班次已经结束。"
+    ALREADY_IN = "duty.already_in", "已经签到。"
+    NOT_IN = "duty.not_in", "尚未签到。"
+    PENDING_CHANGE = "duty.pending_change", "该排班已有待审批的换班或请假。"
+
+
+class ChangeError(ErrorCodes):
+    INVALID_TRANSITION = "roster_change.invalid_transition", "换班或请假当前状态不允许该操作。"
+    MISSING_FIELDS = "roster_change.missing_fields", "请填写必填项。"
+    INVALID_FIELDS = "roster_change.invalid_fields", "提交的数据有误，请检查标出的字段。"
+    UNKNOWN_ACTION = "roster_change.unknown_action", "未知的操作。"
+    NOT_FOUND = "roster_change.not_found", "换班或请假申请不存在。"
+    FORBIDDEN = "roster_change.forbidden", "只有本单位的领导可以审批换班和请假。"
+    NOT_REQUESTER = "roster_change.not_requester", "只有申请人可以撤回。"
+    OTHER_BUREAU = "roster_change.other_bureau", "该申请不属于您所在单位。"

@@ -1,0 +1,44 @@
+"""Forms of the duty pages (the rules are the services')."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.duty.models import ChangeKind, DayKind, Post
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("月份"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"})
+    )
+
+
+class TemplateForm(forms.Form):
+    day_kind = forms.ChoiceField(label=_("日期类型"), choices=DayKind.choices)
+    name = forms.CharField(label=_("班次"), max_length=20)
+    starts = forms.TimeField(label=_("上班时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    hours = forms.IntegerField(label=_("时长（小时）"), min_value=1, max_value=24)
+    leaders = forms.IntegerField(label=_("带班领导人数"), min_value=0, initial=0)
+    chiefs = forms.IntegerField(label=_("值班长人数"), min_value=0, initial=0)
+    officers = forms.IntegerField(label=_("值班员人数"), min_value=0, initial=0)
+
+
+class AssignForm(forms.Form):
+    shift = forms.IntegerField(widget=forms.HiddenInput)
+    staff = forms.TypedChoiceField(label=_("人员"), coerce=int)
+    post = forms.ChoiceField(label=_("岗位"), choices=Post.choices)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [(p.user_id, p.full_name) for p in people]
+
+
+class ChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=ChangeKind.choices)
+    replacement = forms.TypedChoiceField(label=_("接班人员"), coerce=int, required=False, empty_value=None)
+    reason = forms.CharField(label=_("事由"), max_length=200)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].choices = [("", "—"), *((p.user_id, p.full_name) for p in people)]

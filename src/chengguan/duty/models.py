@@ -1,0 +1,176 @@
+"""The force on duty: shift templates per unit, monthly rosters of shifts and who holds each post,
+attendance against the roster, swaps and leave, patrols with their GPS tracks, and 督察 findings put
+right by the responsible unit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from chengguan.org.models import Organisation
+
+
+class Post(models.TextChoices):
+    """The posts of a shift (值班岗位); 带班领导 is a post of the roster like the others."""
+
+    LEADER = "leader", _("带班领导")
+    CHIEF = "chief", _("值班长")
+    OFFICER = "officer", _("值班员")
+
+
+class DayKind(models.TextChoices):
+    """What a day is on the China calendar; each kind has its own shift pattern."""
+
+    WORKDAY = "workday", pgettext_lazy("day kind", "工作日")
+    REST = "rest", _("休息日")
+    HOLIDAY = "holiday", _("法定节假日")
+    MAKEUP = "makeup", _("调休上班日")
+
+
+class ShiftTemplate(models.Model):
+    """One shift of a unit's pattern for a kind of day: when it starts, how long, how many of each
+    post it needs (e.g. a 24-hour shift with one 带班领导, one 值班长 and two 值班员)."""
+
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    day_kind = models.CharField(_("日期类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("班次"), max_length=20)
+    starts = models.TimeField(_("上班时间"))
+    hours = models.PositiveSmallIntegerField(_("时长（小时）"))
+    leaders = models.PositiveSmallIntegerField(_("带班领导人数"), default=0)
+    chiefs = models.PositiveSmallIntegerField(_("值班长人数"), default=0)
+    officers = models.PositiveSmallIntegerField(_("值班员人数"), default=0)
+
+    class Meta:
+        ordering = ["unit", "day_kind", "starts"]
+        verbose_name = _("班次模板")
+        verbose_name_plural = _("班次模板")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=1, hours__lte=24), name="duty_template_hours_1_24"
+            ),
+            models.UniqueConstraint(fields=["unit", "day_kind", "starts"], name="uniq_duty_template_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_day_kind_display()} {self.name}"
+
+    def needs(self) -> dict[str, int]:
+        return {Post.LEADER: self.leaders, Post.CHIEF: self.chiefs, Post.OFFICER: self.officers}
+
+
+class Roster(models.Model):
+    """A unit's roster (值班表) for one month, generated from its pattern on the China calendar."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("月份"), help_text="The first day of the month.")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-month", "unit"]
+        verbose_name = _("值班表")
+        verbose_name_plural = _("值班表")
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="uniq_duty_roster_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%Y-%m}"
+
+
+class Shift(models.Model):
+    """One shift of a roster on one day, with the posts it needs (copied from the template, so a
+    later change of the pattern does not rewrite a month already planned)."""
+
+    roster = models.ForeignKey(Roster, on_delete=models.PROTECT, related_name="shifts")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("日期"))
+    day_kind = models.CharField(_("日期类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("班次"), max_length=20)
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    leaders = models.PositiveSmallIntegerField(default=0)
+    chiefs = models.PositiveSmallIntegerField(default=0)
+    officers = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["starts_at", "unit"]
+        verbose_name = _("班次")
+        verbose_name_plural = _("班次")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="duty_shift_span")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.date} {self.name}"
+
+    def needs(self) -> dict[str, int]:
+        return {Post.LEADER: self.leaders, Post.CHIEF: self.chiefs, Post.OFFICER: self.officers}
+
+
+class Assignment(models.Model):
+    """A member of staff on a post of a shift, with their attendance: "on duty" means clocked in during
+    a rostered shift and not yet clocked out."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="assignments")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    post = models.CharField(_("岗位"), max_length=10, choices=Post.choices)
+    on_leave = models.BooleanField(_("请假"), default=False)
+    clock_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    clock_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["shift__starts_at", "post", "pk"]
+        verbose_name = _("排班")
+        verbose_name_plural = _("排班")
+        constraints = [models.UniqueConstraint(fields=["shift", "staff"], name="uniq_duty_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.shift} {self.get_post_display()} {self.staff}"
+
+
+class ChangeKind(models.TextChoices):
+    SWAP = "swap", _("换班")
+    LEAVE = "leave", _("请假")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class RosterChange(models.Model):
+    """A swap or leave from one assignment, approved by the unit's leader (the swap machine)."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("类型"), max_length=8, choices=ChangeKind.choices)
+    replacement = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("事由"), max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("换班与请假")
+        verbose_name_plural = _("换班与请假")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assignment}"

@@ -1,0 +1,90 @@
+"""Who may plan rosters, decide swaps and leave, clock in and out, patrol and inspect the force
+(named permissions)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.core.permissions import Rule, permission
+from chengguan.duty.errors import ChangeError, DutyError
+from chengguan.org import selectors as org_selectors
+from chengguan.org.permissions import holds, in_bureau, in_unit, same_bureau, staff
+from chengguan.org.roles import BUREAU_WIDE_ROLES
+from chengguan.org.roles import RoleCode as R
+
+# Who draws up a unit's roster: the bureau office, the squad leaders and the command centre's 值班长.
+_PLANNERS = (R.ADMIN, R.LEADER, R.SQUAD_LEADER, R.SHIFT_LEADER, R.SYSTEM)
+# A unit's leader, who approves swaps and leave: the squad leader, or the bureau's leaders.
+_UNIT_LEADERS = (R.ADMIN, R.LEADER, R.SQUAD_LEADER, R.SYSTEM)
+_FORBIDDEN = {"code": DutyError.FORBIDDEN, "message": _("您没有{action}的权限。")}
+
+
+def reaches(actor, unit) -> bool:
+    """`unit` is the actor's own (or below it); bureau-wide roles reach every unit of their bureau."""
+    if unit is None:
+        return False
+    if org_selectors.has_role(actor, *BUREAU_WIDE_ROLES) or org_selectors.sees_everything(actor):
+        return same_bureau(actor, unit.bureau_id)
+    return in_unit(actor, unit)
+
+
+def _unit_of(obj):
+    """The unit a roster, shift, assignment or change belongs to (the object itself when a unit)."""
+    if obj is None:
+        return None
+    if hasattr(obj, "unit"):
+        return obj.unit
+    if hasattr(obj, "shift"):
+        return obj.shift.unit
+    return obj
+
+
+in_reach = Rule(
+    lambda actor, obj: reaches(actor, _unit_of(obj)),
+    code=DutyError.OTHER_UNIT,
+    message=_("该单位不在您的管辖范围内。"),
+    name="duty.in_reach",
+)
+
+can_plan_rosters = permission("duty.plan_rosters", holds(*_PLANNERS, **_FORBIDDEN) & in_reach)
+
+
+def _own_assignment(actor, assignment) -> bool:
+    return assignment is not None and assignment.staff_id == getattr(actor, "pk", None)
+
+
+is_assignee = Rule(
+    _own_assignment,
+    code=DutyError.NOT_YOURS,
+    message=_("只能为自己的排班签到、签退或申请换班。"),
+    name="duty.assignee",
+)
+# Clocking in and out is the assignee's own act (web or field app).
+can_clock = permission("duty.clock", is_assignee)
+# A swap or leave is asked for by the assignee, or entered for them by the roster's planner.
+can_request_change = permission("duty.request_change", is_assignee | can_plan_rosters)
+
+change_in_bureau = in_bureau(
+    lambda change: change.bureau_id, code=ChangeError.OTHER_BUREAU, message=_("该申请不属于您所在单位。")
+)
+can_decide_change = permission(
+    "duty.decide_change",
+    holds(*_UNIT_LEADERS, code=ChangeError.FORBIDDEN, message=_("只有本单位的领导可以审批换班和请假。"))
+    & Rule(
+        lambda actor, change: reaches(actor, change.unit),
+        code=ChangeError.FORBIDDEN,
+        message=_("只有本单位的领导可以审批换班和请假。"),
+        name="duty.change_unit",
+    ),
+)
+can_withdraw_change = permission(
+    "duty.withdraw_change",
+    Rule(
+        lambda actor, change: change.requested_by_id == getattr(actor, "pk", None),
+        code=ChangeError.NOT_REQUESTER,
+        message=_("只有申请人可以撤回。"),
+        name="duty.requester",
+    ),
+)
+# Reading rosters and who is on duty: every member of staff, and the system account.
+can_view_duty = permission("duty.view", staff(**_FORBIDDEN) | holds(R.SYSTEM, **_FORBIDDEN))

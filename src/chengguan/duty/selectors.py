@@ -1,0 +1,141 @@
+"""Reads of the duty app, scoped by the actor's bureau (and unit, for unit staff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from chengguan.core import clock
+from chengguan.duty import rosters
+from chengguan.duty.models import Assignment, ChangeState, DayKind, RosterChange, Shift
+from chengguan.duty.permissions import can_view_duty
+from chengguan.org import selectors as org_selectors
+from chengguan.org.models import Organisation, OrgKind
+
+
+def duty_units(actor) -> QuerySet[Organisation]:
+    """The units whose rosters `actor` may see: the bureau and its squads and departments."""
+    if not can_view_duty(actor):
+        return Organisation.objects.none()
+    qs = Organisation.objects.filter(kind__in=(OrgKind.BUREAU, OrgKind.SQUAD, OrgKind.DEPARTMENT))
+    if org_selectors.sees_everything(actor):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    return qs.filter(bureau=bureau) if bureau else qs.none()
+
+
+def shifts_visible_to(actor) -> QuerySet[Shift]:
+    return Shift.objects.filter(unit__in=duty_units(actor).values("pk")).select_related("unit")
+
+
+@dataclass
+class ShiftRow:
+    shift: Shift
+    assignments: list[Assignment]
+    gaps: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DayRow:
+    day: dt.date
+    kind: str
+    kind_label: str
+    shifts: list[ShiftRow]
+
+
+def week(actor, unit: Organisation, start: dt.date) -> list[DayRow]:
+    """The seven days from `start` of a unit's roster, with who holds each post and what is unfilled."""
+    end = start + dt.timedelta(days=7)
+    shifts = (
+        shifts_visible_to(actor)
+        .filter(unit=unit, date__gte=start, date__lt=end)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("staff__profile").order_by("post", "pk"),
+            )
+        )
+        .order_by("date", "starts_at")
+    )
+    by_day: dict[dt.date, list[ShiftRow]] = {}
+    for s in shifts:
+        people = list(s.assignments.all())
+        by_day.setdefault(s.date, []).append(ShiftRow(s, people, rosters.gaps(s, people)))
+    days = []
+    for i in range(7):
+        day = start + dt.timedelta(days=i)
+        kind = rosters.day_kind(day)
+        days.append(DayRow(day, kind, str(DayKind(kind).label), by_day.get(day, [])))
+    return days
+
+
+def unfilled_shifts(actor, roster) -> list[ShiftRow]:
+    """The shifts of a roster with a required post left unfilled (the roster is flagged)."""
+    shifts = roster.shifts.prefetch_related("assignments").order_by("starts_at")
+    rows = []
+    for s in shifts:
+        people = list(s.assignments.all())
+        missing = rosters.gaps(s, people)
+        if missing:
+            rows.append(ShiftRow(s, people, missing))
+    return rows
+
+
+def on_duty_now(
+    actor, *, at: dt.datetime | None = None, unit: Organisation | None = None
+) -> QuerySet[Assignment]:
+    """Who is on duty at `at`: clocked in during a rostered shift that is running, not clocked out."""
+    moment = at or clock.now()
+    qs = (
+        Assignment.objects.filter(
+            shift__unit__in=duty_units(actor).values("pk"),
+            shift__starts_at__lte=moment,
+            shift__ends_at__gt=moment,
+            clock_in_at__isnull=False,
+            clock_in_at__lte=moment,
+            on_leave=False,
+        )
+        .filter(Q(clock_out_at__isnull=True) | Q(clock_out_at__gt=moment))
+        .select_related("shift__unit", "staff__profile")
+        .order_by("shift__unit__path", "post", "pk")
+    )
+    return qs.filter(shift__unit=unit) if unit is not None else qs
+
+
+def is_on_duty(user, moment: dt.datetime) -> Assignment | None:
+    """The assignment `user` is on duty in at `moment`, if any (tracks count only while on duty)."""
+    return (
+        Assignment.objects.filter(
+            staff=user,
+            shift__starts_at__lte=moment,
+            shift__ends_at__gt=moment,
+            clock_in_at__isnull=False,
+            clock_in_at__lte=moment,
+            on_leave=False,
+        )
+        .filter(Q(clock_out_at__isnull=True) | Q(clock_out_at__gt=moment))
+        .select_related("shift__unit")
+        .first()
+    )
+
+
+def my_assignments(actor, *, since: dt.datetime | None = None) -> QuerySet[Assignment]:
+    """The actor's own shifts from `since` (default: those not yet over)."""
+    moment = since or clock.now()
+    return (
+        Assignment.objects.filter(staff=actor, shift__ends_at__gt=moment)
+        .select_related("shift__unit")
+        .order_by("shift__starts_at")
+    )
+
+
+def changes_to_decide(actor) -> list[RosterChange]:
+    """Pending swaps and leave of the units the actor leads."""
+    from chengguan.duty.permissions import can_decide_change
+
+    qs = RosterChange.objects.filter(
+        state=ChangeState.PENDING, unit__in=duty_units(actor).values("pk")
+    ).select_related("unit", "assignment__shift", "assignment__staff__profile", "replacement__profile")
+    return [c for c in qs if can_decide_change(actor, c)]

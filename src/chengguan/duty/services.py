@@ -1,0 +1,249 @@
+"""Every write of the duty app: one function per use case, permission checked and audited in its
+transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chengguan.core import audit, clock
+from chengguan.core.errors import Conflict, ValidationFailed
+from chengguan.duty import rosters
+from chengguan.duty.errors import DutyError
+from chengguan.duty.models import (
+    Assignment,
+    ChangeKind,
+    ChangeState,
+    DayKind,
+    Post,
+    Roster,
+    RosterChange,
+    Shift,
+    ShiftTemplate,
+)
+from chengguan.duty.permissions import can_clock, can_plan_rosters, can_request_change
+from chengguan.duty.states import CHANGE_MACHINE
+from chengguan.org import selectors as org_selectors
+
+# Clocking in opens this long before the shift starts (so the handover can begin on time).
+CLOCK_IN_WINDOW = dt.timedelta(minutes=30)
+
+
+def template_add(
+    *,
+    actor,
+    unit,
+    day_kind: str,
+    name: str,
+    starts: dt.time,
+    hours: int,
+    leaders: int = 0,
+    chiefs: int = 0,
+    officers: int = 0,
+) -> ShiftTemplate:
+    """Add one shift to a unit's pattern for a kind of day."""
+    can_plan_rosters.refuse(actor, unit, action=_("设置班次模板"))
+    errors: dict[str, list[str]] = {}
+    if day_kind not in DayKind.values:
+        errors["day_kind"] = [_("未知的日期类型")]
+    if not 1 <= int(hours) <= 24:
+        errors["hours"] = [_("时长应在 1 到 24 小时之间")]
+    if not str(name).strip():
+        errors["name"] = [_("请填写班次名称")]
+    if leaders + chiefs + officers <= 0:
+        errors["officers"] = [_("班次至少需要一个岗位")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=DutyError.INVALID, fields=errors)
+    with transaction.atomic():
+        if ShiftTemplate.objects.filter(unit=unit, day_kind=day_kind, starts=starts).exists():
+            raise Conflict(
+                _("该日期类型在这个时间已有班次"), code=DutyError.INVALID, fields={"starts": [_("已存在")]}
+            )
+        t = ShiftTemplate.objects.create(
+            unit=unit,
+            day_kind=day_kind,
+            name=str(name).strip(),
+            starts=starts,
+            hours=hours,
+            leaders=leaders,
+            chiefs=chiefs,
+            officers=officers,
+        )
+        audit.record(
+            actor=actor,
+            action="duty.template_add",
+            obj=t,
+            after={
+                "unit": unit.pk,
+                "day_kind": day_kind,
+                "name": t.name,
+                "starts": starts,
+                "hours": hours,
+                "posts": {str(k): v for k, v in t.needs().items()},
+            },
+        )
+    return t
+
+
+def roster_generate(*, actor, unit, month: dt.date) -> Roster:
+    """The unit's roster for a month: every day gets the shifts of its kind's pattern (statutory
+    holidays and make-up working days their own, when the unit has one). Posts are filled after."""
+    can_plan_rosters.refuse(actor, unit, action=_("生成值班表"))
+    month = month.replace(day=1)
+    templates: dict[str, list[ShiftTemplate]] = {}
+    for t in ShiftTemplate.objects.filter(unit=unit).order_by("starts"):
+        templates.setdefault(t.day_kind, []).append(t)
+    if not templates:
+        raise Conflict(_("该单位还没有班次模板，无法生成值班表。"), code=DutyError.NO_PATTERN)
+    with transaction.atomic():
+        if Roster.objects.select_for_update().filter(unit=unit, month=month).exists():
+            raise Conflict(_("该单位该月的值班表已经生成。"), code=DutyError.ROSTER_EXISTS)
+        now = clock.now()
+        roster = Roster.objects.create(
+            bureau_id=unit.bureau_id, unit=unit, month=month, created_at=now, created_by=actor
+        )
+        shifts = []
+        for day in rosters.month_days(month):
+            kind = rosters.day_kind(day)
+            pattern = templates.get(kind) or templates.get(rosters.FALLBACK.get(kind, ""), [])
+            for t in pattern:
+                starts_at = dt.datetime.combine(day, t.starts, clock.SHANGHAI)
+                shifts.append(
+                    Shift(
+                        roster=roster,
+                        unit=unit,
+                        date=day,
+                        day_kind=kind,
+                        name=t.name,
+                        starts_at=starts_at,
+                        ends_at=starts_at + dt.timedelta(hours=t.hours),
+                        leaders=t.leaders,
+                        chiefs=t.chiefs,
+                        officers=t.officers,
+                    )
+                )
+        Shift.objects.bulk_create(shifts)
+        kinds: dict[str, int] = {}
+        for s in shifts:
+            kinds[s.day_kind] = kinds.get(s.day_kind, 0) + 1
+        audit.record(
+            actor=actor,
+            action="duty.roster_generate",
+            obj=roster,
+            after={"unit": unit.pk, "month": month.isoformat(), "shifts": len(shifts), "by_day_kind": kinds},
+        )
+    return roster
+
+
+def _lock_staff(staff_id: int):
+    """Lock the person's row, so two planners cannot give them overlapping shifts at once."""
+    return get_user_model().objects.select_for_update().select_related("profile").get(pk=staff_id)
+
+
+def shift_assign(*, actor, shift: Shift, staff, post: str) -> Assignment:
+    """Put a member of staff on a post of a shift; an overlapping shift of theirs is refused."""
+    can_plan_rosters.refuse(actor, shift, action=_("排班"))
+    if post not in Post.values:
+        raise ValidationFailed(_("未知的岗位"), code=DutyError.INVALID, fields={"post": [_("未知的岗位")]})
+    bureau = org_selectors.bureau_of(staff)
+    if bureau is None or bureau.pk != shift.unit.bureau_id or org_selectors.has_role(staff, "system"):
+        raise ValidationFailed(
+            _("只能安排本局的工作人员值班。"),
+            code=DutyError.NOT_STAFF_OF_BUREAU,
+            fields={"staff": [_("不是本局工作人员")]},
+        )
+    with transaction.atomic():
+        person = _lock_staff(staff.pk)
+        rosters.check_free(person, shift)
+        a = Assignment.objects.create(shift=shift, staff=person, post=post)
+        audit.record(
+            actor=actor,
+            action="duty.assign",
+            obj=a,
+            after={"shift": shift.pk, "staff": person.pk, "post": post},
+        )
+    return a
+
+
+def _locked_assignment(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update(of=("self",)).select_related("shift").get(pk=assignment.pk)
+
+
+def clock_in(*, actor, assignment: Assignment) -> Assignment:
+    """Sign in for one's own shift: from 30 minutes before it starts until it ends."""
+    can_clock.refuse(actor, assignment)
+    with transaction.atomic():
+        a = _locked_assignment(assignment)
+        now = clock.now()
+        if a.clock_in_at is not None:
+            raise Conflict(_("已经签到。"), code=DutyError.ALREADY_IN)
+        if now < a.shift.starts_at - CLOCK_IN_WINDOW:
+            raise Conflict(_("班次开始前 30 分钟起才能签到。"), code=DutyError.TOO_EARLY)
+        if now >= a.shift.ends_at:
+            raise Conflict(_("班次已经结束。"), code=DutyError.SHIFT_OVER)
+        a.clock_in_at = now
+        a.save(update_fields=["clock_in_at"])
+        audit.record(actor=actor, action="duty.clock_in", obj=a, after={"clock_in_at": now})
+    return a
+
+
+def clock_out(*, actor, assignment: Assignment) -> Assignment:
+    """Sign out of one's own shift (only after signing in)."""
+    can_clock.refuse(actor, assignment)
+    with transaction.atomic():
+        a = _locked_assignment(assignment)
+        if a.clock_in_at is None or a.clock_out_at is not None:
+            raise Conflict(_("尚未签到。"), code=DutyError.NOT_IN)
+        a.clock_out_at = clock.now()
+        a.save(update_fields=["clock_out_at"])
+        audit.record(actor=actor, action="duty.clock_out", obj=a, after={"clock_out_at": a.clock_out_at})
+    return a
+
+
+def change_request(
+    *, actor, assignment: Assignment, kind: str, reason: str, replacement=None
+) -> RosterChange:
+    """Ask for a swap (with a named replacement) or leave, for the unit's leader to decide."""
+    can_request_change.refuse(actor, assignment, action=_("申请换班或请假"))
+    errors: dict[str, list[str]] = {}
+    if kind not in ChangeKind.values:
+        errors["kind"] = [_("未知的类型")]
+    if not str(reason or "").strip():
+        errors["reason"] = [_("请填写事由")]
+    if kind == ChangeKind.SWAP and replacement is None:
+        errors["replacement"] = [_("换班须指定接班人员")]
+    if replacement is not None and replacement.pk == assignment.staff_id:
+        errors["replacement"] = [_("接班人员不能是本人")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=DutyError.INVALID, fields=errors)
+    with transaction.atomic():
+        a = _locked_assignment(assignment)
+        if a.changes.filter(state=ChangeState.PENDING).exists():
+            raise Conflict(_("该排班已有待审批的换班或请假。"), code=DutyError.PENDING_CHANGE)
+        if replacement is not None:
+            rosters.check_free(replacement, a.shift)
+        change = RosterChange.objects.create(
+            bureau_id=a.shift.unit.bureau_id,
+            unit=a.shift.unit,
+            assignment=a,
+            kind=kind,
+            replacement=replacement,
+            reason=str(reason).strip()[:200],
+            requested_by=actor,
+            requested_at=clock.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="duty.change_request",
+            obj=change,
+            after={"kind": kind, "assignment": a.pk, "replacement": getattr(replacement, "pk", None)},
+        )
+    return change
+
+
+def change_transition(*, actor, change: RosterChange, action: str, **data) -> RosterChange:
+    """Approve, reject or withdraw a swap or leave (the table in duty.states)."""
+    return CHANGE_MACHINE.apply(change, action, actor=actor, **data)

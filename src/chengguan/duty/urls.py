@@ -1,0 +1,15 @@
+from django.urls import path
+
+from chengguan.duty import views
+
+app_name = "duty"
+urlpatterns = [
+    path("", views.roster_page, name="roster"),
+    path("generate/", views.roster_generate, name="generate"),
+    path("templates/", views.template_add, name="template-add"),
+    path("assign/", views.shift_assign, name="assign"),
+    path("mine/", views.my_duty, name="mine"),
+    path("assignments/<int:pk>/clock/<str:direction>/", views.clock_page, name="clock"),
+    path("assignments/<int:pk>/change/", views.change_request, name="change"),
+    path("changes/<int:pk>/<str:action>/", views.change_action, name="change-action"),
+]

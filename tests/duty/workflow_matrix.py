@@ -1,0 +1,62 @@
+"""The duty machines' matrix adapters (see tests/workflow_matrix.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chengguan.duty import services
+from chengguan.duty.models import ChangeState, Post, RosterChange
+from chengguan.duty.states import CHANGE_MACHINE
+from tests.duty.conftest import Force, build_force, pattern
+from tests.workflow_matrix import Matrix
+
+S = ChangeState
+# Written out by hand, independent of the table: the squad's leader or the bureau's decide; only the
+# requester (here officer 0) withdraws.
+DECIDERS = {"admin", "leader", "squad_leader", "system"}
+WHO = {"approve": DECIDERS, "reject": DECIDERS, "withdraw": {"requester"}}
+
+
+class ChangeMatrix(Matrix):
+    machine = CHANGE_MACHINE
+
+    def setup(self) -> None:
+        self.force: Force = build_force()
+        pattern(self.force)
+        self.roster = services.roster_generate(
+            actor=self.force.system, unit=self.force.squad, month=dt.date(2026, 10, 1)
+        )
+        self.day = 0
+
+    def actors(self) -> dict:
+        people = dict(self.force.users)
+        people["system"] = self.force.system
+        people["requester"] = self.force.officers[0]
+        people["replacement"] = self.force.officers[1]
+        return people
+
+    def object_in(self, state: str) -> RosterChange:
+        self.day += 1
+        shift = self.roster.shifts.get(date=dt.date(2026, 10, self.day))
+        a = services.shift_assign(
+            actor=self.force.system, shift=shift, staff=self.force.officers[0], post=Post.OFFICER
+        )
+        change = services.change_request(
+            actor=self.force.officers[0],
+            assignment=a,
+            kind="swap",
+            reason="家中有事",
+            replacement=self.force.officers[1],
+        )
+        RosterChange.objects.filter(pk=change.pk).update(state=state)
+        change.refresh_from_db()
+        return change
+
+    def payload(self, action: str, obj) -> dict:
+        return {"note": "已核实"} if action in ("approve", "reject") else {}
+
+    def expected_allowed(self, state: str, action: str, who: str) -> bool:
+        return state == S.PENDING and who in WHO[action]
+
+
+MATRICES = {"roster_change": ChangeMatrix}
