@@ -20,6 +20,10 @@ class DutyError(ErrorCodes):
     ALREADY_IN = "duty.already_in", "已经签到。"
     NOT_IN = "duty.not_in", "尚未签到。"
     PENDING_CHANGE = "duty.pending_change", "该排班已有待审批的换班或请假。"
+    NOT_ON_DUTY = "duty.not_on_duty", "只有签到在岗时才能开始巡查（轨迹只在值班期间记录）。"
+    PATROL_ENDED = "duty.patrol_ended", "该巡查已经结束。"
+    BAD_POINTS = "duty.bad_points", "轨迹点有误（逐点说明）。"
+    NOT_YOUR_PATROL = "duty.not_your_patrol", "只能上传或结束自己的巡查。"
 
 
 class ChangeError(ErrorCodes):

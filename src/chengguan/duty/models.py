@@ -174,3 +174,51 @@ class RosterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assignment}"
+
+
+class Patrol(models.Model):
+    """A staff member's time on the street during a shift (巡查), with the GPS track. The points are
+    stored packed (`duty.tracks`: 14 bytes a point, WGS-84 to 1e-7 degree), sorted by time; each upload
+    batch is kept by its client key so a retried upload adds nothing."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("开始"))
+    ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    points = models.BinaryField(default=bytes)
+    point_count = models.PositiveIntegerField(_("轨迹点数"), default=0)
+    distance_m = models.FloatField(_("里程（米）"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("巡查")
+        verbose_name_plural = _("巡查")
+        indexes = [models.Index(fields=["bureau", "started_at"], name="duty_patrol_bureau_start")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        return (self.ended_at - self.started_at) if self.ended_at else None
+
+
+class PatrolBatch(models.Model):
+    """One upload of points, by the client's key (the field app retries with the same key)."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.CASCADE, related_name="batches")
+    key = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    accepted = models.PositiveIntegerField(default=0)
+    dropped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["received_at"]
+        constraints = [models.UniqueConstraint(fields=["patrol", "key"], name="uniq_duty_patrol_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.patrol_id}:{self.key}"

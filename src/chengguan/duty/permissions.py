@@ -88,3 +88,14 @@ can_withdraw_change = permission(
 )
 # Reading rosters and who is on duty: every member of staff, and the system account.
 can_view_duty = permission("duty.view", staff(**_FORBIDDEN) | holds(R.SYSTEM, **_FORBIDDEN))
+
+# A patrol's points are uploaded and the patrol ended by the person patrolling (the field app).
+can_work_patrol = permission(
+    "duty.work_patrol",
+    Rule(
+        lambda actor, patrol: patrol is not None and patrol.staff_id == getattr(actor, "pk", None),
+        code=DutyError.NOT_YOUR_PATROL,
+        message=_("只能上传或结束自己的巡查。"),
+        name="duty.patroller",
+    ),
+)

@@ -139,3 +139,16 @@ def changes_to_decide(actor) -> list[RosterChange]:
         state=ChangeState.PENDING, unit__in=duty_units(actor).values("pk")
     ).select_related("unit", "assignment__shift", "assignment__staff__profile", "replacement__profile")
     return [c for c in qs if can_decide_change(actor, c)]
+
+
+def patrols_visible_to(actor) -> QuerySet:
+    """Patrols of the actor's bureau (their tracks are read through `services.patrol_track`, audited)."""
+    from chengguan.duty.models import Patrol
+
+    if not can_view_duty(actor):
+        return Patrol.objects.none()
+    qs = Patrol.objects.select_related("unit", "staff__profile")
+    if org_selectors.sees_everything(actor):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    return qs.filter(bureau=bureau) if bureau else qs.none()

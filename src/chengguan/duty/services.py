@@ -10,21 +10,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock
+from chengguan.core.coords import to_wgs84
 from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.duty import rosters
+from chengguan.duty import rosters, selectors, tracks
 from chengguan.duty.errors import DutyError
 from chengguan.duty.models import (
     Assignment,
     ChangeKind,
     ChangeState,
     DayKind,
+    Patrol,
+    PatrolBatch,
     Post,
     Roster,
     RosterChange,
     Shift,
     ShiftTemplate,
 )
-from chengguan.duty.permissions import can_clock, can_plan_rosters, can_request_change
+from chengguan.duty.permissions import can_clock, can_plan_rosters, can_request_change, can_work_patrol
 from chengguan.duty.states import CHANGE_MACHINE
 from chengguan.org import selectors as org_selectors
 
@@ -247,3 +250,153 @@ def change_request(
 def change_transition(*, actor, change: RosterChange, action: str, **data) -> RosterChange:
     """Approve, reject or withdraw a swap or leave (the table in duty.states)."""
     return CHANGE_MACHINE.apply(change, action, actor=actor, **data)
+
+
+# A point may be stamped a little after the server's clock (a phone's clock runs fast).
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def patrol_start(*, actor) -> Patrol:
+    """Start a patrol now; only while on duty (clocked in during a rostered shift)."""
+    now = clock.now()
+    on_duty = selectors.is_on_duty(actor, now)
+    if on_duty is None:
+        raise Conflict(_("只有签到在岗时才能开始巡查（轨迹只在值班期间记录）。"), code=DutyError.NOT_ON_DUTY)
+    unit = on_duty.shift.unit
+    with transaction.atomic():
+        patrol = Patrol.objects.create(
+            bureau_id=unit.bureau_id, unit=unit, staff=actor, assignment=on_duty, started_at=now
+        )
+        audit.record(actor=actor, action="duty.patrol_start", obj=patrol, after={"assignment": on_duty.pk})
+    return patrol
+
+
+def _clean_points(patrol: Patrol, raw: list, crs: str) -> list[tracks.Point]:
+    """Points as sent by the field app: time (ISO 8601), lon, lat, accuracy (m). Every bad point is
+    named; a batch with one bad point is refused whole (bad input changes nothing)."""
+    from django.utils.dateparse import parse_datetime
+
+    out, errors = [], {}
+    limit = clock.now() + CLOCK_SKEW
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            moment = (
+                item["time"] if isinstance(item["time"], dt.datetime) else parse_datetime(str(item["time"]))
+            )
+            if moment is None or moment.tzinfo is None:
+                raise ValueError("time")
+            lon, lat = to_wgs84(float(item["lon"]), float(item["lat"]), crs)
+            accuracy = round(float(item.get("accuracy", 0)))
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90) or accuracy < 0:
+                raise ValueError("range")
+            if moment < patrol.started_at or moment > limit:
+                raise ValueError("outside")
+        except (KeyError, TypeError, ValueError):
+            errors[f"points[{i}]"] = [_("时间、经纬度或精度有误，或不在本次巡查时段内")]
+            continue
+        out.append(tracks.Point(int((moment - patrol.started_at).total_seconds()), lon, lat, accuracy))
+    if not isinstance(raw, list) or not raw:
+        errors["points"] = [_("请上传至少一个轨迹点")]
+    if errors:
+        raise ValidationFailed(_("轨迹点有误（逐点说明）。"), code=DutyError.BAD_POINTS, fields=errors)
+    return out
+
+
+def _on_duty_windows(
+    staff_id: int, first: dt.datetime, last: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When the person was on duty between two moments: clocked in during a rostered shift."""
+    windows = []
+    for a in Assignment.objects.filter(
+        staff_id=staff_id,
+        on_leave=False,
+        clock_in_at__isnull=False,
+        shift__starts_at__lte=last,
+        shift__ends_at__gt=first,
+    ).select_related("shift"):
+        start = max(a.shift.starts_at, a.clock_in_at)
+        end = min(a.shift.ends_at, a.clock_out_at) if a.clock_out_at else a.shift.ends_at
+        if end > start:
+            windows.append((start, end))
+    return windows
+
+
+def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "wgs84") -> PatrolBatch:
+    """Add a batch of points to one's own patrol. The same key again returns the first answer and adds
+    nothing (the field app retries). Points recorded while off duty are dropped, not kept (PIPL: tracks
+    only for duty purposes)."""
+    can_work_patrol.refuse(actor, patrol)
+    key = str(key or "").strip()[:64]
+    if not key:
+        raise ValidationFailed(_("请提供批次标识"), code=DutyError.BAD_POINTS, fields={"key": [_("必填")]})
+    with transaction.atomic():
+        locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
+        done = PatrolBatch.objects.filter(patrol=locked, key=key).first()
+        if done is not None:
+            return done
+        if locked.ended_at is not None:
+            raise Conflict(_("该巡查已经结束。"), code=DutyError.PATROL_ENDED)
+        fresh = _clean_points(locked, points, crs)
+        first = min(p.at(locked.started_at) for p in fresh)
+        last = max(p.at(locked.started_at) for p in fresh)
+        windows = _on_duty_windows(locked.staff_id, first, last)
+        kept = [p for p in fresh if any(s <= p.at(locked.started_at) < e for s, e in windows)]
+        merged = tracks.merge(tracks.unpack(locked.points), kept)
+        locked.points = tracks.pack(merged)
+        locked.point_count = len(merged)
+        locked.distance_m = round(tracks.length(merged), 1)
+        locked.save(update_fields=["points", "point_count", "distance_m"])
+        batch = PatrolBatch.objects.create(
+            patrol=locked,
+            key=key,
+            received_at=clock.now(),
+            accepted=len(kept),
+            dropped=len(fresh) - len(kept),
+        )
+        audit.record(
+            actor=actor,
+            action="duty.patrol_upload",
+            obj=locked,
+            after={
+                "batch": key,
+                "accepted": batch.accepted,
+                "dropped": batch.dropped,
+                "points": locked.point_count,
+                "distance_m": locked.distance_m,
+            },
+        )
+    return batch
+
+
+def patrol_end(*, actor, patrol: Patrol) -> Patrol:
+    """End one's own patrol."""
+    can_work_patrol.refuse(actor, patrol)
+    with transaction.atomic():
+        locked = Patrol.objects.select_for_update().get(pk=patrol.pk)
+        if locked.ended_at is not None:
+            raise Conflict(_("该巡查已经结束。"), code=DutyError.PATROL_ENDED)
+        locked.ended_at = clock.now()
+        locked.save(update_fields=["ended_at"])
+        audit.record(
+            actor=actor,
+            action="duty.patrol_end",
+            obj=locked,
+            after={
+                "ended_at": locked.ended_at,
+                "points": locked.point_count,
+                "distance_m": locked.distance_m,
+            },
+        )
+    return locked
+
+
+def patrol_track(*, actor, patrol: Patrol) -> list[tracks.Point]:
+    """The points of a patrol; looking at another person's track is audited (PIPL 第五十一条)."""
+    from chengguan.duty.permissions import can_view_duty
+
+    can_view_duty.refuse(actor, patrol, action=_("查看巡查轨迹"))
+    points = tracks.unpack(patrol.points)
+    if patrol.staff_id != actor.pk:
+        with transaction.atomic():
+            audit.record(actor=actor, action="duty.track_view", obj=patrol, after={"points": len(points)})
+    return points

@@ -1,0 +1,227 @@
+"""REST API of the duty app under /api/v1/duty/: shifts, who is on duty now, patrols with their
+points (the field app uploads batches idempotently), and the swap machine's actions. Rules live in
+the services."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chengguan.core.api import error_responses
+from chengguan.core.workflow.api import action_views
+from chengguan.duty import selectors, services
+from chengguan.duty.models import Assignment, Patrol, RosterChange, Shift
+from chengguan.duty.states import CHANGE_MACHINE
+
+READ_ERRORS = error_responses(401, 403, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="staff.profile.full_name", read_only=True, default="")
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "staff", "name", "post", "on_leave", "clock_in_at", "clock_out_at"]
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.name", read_only=True)
+    assignments = AssignmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Shift
+        fields = [
+            "id",
+            "unit",
+            "date",
+            "day_kind",
+            "name",
+            "starts_at",
+            "ends_at",
+            "leaders",
+            "chiefs",
+            "officers",
+            "assignments",
+        ]
+
+
+class OnDutySerializer(AssignmentSerializer):
+    unit = serializers.CharField(source="shift.unit.name", read_only=True)
+    shift = serializers.CharField(source="shift.name", read_only=True)
+    ends_at = serializers.DateTimeField(source="shift.ends_at", read_only=True)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "unit", "shift", "ends_at"]
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.name", read_only=True)
+    name = serializers.CharField(source="staff.profile.full_name", read_only=True, default="")
+
+    class Meta:
+        model = Patrol
+        fields = ["id", "unit", "staff", "name", "started_at", "ended_at", "point_count", "distance_m"]
+
+
+class PointSerializer(serializers.Serializer):
+    time = serializers.DateTimeField(help_text="ISO 8601 with offset")
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    accuracy = serializers.FloatField(required=False, default=0, help_text="metres")
+
+
+class UploadSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=64, help_text="the batch's own key; a retry sends the same key")
+    crs = serializers.ChoiceField(choices=["wgs84", "gcj02", "bd09"], default="wgs84")
+    points = PointSerializer(many=True)
+
+
+class BatchSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    accepted = serializers.IntegerField(help_text="points kept (recorded while on duty)")
+    dropped = serializers.IntegerField(help_text="points recorded off duty, not kept")
+    point_count = serializers.IntegerField(source="patrol.point_count")
+    distance_m = serializers.FloatField(source="patrol.distance_m")
+
+
+class TrackPointSerializer(serializers.Serializer):
+    t = serializers.IntegerField(help_text="seconds since the patrol started")
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    accuracy = serializers.IntegerField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("unit", int),
+            OpenApiParameter("date_from", str),
+            OpenApiParameter("date_to", str),
+        ],
+        responses={200: ShiftSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(responses={200: ShiftSerializer, **READ_ERRORS}),
+)
+class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The shifts of the rosters the caller may see, with who holds each post."""
+
+    serializer_class = ShiftSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Shift.objects.none()
+        qs = selectors.shifts_visible_to(self.request.user).prefetch_related("assignments__staff__profile")
+        params = self.request.query_params
+        if params.get("unit"):
+            qs = qs.filter(unit_id=params["unit"])
+        if params.get("date_from"):
+            qs = qs.filter(date__gte=params["date_from"])
+        if params.get("date_to"):
+            qs = qs.filter(date__lte=params["date_to"])
+        return qs.order_by("starts_at")
+
+
+class OnDutyView(APIView):
+    """Who is on duty now: clocked in during a rostered shift that is running."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unit", int)],
+        responses={200: OnDutySerializer(many=True), **error_responses(401)},
+    )
+    def get(self, request):
+        qs = selectors.on_duty_now(request.user)
+        if request.query_params.get("unit"):
+            qs = qs.filter(shift__unit_id=request.query_params["unit"])
+        return Response(OnDutySerializer(qs, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: PatrolSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: PatrolSerializer, **READ_ERRORS}),
+    create=extend_schema(request=None, responses={201: PatrolSerializer, **WRITE_ERRORS}),
+)
+class PatrolViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Patrols: start one while on duty, upload its points in batches, end it."""
+
+    serializer_class = PatrolSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Patrol.objects.none()
+        return selectors.patrols_visible_to(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        patrol = services.patrol_start(actor=request.user)
+        return Response(PatrolSerializer(patrol).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=UploadSerializer, responses={200: BatchSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def points(self, request, pk=None):
+        patrol = self.get_object()
+        body = UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        batch = services.patrol_upload(
+            actor=request.user, patrol=patrol, key=d["key"], points=d["points"], crs=d["crs"]
+        )
+        return Response(BatchSerializer(batch).data)
+
+    @extend_schema(request=None, responses={200: PatrolSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return Response(
+            PatrolSerializer(services.patrol_end(actor=request.user, patrol=self.get_object())).data
+        )
+
+    @extend_schema(responses={200: TrackPointSerializer(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"])
+    def track(self, request, pk=None):
+        points = services.patrol_track(actor=request.user, patrol=self.get_object())
+        return Response(TrackPointSerializer(points, many=True).data)
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RosterChange
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "assignment",
+            "replacement",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "available_actions",
+        ]
+
+    def get_available_actions(self, change) -> list[str]:
+        request = self.context.get("request")
+        return CHANGE_MACHINE.available_actions(change, request.user) if request else []
+
+
+def _visible_change(request, pk: int) -> RosterChange:
+    units = selectors.duty_units(request.user).values("pk")
+    return get_object_or_404(RosterChange.objects.filter(unit__in=units), pk=pk)
+
+
+CHANGE_ACTION_VIEWS = action_views(
+    CHANGE_MACHINE,
+    get_object=_visible_change,
+    respond=lambda request, change: Response(ChangeSerializer(change, context={"request": request}).data),
+    response_serializer=ChangeSerializer,
+    operation_prefix="duty_changes",
+    tags=["duty"],
+)
