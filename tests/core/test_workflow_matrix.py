@@ -13,6 +13,7 @@ from chengguan.core.workflow import REGISTRY
 # Each registered machine names the test module of its app that holds its matrix adapter.
 ADAPTERS = {
     "case": "tests.cases.workflow_matrix",
+    "finding": "tests.duty.workflow_matrix",
     "letter": "tests.merchants.workflow_matrix",
     "penalty": "tests.enforcement.workflow_matrix",
     "roster_change": "tests.duty.workflow_matrix",

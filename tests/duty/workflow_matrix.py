@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from chengguan.duty import services
-from chengguan.duty.models import ChangeState, Post, RosterChange
-from chengguan.duty.states import CHANGE_MACHINE
+from chengguan.duty.models import ChangeState, Finding, FindingState, Post, RosterChange
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
 from tests.duty.conftest import Force, build_force, pattern
 from tests.workflow_matrix import Matrix
 
@@ -60,3 +60,63 @@ class ChangeMatrix(Matrix):
 
 
 MATRICES = {"roster_change": ChangeMatrix}
+
+
+F = FindingState
+# Written out by hand: the responsible unit (and the office) rectifies and contests; the force
+# inspectors re-check; the bureau's leader decides a contest.
+UNIT = {"admin", "squad_leader", "shift_leader", "handler", "system"}
+FINDING_FROM = {
+    "report": {F.RECTIFYING},
+    "send_back": {F.REPORTED},
+    "close": {F.REPORTED},
+    "contest": {F.RECTIFYING},
+    "uphold": {F.CONTESTED},
+    "revoke": {F.CONTESTED},
+}
+FINDING_WHO = {
+    "report": UNIT,
+    "contest": UNIT,
+    "send_back": {"force_inspector", "system"},
+    "close": {"force_inspector", "system"},
+    "uphold": {"leader", "system"},
+    "revoke": {"leader", "system"},
+}
+
+
+class FindingMatrix(Matrix):
+    machine = FINDING_MACHINE
+
+    def setup(self) -> None:
+        self.force: Force = build_force()
+
+    def actors(self) -> dict:
+        return {**self.force.users, "system": self.force.system}
+
+    def object_in(self, state: str) -> Finding:
+        f = services.finding_record(
+            actor=self.force.users["force_inspector"],
+            unit=self.force.squad,
+            kind="street",
+            description="垃圾未清运",
+            place="建设路",
+        )
+        Finding.objects.filter(pk=f.pk).update(state=state)
+        f.refresh_from_db()
+        return f
+
+    def payload(self, action: str, obj) -> dict:
+        return {
+            "report": {"rectification": "已清运"},
+            "send_back": {"reason": "仍有垃圾"},
+            "close": {"note": "合格"},
+            "contest": {"reason": "不属本单位"},
+            "uphold": {"note": "维持"},
+            "revoke": {"note": "撤销"},
+        }[action]
+
+    def expected_allowed(self, state: str, action: str, who: str) -> bool:
+        return state in FINDING_FROM[action] and who in FINDING_WHO[action]
+
+
+MATRICES["finding"] = FindingMatrix

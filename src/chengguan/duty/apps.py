@@ -9,7 +9,8 @@ class DutyConfig(AppConfig):
     def ready(self) -> None:
         # The side menu, the overdue-finding escalation job and the messages it sends.
         from chengguan.core import navigation
-        from chengguan.duty import scheduled, states  # noqa: F401
+        from chengguan.duty import messages, scheduled, states  # noqa: F401
         from chengguan.duty.navigation import DUTY, duty_nav
 
         navigation.register(DUTY, duty_nav)
+        messages.register()

@@ -35,3 +35,16 @@ class ChangeError(ErrorCodes):
     FORBIDDEN = "roster_change.forbidden", "只有本单位的领导可以审批换班和请假。"
     NOT_REQUESTER = "roster_change.not_requester", "只有申请人可以撤回。"
     OTHER_BUREAU = "roster_change.other_bureau", "该申请不属于您所在单位。"
+
+
+class FindingError(ErrorCodes):
+    INVALID_TRANSITION = "finding.invalid_transition", "督察问题当前状态不允许该操作。"
+    MISSING_FIELDS = "finding.missing_fields", "请填写必填项。"
+    INVALID_FIELDS = "finding.invalid_fields", "提交的数据有误，请检查标出的字段。"
+    UNKNOWN_ACTION = "finding.unknown_action", "未知的操作。"
+    NOT_FOUND = "finding.not_found", "督察问题不存在或您无权查看。"
+    FORBIDDEN = "finding.forbidden", "您没有执行该操作的权限。"
+    OTHER_BUREAU = "finding.other_bureau", "该督察问题不属于您所在单位。"
+    NOT_YOUR_UNIT = "finding.not_your_unit", "只有责任单位可以整改或申诉。"
+    ALREADY_CONTESTED = "finding.already_contested", "每个督察问题只能申诉一次。"
+    INVALID = "finding.invalid", "督察记录有误（逐项说明）。"

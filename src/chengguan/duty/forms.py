@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.duty.models import ChangeKind, DayKind, Post
+from chengguan.duty.models import ChangeKind, DayKind, Discipline, FindingKind, Post
 
 
 class MonthForm(forms.Form):
@@ -42,3 +42,23 @@ class ChangeForm(forms.Form):
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["replacement"].choices = [("", "—"), *((p.user_id, p.full_name) for p in people)]
+
+
+class FindingForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("责任单位"), coerce=int)
+    kind = forms.ChoiceField(label=_("问题类型"), choices=FindingKind.choices)
+    discipline = forms.ChoiceField(
+        label=_("风纪事项"), choices=[("", "—"), *Discipline.choices], required=False
+    )
+    person = forms.TypedChoiceField(label=_("责任人"), coerce=int, required=False, empty_value=None)
+    place = forms.CharField(label=_("地点"), max_length=200)
+    observed_at = forms.DateTimeField(
+        label=_("发现时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), required=False
+    )
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("现场照片"), required=False)
+
+    def __init__(self, *args, units=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["person"].choices = [("", "—"), *((p.user_id, p.full_name) for p in people)]

@@ -222,3 +222,75 @@ class PatrolBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patrol_id}:{self.key}"
+
+
+class FindingKind(models.TextChoices):
+    """What a 督察 officer found."""
+
+    NOT_ON_POST = "not_on_post", _("脱岗离岗")
+    DISCIPLINE = "discipline", _("风纪问题")
+    STREET = "street", _("街面问题未处置")
+
+
+class Discipline(models.TextChoices):
+    UNIFORM = "uniform", _("着装不规范")
+    CONDUCT = "conduct", _("言行举止不当")
+    VEHICLE = "vehicle", _("执法车辆使用不规范")
+    CERTIFICATE = "certificate", _("未出示执法证件")
+
+
+class FindingState(models.TextChoices):
+    RECTIFYING = "rectifying", _("整改中")
+    REPORTED = "reported", _("待复查")
+    CONTESTED = "contested", _("申诉中")
+    CLOSED = "closed", _("已销号")
+    REVOKED = "revoked", _("认定已撤销")
+
+
+class Finding(models.Model):
+    """A 督察 finding and the rectification (整改) it asks of the responsible unit: reported with
+    photos, re-checked and closed (销号) or sent back; contested once, decided by the bureau's leader."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任单位")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("责任人"),
+    )
+    kind = models.CharField(_("问题类型"), max_length=12, choices=FindingKind.choices)
+    discipline = models.CharField(_("风纪事项"), max_length=12, choices=Discipline.choices, blank=True)
+    description = models.TextField(_("问题描述"))
+    place = models.CharField(_("地点"), max_length=200)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    observed_at = models.DateTimeField(_("发现时间"))
+    photo = models.FileField(_("现场照片"), upload_to="duty/findings/", blank=True)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        _("状态"), max_length=12, choices=FindingState.choices, default=FindingState.RECTIFYING
+    )
+    due_on = models.DateField(_("整改期限"))
+    rectification = models.TextField(_("整改情况"), blank=True)
+    rectification_photo = models.FileField(_("整改照片"), upload_to="duty/rectified/", blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    sent_back = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    contested = models.BooleanField(_("已申诉"), default=False)
+    contest_reason = models.CharField(_("申诉理由"), max_length=500, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-observed_at"]
+        verbose_name = _("督察问题")
+        verbose_name_plural = _("督察问题")
+        indexes = [models.Index(fields=["state", "due_on"], name="duty_finding_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit} {self.observed_at:%Y-%m-%d}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.permissions import Rule, permission
-from chengguan.duty.errors import ChangeError, DutyError
+from chengguan.duty.errors import ChangeError, DutyError, FindingError
 from chengguan.org import selectors as org_selectors
 from chengguan.org.permissions import holds, in_bureau, in_unit, same_bureau, staff
 from chengguan.org.roles import BUREAU_WIDE_ROLES
@@ -99,3 +99,25 @@ can_work_patrol = permission(
         name="duty.patroller",
     ),
 )
+
+
+# 督察: the force inspectors record findings, re-check rectifications and close them; the responsible
+# unit rectifies and may contest once; the bureau's leader decides a contest.
+_FINDING_FORBIDDEN = {"code": FindingError.FORBIDDEN, "message": _("您没有执行该操作的权限。")}
+finding_in_bureau = in_bureau(
+    lambda finding: finding.bureau_id,
+    code=FindingError.OTHER_BUREAU,
+    message=_("该督察问题不属于您所在单位。"),
+)
+can_inspect_force = permission("duty.inspect_force", holds(R.FORCE_INSPECTOR, R.SYSTEM, **_FINDING_FORBIDDEN))
+can_rectify = permission(
+    "duty.rectify",
+    holds(R.ADMIN, R.SQUAD_LEADER, R.SHIFT_LEADER, R.HANDLER, R.SYSTEM, **_FINDING_FORBIDDEN)
+    & Rule(
+        lambda actor, finding: reaches(actor, finding.unit),
+        code=FindingError.NOT_YOUR_UNIT,
+        message=_("只有责任单位可以整改或申诉。"),
+        name="duty.responsible_unit",
+    ),
+)
+can_decide_contest = permission("duty.decide_contest", holds(R.LEADER, R.SYSTEM, **_FINDING_FORBIDDEN))

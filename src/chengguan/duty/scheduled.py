@@ -1,1 +1,31 @@
-"""The duty app's scheduled jobs (none yet: the finding escalation joins with the 督察 step)."""
+"""The duty app's scheduled job: each morning, the 督察 findings whose rectification is past its
+deadline are escalated to the bureau's and the unit's leaders (`services.findings_escalate`, as the
+bureau's system account; idempotent, so a catch-up run repeats nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.core import schedule
+from chengguan.core.clock import SHANGHAI
+from chengguan.duty.models import Finding, FindingState
+from chengguan.org.models import Organisation
+from chengguan.org.system import system_actor
+
+
+@schedule.job("duty.findings_overdue", label=_("督察整改超期升级"), daily_at="08:45")
+def findings_overdue(now: dt.datetime) -> dict:
+    from chengguan.duty.services import findings_escalate
+
+    today = now.astimezone(SHANGHAI).date()
+    bureaus = (
+        Finding.objects.filter(state=FindingState.RECTIFYING, due_on__lt=today, escalated_at__isnull=True)
+        .values_list("bureau_id", flat=True)
+        .distinct()
+    )
+    escalated = 0
+    for bureau in Organisation.objects.filter(pk__in=list(bureaus)).order_by("pk"):
+        escalated += findings_escalate(actor=system_actor(bureau), bureau=bureau, today=today)
+    return {"escalated": escalated}

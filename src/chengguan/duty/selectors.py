@@ -152,3 +152,24 @@ def patrols_visible_to(actor) -> QuerySet:
         return qs
     bureau = org_selectors.bureau_of(actor)
     return qs.filter(bureau=bureau) if bureau else qs.none()
+
+
+def findings_visible_to(actor) -> QuerySet:
+    """督察 findings: the bureau's leaders, office and force inspectors see the bureau's; a unit sees
+    the findings against it (and the units below it)."""
+    from chengguan.duty.models import Finding
+    from chengguan.org.roles import RoleCode as R
+
+    qs = Finding.objects.select_related("unit", "person__profile", "found_by__profile")
+    if not can_view_duty(actor):
+        return qs.none()
+    if org_selectors.sees_everything(actor):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    if bureau is None:
+        return qs.none()
+    qs = qs.filter(bureau=bureau)
+    if org_selectors.has_role(actor, R.ADMIN, R.LEADER, R.FORCE_INSPECTOR, R.SYSTEM):
+        return qs
+    profile = org_selectors.profile_of(actor)
+    return qs.filter(unit__path__startswith=profile.organisation.path)

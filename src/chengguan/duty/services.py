@@ -11,14 +11,18 @@ from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock
 from chengguan.core.coords import to_wgs84
-from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.duty import rosters, selectors, tracks
-from chengguan.duty.errors import DutyError
+from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from chengguan.duty import findings, rosters, selectors, tracks
+from chengguan.duty.errors import DutyError, FindingError
 from chengguan.duty.models import (
     Assignment,
     ChangeKind,
     ChangeState,
     DayKind,
+    Discipline,
+    Finding,
+    FindingKind,
+    FindingState,
     Patrol,
     PatrolBatch,
     Post,
@@ -28,8 +32,9 @@ from chengguan.duty.models import (
     ShiftTemplate,
 )
 from chengguan.duty.permissions import can_clock, can_plan_rosters, can_request_change, can_work_patrol
-from chengguan.duty.states import CHANGE_MACHINE
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
 from chengguan.org import selectors as org_selectors
+from chengguan.org.permissions import same_bureau
 
 # Clocking in opens this long before the shift starts (so the handover can begin on time).
 CLOCK_IN_WINDOW = dt.timedelta(minutes=30)
@@ -400,3 +405,167 @@ def patrol_track(*, actor, patrol: Patrol) -> list[tracks.Point]:
         with transaction.atomic():
             audit.record(actor=actor, action="duty.track_view", obj=patrol, after={"points": len(points)})
     return points
+
+
+def finding_record(
+    *,
+    actor,
+    unit,
+    kind: str,
+    description: str,
+    place: str,
+    observed_at: dt.datetime | None = None,
+    discipline: str = "",
+    person=None,
+    lon: float | None = None,
+    lat: float | None = None,
+    photo=None,
+) -> Finding:
+    """A 督察 finding: it becomes a rectification task for the responsible unit, due in the working
+    days its kind allows (`duty.findings`), counted from the day it was observed."""
+    from chengguan.duty.permissions import can_inspect_force
+
+    can_inspect_force.refuse(actor, unit)
+    observed_at = observed_at or clock.now()
+    errors: dict[str, list[str]] = {}
+    if kind not in FindingKind.values:
+        errors["kind"] = [_("未知的问题类型")]
+    if kind == FindingKind.DISCIPLINE and discipline not in Discipline.values:
+        errors["discipline"] = [_("请选择风纪事项")]
+    if not str(description or "").strip():
+        errors["description"] = [_("请描述发现的问题")]
+    if not str(place or "").strip():
+        errors["place"] = [_("请填写地点")]
+    if observed_at > clock.now() + CLOCK_SKEW:
+        errors["observed_at"] = [_("发现时间不能晚于现在")]
+    if not same_bureau(actor, unit.bureau_id):
+        errors["unit"] = [_("责任单位不在本局")]
+    if person is not None and getattr(org_selectors.bureau_of(person), "pk", None) != unit.bureau_id:
+        errors["person"] = [_("责任人不是本局工作人员")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=FindingError.INVALID, fields=errors)
+    if lon is not None and lat is not None:
+        lon, lat = to_wgs84(float(lon), float(lat), "wgs84")
+    with transaction.atomic():
+        f = Finding(
+            bureau_id=unit.bureau_id,
+            unit=unit,
+            person=person,
+            kind=kind,
+            discipline=discipline if kind == FindingKind.DISCIPLINE else "",
+            description=str(description).strip(),
+            place=str(place).strip()[:200],
+            lon=lon,
+            lat=lat,
+            observed_at=observed_at,
+            found_by=actor,
+            due_on=findings.due_on(kind, observed_at.astimezone(clock.SHANGHAI).date()),
+        )
+        f.save()
+        if photo is not None:
+            from django.core.files.base import ContentFile
+
+            data = photo.read() if hasattr(photo, "read") else bytes(photo)
+            f.photo.save(f"{f.pk}.jpg", ContentFile(data), save=True)
+        audit.record(
+            actor=actor,
+            action="duty.finding_record",
+            obj=f,
+            after={
+                "unit": unit.pk,
+                "kind": kind,
+                "discipline": f.discipline,
+                "person": getattr(person, "pk", None),
+                "due_on": f.due_on,
+                "state": f.state,
+            },
+        )
+        transaction.on_commit(lambda: _tell_unit(f, "duty.finding_recorded", actor))
+    return f
+
+
+def _unit_leaders(f: Finding) -> list:
+    from chengguan.org.roles import RoleCode as R
+
+    return org_selectors.staff_holding(R.SQUAD_LEADER, R.SHIFT_LEADER, unit=f.unit)
+
+
+def _tell_unit(f: Finding, message: str, actor) -> None:
+    from django.urls import reverse
+
+    from chengguan.notifications.services import notify
+
+    if message == "duty.finding_reported":
+        from chengguan.org.roles import RoleCode as R
+
+        recipients = [f.found_by, *org_selectors.staff_holding(R.FORCE_INSPECTOR, bureau_id=f.bureau_id)]
+    else:
+        recipients = [*_unit_leaders(f), *([f.person] if f.person else [])]
+    notify(
+        recipients=recipients,
+        message=message,
+        key=f"duty:finding:{f.pk}:{message}:{f.sent_back}",
+        params={"unit": f.unit.name, "kind": str(f.get_kind_display()), "due": f.due_on.isoformat()},
+        url=reverse("duty:finding", args=[f.pk]),
+        obj=f,
+        actor=actor,
+    )
+
+
+def finding_transition(*, actor, finding: Finding, action: str, **data) -> Finding:
+    """Report, send back, close, contest, uphold or revoke a finding (the table in duty.states)."""
+    f = FINDING_MACHINE.apply(finding, action, actor=actor, **data)
+    if action == "report":
+        transaction.on_commit(lambda: _tell_unit(f, "duty.finding_reported", actor))
+    elif action in ("send_back", "uphold"):
+        transaction.on_commit(lambda: _tell_unit(f, "duty.finding_recorded", actor))
+    return f
+
+
+def findings_escalate(*, actor, bureau, today: dt.date | None = None) -> int:
+    """Escalate the bureau's findings whose rectification is past its deadline: the bureau's leaders
+    and the unit's leaders are told once per deadline (a new deadline after a send-back starts over).
+    Run by the daily job and by `chengguan duty escalate`; running it twice changes nothing more."""
+    from django.urls import reverse
+
+    from chengguan.duty.permissions import can_inspect_force
+    from chengguan.notifications.services import notify
+    from chengguan.org.roles import RoleCode as R
+
+    can_inspect_force.refuse(actor, bureau)
+    if not same_bureau(actor, bureau.pk):
+        raise PermissionDenied(_("该督察问题不属于您所在单位。"), code=FindingError.OTHER_BUREAU)
+    today = today or clock.today()
+    done = 0
+    late = Finding.objects.filter(
+        bureau=bureau, state=FindingState.RECTIFYING, due_on__lt=today, escalated_at__isnull=True
+    ).select_related("unit")
+    leaders = org_selectors.staff_holding(R.LEADER, bureau_id=bureau.pk)
+    for f in late:
+        with transaction.atomic():
+            locked = Finding.objects.select_for_update().get(pk=f.pk)
+            if locked.escalated_at is not None or locked.state != FindingState.RECTIFYING:
+                continue
+            locked.escalated_at = clock.now()
+            locked.save(update_fields=["escalated_at"])
+            audit.record(
+                actor=actor,
+                action="duty.finding_escalate",
+                obj=locked,
+                after={"due_on": locked.due_on, "escalated_at": locked.escalated_at},
+            )
+            notify(
+                recipients=[*leaders, *_unit_leaders(locked)],
+                message="duty.finding_overdue",
+                key=f"duty:finding:{locked.pk}:overdue:{locked.due_on.isoformat()}",
+                params={
+                    "unit": f.unit.name,
+                    "kind": str(locked.get_kind_display()),
+                    "due": locked.due_on.isoformat(),
+                },
+                url=reverse("duty:finding", args=[locked.pk]),
+                obj=locked,
+                actor=actor,
+            )
+            done += 1
+    return done

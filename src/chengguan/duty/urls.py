@@ -13,3 +13,9 @@ urlpatterns = [
     path("assignments/<int:pk>/change/", views.change_request, name="change"),
     path("changes/<int:pk>/<str:action>/", views.change_action, name="change-action"),
 ]
+urlpatterns += [
+    path("findings/", views.finding_list, name="findings"),
+    path("findings/new/", views.finding_new, name="finding-new"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding"),
+    path("findings/<int:pk>/<str:action>/", views.finding_action, name="finding-action"),
+]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
+from chengguan.core.workflow.forms import action_form, submitted
 from chengguan.duty import selectors, services
-from chengguan.duty.forms import AssignForm, ChangeForm, MonthForm, TemplateForm
-from chengguan.duty.models import Assignment, RosterChange, ShiftTemplate
-from chengguan.duty.permissions import can_plan_rosters
-from chengguan.duty.states import CHANGE_MACHINE
+from chengguan.duty.forms import AssignForm, ChangeForm, FindingForm, MonthForm, TemplateForm
+from chengguan.duty.models import Assignment, FindingState, RosterChange, ShiftTemplate
+from chengguan.duty.permissions import can_inspect_force, can_plan_rosters
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
 from chengguan.org import selectors as org_selectors
 from chengguan.org.access import staff_required
 from chengguan.org.models import StaffProfile
@@ -214,3 +216,109 @@ def change_action(request, pk: int, action: str):
     else:
         messages.success(request, CHANGE_MACHINE.label(action))
     return redirect(_back(change.unit) if action != "withdraw" else reverse("duty:mine"))
+
+
+# -- 督察 --------------------------------------------------------------------------------------------
+
+
+@staff_required
+def finding_list(request):
+    qs = selectors.findings_visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in FindingState.values:
+        qs = qs.filter(state=state)
+    today = clock.today()
+    rows = list(qs[:200])
+    return render(
+        request,
+        "duty/findings.html",
+        {
+            "rows": rows,
+            "today": today,
+            "state": state,
+            "states": FindingState.choices,
+            "may_record": can_inspect_force(request.user),
+        },
+    )
+
+
+@staff_required
+def finding_new(request):
+    if not can_inspect_force(request.user):
+        raise DjangoPermissionDenied
+    units = selectors.duty_units(request.user)
+    bureau = org_selectors.bureau_of(request.user)
+    people = _people(bureau) if bureau else []
+    form = FindingForm(request.POST or None, request.FILES or None, units=units, people=people)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = StaffProfile.objects.filter(user_id=d["person"]).first() if d["person"] else None
+        try:
+            f = services.finding_record(
+                actor=request.user,
+                unit=units.get(pk=d["unit"]),
+                kind=d["kind"],
+                discipline=d["discipline"],
+                person=person.user if person else None,
+                place=d["place"],
+                observed_at=d["observed_at"],
+                description=d["description"],
+                photo=d["photo"],
+            )
+        except DomainError as exc:
+            for name, errors in exc.fields.items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已记录，整改任务已交责任单位"))
+            return redirect("duty:finding", pk=f.pk)
+    return render(request, "duty/finding_form.html", {"form": form})
+
+
+def _finding(request, pk: int):
+    return get_object_or_404(selectors.findings_visible_to(request.user), pk=pk)
+
+
+@staff_required
+def finding_detail(request, pk: int, forms_with_errors: dict | None = None):
+    f = _finding(request, pk)
+    actions = FINDING_MACHINE.available_actions(f, request.user)
+    action_forms = [
+        (
+            a,
+            FINDING_MACHINE.label(a),
+            (forms_with_errors or {}).get(a) or action_form(FINDING_MACHINE, a, prefix=a),
+        )
+        for a in actions
+    ]
+    return render(
+        request,
+        "duty/finding.html",
+        {
+            "f": f,
+            "action_forms": action_forms,
+            "overdue": f.state == FindingState.RECTIFYING and f.due_on < clock.today(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def finding_action(request, pk: int, action: str):
+    f = _finding(request, pk)
+    form = action_form(FINDING_MACHINE, action, data=request.POST, files=request.FILES, prefix=action)
+    if form.is_valid():
+        try:
+            services.finding_transition(actor=request.user, finding=f, action=action, **submitted(form))
+        except DomainError as exc:
+            for name, errors in exc.fields.items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, FINDING_MACHINE.label(action))
+            return redirect("duty:finding", pk=f.pk)
+    response = finding_detail(request, pk, forms_with_errors={action: form})
+    response.status_code = 400
+    return response

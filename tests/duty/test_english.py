@@ -1,0 +1,74 @@
+"""The duty pages in English show no Chinese outside the data (names, places, what people typed, the
+shift names a unit gave its pattern): the check of tests/web/test_english_pages.py on pages with data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chengguan.core import clock
+from chengguan.duty import services
+from chengguan.duty.models import Finding, Post, Shift
+from tests.duty.conftest import at, pattern
+from tests.factories import DEMO_PASSWORD
+from tests.web.test_english_pages import data_values, untranslated, visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _english(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=DEMO_PASSWORD)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    return client
+
+
+def test_duty_pages_in_english(force):
+    pattern(force)
+    roster = services.roster_generate(actor=force.system, unit=force.squad, month=dt.date(2026, 10, 1))
+    shift = roster.shifts.get(date=dt.date(2026, 10, 8))
+    a = services.shift_assign(actor=force.system, shift=shift, staff=force.officers[0], post=Post.OFFICER)
+    services.change_request(actor=force.officers[0], assignment=a, kind="leave", reason="病假")
+    f = services.finding_record(
+        actor=force.users["force_inspector"],
+        unit=force.squad,
+        kind="discipline",
+        discipline="uniform",
+        description="未按规定着装",
+        place="人民路",
+        observed_at=at(2026, 10, 8, 10),
+    )
+    services.finding_transition(
+        actor=force.users["squad_leader"], finding=f, action="contest", reason="已着装"
+    )
+    data = [
+        *data_values(),
+        *Shift.objects.values_list("name", flat=True).distinct(),
+        "病假",
+        "未按规定着装",
+        "人民路",
+        "已着装",
+        *(p for p in (force.squad.name, force.other_squad.name, force.bureau.name)),
+    ]
+    data += [f"队员{i}" for i in range(4)]
+    data.sort(key=len, reverse=True)
+    pages = [
+        (force.users["squad_leader"], reverse("duty:roster") + f"?unit={force.squad.pk}&week=2026-10-05"),
+        (force.officers[0], reverse("duty:mine")),
+        (force.users["force_inspector"], reverse("duty:findings")),
+        (force.users["force_inspector"], reverse("duty:finding-new")),
+        (force.users["leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
+        (force.users["squad_leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
+    ]
+    problems = {}
+    with clock.pinned(at(2026, 10, 8, 7, 50)):
+        for user, url in pages:
+            response = _english(user).get(url)
+            assert response.status_code == 200, url
+            lines = untranslated(visible_text(response.content.decode()), data)
+            if lines:
+                problems[url] = lines
+    assert not problems, problems
