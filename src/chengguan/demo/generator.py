@@ -26,6 +26,7 @@ from chengguan.core import audit
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.demo import units as U
 from chengguan.demo.cases_year import CaseYearSummary, generate_case_year
+from chengguan.demo.duty import seed_duty
 from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
 from chengguan.demo.merchants import seed_merchants
@@ -242,6 +243,9 @@ def build_demo(
 
         with stages.stage("reply_templates", len(REPLY_TEMPLATES)):
             _create_reply_templates(stages)
+
+        with stages.stage("duty", 1):
+            seed_duty(bureaus[0].bureau, seed)  # this month's rosters, patrols and 督察 findings
 
         if merchants:
             with stages.stage("merchants", merchants):

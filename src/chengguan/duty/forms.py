@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.duty.models import ChangeKind, DayKind, Discipline, FindingKind, Post
 
+_NARROW = forms.NumberInput(attrs={"style": "width:5em"})
+
 
 class MonthForm(forms.Form):
     month = forms.DateField(
@@ -18,10 +20,10 @@ class TemplateForm(forms.Form):
     day_kind = forms.ChoiceField(label=_("日期类型"), choices=DayKind.choices)
     name = forms.CharField(label=_("班次"), max_length=20)
     starts = forms.TimeField(label=_("上班时间"), widget=forms.TimeInput(attrs={"type": "time"}))
-    hours = forms.IntegerField(label=_("时长（小时）"), min_value=1, max_value=24)
-    leaders = forms.IntegerField(label=_("带班领导人数"), min_value=0, initial=0)
-    chiefs = forms.IntegerField(label=_("值班长人数"), min_value=0, initial=0)
-    officers = forms.IntegerField(label=_("值班员人数"), min_value=0, initial=0)
+    hours = forms.IntegerField(label=_("时长（小时）"), min_value=1, max_value=24, widget=_NARROW)
+    leaders = forms.IntegerField(label=_("带班领导人数"), min_value=0, initial=0, widget=_NARROW)
+    chiefs = forms.IntegerField(label=_("值班长人数"), min_value=0, initial=0, widget=_NARROW)
+    officers = forms.IntegerField(label=_("值班员人数"), min_value=0, initial=0, widget=_NARROW)
 
 
 class AssignForm(forms.Form):

@@ -81,7 +81,7 @@ def roster_page(request):
         "may_plan": may_plan,
         "templates": ShiftTemplate.objects.filter(unit=unit).order_by("day_kind", "starts"),
         "template_form": TemplateForm(),
-        "month_form": MonthForm(initial={"month": start.strftime("%Y-%m")}),
+        "month_form": MonthForm(initial={"month": (start + dt.timedelta(days=3)).strftime("%Y-%m")}),
         "assign_form": AssignForm(people=people),
         "changes": selectors.changes_to_decide(request.user),
     }

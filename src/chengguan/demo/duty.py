@@ -1,0 +1,260 @@
+"""Demo duty: this month's rosters for the bureau (24-hour, with 带班领导 and 值班长) and every squad
+(day and night shifts), a week of attendance, patrol tracks along the lattice's streets (the grid
+edges) and 督察 findings in every state. Everything goes through the duty services as the bureau's
+system account and the people concerned, with the clock pinned to when it happened, so the audit
+trail reads like a month of real work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from chengguan.core import clock
+from chengguan.duty import services
+from chengguan.duty.models import Assignment, DayKind, FindingKind, FindingState, Post
+from chengguan.grids.models import Grid
+from chengguan.org.models import Organisation, OrgKind, StaffProfile
+from chengguan.org.roles import RoleCode as R
+from chengguan.org.system import system_actor
+
+ATTENDANCE_DAYS = 7
+FINDINGS = 60
+PATROLS = 200
+PLACES = ("人民路", "建设路", "中原路", "桐柏路", "嵩山路", "伏牛路", "淮河路", "华山路", "棉纺路", "秦岭路")
+FINDING_TEXT = {
+    FindingKind.NOT_ON_POST: "早高峰时段岗位无人，未见值班队员",
+    FindingKind.DISCIPLINE: "执勤时未按规定着装",
+    FindingKind.STREET: "店外经营问题持续两小时无人处置",
+}
+
+
+@dataclass
+class DutyDemoSummary:
+    shifts: int = 0
+    assignments: int = 0
+    patrols: int = 0
+    findings: int = 0
+    seconds: float = 0.0
+
+
+def _people(unit: Organisation, *roles: str) -> list:
+    qs = StaffProfile.objects.filter(organisation=unit, roles__code__in=roles).select_related("user")
+    return [p.user for p in qs.order_by("pk").distinct()]
+
+
+def _pattern(actor, unit, *, day: dict, night: dict | None) -> None:
+    for kind in DayKind.values:
+        services.template_add(
+            actor=actor, unit=unit, day_kind=kind, name="白班", starts=dt.time(8), hours=12, **day
+        )
+        if night:
+            services.template_add(
+                actor=actor, unit=unit, day_kind=kind, name="夜班", starts=dt.time(20), hours=12, **night
+            )
+
+
+def _fill(actor, roster, people: list, posts_of, summary: DutyDemoSummary) -> None:
+    """Assign the posts shift by shift, rotating through `people` so nobody holds two at once."""
+    k = 0
+    for shift in roster.shifts.order_by("starts_at"):
+        summary.shifts += 1
+        for post in posts_of(shift):
+            services.shift_assign(actor=actor, shift=shift, staff=people[k % len(people)], post=post)
+            summary.assignments += 1
+            k += 1
+
+
+def _posts(shift) -> list[str]:
+    return [p for p, n in shift.needs().items() for _ in range(n)]
+
+
+def _attend(today: dt.date, now: dt.datetime) -> None:
+    """The last week's assignees clocked in ten minutes before their shift and out at its end."""
+    start = today - dt.timedelta(days=ATTENDANCE_DAYS)
+    rows = Assignment.objects.filter(shift__date__gte=start, shift__starts_at__lte=now).select_related(
+        "shift", "staff"
+    )
+    for a in rows.order_by("shift__starts_at", "pk"):
+        with clock.pinned(a.shift.starts_at - dt.timedelta(minutes=10)):
+            services.clock_in(actor=a.staff, assignment=a)
+        if a.shift.ends_at <= now:
+            with clock.pinned(a.shift.ends_at):
+                services.clock_out(actor=a.staff, assignment=a)
+
+
+def _walk(rng: random.Random, grids: list[Grid], start: dt.datetime, minutes: int) -> list[dict]:
+    """A walk along the grid edges (the lattice's streets), one fix a minute, 5–30 m accuracy."""
+    g = rng.choice(grids)
+    dlon, dlat = g.max_lon - g.min_lon, g.max_lat - g.min_lat
+    lon, lat = g.min_lon, g.min_lat
+    heading = rng.choice(((1, 0), (0, 1), (-1, 0), (0, -1)))
+    points = []
+    for m in range(minutes):
+        if m % 2 == 0 and rng.random() < 0.3:
+            heading = rng.choice(((1, 0), (0, 1), (-1, 0), (0, -1)))
+        # About 70 m a minute: seven tenths of a cell edge.
+        lon += heading[0] * dlon * 0.7
+        lat += heading[1] * dlat * 0.7
+        points.append(
+            {"time": start + dt.timedelta(minutes=m), "lon": lon, "lat": lat, "accuracy": rng.randint(5, 30)}
+        )
+    return points
+
+
+def _patrols(
+    rng: random.Random, squads: list[Organisation], now: dt.datetime, summary: DutyDemoSummary
+) -> None:
+    grids = {
+        s.pk: list(Grid.objects.filter(squad=s).only("min_lon", "min_lat", "max_lon", "max_lat")[:200])
+        for s in squads
+    }
+    candidates = list(
+        Assignment.objects.filter(
+            shift__unit__in=squads, clock_in_at__isnull=False, post=Post.OFFICER, shift__ends_at__lte=now
+        )
+        .select_related("shift", "staff")
+        .order_by("shift__starts_at", "pk")
+    )
+    rng.shuffle(candidates)
+    for a in candidates[:PATROLS]:
+        if not grids.get(a.shift.unit_id):
+            continue
+        begin = a.shift.starts_at + dt.timedelta(minutes=rng.randint(30, 240))
+        minutes = rng.randint(40, 120)
+        with clock.pinned(begin):
+            patrol = services.patrol_start(actor=a.staff)
+        points = _walk(rng, grids[a.shift.unit_id], begin, minutes)
+        with clock.pinned(begin + dt.timedelta(minutes=minutes)):
+            services.patrol_upload(actor=a.staff, patrol=patrol, key="demo-1", points=points)
+            services.patrol_end(actor=a.staff, patrol=patrol)
+        summary.patrols += 1
+
+
+# The steps that take a finding to each state (the last state is where it stays).
+PATHS = {
+    FindingState.RECTIFYING: [],
+    FindingState.REPORTED: ["report"],
+    FindingState.CLOSED: ["report", "close"],
+    FindingState.CONTESTED: ["contest"],
+    FindingState.REVOKED: ["contest", "revoke"],
+}
+
+
+def _findings(rng: random.Random, bureau, squads, today: dt.date, summary: DutyDemoSummary) -> None:
+    inspectors = [
+        p.user
+        for p in StaffProfile.objects.filter(organisation__bureau=bureau, roles__code=R.FORCE_INSPECTOR)
+    ]
+    inspector = inspectors[0] if inspectors else system_actor(bureau)
+    leaders = _people(bureau, R.LEADER) or [system_actor(bureau)]
+    states = list(PATHS)
+    for i in range(FINDINGS):
+        squad = squads[i % len(squads)]
+        kind = list(FindingKind.values)[i % 3]
+        observed = dt.datetime.combine(
+            today - dt.timedelta(days=rng.randint(1, 30)), dt.time(rng.randint(8, 18)), clock.SHANGHAI
+        )
+        unit_leader = (_people(squad, R.SQUAD_LEADER) or [system_actor(bureau)])[0]
+        with clock.pinned(observed):
+            f = services.finding_record(
+                actor=inspector,
+                unit=squad,
+                kind=kind,
+                discipline="uniform" if kind == FindingKind.DISCIPLINE else "",
+                description=FINDING_TEXT[kind],
+                place=f"{rng.choice(PLACES)}{rng.randint(1, 300)}号附近",
+            )
+        steps = PATHS[states[i % len(states)]]
+        if i % 10 == 2:
+            steps = ["report", "send_back", "report", "close"]  # put right at the second attempt
+        moment = observed
+        for step in steps:
+            moment += dt.timedelta(hours=rng.randint(2, 20))
+            who = {
+                "report": unit_leader,
+                "contest": unit_leader,
+                "send_back": inspector,
+                "close": inspector,
+                "revoke": leaders[0],
+            }[step]
+            data = {
+                "report": {"rectification": "已整改到位，现场照片已上传"},
+                "contest": {"reason": "当时正在处置案件，有记录可查"},
+                "send_back": {"reason": "复查时问题仍然存在"},
+                "close": {"note": "复查合格"},
+                "revoke": {"note": "经核实确有处置任务，撤销认定"},
+            }[step]
+            with clock.pinned(moment):
+                services.finding_transition(actor=who, finding=f, action=step, **data)
+        summary.findings += 1
+
+
+def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = None) -> DutyDemoSummary:
+    began = time.monotonic()
+    rng = random.Random(f"chengguan-demo:{seed}:duty")
+    now = clock.now()
+    today = today or clock.today()
+    month = today.replace(day=1)
+    system = system_actor(bureau)
+    summary = DutyDemoSummary()
+    squads = list(Organisation.objects.filter(bureau=bureau, kind=OrgKind.SQUAD).order_by("path"))
+    with (
+        transaction.atomic(),
+        clock.pinned(dt.datetime.combine(month, dt.time(0), clock.SHANGHAI) - dt.timedelta(days=3)),
+    ):
+        # The bureau's 24-hour duty: a leader on duty (带班领导) and a shift leader (值班长) of the
+        # command centre, handing over at 08:30.
+        leaders = _people(bureau, R.LEADER)
+        chiefs = [
+            p.user
+            for p in StaffProfile.objects.filter(organisation__bureau=bureau, roles__code=R.SHIFT_LEADER)
+        ]
+        if leaders and chiefs:
+            for kind in DayKind.values:
+                services.template_add(
+                    actor=system,
+                    unit=bureau,
+                    day_kind=kind,
+                    name="24小时值班",
+                    starts=dt.time(8, 30),
+                    hours=24,
+                    leaders=1,
+                    chiefs=1,
+                )
+            roster = services.roster_generate(actor=system, unit=bureau, month=month)
+            k = 0
+            for shift in roster.shifts.order_by("starts_at"):
+                services.shift_assign(
+                    actor=system, shift=shift, staff=leaders[k % len(leaders)], post=Post.LEADER
+                )
+                services.shift_assign(
+                    actor=system, shift=shift, staff=chiefs[k % len(chiefs)], post=Post.CHIEF
+                )
+                summary.shifts += 1
+                summary.assignments += 2
+                k += 1
+        for squad in squads:
+            people = _people(squad, R.SQUAD_LEADER) + _people(squad, R.HANDLER)
+            if len(people) < 2:
+                continue
+            night = {"officers": 2} if len(people) >= 5 else None
+            _pattern(system, squad, day={"chiefs": 1, "officers": min(2, len(people) - 1)}, night=night)
+            _fill(
+                system,
+                services.roster_generate(actor=system, unit=squad, month=month),
+                people,
+                _posts,
+                summary,
+            )
+    with transaction.atomic():
+        _attend(today, now)
+        _patrols(rng, squads, now, summary)
+        if squads:
+            _findings(rng, bureau, squads, today, summary)
+    summary.seconds = round(time.monotonic() - began, 1)
+    return summary

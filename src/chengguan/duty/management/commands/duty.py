@@ -1,0 +1,91 @@
+"""`chengguan duty roster --unit UNIT --month YYYY-MM [--out FILE.xlsx]` prints (or exports) a unit's
+roster, for filing upward (节假日值班报备); `chengguan duty escalate` escalates the overdue 督察
+rectifications now (the same work as the daily job)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from chengguan.duty import rosters, selectors
+from chengguan.duty.models import DayKind, Post
+from chengguan.org.models import Organisation
+from chengguan.org.system import system_actor
+
+
+class Command(BaseCommand):
+    help = "值班：打印或导出值班表；督察整改超期升级。"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        roster = sub.add_parser("roster", help="打印或导出一个单位某月的值班表")
+        roster.add_argument("--unit", required=True, help="单位代码、名称或编号")
+        roster.add_argument("--month", required=True, help="YYYY-MM")
+        roster.add_argument("--holidays-only", action="store_true", help="只列法定节假日（节假日值班报备）")
+        roster.add_argument("--out", help="导出 Excel 文件（.xlsx）")
+        sub.add_parser("escalate", help="督察整改超期升级（与每日定时任务相同）")
+
+    def handle(self, *args, action: str, **o):
+        if action == "escalate":
+            from chengguan.core import clock
+            from chengguan.duty.scheduled import findings_overdue
+
+            result = findings_overdue(clock.now())
+            self.stdout.write(f"升级 {result['escalated']} 件")
+            return
+        unit = self._unit(o["unit"])
+        try:
+            month = dt.datetime.strptime(o["month"], "%Y-%m").date()
+        except ValueError:
+            raise CommandError("--month 应为 YYYY-MM") from None
+        days = rosters.month_days(month)
+        rows = []
+        actor = system_actor(unit.bureau)
+        for start in range(0, len(days), 7):
+            for day in selectors.week(actor, unit, days[start]):
+                if day.day.month != month.month or (o["holidays_only"] and day.kind != DayKind.HOLIDAY):
+                    continue
+                for row in day.shifts:
+                    people = {p: [] for p in Post.values}
+                    for a in row.assignments:
+                        if not a.on_leave:
+                            people[a.post].append(a.staff.profile.full_name)
+                    rows.append(
+                        [
+                            day.day.isoformat(),
+                            day.kind_label,
+                            row.shift.name,
+                            f"{row.shift.starts_at:%H:%M}–{row.shift.ends_at:%H:%M}",
+                            *("、".join(people[p]) for p in Post.values),
+                            "；".join(f"{Post(p).label}缺{n}" for p, n in row.gaps.items()),
+                        ]
+                    )
+        header = ["日期", "日期类型", "班次", "时间", *(str(p.label) for p in Post), "缺岗"]
+        if o["out"]:
+            from openpyxl import Workbook
+
+            wb = Workbook()
+            ws = wb.active
+            ws.title = f"{month:%Y-%m}"
+            ws.append([f"{unit.name} {month:%Y年%m月}值班表"])
+            ws.append(header)
+            for r in rows:
+                ws.append(r)
+            wb.save(o["out"])
+            self.stdout.write(f"已导出 {len(rows)} 个班次：{o['out']}")
+            return
+        self.stdout.write(f"{unit.name} {month:%Y-%m} 值班表")
+        self.stdout.write("\t".join(header))
+        for r in rows:
+            self.stdout.write("\t".join(r))
+
+    def _unit(self, text: str) -> Organisation:
+        query = Q(code=text) | Q(name=text) | Q(short_name=text)
+        if text.isdigit():
+            query |= Q(pk=int(text))
+        found = list(Organisation.objects.filter(query)[:2])
+        if len(found) != 1:
+            raise CommandError(f"找不到唯一的单位：{text}")
+        return found[0]
