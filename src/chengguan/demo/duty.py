@@ -227,8 +227,7 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
                     chiefs=1,
                 )
             roster = services.roster_generate(actor=system, unit=bureau, month=month)
-            k = 0
-            for shift in roster.shifts.order_by("starts_at"):
+            for k, shift in enumerate(roster.shifts.order_by("starts_at")):
                 services.shift_assign(
                     actor=system, shift=shift, staff=leaders[k % len(leaders)], post=Post.LEADER
                 )
@@ -237,7 +236,6 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
                 )
                 summary.shifts += 1
                 summary.assignments += 2
-                k += 1
         for squad in squads:
             people = _people(squad, R.SQUAD_LEADER) + _people(squad, R.HANDLER)
             if len(people) < 2:
