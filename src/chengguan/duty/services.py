@@ -148,7 +148,7 @@ def roster_generate(*, actor, unit, month: dt.date) -> Roster:
 
 def _lock_staff(staff_id: int):
     """Lock the person's row, so two planners cannot give them overlapping shifts at once."""
-    return get_user_model().objects.select_for_update().select_related("profile").get(pk=staff_id)
+    return get_user_model().objects.select_for_update(of=("self",)).select_related("profile").get(pk=staff_id)
 
 
 def shift_assign(*, actor, shift: Shift, staff, post: str) -> Assignment:
