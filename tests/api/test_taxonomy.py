@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.loader import load_taxonomy
 from chengguan.taxonomy.models import Category
 from tests.api.conftest import assert_error
@@ -11,7 +12,7 @@ from tests.api.conftest import assert_error
 
 @pytest.fixture
 def categories(db):
-    load_taxonomy()
+    load_taxonomy(actor=system_actor())
     return Category.objects.filter(classification__is_active=True, is_active=True)
 
 

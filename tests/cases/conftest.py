@@ -13,6 +13,7 @@ from chengguan.core.clock import SHANGHAI
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.models import Category, CategoryKind, Classification, MajorCategory, RoutingRule
 from tests import factories
 from tests.cases import media
@@ -116,7 +117,10 @@ def build_district() -> District:
     for role in RoleCode.values:  # the roles of later apps sit at the bureau
         where.setdefault(role, bureau)
     for role, org in where.items():
-        d.users[role] = factories.staff(org, role, username=role).user
+        if role == RoleCode.SYSTEM:
+            d.users[role] = system_actor(bureau)  # the bureau's own account (org.system), not a person
+        else:
+            d.users[role] = factories.staff(org, role, username=role).user
     d.users["other_handler"] = factories.staff(department, RoleCode.HANDLER, username="other_handler").user
     d.users["other_inspector"] = factories.staff(centre, RoleCode.INSPECTOR, username="other_inspector").user
     d.users["other_citizen"] = factories.staff(comm, RoleCode.CITIZEN, username="other_citizen").user

@@ -10,6 +10,7 @@ from chengguan.grids.codes import make_grid_code
 from chengguan.grids.models import Grid
 from chengguan.grids.services import grid_create
 from chengguan.org.models import Organisation
+from chengguan.org.system import system_actor
 from tests import factories
 
 COLS, ROWS = 6, 4
@@ -65,7 +66,7 @@ def district(db) -> Lattice:
             comm = lattice.community_of_col(col)
             seq_by_community[comm.pk] = seq_by_community.get(comm.pk, 0) + 1
             lattice.cells[(col, row)] = grid_create(
-                actor=None,
+                actor=system_actor(),
                 code=make_grid_code(comm, seq_by_community[comm.pk]),
                 community=comm,
                 geometry=cell_geometry(xs, ys, col, row),

@@ -13,6 +13,7 @@ from chengguan.grids.models import Grid
 from chengguan.grids.selectors import locate_point
 from chengguan.grids.services import grids_export, grids_import
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from tests import factories
 from tests.factories import square
 
@@ -57,7 +58,7 @@ def mixed_file(district):
 def test_import_reports_each_bad_feature_and_saves_the_good_ones(district, mixed_file):
     before = Grid.objects.count()
     ticks = []
-    report = grids_import(actor=None, features=mixed_file["features"], progress=ticks.append)
+    report = grids_import(actor=system_actor(), features=mixed_file["features"], progress=ticks.append)
 
     assert report.imported == 2
     assert report.updated == 0
@@ -85,9 +86,9 @@ def test_import_reports_each_bad_feature_and_saves_the_good_ones(district, mixed
 
 
 def test_reimporting_the_same_file_changes_nothing(district, mixed_file):
-    grids_import(actor=None, features=mixed_file["features"])
+    grids_import(actor=system_actor(), features=mixed_file["features"])
     events, version, count = AuditEvent.objects.count(), current_version(), Grid.objects.count()
-    report = grids_import(actor=None, features=mixed_file)
+    report = grids_import(actor=system_actor(), features=mixed_file)
     assert (report.imported, report.updated, report.unchanged) == (0, 0, 2)
     assert len(report.errors) == 6
     assert (AuditEvent.objects.count(), current_version(), Grid.objects.count()) == (events, version, count)
@@ -97,7 +98,7 @@ def test_import_updates_an_existing_grid_in_place(district):
     grid = district.cells[(0, 0)]
     item = grids_export(Grid.objects.filter(pk=grid.pk))["features"][0]
     item["properties"]["name"] = "更名后的网格"
-    report = grids_import(actor=None, features=[item])
+    report = grids_import(actor=system_actor(), features=[item])
     assert (report.imported, report.updated) == (0, 1)
     assert Grid.objects.get(pk=grid.pk).name == "更名后的网格"
     assert AuditEvent.objects.filter(action="grid.update", object_id=str(grid.pk)).count() == 1
@@ -106,7 +107,7 @@ def test_import_updates_an_existing_grid_in_place(district):
 def test_same_code_twice_in_one_file_is_reported(district):
     cell = square(district.xs[0], district.ys[-1])
     report = grids_import(
-        actor=None, features=[feature("41010200100170", cell), feature("41010200100170", cell)]
+        actor=system_actor(), features=[feature("41010200100170", cell), feature("41010200100170", cell)]
     )
     assert report.imported == 1
     assert report.errors[0].index == 1
@@ -131,7 +132,7 @@ def test_export_then_import_round_trips(district):
     assert first["subdistrict_name"] == "建设路街道"
 
     Grid.objects.all().delete()
-    report = grids_import(actor=None, features=copy.deepcopy(exported))
+    report = grids_import(actor=system_actor(), features=copy.deepcopy(exported))
     assert report.errors == []
     assert report.imported == len(district.cells)
     assert grids_export(Grid.objects.all()) == exported

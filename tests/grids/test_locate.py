@@ -13,6 +13,7 @@ from chengguan.grids.index import get_index
 from chengguan.grids.models import Grid
 from chengguan.grids.selectors import locate_point, locate_units
 from chengguan.grids.services import grid_update
+from chengguan.org.system import system_actor
 from tests.grids.conftest import COLS, ROWS, cell_geometry
 
 
@@ -123,7 +124,7 @@ def test_index_is_rebuilt_after_a_grid_changes(district):
     before = get_index()
     assert get_index() is before  # nothing changed: the cached index is reused
 
-    grid_update(actor=None, grid=target, geometry={"type": "Polygon", "coordinates": [ring]})
+    grid_update(actor=system_actor(), grid=target, geometry={"type": "Polygon", "coordinates": [ring]})
 
     assert locate_point(*probe) == target
     old_centre = ((district.xs[0] + district.xs[1]) / 2, (district.ys[0] + district.ys[1]) / 2)
@@ -161,7 +162,7 @@ def test_intake_lookup_gives_the_grid_and_its_units_and_follows_a_reassignment(d
     other = district.communities[1]  # same sub-district: the grid code stays valid
     assert other.pk != grid.community_id
 
-    grid_update(actor=None, grid=grid, code=make_grid_code(other, 99), community=other, squad=None)
+    grid_update(actor=system_actor(), grid=grid, code=make_grid_code(other, 99), community=other, squad=None)
 
     moved = locate_units(*centre)
     assert (moved.community_id, moved.subdistrict_id, moved.squad_id) == (other.pk, other.parent_id, None)

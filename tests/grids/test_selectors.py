@@ -6,6 +6,7 @@ from chengguan.grids.models import Grid
 from chengguan.grids.selectors import grids_in_bbox, grids_visible_to
 from chengguan.grids.services import grid_update
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from tests import factories
 
 
@@ -51,7 +52,7 @@ def test_subdistrict_and_community_staff_see_their_unit(district):
 def test_inspector_also_sees_assigned_grids_elsewhere(district):
     inspector = factories.staff(district.communities[0], RoleCode.INSPECTOR).user
     far = district.cells[(5, 3)]
-    grid_update(actor=None, grid=far, inspectors=[inspector])
+    grid_update(actor=system_actor(), grid=far, inspectors=[inspector])
     visible = codes(grids_visible_to(inspector))
     assert far.code in visible
     assert visible == codes(Grid.objects.filter(community=district.communities[0])) | {far.code}

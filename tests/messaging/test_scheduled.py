@@ -8,6 +8,7 @@ from chengguan.core.clock import pinned
 from chengguan.messaging import sms
 from chengguan.messaging.models import MessageStatus, OutboundMessage
 from chengguan.ops import scheduler
+from chengguan.org.system import system_actor
 from tests.cases.conftest import QUIET_MOMENT
 from tests.messaging.test_sms import ATTEMPTS
 
@@ -16,7 +17,7 @@ def test_the_retry_job_sends_queued_messages_once(db, settings, sms_file, django
     settings.CHENGGUAN_SMS_BACKEND = "tests.messaging.test_sms.DownGateway"
     ATTEMPTS.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        sms.sms_queue(phone="13812345678", body="【城管】您的问题已立案", key="t:job")
+        sms.sms_queue(actor=system_actor(), phone="13812345678", body="【城管】您的问题已立案", key="t:job")
     assert OutboundMessage.objects.get().status == MessageStatus.QUEUED
     settings.CHENGGUAN_SMS_BACKEND = "file"
     with pinned(QUIET_MOMENT):

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from chengguan.messaging import sms
 from chengguan.messaging.models import MessageStatus, OutboundMessage
+from chengguan.org.system import system_actor
 
 ATTEMPTS: list[str] = []
 
@@ -32,8 +33,8 @@ def test_file_backend_writes_one_json_line_per_message_after_commit(
     db, sms_file, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        sms.sms_queue(phone="13812345678", body="【城管】测试一", key="t:1")
-        sms.sms_queue(phone="13912345678", body="【城管】测试二", key="t:2")
+        sms.sms_queue(actor=system_actor(), phone="13812345678", body="【城管】测试一", key="t:1")
+        sms.sms_queue(actor=system_actor(), phone="13912345678", body="【城管】测试二", key="t:2")
         assert not sms_file.exists()  # nothing goes out before the transaction commits
     assert [(m["phone"], m["body"]) for m in _lines(sms_file)] == [
         ("13812345678", "【城管】测试一"),
@@ -44,8 +45,10 @@ def test_file_backend_writes_one_json_line_per_message_after_commit(
 
 def test_the_same_key_is_sent_once(db, sms_file, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert sms.sms_queue(phone="13812345678", body="一", key="case:1:file") is not None
-        assert sms.sms_queue(phone="13812345678", body="一", key="case:1:file") is None
+        assert (
+            sms.sms_queue(actor=system_actor(), phone="13812345678", body="一", key="case:1:file") is not None
+        )
+        assert sms.sms_queue(actor=system_actor(), phone="13812345678", body="一", key="case:1:file") is None
     assert len(_lines(sms_file)) == 1
 
 
@@ -55,7 +58,7 @@ def test_a_rolled_back_decision_sends_nothing(db, sms_file, django_capture_on_co
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        sms.sms_queue(phone="13812345678", body="不该发出", key="t:rollback")
+        sms.sms_queue(actor=system_actor(), phone="13812345678", body="不该发出", key="t:rollback")
         raise RuntimeError("the case write failed")
     assert not OutboundMessage.objects.exists()
     assert not sms_file.exists()
@@ -67,7 +70,7 @@ def test_a_failed_send_stays_queued_and_retry_sends_it(
     settings.CHENGGUAN_SMS_BACKEND = "tests.messaging.test_sms.DownGateway"
     ATTEMPTS.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        sms.sms_queue(phone="13812345678", body="【城管】您的问题已立案", key="t:down")
+        sms.sms_queue(actor=system_actor(), phone="13812345678", body="【城管】您的问题已立案", key="t:down")
     message = OutboundMessage.objects.get()
     assert ATTEMPTS == ["13812345678"]
     assert message.status == MessageStatus.QUEUED and message.attempts == 1

@@ -14,6 +14,7 @@ from chengguan.core.models import AuditEvent
 from chengguan.notifications import services
 from chengguan.notifications.models import Notification
 from chengguan.org.roles import RoleCode as R
+from chengguan.org.system import system_actor
 from tests.cases.conftest import QUIET_MOMENT
 
 
@@ -26,6 +27,7 @@ def send(district, *roles, message="case.overdue", key="case:1:overdue:x", **par
             params={"number": "4101022026000001", "stage": "handle", "due": "2026-09-15 18:00", **params},
             url="/cases/4101022026000001/",
             obj=("cases.case", 1),
+            actor=system_actor(),
         )
 
 

@@ -10,6 +10,7 @@ from chengguan.core.clock import pinned
 from chengguan.notifications import services
 from chengguan.notifications.models import Notification, Preference
 from chengguan.org.roles import RoleCode as R
+from chengguan.org.system import system_actor
 from tests.cases.conftest import QUIET_MOMENT
 
 
@@ -22,6 +23,7 @@ def give(user, n: int = 1, message: str = "case.overdue"):
                 key=f"test:{message}:{i}",
                 params={"number": f"41010220260000{i:02d}", "stage": "handle", "due": "2026-09-15 18:00"},
                 url=reverse("cases:inbox"),
+                actor=system_actor(),
             )
 
 

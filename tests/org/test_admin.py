@@ -12,6 +12,7 @@ from chengguan.core.models import AuditEvent
 from chengguan.org.auth import locked_until
 from chengguan.org.models import LoginFailure, Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from tests import factories
 
 User = get_user_model()
@@ -47,14 +48,14 @@ def admin_client(client, admin_user):
 def test_back_office_pages_open(tree, root_client, url_name):
     factories.staff(tree.squad, RoleCode.HANDLER)
     with transaction.atomic():
-        audit.record(actor=None, action="thing.create", obj=("test.thing", 1))
+        audit.record(actor=system_actor(), action="thing.create", obj=("test.thing", 1))
     assert root_client.get(reverse(url_name)).status_code == 200
 
 
 @pytest.mark.django_db
 def test_audit_events_can_be_viewed_but_not_added_changed_or_deleted(root_client):
     with transaction.atomic():
-        event = audit.record(actor=None, action="thing.create", obj=("test.thing", 1))
+        event = audit.record(actor=system_actor(), action="thing.create", obj=("test.thing", 1))
     change_url = reverse("admin:core_auditevent_change", args=[event.pk])
     assert root_client.get(change_url).status_code == 200
     root_client.post(change_url, {"action": "thing.delete"})

@@ -16,6 +16,7 @@ from chengguan.org.selectors import (
     visible_organisations,
     visible_staff,
 )
+from chengguan.org.system import system_actor
 from tests import factories
 
 User = get_user_model()
@@ -129,7 +130,10 @@ def test_superuser_and_system_see_every_bureau(tree):
     everything = {tree.bureau, tree.squad, tree.sub_squad, tree.subdistrict, tree.community}
     everything |= {tree.other_bureau, tree.other_squad}
     assert set(visible_organisations(root)) == everything
-    assert set(visible_organisations(None)) == everything
+    assert set(visible_organisations(system_actor())) == everything
+    assert set(visible_organisations(None)) == set()  # no account is nobody, not the system
+    own = {tree.bureau, tree.squad, tree.sub_squad, tree.subdistrict, tree.community}
+    assert set(visible_organisations(system_actor(tree.bureau))) == own
 
 
 @pytest.mark.django_db

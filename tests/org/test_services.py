@@ -15,11 +15,18 @@ from chengguan.org.auth import locked_until
 from chengguan.org.models import LoginFailure, Organisation, OrgKind, PartnerType, StaffProfile
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import role_codes, subtree
+from chengguan.org.system import system_actor
 from tests import factories
 
 User = get_user_model()
 NON_ADMIN_ROLES = [r for r in ALL_ROLES if r != RoleCode.ADMIN]
 GOOD_PASSWORD = "Xunluo#2026ok"
+
+
+@pytest.fixture(autouse=True)
+def _system_account(db):
+    """The installation's system account exists before a test counts the rows it then acts on."""
+    system_actor()
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -54,13 +61,18 @@ def _new_staff(actor, tree, **overrides) -> StaffProfile:
 @pytest.mark.django_db
 def test_system_builds_a_bureau_tree_with_paths_and_bureau():
     bureau = services.organisation_create(
-        actor=None, kind=OrgKind.BUREAU, name="中原区城市管理局", code="410102"
+        actor=system_actor(), kind=OrgKind.BUREAU, name="中原区城市管理局", code="410102"
     )
     street = services.organisation_create(
-        actor=None, kind=OrgKind.SUBDISTRICT, name="林山寨街道", parent=bureau, code="001"
+        actor=system_actor(), kind=OrgKind.SUBDISTRICT, name="林山寨街道", parent=bureau, code="001"
     )
     community = services.organisation_create(
-        actor=None, kind=OrgKind.COMMUNITY, name="工人新村社区", parent=street, code="002", address="建设路"
+        actor=system_actor(),
+        kind=OrgKind.COMMUNITY,
+        name="工人新村社区",
+        parent=street,
+        code="002",
+        address="建设路",
     )
     assert bureau.path == f"/{bureau.pk}/"
     assert street.path == f"/{bureau.pk}/{street.pk}/"
@@ -157,7 +169,12 @@ def test_bad_units_are_refused_with_a_field_error_and_nothing_is_written(
     parent = getattr(tree, parent_attr) if parent_attr else None
     with pytest.raises(ValidationFailed) as info:
         services.organisation_create(
-            actor=None, kind=kind, name="新单位", parent=parent, code=code, partner_type=partner_type
+            actor=system_actor(),
+            kind=kind,
+            name="新单位",
+            parent=parent,
+            code=code,
+            partner_type=partner_type,
         )
     assert info.value.code == error_code
     assert field in info.value.fields
@@ -169,7 +186,7 @@ def test_bad_units_are_refused_with_a_field_error_and_nothing_is_written(
 def test_a_blank_name_and_a_bad_contact_phone_are_both_reported(tree):
     with pytest.raises(ValidationFailed) as info:
         services.organisation_create(
-            actor=None, kind=OrgKind.SQUAD, name="  ", parent=tree.bureau, contact_phone="12"
+            actor=system_actor(), kind=OrgKind.SQUAD, name="  ", parent=tree.bureau, contact_phone="12"
         )
     assert set(info.value.fields) == {"name", "contact_phone"}
 
@@ -177,7 +194,7 @@ def test_a_blank_name_and_a_bad_contact_phone_are_both_reported(tree):
 @pytest.mark.django_db
 def test_unit_hotlines_are_accepted_as_contact_phones(tree):
     squad = services.organisation_create(
-        actor=None, kind=OrgKind.SQUAD, name="热线中队", parent=tree.bureau, contact_phone="12319"
+        actor=system_actor(), kind=OrgKind.SQUAD, name="热线中队", parent=tree.bureau, contact_phone="12319"
     )
     assert squad.contact_phone == "12319"
 
@@ -186,7 +203,7 @@ def test_unit_hotlines_are_accepted_as_contact_phones(tree):
 def test_unknown_keyword_arguments_are_a_programming_error(tree):
     with pytest.raises(TypeError):
         services.organisation_create(
-            actor=None, kind=OrgKind.SQUAD, name="x", parent=tree.bureau, colour="red"
+            actor=system_actor(), kind=OrgKind.SQUAD, name="x", parent=tree.bureau, colour="red"
         )
 
 
@@ -252,7 +269,9 @@ def test_a_unit_cannot_move_below_itself(tree, admin_user):
 def test_a_unit_cannot_move_to_another_bureau(tree):
     counts = _counts()
     with pytest.raises(ValidationFailed) as info:
-        services.organisation_update(actor=None, organisation=tree.sub_squad, parent=tree.other_squad)
+        services.organisation_update(
+            actor=system_actor(), organisation=tree.sub_squad, parent=tree.other_squad
+        )
     assert info.value.code == "org.cross_bureau_move"
     assert _counts() == counts
 
@@ -352,7 +371,7 @@ def test_a_taken_username_is_refused(tree, admin_user, username):
     ],
 )
 def test_mainland_mobile_and_landline_numbers_are_accepted(tree, phone, stored):
-    assert _new_staff(None, tree, phone=phone).phone == stored
+    assert _new_staff(system_actor(), tree, phone=phone).phone == stored
 
 
 @pytest.mark.django_db
@@ -360,7 +379,7 @@ def test_mainland_mobile_and_landline_numbers_are_accepted(tree, phone, stored):
 def test_other_phone_numbers_are_refused(tree, phone):
     counts = _counts()
     with pytest.raises(ValidationFailed) as info:
-        _new_staff(None, tree, phone=phone)
+        _new_staff(system_actor(), tree, phone=phone)
     assert info.value.code == "phone.invalid"
     assert "电话号码格式不正确" in info.value.message
     assert _counts() == counts
@@ -379,21 +398,21 @@ def test_other_phone_numbers_are_refused(tree, phone):
 def test_weak_passwords_are_refused_with_chinese_messages(tree, password, message):
     counts = _counts()
     with pytest.raises(ValidationFailed) as info:
-        _new_staff(None, tree, password=password)
+        _new_staff(system_actor(), tree, password=password)
     assert message in info.value.fields["password"]
     assert _counts() == counts
 
 
 @pytest.mark.django_db
 def test_the_demo_password_is_strong_enough(tree):
-    profile = _new_staff(None, tree, password=factories.DEMO_PASSWORD)
+    profile = _new_staff(system_actor(), tree, password=factories.DEMO_PASSWORD)
     assert profile.user.check_password(factories.DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
 def test_unknown_roles_are_refused(tree):
     with pytest.raises(ValidationFailed) as info:
-        _new_staff(None, tree, roles=["handler", "mayor"])
+        _new_staff(system_actor(), tree, roles=["handler", "mayor"])
     assert info.value.code == "staff.unknown_role"
     assert not User.objects.filter(username="wangqiang").exists()
 
@@ -429,7 +448,7 @@ def test_a_deactivated_admin_can_do_nothing(tree, admin_user):
 
 @pytest.mark.django_db
 def test_admin_moves_a_colleague_and_changes_roles_with_one_audit_event(tree, admin_user):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     before = AuditEvent.objects.count()
     services.staff_update(
         actor=admin_user,
@@ -459,7 +478,7 @@ def test_admin_moves_a_colleague_and_changes_roles_with_one_audit_event(tree, ad
 
 @pytest.mark.django_db
 def test_deactivating_an_account_stops_its_logins(tree, admin_user):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     services.staff_update(actor=admin_user, profile=profile, is_active=False)
     assert authenticate(username="wangqiang", password=GOOD_PASSWORD) is None
     assert AuditEvent.objects.last().after == {"is_active": False}
@@ -477,19 +496,21 @@ def test_an_admin_cannot_lock_themselves_out(tree, admin_profile, admin_user):
 
 @pytest.mark.django_db
 def test_certificate_numbers_stay_unique_on_update(tree):
-    first = _new_staff(None, tree, username="a1", cert_no="A1")
-    second = _new_staff(None, tree, username="b1", cert_no="B1")
+    first = _new_staff(system_actor(), tree, username="a1", cert_no="A1")
+    second = _new_staff(system_actor(), tree, username="b1", cert_no="B1")
     with pytest.raises(ValidationFailed) as info:
-        services.staff_update(actor=None, profile=second, cert_no="a1")
+        services.staff_update(actor=system_actor(), profile=second, cert_no="a1")
     assert info.value.code == "staff.cert_no_taken"
-    services.staff_update(actor=None, profile=first, cert_no="A1")  # keeping one's own number is fine
+    services.staff_update(
+        actor=system_actor(), profile=first, cert_no="A1"
+    )  # keeping one's own number is fine
     assert StaffProfile.objects.get(pk=second.pk).cert_no == "B1"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
 def test_other_roles_cannot_edit_staff(tree, role):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     actor = factories.staff(tree.squad, role).user
     counts = _counts()
     with pytest.raises(PermissionDenied):
@@ -500,7 +521,7 @@ def test_other_roles_cannot_edit_staff(tree, role):
 
 @pytest.mark.django_db
 def test_an_admin_cannot_move_staff_into_another_bureau(tree, admin_user):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     with pytest.raises(PermissionDenied):
         services.staff_update(actor=admin_user, profile=profile, organisation=tree.other_squad)
     assert StaffProfile.objects.get(pk=profile.pk).organisation == tree.squad
@@ -511,7 +532,7 @@ def test_an_admin_cannot_move_staff_into_another_bureau(tree, admin_user):
 
 @pytest.mark.django_db
 def test_admin_resets_a_password_and_lifts_the_lockout(tree, admin_user):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     for _ in range(5):
         authenticate(username="wangqiang", password="wrong")
     assert locked_until("wangqiang") is not None
@@ -527,7 +548,7 @@ def test_admin_resets_a_password_and_lifts_the_lockout(tree, admin_user):
 
 @pytest.mark.django_db
 def test_a_weak_new_password_is_refused_and_the_old_one_still_works(tree, admin_user):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     with pytest.raises(ValidationFailed) as info:
         services.staff_set_password(actor=admin_user, user=profile.user, password="wangqiang1!")
     assert "password" in info.value.fields
@@ -537,7 +558,7 @@ def test_a_weak_new_password_is_refused_and_the_old_one_still_works(tree, admin_
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
 def test_other_roles_cannot_set_passwords(tree, role):
-    profile = _new_staff(None, tree)
+    profile = _new_staff(system_actor(), tree)
     actor = factories.staff(tree.squad, role).user
     counts = _counts()
     with pytest.raises(PermissionDenied):
@@ -559,6 +580,6 @@ def test_an_admin_cannot_take_over_a_superuser(tree, admin_user):
 @pytest.mark.django_db
 def test_the_system_sets_passwords_of_accounts_without_a_profile():
     user = User.objects.create_user("operator_cli", password=GOOD_PASSWORD)
-    services.staff_set_password(actor=None, user=user, password="Anders#2027xy")
+    services.staff_set_password(actor=system_actor(), user=user, password="Anders#2027xy")
     assert authenticate(username="operator_cli", password="Anders#2027xy") == user
     assert AuditEvent.objects.last().object_type == "auth.user"

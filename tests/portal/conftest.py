@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from chengguan.org.system import system_actor
 from chengguan.portal import services
 from tests.cases.conftest import _fast_tests, district, jpeg  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
 def api_key(district) -> str:  # noqa: F811
-    return services.open311_client_create(actor=None, name="城市通App").key
+    return services.open311_client_create(actor=system_actor(), name="城市通App").key
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from chengguan.cases.models import Case, CaseEvidence, CaseSource
+from chengguan.org.system import system_actor
 from chengguan.portal import services
 from chengguan.portal.models import Open311Client
 from tests.cases import flow
@@ -128,7 +129,7 @@ def test_malformed_posts_get_the_error_list_and_create_nothing(client, district,
 
 
 def test_a_revoked_key_stops_working(client, district, api_key):
-    services.open311_client_revoke(actor=None, client=Open311Client.objects.get())
+    services.open311_client_revoke(actor=system_actor(), client=Open311Client.objects.get())
     response = _post(client, district, api_key)
     assert response.status_code == 403
     assert Case.objects.count() == 0

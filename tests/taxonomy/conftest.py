@@ -11,6 +11,7 @@ import yaml
 
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation, OrgKind
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.loader import DEFAULT_PATH, DEFAULT_TIME_LIMITS_PATH, load_taxonomy_report
 from tests import factories
 
@@ -30,7 +31,7 @@ def plain_minor_codes(path: Path = DEFAULT_PATH) -> set[str]:
 @pytest.fixture
 def loaded(db):
     """The bundled classification, loaded once through the loader."""
-    return load_taxonomy_report()
+    return load_taxonomy_report(actor=system_actor())
 
 
 @pytest.fixture

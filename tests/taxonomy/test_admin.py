@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chengguan.core.audit import history
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.models import Category, RoutingRule
 from chengguan.taxonomy.routing import propose_handler
 from chengguan.taxonomy.services import routing_rule_create
@@ -19,8 +20,10 @@ def _rule_form(**values) -> dict:
 
 def test_routing_rule_changelist_lists_rules_and_filters(admin_client, district, loaded):
     garbage = Category.objects.get(code="200102")
-    routing_rule_create(actor=None, handler=district.squad_east, category=garbage, note="东片暴露垃圾")
-    routing_rule_create(actor=None, handler=district.department, is_active=False, note="旧规则")
+    routing_rule_create(
+        actor=system_actor(), handler=district.squad_east, category=garbage, note="东片暴露垃圾"
+    )
+    routing_rule_create(actor=system_actor(), handler=district.department, is_active=False, note="旧规则")
     response = admin_client.get(RULES_URL)
     assert response.status_code == 200
     page = response.content.decode()
@@ -51,7 +54,7 @@ def test_admin_adds_a_rule_that_routing_then_uses(admin_client, admin_user, dist
 
 
 def test_admin_edit_goes_through_the_service(admin_client, admin_user, district, loaded):
-    rule = routing_rule_create(actor=None, handler=district.department)
+    rule = routing_rule_create(actor=system_actor(), handler=district.department)
     response = admin_client.post(
         f"{RULES_URL}{rule.pk}/change/", _rule_form(handler=district.squad_west, use_grid_squad="on")
     )
@@ -76,7 +79,7 @@ def test_inconsistent_rule_is_shown_as_a_form_error(admin_client, district, load
 
 
 def test_rules_cannot_be_deleted_only_switched_off(admin_client, district, loaded):
-    rule = routing_rule_create(actor=None, handler=district.department)
+    rule = routing_rule_create(actor=system_actor(), handler=district.department)
     assert admin_client.get(f"{RULES_URL}{rule.pk}/delete/").status_code == 403
     assert RoutingRule.objects.filter(pk=rule.pk).exists()
 

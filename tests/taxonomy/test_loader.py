@@ -9,6 +9,7 @@ from chengguan.core.audit import history, verify_chain
 from chengguan.core.errors import PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.loader import CLASSIFICATION_CODE, load_taxonomy, load_taxonomy_report
 from chengguan.taxonomy.models import Category, Classification, MajorCategory, TimeUnit
 from chengguan.taxonomy.services import category_time_limit_update
@@ -79,7 +80,7 @@ def test_majors_of_both_kinds_are_loaded(loaded):
 def test_second_load_changes_nothing_and_writes_no_audit(loaded):
     events = AuditEvent.objects.count()
     before = list(Category.objects.order_by("code").values())
-    report = load_taxonomy_report()
+    report = load_taxonomy_report(actor=system_actor())
     assert not report.changed
     assert (report.created, report.updated, report.unchanged) == (0, 0, len(before))
     assert AuditEvent.objects.count() == events
@@ -107,7 +108,7 @@ def test_changed_time_limit_updates_that_row_with_one_audit_event(loaded, data_c
     _edit(limits, lambda d: d["event"]["0102"].update(amount=2))
     events_before = AuditEvent.objects.count()
 
-    report = load_taxonomy_report(path=taxonomy, time_limits_path=limits)
+    report = load_taxonomy_report(actor=system_actor(), path=taxonomy, time_limits_path=limits)
 
     assert (report.updated, report.created) == (1, 0)
     assert Category.objects.get(code="200102").time_limit_amount == 2
@@ -127,7 +128,7 @@ def test_changed_name_and_removed_entry(loaded, data_copies):
         data["event_minors"]["05"] = [e for e in data["event_minors"]["05"] if e["code"] != "0513"]
 
     _edit(taxonomy, change)
-    report = load_taxonomy_report(path=taxonomy, time_limits_path=limits)
+    report = load_taxonomy_report(actor=system_actor(), path=taxonomy, time_limits_path=limits)
 
     assert (report.updated, report.deactivated) == (1, 1)
     assert Category.objects.get(code="200102").name_zh == "暴露垃圾（含散落垃圾）"
@@ -139,7 +140,7 @@ def test_missing_time_limit_fails_and_writes_nothing(db, data_copies):
     taxonomy, limits = data_copies
     _edit(limits, lambda d: d["component"].pop("0118"))
     with pytest.raises(ValidationFailed) as excinfo:
-        load_taxonomy(path=taxonomy, time_limits_path=limits)
+        load_taxonomy(actor=system_actor(), path=taxonomy, time_limits_path=limits)
     assert excinfo.value.code == "taxonomy.time_limit_missing"
     assert "0118" in excinfo.value.message and "路灯" in excinfo.value.message
     assert not Category.objects.exists()
@@ -150,7 +151,7 @@ def test_bad_unit_is_refused(db, data_copies):
     taxonomy, limits = data_copies
     _edit(limits, lambda d: d["event"]["0501"].update(unit="hours"))
     with pytest.raises(ValidationFailed) as excinfo:
-        load_taxonomy(path=taxonomy, time_limits_path=limits)
+        load_taxonomy(actor=system_actor(), path=taxonomy, time_limits_path=limits)
     assert excinfo.value.code == "taxonomy.bad_time_limit"
     assert not Category.objects.exists()
 
@@ -158,10 +159,10 @@ def test_bad_unit_is_refused(db, data_copies):
 def test_reload_keeps_the_bureaus_own_time_limit(loaded, data_copies):
     taxonomy, limits = data_copies
     category = Category.objects.get(code="200501")
-    category_time_limit_update(actor=None, category=category, amount=1, unit="working_hours")
+    category_time_limit_update(actor=system_actor(), category=category, amount=1, unit="working_hours")
     _edit(limits, lambda d: d["event"]["0501"].update(amount=3))
 
-    report = load_taxonomy_report(path=taxonomy, time_limits_path=limits)
+    report = load_taxonomy_report(actor=system_actor(), path=taxonomy, time_limits_path=limits)
 
     category.refresh_from_db()
     assert (category.time_limit_amount, category.locally_edited) == (1, True)
@@ -174,7 +175,7 @@ def test_activation_switches_the_active_classification(loaded):
     other = Classification.objects.create(
         code="GB/T 47678.5-2026", name="城市运行管理服务平台 第5部分", is_active=True
     )
-    report = load_taxonomy_report()
+    report = load_taxonomy_report(actor=system_actor())
     other.refresh_from_db()
     classification.refresh_from_db()
     assert report.activated
@@ -194,5 +195,5 @@ def test_only_the_system_or_an_admin_loads(district):
 
 
 def test_load_without_activation_leaves_a_new_classification_inactive(db):
-    classification = load_taxonomy(activate=False)
+    classification = load_taxonomy(actor=system_actor(), activate=False)
     assert not classification.is_active

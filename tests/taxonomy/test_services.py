@@ -8,6 +8,7 @@ from chengguan.core.audit import history
 from chengguan.core.errors import PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.org.roles import RoleCode
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.models import Category, RoutingRule
 from chengguan.taxonomy.services import category_time_limit_update, routing_rule_create, routing_rule_update
 from tests import factories
@@ -62,7 +63,7 @@ def test_admin_of_another_bureau_cannot_route_to_our_units(district, loaded):
 )
 def test_inconsistent_areas_are_refused(district, loaded, scope, field):
     with pytest.raises(ValidationFailed) as excinfo:
-        routing_rule_create(actor=None, handler=district.department, **scope(district))
+        routing_rule_create(actor=system_actor(), handler=district.department, **scope(district))
     assert excinfo.value.code == "taxonomy.invalid_routing_rule"
     assert field in excinfo.value.fields
     assert not RoutingRule.objects.exists()
@@ -72,27 +73,31 @@ def test_category_must_belong_to_the_major_class(district, loaded):
     garbage = Category.objects.get(code="200102")
     vendor = Category.objects.get(code="200501")
     with pytest.raises(ValidationFailed) as excinfo:
-        routing_rule_create(actor=None, handler=district.department, category=garbage, major=vendor.major)
+        routing_rule_create(
+            actor=system_actor(), handler=district.department, category=garbage, major=vendor.major
+        )
     assert "major" in excinfo.value.fields
 
 
 def test_update_audits_only_changed_fields_and_skips_no_ops(district, loaded):
-    rule = routing_rule_create(actor=None, handler=district.department)
-    updated = routing_rule_update(actor=None, rule=rule, handler=district.squad_west, note="")
+    rule = routing_rule_create(actor=system_actor(), handler=district.department)
+    updated = routing_rule_update(actor=system_actor(), rule=rule, handler=district.squad_west, note="")
     assert updated.handler == district.squad_west
     events = list(history(rule))
     assert [e.action for e in events] == ["taxonomy.routing_rule_created", "taxonomy.routing_rule_updated"]
     assert events[1].before == {"handler": district.department.pk}
     assert events[1].after == {"handler": district.squad_west.pk}
 
-    routing_rule_update(actor=None, rule=rule, handler=district.squad_west)
+    routing_rule_update(actor=system_actor(), rule=rule, handler=district.squad_west)
     assert history(rule).count() == 2
 
 
 def test_update_is_validated(district, loaded):
-    rule = routing_rule_create(actor=None, handler=district.department, subdistrict=district.street_a)
+    rule = routing_rule_create(
+        actor=system_actor(), handler=district.department, subdistrict=district.street_a
+    )
     with pytest.raises(ValidationFailed):
-        routing_rule_update(actor=None, rule=rule, community=district.community_b1)
+        routing_rule_update(actor=system_actor(), rule=rule, community=district.community_b1)
     rule.refresh_from_db()
     assert rule.community_id is None
     assert history(rule).count() == 1
@@ -120,7 +125,7 @@ def test_time_limit_edit_marks_the_row_and_is_audited(district, loaded):
 def test_bad_time_limits_are_refused(loaded, amount, unit):
     category = Category.objects.get(code="200501")
     with pytest.raises(ValidationFailed):
-        category_time_limit_update(actor=None, category=category, amount=amount, unit=unit)
+        category_time_limit_update(actor=system_actor(), category=category, amount=amount, unit=unit)
     category.refresh_from_db()
     assert (category.time_limit_amount, category.locally_edited) == (2, False)
 

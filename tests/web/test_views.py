@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from chengguan.core import clock
 from chengguan.org.models import LoginFailure
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.loader import load_taxonomy
 from tests.factories import UserFactory
 
@@ -251,7 +252,7 @@ def test_staff_cannot_open_units_outside_their_scope(login, web_district):
 
 @pytest.fixture
 def taxonomy(db):
-    load_taxonomy()
+    load_taxonomy(actor=system_actor())
 
 
 def test_categories_page_groups_by_major_class_with_limits_and_criteria(login, web_district, taxonomy):

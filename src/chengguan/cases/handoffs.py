@@ -15,6 +15,7 @@ from chengguan.cases.permissions import DISPATCH_DESK
 from chengguan.cases.signals import case_changed
 from chengguan.cases.states import Action
 from chengguan.notifications.services import notify
+from chengguan.org.system import system_actor
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +48,14 @@ def _handoff(case: Case, action: str) -> tuple[list, str, str, dict] | None:
     return None
 
 
-def _on_case_changed(sender, *, case: Case, action: str, actor=None, **kwargs) -> None:
+def _on_case_changed(sender, *, case: Case, action: str, actor, **kwargs) -> None:
     try:
         found = _handoff(case, action)
         if found is None:
             return
         people, message, key, extra = found
         notify(
-            recipients=[u for u in people if actor is None or u.pk != actor.pk],
+            recipients=[u for u in people if u.pk != getattr(actor, "pk", None)],  # not the one who acted
             message=message,
             key=key,
             params={
@@ -65,7 +66,8 @@ def _on_case_changed(sender, *, case: Case, action: str, actor=None, **kwargs) -
             },
             url=reverse("cases:detail", args=[case.number]),
             obj=case,
-            actor=actor,
+            # A report from the public has no account behind it: the bureau's system account sends.
+            actor=actor if getattr(actor, "pk", None) else system_actor(case.bureau),
         )
     except Exception:  # the step is committed; a lost notification must not turn it into an error
         log.exception("hand-off notification for case %s (%s) failed", case.pk, action)

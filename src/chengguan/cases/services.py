@@ -27,6 +27,7 @@ from chengguan.grids import selectors as grid_selectors
 from chengguan.grids.index import GridUnits
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
+from chengguan.org.system import is_system
 from chengguan.taxonomy.models import Category
 
 # `distance_m` is read through this module by the selectors' callers and the tests.
@@ -247,7 +248,8 @@ def new_report_case(actor, intake: ReportIntake, now: dt.datetime) -> Case:
         subdistrict_id=grid.subdistrict_id if grid else None,
         squad_id=grid.squad_id if grid else None,
         bureau=intake.bureau,
-        reporter=actor if getattr(actor, "pk", None) else None,
+        # A system account reports on a channel's behalf (Open311, imports); it is nobody's own report.
+        reporter=actor if getattr(actor, "pk", None) and not is_system(actor) else None,
         reporter_name=intake.reporter_name,
         reporter_phone=intake.reporter_phone,
         priority=intake.priority,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from chengguan.cases.models import Disposition, ExtensionStatus, SupervisionLevel
 from chengguan.cases.states import Action
 from chengguan.core.models import AuditEvent
+from chengguan.org.system import is_system
 from chengguan.taxonomy.models import TimeUnit
 
 # Audited steps that are not lifecycle actions; the actions are named by their own labels.
@@ -53,8 +54,10 @@ def flag_text(flag: str) -> str:
 
 def actor_name(event: AuditEvent) -> str:
     actor = event.actor
-    if actor is None:
+    if actor is None:  # an event whose account was never recorded (older events, anonymous callers)
         return _("系统") if event.actor_label in ("", "system") else event.actor_label
+    if is_system(actor):
+        return _("系统")
     profile = getattr(actor, "profile", None)
     return profile.full_name if profile is not None else actor.username
 

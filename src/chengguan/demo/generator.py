@@ -40,6 +40,7 @@ from chengguan.grids.models import Grid, GridSetVersion
 from chengguan.org import services as org_services
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import STAFF_ROLES, RoleCode
+from chengguan.org.system import system_actor
 from chengguan.taxonomy import services as taxonomy_services
 from chengguan.taxonomy.loader import load_taxonomy
 from chengguan.taxonomy.models import Category, MajorCategory
@@ -226,7 +227,10 @@ def build_demo(
         rosters = [plan_staff(units, people, size=size) for units in bureaus]
         with stages.stage("staff", sum(len(r) for r in rosters) + len(DEMO_ACCOUNTS)):
             accounts = _create_demo_accounts(bureaus[0], people, password, stages)
-            generated = [_bulk_create_staff(roster, stages) for roster in rosters]
+            generated = [
+                _bulk_create_staff(roster, stages, system_actor(units.bureau))
+                for units, roster in zip(bureaus, rosters, strict=True)
+            ]
 
         with stages.stage("grids", layout.cell_count):
             for k, units in enumerate(bureaus):
@@ -235,7 +239,7 @@ def build_demo(
                 _create_grids(layout, units, inspectors, extra, assign_rng, stages)
 
         with stages.stage("taxonomy", 1):
-            load_taxonomy(actor=None)
+            load_taxonomy(actor=system_actor())
 
         with stages.stage("routing", len(U.ROUTES) * len(bureaus)):
             for units in bureaus:
@@ -291,7 +295,7 @@ def _create_reply_templates(stages: _Stages) -> None:
     ]
     ReplyTemplate.objects.bulk_create(rows)
     audit.record(
-        actor=None,
+        actor=system_actor(),
         action="demo.reply_templates",
         obj=("cases.replytemplate", "*"),
         after={"count": len(rows)},
@@ -319,10 +323,12 @@ def _landline(rng: random.Random) -> str:
 def _create_units(plan: DistrictPlan, people: People, stages: _Stages) -> BureauUnits:
     rng = people.rng
     d = plan.spec.short
+    # The installation creates the bureau; the bureau's own system account creates its units.
+    acting = [system_actor()]
 
     def create(kind: str, name: str, parent: Organisation | None, **fields) -> Organisation:
         org = org_services.organisation_create(
-            actor=None,
+            actor=acting[0],
             kind=kind,
             name=name,
             parent=parent,
@@ -342,6 +348,7 @@ def _create_units(plan: DistrictPlan, people: People, stages: _Stages) -> Bureau
         short_name=f"{d}城管局",
     )
     units = BureauUnits(plan=plan, bureau=bureau)
+    acting[0] = system_actor(bureau)
     for name in U.DEPARTMENTS:
         units.departments[name] = create(OrgKind.DEPARTMENT, name, bureau)
     for sub in plan.subdistricts:
@@ -374,11 +381,12 @@ def _create_demo_accounts(
     places.update(units.departments)
     places.update(units.partners)
     created: dict[str, StaffProfile] = {}
+    actor = system_actor(units.bureau)
     for account in DEMO_ACCOUNTS:
         role = RoleCode(account.role)
         is_staff_role = account.role in STAFF_ROLES
         created[account.username] = org_services.staff_create(
-            actor=None,
+            actor=actor,
             username=account.username,
             password=password,
             organisation=places[account.place],
@@ -393,7 +401,7 @@ def _create_demo_accounts(
     admin = created["admin"].user
     User.objects.filter(pk=admin.pk).update(is_superuser=True, is_staff=True)
     audit.record(
-        actor=None,
+        actor=system_actor(),  # superusers are the installation's, not a bureau's
         action="user.grant_superuser",
         obj=admin,
         after={"username": admin.username, "is_superuser": True, "is_staff": True},
@@ -410,7 +418,7 @@ class _Created:
         self.role_codes = role_codes
 
 
-def _bulk_create_staff(roster: list[StaffSpec], stages: _Stages) -> list[_Created]:
+def _bulk_create_staff(roster: list[StaffSpec], stages: _Stages, actor) -> list[_Created]:
     """Generated colleagues, written in bulk with one `staff.create` audit event each.
 
     They get no usable password: they fill the lists and the grid assignments; an admin can set a
@@ -448,7 +456,7 @@ def _bulk_create_staff(roster: list[StaffSpec], stages: _Stages) -> list[_Create
     created = []
     for profile, spec in zip(profiles, roster, strict=True):
         audit.record(
-            actor=None,
+            actor=actor,
             action="staff.create",
             obj=profile,
             after={
@@ -525,10 +533,11 @@ def _create_grids(
     layout: Layout, units: BureauUnits, inspectors: list, extra, rng: random.Random, stages: _Stages
 ) -> None:
     specs = _grid_specs(layout, units, inspectors, extra, rng)
+    actor = system_actor(units.bureau)
     if len(specs) <= BULK_GRID_THRESHOLD:
         for spec in specs:
             grid_services.grid_create(
-                actor=None,
+                actor=actor,
                 code=spec.code,
                 community=spec.community,
                 geometry=spec.geometry,
@@ -538,10 +547,10 @@ def _create_grids(
             )
             stages.step()
     else:
-        _bulk_create_grids(specs, stages)
+        _bulk_create_grids(specs, stages, actor)
 
 
-def _bulk_create_grids(specs: list[_GridSpec], stages: _Stages, batch: int = 1000) -> None:
+def _bulk_create_grids(specs: list[_GridSpec], stages: _Stages, actor, batch: int = 1000) -> None:
     """The same rows and audit events as `grid_create`, written a thousand at a time.
 
     Codes and geometry come from the lattice, so they are valid by construction; the geometry is
@@ -574,7 +583,7 @@ def _bulk_create_grids(specs: list[_GridSpec], stages: _Stages, batch: int = 100
         )
         for grid, spec in zip(grids, chunk, strict=True):
             audit.record(
-                actor=None,
+                actor=actor,
                 action="grid.create",
                 obj=grid,
                 after={
@@ -607,6 +616,7 @@ def _create_routes(units: BureauUnits, *, scoped: bool, stages: _Stages) -> None
     majors = {(m.kind, m.code): m for m in MajorCategory.objects.filter(classification__is_active=True)}
     minors = {(c.kind, c.minor_code): c for c in Category.objects.filter(classification__is_active=True)}
     areas = list(units.subdistricts.values()) if scoped else [None]
+    actor = system_actor(units.bureau)
     for route in U.ROUTES:
         major = majors.get((route.kind, route.major))
         category = minors.get((route.kind, route.minor)) if route.minor else None
@@ -616,7 +626,7 @@ def _create_routes(units: BureauUnits, *, scoped: bool, stages: _Stages) -> None
         handler = units.partners[route.unit] if route.unit in units.partners else units.unit(route.unit)
         for area in areas:
             taxonomy_services.routing_rule_create(
-                actor=None,
+                actor=actor,
                 handler=handler,
                 major=None if category else major,
                 category=category,
@@ -688,6 +698,7 @@ def demo_set_password(*, password: str) -> int:
     check_password(password)
     users = list(User.objects.filter(username__in=DEMO_USERNAMES).order_by("pk"))
     with transaction.atomic():
+        actor = system_actor()
         for user in users:
-            org_services.staff_set_password(actor=None, user=user, password=password)
+            org_services.staff_set_password(actor=actor, user=user, password=password)
     return len(users)

@@ -23,7 +23,7 @@ URGENCY_LABELS = {"normal": _("正常"), "warning": _("临期"), "overdue": _("�
 def visible_cases(actor) -> QuerySet[PenaltyCase]:
     """The actor's own bureau's cases (everything for a superuser or the system)."""
     qs = PenaltyCase.objects.select_related("bureau")
-    if actor is None or org_selectors.sees_everything(actor):
+    if org_selectors.sees_everything(actor):
         return qs
     bureau = org_selectors.bureau_of(actor)
     return qs.filter(bureau=bureau) if bureau else qs.none()

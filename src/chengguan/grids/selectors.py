@@ -10,9 +10,9 @@ from chengguan.core.coords import CRS_CHOICES, to_wgs84
 from chengguan.core.errors import ValidationFailed
 from chengguan.grids.index import GridUnits, get_index
 from chengguan.grids.models import Grid
+from chengguan.grids.permissions import sees_bureau_grids
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import OrgKind
-from chengguan.org.roles import BUREAU_WIDE_ROLES, RoleCode
 
 
 def _with_units(qs: QuerySet[Grid]) -> QuerySet[Grid]:
@@ -68,24 +68,21 @@ def grids_in_bbox(min_lon: float, min_lat: float, max_lon: float, max_lat: float
     )
 
 
-COMMAND_CENTRE_ROLES = (RoleCode.OPERATOR, RoleCode.DISPATCHER, RoleCode.SHIFT_LEADER)
-
-
 def grids_visible_to(actor) -> QuerySet[Grid]:
     """The grids an actor works with.
 
     Leader/admin and the command centre (operators, dispatchers, shift leaders, who route cases
     anywhere in the district): every grid of their bureau. Staff of a squad, sub-district or
     community: the grids that unit is responsible for (the bureau's own staff see the whole bureau
-    through its subtree). Inspectors also see the grids they are assigned to. The system (None) and
-    superusers see all.
+    through its subtree). Inspectors also see the grids they are assigned to. Superusers and the
+    installation's system account see all.
     """
-    if actor is None or org_selectors.sees_everything(actor):
+    if org_selectors.sees_everything(actor):
         return _with_units(Grid.objects.all())
     if not getattr(actor, "is_authenticated", False):
         return Grid.objects.none()
     assigned = Q(pk__in=Grid.inspectors.through.objects.filter(user_id=actor.pk).values("grid_id"))
-    if org_selectors.has_role(actor, *BUREAU_WIDE_ROLES, *COMMAND_CENTRE_ROLES):
+    if sees_bureau_grids(actor):
         bureau = org_selectors.bureau_of(actor)
         if bureau is not None:
             return _with_units(Grid.objects.filter(Q(community__bureau=bureau) | assigned))

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from chengguan.core import audit
-from chengguan.core.errors import DomainError, PermissionDenied, ValidationFailed
+from chengguan.core.errors import DomainError, ValidationFailed
 from chengguan.grids import codes
 from chengguan.grids.codes import Problem
 from chengguan.grids.geometry import (
@@ -26,9 +26,9 @@ from chengguan.grids.geometry import (
     shape_from_geojson,
 )
 from chengguan.grids.models import Grid, GridSetVersion
+from chengguan.grids.permissions import can_maintain_grids
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
-from chengguan.org.roles import RoleCode
 
 User = get_user_model()
 UPDATABLE_FIELDS = frozenset({"code", "name", "community", "squad", "geometry", "inspectors"})
@@ -38,15 +38,8 @@ UPDATABLE_FIELDS = frozenset({"code", "name", "community", "squad", "geometry", 
 
 
 def _require_grid_admin(actor, bureau_id: int | None = None) -> None:
-    """Grids are back-office data: the system (actor None), a superuser, or an admin of the bureau."""
-    if actor is None or org_selectors.sees_everything(actor):
-        return
-    if org_selectors.has_role(actor, RoleCode.ADMIN):
-        own = org_selectors.bureau_of(actor)
-        if bureau_id is None or own is None or own.pk == bureau_id:
-            return
-        raise PermissionDenied("不能维护其他城管局的单元网格", code="grid.other_bureau")
-    raise PermissionDenied("只有管理员可以维护单元网格", code="grid.permission_denied")
+    """Grids are back-office data (`grids.maintain`)."""
+    can_maintain_grids.refuse(actor, bureau_id)
 
 
 def _squad_problems(squad: Organisation | None, community: Organisation) -> list[Problem]:
@@ -363,7 +356,7 @@ def grids_import(
             else [features]
         )
     _require_grid_admin(actor)
-    bureau = None if actor is None or actor.is_superuser else org_selectors.bureau_of(actor)
+    bureau = None if org_selectors.sees_everything(actor) else org_selectors.bureau_of(actor)
     resolver = _Resolver(bureau)
     report = ImportReport()
     seen: dict[str, int] = {}

@@ -64,9 +64,10 @@ def get_backend() -> SmsBackend:
     return (BACKENDS.get(name) or import_string(name))()
 
 
-def sms_queue(*, phone: str, body: str, key: str, case: Case | None = None) -> OutboundMessage | None:
-    """Queue one message (once per `key`) and send it when the surrounding transaction commits.
-    Returns None when a message with this key was queued before."""
+def sms_queue(*, actor, phone: str, body: str, key: str, case: Case | None = None) -> OutboundMessage | None:
+    """Queue one message (once per `key`) and send it when the surrounding transaction commits;
+    `actor` is who sends it (a bureau's system account for the automatic texts). Returns None when a
+    message with this key was queued before."""
     with transaction.atomic():
         message, created = OutboundMessage.objects.get_or_create(
             key=key,
@@ -75,7 +76,7 @@ def sms_queue(*, phone: str, body: str, key: str, case: Case | None = None) -> O
         if not created:
             return None
         audit.record(
-            actor=None,
+            actor=actor,
             action="sms.queued",
             obj=message,
             after={"to": mask_phone(phone), "key": key, "case": case.number if case else None},

@@ -63,7 +63,7 @@ def notify(
     params: dict[str, Any] | None = None,
     url: str = "",
     obj: models.Model | tuple[str, Any] | None = None,
-    actor=None,
+    actor,
 ) -> list[Notification]:
     """Tell each of `recipients` (users) of one event named by `key`, once: recipients who have a
     notification with this key get none again. Returns the notifications created."""
@@ -103,7 +103,7 @@ def notify(
                 Notification.objects.bulk_create(fresh)
         except IntegrityError:  # a concurrent hand-off sent some of them a moment ago
             fresh = [n for n in fresh if _create_one(n)]
-        texted = _send_sms([n for n in fresh if n.recipient_id in sms])
+        texted = _send_sms([n for n in fresh if n.recipient_id in sms], actor)
         audit.record(
             actor=actor,
             action="notification.send",
@@ -129,7 +129,7 @@ def _create_one(notification: Notification) -> bool:
     return True
 
 
-def _send_sms(notifications: list[Notification]) -> list[int]:
+def _send_sms(notifications: list[Notification], actor) -> list[int]:
     """Queue an SMS for each notification whose recipient has a phone; returns their user ids."""
     sender = delivery.sms_sender()
     if sender is None or not notifications:
@@ -149,7 +149,7 @@ def _send_sms(notifications: list[Notification]) -> list[int]:
             body = f"{SMS_SIGNATURE}{render(n.message, n.params)}"
         if n.url:
             body = f"{body} {base}{n.url}"
-        sender(phone=phone, body=body[:300], key=f"staff-notice:{n.pk}")
+        sender(actor=actor, phone=phone, body=body[:300], key=f"staff-notice:{n.pk}")
         texted.append(n.recipient_id)
     return texted
 
@@ -234,7 +234,7 @@ def escalate(
     params: dict[str, Any],
     url: str = "",
     note: str = "",
-    actor=None,
+    actor,
 ) -> Escalation | None:
     """Send an overdue `item` (default: `obj`) up to `level` once: record the escalation, its audit
     event (`action`, on `obj`, whose timeline shows it) and notify `recipients`. Returns None when

@@ -32,19 +32,21 @@ from django.utils.translation import gettext as _
 from chengguan.core import audit, clock
 from chengguan.core.errors import DomainError, PermissionDenied, ValidationFailed
 from chengguan.org import otp
+from chengguan.org.errors import AuthError
 from chengguan.org.models import LoginFailure, LoginScope
+from chengguan.org.system import system_actor
 
 
 class LoginBlocked(DomainError, DjangoPermissionDenied):
     """Too many failed logins from this client address (for this account, or for any)."""
 
     status = 429
-    code = "auth.too_many_attempts"
+    code = AuthError.TOO_MANY_ATTEMPTS
 
 
 class AccountLocked(LoginBlocked):
     status = 403
-    code = "auth.account_locked"
+    code = AuthError.ACCOUNT_LOCKED
 
 
 @dataclass(frozen=True)
@@ -127,14 +129,16 @@ def _register_failure(username: str, address: str) -> None:
 
 
 def _audit_block(row: LoginFailure) -> None:
+    """No user acted: the lock is the installation's doing, recorded as its system account."""
     after = {"until": row.locked_until.isoformat(), "failures": row.failures, "address": row.last_address}
+    actor = system_actor()
     if row.scope == LoginScope.ACCOUNT:
-        audit.record(actor=None, action="auth.account_locked", obj=("auth.user", row.username), after=after)
+        audit.record(actor=actor, action="auth.account_locked", obj=("auth.user", row.username), after=after)
     elif row.scope == LoginScope.PAIR:
-        audit.record(actor=None, action="auth.login_blocked", obj=("auth.user", row.username), after=after)
+        audit.record(actor=actor, action="auth.login_blocked", obj=("auth.user", row.username), after=after)
     else:
         audit.record(
-            actor=None, action="auth.address_blocked", obj=("auth.address", row.address), after=after
+            actor=actor, action="auth.address_blocked", obj=("auth.address", row.address), after=after
         )
 
 
@@ -177,18 +181,18 @@ def authenticate_or_raise(request, *, username: str, password: str, otp_token: s
         block = login_block(username or "")
         if block is not None:
             raise block.error()
-        raise ValidationFailed("用户名或密码错误。", code="auth.invalid_credentials")
+        raise ValidationFailed("用户名或密码错误。", code=AuthError.INVALID_CREDENTIALS)
     if otp.required(user):
         device = otp.confirmed_device(user)
         if device is None:
             raise PermissionDenied(
-                _("该账号须先在网页登录时绑定身份验证器。"), code="auth.otp_enrolment_required"
+                _("该账号须先在网页登录时绑定身份验证器。"), code=AuthError.OTP_ENROLMENT_REQUIRED
             )
         if not otp.verify(device, otp_token):
             count_failure(username)
             raise ValidationFailed(
                 _("验证码不正确或已过期。"),
-                code="auth.otp_invalid",
+                code=AuthError.OTP_INVALID,
                 fields={"otp": [_("验证码不正确或已过期。")]},
             )
     return user

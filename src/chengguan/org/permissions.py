@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chengguan.core.permissions import AllOf, AnyOf, Rule
+from chengguan.core.permissions import AllOf, AnyOf, Rule, permission
 from chengguan.org import selectors
+from chengguan.org.errors import OrgError
 from chengguan.org.roles import STAFF_ROLES, RoleCode
 from chengguan.org.system import is_installation_system
 
@@ -77,3 +78,39 @@ def in_unit(actor, unit) -> bool:
     if profile is None or unit is None:
         return False
     return profile.organisation.path.startswith(unit.path)
+
+
+# -- the organisation tree and the staff register ----------------------------------------------------
+
+
+def _administers(actor, bureau) -> bool:
+    """A superuser or the installation's system account (any bureau, and new ones); an admin or the
+    system account of `bureau` (its own bureau only)."""
+    if not getattr(actor, "is_active", False):
+        return False
+    if getattr(actor, "is_superuser", False) or is_installation_system(actor):
+        return True
+    if bureau is None or not selectors.has_role(actor, RoleCode.ADMIN, RoleCode.SYSTEM):
+        return False
+    return same_bureau(actor, bureau.pk)
+
+
+can_administer = permission(
+    "org.administer",
+    Rule(_administers, code=OrgError.ADMIN_REQUIRED, message="只有本局的管理员可以维护组织机构和人员。"),
+)
+
+
+def _may_manage_account(actor, user) -> bool:
+    """Only a superuser or a system account may touch a superuser's account (no privilege escalation)."""
+    return not user.is_superuser or getattr(actor, "is_superuser", False) or is_system_actor(actor)
+
+
+can_manage_account = permission(
+    "org.manage_account",
+    Rule(
+        _may_manage_account,
+        code=OrgError.SUPERUSER_PROTECTED,
+        message="只有超级管理员可以修改超级管理员账号。",
+    ),
+)

@@ -1,8 +1,8 @@
 """Reads about who someone is and what part of the organisation tree they may see.
 
 Scope (ARCHITECTURE.md, Roles): a member of staff sees their own unit and the units below it; a
-leader or admin sees their whole bureau; a superuser sees everything. `actor=None` is the system
-(demo generator, CLI run by the operator) and sees everything, like in the services. Members of the
+leader, admin or the bureau's system account sees the whole bureau; a superuser and the
+installation's system account (org.system) see everything. Members of the
 public (citizen, merchant, deputy) hold no staff role and see no organisation or staff lists.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from chengguan.org.models import Organisation, StaffProfile
 from chengguan.org.roles import BUREAU_WIDE_ROLES, STAFF_ROLES, RoleCode
-from chengguan.org.system import is_installation_system
+from chengguan.org.system import is_installation_system, is_system
 
 _ROLE_CACHE = "_chengguan_role_codes"
 
@@ -37,6 +37,9 @@ def role_codes(user) -> frozenset[str]:
     profile = profile_of(user)
     if profile is not None:
         codes = frozenset(profile.roles.values_list("code", flat=True))
+        if RoleCode.SYSTEM in codes and not is_system(user):
+            # The system role is only ever an account of org.system's; given to a person it grants nothing.
+            codes -= {RoleCode.SYSTEM}
     else:
         # The installation's system account has no unit; it acts as the system everywhere.
         codes = frozenset({RoleCode.SYSTEM}) if is_installation_system(user) else frozenset()
@@ -82,15 +85,13 @@ def subtree(org: Organisation) -> QuerySet[Organisation]:
 def visible_organisations(actor) -> QuerySet[Organisation]:
     """The organisations `actor` may see; see the module docstring for the scope rules."""
     everything = Organisation.objects.select_related("parent", "bureau")
-    if actor is None:
-        return everything.all()
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return everything.none()
     if sees_everything(actor):
         return everything.all()
     codes = role_codes(actor)
     profile = profile_of(actor)
-    if profile is None or codes.isdisjoint(STAFF_ROLES):
+    if profile is None or (codes.isdisjoint(STAFF_ROLES) and RoleCode.SYSTEM not in codes):
         return everything.none()
     unit = profile.organisation
     if not codes.isdisjoint(BUREAU_WIDE_ROLES) and unit.bureau_id is not None:

@@ -1,8 +1,9 @@
 """Writes to the organisation tree and the staff register.
 
-Only the system (`actor=None`), a superuser, or an admin (管理员) of the bureau concerned may write
-here. Each service validates first, so a refused request changes nothing, and records one audit
-event in its own transaction. The `check_*` functions hold the rules and also back the admin forms.
+Only a superuser, the installation's system account, or an admin (管理员) or the system account
+of the bureau concerned may write here (`org.permissions.can_administer`). Each service validates
+first, so a refused request changes nothing, and records one audit event in its own transaction.
+The `check_*` functions hold the rules and also back the admin forms.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from chengguan.core import audit, phones
-from chengguan.core.errors import PermissionDenied, ValidationFailed
+from chengguan.core.errors import ValidationFailed
 from chengguan.core.i18n import source_labels, source_text
 from chengguan.org.auth import clear_failures
+from chengguan.org.errors import OrgError, PhoneError, StaffError
 from chengguan.org.models import Organisation, OrgKind, PartnerType, Role, StaffProfile
+from chengguan.org.permissions import can_administer, can_manage_account
 from chengguan.org.roles import ALL_ROLES, RoleCode
-from chengguan.org.selectors import bureau_of, forget_roles, has_role, profile_of
+from chengguan.org.selectors import forget_roles, profile_of
 
 User = get_user_model()
 
@@ -80,7 +83,7 @@ def normalise_phone(raw: str, *, allow_service_numbers: bool = False) -> str:
         return value
     raise ValidationFailed(
         "电话号码格式不正确：请填写11位手机号码或带区号的固定电话（如 0371-12345678）。",
-        code="phone.invalid",
+        code=PhoneError.INVALID,
         fields={"phone": ["电话号码格式不正确。"]},
     )
 
@@ -89,23 +92,12 @@ def normalise_phone(raw: str, *, allow_service_numbers: bool = False) -> str:
 
 
 def require_admin(actor, bureau: Organisation | None) -> None:
-    """The system, a superuser, or an admin whose own bureau is `bureau` (None: a new bureau, which
-    only the system or a superuser may create)."""
-    if actor is None:
-        return
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return
-    if bureau is not None and has_role(actor, RoleCode.ADMIN):
-        own = bureau_of(actor)
-        if own is not None and own.pk == bureau.pk:
-            return
-    raise PermissionDenied("只有本局的管理员可以维护组织机构和人员。", code="org.admin_required")
+    """`actor` may maintain `bureau`'s units and staff (None: a new bureau) — `org.administer`."""
+    can_administer.refuse(actor, bureau)
 
 
 def _require_may_manage_user(actor, user) -> None:
-    """Only the system or a superuser may touch a superuser's account (no privilege escalation)."""
-    if user.is_superuser and actor is not None and not actor.is_superuser:
-        raise PermissionDenied("只有超级管理员可以修改超级管理员账号。", code="org.superuser_protected")
+    can_manage_account.refuse(actor, user)
 
 
 # --- organisations -----------------------------------------------------------------------------
@@ -124,45 +116,45 @@ def check_organisation(
     """The rules for one organisation row; `instance` is the row being edited, if any."""
     errors = Errors()
     if kind not in OrgKind.values:
-        errors.add("kind", "org.invalid_kind", f"未知的组织类型 {kind!r}。")
+        errors.add("kind", OrgError.INVALID_KIND, f"未知的组织类型 {kind!r}。")
         return errors
     if not (name or "").strip():
-        errors.add("name", "org.name_required", "请填写组织名称。")
+        errors.add("name", OrgError.NAME_REQUIRED, "请填写组织名称。")
     parent_kind = parent.kind if parent is not None else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
         label = source_text(OrgKind(kind).label)
         if kind == OrgKind.BUREAU:
-            errors.add("parent", "org.invalid_parent", "局是组织树的根，不能有上级单位。")
+            errors.add("parent", OrgError.INVALID_PARENT, "局是组织树的根，不能有上级单位。")
         elif kind == OrgKind.COMMUNITY:
-            errors.add("parent", "org.invalid_parent", "社区的上级单位必须是街道办事处。")
+            errors.add("parent", OrgError.INVALID_PARENT, "社区的上级单位必须是街道办事处。")
         else:
             allowed = "、".join(source_labels(OrgKind(k).label for k in sorted(ALLOWED_PARENTS[kind]) if k))
-            errors.add("parent", "org.invalid_parent", f"{label}的上级单位必须是：{allowed}。")
+            errors.add("parent", OrgError.INVALID_PARENT, f"{label}的上级单位必须是：{allowed}。")
     if (
         instance is not None
         and parent is not None
         and instance.path
         and parent.path.startswith(instance.path)
     ):
-        errors.add("parent", "org.parent_cycle", "不能把单位移到它自己或它的下级单位之下。")
+        errors.add("parent", OrgError.PARENT_CYCLE, "不能把单位移到它自己或它的下级单位之下。")
     if kind in CODE_DIGITS:
         digits, label = CODE_DIGITS[kind]
         if not re.fullmatch(rf"\d{{{digits}}}", code or ""):
-            errors.add("code", "org.invalid_code", f"{label}须为 {digits} 位数字。")
+            errors.add("code", OrgError.INVALID_CODE, f"{label}须为 {digits} 位数字。")
     if code:
         clash = Organisation.objects.filter(parent=parent, kind=kind, code=code)
         if instance is not None and instance.pk:
             clash = clash.exclude(pk=instance.pk)
         if clash.exists():
             label = source_text(OrgKind(kind).label)
-            errors.add("code", "org.code_taken", f"同一上级单位下已有代码为 {code} 的{label}。")
+            errors.add("code", OrgError.CODE_TAKEN, f"同一上级单位下已有代码为 {code} 的{label}。")
     if kind == OrgKind.PARTNER:
         if partner_type not in PartnerType.values:
             errors.add(
-                "partner_type", "org.partner_type_required", "协作单位须选择单位类别（公安、法院等）。"
+                "partner_type", OrgError.PARTNER_TYPE_REQUIRED, "协作单位须选择单位类别（公安、法院等）。"
             )
     elif partner_type:
-        errors.add("partner_type", "org.partner_type_not_allowed", "只有协作单位才有单位类别。")
+        errors.add("partner_type", OrgError.PARTNER_TYPE_NOT_ALLOWED, "只有协作单位才有单位类别。")
     if contact_phone:
         try:
             normalise_phone(contact_phone, allow_service_numbers=True)
@@ -226,7 +218,7 @@ def organisation_create(
             contact_phone=fields.get("contact_phone", ""),
         )
         if parent is not None and not parent.is_active:
-            errors.add("parent", "org.parent_inactive", "上级单位已停用。")
+            errors.add("parent", OrgError.PARENT_INACTIVE, "上级单位已停用。")
         errors.raise_if_any()
         if fields.get("contact_phone"):
             fields["contact_phone"] = normalise_phone(fields["contact_phone"], allow_service_numbers=True)
@@ -265,7 +257,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields: Any) -> 
         )
         moved = (parent.pk if parent else None) != org.parent_id
         if moved and parent is not None and parent.bureau_id != org.bureau_id:
-            errors.add("parent", "org.cross_bureau_move", "不能把单位移到另一个局。")
+            errors.add("parent", OrgError.CROSS_BUREAU_MOVE, "不能把单位移到另一个局。")
         errors.raise_if_any()
         if fields.get("contact_phone"):
             fields["contact_phone"] = normalise_phone(fields["contact_phone"], allow_service_numbers=True)
@@ -301,13 +293,13 @@ def _move_subtree(org: Organisation, parent: Organisation) -> None:
 
 def _password_errors(errors: Errors, password: str, user) -> None:
     if not password:
-        errors.add("password", "staff.password_required", "请设置密码。")
+        errors.add("password", StaffError.PASSWORD_REQUIRED, "请设置密码。")
         return
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as exc:
         for message in exc.messages:
-            errors.add("password", "staff.weak_password", message)
+            errors.add("password", StaffError.WEAK_PASSWORD, message)
 
 
 def check_staff(
@@ -322,20 +314,20 @@ def check_staff(
     """The rules for a staff profile; `instance` is the profile being edited, if any."""
     errors = Errors()
     if organisation is None:
-        errors.add("organisation", "staff.organisation_required", "请选择所属单位。")
+        errors.add("organisation", StaffError.ORGANISATION_REQUIRED, "请选择所属单位。")
     elif not organisation.is_active and (instance is None or instance.organisation_id != organisation.pk):
-        errors.add("organisation", "staff.organisation_inactive", "所属单位已停用。")
+        errors.add("organisation", StaffError.ORGANISATION_INACTIVE, "所属单位已停用。")
     unknown = sorted(set(roles) - set(ALL_ROLES))
     if unknown:
-        errors.add("roles", "staff.unknown_role", f"未知的角色：{'、'.join(unknown)}。")
+        errors.add("roles", StaffError.UNKNOWN_ROLE, f"未知的角色：{'、'.join(unknown)}。")
     if not (full_name or "").strip():
-        errors.add("full_name", "staff.name_required", "请填写姓名。")
+        errors.add("full_name", StaffError.NAME_REQUIRED, "请填写姓名。")
     if cert_no:
         taken = StaffProfile.objects.filter(cert_no=cert_no)
         if instance is not None:
             taken = taken.exclude(pk=instance.pk)
         if taken.exists():
-            errors.add("cert_no", "staff.cert_no_taken", f"执法证号 {cert_no} 已被其他人员使用，请核对。")
+            errors.add("cert_no", StaffError.CERT_NO_TAKEN, f"执法证号 {cert_no} 已被其他人员使用，请核对。")
     if phone:
         try:
             normalise_phone(phone)
@@ -371,7 +363,7 @@ def _save_profile(profile: StaffProfile, **kwargs: Any) -> None:
         if StaffProfile.objects.filter(cert_no=profile.cert_no).exclude(pk=profile.pk).exists():
             raise ValidationFailed(
                 f"执法证号 {profile.cert_no} 已被其他人员使用，请核对。",
-                code="staff.cert_no_taken",
+                code=StaffError.CERT_NO_TAKEN,
                 fields={"cert_no": ["执法证号已被使用。"]},
             ) from exc
         raise
@@ -400,14 +392,14 @@ def staff_create(
         require_admin(actor, organisation.bureau)
         errors = Errors()
         if not username:
-            errors.add("username", "staff.username_required", "请填写用户名。")
+            errors.add("username", StaffError.USERNAME_REQUIRED, "请填写用户名。")
         else:
             try:
                 User.username_validator(username)
             except ValidationError as exc:
-                errors.add("username", "staff.invalid_username", exc.messages[0])
+                errors.add("username", StaffError.INVALID_USERNAME, exc.messages[0])
             if User.objects.filter(username__iexact=username).exists():
-                errors.add("username", "staff.username_taken", f"用户名 {username} 已被使用。")
+                errors.add("username", StaffError.USERNAME_TAKEN, f"用户名 {username} 已被使用。")
         errors.items += check_staff(
             organisation=organisation, roles=roles, full_name=full_name, cert_no=cert_no, phone=phone
         ).items
@@ -460,15 +452,15 @@ def staff_update(*, actor, profile: StaffProfile, **fields: Any) -> StaffProfile
             phone=fields.get("phone", ""),
             instance=locked,
         )
-        if actor is not None and actor.pk == locked.user_id:
+        if actor.pk == locked.user_id:
             if fields.get("is_active") is False:
-                errors.add("is_active", "staff.self_lockout", "不能停用自己的账号。")
+                errors.add("is_active", StaffError.SELF_LOCKOUT, "不能停用自己的账号。")
             if (
                 "roles" in fields
                 and RoleCode.ADMIN not in fields["roles"]
                 and RoleCode.ADMIN in before["roles"]
             ):
-                errors.add("roles", "staff.self_lockout", "不能取消自己的管理员角色。")
+                errors.add("roles", StaffError.SELF_LOCKOUT, "不能取消自己的管理员角色。")
         errors.raise_if_any()
         if fields.get("phone"):
             fields["phone"] = normalise_phone(fields["phone"])

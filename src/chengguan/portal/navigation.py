@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.portal.permissions import can_review_callbacks
 from chengguan.portal.selectors import reviews_pending
-from chengguan.portal.services import can_review
 
 
 def review_nav(user, roles: frozenset[str]) -> list[dict]:
-    if not can_review(user):
+    if not can_review_callbacks(user):
         return []
     return [
         {

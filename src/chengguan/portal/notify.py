@@ -11,6 +11,7 @@ from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.signals import case_changed
 from chengguan.cases.states import Action
 from chengguan.messaging import sms
+from chengguan.org.system import system_actor
 
 # The channels where the person waiting is outside the bureau (patrol reports have no one to tell).
 NOTIFIED_SOURCES = frozenset({CaseSource.CITIZEN, CaseSource.HOTLINE, CaseSource.DEPUTY, CaseSource.OPEN311})
@@ -33,7 +34,11 @@ def _on_case_changed(sender, *, case: Case, action: str, **kwargs) -> None:
     if not case.reporter_phone or case.is_spam:
         return
     sms.sms_queue(
-        phone=case.reporter_phone, body=message_for(case, action), key=f"case:{case.pk}:{action}", case=case
+        actor=system_actor(case.bureau),
+        phone=case.reporter_phone,
+        body=message_for(case, action),
+        key=f"case:{case.pk}:{action}",
+        case=case,
     )
 
 

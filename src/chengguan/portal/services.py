@@ -18,11 +18,10 @@ from chengguan.cases.models import Case, CaseSource, Priority
 from chengguan.cases.services import case_report, case_transition
 from chengguan.cases.states import Action, CaseState
 from chengguan.core import audit, clock, coords, evidence, phones
-from chengguan.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from chengguan.core.errors import Conflict, DomainError, ValidationFailed
 from chengguan.feedback.models import Callback, Feedback, FeedbackMethod, Rating
-from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
-from chengguan.org.roles import STAFF_ROLES, RoleCode
+from chengguan.org.system import system_actor
 from chengguan.portal import public_categories, ratelimit
 from chengguan.portal.models import (
     CallbackReview,
@@ -31,6 +30,7 @@ from chengguan.portal.models import (
     PublicReport,
     ReviewDecision,
 )
+from chengguan.portal.permissions import can_manage_open311_clients, can_record_feedback, can_review_callback
 
 
 def hash_key(raw_key: str) -> str:
@@ -45,6 +45,7 @@ class IssuedKey:
 
 def open311_client_create(*, actor, name: str, bureau: Organisation | None = None) -> IssuedKey:
     """Issue a key to a client application. The key itself is returned once and never stored."""
+    can_manage_open311_clients.refuse(actor, bureau)
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(
@@ -65,6 +66,7 @@ def open311_client_revoke(*, actor, client: Open311Client) -> Open311Client:
     """Stop a client's key from working; the requests it sent stay."""
     with transaction.atomic():
         locked = Open311Client.objects.select_for_update().get(pk=client.pk)
+        can_manage_open311_clients.refuse(actor, locked.bureau)
         if locked.active:
             locked.active = False
             locked.save(update_fields=["active"])
@@ -98,9 +100,10 @@ def open311_request_create(
 ) -> Open311Submission:
     """A request from a client application becomes a case with source `open311` (reported by the
     system on the client's behalf). The client's extra fields are kept beside the case."""
+    actor = system_actor(client.bureau)
     with transaction.atomic():
         result = case_report(
-            actor=None,
+            actor=actor,
             source=CaseSource.OPEN311,
             category=service_code,
             description=description,
@@ -124,7 +127,7 @@ def open311_request_create(
             created_at=clock.now(),
         )
         audit.record(
-            actor=None,
+            actor=actor,
             action="open311.request",
             obj=result.case,
             after={"client": client.name, "token": submission.token},
@@ -133,12 +136,7 @@ def open311_request_create(
 
 
 def _check_staff(actor, case: Case) -> None:
-    if not org_selectors.role_codes(actor) & STAFF_ROLES:
-        raise PermissionDenied(_("只有工作人员可以登记反馈和回访。"), code="portal.staff_only")
-    if not getattr(actor, "is_superuser", False):
-        bureau = org_selectors.bureau_of(actor)
-        if bureau is None or bureau.pk != case.bureau_id:
-            raise PermissionDenied(_("该案件不在您的管辖范围内。"), code="portal.out_of_scope")
+    can_record_feedback.refuse(actor, case)
 
 
 def _moment(at: dt.datetime | None) -> dt.datetime:
@@ -372,22 +370,11 @@ def public_rating_submit(*, report: PublicReport, rating: str, comment: str = ""
 
 # -- 回访复核: leaders decide on "不满意" ratings ----------------------------------------------------
 
-REVIEW_ROLES = frozenset({RoleCode.LEADER, RoleCode.SHIFT_LEADER})
-
-
-def can_review(actor) -> bool:
-    return bool(getattr(actor, "is_superuser", False) or org_selectors.role_codes(actor) & REVIEW_ROLES)
-
 
 def callback_review_decide(*, actor, callback: Callback, decision: str, note: str) -> CallbackReview:
     """回访复核: a "不满意" rating is either sent back to the handling unit (the case's `reopen`
     transition, with the note as its reason) or answered with an explanation that the result stands."""
-    if not can_review(actor):
-        raise PermissionDenied(_("只有领导或值班长可以复核不满意评价。"), code="portal.review_not_allowed")
-    if not getattr(actor, "is_superuser", False):
-        bureau = org_selectors.bureau_of(actor)
-        if bureau is None or bureau.pk != callback.case.bureau_id:
-            raise PermissionDenied(_("该案件不在您的管辖范围内。"), code="portal.out_of_scope")
+    can_review_callback.refuse(actor, callback)
     if decision not in ReviewDecision.values:
         raise ValidationFailed(
             _("请选择处理方式。"), code="portal.bad_decision", fields={"decision": [_("请选择处理方式。")]}

@@ -22,6 +22,7 @@ from chengguan.cases.states import CaseState
 from chengguan.core.errors import DomainError
 from chengguan.org.access import staff_required
 from chengguan.portal import forms, ratelimit, selectors, services
+from chengguan.portal.permissions import can_review_callbacks
 from chengguan.portal.public_categories import offered
 
 SESSION_TRACKED = "portal_tracked"  # case numbers this browser proved it holds the code for
@@ -238,7 +239,7 @@ def photo(request, token: str, variant: str):
 
 @staff_required
 def review_list(request):
-    if not services.can_review(request.user):
+    if not can_review_callbacks(request.user):
         return render(request, "portal/review.html", {"allowed": False}, status=403)
     context = {
         "allowed": True,

@@ -278,14 +278,14 @@ def _apply(obj, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
 
 def load_taxonomy_report(
     *,
-    actor=None,
+    actor,
     path: str | Path | None = None,
     time_limits_path: str | Path | None = None,
     activate: bool = True,
 ) -> LoadReport:
     """Load (or reload) the classification and return what changed, what was skipped and why.
 
-    Run by the system (`actor=None`: CLI, demo, migrations) or an admin.
+    Run by the installation's system account (the CLI, the demo) or an admin.
     """
     require_taxonomy_admin(actor, what="载入部件事件分类")
     data = _read_yaml(Path(path) if path else DEFAULT_PATH)
@@ -315,7 +315,7 @@ def load_taxonomy_report(
 
 def load_taxonomy(
     *,
-    actor=None,
+    actor,
     path: str | Path | None = None,
     time_limits_path: str | Path | None = None,
     activate: bool = True,

@@ -10,12 +10,12 @@ from typing import Any
 from django.db import transaction
 
 from chengguan.core import audit, clock
-from chengguan.core.errors import PermissionDenied, ValidationFailed
+from chengguan.core.errors import ValidationFailed
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
-from chengguan.org.roles import RoleCode
 from chengguan.taxonomy.models import Category, MajorCategory, RoutingRule, TimeUnit
+from chengguan.taxonomy.permissions import can_maintain_taxonomy
 
 RULE_FIELDS = (
     "category",
@@ -32,10 +32,8 @@ _RELATED = ("category", "major", "subdistrict", "community", "grid", "handler")
 
 
 def require_taxonomy_admin(actor, *, what: str) -> None:
-    """The system (actor None), superusers and the admin role (管理员) maintain this data."""
-    if actor is None or org_selectors.has_role(actor, RoleCode.ADMIN):
-        return
-    raise PermissionDenied(f"只有管理员可以{what}", code="taxonomy.permission_denied")
+    """`taxonomy.maintain`; `what` names the refused work in the message."""
+    can_maintain_taxonomy.refuse(actor, what=what)
 
 
 def check_routing_rule(
@@ -46,7 +44,7 @@ def check_routing_rule(
     subdistrict: Organisation | None = None,
     community: Organisation | None = None,
     grid: Grid | None = None,
-    actor=None,
+    actor,
     **_ignored: Any,
 ) -> None:
     """Raise ValidationFailed (with per-field messages) unless the rule's parts fit together."""
@@ -71,7 +69,7 @@ def check_routing_rule(
             add("grid", f"网格 {grid.code} 不属于社区“{community}”")
         if subdistrict is not None and grid.subdistrict_id != subdistrict.pk:
             add("grid", f"网格 {grid.code} 不属于街道“{subdistrict}”")
-    if actor is not None and not actor.is_superuser:
+    if not org_selectors.sees_everything(actor):
         bureau = org_selectors.bureau_of(actor)
         for name, org in (("handler", handler), ("subdistrict", subdistrict), ("community", community)):
             shared_partner = org is not None and org.kind == OrgKind.PARTNER and org.bureau_id is None

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from chengguan.channels import importer, selectors
 from chengguan.core.clock import period_bounds
 from chengguan.core.errors import DomainError
+from chengguan.org.system import system_actor
 
 
 def _date(value: str) -> dt.date:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         if opts["last"] < opts["first"]:
             raise CommandError("--to 不能早于 --from。")
         start, end = period_bounds(opts["first"], opts["last"])
-        orders = selectors.received_between(selectors.work_orders_visible_to(None), start, end)
+        orders = selectors.received_between(selectors.work_orders_visible_to(system_actor()), start, end)
         orders = orders.order_by("received_at", "id")
         path = Path(opts["file"])
         data = (

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from chengguan.grids import services
 from chengguan.grids.models import Grid
+from chengguan.org.system import system_actor
 
 
 class Command(BaseCommand):
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         with tqdm(
             total=len(features), desc="导入网格", unit="个", file=sys.stderr, disable=not show_progress
         ) as bar:
-            report = services.grids_import(actor=None, features=features, progress=bar.update)
+            report = services.grids_import(actor=system_actor(), features=features, progress=bar.update)
         for error in report.errors:
             label = error.code or "（无编码）"
             self.stderr.write(f"features[{error.index}] {label}:")

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"模板已写入 {opts['file']}")
             return
         if action == "export":
-            Path(opts["file"]).write_bytes(export_workbook(merchants_visible_to(None)))
+            Path(opts["file"]).write_bytes(export_workbook(merchants_visible_to(system_actor())))
             self.stdout.write(f"台账已导出到 {opts['file']}")
             return
         path = Path(opts["file"])

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chengguan.core.errors import DomainError
 from chengguan.org.models import Organisation, OrgKind
+from chengguan.org.system import system_actor
 from chengguan.portal import services
 from chengguan.portal.models import Open311Client
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             bureau = Organisation.objects.filter(kind=OrgKind.BUREAU, code=opts["bureau"]).first()
             if bureau is None:
                 raise CommandError(f"找不到机构代码为 {opts['bureau']} 的局。")
-        issued = services.open311_client_create(actor=None, name=opts["name"], bureau=bureau)
+        issued = services.open311_client_create(actor=system_actor(), name=opts["name"], bureau=bureau)
         self.stdout.write(f"应用：{issued.client.name}\n密钥（只显示这一次，请妥善保存）：")
         self.stdout.write(issued.key)
 
@@ -47,5 +48,5 @@ class Command(BaseCommand):
         client = Open311Client.objects.filter(name=opts["name"]).first()
         if client is None:
             raise CommandError(f"找不到应用：{opts['name']}")
-        services.open311_client_revoke(actor=None, client=client)
+        services.open311_client_revoke(actor=system_actor(), client=client)
         self.stdout.write(f"已停用：{client.name}")

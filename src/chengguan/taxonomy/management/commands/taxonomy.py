@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from chengguan.core.errors import DomainError
+from chengguan.org.system import system_actor
 from chengguan.taxonomy.loader import load_taxonomy_report
 from chengguan.taxonomy.models import CategoryKind, TimeUnit
 from chengguan.taxonomy.selectors import active_categories
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def _load(self, options) -> None:
         try:
             report = load_taxonomy_report(
-                actor=None,
+                actor=system_actor(),
                 path=options["path"],
                 time_limits_path=options["time_limits_path"],
                 activate=not options["no_activate"],
