@@ -17,12 +17,11 @@ from chengguan.cases.models import (
 )
 from chengguan.cases.selectors import cases_visible_to
 from chengguan.core import audit
-from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import has_role
+from chengguan.org.permissions import uses_admin_pages
 
 
 def _is_admin(user) -> bool:
-    return has_role(user, RoleCode.ADMIN)
+    return uses_admin_pages(user)
 
 
 class _ReadOnly(admin.ModelAdmin):

@@ -115,6 +115,8 @@ can_see_duplicates = permission("cases.see_duplicates", holds(*INTAKE_DESK))
 can_use_report_page = permission(
     "cases.report_page", superuser | holds(R.INSPECTOR, R.OPERATOR, R.SHIFT_LEADER)
 )
+# The inbox offers "审批延期" as the next step to those who decide extensions.
+decides_extensions = permission("cases.decides_extensions", holds(*DISPATCH_DESK))
 can_use_dispatch_board = permission("cases.dispatch_board", superuser | holds(*DISPATCH_DESK))
 can_use_supervision_list = permission(
     "cases.supervision_list", superuser | holds(*LEADERSHIP, *HANDLING_SIDE, R.DISPATCHER)

@@ -33,7 +33,6 @@ from chengguan.cases.models import (
     ExtensionStatus,
 )
 from chengguan.cases.permissions import (
-    DISPATCH_DESK,
     can_add_evidence,
     can_mark_spam,
     can_relay_public,
@@ -42,6 +41,7 @@ from chengguan.cases.permissions import (
     can_use_dispatch_board,
     can_use_report_page,
     can_use_supervision_list,
+    decides_extensions,
 )
 from chengguan.cases.states import (
     CASE_MACHINE,
@@ -57,7 +57,6 @@ from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.permissions import Rule
 from chengguan.org.access import staff_required
 from chengguan.org.models import Organisation, OrgKind
-from chengguan.org.selectors import role_codes
 from chengguan.taxonomy.models import CategoryKind
 from chengguan.taxonomy.selectors import active_categories
 
@@ -267,7 +266,7 @@ def _next_step(case: Case, approver: bool) -> str:
 
 
 def _rows(cases, now, user=None) -> list[dict]:
-    approver = user is not None and not role_codes(user).isdisjoint(DISPATCH_DESK)
+    approver = user is not None and decides_extensions(user)
     return [{"case": c, "countdown": countdown(c, now), "next": _next_step(c, approver)} for c in cases]
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from chengguan.channels.models import WorkOrder
+from chengguan.channels.permissions import sees_bureau_work_orders
 from chengguan.feedback.models import Callback
 from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import STAFF_ROLES
 
 
 def work_orders_visible_to(actor) -> QuerySet[WorkOrder]:
@@ -21,7 +21,7 @@ def work_orders_visible_to(actor) -> QuerySet[WorkOrder]:
     if org_selectors.sees_everything(actor):
         return qs
     bureau = org_selectors.bureau_of(actor)
-    if bureau is None or not (org_selectors.role_codes(actor) & STAFF_ROLES):
+    if bureau is None or not sees_bureau_work_orders(actor):
         return qs.none()
     return qs.filter(case__bureau=bureau)
 

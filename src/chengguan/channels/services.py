@@ -16,14 +16,17 @@ from django.utils.translation import gettext as _
 from chengguan.cases.models import Case
 from chengguan.cases.services import case_report
 from chengguan.channels import rules
+from chengguan.channels.errors import WorkOrderError
 from chengguan.channels.models import Channel, WorkOrder
+from chengguan.channels.permissions import (
+    can_import_channel_cases,
+    can_reply_work_order,
+    can_reply_work_orders,
+)
 from chengguan.core import audit, clock
-from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.core.masking import mask_phone
-from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import STAFF_ROLES, RoleCode
 
-INTAKE_ROLES = frozenset({RoleCode.OPERATOR, RoleCode.SHIFT_LEADER})
 MAX_EXTERNAL_ID = 64
 MAX_REPLY = 2000
 
@@ -41,30 +44,29 @@ def _fail(field: str, message: str, code: str) -> ValidationFailed:
 def _check_intake(
     actor, channel: str, external_id: str, received_at: dt.datetime | None
 ) -> tuple[str, dt.datetime]:
-    if not (org_selectors.role_codes(actor) & INTAKE_ROLES):
-        raise PermissionDenied(_("只有受理员、值班长可以登记督办件。"), code="work_order.forbidden")
+    can_import_channel_cases.refuse(actor)
     if channel not in Channel.values:
         raise _fail(
             "channel",
             _("来源渠道须为 %(codes)s 之一。") % {"codes": "、".join(Channel.values)},
-            "work_order.bad_channel",
+            WorkOrderError.BAD_CHANNEL,
         )
     external_id = (external_id or "").strip()
     if not external_id:
-        raise _fail("external_id", _("请填写渠道工单号。"), "work_order.missing_external_id")
+        raise _fail("external_id", _("请填写渠道工单号。"), WorkOrderError.MISSING_EXTERNAL_ID)
     if len(external_id) > MAX_EXTERNAL_ID:
         raise _fail(
             "external_id",
             _("渠道工单号不能超过 %(n)s 个字符。") % {"n": MAX_EXTERNAL_ID},
-            "work_order.bad_external_id",
+            WorkOrderError.BAD_EXTERNAL_ID,
         )
     now = clock.now()
     if received_at is None:
         return external_id, now
     if received_at.tzinfo is None:
-        raise _fail("received_at", _("接收时间须带时区。"), "work_order.naive_time")
+        raise _fail("received_at", _("接收时间须带时区。"), WorkOrderError.NAIVE_TIME)
     if received_at > now:
-        raise _fail("received_at", _("接收时间不能晚于现在。"), "work_order.future_time")
+        raise _fail("received_at", _("接收时间不能晚于现在。"), WorkOrderError.FUTURE_TIME)
     return external_id, received_at
 
 
@@ -146,27 +148,25 @@ def work_order_receive(
 
 def work_order_reply(*, actor, order: WorkOrder, reply: str, at: dt.datetime | None = None) -> WorkOrder:
     """答复: the bureau's answer to the channel. Given once; the export sends it back."""
-    if not (org_selectors.role_codes(actor) & STAFF_ROLES):
-        raise PermissionDenied(_("只有工作人员可以答复督办件。"), code="work_order.forbidden")
+    can_reply_work_orders.refuse(actor)
     reply = (reply or "").strip()
     if not reply:
-        raise _fail("reply", _("请填写答复内容。"), "work_order.missing_reply")
+        raise _fail("reply", _("请填写答复内容。"), WorkOrderError.MISSING_REPLY)
     if len(reply) > MAX_REPLY:
-        raise _fail("reply", _("答复内容不能超过 %(n)s 字。") % {"n": MAX_REPLY}, "work_order.reply_too_long")
+        raise _fail(
+            "reply", _("答复内容不能超过 %(n)s 字。") % {"n": MAX_REPLY}, WorkOrderError.REPLY_TOO_LONG
+        )
     now = clock.now()
     moment = at or now
     if moment.tzinfo is None or moment > now:
-        raise _fail("at", _("答复时间须带时区且不能晚于现在。"), "work_order.bad_time")
+        raise _fail("at", _("答复时间须带时区且不能晚于现在。"), WorkOrderError.BAD_TIME)
     with transaction.atomic():
         locked = WorkOrder.objects.select_for_update().select_related("case").get(pk=order.pk)
-        if not getattr(actor, "is_superuser", False):
-            bureau = org_selectors.bureau_of(actor)
-            if bureau is None or bureau.pk != locked.case.bureau_id:
-                raise PermissionDenied(_("该督办件不在您的管辖范围内。"), code="work_order.out_of_scope")
+        can_reply_work_order.refuse(actor, locked)
         if locked.replied_at is not None:
-            raise Conflict(_("该督办件已答复。"), code="work_order.already_replied")
+            raise Conflict(_("该督办件已答复。"), code=WorkOrderError.ALREADY_REPLIED)
         if moment < locked.received_at:
-            raise _fail("at", _("答复时间不能早于接收时间。"), "work_order.bad_time")
+            raise _fail("at", _("答复时间不能早于接收时间。"), WorkOrderError.BAD_TIME)
         locked.reply, locked.replied_at, locked.replied_by = reply, moment, actor
         locked.save(update_fields=["reply", "replied_at", "replied_by"])
         audit.record(

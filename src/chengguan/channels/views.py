@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chengguan.channels import importer, selectors, services
+from chengguan.channels.errors import WorkOrderError
 from chengguan.channels.jobs import IMPORT_KIND
 from chengguan.channels.models import Channel
+from chengguan.channels.permissions import can_import_channel_cases
 from chengguan.core import clock, jobs
 from chengguan.core.clock import period_bounds
 from chengguan.core.errors import DomainError
@@ -24,7 +26,6 @@ from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.models import Job
 from chengguan.feedback.models import Rating
 from chengguan.org.access import staff_required
-from chengguan.org.selectors import role_codes
 
 PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,8 +108,8 @@ def import_page(request):
             error = _("请选择 .xlsx 或 .csv 文件。")
         else:
             try:
-                if not (services.INTAKE_ROLES & role_codes(request.user)):
-                    raise DomainError(_("只有受理员、值班长可以导入督办件。"), code="work_order.forbidden")
+                if not can_import_channel_cases(request.user):
+                    raise DomainError(_("只有受理员、值班长可以导入督办件。"), code=WorkOrderError.FORBIDDEN)
                 name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
                 job = jobs.job_start(
                     actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}

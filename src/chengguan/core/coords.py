@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from chengguan.core.errors import ValidationFailed
+from chengguan.core.errors import CoordsError, ValidationFailed
 
 Crs = Literal["wgs84", "gcj02", "bd09"]
 CRS_CHOICES: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
@@ -102,7 +102,7 @@ def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
 class UnknownCrs(ValidationFailed, ValueError):
     """A `crs` other than CRS_CHOICES. A ValueError for callers, a 400 with code for the API."""
 
-    code = "coords.unknown_crs"
+    code = CoordsError.UNKNOWN_CRS
 
     def __init__(self, crs: object):
         super().__init__(

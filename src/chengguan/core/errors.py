@@ -74,3 +74,30 @@ def all_error_codes() -> dict[str, tuple[str, str]]:
         for member in enum:
             out[member.value] = (f"{enum.__module__}.{enum.__name__}", str(member.label))
     return out
+
+
+# -- the codes of the kernel's own services (evidence files, jobs, legal periods, coordinates) -------
+
+
+class EvidenceError(ErrorCodes):
+    EMPTY = "evidence.empty", "文件为空。"
+    BAD_TYPE = "evidence.bad_type", "只能上传 JPEG、PNG 或 WebP 格式的照片。"
+    TOO_LARGE = "evidence.too_large", "文件过大。"
+    TOO_MANY_PIXELS = "evidence.too_many_pixels", "图片像素过大。"
+    TOO_SMALL = "evidence.too_small", "图片过小。"
+    CORRUPT = "evidence.corrupt", "图片文件已损坏或无法识别。"
+
+
+class JobError(ErrorCodes):
+    UNKNOWN_KIND = "job.unknown_kind", "未知的任务类型。"
+    ALREADY_DONE = "job.already_done", "任务已完成，无需继续。"
+
+
+class LegalPeriodError(ErrorCodes):
+    UNKNOWN = "legal_period.unknown", "未找到法定期限。"
+    COUNTED_IN_HOURS = "legal_period.counted_in_hours", "该法定期限按小时计算。"
+    NO_DAY_COUNT = "legal_period.no_day_count", "该法定期限没有天数。"
+
+
+class CoordsError(ErrorCodes):
+    UNKNOWN_CRS = "coords.unknown_crs", "未知的坐标系。"

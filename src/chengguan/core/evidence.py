@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from chengguan.core.clock import SHANGHAI
-from chengguan.core.errors import ValidationFailed
+from chengguan.core.errors import EvidenceError, ValidationFailed
 
 MB = 1024 * 1024
 MAX_SIZE = {"photo": 15 * MB, "video": 200 * MB, "audio": 30 * MB}
@@ -155,11 +155,11 @@ def _exif(image: Image.Image) -> tuple[dt.datetime | None, float | None, float |
 def inspect_upload(upload, *, allowed_kinds: tuple[str, ...] = ("photo", "video", "audio")) -> EvidenceInfo:
     """Check one uploaded file and describe it; raises ValidationFailed with a Chinese message."""
     if _size(upload) == 0:
-        raise ValidationFailed("文件为空。", code="evidence.empty", fields={"file": ["文件为空。"]})
+        raise ValidationFailed("文件为空。", code=EvidenceError.EMPTY, fields={"file": ["文件为空。"]})
     sniffed = _sniff(_head(upload))
     if sniffed is None or sniffed[0] not in allowed_kinds:
         message = "不支持的文件类型：照片请用 JPEG/PNG/WebP，视频用 MP4/MOV/WebM，音频用 MP3/M4A/WAV/AMR。"
-        raise ValidationFailed(message, code="evidence.bad_type", fields={"file": [message]})
+        raise ValidationFailed(message, code=EvidenceError.BAD_TYPE, fields={"file": [message]})
     kind, content_type, extension = sniffed
     limit = max_size(kind)
     # The declared size is checked before reading, so an oversized video is never loaded into memory.
@@ -167,7 +167,7 @@ def inspect_upload(upload, *, allowed_kinds: tuple[str, ...] = ("photo", "video"
     data, name = _read(upload) if declared is None or declared <= limit else (b"", "")
     if (declared is not None and declared > limit) or len(data) > limit:
         message = f"文件过大：{KIND_LABELS[kind]}不能超过 {_human(limit)}。"
-        raise ValidationFailed(message, code="evidence.too_large", fields={"file": [message]})
+        raise ValidationFailed(message, code=EvidenceError.TOO_LARGE, fields={"file": [message]})
     info = EvidenceInfo(
         kind=kind,
         content_type=content_type,
@@ -188,11 +188,11 @@ def _inspect_photo(info: EvidenceInfo) -> None:
             width, height = probe.size
             if width * height > MAX_PIXELS:
                 raise ValidationFailed(
-                    "图片像素过大。", code="evidence.too_many_pixels", fields={"file": ["图片像素过大。"]}
+                    "图片像素过大。", code=EvidenceError.TOO_MANY_PIXELS, fields={"file": ["图片像素过大。"]}
                 )
             if min(width, height) < MIN_SIDE:
                 message = f"图片过小（至少 {MIN_SIDE}×{MIN_SIDE} 像素）。"
-                raise ValidationFailed(message, code="evidence.too_small", fields={"file": [message]})
+                raise ValidationFailed(message, code=EvidenceError.TOO_SMALL, fields={"file": [message]})
             probe.verify()
         with Image.open(io.BytesIO(info.data)) as image:
             info.taken_at, info.lon, info.lat = _exif(image)
@@ -203,7 +203,7 @@ def _inspect_photo(info: EvidenceInfo) -> None:
             info.thumbnail = out.getvalue()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationFailed(
-            "图片文件已损坏或无法识别。", code="evidence.corrupt", fields={"file": ["无法识别的图片。"]}
+            "图片文件已损坏或无法识别。", code=EvidenceError.CORRUPT, fields={"file": ["无法识别的图片。"]}
         ) from exc
 
 

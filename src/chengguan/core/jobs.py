@@ -28,7 +28,7 @@ from django.core.files.storage import default_storage
 from django.db import close_old_connections, connection, transaction
 
 from chengguan.core import audit, clock
-from chengguan.core.errors import Conflict, DomainError
+from chengguan.core.errors import Conflict, DomainError, JobError
 from chengguan.core.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class JobRun:
 def job_start(*, actor, kind: str, params: dict, total: int = 0, run: bool = True) -> Job:
     """Queue a job; it starts after this transaction commits (never inside the request)."""
     if kind not in _HANDLERS:
-        raise DomainError(f"未知的任务类型：{kind}", code="job.unknown_kind")
+        raise DomainError(f"未知的任务类型：{kind}", code=JobError.UNKNOWN_KIND)
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,
@@ -138,7 +138,7 @@ def job_resume(*, actor, job: Job) -> Job:
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.status == JobStatus.DONE:
-            raise Conflict("任务已完成，无需继续。", code="job.already_done")
+            raise Conflict("任务已完成，无需继续。", code=JobError.ALREADY_DONE)
         before = {"status": job.status, "done": job.done}
         job.status = JobStatus.QUEUED
         job.error = ""

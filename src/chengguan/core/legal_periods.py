@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from chengguan.core import deadlines
-from chengguan.core.errors import NotFound, ValidationFailed
+from chengguan.core.errors import LegalPeriodError, NotFound, ValidationFailed
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "legal_periods.yaml"
 
@@ -92,7 +92,7 @@ def get(period_id: str) -> LegalPeriod:
     try:
         return _periods()[period_id]
     except KeyError:
-        raise NotFound(f"未找到法定期限：{period_id}", code="legal_period.unknown") from None
+        raise NotFound(f"未找到法定期限：{period_id}", code=LegalPeriodError.UNKNOWN) from None
 
 
 def deadline(period_id: str, start: dt.date) -> dt.date:
@@ -115,9 +115,9 @@ def deadline(period_id: str, start: dt.date) -> dt.date:
     if period.hours is not None:
         raise ValidationFailed(
             f"法定期限“{period.name}”以小时计算，无法按日期计算截止日",
-            code="legal_period.counted_in_hours",
+            code=LegalPeriodError.COUNTED_IN_HOURS,
         )
     raise ValidationFailed(
         f"法定期限“{period.name}”没有规定天数（{period.article}），无法计算截止日",
-        code="legal_period.no_day_count",
+        code=LegalPeriodError.NO_DAY_COUNT,
     )

@@ -38,6 +38,7 @@ from chengguan.core import audit, clock, deadlines, evidence
 from chengguan.core.errors import Conflict
 from chengguan.core.models import AuditEvent
 from chengguan.demo import case_plan as P
+from chengguan.demo.errors import DemoError
 from chengguan.grids.models import Grid
 from chengguan.merchants.models import Merchant, MerchantCase, MerchantStatus
 from chengguan.merchants.permissions import can_link_cases
@@ -384,7 +385,7 @@ class _Executor:
         candidates = [case.proposed_unit_id, case.squad_id, *self._squads(case.bureau_id)]
         usable = list(dict.fromkeys(u for u in candidates if u and self.staff.handlers_of(u)))
         if not usable:
-            raise Conflict("演示数据：找不到可派遣的处置单位。", code="demo.no_unit")
+            raise Conflict("演示数据：找不到可派遣的处置单位。", code=DemoError.NO_UNIT)
         return usable[1] if redirect and len(usable) > 1 else usable[0]
 
     @functools.cache  # noqa: B019 - one executor per run
@@ -495,7 +496,7 @@ def generate_case_year(
     started = time.perf_counter()
     run = latest_run()
     if run is not None and run.finished:
-        raise Conflict("演示案件已生成，不能重复生成。", code="demo.cases_exist")
+        raise Conflict("演示案件已生成，不能重复生成。", code=DemoError.CASES_EXIST)
     if run is None:
         count = DEFAULT_COUNTS.get(size, 300) if count is None else count
         end = (end or clock.now()).astimezone(clock.SHANGHAI).replace(second=0, microsecond=0)

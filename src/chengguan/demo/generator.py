@@ -27,6 +27,7 @@ from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.demo import units as U
 from chengguan.demo.cases_year import CaseYearSummary, generate_case_year
 from chengguan.demo.duty import seed_duty
+from chengguan.demo.errors import DemoError
 from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
 from chengguan.demo.merchants import seed_merchants
@@ -65,6 +66,8 @@ class DemoAccount:
     username: str
     role: str
     place: str
+    # Enforcement officers carry a certificate number (执法证).
+    certified: bool = False
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -72,10 +75,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("operator", RoleCode.OPERATOR, U.COMMAND_CENTRE),
     DemoAccount("shift_leader", RoleCode.SHIFT_LEADER, U.COMMAND_CENTRE),
     DemoAccount("dispatcher", RoleCode.DISPATCHER, U.COMMAND_CENTRE),
-    DemoAccount("handler", RoleCode.HANDLER, "squad"),
-    DemoAccount("squad_leader", RoleCode.SQUAD_LEADER, "squad"),
-    DemoAccount("legal_reviewer", RoleCode.LEGAL_REVIEWER, U.LEGAL),
-    DemoAccount("leader", RoleCode.LEADER, "bureau"),
+    DemoAccount("handler", RoleCode.HANDLER, "squad", certified=True),
+    DemoAccount("squad_leader", RoleCode.SQUAD_LEADER, "squad", certified=True),
+    DemoAccount("legal_reviewer", RoleCode.LEGAL_REVIEWER, U.LEGAL, certified=True),
+    DemoAccount("leader", RoleCode.LEADER, "bureau", certified=True),
     DemoAccount("admin", RoleCode.ADMIN, "bureau"),
     DemoAccount("force_inspector", RoleCode.FORCE_INSPECTOR, U.INSPECTION),
     DemoAccount("personnel", RoleCode.PERSONNEL, U.OFFICE),
@@ -90,10 +93,6 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("merchant", RoleCode.MERCHANT, "community"),
 )
 DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
-# Enforcement roles carry a certificate number (执法证).
-_CERTIFIED_ROLES = frozenset(
-    {RoleCode.HANDLER, RoleCode.SQUAD_LEADER, RoleCode.LEGAL_REVIEWER, RoleCode.LEADER}
-)
 
 
 @dataclass
@@ -192,7 +191,7 @@ def check_password(password: str) -> None:
     except ValidationError as exc:
         raise ValidationFailed(
             "演示账号密码不符合密码规则：" + "；".join(exc.messages),
-            code="demo.weak_password",
+            code=DemoError.WEAK_PASSWORD,
             fields={"password": list(exc.messages)},
         ) from None
 
@@ -210,7 +209,7 @@ def build_demo(
     street-front `merchants` with this year's letters, then play `cases` cases over the year before
     now through the case services (`cases_year`)."""
     if Organisation.objects.exists():
-        raise Conflict("数据库中已有组织机构，演示数据只能装入空数据库。", code="demo.not_empty")
+        raise Conflict("数据库中已有组织机构，演示数据只能装入空数据库。", code=DemoError.NOT_EMPTY)
     check_password(password)
     layout = plan_layout(seed, size)
     people = People(random.Random(f"chengguan-demo:{seed}:{size}:people"))
@@ -392,7 +391,7 @@ def _create_demo_accounts(
             organisation=places[account.place],
             roles=[account.role],
             full_name=people.full_name(),
-            cert_no=people.cert_no(units.plan.spec.county_code) if account.role in _CERTIFIED_ROLES else None,
+            cert_no=people.cert_no(units.plan.spec.county_code) if account.certified else None,
             phone=people.mobile(),
             party_member=is_staff_role and people.rng.random() < 0.4,
             title=f"{role.label}（演示账号）",

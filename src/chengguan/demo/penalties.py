@@ -29,6 +29,7 @@ from chengguan.cases.models import Case
 from chengguan.cases.states import CaseState, Disposition
 from chengguan.core import clock, deadlines, legal_periods
 from chengguan.core.errors import DomainError, PermissionDenied
+from chengguan.demo.errors import DemoError
 from chengguan.demo.names import People
 from chengguan.enforcement import periods, services
 from chengguan.enforcement.documents.services import issuable_types, penalty_document_issue
@@ -154,7 +155,7 @@ def _staff(bureau: Organisation) -> _Staff:
     squads = [(users, chiefs.get(org)) for org, users in handlers.items() if len(users) >= 2]
     if not squads or not legal or not leaders:
         raise DomainError(
-            "演示数据缺少执法中队人员、法制员或领导，无法生成行政处罚案件。", code="demo.no_staff"
+            "演示数据缺少执法中队人员、法制员或领导，无法生成行政处罚案件。", code=DemoError.NO_STAFF
         )
     return _Staff(squads, legal, leaders)
 

@@ -24,6 +24,7 @@ from chengguan.core.api import API_AUTHENTICATION, error_response, error_respons
 from chengguan.core.coords import CRS_CHOICES, to_wgs84
 from chengguan.core.errors import NotFound
 from chengguan.grids import selectors
+from chengguan.grids.errors import GridError
 from chengguan.grids.filters import GridFilter
 from chengguan.grids.models import Grid
 
@@ -312,7 +313,7 @@ class LocateView(APIView):
         wlon, wlat = to_wgs84(lon, lat, crs)
         grid = selectors.locate_point(wlon, wlat, "wgs84")
         if grid is None:
-            raise NotFound(OUTSIDE_MESSAGE, code="grids.outside_jurisdiction")
+            raise NotFound(OUTSIDE_MESSAGE, code=GridError.OUTSIDE_JURISDICTION)
         body = {
             "grid": {"id": grid.pk, "code": grid.code, "name": grid.name, "area_m2": grid.area_m2},
             "community": _unit(grid.community),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from chengguan.core.errors import ValidationFailed
+from chengguan.grids.errors import GridError
 from chengguan.org.models import Organisation, OrgKind
 
 COUNTY_DIGITS = 6
@@ -61,25 +62,25 @@ def community_chain(community: Organisation) -> tuple[Organisation, Organisation
     bureau = community.bureau
     if community.kind != OrgKind.COMMUNITY:
         problems.append(
-            Problem("community", "grid.not_a_community", f"“{community.name}”不是社区，网格须归属社区")
+            Problem("community", GridError.NOT_A_COMMUNITY, f"“{community.name}”不是社区，网格须归属社区")
         )
     if sub is None or sub.kind != OrgKind.SUBDISTRICT:
         problems.append(
             Problem(
-                "community", "grid.community_without_subdistrict", f"社区“{community.name}”不属于任何街道"
+                "community", GridError.COMMUNITY_WITHOUT_SUBDISTRICT, f"社区“{community.name}”不属于任何街道"
             )
         )
     if bureau is None or not _is_digits(bureau.code, COUNTY_DIGITS):
         problems.append(
-            Problem("community", "grid.county_code_missing", "所属城管局没有 6 位县级行政区划代码")
+            Problem("community", GridError.COUNTY_CODE_MISSING, "所属城管局没有 6 位县级行政区划代码")
         )
     if not _is_digits(community.code, COMMUNITY_DIGITS):
         problems.append(
-            Problem("community", "grid.community_code_missing", f"社区“{community.name}”没有 3 位社区代码")
+            Problem("community", GridError.COMMUNITY_CODE_MISSING, f"社区“{community.name}”没有 3 位社区代码")
         )
     if sub is not None and not _is_digits(sub.code, STREET_DIGITS):
         problems.append(
-            Problem("community", "grid.street_code_missing", f"街道“{sub.name}”没有 3 位街道代码")
+            Problem("community", GridError.STREET_CODE_MISSING, f"街道“{sub.name}”没有 3 位街道代码")
         )
     return sub, bureau, problems
 
@@ -89,9 +90,9 @@ def grid_code_problems(code: str, *, community: Organisation) -> list[Problem]:
     digits = code_digits()
     code = code or ""
     if not code:
-        return [Problem("code", "grid.code_required", "网格编码不能为空")]
+        return [Problem("code", GridError.CODE_REQUIRED, "网格编码不能为空")]
     if not _is_digits(code, digits):
-        return [Problem("code", "grid.code_format", f"网格编码须为 {digits} 位数字，收到“{code}”")]
+        return [Problem("code", GridError.CODE_FORMAT, f"网格编码须为 {digits} 位数字，收到“{code}”")]
     sub, bureau, problems = community_chain(community)
     if problems:
         return problems
@@ -101,7 +102,7 @@ def grid_code_problems(code: str, *, community: Organisation) -> list[Problem]:
         problems.append(
             Problem(
                 "code",
-                "grid.code_mismatch",
+                GridError.CODE_MISMATCH,
                 f"网格编码的区县代码 {county} 与所属城管局的 {bureau.code} 不一致",
             )
         )
@@ -109,7 +110,7 @@ def grid_code_problems(code: str, *, community: Organisation) -> list[Problem]:
         problems.append(
             Problem(
                 "code",
-                "grid.code_mismatch",
+                GridError.CODE_MISMATCH,
                 f"网格编码的街道代码 {street} 与街道“{sub.name}”的 {sub.code} 不一致",
             )
         )
@@ -117,12 +118,12 @@ def grid_code_problems(code: str, *, community: Organisation) -> list[Problem]:
         problems.append(
             Problem(
                 "code",
-                "grid.code_mismatch",
+                GridError.CODE_MISMATCH,
                 f"网格编码的社区代码 {comm} 与社区“{community.name}”的 {community.code} 不一致",
             )
         )
     if int(seq) == 0:
-        problems.append(Problem("code", "grid.code_sequence", "网格顺序码从 1 开始，不能全为 0"))
+        problems.append(Problem("code", GridError.CODE_SEQUENCE, "网格顺序码从 1 开始，不能全为 0"))
     return problems
 
 
@@ -139,7 +140,7 @@ def make_grid_code(community: Organisation, seq: int) -> str:
     if not 1 <= seq < 10**width:
         raise ValidationFailed(
             f"网格顺序码须在 1 到 {10**width - 1} 之间",
-            code="grid.code_sequence",
+            code=GridError.CODE_SEQUENCE,
             fields={"code": ["顺序码超出范围"]},
         )
     return f"{bureau.code}{sub.code}{community.code}{seq:0{width}d}"

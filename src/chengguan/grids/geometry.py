@@ -16,16 +16,17 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 from chengguan.core.errors import ValidationFailed
+from chengguan.grids.errors import GridError
 
 GEOD = Geod(ellps="WGS84")
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
 
 
 class GeometryInvalid(ValidationFailed):
-    code = "grid.geometry_invalid"
+    code = GridError.GEOMETRY_INVALID
 
 
-def _fail(message: str, code: str = "grid.geometry_invalid") -> GeometryInvalid:
+def _fail(message: str, code: str = GridError.GEOMETRY_INVALID) -> GeometryInvalid:
     return GeometryInvalid(message, code=code, fields={"geometry": [message]})
 
 
@@ -49,11 +50,11 @@ def _check_ring(ring: Any, where: str) -> list[list[float]]:
         if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
             raise _fail(
                 f"{where}的坐标 ({lon}, {lat}) 超出经纬度范围（须为 WGS-84 经度、纬度）",
-                "grid.geometry_range",
+                GridError.GEOMETRY_RANGE,
             )
         points.append([lon, lat])
     if points[0] != points[-1]:
-        raise _fail(f"{where}未闭合：首尾坐标必须相同", "grid.geometry_not_closed")
+        raise _fail(f"{where}未闭合：首尾坐标必须相同", GridError.GEOMETRY_NOT_CLOSED)
     return points
 
 
@@ -78,7 +79,7 @@ def normalise_geojson(obj: Any) -> dict:
         obj = obj.get("geometry")
     if not isinstance(obj, dict) or obj.get("type") not in POLYGON_TYPES:
         kind = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
-        raise _fail(f"网格几何须为 GeoJSON Polygon 或 MultiPolygon，收到 {kind}", "grid.geometry_type")
+        raise _fail(f"网格几何须为 GeoJSON Polygon 或 MultiPolygon，收到 {kind}", GridError.GEOMETRY_TYPE)
     coords = obj.get("coordinates")
     if obj["type"] == "Polygon":
         return {"type": "Polygon", "coordinates": _check_polygon(coords, "多边形")}
@@ -92,12 +93,12 @@ def shape_from_geojson(obj: Any) -> Polygon | MultiPolygon:
     """The validated shapely geometry of a GeoJSON Polygon/MultiPolygon (WGS-84)."""
     geom = shape(normalise_geojson(obj))
     if geom.is_empty:
-        raise _fail("网格几何为空", "grid.geometry_empty")
+        raise _fail("网格几何为空", GridError.GEOMETRY_EMPTY)
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         raise _fail(f"网格几何无效（自相交或环嵌套错误）：{reason}")
     if geom.area == 0:
-        raise _fail("网格几何面积为零", "grid.geometry_empty")
+        raise _fail("网格几何面积为零", GridError.GEOMETRY_EMPTY)
     return geom
 
 

@@ -32,3 +32,5 @@ can_maintain_grids = permission(
 sees_bureau_grids = permission(
     "grids.see_bureau", holds(*BUREAU_WIDE_ROLES, R.OPERATOR, R.DISPATCHER, R.SHIFT_LEADER)
 )
+# An inspector works the grids assigned to them (the home page shows those rather than the unit's).
+works_assigned_grids = permission("grids.assigned", holds(R.INSPECTOR))

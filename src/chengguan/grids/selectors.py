@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from chengguan.core.coords import CRS_CHOICES, to_wgs84
 from chengguan.core.errors import ValidationFailed
+from chengguan.grids.errors import GridError
 from chengguan.grids.index import GridUnits, get_index
 from chengguan.grids.models import Grid
 from chengguan.grids.permissions import sees_bureau_grids
@@ -24,17 +25,17 @@ def locate_wgs84(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, flo
     if crs not in CRS_CHOICES:
         raise ValidationFailed(
             f"不支持的坐标系“{crs}”，可选：{', '.join(CRS_CHOICES)}",
-            code="grid.unknown_crs",
+            code=GridError.UNKNOWN_CRS,
             fields={"crs": ["不支持"]},
         )
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            "经纬度必须是数字", code="grid.bad_coordinate", fields={"lon": ["须为数字"]}
+            "经纬度必须是数字", code=GridError.BAD_COORDINATE, fields={"lon": ["须为数字"]}
         ) from None
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValidationFailed("经纬度超出范围", code="grid.bad_coordinate", fields={"lon": ["超出范围"]})
+        raise ValidationFailed("经纬度超出范围", code=GridError.BAD_COORDINATE, fields={"lon": ["超出范围"]})
     return to_wgs84(lon, lat, crs)
 
 

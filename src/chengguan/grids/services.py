@@ -19,6 +19,7 @@ from chengguan.core import audit
 from chengguan.core.errors import DomainError, ValidationFailed
 from chengguan.grids import codes
 from chengguan.grids.codes import Problem
+from chengguan.grids.errors import GridError
 from chengguan.grids.geometry import (
     geometry_digest,
     grid_fields_from_geometry,
@@ -46,10 +47,10 @@ def _squad_problems(squad: Organisation | None, community: Organisation) -> list
     if squad is None:
         return []
     if squad.kind != OrgKind.SQUAD:
-        return [Problem("squad", "grid.not_a_squad", f"“{squad.name}”不是执法中队")]
+        return [Problem("squad", GridError.NOT_A_SQUAD, f"“{squad.name}”不是执法中队")]
     if community.bureau_id is not None and squad.bureau_id != community.bureau_id:
         return [
-            Problem("squad", "grid.squad_other_bureau", f"执法中队“{squad.name}”不属于本网格所在的城管局")
+            Problem("squad", GridError.SQUAD_OTHER_BUREAU, f"执法中队“{squad.name}”不属于本网格所在的城管局")
         ]
     return []
 
@@ -63,7 +64,7 @@ def check_grid(
     """
     problems = codes.grid_code_problems(code, community=community)
     if code and not problems and Grid.objects.filter(code=code).exclude(pk=exclude_pk).exists():
-        problems.append(Problem("code", "grid.code_taken", f"网格编码 {code} 已被其他网格使用"))
+        problems.append(Problem("code", GridError.CODE_TAKEN, f"网格编码 {code} 已被其他网格使用"))
     problems += _squad_problems(squad, community)
     clean_geometry: dict = {}
     derived: dict = {}
@@ -137,7 +138,7 @@ def _grid_update(*, actor, grid: Grid, **fields) -> tuple[Grid, bool]:
     if unknown:
         raise ValidationFailed(
             f"不能修改网格字段：{', '.join(sorted(unknown))}",
-            code="grid.field_not_editable",
+            code=GridError.FIELD_NOT_EDITABLE,
             fields={name: ["该字段不可修改"] for name in sorted(unknown)},
         )
     with transaction.atomic():
@@ -281,16 +282,20 @@ def _text(value: Any) -> str:
 def _feature_args(feature: Any, resolver: _Resolver) -> tuple[str, dict, list[Problem]]:
     """(code, grid_create arguments, problems) for one GeoJSON feature."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return "", {}, [Problem("feature", "grid.feature_invalid", "不是 GeoJSON Feature 对象")]
+        return "", {}, [Problem("feature", GridError.FEATURE_INVALID, "不是 GeoJSON Feature 对象")]
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
-        return "", {}, [Problem("properties", "grid.feature_invalid", "properties 必须是对象")]
+        return "", {}, [Problem("properties", GridError.FEATURE_INVALID, "properties 必须是对象")]
     code = _text(props.get("code"))
     digits = codes.code_digits()
     if not code:
-        return "", {}, [Problem("code", "grid.code_required", "缺少网格编码（properties.code）")]
+        return "", {}, [Problem("code", GridError.CODE_REQUIRED, "缺少网格编码（properties.code）")]
     if not (code.isascii() and code.isdigit() and len(code) == digits):
-        return code, {}, [Problem("code", "grid.code_format", f"网格编码须为 {digits} 位数字，收到“{code}”")]
+        return (
+            code,
+            {},
+            [Problem("code", GridError.CODE_FORMAT, f"网格编码须为 {digits} 位数字，收到“{code}”")],
+        )
     county, street, comm, _seq = codes.split_code(code)
     wanted = _text(props.get("community"))
     if len(wanted) == codes.PREFIX_DIGITS and wanted.isdigit():
@@ -301,7 +306,11 @@ def _feature_args(feature: Any, resolver: _Resolver) -> tuple[str, dict, list[Pr
         return (
             code,
             {},
-            [Problem("community", "grid.community_format", f"社区代码须为 3 位或 12 位数字，收到“{wanted}”")],
+            [
+                Problem(
+                    "community", GridError.COMMUNITY_FORMAT, f"社区代码须为 3 位或 12 位数字，收到“{wanted}”"
+                )
+            ],
         )
     community = resolver.community(county, street, comm)
     if community is None:
@@ -309,7 +318,7 @@ def _feature_args(feature: Any, resolver: _Resolver) -> tuple[str, dict, list[Pr
         return (
             code,
             {},
-            [Problem("community", "grid.unknown_community", f"找不到社区 {where}（区县+街道+社区代码）")],
+            [Problem("community", GridError.UNKNOWN_COMMUNITY, f"找不到社区 {where}（区县+街道+社区代码）")],
         )
     problems: list[Problem] = []
     squad = None
@@ -317,7 +326,7 @@ def _feature_args(feature: Any, resolver: _Resolver) -> tuple[str, dict, list[Pr
     if squad_name:
         squad = resolver.squad(squad_name, community.bureau_id)
         if squad is None:
-            problems.append(Problem("squad", "grid.unknown_squad", f"找不到执法中队“{squad_name}”"))
+            problems.append(Problem("squad", GridError.UNKNOWN_SQUAD, f"找不到执法中队“{squad_name}”"))
     raw_inspectors = props.get("inspectors") or []
     if isinstance(raw_inspectors, str):
         raw_inspectors = [part for part in raw_inspectors.replace("，", ",").split(",") if part.strip()]
@@ -325,7 +334,9 @@ def _feature_args(feature: Any, resolver: _Resolver) -> tuple[str, dict, list[Pr
     for username in raw_inspectors:
         user = resolver.user(_text(username))
         if user is None:
-            problems.append(Problem("inspectors", "grid.unknown_inspector", f"找不到监督员账号“{username}”"))
+            problems.append(
+                Problem("inspectors", GridError.UNKNOWN_INSPECTOR, f"找不到监督员账号“{username}”")
+            )
         else:
             inspectors.append(user)
     args = {
@@ -366,7 +377,7 @@ def grids_import(
             problems.append(
                 Problem(
                     "code",
-                    "grid.code_duplicate_in_file",
+                    GridError.CODE_DUPLICATE_IN_FILE,
                     f"网格编码 {code} 在文件中重复（同第 {seen[code]} 个要素）",
                 )
             )

@@ -13,8 +13,7 @@ from django.utils.html import format_html
 
 from chengguan.merchants.models import Letter, Merchant
 from chengguan.merchants.selectors import merchants_visible_to
-from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import has_role
+from chengguan.org.permissions import uses_admin_pages
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -23,10 +22,10 @@ class _ReadOnly(admin.ModelAdmin):
     show_full_result_count = False  # 20,000 rows: skip the second COUNT(*)
 
     def has_module_permission(self, request) -> bool:
-        return super().has_module_permission(request) or has_role(request.user, RoleCode.ADMIN)
+        return super().has_module_permission(request) or uses_admin_pages(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) or has_role(request.user, RoleCode.ADMIN)
+        return super().has_view_permission(request, obj) or uses_admin_pages(request.user)
 
     def has_add_permission(self, request) -> bool:
         return False

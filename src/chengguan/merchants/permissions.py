@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.permissions import permission
 from chengguan.merchants.errors import LetterError, MerchantError
-from chengguan.org.permissions import holds, in_bureau
+from chengguan.org.permissions import holds, holds_or_superuser, in_bureau
+from chengguan.org.roles import STAFF_ROLES
 from chengguan.org.roles import RoleCode as R
 
 # The squads and the bureau keep the ledger and take letters to the shops.
@@ -31,3 +32,6 @@ letter_in_bureau = in_bureau(
 )
 can_work_letters = permission("merchants.work_letters", holds(*_LEDGER_KEEPERS, **_LETTER_FORBIDDEN))
 can_expire_letters = permission("merchants.expire_letters", holds(*_OFFICE, **_LETTER_FORBIDDEN))
+# The ledger's pages and lists: bureau staff (and the bureau's system account); the rows are scoped
+# by `merchants_visible_to`.
+sees_merchants = permission("merchants.see", holds_or_superuser(*STAFF_ROLES, R.SYSTEM))

@@ -15,8 +15,8 @@ from chengguan.grids.selectors import grids_visible_to
 from chengguan.merchants.errors import MerchantError
 from chengguan.merchants.letter_pdf import LetterData
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantCase, MerchantStatus
+from chengguan.merchants.permissions import sees_merchants
 from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import STAFF_ROLES
 
 # Linked cases within a year at which a merchant counts as a repeat offender (highlighted).
 REPEAT_OFFENDER_CASES = 3
@@ -27,7 +27,7 @@ def merchants_visible_to(actor) -> QuerySet[Merchant]:
     qs = Merchant.objects.select_related("grid", "community", "subdistrict", "squad")
     if org_selectors.sees_everything(actor):
         return qs
-    if not org_selectors.has_role(actor, *STAFF_ROLES):
+    if not sees_merchants(actor):
         return qs.none()
     return qs.filter(grid__in=grids_visible_to(actor).values("pk"))
 
@@ -102,7 +102,7 @@ def merchants_for_picker(actor, query: str, limit: int = 10) -> QuerySet[Merchan
     qs = Merchant.objects.select_related("grid", "community")
     if actor is not None and not getattr(actor, "is_superuser", False):
         bureau = org_selectors.bureau_of(actor)
-        if bureau is None or not org_selectors.has_role(actor, *STAFF_ROLES):
+        if bureau is None or not sees_merchants(actor):
             return qs.none()
         qs = qs.filter(bureau=bureau)
     if not query:

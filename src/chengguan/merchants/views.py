@@ -23,14 +23,13 @@ from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
 from chengguan.merchants.jobs import IMPORT_KIND, KIND_LABELS, LETTERS_KIND, result_facts
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
-from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work
+from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work, sees_merchants
 from chengguan.merchants.states import LETTER_MACHINE
-from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import STAFF_ROLES
+from chengguan.org.permissions import uses_admin_pages
 
 
 def _staff(request) -> None:
-    if not org_selectors.has_role(request.user, *STAFF_ROLES):
+    if not sees_merchants(request.user):
         raise DjangoPermissionDenied
 
 
@@ -308,7 +307,7 @@ def coverage_geojson(request):
 
 def _job(request, pk: int) -> Job:
     job = get_object_or_404(Job, pk=pk)
-    if job.created_by_id != request.user.pk and not org_selectors.has_role(request.user, "admin"):
+    if job.created_by_id != request.user.pk and not uses_admin_pages(request.user):
         raise Http404
     return job
 
@@ -405,7 +404,7 @@ def _after_change(request, case, error: str = ""):
 @login_required
 def case_merchants(request, case_id: int):
     """Loaded into the case page; people without a staff role get nothing (the section disappears)."""
-    if not org_selectors.has_role(request.user, *STAFF_ROLES):
+    if not sees_merchants(request.user):
         return HttpResponse("")
     try:
         case = selectors.case_for_linking(request.user, case_id)

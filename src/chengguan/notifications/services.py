@@ -21,6 +21,7 @@ from django.utils import translation
 from chengguan.core import audit, clock
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.notifications import delivery
+from chengguan.notifications.errors import NotificationError
 from chengguan.notifications.kinds import MESSAGES, REQUIRED_KINDS, URGENT_KINDS, Kind, render
 from chengguan.notifications.models import Escalation, Notification, Preference
 from chengguan.org.models import StaffProfile
@@ -157,7 +158,7 @@ def _send_sms(notifications: list[Notification], actor) -> list[int]:
 def _own(actor, notification_id: int) -> Notification:
     notification = Notification.objects.filter(pk=notification_id, recipient_id=actor.pk).first()
     if notification is None:
-        raise NotFound("没有这条通知。", code="notification.not_found")
+        raise NotFound("没有这条通知。", code=NotificationError.NOT_FOUND)
     return notification
 
 
@@ -186,19 +187,19 @@ def preferences_set(*, actor, choices: dict[str, dict[str, bool]]) -> list[Prefe
     unknown = sorted(set(choices) - set(Kind.values))
     if unknown:
         raise ValidationFailed(
-            "未知的通知类别。", code="notification.unknown_kind", fields={"kinds": [", ".join(unknown)]}
+            "未知的通知类别。", code=NotificationError.UNKNOWN_KIND, fields={"kinds": [", ".join(unknown)]}
         )
     wants_sms = [kind for kind, c in choices.items() if c.get("sms")]
     if [kind for kind in wants_sms if kind not in URGENT_KINDS]:
         raise ValidationFailed(
             "只有紧急类别的通知可以发送短信。",
-            code="notification.sms_not_urgent",
+            code=NotificationError.SMS_NOT_URGENT,
             fields={"sms": ["仅限紧急类别。"]},
         )
     if wants_sms and not StaffProfile.objects.filter(user_id=actor.pk).exclude(phone="").exists():
         raise ValidationFailed(
             "您的人员信息中没有手机号码，不能接收短信。",
-            code="notification.no_phone",
+            code=NotificationError.NO_PHONE,
             fields={"sms": ["请先在人员信息中登记手机号码。"]},
         )
     saved = []

@@ -9,8 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from chengguan.ops import health, metrics
-from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import role_codes
+from chengguan.org.permissions import uses_admin_pages
 
 
 @never_cache
@@ -30,7 +29,7 @@ def _may_scrape(request) -> bool:
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].strip(), token):
         return True
     user = request.user
-    return user.is_authenticated and (user.is_superuser or RoleCode.ADMIN in role_codes(user))
+    return uses_admin_pages(user)
 
 
 @never_cache

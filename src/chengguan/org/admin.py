@@ -16,12 +16,12 @@ from chengguan.core import audit
 from chengguan.core.errors import DomainError
 from chengguan.org import services, sessions
 from chengguan.org.models import LoginFailure, Organisation, Role, StaffProfile, StaffSession
-from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import has_role, visible_organisations
+from chengguan.org.permissions import uses_admin_pages
+from chengguan.org.selectors import visible_organisations
 
 
 def _is_admin(user) -> bool:
-    return has_role(user, RoleCode.ADMIN)
+    return uses_admin_pages(user)
 
 
 def _apply_errors(form: forms.BaseForm, errors: services.Errors) -> None:

@@ -19,8 +19,10 @@ from chengguan.core.api import API_AUTHENTICATION, error_response, error_respons
 from chengguan.core.masking import mask_phone
 from chengguan.org import selectors
 from chengguan.org.auth import authenticate_or_raise
+from chengguan.org.errors import AuthError
 from chengguan.org.filters import OrganisationFilter, StaffFilter
 from chengguan.org.models import Organisation, StaffProfile
+from chengguan.org.permissions import can_see_staff_phones
 from chengguan.org.roles import RoleCode
 
 # ---------------------------------------------------------------------------------------------
@@ -145,11 +147,6 @@ class MeSerializer(serializers.Serializer):
 # Helpers
 
 
-def can_see_full_phones(user) -> bool:
-    """Only administrators need staff phone numbers in full (ARCHITECTURE.md, Personal data)."""
-    return selectors.has_role(user, RoleCode.ADMIN)
-
-
 def _record_phone_views(*, actor, profiles) -> None:
     """Each full view of a phone number is audited, one event per person shown."""
     shown = [p for p in profiles if p.phone]
@@ -192,7 +189,7 @@ class AuthTokenView(APIView):
             200: TokenSerializer,
             400: error_response(400, "auth.invalid_credentials", "用户名或密码错误。"),
             403: error_response(
-                403, "auth.account_locked", "账号已锁定：登录失败次数过多，请于 10:15 后再试。"
+                403, AuthError.ACCOUNT_LOCKED, "账号已锁定：登录失败次数过多，请于 10:15 后再试。"
             ),
             429: error_response(429, "auth.too_many_attempts", "登录失败次数过多，请于 10:15 后再试。"),
         },
@@ -312,7 +309,7 @@ class _StaffMixin:
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["reveal_phone"] = can_see_full_phones(self.request.user)
+        context["reveal_phone"] = can_see_staff_phones(self.request.user)
         return context
 
 
@@ -349,6 +346,6 @@ class StaffDetail(_StaffMixin, generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         profile = self.get_object()
-        if can_see_full_phones(request.user):
+        if can_see_staff_phones(request.user):
             _record_phone_views(actor=request.user, profiles=[profile])
         return Response(self.get_serializer(profile).data)

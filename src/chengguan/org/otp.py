@@ -14,7 +14,8 @@ import base64
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chengguan.org.roles import STAFF_ROLES, RoleCode
+from chengguan.org.permissions import uses_admin_pages
+from chengguan.org.roles import STAFF_ROLES
 from chengguan.org.selectors import role_codes
 
 DEVICE_NAME = "authenticator"
@@ -26,7 +27,7 @@ def required(user) -> bool:
     if scope == "off" or not user.is_authenticated:
         return False
     roles = role_codes(user)
-    if user.is_superuser or RoleCode.ADMIN in roles:
+    if uses_admin_pages(user):
         return True
     return scope == "staff" and bool(user.is_staff or roles & STAFF_ROLES)
 

@@ -114,3 +114,16 @@ can_manage_account = permission(
         message="只有超级管理员可以修改超级管理员账号。",
     ),
 )
+
+
+def holds_or_superuser(*roles: str) -> Rule:
+    """Like `holds`, but an active superuser holds every role (the pages of the back office)."""
+    return Rule(lambda actor, obj: selectors.has_role(actor, *roles), name="has_role:" + ",".join(roles))
+
+
+# The back office (Django admin, the ops pages) and second-factor sign-in.
+uses_admin_pages = permission("org.admin_pages", holds_or_superuser(RoleCode.ADMIN))
+# 个人信息保护法: only administrators need colleagues' phone numbers in full (each view is audited).
+can_see_staff_phones = permission("org.see_staff_phones", holds_or_superuser(RoleCode.ADMIN))
+# The counts of the bureau on the home page: units, grids, staff by role.
+sees_bureau_overview = permission("org.bureau_overview", holds_or_superuser(RoleCode.LEADER, RoleCode.ADMIN))

@@ -18,11 +18,12 @@ from chengguan.cases.models import Case, CaseSource, Priority
 from chengguan.cases.services import case_report, case_transition
 from chengguan.cases.states import Action, CaseState
 from chengguan.core import audit, clock, coords, evidence, phones
-from chengguan.core.errors import Conflict, DomainError, ValidationFailed
+from chengguan.core.errors import Conflict, DomainError, EvidenceError, ValidationFailed
 from chengguan.feedback.models import Callback, Feedback, FeedbackMethod, Rating
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.system import system_actor
 from chengguan.portal import public_categories, ratelimit
+from chengguan.portal.errors import Open311ClientError, PortalError
 from chengguan.portal.models import (
     CallbackReview,
     Open311Client,
@@ -49,10 +50,10 @@ def open311_client_create(*, actor, name: str, bureau: Organisation | None = Non
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(
-            _("请填写应用名称。"), code="open311.missing_name", fields={"name": [_("必填")]}
+            _("请填写应用名称。"), code=Open311ClientError.MISSING_NAME, fields={"name": [_("必填")]}
         )
     if Open311Client.objects.filter(name=name).exists():
-        raise Conflict(_("应用“%(name)s”已存在。") % {"name": name}, code="open311.duplicate_client")
+        raise Conflict(_("应用“%(name)s”已存在。") % {"name": name}, code=Open311ClientError.DUPLICATE_CLIENT)
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         client = Open311Client.objects.create(
@@ -145,11 +146,11 @@ def _moment(at: dt.datetime | None) -> dt.datetime:
         return now
     if at.tzinfo is None:
         raise ValidationFailed(
-            _("时间须带时区。"), code="portal.naive_time", fields={"at": [_("时间须带时区。")]}
+            _("时间须带时区。"), code=PortalError.NAIVE_TIME, fields={"at": [_("时间须带时区。")]}
         )
     if at > now:
         raise ValidationFailed(
-            _("时间不能晚于现在。"), code="portal.future_time", fields={"at": [_("不能晚于现在")]}
+            _("时间不能晚于现在。"), code=PortalError.FUTURE_TIME, fields={"at": [_("不能晚于现在")]}
         )
     return at
 
@@ -160,17 +161,19 @@ def feedback_record(
     """反馈: record that the reporter was told the result, how and what they were told."""
     _check_staff(actor, case)
     if method not in FeedbackMethod.values:
-        raise ValidationFailed(_("反馈方式无效。"), code="portal.bad_method", fields={"method": [_("无效")]})
+        raise ValidationFailed(
+            _("反馈方式无效。"), code=PortalError.BAD_METHOD, fields={"method": [_("无效")]}
+        )
     content = (content or "").strip()
     if not content:
         raise ValidationFailed(
-            _("请填写反馈内容。"), code="portal.missing_fields", fields={"content": [_("必填")]}
+            _("请填写反馈内容。"), code=PortalError.MISSING_FIELDS, fields={"content": [_("必填")]}
         )
     moment = _moment(at)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state == CaseState.REPORTED:
-            raise Conflict(_("案件尚未受理，不能反馈结果。"), code="portal.not_yet_accepted")
+            raise Conflict(_("案件尚未受理，不能反馈结果。"), code=PortalError.NOT_YET_ACCEPTED)
         item = Feedback.objects.create(case=locked, method=method, content=content, at=moment, officer=actor)
         audit.record(
             actor=actor,
@@ -187,12 +190,14 @@ def callback_record(
     """回访: the reporter's rating of a closed case, asked by phone."""
     _check_staff(actor, case)
     if rating not in Rating.values:
-        raise ValidationFailed(_("评价等级无效。"), code="portal.bad_rating", fields={"rating": [_("无效")]})
+        raise ValidationFailed(
+            _("评价等级无效。"), code=PortalError.BAD_RATING, fields={"rating": [_("无效")]}
+        )
     moment = _moment(at)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state != CaseState.CLOSED:
-            raise Conflict(_("案件结案后才能回访。"), code="portal.not_closed")
+            raise Conflict(_("案件结案后才能回访。"), code=PortalError.NOT_CLOSED)
         item = Callback.objects.create(
             case=locked, rating=rating, comment=(comment or "").strip()[:500], at=moment, officer=actor
         )
@@ -218,7 +223,7 @@ PHONE_ERROR = gettext_lazy("请填写正确的手机号或固定电话，也可�
 
 class RateLimited(DomainError):
     status = 429
-    code = "portal.rate_limited"
+    code = PortalError.RATE_LIMITED
 
 
 @dataclass(frozen=True)
@@ -251,17 +256,17 @@ def _check_public_photos(photos) -> list:
     uploads = [p for p in photos if p]
     if len(uploads) > MAX_PUBLIC_PHOTOS:
         message = _("最多上传 %(n)s 张照片。") % {"n": MAX_PUBLIC_PHOTOS}
-        raise ValidationFailed(message, code="portal.too_many_photos", fields={"photos": [message]})
+        raise ValidationFailed(message, code=PortalError.TOO_MANY_PHOTOS, fields={"photos": [message]})
     for upload in uploads:
         if (getattr(upload, "size", 0) or 0) > MAX_PUBLIC_PHOTO_SIZE:
             message = _("照片不能超过 10 MB。")
-            raise ValidationFailed(message, code="evidence.too_large", fields={"photos": [message]})
+            raise ValidationFailed(message, code=EvidenceError.TOO_LARGE, fields={"photos": [message]})
         try:
             evidence.inspect_upload(upload, allowed_kinds=("photo",))
         except ValidationFailed as exc:
             message = (
                 _("只能上传 JPEG、PNG 或 WebP 格式的照片。")
-                if exc.code == "evidence.bad_type"
+                if exc.code == EvidenceError.BAD_TYPE
                 else exc.message
             )
             raise ValidationFailed(message, code=exc.code, fields={"photos": [message]}) from exc
@@ -285,15 +290,17 @@ def public_report_submit(
     query code for tracking it. Limits per client address and per phone number stop flooding."""
     phone_number = phones.normalise(phone)
     if phone_number is None:
-        raise ValidationFailed(PHONE_ERROR, code="portal.bad_phone", fields={"phone": [PHONE_ERROR]})
+        raise ValidationFailed(PHONE_ERROR, code=PortalError.BAD_PHONE, fields={"phone": [PHONE_ERROR]})
     if ratelimit.exhausted("report_ip", client_address) or ratelimit.exhausted("report_phone", phone_number):
         raise RateLimited(_("提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"))
     chosen = public_categories.by_key(public_category or "")
     if chosen is None:
         message = _("请选择问题类型。")
-        raise ValidationFailed(message, code="portal.bad_category", fields={"public_category": [message]})
+        raise ValidationFailed(message, code=PortalError.BAD_CATEGORY, fields={"public_category": [message]})
     if crs not in coords.CRS_CHOICES:
-        raise ValidationFailed(_("坐标系无效。"), code="portal.bad_crs", fields={"crs": [_("坐标系无效。")]})
+        raise ValidationFailed(
+            _("坐标系无效。"), code=PortalError.BAD_CRS, fields={"crs": [_("坐标系无效。")]}
+        )
     uploads = _check_public_photos(photos)
     entry, category = chosen
     # A report with only an address belongs to the installation's bureau when there is just one;
@@ -341,19 +348,19 @@ def public_rating_submit(*, report: PublicReport, rating: str, comment: str = ""
     """The reporter rates a closed case on the portal (回访, method portal): once per case."""
     if rating not in Rating.values:
         raise ValidationFailed(
-            _("请选择满意程度。"), code="portal.bad_rating", fields={"rating": [_("请选择满意程度。")]}
+            _("请选择满意程度。"), code=PortalError.BAD_RATING, fields={"rating": [_("请选择满意程度。")]}
         )
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         message = _("评价内容不能超过 %(n)s 字。") % {"n": MAX_COMMENT}
-        raise ValidationFailed(message, code="portal.too_long", fields={"comment": [message]})
+        raise ValidationFailed(message, code=PortalError.TOO_LONG, fields={"comment": [message]})
     try:
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=report.case_id)
             if case.state != CaseState.CLOSED:
-                raise Conflict(_("问题办结后才能评价。"), code="portal.not_closed")
+                raise Conflict(_("问题办结后才能评价。"), code=PortalError.NOT_CLOSED)
             if Callback.objects.filter(case=case, method=FeedbackMethod.PORTAL).exists():
-                raise Conflict(_("您已评价过此问题，感谢您的反馈。"), code="portal.already_rated")
+                raise Conflict(_("您已评价过此问题，感谢您的反馈。"), code=PortalError.ALREADY_RATED)
             item = Callback.objects.create(
                 case=case, rating=rating, comment=comment, method=FeedbackMethod.PORTAL, at=clock.now()
             )
@@ -364,7 +371,7 @@ def public_rating_submit(*, report: PublicReport, rating: str, comment: str = ""
                 after={"callback": item.pk, "rating": rating, "method": FeedbackMethod.PORTAL, "at": item.at},
             )
     except IntegrityError as exc:  # two ratings sent at once: the unique constraint keeps one
-        raise Conflict(_("您已评价过此问题，感谢您的反馈。"), code="portal.already_rated") from exc
+        raise Conflict(_("您已评价过此问题，感谢您的反馈。"), code=PortalError.ALREADY_RATED) from exc
     return item
 
 
@@ -377,18 +384,18 @@ def callback_review_decide(*, actor, callback: Callback, decision: str, note: st
     can_review_callback.refuse(actor, callback)
     if decision not in ReviewDecision.values:
         raise ValidationFailed(
-            _("请选择处理方式。"), code="portal.bad_decision", fields={"decision": [_("请选择处理方式。")]}
+            _("请选择处理方式。"), code=PortalError.BAD_DECISION, fields={"decision": [_("请选择处理方式。")]}
         )
     note = (note or "").strip()
     if not note:
         message = _("请填写重新交办的原因或解释说明。")
-        raise ValidationFailed(message, code="portal.missing_fields", fields={"note": [message]})
+        raise ValidationFailed(message, code=PortalError.MISSING_FIELDS, fields={"note": [message]})
     with transaction.atomic():
         locked = Callback.objects.select_for_update().select_related("case").get(pk=callback.pk)
         if locked.rating != Rating.DISSATISFIED:
-            raise Conflict(_("只有不满意的评价需要复核。"), code="portal.not_dissatisfied")
+            raise Conflict(_("只有不满意的评价需要复核。"), code=PortalError.NOT_DISSATISFIED)
         if CallbackReview.objects.filter(callback=locked).exists():
-            raise Conflict(_("该评价已复核。"), code="portal.already_reviewed")
+            raise Conflict(_("该评价已复核。"), code=PortalError.ALREADY_REVIEWED)
         if decision == ReviewDecision.REOPEN:
             case_transition(actor=actor, case=locked.case, action=Action.REOPEN, reason=note)
         review = CallbackReview.objects.create(

@@ -16,6 +16,7 @@ from chengguan.core import clock
 from chengguan.core.api import error_responses
 from chengguan.core.errors import ValidationFailed
 from chengguan.stats import figures
+from chengguan.stats.errors import FiguresError
 
 
 class FigureSerializer(serializers.Serializer):
@@ -41,7 +42,9 @@ def _date_param(request: Request, name: str, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed(
-            "日期格式应为 YYYY-MM-DD。", code="figures.bad_date", fields={name: ["日期格式应为 YYYY-MM-DD。"]}
+            "日期格式应为 YYYY-MM-DD。",
+            code=FiguresError.BAD_DATE,
+            fields={name: ["日期格式应为 YYYY-MM-DD。"]},
         ) from None
 
 
@@ -71,7 +74,7 @@ class FiguresView(APIView):
         last = _date_param(request, "to", today)
         if last < first:
             raise ValidationFailed(
-                "截止日不能早于起始日。", code="figures.bad_period", fields={"to": ["不能早于起始日"]}
+                "截止日不能早于起始日。", code=FiguresError.BAD_PERIOD, fields={"to": ["不能早于起始日"]}
             )
         start, end = clock.period_bounds(first, last)
         rows = [{**f.as_dict(), "label": figures.LABELS[f.name]} for f in figures.all_figures(start, end)]

@@ -32,6 +32,7 @@ from django.db import transaction
 
 from chengguan.core import audit
 from chengguan.core.errors import ValidationFailed
+from chengguan.taxonomy.errors import TaxonomyError
 from chengguan.taxonomy.models import Category, CategoryKind, Classification, MajorCategory, TimeUnit
 from chengguan.taxonomy.services import require_taxonomy_admin
 
@@ -137,11 +138,11 @@ def _read_yaml(path: Path) -> dict:
                 _yaml_cache[key] = yaml.load(fh, Loader=_YAML_LOADER)
         data = copy.deepcopy(_yaml_cache[key])
     except FileNotFoundError as exc:
-        raise ValidationFailed(f"找不到分类数据文件：{path}", code="taxonomy.file_missing") from exc
+        raise ValidationFailed(f"找不到分类数据文件：{path}", code=TaxonomyError.FILE_MISSING) from exc
     except yaml.YAMLError as exc:
-        raise ValidationFailed(f"分类数据文件格式错误：{path}：{exc}", code="taxonomy.bad_file") from exc
+        raise ValidationFailed(f"分类数据文件格式错误：{path}：{exc}", code=TaxonomyError.BAD_FILE) from exc
     if not isinstance(data, dict):
-        raise ValidationFailed(f"分类数据文件内容不是映射：{path}", code="taxonomy.bad_file")
+        raise ValidationFailed(f"分类数据文件内容不是映射：{path}", code=TaxonomyError.BAD_FILE)
     return data
 
 
@@ -166,20 +167,20 @@ def _classification_fields(data: dict) -> dict[str, str]:
 
 def _handling_fields(entry: Any, where: str) -> dict[str, Any]:
     if not isinstance(entry, dict):
-        raise ValidationFailed(f"{where}：处置时限条目格式错误", code="taxonomy.bad_time_limit")
+        raise ValidationFailed(f"{where}：处置时限条目格式错误", code=TaxonomyError.BAD_TIME_LIMIT)
     amount, unit = entry.get("amount"), entry.get("unit")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
         raise ValidationFailed(
-            f"{where}：处置时限必须是正整数（现为 {amount!r}）", code="taxonomy.bad_time_limit"
+            f"{where}：处置时限必须是正整数（现为 {amount!r}）", code=TaxonomyError.BAD_TIME_LIMIT
         )
     if unit not in TimeUnit.values:
         raise ValidationFailed(
             f"{where}：时限单位必须是 working_hours 或 working_days（现为 {unit!r}）",
-            code="taxonomy.bad_time_limit",
+            code=TaxonomyError.BAD_TIME_LIMIT,
         )
     missing = [key for key in ("filing", "closing", "source") if not str(entry.get(key) or "").strip()]
     if missing:
-        raise ValidationFailed(f"{where}：缺少 {', '.join(missing)}", code="taxonomy.bad_time_limit")
+        raise ValidationFailed(f"{where}：缺少 {', '.join(missing)}", code=TaxonomyError.BAD_TIME_LIMIT)
     return {
         "time_limit_amount": amount,
         "time_limit_unit": unit,
@@ -247,7 +248,7 @@ def parse(data: dict, time_limits: dict) -> _Parsed:
     if missing:
         raise ValidationFailed(
             "以下小类没有处置时限，请在 time_limits.yaml 中补充：" + "；".join(missing),
-            code="taxonomy.time_limit_missing",
+            code=TaxonomyError.TIME_LIMIT_MISSING,
         )
     unused = [
         f"{kind}.{code}"

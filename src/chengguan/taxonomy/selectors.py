@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from chengguan.core.errors import NotFound
+from chengguan.taxonomy.errors import TaxonomyError
 from chengguan.taxonomy.models import Category, Classification
 
 
@@ -26,5 +27,5 @@ def category_by_code(code: str) -> Category:
     """The active category with this 6-digit code (e.g. 200102 暴露垃圾); unknown codes are a 404."""
     category = active_categories().filter(code=str(code).strip()).first()
     if category is None:
-        raise NotFound(f"未知的部件/事件分类代码：{code}", code="taxonomy.unknown_category")
+        raise NotFound(f"未知的部件/事件分类代码：{code}", code=TaxonomyError.UNKNOWN_CATEGORY)
     return category

@@ -14,6 +14,7 @@ from chengguan.core.errors import ValidationFailed
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
+from chengguan.taxonomy.errors import TaxonomyError
 from chengguan.taxonomy.models import Category, MajorCategory, RoutingRule, TimeUnit
 from chengguan.taxonomy.permissions import can_maintain_taxonomy
 
@@ -79,7 +80,7 @@ def check_routing_rule(
             add("grid", "只能选择本局的网格")
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, code="taxonomy.invalid_routing_rule", fields=errors)
+        raise ValidationFailed(first, code=TaxonomyError.INVALID_ROUTING_RULE, fields=errors)
 
 
 def _snapshot(rule: RoutingRule, names=RULE_FIELDS) -> dict[str, Any]:
@@ -124,7 +125,9 @@ def routing_rule_update(*, actor, rule: RoutingRule, **fields: Any) -> RoutingRu
     require_taxonomy_admin(actor, what="维护派遣规则")
     unknown = set(fields) - set(RULE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改的字段：{', '.join(sorted(unknown))}", code="taxonomy.invalid_field")
+        raise ValidationFailed(
+            f"不能修改的字段：{', '.join(sorted(unknown))}", code=TaxonomyError.INVALID_FIELD
+        )
     with transaction.atomic():
         locked = RoutingRule.objects.select_for_update().get(pk=rule.pk)
         if "note" in fields:
@@ -169,7 +172,7 @@ def category_time_limit_update(
         errors["time_limit_unit"] = ["时限单位必须是工作时或工作日"]
     if errors:
         raise ValidationFailed(
-            next(iter(errors.values()))[0], code="taxonomy.invalid_time_limit", fields=errors
+            next(iter(errors.values()))[0], code=TaxonomyError.INVALID_TIME_LIMIT, fields=errors
         )
     who = getattr(actor, "username", "") or "系统"
     values: dict[str, Any] = {

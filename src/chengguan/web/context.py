@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core import navigation as menu
 from chengguan.notifications.selectors import unread_count
 from chengguan.org.access import is_staff_user
+from chengguan.org.permissions import uses_admin_pages
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, role_codes
 
@@ -31,7 +32,7 @@ def _nav(user, is_staff: bool) -> list[dict]:
     items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
     if is_staff:
         items += menu.staff_entries(user, role_codes(user))
-    if user.is_superuser or user.is_staff or RoleCode.ADMIN in role_codes(user):
+    if user.is_staff or uses_admin_pages(user):
         items.append({"name": "admin", "label": _("管理后台"), "url": reverse("admin:index"), "icon": "gear"})
     return items
 

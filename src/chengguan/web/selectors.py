@@ -11,10 +11,11 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from shapely.geometry import mapping, shape
 
 from chengguan.grids.models import Grid, GridSetVersion
+from chengguan.grids.permissions import works_assigned_grids
 from chengguan.grids.selectors import grids_visible_to
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import ALL_ROLES, STAFF_ROLES
-from chengguan.org.selectors import role_codes, visible_organisations
+from chengguan.org.selectors import visible_organisations
 from chengguan.taxonomy.models import Category
 from chengguan.taxonomy.selectors import active_categories
 
@@ -70,7 +71,7 @@ class MyGrids:
 def my_grids(user, profile: StaffProfile | None) -> MyGrids | None:
     if profile is None:
         return None
-    if "inspector" in role_codes(user):
+    if works_assigned_grids(user):
         assigned = Grid.objects.filter(inspectors=user).select_related("community", "subdistrict", "squad")
         return MyGrids("assigned", assigned.count(), list(assigned[:SAMPLE_SIZE]))
     grids = unit_grids(profile.organisation)

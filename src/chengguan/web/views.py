@@ -20,13 +20,15 @@ from django_otp import login as otp_login
 
 from chengguan.core import audit
 from chengguan.core.masking import mask_phone
+from chengguan.grids.permissions import works_assigned_grids
 from chengguan.org import otp
 from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
+from chengguan.org.permissions import sees_bureau_overview
 from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
+from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
 from chengguan.portal.views import portal_home
 from chengguan.stats.selectors import home_figures
 from chengguan.taxonomy.models import CategoryKind
@@ -129,8 +131,7 @@ def home(request):
     if not is_staff_user(user):
         return portal_home(request, figures=home_figures())
     profile = profile_of(user)
-    roles = role_codes(user)
-    context: dict = {"profile": profile, "is_inspector": RoleCode.INSPECTOR in roles}
+    context: dict = {"profile": profile, "is_inspector": works_assigned_grids(user)}
     if profile is not None:
         org = profile.organisation
         context.update(
@@ -141,7 +142,7 @@ def home(request):
             colleague_total=selectors.colleague_count(profile),
         )
     bureau = bureau_of(user)
-    if bureau is not None and (user.is_superuser or roles & {RoleCode.LEADER, RoleCode.ADMIN}):
+    if bureau is not None and sees_bureau_overview(user):
         overview = selectors.bureau_overview(bureau)
         overview["staff_by_role"] = [(RoleCode(code).label, n) for code, n in overview["staff_by_role"]]
         context.update(bureau=bureau, overview=overview)
