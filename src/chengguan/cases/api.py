@@ -85,10 +85,14 @@ def with_list_data(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.select_related("squad").annotate(has_pending_extension=Exists(pending))
 
 
-def _detail_queryset(user) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).select_related(
+def _with_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.select_related(
         "squad", "proposed_unit", "merged_into", "handler__profile", "verifier__profile"
     )
+
+
+def _detail_queryset(user) -> QuerySet[Case]:
+    return _with_detail(selectors.cases_visible_to(user))
 
 
 def _visible_case(user, pk: int) -> Case:
@@ -120,7 +124,7 @@ def case_response(
     if reveal_phone:
         case = _visible_case(request.user, pk)
     else:
-        case = _detail_queryset(request.user).filter(pk=pk).first() or _detail_queryset(None).get(pk=pk)
+        case = _detail_queryset(request.user).filter(pk=pk).first() or _with_detail(Case.objects).get(pk=pk)
     reveal = reveal_phone and can_view_reporter_phone(request.user, case)
     if reveal and case.reporter_phone:
         contact.reporter_phone_reveal(actor=request.user, case=case)
