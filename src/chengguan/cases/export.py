@@ -22,7 +22,7 @@ from openpyxl.styles import Font
 
 from chengguan.cases import selectors
 from chengguan.cases.filters import URGENCY_CHOICES
-from chengguan.cases.models import Case, CaseSource, CaseState, Disposition, Priority
+from chengguan.cases.models import Case, CaseSource, CaseState, Disposition, intake_attribute_fields
 from chengguan.core import clock
 from chengguan.core.i18n import source_text
 from chengguan.core.replica import replica_reads
@@ -53,6 +53,13 @@ def _name(obj, attr: str = "name") -> str:
 
 Column = tuple[str, Callable[[Case, dt.datetime], object]]
 
+
+def _attribute_column(field: models.Field) -> Column:
+    """An intake attribute's column: its field's name and the Chinese label of its value."""
+    labels = {value: source_text(label) for value, label in field.choices}
+    return source_text(field.verbose_name), lambda c, now: labels.get(getattr(c, field.attname), "")
+
+
 COLUMNS: tuple[Column, ...] = (
     ("案件编号", lambda c, now: c.number),
     ("案件来源", lambda c, now: _chinese(CaseSource, c.source)),
@@ -61,7 +68,7 @@ COLUMNS: tuple[Column, ...] = (
     ("小类代码", lambda c, now: c.category.code),
     ("小类", lambda c, now: c.category.name_zh),
     ("状态", lambda c, now: _chinese(CaseState, c.state)),
-    ("紧急程度", lambda c, now: _chinese(Priority, c.priority)),
+    *(_attribute_column(field) for field in intake_attribute_fields()),
     ("时限状态", lambda c, now: _URGENCY_NAMES[selectors.urgency(c, now)]),
     ("网格编码", lambda c, now: _name(c.grid, "code")),
     ("街道", lambda c, now: _name(c.subdistrict)),

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import selectors
-from chengguan.cases.models import Case, CaseSource, Priority, Supervision, SupervisionLevel
+from chengguan.cases.models import INTAKE_ATTRIBUTES, Case, CaseSource, Supervision, SupervisionLevel
 from chengguan.cases.states import OPEN_STATES, CaseState
 from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI
@@ -64,9 +64,6 @@ class CaseFilter(django_filters.FilterSet):
     subdistrict = IdFilter(field_name="subdistrict_id", help_text="街道办事处 id")
     community = IdFilter(field_name="community_id", help_text="社区 id")
     source = django_filters.ChoiceFilter(choices=CaseSource.choices, help_text="案件来源")
-    priority = django_filters.ChoiceFilter(
-        choices=Priority.choices, help_text="紧急程度：urgent 紧急 / normal 一般"
-    )
     urgency = django_filters.ChoiceFilter(
         choices=URGENCY_CHOICES,
         method="filter_urgency",
@@ -101,7 +98,8 @@ class CaseFilter(django_filters.FilterSet):
             "subdistrict",
             "community",
             "source",
-            "priority",
+            # Each intake attribute filters by its choices (a ChoiceFilter made from the model field).
+            *INTAKE_ATTRIBUTES,
             "urgency",
             "supervised",
             "is_spam",
@@ -109,6 +107,11 @@ class CaseFilter(django_filters.FilterSet):
             "reported_to",
             "q",
         ]
+
+    @property
+    def attribute_fields(self) -> list:
+        """The intake attributes' fields of the filter form, for the filter bar to render in turn."""
+        return [self.form[name] for name in INTAKE_ATTRIBUTES]
 
     # django-filter calls a filter's method only with a value (never None or ""): the hints of
     # `value` give the OpenAPI type of the parameter.

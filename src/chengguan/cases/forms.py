@@ -10,7 +10,13 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.cases.models import CaseSource, EvidenceStage, Priority, SupervisionLevel
+from chengguan.cases.models import (
+    INTAKE_ATTRIBUTES,
+    CaseSource,
+    EvidenceStage,
+    SupervisionLevel,
+    intake_attribute_fields,
+)
 from chengguan.cases.permissions import LATE_EVIDENCE_STAGES, staff_sources
 from chengguan.cases.states import CASE_MACHINE, Action
 from chengguan.core.workflow import forms as workflow_forms
@@ -45,18 +51,20 @@ class ReportForm(forms.Form):
     address = forms.CharField(label=_("地址"), required=False, max_length=200)
     reporter_name = forms.CharField(label=_("反映人姓名"), required=False, max_length=50)
     reporter_phone = forms.CharField(label=_("反映人电话"), required=False, max_length=20)
-    priority = forms.ChoiceField(
-        label=_("紧急程度"),
-        choices=Priority.choices,
-        initial=Priority.NORMAL,
-        required=False,
-        widget=forms.RadioSelect,
-    )
     photos = workflow_forms.MultipleFileField(label=_("现场照片"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, sources, categories, **kwargs):
         super().__init__(*args, **kwargs)
+        # The reporter's choices of `models.INTAKE_ATTRIBUTES`, as radio buttons from their fields.
+        for field in intake_attribute_fields():
+            self.fields[field.name] = forms.ChoiceField(
+                label=field.verbose_name,
+                choices=field.choices,
+                initial=field.default,
+                required=False,
+                widget=forms.RadioSelect,
+            )
         self.fields["source"].choices = sources
         self.fields["category"].choices = category_choices(categories)
         if not self.is_bound:
@@ -64,6 +72,11 @@ class ReportForm(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
             if sources:
                 self.initial.setdefault("source", sources[0][0])
+
+    @property
+    def attribute_fields(self) -> list[forms.BoundField]:
+        """The intake attributes, for the page to render one after another."""
+        return [self[name] for name in INTAKE_ATTRIBUTES]
 
 
 # Where the 常用语 of an action's text field come from (purpose of `ReplyTemplate`).

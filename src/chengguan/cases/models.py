@@ -75,6 +75,17 @@ class Priority(models.TextChoices):
     NORMAL = "normal", _("一般")
 
 
+# What a reporter chooses at intake besides what, where and who: each a choice field of `Case`. The
+# report form, intake (`services.check_report`), Open311's service attributes, the list filters and
+# the export all read this list, so a new one is its field, its choices and its name here.
+INTAKE_ATTRIBUTES: tuple[str, ...] = ("priority",)
+
+
+def intake_attribute_fields() -> list[models.Field]:
+    """The model fields of `INTAKE_ATTRIBUTES`, in order (label, choices and default come from them)."""
+    return [Case._meta.get_field(name) for name in INTAKE_ATTRIBUTES]
+
+
 class Case(models.Model):
     number = models.CharField("案件编号", max_length=20, unique=True)
     source = models.CharField(max_length=12, choices=CaseSource.choices, db_index=True)

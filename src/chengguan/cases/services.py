@@ -17,7 +17,15 @@ from chengguan.cases import feedback_due, limits
 from chengguan.cases.checks import category_of, check_location, check_phone, distance_m
 from chengguan.cases.effects import CaseEffects
 from chengguan.cases.errors import CaseError
-from chengguan.cases.models import FINAL_STATES, Case, CaseEvidence, CaseSource, EvidenceStage, Priority
+from chengguan.cases.models import (
+    FINAL_STATES,
+    INTAKE_ATTRIBUTES,
+    Case,
+    CaseEvidence,
+    CaseSource,
+    EvidenceStage,
+    intake_attribute_fields,
+)
 from chengguan.cases.permissions import can_report_as, may_add_evidence
 from chengguan.cases.states import CASE_MACHINE, FIELDS, announce, snapshot
 from chengguan.core import audit, clock, evidence, inserts, numbering
@@ -52,43 +60,13 @@ def case_number(bureau: Organisation, year: int, serial: int) -> str:
     return f"{prefix}{year}{serial:06d}"
 
 
-def case_report(
-    *,
-    actor,
-    source: str,
-    category: str | Category,
-    description: str,
-    lon: float | str | None = None,
-    lat: float | str | None = None,
-    crs: str = "wgs84",
-    address: str = "",
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    priority: str = Priority.NORMAL,
-    idempotency_key: str | None = None,
-    photos: Iterable = (),
-    bureau: Organisation | None = None,
-) -> ReportResult:
-    """上报: record a problem as a case in state `reported`, in its grid and units.
+def case_report(*, actor, **report: Any) -> ReportResult:
+    """上报: record a problem as a case in state `reported`, in its grid and units. `report` is
+    `check_report`'s arguments (declared there once, so a new intake field is added in one place).
 
     A retry carrying the same idempotency key returns the first case instead of a second one.
     """
-    intake = check_report(
-        actor=actor,
-        source=source,
-        category=category,
-        description=description,
-        lon=lon,
-        lat=lat,
-        crs=crs,
-        address=address,
-        reporter_name=reporter_name,
-        reporter_phone=reporter_phone,
-        priority=priority,
-        idempotency_key=idempotency_key,
-        photos=photos,
-        bureau=bureau,
-    )
+    intake = check_report(actor=actor, **report)
     now = clock.now()
     try:
         with transaction.atomic():
@@ -126,7 +104,7 @@ class ReportIntake:
     address: str
     reporter_name: str
     reporter_phone: str
-    priority: str
+    attributes: dict[str, str]  # models.INTAKE_ATTRIBUTES, checked against their choices
     scoped_key: str | None
     grid: GridUnits | None
     bureau: Organisation
@@ -145,12 +123,13 @@ def check_report(
     address: str = "",
     reporter_name: str = "",
     reporter_phone: str = "",
-    priority: str = Priority.NORMAL,
     idempotency_key: str | None = None,
     photos: Iterable = (),
     bureau: Organisation | None = None,
+    **attributes: str,
 ) -> ReportIntake:
-    """Every check of intake, before anything is written (shared with the bulk writer, cases/batch.py)."""
+    """Every check of intake, before anything is written (shared with the bulk writer, cases/batch.py).
+    `attributes` are the reporter's choices named in `models.INTAKE_ATTRIBUTES`."""
     idempotency_key = (idempotency_key or "").strip() or None
     if idempotency_key and len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
         message = _("幂等键不能超过 %(limit)d 个字符。") % {"limit": MAX_IDEMPOTENCY_KEY}
@@ -188,10 +167,7 @@ def check_report(
             fields={"lon": [_("请提供位置坐标或地址。")]},
         )
     phone = check_phone(reporter_phone)
-    priority = priority or Priority.NORMAL
-    if priority not in Priority.values:
-        message = _("紧急程度只能是“紧急”或“一般”。")
-        raise ValidationFailed(message, code=CaseError.INVALID_FIELDS, fields={"priority": [message]})
+    chosen = _check_attributes(attributes)
     grid = None
     if w_lon is not None:
         grid = grid_selectors.locate_units(w_lon, w_lat)
@@ -220,12 +196,32 @@ def check_report(
         address=address,
         reporter_name=(reporter_name or "").strip()[:50],
         reporter_phone=phone,
-        priority=priority,
+        attributes=chosen,
         scoped_key=scoped_key,
         grid=grid,
         bureau=owner_bureau,
         photos=checked,
     )
+
+
+def _check_attributes(given: dict[str, Any]) -> dict[str, str]:
+    """Each intake attribute (`models.INTAKE_ATTRIBUTES`): one of its field's choices, its default when
+    not given. An unknown name is a programming error, not the reporter's."""
+    unknown = set(given) - set(INTAKE_ATTRIBUTES)
+    if unknown:
+        raise TypeError(f"check_report() got unexpected keyword arguments {sorted(unknown)}")
+    chosen = {}
+    for field in intake_attribute_fields():
+        value = given.get(field.name) or field.default
+        labels = dict(field.choices)
+        if value not in labels:
+            message = _("%(field)s只能是：%(choices)s。") % {
+                "field": field.verbose_name,
+                "choices": " / ".join(str(label) for label in labels.values()),
+            }
+            raise ValidationFailed(message, code=CaseError.INVALID_FIELDS, fields={field.name: [message]})
+        chosen[field.name] = value
+    return chosen
 
 
 def new_report_case(actor, intake: ReportIntake, now: dt.datetime) -> Case:
@@ -252,10 +248,10 @@ def new_report_case(actor, intake: ReportIntake, now: dt.datetime) -> Case:
         reporter=actor if getattr(actor, "pk", None) and not is_system(actor) else None,
         reporter_name=intake.reporter_name,
         reporter_phone=intake.reporter_phone,
-        priority=intake.priority,
         idempotency_key=intake.scoped_key,
         reported_at=now,
         feedback_due_at=feedback_due.feedback_due_for(intake.source, now),
+        **intake.attributes,
     )
     limits.start_stage(case, case.state, now)
     return case
@@ -267,7 +263,7 @@ def report_audit_after(case: Case, intake: ReportIntake, stored: list[CaseEviden
         **snapshot(case),
         "number": case.number,
         "source": intake.source,
-        "priority": intake.priority,
+        **intake.attributes,
         "grid": intake.grid.code if intake.grid else None,
         "evidence_sha256": [e.sha256 for e in stored],
     }

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from chengguan.cases.models import Case, Priority
+from chengguan.cases.models import INTAKE_ATTRIBUTES, Case, intake_attribute_fields
 from chengguan.core import clock
 from chengguan.core.errors import DomainError, NotFound
 from chengguan.org.models import Organisation, OrgKind
@@ -105,18 +105,22 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(clock.SHANGHAI).isoformat(timespec="seconds") if moment else None
 
 
-def priority_attribute() -> dict:
-    """The one attribute every service takes: how urgent the reporter says the problem is."""
-    return {
-        "variable": True,
-        "code": "priority",
-        "datatype": "singlevaluelist",
-        "required": False,
-        "datatype_description": "urgent 或 normal，缺省为 normal",
-        "order": 1,
-        "description": str(Case._meta.get_field("priority").verbose_name),
-        "values": [{"key": value, "name": str(label)} for value, label in Priority.choices],
-    }
+def service_attributes() -> list[dict]:
+    """The attributes every service takes: the case's intake attributes (`INTAKE_ATTRIBUTES`), each a
+    list of its field's choices, sent back as `attribute[<code>]`."""
+    return [
+        {
+            "variable": True,
+            "code": field.name,
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": f"{' 或 '.join(v for v, _ in field.choices)}，缺省为 {field.default}",
+            "order": order,
+            "description": str(field.verbose_name),
+            "values": [{"key": value, "name": str(label)} for value, label in field.choices],
+        }
+        for order, field in enumerate(intake_attribute_fields(), start=1)
+    ]
 
 
 def service_payload(category: Category) -> dict:
@@ -124,7 +128,7 @@ def service_payload(category: Category) -> dict:
         "service_code": category.code,
         "service_name": category.name_zh,
         "description": category.filing_criteria or category.name_zh,
-        "metadata": True,
+        "metadata": bool(INTAKE_ATTRIBUTES),
         "type": "realtime",
         "keywords": "",
         "group": category.major.name_zh,
@@ -187,7 +191,7 @@ def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311_view
 def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResponse:
     category = _category_or_404(code)
-    data = {"service_code": category.code, "attributes": [priority_attribute()]}
+    data = {"service_code": category.code, "attributes": service_attributes()}
     return render(data, fmt, root="service_definition", item="service_definition")
 
 
@@ -236,9 +240,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "lat 与 long 须同时提供")
     if not lat and not address and not (data.get("address_id") or "").strip():
         raise Open311Error(400, "须提供 lat/long 或 address_string")
-    priority = (data.get("attribute[priority]") or Priority.NORMAL).strip()
-    if priority not in Priority.values:
-        raise Open311Error(400, "attribute[priority] 只能是 urgent 或 normal")
+    # Intake checks each attribute against its choices; a refusal names the attribute.
+    attributes = {name: (data.get(f"attribute[{name}]") or "").strip() for name in INTAKE_ATTRIBUTES}
     submission = services.open311_request_create(
         client=client,
         service_code=code,
@@ -254,7 +257,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         account_id=data.get("account_id", ""),
         media_url=data.get("media_url", ""),
         media=request.FILES.get("media"),
-        priority=priority,
+        attributes=attributes,
     )
     answer = [
         {

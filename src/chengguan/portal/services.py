@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chengguan.cases.models import Case, CaseSource, Priority
+from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.services import case_report, case_transition
 from chengguan.cases.states import Action, CaseState
 from chengguan.core import audit, clock, coords, evidence, phones
@@ -97,10 +98,11 @@ def open311_request_create(
     account_id: str = "",
     media_url: str = "",
     media=None,
-    priority: str = Priority.NORMAL,
+    attributes: Mapping[str, str] | None = None,
 ) -> Open311Submission:
     """A request from a client application becomes a case with source `open311` (reported by the
-    system on the client's behalf). The client's extra fields are kept beside the case."""
+    system on the client's behalf). The client's extra fields are kept beside the case; `attributes`
+    are its service attributes, the case's intake attributes (`cases.models.INTAKE_ATTRIBUTES`)."""
     actor = system_actor(client.bureau)
     with transaction.atomic():
         result = case_report(
@@ -113,9 +115,9 @@ def open311_request_create(
             address=address,
             reporter_name=f"{last_name or ''}{first_name or ''}".strip(),
             reporter_phone=phone,
-            priority=priority,
             photos=[media] if media else (),
             bureau=client.bureau,
+            **(attributes or {}),
         )
         submission = Open311Submission.objects.create(
             case=result.case,
