@@ -131,3 +131,22 @@ def test_open311_publishes_priority_as_a_service_attribute_and_takes_it(client, 
     refused = client.post(f"{OPEN311}/requests.json", {**post, "attribute[priority]": "soon"})
     assert refused.status_code == 400 and "priority" in refused.json()[0]["description"]
     assert Case.objects.count() == 1
+
+
+def test_the_report_page_and_the_filter_bar_render_priority_from_the_model(district, client):
+    """Neither template names the field: the report form's intake attributes and the filter bar's
+    come from `INTAKE_ATTRIBUTES`, with the model field's label and choices."""
+    client.force_login(district.users[R.OPERATOR])
+    page = client.get(reverse("cases:report")).content.decode()
+    assert "紧急程度" in page
+    assert 'type="radio" name="priority" value="urgent"' in page
+    assert 'type="radio" name="priority" value="normal"' in page and "checked" in page
+
+    bar = client.get(reverse("cases:list"), {"priority": "urgent"}).content.decode()
+    select = bar[bar.index('data-testid="filter-priority"') :].split("</select>")[0]
+    assert '<option value="urgent" selected>紧急</option>' in select
+    assert '<option value="normal">一般</option>' in select
+
+    assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
+    english = client.get(reverse("cases:list")).content.decode()
+    assert "<span>Priority</span>" in english and ">Urgent</option>" in english

@@ -3,6 +3,8 @@ supervision (督办) and reply templates (常用语)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -81,9 +83,10 @@ class Priority(models.TextChoices):
 INTAKE_ATTRIBUTES: tuple[str, ...] = ("priority",)
 
 
-def intake_attribute_fields() -> list[models.Field]:
+@functools.cache
+def intake_attribute_fields() -> tuple[models.Field, ...]:
     """The model fields of `INTAKE_ATTRIBUTES`, in order (label, choices and default come from them)."""
-    return [Case._meta.get_field(name) for name in INTAKE_ATTRIBUTES]
+    return tuple(Case._meta.get_field(name) for name in INTAKE_ATTRIBUTES)
 
 
 class Case(models.Model):

@@ -53,6 +53,7 @@ from chengguan.cases.states import (
 )
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
+from chengguan.core.forms import banner_of, submit
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.permissions import Rule
 from chengguan.org.access import staff_required
@@ -146,16 +147,14 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _put_errors(form, exc: DomainError) -> None:
-    """Show a service's field errors next to the form's fields; the rest goes into the banner."""
-    for field, errors in (exc.fields or {}).items():
-        names = FIELD_ALIASES.get(field, (field,))
-        target = next((n for n in names if n in form.fields), None)
-        for error in errors:
-            if target is not None and target not in form.errors:
-                form.add_error(target, error)
-            elif target is None:
-                form.add_error(None, error)
+def _submit(form, call):
+    """`core.forms.submit` with this app's field aliases: the service's result, or None with the
+    errors on the form and `_banner(form)` to show."""
+    return submit(form, call, aliases=FIELD_ALIASES)
+
+
+def _banner(form) -> tuple[str, int]:
+    return banner_of(form, CHECK_INPUT)
 
 
 # -- report ----------------------------------------------------------------------------------------
@@ -180,27 +179,19 @@ def report(request):
     )
     banner, status = None, 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                # The form's fields are the intake service's arguments, so a new intake field
-                # needs no change here.
-                result = services.case_report(actor=user, **form.cleaned_data)
-            except DomainError as exc:
-                _put_errors(form, exc)
-                banner, status = exc.message, exc.status
+        # The form's fields are the intake service's arguments, so a new intake field needs no
+        # change here.
+        result = _submit(form, lambda data: services.case_report(actor=user, **data))
+        if result is not None:
+            if result.created:
+                messages.success(request, _("已上报，案件编号 %(number)s。") % {"number": result.case.number})
             else:
-                if result.created:
-                    messages.success(
-                        request, _("已上报，案件编号 %(number)s。") % {"number": result.case.number}
-                    )
-                else:
-                    messages.info(
-                        request,
-                        _("该表单已提交过，未重复上报：案件 %(number)s。") % {"number": result.case.number},
-                    )
-                return redirect("cases:detail", number=result.case.number)
-        else:
-            banner, status = CHECK_INPUT, 400
+                messages.info(
+                    request,
+                    _("该表单已提交过，未重复上报：案件 %(number)s。") % {"number": result.case.number},
+                )
+            return redirect("cases:detail", number=result.case.number)
+        banner, status = _banner(form)
     context = {
         "form": form,
         "banner": banner,
@@ -510,21 +501,19 @@ def act(request, number: str, action: str):
     form = forms.action_form(
         action, data=request.POST, files=request.FILES, units=units, late=_is_late(case, action, now)
     )
-    banner, status = CHECK_INPUT, 400
-    if form.is_valid():
-        try:
-            done = services.case_transition(
-                actor=request.user, case=case, action=action, **_payload(action, form.cleaned_data)
-            )
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
-        else:
-            label = Action(action).label
-            if _is_htmx(request):
-                return render(request, "cases/_board_done.html", {"case": done, "action": label})
-            messages.success(request, SUCCESS_TEXT.get(action) or _("已%(action)s。") % {"action": label})
-            return redirect("cases:detail", number=done.number)
+    done = _submit(
+        form,
+        lambda data: services.case_transition(
+            actor=request.user, case=case, action=action, **_payload(action, data)
+        ),
+    )
+    if done is not None:
+        label = Action(action).label
+        if _is_htmx(request):
+            return render(request, "cases/_board_done.html", {"case": done, "action": label})
+        messages.success(request, SUCCESS_TEXT.get(action) or _("已%(action)s。") % {"action": label})
+        return redirect("cases:detail", number=done.number)
+    banner, status = _banner(form)
     if _is_htmx(request):
         # Answered with 200 so HTMX swaps it in: the message goes under the row, the row stays.
         errors = [
@@ -551,22 +540,13 @@ def act(request, number: str, action: str):
 def supervise(request, number: str):
     case = _visible_case(request.user, number)
     form = forms.SuperviseForm(request.POST)
-    banner, status = CHECK_INPUT, 400
-    if form.is_valid():
-        try:
-            supervision.supervision_create(
-                actor=request.user,
-                case=case,
-                level=form.cleaned_data["level"],
-                instruction=form.cleaned_data["instruction"],
-                reply_due_at=form.cleaned_data["reply_due_at"],
-            )
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
-        else:
-            messages.success(request, _("已督办。"))
-            return redirect("cases:detail", number=case.number)
+    created = _submit(
+        form, lambda data: supervision.supervision_create(actor=request.user, case=case, **data)
+    )
+    if created is not None:
+        messages.success(request, _("已督办。"))
+        return redirect("cases:detail", number=case.number)
+    banner, status = _banner(form)
     context = _detail_context(request, case, banner=banner, supervise_form=form)
     return render(request, "cases/detail.html", context, status=status)
 
@@ -577,21 +557,16 @@ def add_evidence(request, number: str):
     """补充材料: a photo, video or recording added to an open case after the fact."""
     case = _visible_case(request.user, number)
     form = forms.EvidenceForm(request.POST, request.FILES)
-    banner, status = CHECK_INPUT, 400
-    if form.is_valid():
-        try:
-            services.case_add_evidence(
-                actor=request.user,
-                case=case,
-                stage=form.cleaned_data["stage"],
-                upload=form.cleaned_data["file"],
-            )
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
-        else:
-            messages.success(request, _("已补充材料。"))
-            return redirect("cases:detail", number=case.number)
+    added = _submit(
+        form,
+        lambda data: services.case_add_evidence(
+            actor=request.user, case=case, stage=data["stage"], upload=data["file"]
+        ),
+    )
+    if added is not None:
+        messages.success(request, _("已补充材料。"))
+        return redirect("cases:detail", number=case.number)
+    banner, status = _banner(form)
     context = _detail_context(request, case, banner=banner, evidence_form=form)
     return render(request, "cases/detail.html", context, status=status)
 
@@ -616,22 +591,17 @@ def mark_spam(request, number: str, mark: bool):
     """Mark a case as a malicious or invalid report (or take the mark off)."""
     case = _visible_case(request.user, number)
     form = (forms.SpamForm if mark else forms.UnspamForm)(request.POST)
-    banner, status = CHECK_INPUT, 400
-    if form.is_valid():
-        service = spam.case_mark_spam if mark else spam.case_unmark_spam
-        try:
-            done = service(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
+    service = spam.case_mark_spam if mark else spam.case_unmark_spam
+    done = _submit(form, lambda data: service(actor=request.user, case=case, reason=data["reason"]))
+    if done is not None:
+        if not mark:
+            messages.success(request, _("已撤销恶意/无效举报标记。"))
+        elif done.state == CaseState.CANCELLED:
+            messages.success(request, _("已标记为恶意/无效举报，案件已作废。"))
         else:
-            if not mark:
-                messages.success(request, _("已撤销恶意/无效举报标记。"))
-            elif done.state == CaseState.CANCELLED:
-                messages.success(request, _("已标记为恶意/无效举报，案件已作废。"))
-            else:
-                messages.success(request, _("已标记为恶意/无效举报，不计入公开统计。"))
-            return redirect("cases:detail", number=case.number)
+            messages.success(request, _("已标记为恶意/无效举报，不计入公开统计。"))
+        return redirect("cases:detail", number=case.number)
+    banner, status = _banner(form)
     case.refresh_from_db()
     context = _detail_context(request, case, banner=banner, spam_form=form)
     return render(request, "cases/detail.html", context, status=status)
@@ -754,17 +724,11 @@ def supervision_reply(request, pk: int):
     if item is None:
         raise Http404("supervision not visible")
     form = forms.SupervisionReplyForm(request.POST, prefix=f"s{pk}")
-    banner, status = CHECK_INPUT, 400
-    if form.is_valid():
-        try:
-            supervision.supervision_reply(
-                actor=request.user, supervision=item, reply=form.cleaned_data["reply"]
-            )
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
-        else:
-            messages.success(request, _("已回复案件 %(number)s 的督办。") % {"number": item.case.number})
-            return redirect("cases:supervision")
+    if _submit(
+        form, lambda data: supervision.supervision_reply(actor=request.user, supervision=item, **data)
+    ):
+        messages.success(request, _("已回复案件 %(number)s 的督办。") % {"number": item.case.number})
+        return redirect("cases:supervision")
+    banner, status = _banner(form)
     context = _supervision_context(request, reply_forms={pk: form}, banner=banner)
     return render(request, "cases/supervision.html", context, status=status)
