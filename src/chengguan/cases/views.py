@@ -535,20 +535,31 @@ def act(request, number: str, action: str):
     return render(request, "cases/detail.html", context, status=status)
 
 
+def _side_submit(request, case: Case, name: str, form, call, done_text):
+    """A side form of the case page (督办, 补充材料, the spam mark): on success back to the page with
+    `done_text(result)`; otherwise the page again, the form (context key `name`) showing why."""
+    result = _submit(form, call)
+    if result is not None:
+        messages.success(request, done_text(result))
+        return redirect("cases:detail", number=case.number)
+    banner, status = _banner(form)
+    case.refresh_from_db()
+    context = _detail_context(request, case, banner=banner, **{name: form})
+    return render(request, "cases/detail.html", context, status=status)
+
+
 @staff_required
 @require_POST
 def supervise(request, number: str):
     case = _visible_case(request.user, number)
-    form = forms.SuperviseForm(request.POST)
-    created = _submit(
-        form, lambda data: supervision.supervision_create(actor=request.user, case=case, **data)
+    return _side_submit(
+        request,
+        case,
+        "supervise_form",
+        forms.SuperviseForm(request.POST),
+        lambda data: supervision.supervision_create(actor=request.user, case=case, **data),
+        lambda created: _("已督办。"),
     )
-    if created is not None:
-        messages.success(request, _("已督办。"))
-        return redirect("cases:detail", number=case.number)
-    banner, status = _banner(form)
-    context = _detail_context(request, case, banner=banner, supervise_form=form)
-    return render(request, "cases/detail.html", context, status=status)
 
 
 @staff_required
@@ -556,19 +567,16 @@ def supervise(request, number: str):
 def add_evidence(request, number: str):
     """补充材料: a photo, video or recording added to an open case after the fact."""
     case = _visible_case(request.user, number)
-    form = forms.EvidenceForm(request.POST, request.FILES)
-    added = _submit(
-        form,
+    return _side_submit(
+        request,
+        case,
+        "evidence_form",
+        forms.EvidenceForm(request.POST, request.FILES),
         lambda data: services.case_add_evidence(
             actor=request.user, case=case, stage=data["stage"], upload=data["file"]
         ),
+        lambda added: _("已补充材料。"),
     )
-    if added is not None:
-        messages.success(request, _("已补充材料。"))
-        return redirect("cases:detail", number=case.number)
-    banner, status = _banner(form)
-    context = _detail_context(request, case, banner=banner, evidence_form=form)
-    return render(request, "cases/detail.html", context, status=status)
 
 
 @staff_required
@@ -590,21 +598,23 @@ def reporter_phone(request, number: str):
 def mark_spam(request, number: str, mark: bool):
     """Mark a case as a malicious or invalid report (or take the mark off)."""
     case = _visible_case(request.user, number)
-    form = (forms.SpamForm if mark else forms.UnspamForm)(request.POST)
     service = spam.case_mark_spam if mark else spam.case_unmark_spam
-    done = _submit(form, lambda data: service(actor=request.user, case=case, reason=data["reason"]))
-    if done is not None:
+
+    def done_text(done: Case) -> str:
         if not mark:
-            messages.success(request, _("已撤销恶意/无效举报标记。"))
-        elif done.state == CaseState.CANCELLED:
-            messages.success(request, _("已标记为恶意/无效举报，案件已作废。"))
-        else:
-            messages.success(request, _("已标记为恶意/无效举报，不计入公开统计。"))
-        return redirect("cases:detail", number=case.number)
-    banner, status = _banner(form)
-    case.refresh_from_db()
-    context = _detail_context(request, case, banner=banner, spam_form=form)
-    return render(request, "cases/detail.html", context, status=status)
+            return _("已撤销恶意/无效举报标记。")
+        if done.state == CaseState.CANCELLED:
+            return _("已标记为恶意/无效举报，案件已作废。")
+        return _("已标记为恶意/无效举报，不计入公开统计。")
+
+    return _side_submit(
+        request,
+        case,
+        "spam_form",
+        (forms.SpamForm if mark else forms.UnspamForm)(request.POST),
+        lambda data: service(actor=request.user, case=case, reason=data["reason"]),
+        done_text,
+    )
 
 
 @staff_required

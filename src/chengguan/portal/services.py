@@ -172,18 +172,16 @@ def feedback_record(
             _("请填写反馈内容。"), code=PortalError.MISSING_FIELDS, fields={"content": [_("必填")]}
         )
     moment = _moment(at)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.state == CaseState.REPORTED:
-            raise Conflict(_("案件尚未受理，不能反馈结果。"), code=PortalError.NOT_YET_ACCEPTED)
-        item = Feedback.objects.create(case=locked, method=method, content=content, at=moment, officer=actor)
-        audit.record(
-            actor=actor,
-            action="case.feedback",
-            obj=locked,
-            after={"feedback": item.pk, "method": method, "at": moment},
-        )
-    return item
+    return _record_on_case(
+        actor,
+        case,
+        lambda state: state != CaseState.REPORTED,
+        lambda: Conflict(_("案件尚未受理，不能反馈结果。"), code=PortalError.NOT_YET_ACCEPTED),
+        lambda locked: Feedback.objects.create(
+            case=locked, method=method, content=content, at=moment, officer=actor
+        ),
+        lambda item: ("case.feedback", {"feedback": item.pk, "method": method, "at": moment}),
+    )
 
 
 def callback_record(
@@ -196,19 +194,28 @@ def callback_record(
             _("评价等级无效。"), code=PortalError.BAD_RATING, fields={"rating": [_("无效")]}
         )
     moment = _moment(at)
+    return _record_on_case(
+        actor,
+        case,
+        lambda state: state == CaseState.CLOSED,
+        lambda: Conflict(_("案件结案后才能回访。"), code=PortalError.NOT_CLOSED),
+        lambda locked: Callback.objects.create(
+            case=locked, rating=rating, comment=(comment or "").strip()[:500], at=moment, officer=actor
+        ),
+        lambda item: ("case.callback", {"callback": item.pk, "rating": rating, "at": moment}),
+    )
+
+
+def _record_on_case(actor, case: Case, allowed, refusal, create, audited):
+    """What the staff record on a case (反馈, 回访), in one transaction: lock the case, refuse unless
+    `allowed(state)`, `create(locked)` the record and audit it as `audited(item)` says."""
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.state != CaseState.CLOSED:
-            raise Conflict(_("案件结案后才能回访。"), code=PortalError.NOT_CLOSED)
-        item = Callback.objects.create(
-            case=locked, rating=rating, comment=(comment or "").strip()[:500], at=moment, officer=actor
-        )
-        audit.record(
-            actor=actor,
-            action="case.callback",
-            obj=locked,
-            after={"callback": item.pk, "rating": rating, "at": moment},
-        )
+        if not allowed(locked.state):
+            raise refusal()
+        item = create(locked)
+        action, after = audited(item)
+        audit.record(actor=actor, action=action, obj=locked, after=after)
     return item
 
 

@@ -20,6 +20,7 @@ from chengguan.cases import mapdata
 from chengguan.cases.models import CaseEvidence
 from chengguan.cases.states import CaseState
 from chengguan.core.errors import DomainError
+from chengguan.core.forms import submit
 from chengguan.org.access import staff_required
 from chengguan.portal import forms, ratelimit, selectors, services
 from chengguan.portal.permissions import can_review_callbacks
@@ -31,15 +32,6 @@ PHOTO_SALT = "chengguan.portal.photo"
 PHOTO_MAX_AGE = 24 * 3600
 RATE_LIMITED = gettext_lazy("操作过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。")
 NOT_FOUND = gettext_lazy("受理编号或查询码不正确，请核对后再试。")
-
-
-def _put_errors(form, exc: DomainError) -> None:
-    """A service's field errors beside the form's fields; the rest above the form."""
-    for field, errors in (exc.fields or {}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 def _too_many(request):
@@ -94,32 +86,22 @@ def report(request):
     form = forms.ReportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                submitted = services.public_report_submit(
-                    public_category=data["public_category"],
-                    description=data["description"],
-                    lon=data["lon"],
-                    lat=data["lat"],
-                    crs=data["crs"],
-                    address=data["address"],
-                    phone=data["phone"],
-                    photos=data["photos"],
-                    client_address=ratelimit.client_address(request),
-                )
-            except services.RateLimited:
-                return _too_many(request)
-            except DomainError as exc:
-                _put_errors(form, exc)
-                status = exc.status
-            else:
-                number = submitted.report.case.number
-                request.session[SESSION_SUBMITTED] = {"number": number, "code": submitted.query_code}
-                _remember(request, number)
-                return redirect("portal:report-done")
-        else:
-            status = 400
+        # The public page has no banner: a refusal without a field goes above the form.
+        submitted = submit(
+            form,
+            lambda data: services.public_report_submit(
+                **data, client_address=ratelimit.client_address(request)
+            ),
+            message_on_form=True,
+        )
+        if isinstance(form.refusal, services.RateLimited):
+            return _too_many(request)
+        if submitted is not None:
+            number = submitted.report.case.number
+            request.session[SESSION_SUBMITTED] = {"number": number, "code": submitted.query_code}
+            _remember(request, number)
+            return redirect("portal:report-done")
+        status = form.refusal.status if form.refusal else 400
     context = {
         "form": form,
         "categories": [{"key": e.key, "label": e.local_label, "hint": e.local_hint} for e, _c in offered()],
@@ -205,17 +187,13 @@ def rate(request, number: str):
     if not ratelimit.hit("rate_ip", ratelimit.client_address(request)):
         return _too_many(request)
     form = forms.RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.public_rating_submit(
-                report=report, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-            )
-        except DomainError as exc:
-            _put_errors(form, exc)
-            return _render_detail(request, report, form, status=exc.status)
-        messages.success(request, _("感谢您的评价！"))
-        return redirect("portal:track-detail", number=number)
-    return _render_detail(request, report, form, status=400)
+    rated = submit(
+        form, lambda data: services.public_rating_submit(report=report, **data), message_on_form=True
+    )
+    if rated is None:
+        return _render_detail(request, report, form, status=form.refusal.status if form.refusal else 400)
+    messages.success(request, _("感谢您的评价！"))
+    return redirect("portal:track-detail", number=number)
 
 
 def photo(request, token: str, variant: str):
