@@ -177,3 +177,35 @@ def test_the_cli_imports_as_the_named_operator(district, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "新登记 2" in out and "问题行 4" in out and "第4行" in out
     assert WorkOrder.objects.filter(case__reporter__isnull=False).count() == 2
+
+
+def test_control_characters_in_an_import_are_removed_and_the_row_noted(district, tmp_path):
+    """12345 exports carry control characters: the row is received without them, and noted
+    (issue 11 item 1; interactive input refuses them instead)."""
+    lon, lat = district.point(2)
+    code = district.days_category.code
+    rows = [
+        [
+            "12345热线",
+            "GD0\x0b09",
+            "2026-09-29 10:00",
+            "李\x00四",
+            "",
+            "垃圾\x1f堆放\x1f",
+            "",
+            lon,
+            lat,
+            "",
+            code,
+        ]
+    ]
+    with pinned(NOW):
+        report = importer.import_work_orders(
+            actor=district.users[R.OPERATOR], path=_csv(tmp_path, district, rows)
+        )
+    assert (report.created, report.bad) == (1, [])
+    order = WorkOrder.objects.get()
+    assert (order.external_id, order.complainant_name, order.content) == ("GD009", "李四", "垃圾堆放")
+    [note] = report.as_dict()["notes"]
+    assert note["line"] == 2 and "工单编号（1 个）" in note["note"] and "诉求内容（1 个）" in note["note"]
+    assert "已导入；已删除控制字符" in importer.report_csv(report.as_dict()).decode("utf-8-sig")

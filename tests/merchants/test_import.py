@@ -183,3 +183,35 @@ def test_a_workbook_saved_by_excel_style_writers_with_shared_strings_imports(dis
     assert report.created == 1, report.as_dict()
     m = Merchant.objects.get()
     assert (m.phone, m.business_type, m.grid) == ("13912345678", "fruit_veg", district.grids[2])
+
+
+def test_control_characters_in_the_ledger_are_removed_and_the_row_noted(district, tmp_path):
+    """Issue 11 item 1: a bulk import strips control characters and notes the row."""
+    (w, s), (e, n) = district.bbox[:2], district.bbox[2:]
+    lon, lat = (w + e) / 2, (s + n) / 2
+    path = tmp_path / "ledger.csv"
+    _csv(
+        path,
+        [
+            [
+                "老\x0b王餐馆",
+                "91410102JURQ283FQM",
+                "张三",
+                "",
+                "",
+                "餐饮",
+                "建设路\x1f1号",
+                lon,
+                lat,
+                "",
+                "",
+                "",
+            ]
+        ],
+    )
+    report = importer.import_merchants(actor=system_actor(), path=path)
+    assert (report.created, report.bad) == (1, []), report.bad
+    merchant = Merchant.objects.get()
+    assert (merchant.name, merchant.address) == ("老王餐馆", "建设路1号")
+    [note] = report.as_dict()["notes"]
+    assert note["line"] == 2 and "单位名称（1 个）" in note["note"] and "地址（1 个）" in note["note"]

@@ -19,7 +19,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiRespo
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +54,7 @@ from chengguan.cases.states import CASE_MACHINE, STAGE_FINISHING
 from chengguan.core import clock
 from chengguan.core.api import API_AUTHENTICATION, ScopedViewSet, error_response, error_responses, validated
 from chengguan.core.errors import NotFound, ValidationFailed
+from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow import Transition
 from chengguan.core.workflow.api import action_views
 from chengguan.org import selectors as org_selectors

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from chengguan.cases import selectors
 from chengguan.cases.filters import URGENCY_CHOICES
 from chengguan.cases.models import Case, CaseSource, CaseState, Disposition, intake_attribute_fields
-from chengguan.core import clock
+from chengguan.core import clock, text
 from chengguan.core.i18n import source_text
 from chengguan.core.replica import replica_reads
 from chengguan.taxonomy.models import CategoryKind
@@ -158,7 +158,7 @@ def write_xlsx(queryset: QuerySet[Case], target) -> int:
     for row in export_rows(queryset):
         if count >= XLSX_MAX_ROWS:
             break
-        sheet.append(row)
+        sheet.append(text.row_for_output(row))
         count += 1
     workbook.save(target)
     return count

@@ -21,7 +21,7 @@ from openpyxl.styles import Font, PatternFill
 
 from chengguan.channels.models import Channel, WorkOrder
 from chengguan.channels.services import work_order_receive
-from chengguan.core import clock, tabular
+from chengguan.core import clock, tabular, text
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.errors import DomainError, PermissionDenied
 from chengguan.core.i18n import source_choices, source_labels, source_text
@@ -72,6 +72,8 @@ class ImportReport:
     created: int = 0
     unchanged: int = 0
     bad: list[BadRow] = field(default_factory=list)
+    # Rows received after the text normaliser removed control characters: {"line", "note"}.
+    notes: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -80,12 +82,13 @@ class ImportReport:
             "unchanged": self.unchanged,
             "bad_count": len(self.bad),
             "bad": [b.as_dict() for b in self.bad],
+            "notes": self.notes,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportReport:
         bad = [BadRow(b["line"], b["reasons"], b.get("external_id", "")) for b in data.get("bad", [])]
-        return cls(data["total"], data["created"], data["unchanged"], bad)
+        return cls(data["total"], data["created"], data["unchanged"], bad, list(data.get("notes", [])))
 
 
 # --- the template and reading ----------------------------------------------------------------------
@@ -218,6 +221,8 @@ def receive_row(actor, line: int, row: dict, report: ImportReport) -> None:
                 report.created += 1
             else:
                 report.unchanged += 1
+            if note := tabular.stripped_note(row, IN_COLUMNS):
+                report.notes.append({"line": line, "external_id": row.get("external_id", ""), "note": note})
             return
     report.bad.append(BadRow(line, reasons, row.get("external_id", "")))
 
@@ -252,7 +257,8 @@ def import_work_orders(
 def report_csv(report: dict) -> bytes:
     """The bad rows as a CSV that opens in Excel (UTF-8 with BOM)."""
     rows = [[b["line"], b["external_id"], "；".join(b["reasons"])] for b in report.get("bad", [])]
-    return tabular.bad_rows_csv(["行号", "工单编号", "问题"], rows)
+    rows += [[n["line"], n.get("external_id", ""), f"已导入；{n['note']}"] for n in report.get("notes", [])]
+    return tabular.bad_rows_csv(["行号", "工单编号", "问题"], sorted(rows, key=lambda r: r[0]))
 
 
 # --- the export back to the channel ------------------------------------------------------------------
@@ -297,7 +303,7 @@ def export_labels() -> list[str]:
 def export_workbook(orders: Iterable[WorkOrder]) -> bytes:
     wb, ws = _styled_sheet("督办件答复", export_labels())
     for order in orders:
-        ws.append(export_row(order))
+        ws.append(text.row_for_output(export_row(order)))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

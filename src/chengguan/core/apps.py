@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from chengguan.core import append_only
+        from chengguan.core import append_only, text
 
         append_only.connect_signals()
+        text.install()

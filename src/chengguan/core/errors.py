@@ -101,3 +101,12 @@ class LegalPeriodError(ErrorCodes):
 
 class CoordsError(ErrorCodes):
     UNKNOWN_CRS = "coords.unknown_crs", "未知的坐标系。"
+
+
+class TextError(ErrorCodes):
+    """What the one text normaliser (`core.text`) refuses, on every interactive input."""
+
+    CONTROL_CHARACTER = "text.control_character", "不能包含控制字符（制表符和换行除外）。"
+    TOO_LONG = "text.too_long", "内容过长。"
+    BAD_URL = "text.bad_url", "链接须为 http:// 或 https:// 开头的有效网址。"
+    BAD_EMAIL = "text.bad_email", "电子邮箱地址格式不正确。"

@@ -22,6 +22,8 @@ from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 
+from chengguan.core import text
+
 UNREADABLE = "无法读取该文件：请上传 .xlsx 或 .csv 格式的文件（可先下载模板）"
 
 
@@ -96,13 +98,31 @@ def count_rows(path: Path, read: Callable[[Path], Iterable]) -> int:
     return max(rows - 1, 0)
 
 
+class SheetRow(dict):
+    """A data row as {field: text}; `stripped` maps a field to how many control characters the text
+    normaliser removed from it (`core.text`), for the import's per-row note."""
+
+    stripped: dict[str, int]
+
+
+def stripped_note(row: SheetRow, columns: list[tuple[str, str]]) -> str | None:
+    """The note an import keeps for a row whose cells held control characters, or None."""
+    if not getattr(row, "stripped", None):
+        return None
+    labels = dict(columns)
+    parts = "、".join(f"{labels.get(key, key)}（{count} 个）" for key, count in row.stripped.items())
+    return f"已删除控制字符：{parts}"
+
+
 def labelled_rows(
     rows: Iterator[tuple[int, list]], columns: list[tuple[str, str]], required: Iterable[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {field: text}) for each non-blank data row under a header of column labels.
 
     `columns` are (field, label) pairs; columns the header does not name are ignored (an export's
-    extra columns), and a header without a `required` field is refused with the missing labels."""
+    extra columns), and a header without a `required` field is refused with the missing labels.
+    Control characters are removed from every cell (bulk sources such as 12345 exports carry them)
+    and counted on the row's `stripped`."""
     try:
         _, header = next(rows)
     except StopIteration:
@@ -114,7 +134,13 @@ def labelled_rows(
     if missing:
         raise ValueError(f"表头缺少必需的列：{'、'.join(missing)}（请使用下载的模板）")
     for line, row in rows:
-        values = {k: cell_text(row[i]) if i < len(row) else "" for i, k in enumerate(keys) if k}
+        values = SheetRow()
+        values.stripped = {}
+        for i, key in enumerate(keys):
+            if key:
+                values[key], removed = text.strip_refused(cell_text(row[i]) if i < len(row) else "")
+                if removed:
+                    values.stripped[key] = removed
         if any(values.values()):
             yield line, values
 

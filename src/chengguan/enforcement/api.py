@@ -13,7 +13,6 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +20,7 @@ from chengguan.cases.models import Case
 from chengguan.core import clock
 from chengguan.core.api import ScopedViewSet, error_response, error_responses, validated
 from chengguan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow.api import action_views
 from chengguan.enforcement import selectors, services
 from chengguan.enforcement.documents import services as document_services

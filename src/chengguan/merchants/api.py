@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,6 +15,7 @@ from chengguan.core.api import API_AUTHENTICATION, error_responses
 from chengguan.core.errors import NotFound
 from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
+from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow.api import action_views
 from chengguan.merchants import selectors, services
 from chengguan.merchants.errors import MerchantError

@@ -7,6 +7,7 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from chengguan.core import text
 from chengguan.core.i18n import source_choices
 from chengguan.core.masking import mask_id_number, mask_phone
 
@@ -61,7 +62,7 @@ def export_workbook(qs: QuerySet, *, full: bool = False) -> bytes:
             r[3], r[4] = mask_id_number(r[3]), mask_phone(r[4])
         r[5], r[10] = types.get(r[5], r[5]), states.get(r[10], r[10])
         r[9] = float(r[9])
-        ws.append(r)
+        ws.append(text.row_for_output(r))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -69,6 +69,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     bad: list[BadRow] = field(default_factory=list)
+    # Rows read after the text normaliser removed control characters: {"line", "name", "note"}.
+    notes: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -78,6 +80,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "bad_count": len(self.bad),
             "bad": [b.as_dict() for b in self.bad],
+            "notes": self.notes,
         }
 
     @classmethod
@@ -88,6 +91,7 @@ class ImportReport:
             updated=d.get("updated", 0),
             unchanged=d.get("unchanged", 0),
             bad=[BadRow(**b) for b in d.get("bad", [])],
+            notes=list(d.get("notes", [])),
         )
 
 
@@ -314,6 +318,8 @@ def import_merchants(
             pending_bad.append(bad)
         else:
             goods.append(good)
+            if note := tabular.stripped_note(row, COLUMNS):
+                report.notes.append({"line": line, "name": row.get("name", ""), "note": note})
         if len(goods) + len(pending_bad) >= chunk:
             flush()
     report.total = done
@@ -324,7 +330,10 @@ def import_merchants(
 def report_csv(report: dict) -> bytes:
     """The bad rows as a CSV that opens in Excel (UTF-8 with BOM)."""
     rows = [[b["line"], b["name"], b["credit_code"], "；".join(b["reasons"])] for b in report.get("bad", [])]
-    return tabular.bad_rows_csv(["行号", "单位名称", "统一社会信用代码", "问题"], rows)
+    rows += [[n["line"], n.get("name", ""), "", f"已导入；{n['note']}"] for n in report.get("notes", [])]
+    return tabular.bad_rows_csv(
+        ["行号", "单位名称", "统一社会信用代码", "问题"], sorted(rows, key=lambda r: r[0])
+    )
 
 
 __all__ = ["COLUMNS", "ImportReport", "import_merchants", "read_rows", "template_workbook"]

@@ -10,16 +10,19 @@ import datetime as dt
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from chengguan.cases.models import INTAKE_ATTRIBUTES, Case, intake_attribute_fields
-from chengguan.core import clock
+from chengguan.cases.services import MAX_DESCRIPTION
+from chengguan.core import clock, text
 from chengguan.core.errors import DomainError, NotFound
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.portal import selectors, services
+from chengguan.portal.models import Open311Submission
 from chengguan.taxonomy.models import Category
 from chengguan.taxonomy.selectors import category_by_code
 
@@ -48,7 +51,8 @@ def _xml_value(parent: ET.Element, tag: str, value) -> None:
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     elif value is not None:
-        node.text = str(value)
+        # Rows stored before the text check may hold characters XML 1.0 cannot carry.
+        node.text = text.for_output(str(value))
 
 
 def render(data, fmt: str, *, root: str, item: str, status: int = 200) -> HttpResponse:
@@ -77,8 +81,15 @@ def open311_view(func: Callable) -> Callable:
 
     def wrapper(request: HttpRequest, *args, fmt: str, **kwargs) -> HttpResponse:
         try:
+            text.refuse_control_characters(request.GET)
+            if request.method == "POST":
+                text.refuse_control_characters(request.POST)
             _check_jurisdiction(request)
             return func(request, *args, fmt=fmt, **kwargs)
+        except RequestDataTooBig:
+            return render_error(fmt, 413, "请求内容过大")
+        except TooManyFieldsSent:
+            return render_error(fmt, 400, "请求字段过多")
         except Open311Error as exc:
             return render_error(fmt, exc.status, exc.description)
         except DomainError as exc:
@@ -245,19 +256,11 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     submission = services.open311_request_create(
         client=client,
         service_code=code,
-        description=data.get("description", ""),
         lat=lat or None,
         lon=lon or None,
-        address=address,
-        first_name=data.get("first_name", ""),
-        last_name=data.get("last_name", ""),
-        phone=data.get("phone", ""),
-        email=data.get("email", ""),
-        device_id=data.get("device_id", ""),
-        account_id=data.get("account_id", ""),
-        media_url=data.get("media_url", ""),
         media=request.FILES.get("media"),
         attributes=attributes,
+        **_checked_fields(data),
     )
     answer = [
         {
@@ -268,6 +271,37 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         }
     ]
     return render(answer, fmt, root="service_requests", item="request")
+
+
+# Open311 field → (our argument, the most the model stores, how it is checked).
+_FIELDS: dict[str, tuple[str, int, Callable]] = {
+    "description": ("description", MAX_DESCRIPTION, text.clean_field),
+    "address_string": ("address", Case._meta.get_field("address").max_length, text.clean_field),
+    "first_name": ("first_name", Case._meta.get_field("reporter_name").max_length, text.clean_field),
+    "last_name": ("last_name", Case._meta.get_field("reporter_name").max_length, text.clean_field),
+    "phone": ("phone", Case._meta.get_field("reporter_phone").max_length, text.clean_field),
+    "email": ("email", Open311Submission._meta.get_field("email").max_length, text.clean_email),
+    "device_id": ("device_id", Open311Submission._meta.get_field("device_id").max_length, text.clean_field),
+    "account_id": (
+        "account_id",
+        Open311Submission._meta.get_field("account_id").max_length,
+        text.clean_field,
+    ),
+    "media_url": ("media_url", Open311Submission._meta.get_field("media_url").max_length, text.clean_url),
+}
+
+
+def _checked_fields(data) -> dict[str, str]:
+    """The request's free-text fields through the text normaliser: too long, a bad e-mail or a link
+    that is not http(s) is refused under the field's Open311 name, never cut or stored."""
+    out = {
+        arg: check(name, data.get(name, ""), max_length=limit)
+        for name, (arg, limit, check) in _FIELDS.items()
+    }
+    limit = Case._meta.get_field("reporter_name").max_length
+    if len(out["last_name"] + out["first_name"]) > limit:
+        raise Open311Error(400, f"first_name: 姓名合计不能超过 {limit} 个字符")
+    return out
 
 
 @require_http_methods(["GET"])
