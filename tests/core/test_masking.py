@@ -66,3 +66,25 @@ def test_a_masked_value_never_contains_the_hidden_digits():
     phone = "13899995678"
     assert "9999" not in mask_phone(phone)
     assert "19900307" not in mask_id_number("410102199003071234")
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("身份证410102199003071234，电话13812345678", "身份证410102********1234，电话138****5678"),
+        ("证号 41010219900307123X 联系", "证号 410102********123X 联系"),
+        ("证号41010219900307123x", "证号410102********123x"),
+        ("旧证410102900307123", "旧证410102*****7123"),
+        ("座机0371-66881234或+86 13812345678", "座机0371-****1234或138****5678"),
+        ("工单号 GD41010219900307123X5 不是证号", "工单号 GD41010219900307123X5 不是证号"),
+        ("编号 2026120200011234567890 太长", "编号 2026120200011234567890 太长"),
+        ("垃圾堆了三天", "垃圾堆了三天"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_id_and_phone_numbers_typed_into_free_text_are_masked(raw, masked):
+    """Issue 11 item 7: the one masking for every public surface."""
+    from chengguan.core.masking import mask_personal_numbers
+
+    assert mask_personal_numbers(raw) == masked

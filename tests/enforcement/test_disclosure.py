@@ -63,7 +63,7 @@ def test_names_and_numbers_typed_into_the_facts_are_scrubbed(office):
     case = _go(office, case, "serve_notice", notice_served_on=D(2026, 3, 3))
     case = _go(office, case, "decide", actor=office.leader, decision_on=D(2026, 3, 11))
     case = _go(office, case, "serve_decision", decision_served_on=D(2026, 3, 12))
-    assert case.disclosure.facts == "张某某（***，电话***）在中原路占道经营"
+    assert case.disclosure.facts == "张某某（410102********1230，电话138****5678）在中原路占道经营"
 
 
 def test_simple_procedure_decisions_are_not_published(office):
@@ -210,3 +210,14 @@ def test_a_citizen_reads_the_publication_in_a_browser(office, live_server, tmp_p
             page.screenshot(path=str(tmp_path / "publicity_withdrawn.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_the_public_page_masks_numbers_in_snapshots_taken_before_the_masking(office, client):
+    """Issue 11 item 7: publicity pages mask on output too, old snapshots included."""
+    item = served_case(office).disclosure
+    PenaltyDisclosure.objects.filter(pk=item.pk).update(
+        facts="当事人（身份证41010219900307123X，电话13812345678）"
+    )
+    detail = client.get(f"/publicity/{item.pk}/").content.decode()
+    assert "41010219900307123X" not in detail and "13812345678" not in detail
+    assert "410102********123X" in detail and "138****5678" in detail

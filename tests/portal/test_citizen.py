@@ -360,3 +360,18 @@ def test_the_home_page_costs_the_same_queries_however_many_problems_were_solved(
         _close_with_feedback(district, case)
     assert client.get(reverse("web:home")).content.decode().count('data-testid="solved"') == 4
     assert _home_queries(client) == one
+
+
+def test_id_numbers_typed_into_a_report_are_masked_on_every_public_page(client, district):
+    """Issue 11 item 7: ID numbers like phone numbers, on the portal's pages."""
+    post_report(client, district, description="摊主身份证41010219900307123X，天天占道")
+    number, _code = answer_of(client)
+    _close_with_feedback(district, Case.objects.get(number=number))
+    for url in (
+        reverse("web:home"),
+        reverse("portal:report-done"),
+        reverse("portal:track-detail", args=[number]),
+    ):
+        body = client.get(url).content.decode()
+        assert "41010219900307123X" not in body, url
+    assert "410102********123X" in client.get(reverse("portal:track-detail", args=[number])).content.decode()

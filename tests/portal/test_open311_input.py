@@ -92,3 +92,16 @@ def test_old_rows_with_control_characters_give_well_formed_xml(client, district,
         assert body.status_code == 200
         root = ET.fromstring(body.content)  # malformed XML raised here before
         assert root.find("request").findtext("description") == "路边垃圾堆积"
+
+
+ID_NUMBER = "41010219900307123X"
+
+
+def test_id_and_phone_numbers_in_a_description_are_masked_in_json_and_xml(client, district, api_key):
+    """Issue 11 defect 8: the ID number was shown in full on requests/{id}.json."""
+    response = _post(client, district, api_key, description=f"摊主身份证{ID_NUMBER}，电话13812345678，占道")
+    number = response.json()[0]["service_request_id"]
+    for path in (f"{BASE}/requests/{number}.json", f"{BASE}/requests/{number}.xml", f"{BASE}/requests.json"):
+        body = client.get(path).content.decode()
+        assert ID_NUMBER not in body and "13812345678" not in body, path
+        assert "410102********123X" in body and "138****5678" in body, path

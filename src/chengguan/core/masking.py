@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import re
 
+# What a person may type into free text that identifies them: resident ID numbers (GB 11643, 18
+# characters ending in a digit or X, or the old 15 digits), mainland mobiles and landlines. Digits
+# directly around a match make it part of a longer number (an order number), which is left alone.
+_ID_IN_TEXT = r"[1-9]\d{16}[\dXx]|[1-9]\d{14}"
+_PHONE_IN_TEXT = r"(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}"
+PERSONAL_NUMBER_IN_TEXT = re.compile(
+    rf"(?<![\dA-Za-z])(?:(?P<id>{_ID_IN_TEXT})|(?P<phone>{_PHONE_IN_TEXT}))(?![\dA-Za-z])"
+)
+
 
 def mask_phone(phone: str | None) -> str:
     """`13812341234` → `138****1234`; landlines keep the area code and the last four digits
@@ -50,3 +59,13 @@ def mask_address(address: str | None, keep: int = 6) -> str:
     if not address:
         return ""
     return address[:keep] + ("****" if len(address) > keep else "")
+
+
+def mask_personal_numbers(text: str | None) -> str:
+    """Free text (a description, a reply) with every ID and phone number in it masked like the
+    fields are: for every surface the public reads (portal, Open311, publicity)."""
+
+    def one(match: re.Match) -> str:
+        return mask_id_number(match.group("id")) if match.group("id") else mask_phone(match.group("phone"))
+
+    return PERSONAL_NUMBER_IN_TEXT.sub(one, text or "")

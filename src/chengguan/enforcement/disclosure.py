@@ -10,22 +10,19 @@ and say why; the due day is stored and an overdue withdrawal is listed for the l
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db import transaction
 from django.db.models import QuerySet
 
 from chengguan.core import audit, clock, legal_periods
 from chengguan.core.errors import Conflict, ValidationFailed
+from chengguan.core.masking import mask_personal_numbers
 from chengguan.enforcement.errors import PenaltyError as E
 from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyDisclosure, PenaltyParty, Procedure
 from chengguan.enforcement.permissions import can_publish, can_withdraw
 from chengguan.org.models import Organisation
 
 WITHDRAW_PERIOD = "apl_withdraw_published_decision"
-# Resident IDs (GB 11643) and mobile numbers that may have been typed into the facts.
-_ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
 
 
 def public_party_name(party: PenaltyParty) -> str:
@@ -38,11 +35,12 @@ def public_party_name(party: PenaltyParty) -> str:
 
 
 def _scrub(text: str, parties: list[PenaltyParty]) -> str:
-    """Remove what identifies a person from free text: their full names, ID and mobile numbers."""
+    """Remove what identifies a person from free text: their full names, ID and phone numbers
+    (masked as everywhere the public reads, `core.masking`)."""
     for party in parties:
         if party.kind == PartyKind.PERSON and party.name.strip():
             text = text.replace(party.name.strip(), public_party_name(party))
-    return _MOBILE.sub("***", _ID_NUMBER.sub("***", text))
+    return mask_personal_numbers(text)
 
 
 def _penalty_text(case: PenaltyCase) -> str:

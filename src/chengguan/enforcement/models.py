@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.core.masking import mask_id_number, mask_name
+from chengguan.core.masking import mask_id_number, mask_name, mask_personal_numbers
 from chengguan.org.models import Organisation
 
 
@@ -250,6 +250,16 @@ class PenaltyDisclosure(models.Model):
 
     def __str__(self) -> str:
         return self.decision_number
+
+    @property
+    def public_facts(self) -> str:
+        """The facts as the public page shows them: ID and phone numbers masked again on output,
+        for snapshots taken before the masking covered them."""
+        return mask_personal_numbers(self.facts)
+
+    @property
+    def public_withdrawal_reason(self) -> str:
+        return mask_personal_numbers(self.withdrawal_reason)
 
     @property
     def is_withdrawn(self) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -14,16 +13,13 @@ from chengguan.cases.models import Case, CaseEvidence, CaseSource, EvidenceStage
 from chengguan.cases.public import PUBLIC_SOURCES, public_cases
 from chengguan.cases.states import FINAL_STATES, CaseState
 from chengguan.core import audit, clock
-from chengguan.core.masking import mask_phone
+from chengguan.core.masking import mask_personal_numbers
 from chengguan.feedback.models import Callback, FeedbackMethod, Rating
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
 from chengguan.portal.models import CallbackReview, Open311Client, Open311Submission, PublicReport
 from chengguan.portal.services import hash_key, query_code_hash, query_code_matches
 from chengguan.taxonomy.selectors import active_categories
-
-# Mainland mobile numbers and landlines a citizen may type into a description.
-PHONE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 
 _NOTES = {
     CaseState.REPORTED: pgettext_lazy("public progress", "已收到，等待受理审核"),
@@ -67,8 +63,8 @@ def status_notes(case: Case) -> str:
 
 
 def public_text(text: str) -> str:
-    """Mask phone numbers a reporter typed into free text before it is shown to the public."""
-    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text or "")
+    """Mask ID and phone numbers a reporter typed into free text before it is shown to the public."""
+    return mask_personal_numbers(text)
 
 
 def open311_requests() -> QuerySet[Case]:
