@@ -43,6 +43,17 @@ def _roles(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_limits():
+    """The intake limiter counts in Django's cache (local memory in tests), which outlives a test:
+    every test starts with no counts, as a new day would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_grid_index():
     """The point→grid index is a per-process cache; tests must not see each other's grids."""
     yield

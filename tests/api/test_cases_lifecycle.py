@@ -144,7 +144,6 @@ def test_an_illegal_action_is_409_and_changes_nothing(district, as_user, quiet):
     [
         (R.HANDLER, CaseState.REPORTED, "file", {}, "case.role_forbidden"),
         (R.INSPECTOR, CaseState.FILED, "dispatch", {}, "case.role_forbidden"),
-        ("other_handler", CaseState.DISPATCHED, "accept", {}, "case.not_your_unit"),
         (R.OPERATOR, CaseState.CLOSED, "evaluate", {"score": 5}, "case.role_forbidden"),
     ],
 )
@@ -155,6 +154,15 @@ def test_a_wrong_role_or_unit_is_403_and_changes_nothing(
     before = _counts()
     assert_error(_act(as_user(district.users[who]), case.pk, action, data), 403, code)
     assert Case.objects.get(pk=case.pk).state == state
+    assert _counts() == before
+
+
+def test_a_handler_of_another_unit_is_told_not_found_and_nothing_changes(district, as_user, quiet):
+    """It cannot see the case, so it is answered as for any unseen case (issue 11, defect 9)."""
+    case = drive(district, CaseState.DISPATCHED)
+    before = _counts()
+    assert_error(_act(as_user(district.users["other_handler"]), case.pk, "accept", {}), 404, "case.not_found")
+    assert Case.objects.get(pk=case.pk).state == CaseState.DISPATCHED
     assert _counts() == before
 
 

@@ -28,7 +28,7 @@ from chengguan.cases import contact, export, selectors, services, spam, supervis
 from chengguan.cases.errors import CaseError, SupervisionError
 from chengguan.cases.filters import CaseFilter, SupervisionFilter
 from chengguan.cases.models import Case, CaseExtension, ExtensionStatus, Supervision, TemplatePurpose
-from chengguan.cases.permissions import can_handle, can_view_reporter_phone
+from chengguan.cases.permissions import acts_on_case, can_handle, can_view_reporter_phone
 from chengguan.cases.serializers import (
     EVIDENCE_ENCODING,
     CaseDetailSerializer,
@@ -51,7 +51,7 @@ from chengguan.cases.serializers import (
     reply_templates,
 )
 from chengguan.cases.states import CASE_MACHINE, STAGE_FINISHING
-from chengguan.core import clock
+from chengguan.core import clock, limits
 from chengguan.core.api import API_AUTHENTICATION, ScopedViewSet, error_response, error_responses, validated
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
@@ -103,13 +103,15 @@ def _visible_case(user, pk: int) -> Case:
 
 
 def _case_to_act_on(user, pk: int) -> Case:
-    """Staff act on cases of their bureau: one they cannot take an action on gets 403 from the service
-    rather than 404, so a handler learns that the case is not theirs. Others only reach what they see."""
+    """A case the caller sees, or one of their bureau they may take some step on (an inspector
+    verifying outside their grids: the service then says which step). Any other case gets the same
+    404 as one that does not exist, whatever its state (`permissions.acts_on_case`)."""
     case = selectors.cases_visible_to(user).filter(pk=pk).first()
     if case is None:
         bureau = org_selectors.bureau_of(user)
         if is_staff(user) and bureau is not None:
             case = Case.objects.filter(pk=pk, bureau_id=bureau.pk).first()
+            case = case if case is not None and acts_on_case(user, case) else None
     if case is None:
         raise NotFound("案件不存在或不在您的查看范围内。", code=CaseError.NOT_FOUND)
     return case
@@ -270,6 +272,7 @@ class CaseViewSet(ScopedViewSet):
             actor=request.user,
             idempotency_key=request.headers.get("Idempotency-Key"),
             photos=values.pop("photos", ()),
+            client_address=limits.client_address(request),
             **values,
         )
         return case_response(
@@ -352,7 +355,7 @@ class CaseViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], parser_classes=(MultiPartParser, FormParser), **_SUB)
     def evidence(self, request: Request, pk: int) -> Response:
-        case = _case_to_act_on(request.user, pk)
+        case = _visible_case(request.user, pk)  # a case out of sight: 404, never a file added
         values = validated(EvidenceUploadSerializer, request.data)
         item = services.case_add_evidence(
             actor=request.user,

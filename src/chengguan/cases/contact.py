@@ -25,9 +25,10 @@ def may_view_reporter_phone(actor, case: Case) -> bool:
 def reporter_phone_reveal(*, actor, case: Case) -> str:
     """The full number, with an audit event `case.reporter_phone_viewed` that names who looked (the
     number itself is not written into the audit trail)."""
+    # Who may not look is refused before anything about the case is said (issue 11, defect 9).
+    can_view_reporter_phone.refuse(actor, case)
     if not case.reporter_phone:
         raise NotFound(_("该案件没有登记反映人电话。"), code=CaseError.NO_REPORTER_PHONE)
-    can_view_reporter_phone.refuse(actor, case)
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -137,11 +137,38 @@ may_add_evidence = permission(
     "cases.add_evidence",
     staff(code=CaseError.EVIDENCE_FORBIDDEN, message=_("只有工作人员可以补充证据材料。")) & case_in_bureau,
 )
+_handling_unit_desk = _desk(*HANDLING_SIDE) & in_handling_unit
+# A stage's files come from those who act on that stage (issue 11: a handler of another unit added
+# 处置后 and 核查 photos to cases it could not even read): the report by its reporters and the intake
+# desk, the handling by the unit it was dispatched to, the verification by an inspector who did not
+# handle it; "other" files by anyone who acts on the case.
+EVIDENCE_BY_STAGE: dict[str, Rule] = {
+    EvidenceStage.REPORT: permission("cases.add_report_evidence", _desk(R.INSPECTOR, *INTAKE_DESK)),
+    EvidenceStage.HANDLE: permission("cases.add_handle_evidence", _handling_unit_desk),
+    EvidenceStage.VERIFY: permission("cases.add_verify_evidence", _desk(R.INSPECTOR) & not_the_handler),
+    EvidenceStage.OTHER: permission(
+        "cases.add_other_evidence",
+        _desk(R.INSPECTOR, *INTAKE_DESK, *DISPATCH_DESK, *LEADERSHIP) | _handling_unit_desk,
+    ),
+}
 
 
-def can_add_evidence(actor, case, stage: str = EvidenceStage.OTHER) -> bool:
-    """`actor` may add a file of `stage` to `case` now (the case is still open)."""
-    return stage in EvidenceStage.values and case.state not in FINAL_STATES and may_add_evidence(actor, case)
+def can_add_evidence(actor, case, stage: str | None = None) -> bool:
+    """`actor` may add a file of `stage` to `case` now (the case is still open); without a stage,
+    whether any stage a file can be added to afterwards is open to them (the page's form)."""
+    if case.state in FINAL_STATES:
+        return False
+    stages = [stage] if stage is not None else LATE_EVIDENCE_STAGES
+    return any(
+        s in EVIDENCE_BY_STAGE and may_add_evidence(actor, case) and EVIDENCE_BY_STAGE[s](actor, case)
+        for s in stages
+    )
+
+
+def refuse_evidence(actor, case, stage: str) -> None:
+    """Raise the refusal of `can_add_evidence` for a known stage (the service checks the stage first)."""
+    may_add_evidence.refuse(actor, case)
+    EVIDENCE_BY_STAGE[stage].refuse(actor, case, action=_("补充材料"))
 
 
 can_mark_spam = permission(
@@ -166,4 +193,25 @@ can_reply_supervision = permission(
     holds(
         *HANDLING_SIDE, *DISPATCH_DESK, code=SupervisionError.FORBIDDEN, message=_("您的角色不能回复督办。")
     ),
+)
+
+
+# Acting on a case it cannot see: only who may take some step on it (an inspector verifying outside
+# their grids). Anyone else gets the same "not found" as for a case that does not exist, whatever its
+# state or content (issue 11, defect 9).
+acts_on_case = permission(
+    "cases.act_on",
+    can_file
+    | can_dispatch
+    | can_handle
+    | can_decide_extension
+    | can_suspend
+    | can_verify
+    | can_close
+    | can_cancel
+    | can_evaluate
+    | can_reopen
+    | can_view_reporter_phone
+    | can_mark_spam
+    | can_supervise,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from hashlib import sha256
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,15 +27,17 @@ from chengguan.cases.models import (
     EvidenceStage,
     intake_attribute_fields,
 )
-from chengguan.cases.permissions import can_report_as, may_add_evidence
+from chengguan.cases.permissions import can_report_as, may_add_evidence, refuse_evidence
 from chengguan.cases.states import CASE_MACHINE, FIELDS, announce, snapshot
 from chengguan.core import audit, clock, evidence, inserts, numbering
+from chengguan.core import limits as rate_limits
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.core.workflow import Invalid
 from chengguan.grids import selectors as grid_selectors
 from chengguan.grids.index import GridUnits
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
+from chengguan.org.permissions import is_staff
 from chengguan.org.system import is_system
 from chengguan.taxonomy.models import Category
 
@@ -42,6 +45,8 @@ from chengguan.taxonomy.models import Category
 __all__ = ["available_actions", "case_transition", "distance_m"]
 
 MAX_DESCRIPTION = 2000
+# What the public sends in itself (the limiter counts these; staff relaying them are not counted).
+PUBLIC_INTAKE_SOURCES = (CaseSource.CITIZEN, CaseSource.OPEN311)
 MAX_IDEMPOTENCY_KEY = 64
 
 
@@ -64,7 +69,9 @@ def case_report(*, actor, **report: Any) -> ReportResult:
     """上报: record a problem as a case in state `reported`, in its grid and units. `report` is
     `check_report`'s arguments (declared there once, so a new intake field is added in one place).
 
-    A retry carrying the same idempotency key returns the first case instead of a second one.
+    A retry carrying the same idempotency key returns the first case instead of a second one; an
+    anonymous caller's key counts only within `client_scope` (its session, device or address).
+    Public reports are limited per phone number and per `client_address` (`core.limits`).
     """
     intake = check_report(actor=actor, **report)
     now = clock.now()
@@ -88,6 +95,7 @@ def case_report(*, actor, **report: Any) -> ReportResult:
             if existing:
                 return ReportResult(existing, False)
         raise
+    rate_limits.count(**intake.limited)
     return ReportResult(case, True)
 
 
@@ -109,6 +117,8 @@ class ReportIntake:
     grid: GridUnits | None
     bureau: Organisation
     photos: list[evidence.EvidenceInfo]
+    # The limiter's counters this report uses up once stored (`core.limits` scope → subject).
+    limited: dict[str, str]
 
 
 def check_report(
@@ -126,6 +136,8 @@ def check_report(
     idempotency_key: str | None = None,
     photos: Iterable = (),
     bureau: Organisation | None = None,
+    client_address: str = "",
+    client_scope: str = "",
     **attributes: str,
 ) -> ReportIntake:
     """Every check of intake, before anything is written (shared with the bulk writer, cases/batch.py).
@@ -136,8 +148,7 @@ def check_report(
         raise ValidationFailed(
             message, code=CaseError.BAD_IDEMPOTENCY_KEY, fields={"idempotency_key": [message]}
         )
-    # Keys are scoped by the caller, so two clients that happen to pick the same key never collide.
-    scoped_key = f"{getattr(actor, 'pk', None) or 'anon'}:{idempotency_key}" if idempotency_key else None
+    scoped_key = _scoped_key(actor, idempotency_key, client_scope)
     # A retry is not looked up first: the unique key makes its insert fail, the rollback gives the
     # number back, and the first case is returned below. New reports, the common case, pay nothing.
 
@@ -167,6 +178,8 @@ def check_report(
             fields={"lon": [_("请提供位置坐标或地址。")]},
         )
     phone = check_phone(reporter_phone)
+    limited = _public_limits(actor, source, phone, client_address)
+    rate_limits.refuse_if_exhausted(**limited)
     chosen = _check_attributes(attributes)
     grid = None
     if w_lon is not None:
@@ -198,6 +211,7 @@ def check_report(
         reporter_phone=phone,
         attributes=chosen,
         scoped_key=scoped_key,
+        limited=limited,
         grid=grid,
         bureau=owner_bureau,
         photos=checked,
@@ -222,6 +236,29 @@ def _check_attributes(given: dict[str, Any]) -> dict[str, str]:
             raise ValidationFailed(message, code=CaseError.INVALID_FIELDS, fields={field.name: [message]})
         chosen[field.name] = value
     return chosen
+
+
+def _scoped_key(actor, key: str | None, client_scope: str) -> str | None:
+    """The stored idempotency key: scoped by the caller, so two clients that happen to pick the same
+    key never collide. An anonymous caller is told apart only by `client_scope` (session, device id
+    or address); without one its key is not kept, so it can never be answered with another's case."""
+    if not key:
+        return None
+    caller = getattr(actor, "pk", None) or "anon"
+    if client_scope:  # a system account files for many clients (Open311): each its own scope
+        return f"{caller}:{sha256(client_scope.encode()).hexdigest()[:16]}:{key}"
+    return f"{caller}:{key}" if caller != "anon" else None
+
+
+def _public_limits(actor, source: str, phone: str, client_address: str) -> dict[str, str]:
+    """The limiter's scopes a report uses: a public source from someone who is not staff (the portal,
+    a citizen's app, an Open311 client) counts per phone number and client address; staff relaying a
+    call, and outside channels (limited where they come in, `channels.services`), do not. An Open311
+    client's request is filed by its bureau's system account, but the public is behind it."""
+    relayed = is_staff(actor) and not (is_system(actor) and source == CaseSource.OPEN311)
+    if source not in PUBLIC_INTAKE_SOURCES or relayed:
+        return {}
+    return {name: value for name, value in (("report_phone", phone), ("report_ip", client_address)) if value}
 
 
 def new_report_case(actor, intake: ReportIntake, now: dt.datetime) -> Case:
@@ -286,6 +323,7 @@ def case_add_evidence(
         raise ValidationFailed(
             _("材料阶段无效。"), code=CaseError.BAD_STAGE, fields={"stage": [_("材料阶段无效。")]}
         )
+    refuse_evidence(actor, case, stage)
     moment = _taken_at(taken_at)
     info = evidence.inspect_upload(upload)
     with transaction.atomic():

@@ -23,7 +23,8 @@ from chengguan.channels.permissions import (
     can_reply_work_order,
     can_reply_work_orders,
 )
-from chengguan.core import audit, clock
+from chengguan.core import audit, clock, phones
+from chengguan.core import limits as rate_limits
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.core.masking import mask_phone
 
@@ -93,6 +94,10 @@ def work_order_receive(
     existing = WorkOrder.objects.filter(channel=channel, external_id=external_id).first()
     if existing is not None:
         return Received(existing, False)
+    # One complainant flooding the channels is limited like the public intake (`core.limits`).
+    complainant = phones.normalise(complainant_phone) or ""
+    rate_limits.refuse_if_exhausted(channel_phone=complainant)
+    rate_limits.count(channel_phone=complainant)
     due = rules.reply_due(channel, received_at)
     try:
         with transaction.atomic():

@@ -110,3 +110,9 @@ class TextError(ErrorCodes):
     TOO_LONG = "text.too_long", "内容过长。"
     BAD_URL = "text.bad_url", "链接须为 http:// 或 https:// 开头的有效网址。"
     BAD_EMAIL = "text.bad_email", "电子邮箱地址格式不正确。"
+
+
+class LimitError(ErrorCodes):
+    """The one limiter of public intake (`core.limits`)."""
+
+    RATE_LIMITED = "limits.rate_limited", "提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"

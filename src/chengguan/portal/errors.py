@@ -12,7 +12,6 @@ class PortalError(ErrorCodes):
     OUT_OF_SCOPE = "portal.out_of_scope", "该案件不在您的管辖范围内。"
     REVIEW_NOT_ALLOWED = "portal.review_not_allowed", "只有领导或值班长可以复核不满意评价。"
     # A citizen's report.
-    RATE_LIMITED = "portal.rate_limited", "提交过于频繁，请稍后再试。"
     BAD_PHONE = "portal.bad_phone", "手机号码格式不正确。"
     BAD_CATEGORY = "portal.bad_category", "请选择问题类型。"
     BAD_CRS = "portal.bad_crs", "坐标系无效。"

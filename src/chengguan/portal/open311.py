@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from chengguan.cases.models import INTAKE_ATTRIBUTES, Case, intake_attribute_fields
 from chengguan.cases.services import MAX_DESCRIPTION
-from chengguan.core import clock, text
+from chengguan.core import clock, limits, text
 from chengguan.core.errors import DomainError, NotFound
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.portal import selectors, services
@@ -94,7 +94,7 @@ def open311_view(func: Callable) -> Callable:
             return render_error(fmt, exc.status, exc.description)
         except DomainError as exc:
             details = "；".join(f"{name}: {'、'.join(msgs)}" for name, msgs in exc.fields.items())
-            status = exc.status if exc.status in (400, 403, 404) else 400
+            status = exc.status if exc.status in (400, 403, 404, 429) else 400
             return render_error(fmt, status, f"{exc.message}{'（' + details + '）' if details else ''}")
 
     wrapper.__name__ = func.__name__
@@ -260,6 +260,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         lon=lon or None,
         media=request.FILES.get("media"),
         attributes=attributes,
+        client_address=limits.client_address(request),
+        idempotency_key=request.headers.get("Idempotency-Key"),
         **_checked_fields(data),
     )
     answer = [

@@ -19,11 +19,11 @@ from chengguan.cases.models import Case, CaseSource
 from chengguan.cases.services import case_report, case_transition
 from chengguan.cases.states import Action, CaseState
 from chengguan.core import audit, clock, coords, evidence, phones
-from chengguan.core.errors import Conflict, DomainError, EvidenceError, ValidationFailed
+from chengguan.core.errors import Conflict, EvidenceError, ValidationFailed
 from chengguan.feedback.models import Callback, Feedback, FeedbackMethod, Rating
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.org.system import system_actor
-from chengguan.portal import public_categories, ratelimit
+from chengguan.portal import public_categories
 from chengguan.portal.errors import Open311ClientError, PortalError
 from chengguan.portal.models import (
     CallbackReview,
@@ -99,10 +99,14 @@ def open311_request_create(
     media_url: str = "",
     media=None,
     attributes: Mapping[str, str] | None = None,
+    client_address: str = "",
+    idempotency_key: str | None = None,
 ) -> Open311Submission:
     """A request from a client application becomes a case with source `open311` (reported by the
     system on the client's behalf). The client's extra fields are kept beside the case; `attributes`
-    are its service attributes, the case's intake attributes (`cases.models.INTAKE_ATTRIBUTES`)."""
+    are its service attributes, the case's intake attributes (`cases.models.INTAKE_ATTRIBUTES`). A
+    retry with the same `Idempotency-Key` returns the first request, but only for the same client
+    application and device (or address, without a device id): two reporters never get each other's."""
     actor = system_actor(client.bureau)
     with transaction.atomic():
         result = case_report(
@@ -117,8 +121,13 @@ def open311_request_create(
             reporter_phone=phone,
             photos=[media] if media else (),
             bureau=client.bureau,
+            client_address=client_address,
+            idempotency_key=idempotency_key,
+            client_scope=f"open311:{client.pk}:{device_id or client_address}",
             **(attributes or {}),
         )
+        if not result.created:
+            return result.case.open311
         submission = Open311Submission.objects.create(
             case=result.case,
             client=client,
@@ -230,11 +239,6 @@ MAX_COMMENT = 500
 PHONE_ERROR = gettext_lazy("请填写正确的手机号或固定电话，也可以不填。")
 
 
-class RateLimited(DomainError):
-    status = 429
-    code = PortalError.RATE_LIMITED
-
-
 @dataclass(frozen=True)
 class SubmittedReport:
     report: PublicReport
@@ -296,12 +300,11 @@ def public_report_submit(
     client_address: str = "",
 ) -> SubmittedReport:
     """市民上报 on the portal, anonymous or with a phone number: a case with source `citizen` and a
-    query code for tracking it. Limits per client address and per phone number stop flooding."""
+    query code for tracking it. The intake limiter (`core.limits`, in `case_report`) counts it per
+    client address and phone number."""
     phone_number = phones.normalise(phone)
     if phone_number is None:
         raise ValidationFailed(PHONE_ERROR, code=PortalError.BAD_PHONE, fields={"phone": [PHONE_ERROR]})
-    if ratelimit.exhausted("report_ip", client_address) or ratelimit.exhausted("report_phone", phone_number):
-        raise RateLimited(_("提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"))
     chosen = public_categories.by_key(public_category or "")
     if chosen is None:
         message = _("请选择问题类型。")
@@ -329,6 +332,7 @@ def public_report_submit(
             reporter_phone=phone_number,
             photos=uploads,
             bureau=bureaus[0] if len(bureaus) == 1 else None,
+            client_address=client_address,
         )
         report = PublicReport.objects.create(
             case=result.case,
@@ -348,8 +352,6 @@ def public_report_submit(
             },
             client_address=client_address or None,
         )
-    ratelimit.hit("report_ip", client_address)
-    ratelimit.hit("report_phone", phone_number)
     return SubmittedReport(report, code)
 
 

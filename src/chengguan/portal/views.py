@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from chengguan.cases import mapdata
 from chengguan.cases.models import CaseEvidence
 from chengguan.cases.states import CaseState
+from chengguan.core import limits
 from chengguan.core.errors import DomainError
 from chengguan.core.forms import submit
 from chengguan.org.access import staff_required
-from chengguan.portal import forms, ratelimit, selectors, services
+from chengguan.portal import forms, selectors, services
 from chengguan.portal.permissions import can_review_callbacks
 from chengguan.portal.public_categories import offered
 
@@ -90,11 +91,11 @@ def report(request):
         submitted = submit(
             form,
             lambda data: services.public_report_submit(
-                **data, client_address=ratelimit.client_address(request)
+                **data, client_address=limits.client_address(request)
             ),
             message_on_form=True,
         )
-        if isinstance(form.refusal, services.RateLimited):
+        if isinstance(form.refusal, limits.RateLimited):
             return _too_many(request)
         if submitted is not None:
             number = submitted.report.case.number
@@ -129,18 +130,18 @@ def track(request):
     form = forms.TrackForm(request.POST or None, initial={"number": request.GET.get("number", "")})
     status = 200
     if request.method == "POST":
-        address = ratelimit.client_address(request)
-        if not ratelimit.hit("track_ip", address):
+        address = limits.client_address(request)
+        if not limits.hit("track_ip", address):
             return _too_many(request)
         if form.is_valid():
             number = form.cleaned_data["number"].strip()
-            if ratelimit.exhausted("track_number", number):
+            if limits.exhausted("track_number", number):
                 return _too_many(request)
             found = selectors.report_for_tracking(number, form.cleaned_data["code"])
             if found is not None:
                 _remember(request, number)
                 return redirect("portal:track-detail", number=number)
-            ratelimit.hit("track_number", number)
+            limits.hit("track_number", number)
             form.add_error(None, NOT_FOUND)
         status = 400
     return render(request, "portal/track.html", {"form": form}, status=status)
@@ -184,7 +185,7 @@ def rate(request, number: str):
     report = _tracked_report(request, number)
     if report is None:
         return redirect(f"{reverse('portal:track')}?number={number}")
-    if not ratelimit.hit("rate_ip", ratelimit.client_address(request)):
+    if not limits.hit("rate_ip", limits.client_address(request)):
         return _too_many(request)
     form = forms.RatingForm(request.POST)
     rated = submit(

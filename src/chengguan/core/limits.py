@@ -1,7 +1,10 @@
-"""A small fixed-window rate limiter on Django's cache, for the public pages (reporting, tracking).
+"""The one rate limiter of everything the public can send: reports through every public intake
+(the portal's page, the citizen API, Open311, the outside channels), tracking look-ups and ratings.
 
-Counters live in the configured cache (`CACHES`; Redis in production so every worker shares them).
-Keys are hashed, so a phone number never lands in the cache in clear text.
+A fixed-window counter on Django's cache (`CACHES`: Redis in production so every worker shares the
+counts, local memory in tests). Reports are counted per phone number and per client address at one
+place, `cases.services.case_report`, so a new public intake is limited the day it is added. Keys are
+hashed, so a phone number never lands in the cache in clear text.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from chengguan.core.errors import DomainError, LimitError
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -20,10 +25,18 @@ class Limit:
     seconds: int
 
 
+class RateLimited(DomainError):
+    """Too many attempts in the window: HTTP 429 with the limiter's message."""
+
+    status = 429
+    code = LimitError.RATE_LIMITED.value
+
+
 # (scope → limit); override any of them with settings.CHENGGUAN_PORTAL_LIMITS = {"report_ip": (5, 3600)}.
 DEFAULT_LIMITS = {
-    "report_ip": Limit(10, 3600),  # reports from one client address per hour
-    "report_phone": Limit(5, 24 * 3600),  # reports giving one phone number per day
+    "report_ip": Limit(10, 3600),  # public reports (any intake) from one client address per hour
+    "report_phone": Limit(5, 24 * 3600),  # public reports giving one phone number per day
+    "channel_phone": Limit(20, 24 * 3600),  # outside channels' items from one complainant per day
     "track_ip": Limit(30, 3600),  # tracking look-ups from one client address per hour
     "track_number": Limit(10, 3600),  # failed query codes tried against one tracking number per hour
     "rate_ip": Limit(20, 3600),  # ratings posted from one client address per hour
@@ -62,6 +75,18 @@ def exhausted(scope: str, subject: str) -> bool:
         return False
     limit = limit_for(scope)
     return (cache.get(_key(scope, subject, limit.seconds)) or 0) >= limit.count
+
+
+def refuse_if_exhausted(**subjects: str) -> None:
+    """Raise `RateLimited` when any `scope=subject` pair has used its allowance (nothing counted)."""
+    if any(exhausted(scope, subject) for scope, subject in subjects.items()):
+        raise RateLimited(str(LimitError.RATE_LIMITED.label), code=LimitError.RATE_LIMITED)
+
+
+def count(**subjects: str) -> None:
+    """Count one accepted attempt against each `scope=subject` pair."""
+    for scope, subject in subjects.items():
+        hit(scope, subject)
 
 
 def client_address(request) -> str:
