@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.core.permissions import permission
+from chengguan.core.permissions import Rule, permission
 from chengguan.merchants.errors import LetterError, MerchantError
+from chengguan.org import selectors as org_selectors
 from chengguan.org.permissions import holds, holds_or_superuser, in_bureau
 from chengguan.org.roles import STAFF_ROLES
 from chengguan.org.roles import RoleCode as R
@@ -35,3 +36,21 @@ can_expire_letters = permission("merchants.expire_letters", holds(*_OFFICE, **_L
 # The ledger's pages and lists: bureau staff (and the bureau's system account); the rows are scoped
 # by `merchants_visible_to`.
 sees_merchants = permission("merchants.see", holds_or_superuser(*STAFF_ROLES, R.SYSTEM))
+
+# A background job (an import, a batch of letters) is its starter's, and an administrator's of the
+# same bureau: never another bureau's (its report names shops and rows of that bureau's ledger).
+started_it = Rule(
+    lambda actor, job: job.created_by_id is not None and job.created_by_id == actor.pk, name="started_it"
+)
+can_see_job = permission(
+    "merchants.see_job",
+    started_it
+    | (
+        holds(R.ADMIN)
+        & in_bureau(
+            lambda job: (
+                getattr(org_selectors.bureau_of(job.created_by), "pk", None) if job.created_by_id else None
+            )
+        )
+    ),
+)

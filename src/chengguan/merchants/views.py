@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.core import audit, clock, jobs
 from chengguan.core.errors import DomainError
@@ -23,9 +23,8 @@ from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
 from chengguan.merchants.jobs import IMPORT_KIND, KIND_LABELS, LETTERS_KIND, result_facts
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
-from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work, sees_merchants
+from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work, can_see_job, sees_merchants
 from chengguan.merchants.states import LETTER_MACHINE
-from chengguan.org.permissions import uses_admin_pages
 
 
 def _staff(request) -> None:
@@ -307,7 +306,7 @@ def coverage_geojson(request):
 
 def _job(request, pk: int) -> Job:
     job = get_object_or_404(Job, pk=pk)
-    if job.created_by_id != request.user.pk and not uses_admin_pages(request.user):
+    if not can_see_job(request.user, job):
         raise Http404
     return job
 
@@ -318,11 +317,13 @@ def _job_context(request, pk: int) -> dict:
 
 
 @login_required
+@require_GET
 def job_page(request, pk: int):
     return render(request, "jobs/job.html", _job_context(request, pk))
 
 
 @login_required
+@require_GET
 def job_progress(request, pk: int):
     return render(request, "jobs/_progress.html", _job_context(request, pk))
 
@@ -402,6 +403,7 @@ def _after_change(request, case, error: str = ""):
 
 
 @login_required
+@require_GET
 def case_merchants(request, case_id: int):
     """Loaded into the case page; people without a staff role get nothing (the section disappears)."""
     if not sees_merchants(request.user):

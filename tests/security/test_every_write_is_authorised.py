@@ -1,0 +1,311 @@
+"""Every write endpoint refuses every role on an object outside its scope, and changes nothing
+(issue 11 item 2). The endpoints come from the URL conf, so one added tomorrow is tried the day it
+is added; only the objects to aim at are a hand list (`_aim`), and a URL whose parameters it cannot
+fill fails the test until it is taught them.
+
+The objects belong to one bureau (the closed-loop district of tests/cases, with a penalty case, a
+merchant, a letter, a work order, a supervision, a job, a notification and a citizen's callback);
+the callers hold every role in a second bureau, and one is anonymous. A refusal is 401, 403, 404,
+405 or a redirect away (login page, list, tracking form); nothing changed means the same rows in
+every table, the same audit trail and the same fields on each aimed-at object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from chengguan.cases.states import CASE_MACHINE, CaseState
+from chengguan.cases.supervision import supervision_create
+from chengguan.channels.services import work_order_receive
+from chengguan.core import clock
+from chengguan.core.models import AuditEvent, Job
+from chengguan.enforcement import services as penalty_services
+from chengguan.enforcement.states import PENALTY_MACHINE
+from chengguan.feedback.models import Callback, FeedbackMethod, Rating
+from chengguan.merchants import services as merchant_services
+from chengguan.notifications.models import Notification
+from chengguan.org.models import OrgKind
+from chengguan.org.roles import RoleCode as R
+from tests import factories
+from tests.cases import conftest as case_fixtures
+from tests.cases.flow import drive, report
+from tests.cases.media import jpeg_bytes, jpeg_upload
+
+district = case_fixtures.district
+_fast_tests = case_fixtures._fast_tests
+
+WRITES = ("post", "put", "patch", "delete")
+REFUSED = {401, 403, 404, 405}
+SKIPPED_PREFIXES = ("admin/",)  # Django's admin: superusers only, its own permission checks
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str
+    pattern: URLPattern
+    methods: tuple[str, ...]
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern), p
+
+
+def _methods(pattern: URLPattern) -> tuple[str, ...]:
+    """The write methods a view answers: DRF and class-based views say so; a function view is tried
+    with POST (the only write our function views take)."""
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions is not None:
+        return tuple(m for m in WRITES if m in actions)
+    cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if cls is not None:
+        return tuple(m for m in WRITES if hasattr(cls, m))
+    return ("post",)
+
+
+def write_endpoints() -> list[Endpoint]:
+    """Every URL of the site that names an object and takes a write."""
+    out = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(SKIPPED_PREFIXES) or not pattern.pattern.regex.groupindex:
+            continue
+        methods = _methods(pattern)
+        if methods:
+            out.append(Endpoint(route, pattern, methods))
+    return out
+
+
+@dataclass
+class World:
+    """The objects aimed at (all in the first bureau) and the callers (all in the second)."""
+
+    objects: dict[str, object]
+    callers: dict[str, object]
+
+
+def _build(d) -> World:
+    with clock.pinned(case_fixtures.QUIET_MOMENT):
+        case = report(d, role=R.OPERATOR, source="hotline", reporter_phone="13812345678")
+        case = drive(d, CaseState.IN_HANDLING, case=case)
+        closed = drive(d, CaseState.CLOSED)
+        supervision = supervision_create(
+            actor=d.users[R.LEADER], case=case, level="normal", instruction="尽快处置"
+        )
+        lon, lat = d.point(1)
+        merchant = merchant_services.merchant_create(
+            actor=d.users[R.ADMIN],
+            name="老王餐馆",
+            credit_code="91410102JURQ283FQM",
+            operator_name="王五",
+            phone="13700001111",
+            business_type="catering",
+            address="建设路1号",
+            lon=lon,
+            lat=lat,
+            frontage_m="8",
+            status="open",
+        )
+        letter = merchant_services.letter_prepare(actor=d.users[R.ADMIN], merchant=merchant, year=2026)
+        second = factories.staff(d.squad, R.HANDLER).user
+        penalty = penalty_services.penalty_case_propose(
+            actor=d.users[R.HANDLER],
+            bureau=d.bureau,
+            facts="占道经营",
+            parties=[{"kind": "person", "name": "张三", "id_number": "410102199003071230"}],
+            officers=[d.users[R.HANDLER], second],
+            proposed_on=dt.date(2026, 9, 14),
+        )
+        penalty_services.penalty_evidence_add(
+            actor=d.users[R.HANDLER], case=penalty, upload=jpeg_upload(), description="现场照片"
+        )
+        order = work_order_receive(
+            actor=d.users[R.OPERATOR],
+            channel="hotline_12345",
+            external_id="GD-SCOPE-1",
+            content="噪声扰民",
+            category=d.days_category.code,
+            address="建设路2号",
+        ).order
+        job = Job.objects.create(kind="merchants.import", created_by=d.users[R.ADMIN], created_at=clock.now())
+        notification = Notification.objects.create(
+            recipient=d.users[R.HANDLER], kind="assigned", message="m", key="k1", created_at=clock.now()
+        )
+        callback = Callback.objects.create(
+            case=closed, rating=Rating.DISSATISFIED, method=FeedbackMethod.PORTAL, at=clock.now()
+        )
+    objects = {
+        "case": case,
+        "closed": closed,
+        "supervision": supervision,
+        "merchant": merchant,
+        "letter": letter,
+        "penalty": penalty,
+        "order": order,
+        "job": job,
+        "notification": notification,
+        "callback": callback,
+        "bureau": d.bureau,
+    }
+    return World(objects, _callers_of_another_bureau())
+
+
+def _callers_of_another_bureau() -> dict[str, object]:
+    other = factories.bureau(code="410103", name="二七区城市管理局")
+    sub = factories.subdistrict(other, code="002", name="淮河路街道")
+    comm = factories.community(sub, code="002", name="大学路社区")
+    centre = factories.OrganisationFactory(kind=OrgKind.DEPARTMENT, parent=other, name="二七指挥中心")
+    squad = factories.squad(other, name="淮河路中队")
+    where = {R.INSPECTOR: centre, R.OPERATOR: centre, R.SHIFT_LEADER: centre, R.DISPATCHER: centre}
+    where |= {R.HANDLER: squad, R.SQUAD_LEADER: squad, R.DEPUTY: comm, R.CITIZEN: comm, R.MERCHANT: comm}
+    return {
+        role: factories.staff(where.get(role, other), role, username=f"b2_{role}").user for role in R.values
+    }
+
+
+def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
+    """The URL parameters that name an object of the first bureau, for one route (the hand list).
+    Action parameters are tried with every action of their machine."""
+    case, penalty = objects["case"], objects["penalty"]
+    by_name = {
+        "number": case.number,
+        "case_id": case.pk,
+        "merchant_id": objects["merchant"].pk,
+        "review_pk": 1,
+        "doc_pk": 1,
+        "no": 1,
+        "variant": "file",
+        "fmt": "json",
+        "token": "not-the-holders-token",  # a capability link: out of scope is not holding it
+        "code": "200101",
+        "request_id": case.number,
+    }
+    pk_by_prefix = [
+        (r"^api/v1/supervisions/|^cases/supervision/", objects["supervision"].pk),
+        (r"^api/v1/cases/|^cases/", case.pk),
+        (r"merchants/letters/", objects["letter"].pk),
+        (r"merchants/jobs/|^work-orders/jobs/", objects["job"].pk),
+        (r"merchants/", objects["merchant"].pk),
+        (r"penalty-cases/|^enforcement/", penalty.pk),
+        (r"^work-orders/", objects["order"].pk),
+        (r"^notifications/", objects["notification"].pk),
+        (r"^review/", objects["callback"].pk),
+        (r"^org/|^api/v1/organisations/", objects["bureau"].pk),
+        (r"^publicity/", 1),
+    ]
+    values = {}
+    for name in names:
+        if name == "pk":
+            values[name] = next((pk for prefix, pk in pk_by_prefix if re.search(prefix, route)), None)
+        elif name == "number" and route.startswith("^track/"):
+            values[name] = objects["closed"].number
+        elif name != "action":
+            values[name] = by_name.get(name)
+        missing = [n for n, v in values.items() if v is None]
+        assert not missing, f"{route}: teach _aim which object {missing} names"
+    if "action" not in names:
+        return [values]
+    machine = PENALTY_MACHINE if route.startswith("enforcement/") else CASE_MACHINE
+    return [{**values, "action": t.action} for t in machine]
+
+
+def _url(endpoint: Endpoint, kwargs: dict) -> str:
+    """The path for `kwargs`, from the route itself (path converters and regex groups alike)."""
+    route = re.sub(r"(?<!\(\?P)<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), endpoint.route)
+    out, i = [], 0
+    while i < len(route):
+        if route.startswith("(?P<", i):
+            name = route[i + 4 : route.index(">", i)]
+            depth, j = 0, i
+            while True:  # to the group's closing parenthesis
+                depth += {"(": 1, ")": -1}.get(route[j], 0) if route[j - 1] != "\\" else 0
+                if depth == 0:
+                    break
+                j += 1
+            out.append(str(kwargs[name]))
+            i = j + 1
+        else:
+            out.append(route[i])
+            i += 1
+    return "/" + "".join(out).replace("^", "").replace("$", "").replace("\\", "")
+
+
+# Signing in writes these whatever the endpoint does; they are not the endpoint's writes.
+SIGN_IN_TABLES = {"sessions.session", "org.staffsession", "axes.accesslog", "axes.accessattempt"}
+
+
+def _state(world: World) -> tuple:
+    counts = tuple(
+        (m._meta.label_lower, m._default_manager.count())
+        for m in apps.get_models()
+        if m._meta.managed and m._meta.label_lower not in SIGN_IN_TABLES
+    )
+    rows = tuple(
+        tuple(sorted(model_to_dict(type(o)._default_manager.get(pk=o.pk)).items(), key=lambda kv: kv[0]))
+        for o in world.objects.values()
+    )
+    return counts, AuditEvent.objects.count(), repr(rows)
+
+
+def _refused(response) -> bool:
+    """An error status, or a redirect away (to the login page, a list, the tracking form): whether
+    a redirect hid a write is what the unchanged tables tell."""
+    return response.status_code in REFUSED or response.status_code == 302
+
+
+PHOTO = jpeg_bytes()
+
+
+def _try(client: Client, method: str, url: str):
+    photo = SimpleUploadedFile("photo.jpg", PHOTO, content_type="image/jpeg")
+    data = {"reason": "x", "note": "x", "reply": "x", "stage": "handle", "file": photo}
+    if method == "post":
+        return client.post(url, data)
+    return getattr(client, method)(url, data={}, content_type="application/json")
+
+
+def test_the_url_conf_has_the_write_endpoints_this_test_knows_about():
+    routes = {e.route for e in write_endpoints()}
+    # A sample across the apps: if these go missing the walk of the URL conf is broken, not the site.
+    assert {"api/v1/cases/<int:pk>/evidence/", "cases/^(?P<number>\\d{6,20})/evidence/add/$"} <= routes
+    assert any(r.startswith("api/v1/^penalty-cases/") for r in routes)
+    assert any(r.startswith("merchants/letters/") for r in routes)
+    assert len(routes) > 60
+
+
+def test_every_write_endpoint_refuses_every_role_of_another_bureau_and_changes_nothing(district):
+    world = _build(district)
+    clients = {"anonymous": Client(REMOTE_ADDR="10.20.0.1")}
+    for index, (name, user) in enumerate(world.callers.items(), start=2):
+        clients[name] = Client(REMOTE_ADDR=f"10.20.0.{index}")
+        clients[name].force_login(user)
+    failures = []
+    tried = 0
+    for endpoint in write_endpoints():
+        for kwargs in _aim(endpoint.route, list(endpoint.pattern.pattern.regex.groupindex), world.objects):
+            url = _url(endpoint, kwargs)
+            before = _state(world)
+            for name, client in clients.items():
+                for method in endpoint.methods:
+                    tried += 1
+                    response = _try(client, method, url)
+                    if not _refused(response):
+                        failures.append(f"{method.upper()} {url} as {name}: {response.status_code}")
+            after = _state(world)
+            if after != before:
+                changed = [a for a, b in zip(after[0], before[0], strict=True) if a != b]
+                failures.append(f"{url}: changed {changed} audit {before[1]}→{after[1]}")
+    assert tried > 1000
+    assert not failures, "\n".join(failures)
