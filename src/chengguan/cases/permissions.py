@@ -168,7 +168,7 @@ def can_add_evidence(actor, case, stage: str | None = None) -> bool:
 def refuse_evidence(actor, case, stage: str) -> None:
     """Raise the refusal of `can_add_evidence` for a known stage (the service checks the stage first)."""
     may_add_evidence.refuse(actor, case)
-    EVIDENCE_BY_STAGE[stage].refuse(actor, case, action=_("补充材料"))
+    EVIDENCE_BY_STAGE[stage].refuse(actor, case, action=_("补充照片、视频或录音"))
 
 
 can_mark_spam = permission(
