@@ -90,9 +90,7 @@ def report(request):
         # The public page has no banner: a refusal without a field goes above the form.
         submitted = submit(
             form,
-            lambda data: services.public_report_submit(
-                **data, client_address=limits.client_address(request)
-            ),
+            lambda data: services.public_report_submit(**data, client_address=limits.client_address(request)),
             message_on_form=True,
         )
         if isinstance(form.refusal, limits.RateLimited):
