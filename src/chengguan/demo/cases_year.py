@@ -373,6 +373,8 @@ class _Executor:
             reporter_phone=plan.reporter_phone,
             priority=_priority(plan),
             idempotency_key=plan.key,
+            # Anonymous portal reports keep their keys within the demo's own client scope.
+            client_scope="demo",
             photos=[self.before_photo] if _reported_with_photo(plan) else [],
         )
 
