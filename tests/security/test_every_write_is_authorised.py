@@ -28,6 +28,8 @@ from chengguan.cases.supervision import supervision_create
 from chengguan.channels.services import work_order_receive
 from chengguan.core import clock
 from chengguan.core.models import AuditEvent, Job
+from chengguan.duty.models import Assignment, Finding, Patrol, Roster, RosterChange, Shift
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
 from chengguan.enforcement import services as penalty_services
 from chengguan.enforcement.states import PENALTY_MACHINE
 from chengguan.feedback.models import Callback, FeedbackMethod, Rating
@@ -146,6 +148,7 @@ def _build(d) -> World:
         callback = Callback.objects.create(
             case=closed, rating=Rating.DISSATISFIED, method=FeedbackMethod.PORTAL, at=clock.now()
         )
+        duty = _duty_rows(d)
     objects = {
         "case": case,
         "closed": closed,
@@ -158,8 +161,49 @@ def _build(d) -> World:
         "notification": notification,
         "callback": callback,
         "bureau": d.bureau,
+        **duty,
     }
     return World(objects, _callers_of_another_bureau())
+
+
+def _duty_rows(d) -> dict[str, object]:
+    """A shift with its assignment, a swap request, a patrol and a 督察 finding of the first bureau
+    (rows only: the duty tests drive them; here they are only aimed at)."""
+    handler, now = d.users[R.HANDLER], clock.now()
+    roster = Roster.objects.create(
+        bureau=d.bureau, unit=d.squad, month=now.date().replace(day=1), created_at=now, created_by=handler
+    )
+    shift = Shift.objects.create(
+        roster=roster,
+        unit=d.squad,
+        date=now.date(),
+        day_kind="workday",
+        name="白班",
+        starts_at=now,
+        ends_at=now + dt.timedelta(hours=8),
+    )
+    assignment = Assignment.objects.create(shift=shift, staff=handler, post="officer")
+    change = RosterChange.objects.create(
+        bureau=d.bureau,
+        unit=d.squad,
+        assignment=assignment,
+        kind="leave",
+        reason="病假",
+        requested_by=handler,
+        requested_at=now,
+    )
+    patrol = Patrol.objects.create(bureau=d.bureau, unit=d.squad, staff=handler, started_at=now)
+    finding = Finding.objects.create(
+        bureau=d.bureau,
+        unit=d.squad,
+        kind="discipline",
+        description="上岗未着装",
+        place="建设路",
+        observed_at=now,
+        found_by=d.users[R.LEADER],
+        due_on=now.date(),
+    )
+    return {"assignment": assignment, "change": change, "patrol": patrol, "finding": finding}
 
 
 def _callers_of_another_bureau() -> dict[str, object]:
@@ -191,6 +235,7 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         "token": "not-the-holders-token",  # a capability link: out of scope is not holding it
         "code": "200101",
         "request_id": case.number,
+        "direction": "in",
     }
     pk_by_prefix = [
         (r"^api/v1/supervisions/|^cases/supervision/", objects["supervision"].pk),
@@ -204,11 +249,17 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"^review/", objects["callback"].pk),
         (r"^org/|^api/v1/organisations/", objects["bureau"].pk),
         (r"^publicity/", 1),
+        (r"duty/changes/", objects["change"].pk),
+        (r"duty/patrols/", objects["patrol"].pk),
+        (r"^duty/assignments/", objects["assignment"].pk),
+        (r"^duty/findings/", objects["finding"].pk),
     ]
+    # A router's routes read `api/v1/^cases/(?P<pk>…)/…$`: matched without the anchors.
+    plain = route.replace("^", "").replace("$", "")
     values = {}
     for name in names:
         if name == "pk":
-            values[name] = next((pk for prefix, pk in pk_by_prefix if re.search(prefix, route)), None)
+            values[name] = next((pk for prefix, pk in pk_by_prefix if re.search(prefix, plain)), None)
         elif name == "number" and route.startswith("^track/"):
             values[name] = objects["closed"].number
         elif name != "action":
@@ -217,7 +268,15 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         assert not missing, f"{route}: teach _aim which object {missing} names"
     if "action" not in names:
         return [values]
-    machine = PENALTY_MACHINE if route.startswith("enforcement/") else CASE_MACHINE
+    machine = (
+        PENALTY_MACHINE
+        if route.startswith("enforcement/")
+        else CHANGE_MACHINE
+        if route.startswith("duty/changes/")
+        else FINDING_MACHINE
+        if route.startswith("duty/findings/")
+        else CASE_MACHINE
+    )
     return [{**values, "action": t.action} for t in machine]
 
 
@@ -279,7 +338,7 @@ def _try(client: Client, method: str, url: str):
 def test_the_url_conf_has_the_write_endpoints_this_test_knows_about():
     routes = {e.route for e in write_endpoints()}
     # A sample across the apps: if these go missing the walk of the URL conf is broken, not the site.
-    assert {"api/v1/cases/<int:pk>/evidence/", "cases/^(?P<number>\\d{6,20})/evidence/add/$"} <= routes
+    assert {"api/v1/^cases/(?P<pk>\\d+)/evidence/$", "cases/^(?P<number>\\d{6,20})/evidence/add/$"} <= routes
     assert any(r.startswith("api/v1/^penalty-cases/") for r in routes)
     assert any(r.startswith("merchants/letters/") for r in routes)
     assert len(routes) > 60
