@@ -112,6 +112,21 @@ def test_retry_with_the_same_idempotency_key_returns_the_first_case(district, as
     assert other.json()["number"] != first.json()["number"]
 
 
+def test_the_intake_answer_is_the_case_as_read_back(district, as_user, quiet):
+    """The 201 body is built from the row the service returned, without reading it again: it must be
+    exactly what a retry (which reads the case back) answers, photos, phone and timeline included."""
+    client = as_user(district.users[R.OPERATOR])
+    body = _intake(district, source="hotline", reporter_name="王女士", reporter_phone="13812345678")
+    body["photos"] = [jpeg_upload("a.jpg")]
+    first = client.post(URL, body, format="multipart", HTTP_IDEMPOTENCY_KEY="desk-0001")
+    body["photos"] = [jpeg_upload("a.jpg")]
+    again = client.post(URL, body, format="multipart", HTTP_IDEMPOTENCY_KEY="desk-0001")
+    assert (first.status_code, again.status_code) == (201, 200), first.content
+    assert first.json()["reporter_phone"] == "138****5678"
+    assert len(first.json()["evidence"]) == 1 and len(first.json()["timeline"]) == 1
+    assert again.json() == first.json()
+
+
 def test_multipart_report_stores_photos_with_hash_and_thumbnail(district, as_user, quiet):
     import hashlib
 

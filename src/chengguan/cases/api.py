@@ -118,19 +118,29 @@ def _case_to_act_on(user, pk: int) -> Case:
 
 
 def case_response(
-    request: Request, pk: int, *, reveal_phone: bool = False, code: int = status.HTTP_200_OK
+    request: Request,
+    pk: int,
+    *,
+    reveal_phone: bool = False,
+    code: int = status.HTTP_200_OK,
+    reported: Case | None = None,
 ) -> Response:
     """The detail of case `pk` as the caller sees it. After a write the case may be out of the
-    writer's view (a handler who returned it); the body is still the case they just wrote. With
+    writer's view (a handler who returned it); the body is still the case they just wrote. A case
+    `reported` this instant is the row the intake service returned, units loaded: no second read,
+    and no query for the extensions and supervisions it cannot have yet. With
     `reveal_phone` the caller's right to the full reporter number is used, and that view audited."""
-    if reveal_phone:
+    if reported is not None:
+        case = reported
+    elif reveal_phone:
         case = _visible_case(request.user, pk)
     else:
         case = _detail_queryset(request.user).filter(pk=pk).first() or _with_detail(Case.objects).get(pk=pk)
     reveal = reveal_phone and can_view_reporter_phone(request.user, case)
     if reveal and case.reporter_phone:
         contact.reporter_phone_reveal(actor=request.user, case=case)
-    body = CaseDetailSerializer(case, context={"request": request, "reveal": reveal}).data
+    context = {"request": request, "reveal": reveal, "just_reported": reported is not None}
+    body = CaseDetailSerializer(case, context=context).data
     return Response(body, status=code)
 
 
@@ -275,9 +285,9 @@ class CaseViewSet(ScopedViewSet):
             client_address=limits.client_address(request),
             **values,
         )
-        return case_response(
-            request, result.case.pk, code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        )
+        if result.created:
+            return case_response(request, result.case.pk, code=status.HTTP_201_CREATED, reported=result.case)
+        return case_response(request, result.case.pk)
 
     @extend_schema(
         operation_id="cases_retrieve",

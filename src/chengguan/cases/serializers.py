@@ -333,11 +333,15 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
     @extend_schema_field(ExtensionSerializer(many=True))
     def get_extensions(self, case: Case) -> list[dict]:
+        if self.context.get("just_reported"):
+            return []  # a case reported this instant has no extension yet: spare the query
         rows = case.extensions.select_related("requested_by__profile", "decided_by__profile")
         return ExtensionSerializer(rows, many=True).data
 
     @extend_schema_field(SupervisionSerializer(many=True))
     def get_supervisions(self, case: Case) -> list[dict]:
+        if self.context.get("just_reported"):
+            return []
         rows = case.supervisions.select_related(
             "case", "case__category", "created_by__profile", "replied_by__profile"
         )
