@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from shapely.geometry import box, mapping
 
 from chengguan.grids.models import Grid
@@ -33,7 +35,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         org = super()._create(model_class, *args, **kwargs)
         org.path = _path_for(org)
-        if org.bureau_id is None:
+        if org.bureau_id is None and org.kind != OrgKind.CITY:
             org.bureau = org if org.kind == OrgKind.BUREAU or org.parent is None else org.parent.bureau
         org.save(update_fields=["path", "bureau"])
         return org
@@ -43,6 +45,19 @@ def bureau(**kwargs) -> Organisation:
     kwargs.setdefault("name", "中原区城市管理局")
     kwargs.setdefault("code", "410102")
     return OrganisationFactory(kind=OrgKind.BUREAU, **kwargs)
+
+
+def city_above(*bureaus: Organisation, name: str = "郑州市城市管理局") -> Organisation:
+    """A city-level bureau made the parent of `bureaus`, their subtrees' paths moved below it."""
+    city = OrganisationFactory(kind=OrgKind.CITY, name=name)
+    for b in bureaus:
+        old, new = b.path, city.path + f"{b.pk}/"
+        Organisation.objects.filter(pk=b.pk).update(parent=city)
+        Organisation.objects.filter(path__startswith=old).update(
+            path=Concat(Value(new), Substr("path", len(old) + 1))
+        )
+        b.refresh_from_db()
+    return city
 
 
 def subdistrict(parent: Organisation, code: str = "001", **kwargs) -> Organisation:

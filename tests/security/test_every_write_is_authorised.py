@@ -5,7 +5,8 @@ fill fails the test until it is taught them.
 
 The objects belong to one bureau (the closed-loop district of tests/cases, with a penalty case, a
 merchant, a letter, a work order, a supervision, a job, a notification and a citizen's callback);
-the callers hold every role in a second bureau, and one is anonymous. A refusal is 401, 403, 404,
+the callers hold every role in a second bureau, one is anonymous, and one is a city leader above
+the first bureau, who reads its rows but writes none. A refusal is 401, 403, 404,
 405 or a redirect away (login page, list, tracking form); nothing changed means the same rows in
 every table, the same audit trail and the same fields on each aimed-at object.
 """
@@ -46,6 +47,7 @@ district = case_fixtures.district
 _fast_tests = case_fixtures._fast_tests
 
 WRITES = ("post", "put", "patch", "delete")
+CITY_READER = "city_leader_above_the_first_bureau"
 REFUSED = {401, 403, 404, 405}
 SKIPPED_PREFIXES = ("admin/",)  # Django's admin: superusers only, its own permission checks
 
@@ -163,7 +165,11 @@ def _build(d) -> World:
         "bureau": d.bureau,
         **duty,
     }
-    return World(objects, _callers_of_another_bureau())
+    callers = _callers_of_another_bureau()
+    # A city leader above the first bureau reads its rows and may write none of them.
+    city = factories.city_above(d.bureau)
+    callers[CITY_READER] = factories.staff(city, R.CITY_LEADER, username="city_reader").user
+    return World(objects, callers)
 
 
 def _duty_rows(d) -> dict[str, object]:

@@ -36,13 +36,17 @@ def _in_my_grids(actor) -> Q:
 
 
 def cases_visible_to(actor) -> QuerySet[Case]:
-    """Command centre and leaders: their bureau; handlers: their unit's cases; inspectors: cases in
-    their grids or reported by them; the public: their own reports."""
+    """Command centre and leaders: their bureau; a city leader: every bureau of the city; handlers:
+    their unit's cases; inspectors: cases in their grids or reported by them; the public: their own
+    reports."""
     qs = _base()
     if org_selectors.sees_everything(actor):
         return qs
     if not getattr(actor, "is_authenticated", False):
         return qs.none()
+    overseen = org_selectors.overseen_bureaus(actor)
+    if overseen is not None:
+        return qs.filter(bureau__in=overseen)
     roles = org_selectors.role_codes(actor)
     bureau = org_selectors.bureau_of(actor)
     if sees_bureau_cases(actor) and bureau is not None:

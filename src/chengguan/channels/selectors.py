@@ -20,6 +20,9 @@ def work_orders_visible_to(actor) -> QuerySet[WorkOrder]:
     qs = WorkOrder.objects.select_related("case", "category", "replied_by").annotate(rating=Subquery(latest))
     if org_selectors.sees_everything(actor):
         return qs
+    overseen = org_selectors.overseen_bureaus(actor)
+    if overseen is not None:
+        return qs.filter(case__bureau__in=overseen)
     bureau = org_selectors.bureau_of(actor)
     if bureau is None or not sees_bureau_work_orders(actor):
         return qs.none()

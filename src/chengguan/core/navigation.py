@@ -15,7 +15,16 @@ from collections.abc import Callable
 Entries = Callable[[object, frozenset[str]], list[dict]]
 
 # Where the apps of today sit, with gaps for new ones.
-CASES, REVIEW, PENALTIES, FOUNDATION, MERCHANTS, CHANNELS, REFERENCE = 100, 200, 300, 400, 500, 600, 900
+CASES, REVIEW, PENALTIES, FOUNDATION, MERCHANTS, CHANNELS, FIGURES, REFERENCE = (
+    100,
+    200,
+    300,
+    400,
+    500,
+    600,
+    800,
+    900,
+)
 
 _sections: list[tuple[int, int, Entries]] = []
 

@@ -52,11 +52,10 @@ class FeedbackSummary:
 
 
 def _operators(role: str = RoleCode.OPERATOR) -> dict[int, list]:
-    """Staff of `role` per bureau (the demo's bureaus are the roots of their org trees)."""
+    """Staff of `role` per bureau."""
     by_bureau: dict[int, list] = {}
     for profile in StaffProfile.objects.filter(roles__code=role).select_related("user", "organisation"):
-        root = int(profile.organisation.path.strip("/").split("/")[0])
-        by_bureau.setdefault(root, []).append(profile.user)
+        by_bureau.setdefault(profile.organisation.bureau_id, []).append(profile.user)
     return by_bureau
 
 

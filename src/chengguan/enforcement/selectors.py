@@ -21,10 +21,14 @@ URGENCY_LABELS = {"normal": _("正常"), "warning": _("临期"), "overdue": _("�
 
 
 def visible_cases(actor) -> QuerySet[PenaltyCase]:
-    """The actor's own bureau's cases (everything for a superuser or the system)."""
+    """The actor's own bureau's cases (a city leader: every bureau of the city; everything for a
+    superuser or the system)."""
     qs = PenaltyCase.objects.select_related("bureau")
     if org_selectors.sees_everything(actor):
         return qs
+    overseen = org_selectors.overseen_bureaus(actor)
+    if overseen is not None:
+        return qs.filter(bureau__in=overseen)
     bureau = org_selectors.bureau_of(actor)
     return qs.filter(bureau=bureau) if bureau else qs.none()
 

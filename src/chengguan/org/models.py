@@ -10,6 +10,8 @@ from chengguan.org.roles import RoleCode
 
 
 class OrgKind(models.TextChoices):
+    # A city installation's city-level bureau (市城管局) above its district bureaus; it holds no cases.
+    CITY = "city", _("市局")
     BUREAU = "bureau", _("局")
     SQUAD = "squad", _("执法中队")
     DEPARTMENT = "department", _("职能部门")

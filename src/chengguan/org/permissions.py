@@ -127,3 +127,5 @@ uses_admin_pages = permission("org.admin_pages", holds_or_superuser(RoleCode.ADM
 can_see_staff_phones = permission("org.see_staff_phones", holds_or_superuser(RoleCode.ADMIN))
 # The counts of the bureau on the home page: units, grids, staff by role.
 sees_bureau_overview = permission("org.bureau_overview", holds_or_superuser(RoleCode.LEADER, RoleCode.ADMIN))
+# A city installation: the city leader (市级领导) compares the bureaus of their city.
+compares_bureaus = permission("org.compare_bureaus", holds_or_superuser(RoleCode.CITY_LEADER))

@@ -1,7 +1,8 @@
 """Reads about who someone is and what part of the organisation tree they may see.
 
 Scope (ARCHITECTURE.md, Roles): a member of staff sees their own unit and the units below it; a
-leader, admin or the bureau's system account sees the whole bureau; a superuser and the
+leader, admin or the bureau's system account sees the whole bureau; a city leader (市级领导) in the
+city-level bureau sees every bureau below it, read-only; a superuser and the
 installation's system account (org.system) see everything. Members of the
 public (citizen, merchant, deputy) hold no staff role and see no organisation or staff lists.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from chengguan.org.models import Organisation, StaffProfile
+from chengguan.org.models import Organisation, OrgKind, StaffProfile
 from chengguan.org.roles import BUREAU_WIDE_ROLES, STAFF_ROLES, RoleCode
 from chengguan.org.system import is_installation_system, is_system
 
@@ -73,6 +74,31 @@ def bureau_of(user) -> Organisation | None:
     if profile is None:
         return None
     return profile.organisation.bureau
+
+
+def city_of(user) -> Organisation | None:
+    """The city-level bureau a city leader (市级领导) sits in, above the district bureaus."""
+    profile = profile_of(user)
+    if profile is None or profile.organisation.kind != OrgKind.CITY:
+        return None
+    return profile.organisation if RoleCode.CITY_LEADER in role_codes(user) else None
+
+
+def overseen_bureaus(actor) -> QuerySet[Organisation] | None:
+    """The bureaus a city leader reads (all those below their city), or None for anyone else: a
+    city leader reads every bureau's work and writes none of it."""
+    city = city_of(actor)
+    if city is None:
+        return None
+    return Organisation.objects.filter(kind=OrgKind.BUREAU, path__startswith=city.path)
+
+
+def compared_bureaus(actor) -> QuerySet[Organisation]:
+    """The bureaus a comparison shows `actor`: a superuser's every bureau, a city leader's those of
+    their city, nobody else's any."""
+    if getattr(actor, "is_superuser", False):
+        return Organisation.objects.filter(kind=OrgKind.BUREAU)
+    return overseen_bureaus(actor) or Organisation.objects.none()
 
 
 def subtree(org: Organisation) -> QuerySet[Organisation]:

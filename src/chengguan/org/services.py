@@ -30,7 +30,8 @@ User = get_user_model()
 
 # Where each kind of unit may hang in the tree. A bureau is a root (one installation may hold several).
 ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
-    OrgKind.BUREAU: frozenset({None}),
+    OrgKind.CITY: frozenset({None}),
+    OrgKind.BUREAU: frozenset({None, OrgKind.CITY}),
     OrgKind.SQUAD: frozenset({OrgKind.BUREAU, OrgKind.SQUAD}),
     OrgKind.DEPARTMENT: frozenset({OrgKind.BUREAU, OrgKind.DEPARTMENT}),
     OrgKind.SUBDISTRICT: frozenset({OrgKind.BUREAU}),
@@ -124,7 +125,9 @@ def check_organisation(
     if parent_kind not in ALLOWED_PARENTS[kind]:
         label = source_text(OrgKind(kind).label)
         if kind == OrgKind.BUREAU:
-            errors.add("parent", OrgError.INVALID_PARENT, "局是组织树的根，不能有上级单位。")
+            errors.add("parent", OrgError.INVALID_PARENT, "局的上级单位只能是市局（或没有上级单位）。")
+        elif kind == OrgKind.CITY:
+            errors.add("parent", OrgError.INVALID_PARENT, "市局是组织树的根，不能有上级单位。")
         elif kind == OrgKind.COMMUNITY:
             errors.add("parent", OrgError.INVALID_PARENT, "社区的上级单位必须是街道办事处。")
         else:
@@ -226,7 +229,7 @@ def organisation_create(
             kind=kind, name=name, parent=parent, code=code, partner_type=partner_type, **fields
         )
         org.path = (parent.path if parent is not None else "/") + f"{org.pk}/"
-        org.bureau = org if kind == OrgKind.BUREAU else parent.bureau
+        org.bureau = org if kind == OrgKind.BUREAU else (parent.bureau if parent is not None else None)
         org.save(update_fields=["path", "bureau"])
         audit.record(actor=actor, action="organisation.create", obj=org, after=_org_snapshot(org))
     return org

@@ -6,4 +6,5 @@ from chengguan.stats import api
 
 urlpatterns = [
     path("figures/", api.FiguresView.as_view(), name="api-figures"),
+    path("figures/bureaus/", api.BureauComparisonView.as_view(), name="api-figures-bureaus"),
 ]

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from chengguan.cases.models import OPEN_STATES, Case
 from chengguan.core import clock
 from chengguan.core.replica import replica_reads
+from chengguan.org import selectors as org_selectors
+from chengguan.org.models import Organisation
 from chengguan.stats import figures
 
 
@@ -52,3 +55,35 @@ def home_figures(now: dt.datetime | None = None) -> dict:
         ),
     ]
     return {"start": start, "reports": figures.reports_between(start, end), "rates": rates}
+
+
+@dataclass(frozen=True)
+class BureauFigures:
+    """One bureau's line of the comparison a city leader reads."""
+
+    bureau: Organisation
+    reports: int
+    open_cases: int
+    overdue_cases: int
+    figures: list[figures.Figure]
+
+
+@replica_reads
+def bureau_comparison(actor, start: dt.datetime, end: dt.datetime) -> list[BureauFigures]:
+    """The published figures of each bureau `actor` compares (org.selectors.compared_bureaus), over
+    `[start, end)`, with the cases open and overdue now: the same definitions as each bureau's own
+    figures, so a bureau's line equals what `chengguan kpi` prints for it."""
+    now = clock.now()
+    rows = []
+    for bureau in org_selectors.compared_bureaus(actor).order_by("code", "pk"):
+        open_cases = Case.objects.filter(bureau=bureau, state__in=OPEN_STATES, is_spam=False)
+        rows.append(
+            BureauFigures(
+                bureau=bureau,
+                reports=figures.reports_between(start, end, bureau=bureau),
+                open_cases=open_cases.count(),
+                overdue_cases=open_cases.filter(stage_due_at__lt=now).count(),
+                figures=figures.all_figures(start, end, bureau=bureau),
+            )
+        )
+    return rows

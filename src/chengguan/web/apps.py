@@ -7,7 +7,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from chengguan.core import navigation
-        from chengguan.web.context import foundation_nav, reference_nav
+        from chengguan.web.context import comparison_nav, foundation_nav, reference_nav
 
         navigation.register(navigation.FOUNDATION, foundation_nav)
+        navigation.register(navigation.FIGURES, comparison_nav)
         navigation.register(navigation.REFERENCE, reference_nav)

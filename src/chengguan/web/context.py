@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core import navigation as menu
 from chengguan.notifications.selectors import unread_count
 from chengguan.org.access import is_staff_user
-from chengguan.org.permissions import uses_admin_pages
+from chengguan.org.permissions import compares_bureaus, uses_admin_pages
 from chengguan.org.roles import ALL_ROLES, RoleCode
-from chengguan.org.selectors import bureau_of, profile_of, role_codes
+from chengguan.org.selectors import bureau_of, city_of, profile_of, role_codes
 
 
 def foundation_nav(user, roles: frozenset[str]) -> list[dict]:
@@ -21,6 +21,14 @@ def foundation_nav(user, roles: frozenset[str]) -> list[dict]:
         {"name": "organisation", "label": _("组织机构"), "url": reverse("web:organisation"), "icon": "org"},
         {"name": "categories", "label": _("部件事件分类"), "url": reverse("web:categories"), "icon": "list"},
     ]
+
+
+def comparison_nav(user, roles: frozenset[str]) -> list[dict]:
+    """A city leader's comparison of the bureaus of their city."""
+    if not compares_bureaus(user):
+        return []
+    url = reverse("web:bureau-comparison")
+    return [{"name": "bureau-comparison", "label": _("各区对比"), "url": url, "icon": "list"}]
 
 
 def reference_nav(user, roles: frozenset[str]) -> list[dict]:
@@ -43,7 +51,7 @@ def navigation(request) -> dict:
         return {"staff_profile": None, "nav_items": [], "is_staff_user": False, "notifications_unread": 0}
     is_staff = is_staff_user(user)
     profile = profile_of(user)
-    bureau = bureau_of(user)
+    bureau = bureau_of(user) or city_of(user)  # a city leader's masthead is their city's
     match = getattr(request, "resolver_match", None)
     return {
         "staff_profile": profile,

@@ -56,6 +56,8 @@ def unit_grids(org: Organisation) -> QuerySet[Grid]:
         return grids.filter(squad=org)
     if org.kind == OrgKind.BUREAU:
         return grids.filter(subdistrict__bureau=org)
+    if org.kind == OrgKind.CITY:
+        return grids.filter(subdistrict__path__startswith=org.path)
     return grids.none()
 
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import time
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
-from chengguan.core import audit
+from chengguan.core import audit, clock
 from chengguan.core.masking import mask_phone
 from chengguan.grids.permissions import works_assigned_grids
 from chengguan.org import otp
@@ -26,11 +29,12 @@ from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
-from chengguan.org.permissions import sees_bureau_overview
+from chengguan.org.permissions import compares_bureaus, sees_bureau_overview
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
 from chengguan.portal.views import portal_home
-from chengguan.stats.selectors import home_figures
+from chengguan.stats.figures import LABELS as FIGURE_LABELS
+from chengguan.stats.selectors import bureau_comparison, home_figures
 from chengguan.taxonomy.models import CategoryKind
 from chengguan.web import selectors
 
@@ -242,3 +246,41 @@ def categories(request):
     context = {"q": query, "kind": kind, "groups": groups, "count": len(found), "kinds": CategoryKind.choices}
     template = "web/_category_results.html" if request.headers.get("HX-Request") else "web/categories.html"
     return render(request, template, context)
+
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PeriodForm(forms.Form):
+    """The inclusive dates of a comparison (default: this month to date)."""
+
+    start = forms.DateField(
+        label=_lazy("起始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_lazy("截止日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        today = clock.today()
+        data["start"] = data.get("start") or today.replace(day=1)
+        data["end"] = data.get("end") or today
+        if data["end"] < data["start"]:
+            self.add_error("end", _lazy("截止日不能早于起始日。"))
+        return data
+
+
+@staff_required
+@require_GET
+def bureau_comparison_page(request):
+    """各区对比: a city leader's figures of every bureau of the city, side by side."""
+    if not compares_bureaus(request.user):
+        raise PermissionDenied("city leaders only")
+    form = PeriodForm(request.GET)
+    rows = []
+    if form.is_valid():
+        first, last = form.cleaned_data["start"], form.cleaned_data["end"]
+        rows = bureau_comparison(request.user, *clock.period_bounds(first, last))
+    labels = [FIGURE_LABELS[f.name] for f in rows[0].figures] if rows else []
+    return render(request, "web/bureau_comparison.html", {"form": form, "rows": rows, "labels": labels})

@@ -40,3 +40,9 @@ def time_unit(unit: str) -> str:
 def local_name(obj) -> str:
     """`name_en` for English readers when there is one, else the Chinese name."""
     return obj.local_name
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """A share in [0, 1] as the bureau writes it, one decimal (`99.8%`); `—` when nothing counted."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
