@@ -1,9 +1,10 @@
 """Time limits of the closed loop's stages other than handling.
 
-Handling time comes from the case's category (taxonomy). The other stages have bureau-wide limits:
-national standards leave them to each city, so these are the bureau's defaults, overridable with
-`settings.CASE_STAGE_LIMITS` (same shape). Verification on site gets one working day; the desk steps
-(filing, dispatch, closing) one working hour each, as common in municipal 数字城管 handbooks.
+Handling time comes from the case's category (taxonomy), or the bureau's own limit for it. The other
+stages have bureau-wide limits: national standards leave them to each city, so these are the
+bureau's defaults, overridable with `settings.CASE_STAGE_LIMITS` (same shape). Verification on site
+gets one working day; the desk steps (filing, dispatch, closing) one working hour each, as common in
+municipal 数字城管 handbooks.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.conf import settings
 
 from chengguan.cases.models import HANDLING_STATES, Case, CaseState
 from chengguan.core import deadlines
+from chengguan.taxonomy.selectors import time_limit_for
 
 WARNING_SHARE = 0.8  # past 80 % of the time a case is "warning", past 100 % "overdue"
 
@@ -63,8 +65,9 @@ def start_stage(case: Case, state: str, now: dt.datetime) -> None:
 
 
 def start_handling_clock(case: Case, now: dt.datetime) -> None:
-    """Start the handling time of the case's category: at dispatch, at rework and when reopened."""
-    amount, unit = case.category.time_limit_amount, case.category.time_limit_unit
+    """Start the handling time of the case's category (in the case's bureau): at dispatch, at rework
+    and when reopened."""
+    amount, unit = time_limit_for(case.category, case.bureau_id)
     case.handling_limit_amount, case.handling_limit_unit = amount, unit
     case.handling_due_at, case.stage_warning_at = due_and_warning(now, amount, unit)
     case.stage_due_at = case.handling_due_at

@@ -82,8 +82,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("admin", RoleCode.ADMIN, "bureau"),
     DemoAccount("force_inspector", RoleCode.FORCE_INSPECTOR, U.INSPECTION),
     DemoAccount("personnel", RoleCode.PERSONNEL, U.OFFICE),
-    # A city leader belongs above the bureaus; the district demo has one bureau and seats them there.
-    DemoAccount("city_leader", RoleCode.CITY_LEADER, "bureau"),
+    # A city leader sits in the city-level bureau above the district bureaus and reads them all.
+    DemoAccount("city_leader", RoleCode.CITY_LEADER, "city"),
     # A partner department's contact sees only the campaign tasks of their department.
     DemoAccount("partner_contact", RoleCode.PARTNER_CONTACT, U.POLICE),
     # The public hold only their own role; a profile ties them to the bureau (a deputy of the
@@ -220,12 +220,13 @@ def build_demo(
     # leaves the database empty, so `chengguan demo --if-empty` simply tries again.
     with transaction.atomic():
         org_total = sum(_org_count(plan) for plan in layout.districts)
-        with stages.stage("organisations", org_total):
-            bureaus = [_create_units(plan, people, stages) for plan in layout.districts]
+        with stages.stage("organisations", org_total + 1):
+            city = _create_city(stages)
+            bureaus = [_create_units(plan, people, stages, city) for plan in layout.districts]
 
         rosters = [plan_staff(units, people, size=size) for units in bureaus]
         with stages.stage("staff", sum(len(r) for r in rosters) + len(DEMO_ACCOUNTS)):
-            accounts = _create_demo_accounts(bureaus[0], people, password, stages)
+            accounts = _create_demo_accounts(bureaus[0], city, people, password, stages)
             generated = [
                 _bulk_create_staff(roster, stages, system_actor(units.bureau))
                 for units, roster in zip(bureaus, rosters, strict=True)
@@ -242,7 +243,7 @@ def build_demo(
 
         with stages.stage("routing", len(U.ROUTES) * len(bureaus)):
             for units in bureaus:
-                _create_routes(units, scoped=len(bureaus) > 1, stages=stages)
+                _create_routes(units, stages=stages)
 
         with stages.stage("reply_templates", len(REPLY_TEMPLATES)):
             _create_reply_templates(stages)
@@ -319,7 +320,17 @@ def _landline(rng: random.Random) -> str:
     return f"0371-{rng.randrange(60_000_000, 69_999_999)}"
 
 
-def _create_units(plan: DistrictPlan, people: People, stages: _Stages) -> BureauUnits:
+def _create_city(stages: _Stages) -> Organisation:
+    """郑州市城市管理局, the city-level bureau above the demo's district bureaus (its city leader
+    compares them); the installation creates it."""
+    city = org_services.organisation_create(
+        actor=system_actor(), kind=OrgKind.CITY, name="郑州市城市管理局", short_name="郑州市城管局"
+    )
+    stages.step()
+    return city
+
+
+def _create_units(plan: DistrictPlan, people: People, stages: _Stages, city: Organisation) -> BureauUnits:
     rng = people.rng
     d = plan.spec.short
     # The installation creates the bureau; the bureau's own system account creates its units.
@@ -342,7 +353,7 @@ def _create_units(plan: DistrictPlan, people: People, stages: _Stages) -> Bureau
     bureau = create(
         OrgKind.BUREAU,
         f"郑州市{plan.spec.name}城市管理局",
-        None,
+        city,
         code=plan.spec.county_code,
         short_name=f"{d}城管局",
     )
@@ -373,10 +384,11 @@ def _create_units(plan: DistrictPlan, people: People, stages: _Stages) -> Bureau
 
 
 def _create_demo_accounts(
-    units: BureauUnits, people: People, password: str, stages: _Stages
+    units: BureauUnits, city: Organisation, people: People, password: str, stages: _Stages
 ) -> dict[str, StaffProfile]:
     """The named accounts, through `staff_create` so they are exactly like accounts an admin opens."""
     places = {"bureau": units.bureau, "squad": units.first_squad(), "community": units.first_community()}
+    places["city"] = city
     places.update(units.departments)
     places.update(units.partners)
     created: dict[str, StaffProfile] = {}
@@ -385,7 +397,7 @@ def _create_demo_accounts(
         role = RoleCode(account.role)
         is_staff_role = account.role in STAFF_ROLES
         created[account.username] = org_services.staff_create(
-            actor=actor,
+            actor=system_actor() if account.place == "city" else actor,  # the city is the installation's
             username=account.username,
             password=password,
             organisation=places[account.place],
@@ -609,12 +621,10 @@ def _bump_grid_version() -> None:
 # --- routing -------------------------------------------------------------------------------------
 
 
-def _create_routes(units: BureauUnits, *, scoped: bool, stages: _Stages) -> None:
-    """One rule per `units.ROUTES` entry. Rules carry no bureau, so with several bureaus in one
-    database each rule is repeated per sub-district to keep it inside its own bureau."""
+def _create_routes(units: BureauUnits, *, stages: _Stages) -> None:
+    """One rule per `units.ROUTES` entry, the bureau's own (its system account adds them)."""
     majors = {(m.kind, m.code): m for m in MajorCategory.objects.filter(classification__is_active=True)}
     minors = {(c.kind, c.minor_code): c for c in Category.objects.filter(classification__is_active=True)}
-    areas = list(units.subdistricts.values()) if scoped else [None]
     actor = system_actor(units.bureau)
     for route in U.ROUTES:
         major = majors.get((route.kind, route.major))
@@ -623,16 +633,14 @@ def _create_routes(units: BureauUnits, *, scoped: bool, stages: _Stages) -> None
             stages.step()
             continue
         handler = units.partners[route.unit] if route.unit in units.partners else units.unit(route.unit)
-        for area in areas:
-            taxonomy_services.routing_rule_create(
-                actor=actor,
-                handler=handler,
-                major=None if category else major,
-                category=category,
-                subdistrict=area,
-                use_grid_squad=route.grid_squad,
-                note="演示数据",
-            )
+        taxonomy_services.routing_rule_create(
+            actor=actor,
+            handler=handler,
+            major=None if category else major,
+            category=category,
+            use_grid_squad=route.grid_squad,
+            note="演示数据",
+        )
         stages.step()
 
 

@@ -108,8 +108,18 @@ class Category(LocalNameMixin, models.Model):
 
 class RoutingRule(models.Model):
     """Category + area → the organisation proposed as the handling unit. Most specific wins:
-    a grid beats a community beats a sub-district beats anywhere; a category beats a major class."""
+    a grid beats a community beats a sub-district beats anywhere; a bureau's own rule beats the
+    installation's; a category beats a major class."""
 
+    bureau = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": "bureau"},
+        help_text="The bureau whose cases the rule routes; empty: every bureau (the installation's default).",
+    )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     major = models.ForeignKey(
         MajorCategory, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -144,3 +154,24 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"→ {self.handler}"
+
+
+class BureauTimeLimit(models.Model):
+    """A bureau's own handling time limit for a minor class, over the installation's (`Category`):
+    on one installation each district sets its own, as its city's 数字城管 rules allow."""
+
+    bureau = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", limit_choices_to={"kind": "bureau"}
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="bureau_limits")
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=16, choices=TimeUnit.choices)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bureau", "category"], name="uniq_bureau_time_limit")]
+        verbose_name = "本局处置时限"
+        verbose_name_plural = "本局处置时限"
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.category.code}: {self.amount} {self.unit}"

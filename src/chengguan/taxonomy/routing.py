@@ -1,7 +1,8 @@
 """Proposing the handling unit for a case from the routing rules (派遣规则).
 
 The dispatcher (派遣员) gets a proposal, not a decision: the most specific active rule wins. Area comes
-first (a grid rule beats a community rule beats a sub-district rule beats a district-wide one), then the
+first (a grid rule beats a community rule beats a sub-district rule beats a district-wide one), then
+the bureau (a bureau's own rule beats the installation's default for every bureau), then the
 category (a minor-class rule beats a major-class rule beats a catch-all). Equal rules are broken by the
 lowest id, so the same case always gets the same proposal.
 """
@@ -26,6 +27,11 @@ def area_rank(rule: RoutingRule) -> int:
     return 0
 
 
+def bureau_rank(rule: RoutingRule) -> int:
+    """1 the bureau's own rule, 0 the installation's default."""
+    return 1 if rule.bureau_id else 0
+
+
 def category_rank(rule: RoutingRule) -> int:
     """2 minor class, 1 major class, 0 any category."""
     if rule.category_id:
@@ -43,13 +49,19 @@ def matching_rules(*, category: Category, grid: Grid | None) -> list[RoutingRule
     )
     if grid is None:
         rules = rules.filter(grid__isnull=True, community__isnull=True, subdistrict__isnull=True)
+        rules = rules.filter(bureau__isnull=True)
     else:
+        grid_bureau = Organisation.objects.filter(pk=grid.subdistrict_id).values("bureau_id")
         rules = rules.filter(
             Q(grid__isnull=True) | Q(grid=grid),
             Q(community__isnull=True) | Q(community_id=grid.community_id),
             Q(subdistrict__isnull=True) | Q(subdistrict_id=grid.subdistrict_id),
+            Q(bureau__isnull=True) | Q(bureau_id__in=grid_bureau),
         )
-    return sorted(rules.select_related("handler"), key=lambda r: (-area_rank(r), -category_rank(r), r.pk))
+    return sorted(
+        rules.select_related("handler"),
+        key=lambda r: (-area_rank(r), -bureau_rank(r), -category_rank(r), r.pk),
+    )
 
 
 def handler_for(rule: RoutingRule, grid: Grid | None) -> Organisation:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from chengguan.core.errors import NotFound
 from chengguan.taxonomy.errors import TaxonomyError
-from chengguan.taxonomy.models import Category, Classification
+from chengguan.taxonomy.models import BureauTimeLimit, Category, Classification
 
 
 def active_classification() -> Classification | None:
@@ -29,3 +29,16 @@ def category_by_code(code: str) -> Category:
     if category is None:
         raise NotFound(f"未知的部件/事件分类代码：{code}", code=TaxonomyError.UNKNOWN_CATEGORY)
     return category
+
+
+def time_limit_for(category: Category, bureau_id: int | None) -> tuple[int, str]:
+    """The handling time limit of `category` in the bureau: its own (`BureauTimeLimit`), else the
+    installation's on the category."""
+    own = (
+        BureauTimeLimit.objects.filter(bureau_id=bureau_id, category=category)
+        .values_list("amount", "unit")
+        .first()
+        if bureau_id
+        else None
+    )
+    return own or (category.time_limit_amount, category.time_limit_unit)

@@ -15,7 +15,7 @@ from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.taxonomy.errors import TaxonomyError
-from chengguan.taxonomy.models import Category, MajorCategory, RoutingRule, TimeUnit
+from chengguan.taxonomy.models import BureauTimeLimit, Category, MajorCategory, RoutingRule, TimeUnit
 from chengguan.taxonomy.permissions import can_maintain_taxonomy
 
 RULE_FIELDS = (
@@ -83,8 +83,25 @@ def check_routing_rule(
         raise ValidationFailed(first, code=TaxonomyError.INVALID_ROUTING_RULE, fields=errors)
 
 
+def _rule_bureau(actor, asked: Organisation | None) -> Organisation | None:
+    """The bureau a new rule is for: the actor's own, unless the installation names one (or none)."""
+    if org_selectors.sees_everything(actor):
+        if asked is not None and asked.kind != OrgKind.BUREAU:
+            _refuse_field("bureau", "请选择城管局", TaxonomyError.INVALID_ROUTING_RULE)
+        return asked
+    own = org_selectors.bureau_of(actor)
+    if own is None or (asked is not None and asked.pk != own.pk):
+        _refuse_field("bureau", "只能为本局设置", TaxonomyError.INVALID_ROUTING_RULE)
+    return own
+
+
+def _refuse_field(field: str, message: str, code) -> None:
+    raise ValidationFailed(message, code=code, fields={field: [message]})
+
+
 def _snapshot(rule: RoutingRule, names=RULE_FIELDS) -> dict[str, Any]:
-    return {name: getattr(rule, f"{name}_id" if name in _RELATED else name) for name in names}
+    found = {name: getattr(rule, f"{name}_id" if name in _RELATED else name) for name in names}
+    return {"bureau": rule.bureau_id, **found} if names is RULE_FIELDS else found
 
 
 def routing_rule_create(
@@ -99,10 +116,14 @@ def routing_rule_create(
     use_grid_squad: bool = False,
     is_active: bool = True,
     note: str = "",
+    bureau: Organisation | None = None,
 ) -> RoutingRule:
-    """Add a routing rule (category + area → handling organisation)."""
+    """Add a routing rule (category + area → handling organisation). A bureau's admin adds rules for
+    their own bureau's cases; only the installation adds a default for every bureau (`bureau=None`)."""
     require_taxonomy_admin(actor, what="维护派遣规则")
+    bureau = _rule_bureau(actor, bureau)
     values = {
+        "bureau": bureau,
         "handler": handler,
         "category": category,
         "major": major,
@@ -204,3 +225,45 @@ def category_time_limit_update(
             after={name: getattr(locked, name) for name in changed},
         )
     return locked
+
+
+def bureau_time_limit_set(
+    *, actor, bureau: Organisation, category: Category, amount: int, unit: str, source: str = ""
+) -> BureauTimeLimit:
+    """Set `bureau`'s own handling time limit for `category` (the installation's stays the default
+    of every other bureau). Cases dispatched from now on get it; running clocks keep theirs."""
+    require_taxonomy_admin(actor, what="修改处置时限和立案结案标准")
+    if (
+        not org_selectors.sees_everything(actor)
+        and getattr(org_selectors.bureau_of(actor), "pk", None) != bureau.pk
+    ):
+        _refuse_field("bureau", "只能为本局设置", TaxonomyError.INVALID_TIME_LIMIT)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        errors["amount"] = ["处置时限必须是正整数"]
+    if unit not in TimeUnit.values:
+        errors["unit"] = ["时限单位必须是工作时或工作日"]
+    if errors:
+        raise ValidationFailed(
+            next(iter(errors.values()))[0], code=TaxonomyError.INVALID_TIME_LIMIT, fields=errors
+        )
+    who = getattr(actor, "username", "") or "系统"
+    source = (source or f"本局调整（{who}，{clock.today().isoformat()}）")[:200]
+    with transaction.atomic():
+        row = BureauTimeLimit.objects.select_for_update().filter(bureau=bureau, category=category).first()
+        before = {"amount": row.amount, "unit": row.unit} if row else {}
+        if row is None:
+            row = BureauTimeLimit.objects.create(
+                bureau=bureau, category=category, amount=amount, unit=unit, source=source
+            )
+        else:
+            row.amount, row.unit, row.source = amount, unit, source
+            row.save(update_fields=["amount", "unit", "source"])
+        audit.record(
+            actor=actor,
+            action="taxonomy.bureau_time_limit_set",
+            obj=row,
+            before=before,
+            after={"bureau": bureau.pk, "category": category.code, "amount": amount, "unit": unit},
+        )
+    return row
