@@ -2,7 +2,9 @@
 
 Environment: DATABASE_URL, DATABASE_REPLICA_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CHENGGUAN_DATA_DIR,
 CELERY_BROKER_URL, CHENGGUAN_GRID_CODE_DIGITS (14 or 15), CHENGGUAN_OFFICE_HOURS ("08:30-12:00,14:00-18:00"),
-CHENGGUAN_HOLIDAYS_FILE (the operator's holiday table for years the calendar package does not know).
+CHENGGUAN_HOLIDAYS_FILE (the operator's holiday table for years the calendar package does not know),
+CHENGGUAN_MEDIA_S3_BUCKET and CHENGGUAN_MEDIA_S3_ENDPOINT/_REGION/_ACCESS_KEY/_SECRET_KEY/_PREFIX (uploads
+in an S3-compatible bucket instead of the data directory).
 """
 
 from __future__ import annotations
@@ -183,6 +185,31 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (evidence, documents, signatures, job results) on the local disk, or in an
+# S3-compatible bucket (the city's object storage) when CHENGGUAN_MEDIA_S3_BUCKET is set, so that
+# several app servers share them and hold no state. Files are private: every download goes through
+# the app's permission check, which streams them from the bucket.
+MEDIA_S3_BUCKET = os.environ.get("CHENGGUAN_MEDIA_S3_BUCKET", "")
+_MEDIA_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_S3_BUCKET:
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("CHENGGUAN_MEDIA_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("CHENGGUAN_MEDIA_S3_REGION", "us-east-1"),
+            "access_key": os.environ.get("CHENGGUAN_MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("CHENGGUAN_MEDIA_S3_SECRET_KEY") or None,
+            "location": os.environ.get("CHENGGUAN_MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+STORAGES = {
+    "default": _MEDIA_STORAGE,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -134,5 +134,7 @@ def test_the_environment_template_names_the_production_settings():
         "CHENGGUAN_WEB_THREADS",
         "CHENGGUAN_METRICS_TOKEN",
         "CHENGGUAN_TRUST_FORWARDED_FOR",
+        "CHENGGUAN_MEDIA_S3_BUCKET",
+        "CHENGGUAN_MEDIA_S3_ENDPOINT",
     ):
         assert name in names, name

@@ -4,7 +4,9 @@ A backup set is a directory `DIR/YYYYmmdd-HHMMSS/` holding
 - `database.sqlite3.enc` (SQLite's online backup API: a consistent copy while the server runs) or
   `database.pgdump.enc` (`pg_dump -Fc` inside an exported snapshot, the same snapshot the row counts
   are taken in);
-- `media.tar.enc`: every uploaded file (evidence, documents, photos, signatures, job results);
+- `media.tar.enc`: every uploaded file (evidence, documents, photos, signatures, job results) when
+  they are on the local disk; with an S3-compatible bucket (`CHENGGUAN_MEDIA_S3_BUCKET`) the part is
+  empty and the manifest names the bucket, which the storage's own versioning and replication keep;
 - `files.tar.enc`: the operator's files in the data directory (the holiday table, the generated
   secret key) and the audit checkpoints, when there are any;
 - `manifest.json`: the row count of every table, the SHA-256 and size of every part and of every
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection, connections
 
 from chengguan.core import audit, clock
@@ -86,6 +89,11 @@ def get_or_create_key() -> tuple[bytes, bool]:
     if path.exists():
         return crypto.load_key(path), False
     return crypto.create_key(path), True
+
+
+def media_on_disk() -> bool:
+    """Uploads are files under MEDIA_ROOT (else in a bucket the backup does not copy)."""
+    return isinstance(storages["default"], FileSystemStorage)
 
 
 def _media_files(root: Path) -> Iterator[tuple[Path, str]]:
@@ -289,9 +297,8 @@ def backup(target_dir: Path | str) -> BackupResult:
         else:
             db_part, counts, chain = _backup_postgres(partial, key)
         # Media after the database: every file a row of the snapshot names exists by now.
-        media_part, media = _tar_part(
-            partial / "media.tar.enc", key, list(_media_files(Path(settings.MEDIA_ROOT)))
-        )
+        on_disk = list(_media_files(Path(settings.MEDIA_ROOT))) if media_on_disk() else []
+        media_part, media = _tar_part(partial / "media.tar.enc", key, on_disk)
         files_part, files = _tar_part(partial / "files.tar.enc", key, _operator_files())
         manifest: dict[str, Any] = {
             "format": FORMAT,
@@ -302,6 +309,7 @@ def backup(target_dir: Path | str) -> BackupResult:
             "audit_chain": chain,
             "parts": {"database": db_part, "media": media_part, "files": files_part},
             "media": media,
+            "media_storage": "disk" if media_on_disk() else f"s3://{settings.MEDIA_S3_BUCKET}",
             "files": files,
         }
         manifest["mac"] = crypto.manifest_mac(key, _canonical(manifest))
@@ -385,7 +393,7 @@ def _check_empty() -> None:
         sample = ", ".join(f"{name} ({n})" for name, n in sorted(with_data.items())[:5])
         raise BackupError(f"this installation holds data ({sample}): restore only into an empty database")
     media = Path(settings.MEDIA_ROOT)
-    if any(True for _ in _media_files(media)):
+    if media_on_disk() and any(True for _ in _media_files(media)):
         raise BackupError(f"{media} holds files: restore only into an empty media directory")
 
 
