@@ -149,6 +149,8 @@ def run_wrk(url: str, script: str, *, seconds: int, clients: int, work: Path, na
     )
     out = result.stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    if set(latency) != {"50", "99"}:
+        sys.exit(f"wrk gave no latency distribution for {name}:\n{out}\n{result.stderr}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
