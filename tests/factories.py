@@ -60,6 +60,14 @@ def city_above(*bureaus: Organisation, name: str = "郑州市城市管理局") -
     return city
 
 
+def bureau_with_a_grid(name: str, code: str, lon: float, lat: float) -> Organisation:
+    """Another bureau with one sub-district, community and 100 m grid whose corner is (lon, lat)."""
+    other = bureau(name=name, code=code)
+    comm = community(subdistrict(other, code="001"), code="001")
+    grid(comm, 1, square(lon, lat))
+    return other
+
+
 def subdistrict(parent: Organisation, code: str = "001", **kwargs) -> Organisation:
     return OrganisationFactory(kind=OrgKind.SUBDISTRICT, parent=parent, code=code, **kwargs)
 

@@ -25,9 +25,7 @@ _fast_tests = case_fixtures._fast_tests
 @pytest.fixture
 def second(district):
     """二七区: its own grid, desk staff, a 市政科 and an admin who sets the bureau's own rules."""
-    bureau = factories.bureau(name="二七区城市管理局", code="410103")
-    comm = factories.community(factories.subdistrict(bureau, code="001"), code="001")
-    factories.grid(comm, 1, factories.square(113.60, 34.70))
+    bureau = factories.bureau_with_a_grid("二七区城市管理局", "410103", 113.60, 34.70)
     works = factories.OrganisationFactory(kind=OrgKind.DEPARTMENT, parent=bureau, name="二七市政科")
     users = {
         role: factories.staff(bureau, role, username=f"b2_{role}").user

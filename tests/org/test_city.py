@@ -27,12 +27,8 @@ _fast_tests = case_fixtures._fast_tests
 @pytest.fixture
 def city(district):
     """The district's bureau and a second one below 郑州市城市管理局; a third bureau stays outside."""
-    second = factories.bureau(name="二七区城市管理局", code="410103")
-    comm = factories.community(factories.subdistrict(second, code="001"), code="001")
-    factories.grid(comm, 1, factories.square(113.60, 34.70))
-    outside = factories.bureau(name="开封市鼓楼区城市管理局", code="410204")
-    comm = factories.community(factories.subdistrict(outside, code="001"), code="001")
-    factories.grid(comm, 1, factories.square(113.50, 34.60))
+    second = factories.bureau_with_a_grid("二七区城市管理局", "410103", 113.60, 34.70)
+    outside = factories.bureau_with_a_grid("开封市鼓楼区城市管理局", "410204", 113.50, 34.60)
     top = factories.city_above(district.bureau, second)
     leader = factories.staff(top, R.CITY_LEADER, username="zz_city_leader").user
     with clock.pinned(QUIET_MOMENT):

@@ -171,6 +171,25 @@ def routing_rule_update(*, actor, rule: RoutingRule, **fields: Any) -> RoutingRu
     return locked
 
 
+def _check_limit(amount, unit: str, *, fields: tuple[str, str]) -> None:
+    """A time limit is a positive whole number of working hours or days (`fields` name them)."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        errors[fields[0]] = ["处置时限必须是正整数"]
+    if unit not in TimeUnit.values:
+        errors[fields[1]] = ["时限单位必须是工作时或工作日"]
+    if errors:
+        raise ValidationFailed(
+            next(iter(errors.values()))[0], code=TaxonomyError.INVALID_TIME_LIMIT, fields=errors
+        )
+
+
+def _local_source(actor) -> str:
+    """Where a limit the bureau set comes from: who changed it, and when."""
+    who = getattr(actor, "username", "") or "系统"
+    return f"本局调整（{who}，{clock.today().isoformat()}）"
+
+
 def category_time_limit_update(
     *,
     actor,
@@ -186,20 +205,12 @@ def category_time_limit_update(
     The row is marked `locally_edited`, so reloading taxonomy data later keeps the bureau's values.
     """
     require_taxonomy_admin(actor, what="修改处置时限和立案结案标准")
-    errors: dict[str, list[str]] = {}
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        errors["time_limit_amount"] = ["处置时限必须是正整数"]
-    if unit not in TimeUnit.values:
-        errors["time_limit_unit"] = ["时限单位必须是工作时或工作日"]
-    if errors:
-        raise ValidationFailed(
-            next(iter(errors.values()))[0], code=TaxonomyError.INVALID_TIME_LIMIT, fields=errors
-        )
-    who = getattr(actor, "username", "") or "系统"
+    _check_limit(amount, unit, fields=("time_limit_amount", "time_limit_unit"))
+    source = source or _local_source(actor)
     values: dict[str, Any] = {
         "time_limit_amount": amount,
         "time_limit_unit": unit,
-        "time_limit_source": (source or f"本局调整（{who}，{clock.today().isoformat()}）")[:200],
+        "time_limit_source": source[:200],
     }
     if filing_criteria is not None:
         values["filing_criteria"] = filing_criteria.strip()
@@ -238,17 +249,8 @@ def bureau_time_limit_set(
         and getattr(org_selectors.bureau_of(actor), "pk", None) != bureau.pk
     ):
         _refuse_field("bureau", "只能为本局设置", TaxonomyError.INVALID_TIME_LIMIT)
-    errors: dict[str, list[str]] = {}
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        errors["amount"] = ["处置时限必须是正整数"]
-    if unit not in TimeUnit.values:
-        errors["unit"] = ["时限单位必须是工作时或工作日"]
-    if errors:
-        raise ValidationFailed(
-            next(iter(errors.values()))[0], code=TaxonomyError.INVALID_TIME_LIMIT, fields=errors
-        )
-    who = getattr(actor, "username", "") or "系统"
-    source = (source or f"本局调整（{who}，{clock.today().isoformat()}）")[:200]
+    _check_limit(amount, unit, fields=("amount", "unit"))
+    source = (source or _local_source(actor))[:200]
     with transaction.atomic():
         row = BureauTimeLimit.objects.select_for_update().filter(bureau=bureau, category=category).first()
         before = {"amount": row.amount, "unit": row.unit} if row else {}
