@@ -6,7 +6,8 @@ fill fails the test until it is taught them.
 The objects belong to one bureau (the closed-loop district of tests/cases, with a penalty case, a
 merchant, a letter, a work order, a supervision, a job, a notification and a citizen's callback);
 the callers hold every role in a second bureau, one is anonymous, and one is a city leader above
-the first bureau, who reads its rows but writes none. A refusal is 401, 403, 404,
+the first bureau, who reads its rows but writes none: a form may answer them (a 400 for the empty
+body, a 409 for a step they may not take), and still nothing may change. A refusal is 401, 403, 404,
 405 or a redirect away (login page, list, tracking form); nothing changed means the same rows in
 every table, the same audit trail and the same fields on each aimed-at object.
 """
@@ -366,6 +367,8 @@ def test_every_write_endpoint_refuses_every_role_of_another_bureau_and_changes_n
                 for method in endpoint.methods:
                     tried += 1
                     response = _try(client, method, url)
+                    if name == CITY_READER and response.status_code < 500:
+                        continue  # sees the row, so a form may answer; that nothing changed is checked below
                     if not _refused(response):
                         failures.append(f"{method.upper()} {url} as {name}: {response.status_code}")
             after = _state(world)
