@@ -7,7 +7,7 @@ SIZE   ?= district
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test test-pg lint format bench install install-test assets browser nginx clean replica-check
+.PHONY: demo test test-pg fuzz lint format bench install install-test assets browser nginx clean replica-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ test: install-test
 
 test-pg: install-test
 	DATABASE_URL=$(or $(DATABASE_URL),$(PG_URL)) $(BIN)/pytest $(PYTEST_ARGS)
+
+# schemathesis against the OpenAPI schema (tests/api/test_schemathesis.py: every operation, as admin
+# and as citizen, all checks, 12 examples each, derandomized), on SQLite and then on PostgreSQL. The
+# module is also part of `make test` and `make test-pg`; this target runs it alone.
+fuzz: install-test
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) -q tests/api/test_schemathesis.py
+	DATABASE_URL=$(or $(DATABASE_URL),$(PG_URL)) $(BIN)/pytest $(PYTEST_ARGS) -q tests/api/test_schemathesis.py
 
 # ruff, then the layer contracts of pyproject.toml ([tool.importlinter], docs/architecture.md).
 lint: $(VENV)/.installed-test

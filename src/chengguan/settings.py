@@ -225,8 +225,8 @@ REST_FRAMEWORK = {
         "chengguan.core.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["chengguan.core.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "chengguan.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "chengguan.core.api_errors.exception_handler",
 }
@@ -241,6 +241,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "chengguan.core.schema.postprocess",
+    ],
     # Several apps have a `status`, `state` or `kind`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "MerchantStatusEnum": "chengguan.merchants.models.MerchantStatus",

@@ -72,7 +72,7 @@ def test_organisation_filter_errors_are_field_errors(district, client_for):
     api = client_for(district.leader)
     body = assert_error(api.get("/api/v1/organisations/", {"kind": "planet"}), 400, "validation_failed")
     assert list(body["fields"]) == ["kind"]
-    body = assert_error(api.get("/api/v1/organisations/", {"parent": "abc"}), 400, "validation_failed")
+    body = assert_error(api.get("/api/v1/organisations/", {"parent": "abc"}), 400, "filter.bad_id")
     assert list(body["fields"]) == ["parent"]
 
 

@@ -114,9 +114,9 @@ def test_list_filters_are_typed_and_a_bad_yes_no_is_refused(district, as_user, q
     supervision = _parameters("get", "/api/v1/supervisions/")
     assert supervision["replied"]["type"] == supervision["overdue"]["type"] == "boolean"
     leader = as_user(district.users[R.LEADER])
-    body = assert_error(leader.get(URL, {"supervised": "maybe"}), 400, "validation_failed")
+    body = assert_error(leader.get(URL, {"supervised": "maybe"}), 400, "filter.bad_boolean")
     assert set(body["fields"]) == {"supervised"}
-    assert_error(leader.get("/api/v1/supervisions/", {"overdue": "null"}), 400, "validation_failed")
+    assert_error(leader.get("/api/v1/supervisions/", {"overdue": "null"}), 400, "filter.bad_boolean")
     assert_error(leader.get("/api/v1/supervisions/rate", {"to": ""}), 400, "validation_failed")
 
 

@@ -75,8 +75,7 @@ _IDEMPOTENCY = OpenApiParameter(
 )
 _SUB = {"pagination_class": None, "filterset_class": None}  # a case's sub-resources: no list filters
 # A page number past the last page (or below 1) is 404, as DRF's page-number pagination answers.
-PAGE_NOT_FOUND = error_response(404, "not_found", "页码无效或超出范围。")
-_PAGE = OpenApiParameter("page", OpenApiTypes.INT, description="页码（从 1 开始）")
+_PAGE = OpenApiParameter("page", OpenApiTypes.INT, description="页码（从 1 开始；超出末页为空页）")
 
 
 def with_list_data(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -243,7 +242,7 @@ class CaseViewSet(ScopedViewSet):
             "调用者可见的案件：指挥中心和领导看本局；处置人员看本单位；监督员看所负责网格和本人上报的；"
             "市民看本人上报的。每件列出调用者现在可执行的操作。举报人电话一律脱敏。"
         ),
-        responses={200: CaseSummarySerializer(many=True), **error_responses(400, 401), 404: PAGE_NOT_FOUND},
+        responses={200: CaseSummarySerializer(many=True), **error_responses(400, 401)},
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(with_list_data(self._filtered()))
@@ -321,7 +320,7 @@ class CaseViewSet(ScopedViewSet):
         description="等待调用者处理的案件，最先到期的在前，并按时限状态（正常、预警、超时）计数。",
         filters=False,
         parameters=[_PAGE],
-        responses={200: InboxSerializer, **error_responses(401), 404: PAGE_NOT_FOUND},
+        responses={200: InboxSerializer, **error_responses(400, 401)},
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def inbox(self, request: Request) -> Response:
@@ -486,7 +485,7 @@ class SupervisionViewSet(ScopedViewSet):
         operation_id="supervisions_list",
         summary="督办件",
         description="调用者可见案件上的督办，未回复的在前，回复期限近的在前。",
-        responses={200: SupervisionSerializer(many=True), **error_responses(400, 401), 404: PAGE_NOT_FOUND},
+        responses={200: SupervisionSerializer(many=True), **error_responses(400, 401)},
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

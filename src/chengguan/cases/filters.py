@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from chengguan.cases import selectors
 from chengguan.cases.models import INTAKE_ATTRIBUTES, Case, CaseSource, Supervision, SupervisionLevel
 from chengguan.cases.states import OPEN_STATES, CaseState
 from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI
-from chengguan.org.filters import IdFilter
+from chengguan.core.filters import BooleanFilter, IdFilter
 from chengguan.taxonomy.models import CategoryKind
 
 URGENCY_CHOICES = (("normal", "正常"), ("warning", "预警"), ("overdue", "超时"))
@@ -26,34 +24,11 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
-class _YesNoField(forms.NullBooleanField):
-    """true/false (or 1/0); empty means not given; anything else is an error rather than ignored.
-    A text widget hands the raw value over (the select widget would turn junk into "not given")."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        if value in (True, "True", "true", "1"):
-            return True
-        if value in (False, "False", "false", "0"):
-            return False
-        raise forms.ValidationError(_("请填写 true 或 false。"), code="invalid")
-
-    def validate(self, value):
-        pass
-
-
-class YesNoFilter(django_filters.BooleanFilter):
-    field_class = _YesNoField
-
-
 class CaseFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(
         choices=CaseState.choices, help_text="案件状态（可重复，如 `state=filed&state=dispatched`）"
     )
-    open = YesNoFilter(method="filter_open", help_text="true：只看未办结的案件")
+    open = BooleanFilter(method="filter_open", help_text="true：只看未办结的案件")
     category = django_filters.CharFilter(field_name="category__code", help_text="小类代码（六位，如 200504）")
     major = django_filters.CharFilter(field_name="category__major__code", help_text="大类代码（两位，如 05）")
     kind = django_filters.ChoiceFilter(
@@ -69,8 +44,8 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_urgency",
         help_text="normal 正常 / warning 预警（已用去八成时限） / overdue 超时；由到期时间即时推算",
     )
-    supervised = YesNoFilter(field_name="is_supervised", help_text="是否督办件")
-    is_spam = YesNoFilter(
+    supervised = BooleanFilter(field_name="is_supervised", help_text="是否督办件")
+    is_spam = BooleanFilter(
         field_name="is_spam", help_text="true：只看被标记为恶意/无效举报的案件；false：排除这些案件"
     )
     reported_from = django_filters.DateFilter(
@@ -137,10 +112,10 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class SupervisionFilter(django_filters.FilterSet):
-    replied = YesNoFilter(
+    replied = BooleanFilter(
         field_name="replied_at", lookup_expr="isnull", exclude=True, help_text="true：已回复；false：未回复"
     )
-    overdue = YesNoFilter(method="filter_overdue", help_text="true：已过回复期限仍未回复")
+    overdue = BooleanFilter(method="filter_overdue", help_text="true：已过回复期限仍未回复")
     level = django_filters.ChoiceFilter(choices=SupervisionLevel.choices, help_text="督办级别")
 
     class Meta:

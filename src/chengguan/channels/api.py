@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chengguan.channels import selectors, services
+from chengguan.channels.filters import WorkOrderFilter
 from chengguan.channels.models import Channel, WorkOrder
 from chengguan.core import clock
 from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
@@ -83,6 +83,7 @@ def _row(order: WorkOrder, now: dt.datetime) -> dict:
 class WorkOrderListCreate(generics.GenericAPIView):
     authentication_classes = API_AUTHENTICATION
     serializer_class = WorkOrderSerializer
+    filterset_class = WorkOrderFilter
 
     def get_queryset(self):
         return selectors.work_orders_visible_to(self.request.user).order_by("-received_at", "-id")
@@ -91,14 +92,11 @@ class WorkOrderListCreate(generics.GenericAPIView):
         operation_id="work_orders_list",
         summary="外部渠道督办件列表",
         description="本局的督办件（12345热线、市长信箱、人大代表、政协委员），含答复期限、是否超期和评价。诉求人姓名、电话脱敏。",
-        parameters=[OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values, required=False)],
-        responses={200: WorkOrderSerializer(many=True), **error_responses(401)},
+        responses={200: WorkOrderSerializer(many=True), **error_responses(400, 401)},
         tags=["work-orders"],
     )
     def get(self, request: Request) -> Response:
-        qs = self.get_queryset()
-        if request.query_params.get("channel") in Channel.values:
-            qs = qs.filter(channel=request.query_params["channel"])
+        qs = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(qs)
         now = clock.now()
         return self.get_paginated_response(WorkOrderSerializer([_row(o, now) for o in page], many=True).data)

@@ -116,3 +116,12 @@ class LimitError(ErrorCodes):
     """The one limiter of public intake (`core.limits`)."""
 
     RATE_LIMITED = "limits.rate_limited", "提交过于频繁，请稍后再试。如情况紧急，请拨打 12319 城建服务热线。"
+
+
+class FilterError(ErrorCodes):
+    """Query parameters of the lists (`core.filters`): each refused with a field-level 400."""
+
+    BAD_ID = "filter.bad_id", "编号须为 1 到 9223372036854775807 之间的整数。"
+    BAD_YEAR = "filter.bad_year", "年度须为 1990 到 2100 之间的整数。"
+    BAD_BOOLEAN = "filter.bad_boolean", "请填写 true 或 false。"
+    BAD_PAGE = "filter.bad_page", "页码须为不小于 1 的整数。"

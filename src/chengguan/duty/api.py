@@ -12,8 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chengguan.core.api import error_responses
+from chengguan.core.filters import raise_for_filter_errors
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
+from chengguan.duty.filters import OnDutyFilter, ShiftFilter
 from chengguan.duty.models import Assignment, Patrol, RosterChange, Shift
 from chengguan.duty.states import CHANGE_MACHINE
 
@@ -97,32 +99,19 @@ class TrackPointSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("unit", int),
-            OpenApiParameter("date_from", str),
-            OpenApiParameter("date_to", str),
-        ],
-        responses={200: ShiftSerializer(many=True), **error_responses(401)},
-    ),
+    list=extend_schema(responses={200: ShiftSerializer(many=True), **error_responses(400, 401)}),
     retrieve=extend_schema(responses={200: ShiftSerializer, **READ_ERRORS}),
 )
 class ShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The shifts of the rosters the caller may see, with who holds each post."""
 
     serializer_class = ShiftSerializer
+    filterset_class = ShiftFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Shift.objects.none()
         qs = selectors.shifts_visible_to(self.request.user).prefetch_related("assignments__staff__profile")
-        params = self.request.query_params
-        if params.get("unit"):
-            qs = qs.filter(unit_id=params["unit"])
-        if params.get("date_from"):
-            qs = qs.filter(date__gte=params["date_from"])
-        if params.get("date_to"):
-            qs = qs.filter(date__lte=params["date_to"])
         return qs.order_by("starts_at")
 
 
@@ -130,14 +119,14 @@ class OnDutyView(APIView):
     """Who is on duty now: clocked in during a rostered shift that is running."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("unit", int)],
-        responses={200: OnDutySerializer(many=True), **error_responses(401)},
+        parameters=[OpenApiParameter("unit", int, description="值班单位 id")],
+        responses={200: OnDutySerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):
-        qs = selectors.on_duty_now(request.user)
-        if request.query_params.get("unit"):
-            qs = qs.filter(shift__unit_id=request.query_params["unit"])
-        return Response(OnDutySerializer(qs, many=True).data)
+        found = OnDutyFilter(request.query_params, queryset=selectors.on_duty_now(request.user))
+        if not found.is_valid():
+            raise_for_filter_errors(found.form)
+        return Response(OnDutySerializer(found.qs, many=True).data)
 
 
 @extend_schema_view(

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from chengguan.core.filters import IdFilter
 from chengguan.grids.models import Grid
-from chengguan.org.filters import IdFilter
 
 BBox = tuple[float, float, float, float]
 

@@ -19,7 +19,7 @@ from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow.api import action_views
 from chengguan.merchants import selectors, services
 from chengguan.merchants.errors import MerchantError
-from chengguan.merchants.filters import MerchantFilter
+from chengguan.merchants.filters import LetterFilter, MerchantFilter
 from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
 from chengguan.merchants.models import (
     BusinessType,
@@ -248,7 +248,7 @@ class MerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         parameters=[OpenApiParameter("q", str, description="名称中的字或统一社会信用代码的开头")],
         responses={200: MerchantPickSerializer(many=True), **error_responses(401)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def search(self, request):
         """Merchants of the caller's bureau, at most ten, for naming one on a case."""
         found = selectors.merchants_for_picker(request.user, request.query_params.get("q", ""))
@@ -273,7 +273,7 @@ class MerchantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         operation_id="merchants_letters_of_merchant",
         responses={200: LetterSerializer(many=True), **READ_ERRORS},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def letters(self, request, pk=None):
         m = self.get_object()
         return Response(LetterSerializer(m.letters.all(), many=True, context={"request": request}).data)
@@ -337,14 +337,12 @@ class CaseMerchantUnlink(APIView):
 )
 class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = LetterSerializer
+    filterset_class = LetterFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         visible = selectors.merchants_visible_to(self.request.user).values("pk")
-        qs = Letter.objects.filter(merchant__in=visible).order_by("-year", "seq")
-        if self.request.query_params.get("year"):
-            qs = qs.filter(year=self.request.query_params["year"])
-        return qs
+        return Letter.objects.filter(merchant__in=visible).order_by("-year", "seq")
 
 
 def _visible_letter(request, pk: int) -> Letter:

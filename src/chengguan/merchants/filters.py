@@ -7,15 +7,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import clock
-from chengguan.merchants.models import BusinessType, LetterStatus, Merchant, MerchantStatus
+from chengguan.core.filters import IdFilter, YearFilter
+from chengguan.merchants.models import BusinessType, Letter, LetterStatus, Merchant, MerchantStatus
 from chengguan.merchants.selectors import filter_letter_status
 
 
 class MerchantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
     grid = django_filters.CharFilter(field_name="grid__code", label=_("网格编码"))
-    community = django_filters.NumberFilter(field_name="community_id", label=_("社区"))
-    subdistrict = django_filters.NumberFilter(field_name="subdistrict_id", label=_("街道"))
+    community = IdFilter(field_name="community_id", label=_("社区"))
+    subdistrict = IdFilter(field_name="subdistrict_id", label=_("街道"))
     business_type = django_filters.ChoiceFilter(
         choices=BusinessType.choices, label=_("经营类别"), empty_label=_("全部经营类别")
     )
@@ -25,7 +26,8 @@ class MerchantFilter(django_filters.FilterSet):
     letter_status = django_filters.ChoiceFilter(
         choices=LetterStatus.choices, method="by_letter", label=_("责任书状态")
     )
-    year = django_filters.NumberFilter(method="noop", label=_("年度"))
+    # The year a letter status is counted in (default this year); it filters nothing by itself.
+    year = YearFilter(label=_("年度"))
 
     class Meta:
         model = Merchant
@@ -35,9 +37,17 @@ class MerchantFilter(django_filters.FilterSet):
         value = value.strip()
         return qs.filter(Q(name__icontains=value) | Q(credit_code__iexact=value.upper())) if value else qs
 
-    def noop(self, qs, name, value):
-        return qs
-
     def by_letter(self, qs, name, value):
-        year = self.data.get("year") or clock.today().year
-        return filter_letter_status(qs, int(year), value)
+        year = self.form.cleaned_data.get("year") or clock.today().year
+        return filter_letter_status(qs, year, value)
+
+
+class LetterFilter(django_filters.FilterSet):
+    """`GET /api/v1/merchants/letters/`."""
+
+    year = YearFilter(field_name="year", label=_("年度"))
+    status = django_filters.ChoiceFilter(choices=LetterStatus.choices, label=_("责任书状态"))
+
+    class Meta:
+        model = Letter
+        fields = ["year", "status"]

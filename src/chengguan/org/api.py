@@ -21,7 +21,7 @@ from chengguan.org import selectors
 from chengguan.org.auth import authenticate_or_raise
 from chengguan.org.errors import AuthError
 from chengguan.org.filters import OrganisationFilter, StaffFilter
-from chengguan.org.models import Organisation, StaffProfile
+from chengguan.org.models import Organisation, PartnerType, StaffProfile
 from chengguan.org.permissions import can_see_staff_phones
 from chengguan.org.roles import RoleCode
 
@@ -47,6 +47,13 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_name = serializers.CharField(source="get_kind_display", read_only=True, help_text="单位类型中文名")
+    # Blank for every organisation that is not a partner department: the schema's enum says so.
+    partner_type = serializers.ChoiceField(
+        choices=PartnerType.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="协作单位类别（非协作单位为空）",
+    )
     partner_type_name = serializers.CharField(
         source="get_partner_type_display", read_only=True, help_text="协作单位类别中文名（非协作单位为空）"
     )

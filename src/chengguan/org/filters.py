@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 
+from chengguan.core.filters import IdFilter
 from chengguan.org.models import Organisation, OrgKind, PartnerType, StaffProfile
 from chengguan.org.roles import RoleCode
-
-
-def _filter_by_id(queryset: QuerySet, name: str, value: int) -> QuerySet:
-    return queryset if value is None else queryset.filter(**{name: value})
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A row id: a whole number, so `?parent=1.5` is refused instead of silently rounded."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        # A typed method also tells the OpenAPI generator that the parameter is an integer.
-        kwargs.setdefault("method", _filter_by_id)
-        super().__init__(*args, **kwargs)
 
 
 class OrganisationFilter(django_filters.FilterSet):
