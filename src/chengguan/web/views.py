@@ -29,6 +29,7 @@ from chengguan.org.models import Organisation
 from chengguan.org.permissions import sees_bureau_overview
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
+from chengguan.people import selectors as people_selectors
 from chengguan.portal.views import portal_home
 from chengguan.stats.selectors import home_figures
 from chengguan.taxonomy.models import CategoryKind
@@ -140,6 +141,7 @@ def home(request):
             grids=selectors.my_grids(user, profile),
             colleagues=_person_rows(selectors.colleagues(profile)),
             colleague_total=selectors.colleague_count(profile),
+            certificate=people_selectors.current_certificate(user),
         )
     bureau = bureau_of(user)
     if bureau is not None and sees_bureau_overview(user):
