@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 from django.db.models import Value
@@ -10,6 +12,7 @@ from shapely.geometry import box, mapping
 
 from chengguan.grids.models import Grid
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
+from chengguan.people.models import Certificate
 
 DEMO_PASSWORD = "Chengguan@2026"
 
@@ -95,8 +98,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def staff(organisation: Organisation, *roles: str, username: str | None = None, **kwargs) -> StaffProfile:
-    """A user with a staff profile in `organisation` holding `roles`."""
+CERTIFIED_FROM = dt.date(2000, 1, 1)
+CERTIFIED_TO = dt.date(2099, 12, 31)
+
+
+def staff(
+    organisation: Organisation, *roles: str, username: str | None = None, certified: bool = True, **kwargs
+) -> StaffProfile:
+    """A user with a staff profile in `organisation` holding `roles`, and (unless `certified=False`)
+    an enforcement certificate in force for the whole century, so that every step an officer takes
+    part in is allowed (行政处罚法 第四十二条); tests of the rule end or replace it."""
     user = UserFactory(username=username) if username else UserFactory()
     profile = StaffProfile.objects.create(
         user=user,
@@ -106,7 +117,22 @@ def staff(organisation: Organisation, *roles: str, username: str | None = None, 
         **kwargs,
     )
     profile.roles.set(Role.objects.filter(code__in=roles))
+    if certified:
+        certificate(user, organisation)
     return profile
+
+
+def certificate(user, organisation: Organisation, **kwargs) -> Certificate:
+    """An enforcement certificate of `user` (valid 2000–2099 unless told otherwise)."""
+    return Certificate.objects.create(
+        bureau=organisation.bureau or organisation,
+        holder=user,
+        number=kwargs.pop("number", f"T{user.pk:09d}"),
+        valid_from=kwargs.pop("valid_from", CERTIFIED_FROM),
+        valid_to=kwargs.pop("valid_to", CERTIFIED_TO),
+        issuing_authority=kwargs.pop("issuing_authority", "郑州市人民政府"),
+        **kwargs,
+    )
 
 
 def square(lon0: float, lat0: float, cols: int = 1, rows: int = 1) -> dict:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chengguan.taxonomy",
     "chengguan.cases",
     "chengguan.feedback",
+    "chengguan.people",
     "chengguan.enforcement",
     "chengguan.portal",
     "chengguan.channels",
@@ -253,6 +254,12 @@ SPECTACULAR_SETTINGS = {
         "PenaltyStateEnum": "chengguan.enforcement.states.PenaltyState",
         "PartyKindEnum": "chengguan.enforcement.models.PartyKind",
         "ReviewKindEnum": "chengguan.enforcement.models.ReviewKind",
+        "SignInMethodEnum": "chengguan.people.models.SignInMethod",
+        "SupervisionLevelEnum": "chengguan.cases.models.SupervisionLevel",
+        "FeedbackMethodEnum": "chengguan.feedback.models.FeedbackMethod",
+        "SignMethodEnum": "chengguan.merchants.models.SignMethod",
+        "HonourLevelEnum": "chengguan.people.models.HonourLevel",
+        "SuspensionReasonEnum": "chengguan.people.models.SuspensionReason",
     },
 }
 

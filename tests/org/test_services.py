@@ -46,7 +46,6 @@ def _new_staff(actor, tree, **overrides) -> StaffProfile:
         organisation=tree.squad,
         roles=[RoleCode.HANDLER],
         full_name="王强",
-        cert_no="41010200123",
         phone="13912345678",
         party_member=True,
         title="队员",
@@ -300,11 +299,8 @@ def test_other_roles_cannot_edit_units(tree, role):
 @pytest.mark.django_db
 def test_admin_opens_an_account_that_can_log_in(tree, admin_user):
     before = AuditEvent.objects.count()
-    profile = _new_staff(
-        admin_user, tree, roles=[RoleCode.HANDLER, RoleCode.SQUAD_LEADER], cert_no=" 41010200123 "
-    )
+    profile = _new_staff(admin_user, tree, roles=[RoleCode.HANDLER, RoleCode.SQUAD_LEADER])
     assert profile.organisation == tree.squad
-    assert profile.cert_no == "41010200123"
     assert role_codes(profile.user) == {"handler", "squad_leader"}
     assert authenticate(username="wangqiang", password=GOOD_PASSWORD) == profile.user
     assert AuditEvent.objects.count() == before + 1
@@ -329,30 +325,11 @@ def test_the_password_never_reaches_the_audit_trail(tree, admin_user):
 
 
 @pytest.mark.django_db
-def test_a_taken_certificate_number_is_refused_in_chinese(tree, admin_user):
-    _new_staff(admin_user, tree)
-    counts = _counts()
-    with pytest.raises(ValidationFailed) as info:
-        _new_staff(admin_user, tree, username="lisi", cert_no="41010200123")
-    assert info.value.code == "staff.cert_no_taken"
-    assert "执法证号 41010200123 已被其他人员使用" in info.value.message
-    assert "cert_no" in info.value.fields
-    assert _counts() == counts
-
-
-@pytest.mark.django_db
-def test_staff_without_a_certificate_do_not_clash(tree, admin_user):
-    a = _new_staff(admin_user, tree, username="a1", cert_no=None)
-    b = _new_staff(admin_user, tree, username="b1", cert_no="  ")
-    assert a.cert_no is None and b.cert_no is None
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("username", ["wangqiang", "WangQiang"])
 def test_a_taken_username_is_refused(tree, admin_user, username):
     _new_staff(admin_user, tree)
     with pytest.raises(ValidationFailed) as info:
-        _new_staff(admin_user, tree, username=username, cert_no=None)
+        _new_staff(admin_user, tree, username=username)
     assert info.value.code == "staff.username_taken"
 
 
@@ -492,19 +469,6 @@ def test_an_admin_cannot_lock_themselves_out(tree, admin_profile, admin_user):
     with pytest.raises(ValidationFailed):
         services.staff_update(actor=admin_user, profile=admin_profile, is_active=False)
     assert role_codes(User.objects.get(pk=admin_user.pk)) == {"admin"}
-
-
-@pytest.mark.django_db
-def test_certificate_numbers_stay_unique_on_update(tree):
-    first = _new_staff(system_actor(), tree, username="a1", cert_no="A1")
-    second = _new_staff(system_actor(), tree, username="b1", cert_no="B1")
-    with pytest.raises(ValidationFailed) as info:
-        services.staff_update(actor=system_actor(), profile=second, cert_no="a1")
-    assert info.value.code == "staff.cert_no_taken"
-    services.staff_update(
-        actor=system_actor(), profile=first, cert_no="A1"
-    )  # keeping one's own number is fine
-    assert StaffProfile.objects.get(pk=second.pk).cert_no == "B1"
 
 
 @pytest.mark.django_db

@@ -39,6 +39,9 @@ from chengguan.merchants import services as merchant_services
 from chengguan.notifications.models import Notification
 from chengguan.org.models import OrgKind
 from chengguan.org.roles import RoleCode as R
+from chengguan.people import services as people_services
+from chengguan.people.models import Certificate
+from chengguan.people.states import CERTIFICATE_MACHINE, DEED_MACHINE, NOMINATION_MACHINE, TRAINING_MACHINE
 from tests import factories
 from tests.cases import conftest as case_fixtures
 from tests.cases.flow import drive, report
@@ -152,6 +155,7 @@ def _build(d) -> World:
             case=closed, rating=Rating.DISSATISFIED, method=FeedbackMethod.PORTAL, at=clock.now()
         )
         duty = _duty_rows(d)
+        people = _people_rows(d)
     objects = {
         "case": case,
         "closed": closed,
@@ -165,12 +169,56 @@ def _build(d) -> World:
         "callback": callback,
         "bureau": d.bureau,
         **duty,
+        **people,
     }
     callers = _callers_of_another_bureau()
     # A city leader above the first bureau reads its rows and may write none of them.
     city = factories.city_above(d.bureau)
     callers[CITY_READER] = factories.staff(city, R.CITY_LEADER, username="city_reader").user
     return World(objects, callers)
+
+
+def _people_rows(d) -> dict[str, object]:
+    """A training session, an honours programme with a nomination and a deed of the first bureau."""
+    personnel = d.users[R.PERSONNEL]
+    training = people_services.training_plan(
+        actor=personnel,
+        bureau=d.bureau,
+        kind="lecture",
+        topic="law",
+        title="行政处罚法讲座",
+        starts_at=clock.now(),
+        hours=2,
+    )
+    programme = people_services.programme_create(
+        actor=personnel,
+        bureau=d.bureau,
+        name="文明执法标兵",
+        period_start=clock.today().replace(month=1, day=1),
+        period_end=clock.today().replace(month=12, day=31),
+        quota=3,
+    )
+    nomination = people_services.nomination_submit(
+        actor=personnel, programme=programme, nominee=d.users[R.HANDLER], reason="执法规范"
+    )
+    deed = people_services.deed_record(
+        actor=personnel,
+        bureau=d.bureau,
+        title="护送走失母女回家",
+        what="队员护送走失的母女回家。",
+        happened_on=clock.today(),
+        place="建设路",
+        people=[d.users[R.HANDLER]],
+        consent=True,
+    )
+    return {
+        "certificate": Certificate.objects.get(holder=d.users[R.HANDLER]),
+        "training": training,
+        "programme": programme,
+        "nomination": nomination,
+        "deed": deed,
+        "staff": d.users[R.HANDLER].profile,
+    }
 
 
 def _duty_rows(d) -> dict[str, object]:
@@ -260,6 +308,13 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"duty/patrols/", objects["patrol"].pk),
         (r"^duty/assignments/", objects["assignment"].pk),
         (r"^duty/findings/", objects["finding"].pk),
+        (r"^(api/v1/)?people/certificates/", objects["certificate"].pk),
+        (r"^(api/v1/)?people/trainings/", objects["training"].pk),
+        (r"^(api/v1/)?people/honours/", objects["programme"].pk),
+        (r"^(api/v1/)?people/nominations/", objects["nomination"].pk),
+        (r"^(api/v1/)?people/deeds/", objects["deed"].pk),
+        (r"^people/staff/", objects["staff"].pk),
+        (r"^our-people/", 1),
     ]
     # A router's routes read `api/v1/^cases/(?P<pk>…)/…$`: matched without the anchors.
     plain = route.replace("^", "").replace("$", "")
@@ -282,6 +337,14 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         if route.startswith("duty/changes/")
         else FINDING_MACHINE
         if route.startswith("duty/findings/")
+        else TRAINING_MACHINE
+        if "people/trainings/" in route
+        else NOMINATION_MACHINE
+        if "people/nominations/" in route
+        else DEED_MACHINE
+        if "people/deeds/" in route
+        else CERTIFICATE_MACHINE
+        if "people/" in route
         else CASE_MACHINE
     )
     return [{**values, "action": t.action} for t in machine]

@@ -62,6 +62,15 @@ from chengguan.merchants.jobs import LETTERS_KIND
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
 from chengguan.org.models import Organisation, StaffProfile
 from chengguan.org.roles import RoleCode as R
+from chengguan.people import services as people_services
+from chengguan.people.models import (
+    Certificate,
+    Deed,
+    HonourProgramme,
+    Nomination,
+    TrainingMaterial,
+    TrainingSession,
+)
 from chengguan.portal import services as portal_services
 from chengguan.portal.models import CallbackReview
 from chengguan.taxonomy.models import Category, Classification, MajorCategory
@@ -180,6 +189,12 @@ DATA_FIELDS = {
     PenaltyParty: ["name", "address", "legal_representative"],
     PenaltyReview: ["body"],
     PenaltyDocument: ["number"],
+    Certificate: ["number", "issuing_authority", "territorial_scope", "subject_scope", "note"],
+    TrainingSession: ["title", "lecturer", "lecturer_org", "place", "note"],
+    TrainingMaterial: ["title"],
+    HonourProgramme: ["name", "criteria"],
+    Nomination: ["reason", "decision_note"],
+    Deed: ["title", "what", "place", "witnesses", "consent_note", "decision_note"],
     PenaltyDisclosure: [
         "decision_number",
         "bureau_name",
@@ -217,6 +232,8 @@ def data_values() -> list[str]:
     for case in Case.objects.filter(disposition="enforcement"):
         values.update(origin_facts(case).splitlines())
     values.update(TYPED)
+    for reports in Deed.objects.values_list("media_reports", flat=True):
+        values.update(r["outlet"] for r in reports)
     values.discard("")
     return sorted(values, key=len, reverse=True)
 
@@ -359,6 +376,48 @@ def busy_district(district):  # noqa: F811
     d.orders = orders
     _cases_in_every_state(d)
     d.penalties = penalty_world(d)
+    d.training = people_services.training_plan(
+        actor=users[R.PERSONNEL],
+        bureau=d.bureau,
+        kind="exam",
+        topic="law",
+        title="行政处罚法考试",
+        lecturer="王律师",
+        lecturer_org="河南某律师事务所",
+        starts_at=NOW - dt.timedelta(hours=1),
+        hours=2,
+    )
+    people_services.training_attendance_record(
+        actor=users[R.PERSONNEL], session=d.training, staff=[users[R.HANDLER]]
+    )
+    d.programme = people_services.programme_create(
+        actor=users[R.PERSONNEL],
+        bureau=d.bureau,
+        name="文明执法标兵",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        quota=3,
+        criteria="执法规范文明",
+    )
+    with pinned(NOW):
+        d.nomination = people_services.nomination_submit(
+            actor=users[R.PERSONNEL], programme=d.programme, nominee=users[R.HANDLER], reason="执法规范"
+        )
+    d.deed = people_services.deed_record(
+        actor=users[R.PERSONNEL],
+        bureau=d.bureau,
+        title="护送走失母女回家",
+        what="队员护送走失的母女回家。",
+        happened_on=dt.date(2026, 9, 1),
+        place="建设路",
+        people=[users[R.HANDLER]],
+        witnesses="商户王某",
+        media_reports=[{"outlet": "郑州晚报", "date": "2026-09-03", "link": "https://example.org/a"}],
+        consent=True,
+        consent_note="本人书面同意",
+    )
+    for action, actor in (("submit", R.PERSONNEL), ("approve", R.LEADER), ("publish", R.PERSONNEL)):
+        people_services.deed_transition(actor=users[actor], deed=d.deed, action=action)
     return d
 
 
@@ -485,6 +544,30 @@ def page_urls(d) -> dict[str, list[str]]:
         "duty:change-action": [],
         "duty:finding": [],  # pages with data: tests/duty/test_english.py
         "duty:finding-action": [],
+        "people:certificate": [
+            reverse("people:certificate", args=[pk])
+            for pk in Certificate.objects.order_by("pk")[:1].values_list("pk", flat=True)
+        ],
+        "people:certificate-action": [],  # POST-only; its forms are on the certificate's page
+        "people:training": [reverse("people:training", args=[d.training.pk])],
+        "people:training-sign-in": [
+            reverse("people:training-sign-in", args=[d.training.pk, d.training.sign_in_token]),
+            reverse("people:training-sign-in", args=[d.training.pk, "expired-code"]),
+        ],
+        "people:training-action": [],  # POST-only, as the three below
+        "people:training-attendance": [],
+        "people:training-scores": [],
+        "people:training-material": [],
+        "people:training-material-file": [],  # a download
+        "people:programme": [reverse("people:programme", args=[d.programme.pk])],
+        "people:programme-nominate": [],  # POST-only
+        "people:nomination": [reverse("people:nomination", args=[d.nomination.pk])],
+        "people:nomination-action": [],
+        "people:deed": [reverse("people:deed", args=[d.deed.pk])],
+        "people:deed-action": [],
+        "people:deed-photo": [],  # an image
+        "people-public:photo": [],  # an image
+        "people:staff": [reverse("people:staff", args=[d.users[R.HANDLER].profile.pk])],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

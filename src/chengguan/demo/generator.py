@@ -26,6 +26,7 @@ from chengguan.core import audit
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.demo import units as U
 from chengguan.demo.cases_year import CaseYearSummary, generate_case_year
+from chengguan.demo.certificates import seed_certificates
 from chengguan.demo.duty import seed_duty
 from chengguan.demo.errors import DemoError
 from chengguan.demo.feedback import seed_feedback
@@ -33,6 +34,7 @@ from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
 from chengguan.demo.merchants import seed_merchants
 from chengguan.demo.names import People
 from chengguan.demo.penalties import seed_penalty_cases
+from chengguan.demo.people import seed_people
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
 from chengguan.grids import codes
 from chengguan.grids import services as grid_services
@@ -232,6 +234,20 @@ def build_demo(
                 for units, roster in zip(bureaus, rosters, strict=True)
             ]
 
+        with stages.stage("certificates", len(bureaus)):
+            for k, units in enumerate(bureaus):
+                holders = [(p.profile, p.role_codes, p.cert_no) for p in generated[k] if p.cert_no]
+                if k == 0:
+                    holders[:0] = [
+                        (p, frozenset({a.role}), p.cert_no)
+                        for a in DEMO_ACCOUNTS
+                        if (p := accounts[a.username]) is not None and getattr(p, "cert_no", None)
+                    ]
+                seed_certificates(
+                    actor=system_actor(units.bureau), bureau=units.bureau, holders=holders, seed=seed
+                )
+                stages.step()
+
         with stages.stage("grids", layout.cell_count):
             for k, units in enumerate(bureaus):
                 inspectors = [p.user for p in generated[k] if RoleCode.INSPECTOR in p.role_codes]
@@ -250,6 +266,9 @@ def build_demo(
 
         with stages.stage("duty", 1):
             seed_duty(bureaus[0].bureau, seed)  # this month's rosters, patrols and 督察 findings
+
+        with stages.stage("people", 1):
+            seed_people(bureaus[0].bureau, seed)  # this year's training, two honours programmes, six deeds
 
         if merchants:
             with stages.stage("merchants", merchants):
@@ -403,11 +422,12 @@ def _create_demo_accounts(
             organisation=places[account.place],
             roles=[account.role],
             full_name=people.full_name(),
-            cert_no=people.cert_no(units.plan.spec.county_code) if account.certified else None,
             phone=people.mobile(),
             party_member=is_staff_role and people.rng.random() < 0.4,
             title=f"{role.label}（演示账号）",
         )
+        if account.certified:
+            created[account.username].cert_no = people.cert_no(units.plan.spec.county_code)
         stages.step()
     admin = created["admin"].user
     User.objects.filter(pk=admin.pk).update(is_superuser=True, is_staff=True)
@@ -423,10 +443,11 @@ def _create_demo_accounts(
 class _Created:
     """A generated profile with its role codes, as `_bulk_create_staff` returns it."""
 
-    def __init__(self, profile: StaffProfile, role_codes: frozenset[str]):
+    def __init__(self, profile: StaffProfile, role_codes: frozenset[str], cert_no: str | None):
         self.profile = profile
         self.user = profile.user
         self.role_codes = role_codes
+        self.cert_no = cert_no  # the number of the certificate the demo enters for them (or None)
 
 
 def _bulk_create_staff(roster: list[StaffSpec], stages: _Stages, actor) -> list[_Created]:
@@ -446,7 +467,6 @@ def _bulk_create_staff(roster: list[StaffSpec], stages: _Stages, actor) -> list[
             user=user,
             organisation=spec.organisation,
             full_name=spec.full_name,
-            cert_no=spec.cert_no,
             phone=spec.phone,
             party_member=spec.party_member,
             title=spec.title,
@@ -475,14 +495,13 @@ def _bulk_create_staff(roster: list[StaffSpec], stages: _Stages, actor) -> list[
                 "organisation": spec.organisation.pk,
                 "roles": sorted(spec.roles),
                 "full_name": spec.full_name,
-                "cert_no": spec.cert_no,
                 "phone": spec.phone,
                 "party_member": spec.party_member,
                 "title": spec.title,
                 "is_active": True,
             },
         )
-        created.append(_Created(profile, frozenset(spec.roles)))
+        created.append(_Created(profile, frozenset(spec.roles), spec.cert_no))
         stages.step()
     return created
 

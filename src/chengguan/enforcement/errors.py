@@ -30,6 +30,10 @@ class PenaltyError(ErrorCodes):
     UNKNOWN_EVENT = "penalty.unknown_event", "未知的期限起算事件。"
     # The procedure's rules (行政处罚法, 行政强制法).
     TOO_FEW_OFFICERS = "penalty.too_few_officers", "执法人员不得少于两人（行政处罚法 第四十二条）。"
+    OFFICER_NOT_CERTIFIED = (
+        "penalty.officer_not_certified",
+        "执法人员在该日没有有效的行政执法证，不得从事执法（行政处罚法 第四十二条、第五十五条）。",
+    )
     DATE_ORDER = "penalty.date_order", "日期早于前一环节的日期。"
     HEARING_NOT_APPLICABLE = "penalty.hearing_not_applicable", "本案不属于听证范围（行政处罚法 第六十三条）。"
     HEARING_REQUEST_LATE = (

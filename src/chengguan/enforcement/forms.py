@@ -11,8 +11,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chengguan.core import clock
 from chengguan.enforcement import selectors
 from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyState, Procedure
+from chengguan.people import selectors as people_selectors
 
 TEXT_ROWS = 3
 
@@ -82,9 +84,15 @@ class PartyFieldsMixin(forms.Form):
 
 
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
+    """Officers labelled with the certificate in force today, from the people app's registry (one
+    query for the whole list); one without is marked, since every step refuses them (第四十二条)."""
+
     def label_from_instance(self, obj) -> str:
+        if not hasattr(self, "_numbers"):
+            self._numbers = people_selectors.certificate_numbers(self.queryset, on=clock.today())
+        number = self._numbers.get(obj.pk)
         cert = (
-            (" · " + _("执法证 %(number)s") % {"number": obj.profile.cert_no}) if obj.profile.cert_no else ""
+            (" · " + _("执法证 %(number)s") % {"number": number}) if number else (" · " + _("无有效执法证"))
         )
         return _("%(name)s（%(unit)s%(cert)s）") % {
             "name": obj.profile.full_name,

@@ -3,17 +3,20 @@ of money and the snapshot its audit events carry."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 
 from chengguan.core import numbering
-from chengguan.core.errors import ValidationFailed
+from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.enforcement import periods
 from chengguan.enforcement.errors import PenaltyError
 from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline
 from chengguan.org.models import Organisation
+from chengguan.people import selectors as people_selectors
 
 
 def document_prefix(bureau: Organisation, kind: str) -> str:
@@ -28,6 +31,28 @@ def issue_number(bureau: Organisation, kind: str, key: str, year: int) -> str:
     so a failed write gives it back)."""
     n = numbering.next_number(f"penalty.{key}.{bureau.pk}", year)
     return numbering.format_document_number(document_prefix(bureau, kind), year, n)
+
+
+def uncertified(officers: Iterable, on: dt.date) -> list:
+    """The officers without an enforcement certificate in force on `on` (the people app's registry)."""
+    return people_selectors.uncertified(officers, on=on)
+
+
+def uncertified_message(officers: Iterable, on: dt.date) -> str:
+    names = "、".join(people_selectors.display_name(u) for u in officers)
+    return (
+        f"执法人员{names}在{on:%Y-%m-%d}没有有效的行政执法证，不得参与执法"
+        "（行政处罚法 第四十二条、第五十五条）。"
+    )
+
+
+def require_certified(officers: Iterable, *, on: dt.date) -> None:
+    """行政处罚法 第四十二条: penalties are imposed by officers holding enforcement qualifications;
+    第五十五条: they show their certificates. Every step an officer takes part in is refused (409)
+    when one of them holds no certificate in force on the step's date."""
+    missing = uncertified(officers, on)
+    if missing:
+        raise Conflict(uncertified_message(missing, on), code=PenaltyError.OFFICER_NOT_CERTIFIED)
 
 
 def money(value: Any, field: str = "fine_amount") -> Decimal:

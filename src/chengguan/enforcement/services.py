@@ -174,6 +174,8 @@ def penalty_simple_decide(
             fields={"collected_on_spot": [f"罚款超过{on_spot_cap:.0f}元，不得当场收缴。"]},
         )
     day = decided_on or clock.today()
+    officers = list(officers)
+    records.require_certified(officers, on=day)
     # A warning is carried out by handing over the decision; a fine is executing until it is paid.
     state = S.CLOSED if fine == 0 else S.PAID if collected_on_spot else S.EXECUTING
     with transaction.atomic():
@@ -196,7 +198,7 @@ def penalty_simple_decide(
         )
         cleaned.case = case
         cleaned.save()
-        case.officers.set(list(officers))
+        case.officers.set(officers)
         records.refresh_deadlines(case)
         audit.record(actor=actor, action="penalty.simple_decide", obj=case, after=records.snapshot(case))
     return case
@@ -337,6 +339,7 @@ def penalty_evidence_add(*, actor, case: PenaltyCase, upload, description: str) 
             )
         if case.officers.count() < MIN_OFFICERS:
             raise Conflict("执法人员不得少于两人（行政处罚法 第四十二条）。", code=E.TOO_FEW_OFFICERS)
+        records.require_certified(case.officers.all(), on=clock.today())
         name = f"penalty/evidence/{case.pk}/{info.sha256[:32]}.{info.extension}"
         stored = name if default_storage.exists(name) else default_storage.save(name, ContentFile(info.data))
         item = {

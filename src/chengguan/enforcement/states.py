@@ -183,6 +183,23 @@ enough_officers = Guard(
     code=E.TOO_FEW_OFFICERS,
     message="执法人员不得少于两人（行政处罚法 第四十二条）。",
 )
+
+
+def _uncertified(ctx: Context, name: str) -> list:
+    day = _day(ctx, name)
+    return ctx.hint(f"uncertified:{day}", lambda: records.uncertified(ctx.obj.officers.all(), day))
+
+
+def officers_certified(name: str) -> Guard:
+    """Every officer of the case holds a certificate in force on the date the step records (field
+    `name`, else today): 行政处罚法 第四十二条、第五十五条."""
+    return Guard(
+        lambda ctx: not _uncertified(ctx, name),
+        code=E.OFFICER_NOT_CERTIFIED,
+        message=lambda ctx: records.uncertified_message(_uncertified(ctx, name), _day(ctx, name)),
+    )
+
+
 notice_after_filing = Guard(
     lambda ctx: _day(ctx, "notice_served_on") >= ctx.obj.filed_on,
     code=E.DATE_ORDER,
@@ -479,7 +496,7 @@ PENALTY_MACHINE = Machine(
             can_conduct,
             required=("notice_served_on",),
             optional=("hearing_offered", "fine_amount"),
-            guards=(notice_after_filing,),
+            guards=(notice_after_filing, officers_certified("notice_served_on")),
             step=_serve_notice,
         ),
         transition(
@@ -512,6 +529,7 @@ PENALTY_MACHINE = Machine(
                 legal_review_done,
                 hearing_period_over,
                 decided_in_time_or_explained,
+                officers_certified("decision_on"),
             ),
             step=_decide,
         ),
@@ -521,7 +539,7 @@ PENALTY_MACHINE = Machine(
             S.EXECUTING,
             can_conduct,
             required=("decision_served_on",),
-            guards=(served_after_decision,),
+            guards=(served_after_decision, officers_certified("decision_served_on")),
             step=_serve_decision,
         ),
         transition(

@@ -161,7 +161,7 @@ class StaffForm(_ActorForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["organisation", "roles", "full_name", "cert_no", "phone", "party_member", "title"]
+        fields = ["organisation", "roles", "full_name", "phone", "party_member", "title"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,7 +184,6 @@ class StaffForm(_ActorForm):
             organisation=organisation,
             roles=self._role_codes(),
             full_name=data.get("full_name", ""),
-            cert_no=(data.get("cert_no") or "").strip().upper() or None,
             phone=data.get("phone", ""),
             instance=instance,
         )
@@ -204,9 +203,9 @@ class StaffCreateForm(StaffForm):
 class StaffProfileAdmin(_ServiceAdmin):
     form = StaffForm
     add_form = StaffCreateForm
-    list_display = ("full_name", "username", "organisation", "role_names", "cert_no", "is_active")
+    list_display = ("full_name", "username", "organisation", "role_names", "is_active")
     list_filter = ("organisation__kind", "roles", "party_member", "user__is_active")
-    search_fields = ("full_name", "cert_no", "user__username", "phone")
+    search_fields = ("full_name", "user__username", "phone")
     filter_horizontal = ("roles",)
     autocomplete_fields = ("organisation",)
     list_select_related = ("user", "organisation")
@@ -255,7 +254,6 @@ class StaffProfileAdmin(_ServiceAdmin):
                     organisation=data["organisation"],
                     roles=roles,
                     full_name=data["full_name"],
-                    cert_no=data.get("cert_no"),
                     phone=data.get("phone", ""),
                     party_member=data.get("party_member", False),
                     title=data.get("title", ""),

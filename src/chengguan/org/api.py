@@ -98,7 +98,6 @@ class StaffSerializer(serializers.ModelSerializer):
             "title",
             "organisation",
             "roles",
-            "cert_no",
             "phone",
             "phone_masked",
             "party_member",
@@ -141,7 +140,6 @@ class MeSerializer(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     title = serializers.CharField()
-    cert_no = serializers.CharField(allow_null=True)
     phone = serializers.CharField(help_text="本人手机号（完整）")
     party_member = serializers.BooleanField()
     is_superuser = serializers.BooleanField()
@@ -256,7 +254,6 @@ class MeView(APIView):
             "username": user.get_username(),
             "full_name": profile.full_name if profile else user.get_full_name(),
             "title": profile.title if profile else "",
-            "cert_no": profile.cert_no if profile else None,
             "phone": profile.phone if profile else "",
             "party_member": profile.party_member if profile else False,
             "is_superuser": user.is_superuser,

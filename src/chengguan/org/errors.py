@@ -31,7 +31,6 @@ class StaffError(ErrorCodes):
     ORGANISATION_INACTIVE = "staff.organisation_inactive", "所属单位已停用。"
     UNKNOWN_ROLE = "staff.unknown_role", "未知的角色。"
     NAME_REQUIRED = "staff.name_required", "请填写姓名。"
-    CERT_NO_TAKEN = "staff.cert_no_taken", "执法证号已被其他人员使用，请核对。"
     SELF_LOCKOUT = "staff.self_lockout", "不能停用自己的账号或取消自己的管理员角色。"
 
 

@@ -31,7 +31,7 @@ class OrganisationFilter(django_filters.FilterSet):
 class StaffFilter(django_filters.FilterSet):
     organisation = IdFilter(field_name="organisation_id", help_text="所在单位 id")
     role = django_filters.ChoiceFilter(choices=RoleCode.choices, method="filter_role", help_text="角色代码")
-    q = django_filters.CharFilter(method="filter_q", help_text="姓名、用户名或执法证号包含")
+    q = django_filters.CharFilter(method="filter_q", help_text="姓名或用户名包含")
 
     class Meta:
         model = StaffProfile
@@ -46,6 +46,5 @@ class StaffFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(full_name__icontains=value) | Q(user__username__icontains=value) | Q(cert_no__icontains=value)
-        )
+        # Certificate numbers are searched in the people app's registry.
+        return queryset.filter(Q(full_name__icontains=value) | Q(user__username__icontains=value))

@@ -95,13 +95,13 @@ class Role(models.Model):
 
 
 class StaffProfile(models.Model):
-    """Who a user is in the bureau: their unit, roles and enforcement certificate."""
+    """Who a user is in the bureau: their unit and roles. The enforcement certificate is in the
+    people app's registry (`people.Certificate`), the one source of its number."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
     roles = models.ManyToManyField(Role, related_name="staff", blank=True)
     full_name = models.CharField(max_length=50)
-    cert_no = models.CharField("执法证号", max_length=32, null=True, blank=True, unique=True)
     phone = models.CharField(max_length=20, blank=True)
     party_member = models.BooleanField(default=False)
     title = models.CharField(max_length=40, blank=True)

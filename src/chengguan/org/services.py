@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from chengguan.core import audit, phones
 from chengguan.core.errors import ValidationFailed
@@ -25,6 +25,7 @@ from chengguan.org.models import Organisation, OrgKind, PartnerType, Role, Staff
 from chengguan.org.permissions import can_administer, can_manage_account
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import forget_roles, profile_of
+from chengguan.org.signals import staff_leaving
 
 User = get_user_model()
 
@@ -50,7 +51,7 @@ ORG_EXTRA_FIELDS = frozenset(
 )
 ORG_UPDATABLE = ORG_EXTRA_FIELDS | {"name", "code", "partner_type", "parent"}
 STAFF_UPDATABLE = frozenset(
-    {"organisation", "roles", "full_name", "cert_no", "phone", "party_member", "title", "is_active"}
+    {"organisation", "roles", "full_name", "phone", "party_member", "title", "is_active"}
 )
 
 
@@ -310,7 +311,6 @@ def check_staff(
     organisation: Organisation | None,
     roles: Iterable[str],
     full_name: str,
-    cert_no: str | None,
     phone: str,
     instance: StaffProfile | None = None,
 ) -> Errors:
@@ -325,12 +325,6 @@ def check_staff(
         errors.add("roles", StaffError.UNKNOWN_ROLE, f"未知的角色：{'、'.join(unknown)}。")
     if not (full_name or "").strip():
         errors.add("full_name", StaffError.NAME_REQUIRED, "请填写姓名。")
-    if cert_no:
-        taken = StaffProfile.objects.filter(cert_no=cert_no)
-        if instance is not None:
-            taken = taken.exclude(pk=instance.pk)
-        if taken.exists():
-            errors.add("cert_no", StaffError.CERT_NO_TAKEN, f"执法证号 {cert_no} 已被其他人员使用，请核对。")
     if phone:
         try:
             normalise_phone(phone)
@@ -339,17 +333,12 @@ def check_staff(
     return errors
 
 
-def _clean_cert_no(cert_no: str | None) -> str | None:
-    return (cert_no or "").strip().upper() or None
-
-
 def _staff_snapshot(profile: StaffProfile) -> dict[str, Any]:
     return {
         "username": profile.user.username,
         "organisation": profile.organisation_id,
         "roles": sorted(profile.roles.values_list("code", flat=True)),
         "full_name": profile.full_name,
-        "cert_no": profile.cert_no,
         "phone": profile.phone,
         "party_member": profile.party_member,
         "title": profile.title,
@@ -358,18 +347,7 @@ def _staff_snapshot(profile: StaffProfile) -> dict[str, Any]:
 
 
 def _save_profile(profile: StaffProfile, **kwargs: Any) -> None:
-    """Save, turning a cert_no race lost to another transaction into the same clear error."""
-    try:
-        with transaction.atomic():
-            profile.save(**kwargs)
-    except IntegrityError as exc:
-        if StaffProfile.objects.filter(cert_no=profile.cert_no).exclude(pk=profile.pk).exists():
-            raise ValidationFailed(
-                f"执法证号 {profile.cert_no} 已被其他人员使用，请核对。",
-                code=StaffError.CERT_NO_TAKEN,
-                fields={"cert_no": ["执法证号已被使用。"]},
-            ) from exc
-        raise
+    profile.save(**kwargs)
 
 
 def staff_create(
@@ -380,7 +358,6 @@ def staff_create(
     organisation: Organisation,
     roles: Iterable[str],
     full_name: str,
-    cert_no: str | None = None,
     phone: str = "",
     party_member: bool = False,
     title: str = "",
@@ -389,7 +366,6 @@ def staff_create(
     (length, mixed classes, not common) and never written to the audit trail."""
     roles = [str(r) for r in roles]
     username = (username or "").strip()
-    cert_no = _clean_cert_no(cert_no)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         require_admin(actor, organisation.bureau)
@@ -404,7 +380,7 @@ def staff_create(
             if User.objects.filter(username__iexact=username).exists():
                 errors.add("username", StaffError.USERNAME_TAKEN, f"用户名 {username} 已被使用。")
         errors.items += check_staff(
-            organisation=organisation, roles=roles, full_name=full_name, cert_no=cert_no, phone=phone
+            organisation=organisation, roles=roles, full_name=full_name, phone=phone
         ).items
         _password_errors(errors, password, User(username=username))
         errors.raise_if_any()
@@ -415,7 +391,6 @@ def staff_create(
             user=user,
             organisation=organisation,
             full_name=full_name.strip(),
-            cert_no=cert_no,
             phone=normalise_phone(phone) if phone else "",
             party_member=party_member,
             title=(title or "").strip(),
@@ -427,7 +402,7 @@ def staff_create(
 
 
 def staff_update(*, actor, profile: StaffProfile, **fields: Any) -> StaffProfile:
-    """Edit a member of staff: unit, roles, certificate, phone, title, or deactivate the account
+    """Edit a member of staff: unit, roles, phone, title, or deactivate the account
     (`is_active=False`; accounts are never deleted because the audit trail refers to them)."""
     _reject_unknown(fields, STAFF_UPDATABLE, "staff_update")
     with transaction.atomic():
@@ -443,15 +418,12 @@ def staff_update(*, actor, profile: StaffProfile, **fields: Any) -> StaffProfile
             target_org = Organisation.objects.select_for_update().get(pk=target_org.pk)
             require_admin(actor, target_org.bureau)
         before = _staff_snapshot(locked)
-        if "cert_no" in fields:
-            fields["cert_no"] = _clean_cert_no(fields["cert_no"])
         if "roles" in fields:
             fields["roles"] = sorted({str(r) for r in fields["roles"]})
         errors = check_staff(
             organisation=target_org,
             roles=fields.get("roles", before["roles"]),
             full_name=fields.get("full_name", locked.full_name),
-            cert_no=fields.get("cert_no"),
             phone=fields.get("phone", ""),
             instance=locked,
         )
@@ -480,10 +452,23 @@ def staff_update(*, actor, profile: StaffProfile, **fields: Any) -> StaffProfile
             locked.roles.set(Role.objects.filter(code__in=fields["roles"]))
             forget_roles(locked.user)
             forget_roles(profile.user)
+        _announce_leaving(locked, before, target_org)
         before_c, after_c = _changes(before, _staff_snapshot(locked))
         if after_c:
             audit.record(actor=actor, action="staff.update", obj=locked, before=before_c, after=after_c)
     return locked
+
+
+def _announce_leaving(profile: StaffProfile, before: dict[str, Any], target_org: Organisation) -> None:
+    """Tell the apps above (org.signals) that the person left their bureau or that their account was
+    closed: their enforcement certificates stop covering them (people)."""
+    old = Organisation.objects.get(pk=before["organisation"])
+    old_bureau = old.bureau or old
+    new_bureau = target_org.bureau or target_org
+    if old_bureau.pk != new_bureau.pk:
+        staff_leaving.send(StaffProfile, profile=profile, reason="transfer", bureau=old_bureau)
+    elif before["is_active"] and not profile.user.is_active:
+        staff_leaving.send(StaffProfile, profile=profile, reason="deactivated", bureau=old_bureau)
 
 
 def staff_set_password(*, actor, user, password: str) -> None:

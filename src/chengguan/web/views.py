@@ -32,6 +32,7 @@ from chengguan.org.models import Organisation
 from chengguan.org.permissions import compares_bureaus, sees_bureau_overview
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
+from chengguan.people import selectors as people_selectors
 from chengguan.portal.views import portal_home
 from chengguan.stats.figures import LABELS as FIGURE_LABELS
 from chengguan.stats.selectors import bureau_comparison, home_figures
@@ -144,6 +145,7 @@ def home(request):
             grids=selectors.my_grids(user, profile),
             colleagues=_person_rows(selectors.colleagues(profile)),
             colleague_total=selectors.colleague_count(profile),
+            certificate=people_selectors.current_certificate(user),
         )
     bureau = bureau_of(user)
     if bureau is not None and sees_bureau_overview(user):

@@ -17,6 +17,7 @@ from chengguan.core.pdf import OfficialDocument, cn_date
 from chengguan.enforcement.models import DocumentType, PartyKind, PenaltyCase, PenaltyParty
 from chengguan.enforcement.periods import article_label, review_periods_end
 from chengguan.org import selectors as org_selectors
+from chengguan.people import selectors as people_selectors
 
 T = DocumentType
 
@@ -397,17 +398,17 @@ BUILDERS: dict[str, Callable[[OfficialDocument, DocumentContext], None]] = {
 }
 
 
-def officer_names(case: PenaltyCase) -> list[str]:
-    """Officers as named on paper: full name and enforcement certificate number (执法证号)."""
+def officer_names(case: PenaltyCase, *, on: dt.date) -> list[str]:
+    """Officers as named on paper: full name and the number of the enforcement certificate in force
+    on the document's date, from the people app's registry (执法证号, shown to the party: 行政处罚法
+    第五十五条)."""
+    officers = list(case.officers.all().order_by("id"))
+    numbers = people_selectors.certificate_numbers(officers, on=on)
     names = []
-    for user in case.officers.all().order_by("id"):
+    for user in officers:
         profile = org_selectors.profile_of(user)
-        if profile is None:
-            names.append(user.get_username())
-        else:
-            names.append(
-                f"{profile.full_name}（执法证号{profile.cert_no}）" if profile.cert_no else profile.full_name
-            )
+        name = profile.full_name if profile else user.get_username()
+        names.append(f"{name}（执法证号{numbers[user.pk]}）" if user.pk in numbers else name)
     return names
 
 

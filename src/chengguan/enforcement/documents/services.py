@@ -94,6 +94,9 @@ RULES: dict[str, DocumentRule] = {
         procedure=Procedure.SIMPLE,
     ),
 }
+# Records the officers make with the party (现场检查笔录, 询问笔录, 送达回证): each is refused when an
+# officer holds no certificate in force on its date (行政处罚法 第四十二条、第五十五条).
+OFFICER_RECORDS = frozenset({T.INSPECTION_RECORD, T.INQUIRY_RECORD, T.SERVICE_RECEIPT})
 # 送达回证: the document being served, by the stage the case is in.
 SERVED_AT_STAGE = {
     S.CASE_REVIEW: T.PRIOR_NOTICE,
@@ -155,6 +158,8 @@ def penalty_document_issue(
         if not rule.repeatable and case.documents.filter(doc_type=doc_type).exists():
             raise DocumentNotAllowed(f"本案已制作《{label}》，不能重复制作。", code=E.DOCUMENT_EXISTS)
         day = issued_on or clock.today()
+        if doc_type in OFFICER_RECORDS:
+            records.require_certified(case.officers.all(), on=day)
         if rule.case_number:
             number = getattr(case, rule.case_number)
         else:
@@ -165,7 +170,7 @@ def penalty_document_issue(
             number=number,
             issued_on=day,
             parties=list(case.parties.all()),
-            officers=officer_names(case),
+            officers=officer_names(case, on=day),
             served_document=_served_document(case) if doc_type == T.SERVICE_RECEIPT else "",
         )
         with translation.override(settings.LANGUAGE_CODE):  # official documents are in Chinese

@@ -1,0 +1,800 @@
+"""The people pages: the registry of enforcement certificates with what runs out soon, issuing one,
+and a certificate's page with the actions of its lifecycle. Views gather input, call a service or
+selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from chengguan.core import clock
+from chengguan.core.errors import DomainError
+from chengguan.core.workflow.forms import action_form, submitted
+from chengguan.org import selectors as org_selectors
+from chengguan.org.access import staff_required
+from chengguan.org.models import StaffProfile
+from chengguan.people import qr, selectors, services
+from chengguan.people.forms import (
+    AttendanceForm,
+    CertificateForm,
+    ConsentForm,
+    DeedForm,
+    MaterialForm,
+    NominationForm,
+    ProgrammeForm,
+    RequirementForm,
+    TrainingForm,
+)
+from chengguan.people.models import (
+    Deed,
+    DeedPhoto,
+    HonourLevel,
+    Nomination,
+    TrainingKind,
+    TrainingMaterial,
+    TrainingSession,
+)
+from chengguan.people.permissions import (
+    can_keep_honours,
+    can_manage_certificates,
+    can_manage_training,
+    can_nominate,
+    can_read_people,
+    can_record_deeds,
+)
+from chengguan.people.states import CERTIFICATE_MACHINE, DEED_MACHINE, NOMINATION_MACHINE, TRAINING_MACHINE
+
+FILTERS = ("current", "expiring", "expired", "all")
+
+
+def _require_read(request) -> None:
+    if not can_read_people(request.user):
+        raise DjangoPermissionDenied
+
+
+@staff_required
+def certificate_list(request):
+    _require_read(request)
+    today = clock.today()
+    shown = request.GET.get("show", "current")
+    shown = shown if shown in FILTERS else "current"
+    qs = selectors.certificates_for(request.user)
+    bureau = org_selectors.bureau_of(request.user)
+    if shown == "current":
+        qs = qs.filter(state__in=selectors.CURRENT)
+    elif shown == "expiring" and bureau is not None:
+        qs = selectors.expiring(bureau, today=today).select_related("holder__profile__organisation")
+    elif shown == "expired" and bureau is not None:
+        qs = selectors.expired(bureau, today=today).select_related("holder__profile__organisation")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(number__icontains=q) | qs.filter(holder__profile__full_name__icontains=q)
+    rows = list(qs.select_related("holder__profile__organisation").order_by("valid_to", "pk")[:500])
+    return render(
+        request,
+        "people/certificates.html",
+        {
+            "rows": [(c, c.status_label(today), c.in_force(today)) for c in rows],
+            "shown": shown,
+            "q": q,
+            "filters": [
+                ("current", _("在用")),
+                ("expiring", _("30日内到期")),
+                ("expired", _("已过期")),
+                ("all", _("全部")),
+            ],
+            "may_issue": can_manage_certificates(request.user),
+            "today": today,
+        },
+    )
+
+
+def _uncertified_staff(user) -> list[StaffProfile]:
+    bureau = org_selectors.bureau_of(user)
+    if bureau is None:
+        return []
+    holders = selectors.certificates_for(user).filter(state__in=selectors.CURRENT).values("holder_id")
+    return list(
+        StaffProfile.objects.filter(organisation__bureau=bureau, user__is_active=True)
+        .exclude(roles__code="system")
+        .exclude(user_id__in=holders)
+        .select_related("organisation")
+        .order_by("organisation__path", "full_name")
+    )
+
+
+@staff_required
+def certificate_new(request):
+    if not can_manage_certificates(request.user):
+        raise DjangoPermissionDenied
+    people = _uncertified_staff(request.user)
+    form = CertificateForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        holder = next((p.user for p in people if p.user_id == d.pop("holder")), None)
+        try:
+            cert = services.certificate_issue(actor=request.user, holder=holder, **d)
+        except DomainError as exc:
+            for name, errors in exc.fields.items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记执法证"))
+            return redirect("people:certificate", pk=cert.pk)
+    return render(request, "people/certificate_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _certificate(request, pk: int):
+    _require_read(request)
+    cert = selectors.certificates_for(request.user).filter(pk=pk).first()
+    if cert is None:
+        raise Http404
+    return cert
+
+
+@staff_required
+def certificate_detail(request, pk: int, forms_with_errors: dict | None = None):
+    cert = _certificate(request, pk)
+    today = clock.today()
+    actions = CERTIFICATE_MACHINE.available_actions(cert, request.user)
+    action_forms = [
+        (
+            a,
+            CERTIFICATE_MACHINE.label(a),
+            (forms_with_errors or {}).get(a) or action_form(CERTIFICATE_MACHINE, a, prefix=a),
+        )
+        for a in actions
+    ]
+    history = list(
+        selectors.certificates_for(request.user)
+        .filter(holder_id=cert.holder_id)
+        .order_by("-valid_from", "-id")
+    )
+    return render(
+        request,
+        "people/certificate.html",
+        {
+            "c": cert,
+            "status": cert.status_label(today),
+            "in_force": cert.in_force(today),
+            "reviews": list(cert.reviews.all()),
+            "history": history,
+            "action_forms": action_forms,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def certificate_action(request, pk: int, action: str):
+    cert = _certificate(request, pk)
+    form = action_form(CERTIFICATE_MACHINE, action, data=request.POST, files=request.FILES, prefix=action)
+    if form.is_valid():
+        try:
+            services.certificate_transition(
+                actor=request.user, certificate=cert, action=action, payload=submitted(form)
+            )
+        except DomainError as exc:
+            for name, errors in exc.fields.items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, CERTIFICATE_MACHINE.label(action))
+            if action == "renew":
+                renewed = selectors.current_certificate(cert.holder)
+                return redirect("people:certificate", pk=renewed.pk if renewed else cert.pk)
+            return redirect("people:certificate", pk=cert.pk)
+    response = certificate_detail(request, pk, forms_with_errors={action: form})
+    response.status_code = 400
+    return response
+
+
+# -- training -------------------------------------------------------------------------------------------
+
+
+def _month(request) -> dt.date:
+    try:
+        return dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return clock.today().replace(day=1)
+
+
+@staff_required
+def training_list(request):
+    """The month's plan: every session, those still to hold, and one's own hours this year."""
+    month = _month(request)
+    plan = selectors.monthly_plan(request.user, month=month)
+    year = clock.today().year
+    bureau = org_selectors.bureau_of(request.user)
+    mine = selectors.hours_by_officer(bureau, year).get(request.user.pk, 0) if bureau else 0
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "people/trainings.html",
+        {
+            **plan,
+            "previous": previous,
+            "next": following,
+            "may_plan": can_manage_training(request.user),
+            "may_read": can_read_people(request.user),
+            "my_hours": mine,
+            "required": selectors.required_hours(bureau) if bureau else None,
+            "year": year,
+        },
+    )
+
+
+@staff_required
+def training_new(request):
+    if not can_manage_training(request.user):
+        raise DjangoPermissionDenied
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            session = services.training_plan(
+                actor=request.user, bureau=org_selectors.bureau_of(request.user), **d
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已列入培训计划"))
+            return redirect("people:training", pk=session.pk)
+    return render(request, "people/training_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _form_errors(form, exc: DomainError) -> None:
+    for name, errors in exc.fields.items():
+        form.add_error(name if name in form.fields else None, errors)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+def _training(request, pk: int) -> TrainingSession:
+    session = selectors.trainings_for(request.user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def _bureau_people(bureau) -> list[StaffProfile]:
+    return list(
+        StaffProfile.objects.filter(organisation__bureau=bureau, user__is_active=True)
+        .exclude(roles__code="system")
+        .select_related("organisation")
+        .order_by("organisation__path", "full_name")
+    )
+
+
+@staff_required
+def training_detail(request, pk: int, forms_with_errors: dict | None = None, status: int = 200):
+    session = _training(request, pk)
+    errors = forms_with_errors or {}
+    manage = can_manage_training(request.user, session)
+    attendances = list(session.attendances.select_related("staff__profile__organisation").order_by("id"))
+    signed = {a.staff_id for a in attendances}
+    context = {
+        "s": session,
+        "attendances": attendances,
+        "materials": list(session.materials.all()),
+        "manage": manage,
+        "signed_in": request.user.pk in signed,
+        "action_forms": [
+            (a, TRAINING_MACHINE.label(a), errors.get(a) or action_form(TRAINING_MACHINE, a, prefix=a))
+            for a in TRAINING_MACHINE.available_actions(session, request.user)
+        ],
+    }
+    if manage:
+        sign_in = request.build_absolute_uri(
+            reverse("people:training-sign-in", args=[session.pk, session.sign_in_token])
+        )
+        people = [p for p in _bureau_people(session.bureau) if p.user_id not in signed]
+        context.update(
+            sign_in_url=sign_in,
+            qr=qr.svg_data_url(sign_in),
+            attendance_form=errors.get("attendance") or AttendanceForm(people=people),
+            material_form=errors.get("material") or MaterialForm(),
+            is_exam=session.kind == TrainingKind.EXAM,
+            score_errors=errors.get("scores"),
+        )
+    return render(request, "people/training.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def training_action(request, pk: int, action: str):
+    session = _training(request, pk)
+    form = action_form(TRAINING_MACHINE, action, data=request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            services.training_transition(
+                actor=request.user, session=session, action=action, payload=submitted(form)
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, TRAINING_MACHINE.label(action))
+            return redirect("people:training", pk=session.pk)
+    return training_detail(request, pk, forms_with_errors={action: form}, status=400)
+
+
+@staff_required
+@require_POST
+def training_attendance(request, pk: int):
+    session = _training(request, pk)
+    people = _bureau_people(session.bureau)
+    form = AttendanceForm(request.POST, people=people)
+    if form.is_valid():
+        chosen = set(form.cleaned_data["staff"])
+        try:
+            services.training_attendance_record(
+                actor=request.user, session=session, staff=[p.user for p in people if p.user_id in chosen]
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记签到"))
+            return redirect("people:training", pk=session.pk)
+    return training_detail(request, pk, forms_with_errors={"attendance": form}, status=400)
+
+
+@staff_required
+@require_POST
+def training_scores(request, pk: int):
+    session = _training(request, pk)
+    scores = {
+        key.removeprefix("score_"): value
+        for key, value in request.POST.items()
+        if key.startswith("score_") and value.strip()
+    }
+    try:
+        services.training_scores_record(actor=request.user, session=session, scores=scores)
+    except DomainError as exc:
+        return training_detail(request, pk, forms_with_errors={"scores": exc}, status=exc.status)
+    messages.success(request, _("已登记成绩"))
+    return redirect("people:training", pk=session.pk)
+
+
+@staff_required
+@require_POST
+def training_material(request, pk: int):
+    session = _training(request, pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.training_material_add(
+                actor=request.user,
+                session=session,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已上传培训资料"))
+            return redirect("people:training", pk=session.pk)
+    return training_detail(request, pk, forms_with_errors={"material": form}, status=400)
+
+
+@staff_required
+def training_sign_in(request, pk: int, token: str):
+    """The page the QR code opens on the officer's phone: one button that signs them in."""
+    session = _training(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.training_sign_in(actor=request.user, session=session, token=token)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("培训签到成功"))
+            return redirect("people:trainings")
+    return render(
+        request,
+        "people/sign_in.html",
+        {"s": session, "token": token, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@staff_required
+def training_hours_page(request):
+    """Each officer's hours this year against the requirement; those short of it first (for the squad
+    leader: their own squad)."""
+    _require_read(request)
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    bureau = org_selectors.bureau_of(request.user)
+    form = None
+    if can_manage_training(request.user) and bureau is not None:
+        form = RequirementForm(
+            request.POST or None, initial={"training_hours_required": selectors.required_hours(bureau)}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.people_settings_update(actor=request.user, bureau=bureau, **form.cleaned_data)
+            except DomainError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("people:training-hours")
+    elif request.method == "POST":
+        raise DjangoPermissionDenied
+    rows = selectors.training_hours(request.user, year=year, today=today)
+    short = sorted([r for r in rows if r.hours < r.required], key=lambda r: (r.hours, r.profile.full_name))
+    return render(
+        request,
+        "people/hours.html",
+        {
+            "rows": rows,
+            "short": short,
+            "year": year,
+            "required": selectors.required_hours(bureau) if bureau else None,
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+# -- honours and deeds ------------------------------------------------------------------------------------
+
+
+@staff_required
+def programme_list(request):
+    _require_read(request)
+    return render(
+        request,
+        "people/programmes.html",
+        {
+            "programmes": list(selectors.programmes_for(request.user)[:200]),
+            "may_keep": can_keep_honours(request.user),
+        },
+    )
+
+
+@staff_required
+def programme_new(request):
+    if not can_keep_honours(request.user):
+        raise DjangoPermissionDenied
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                actor=request.user, bureau=org_selectors.bureau_of(request.user), **form.cleaned_data
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("people:programme", pk=programme.pk)
+    return render(
+        request,
+        "people/simple_form.html",
+        {"form": form, "title": _("新建评选")},
+        status=400 if form.errors else 200,
+    )
+
+
+def _nominee_choices(request, programme) -> list[tuple[int, str]]:
+    from chengguan.org.models import Organisation, OrgKind
+
+    bureau = programme.bureau
+    if programme.level == HonourLevel.UNIT:
+        units = Organisation.objects.filter(
+            bureau=bureau, kind__in=[OrgKind.SQUAD, OrgKind.DEPARTMENT]
+        ).order_by("path")
+        return [(u.pk, u.name) for u in units]
+    return [(p.user_id, f"{p.full_name} · {p.organisation.name}") for p in _bureau_people(bureau)]
+
+
+@staff_required
+def programme_detail(request, pk: int, form=None, status: int = 200):
+    _require_read(request)
+    programme = selectors.programmes_for(request.user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    nominations = list(selectors.nominations_for(request.user).filter(programme=programme).order_by("id"))
+    may_nominate = can_nominate(request.user, programme)
+    if form is None and may_nominate:
+        form = NominationForm(choices=_nominee_choices(request, programme))
+    return render(
+        request,
+        "people/programme.html",
+        {"p": programme, "nominations": nominations, "form": form if may_nominate else None},
+        status=status,
+    )
+
+
+@staff_required
+@require_POST
+def programme_nominate(request, pk: int):
+    programme = selectors.programmes_for(request.user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    form = NominationForm(request.POST, choices=_nominee_choices(request, programme))
+    if form.is_valid():
+        from django.contrib.auth import get_user_model
+
+        from chengguan.org.models import Organisation
+
+        target = form.cleaned_data["nominee"]
+        kwargs = (
+            {"nominee_unit": Organisation.objects.get(pk=target)}
+            if programme.level == HonourLevel.UNIT
+            else {"nominee": get_user_model().objects.get(pk=target)}
+        )
+        try:
+            nomination = services.nomination_submit(
+                actor=request.user, programme=programme, reason=form.cleaned_data["reason"], **kwargs
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已推荐"))
+            return redirect("people:nomination", pk=nomination.pk)
+    return programme_detail(request, pk, form=form, status=400)
+
+
+def _nomination(request, pk: int) -> Nomination:
+    _require_read(request)
+    nomination = selectors.nominations_for(request.user).filter(pk=pk).first()
+    if nomination is None:
+        raise Http404
+    return nomination
+
+
+@staff_required
+def nomination_detail(request, pk: int, forms_with_errors: dict | None = None):
+    n = _nomination(request, pk)
+    errors = forms_with_errors or {}
+    return render(
+        request,
+        "people/nomination.html",
+        {
+            "n": n,
+            "action_forms": [
+                (
+                    a,
+                    NOMINATION_MACHINE.label(a),
+                    errors.get(a) or action_form(NOMINATION_MACHINE, a, prefix=a),
+                )
+                for a in NOMINATION_MACHINE.available_actions(n, request.user)
+            ],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def nomination_action(request, pk: int, action: str):
+    n = _nomination(request, pk)
+    form = action_form(NOMINATION_MACHINE, action, data=request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            services.nomination_transition(
+                actor=request.user, nomination=n, action=action, payload=submitted(form)
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, NOMINATION_MACHINE.label(action))
+            return redirect("people:nomination", pk=n.pk)
+    response = nomination_detail(request, pk, forms_with_errors={action: form})
+    response.status_code = 400
+    return response
+
+
+@staff_required
+def deed_list(request):
+    _require_read(request)
+    return render(
+        request,
+        "people/deeds.html",
+        {
+            "deeds": list(selectors.deeds_for(request.user)[:200]),
+            "may_record": can_record_deeds(request.user),
+        },
+    )
+
+
+@staff_required
+def deed_new(request):
+    if not can_record_deeds(request.user):
+        raise DjangoPermissionDenied
+    bureau = org_selectors.bureau_of(request.user)
+    people = _bureau_people(bureau) if bureau else []
+    form = DeedForm(request.POST or None, request.FILES or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        chosen = set(d["people"])
+        reports = (
+            [
+                {
+                    "outlet": d["media_outlet"],
+                    "date": d["media_date"].isoformat() if d["media_date"] else "",
+                    "link": d["media_link"],
+                }
+            ]
+            if d["media_outlet"]
+            else []
+        )
+        try:
+            deed = services.deed_record(
+                actor=request.user,
+                bureau=bureau,
+                title=d["title"],
+                what=d["what"],
+                happened_on=d["happened_on"],
+                place=d["place"],
+                people=[p.user for p in people if p.user_id in chosen],
+                witnesses=d["witnesses"],
+                media_reports=reports,
+                photos=[d["photo"]] if d["photo"] else [],
+                consent=d["consent"],
+                consent_note=d["consent_note"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("people:deed", pk=deed.pk)
+    return render(
+        request,
+        "people/simple_form.html",
+        {"form": form, "title": _("记录先进事迹"), "multipart": True},
+        status=400 if form.errors else 200,
+    )
+
+
+def _deed(request, pk: int) -> Deed:
+    _require_read(request)
+    deed = selectors.deeds_for(request.user).filter(pk=pk).first()
+    if deed is None:
+        raise Http404
+    return deed
+
+
+@staff_required
+def deed_detail(request, pk: int, forms_with_errors: dict | None = None):
+    deed = _deed(request, pk)
+    errors = forms_with_errors or {}
+    return render(
+        request,
+        "people/deed.html",
+        {
+            "d": deed,
+            "consent_form": ConsentForm(initial={"consent": deed.consent, "note": deed.consent_note})
+            if can_record_deeds(request.user, deed)
+            else None,
+            "action_forms": [
+                (a, DEED_MACHINE.label(a), errors.get(a) or action_form(DEED_MACHINE, a, prefix=a))
+                for a in DEED_MACHINE.available_actions(deed, request.user)
+            ],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def deed_action(request, pk: int, action: str):
+    deed = _deed(request, pk)
+    if action == "consent":
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.deed_consent_record(
+                    actor=request.user,
+                    deed=deed,
+                    consent=form.cleaned_data["consent"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                return render(request, "people/error.html", {"message": exc.message}, status=exc.status)
+            return redirect("people:deed", pk=deed.pk)
+        return render(request, "people/error.html", {"message": _("提交的数据有误。")}, status=400)
+    form = action_form(DEED_MACHINE, action, data=request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            services.deed_transition(actor=request.user, deed=deed, action=action, payload=submitted(form))
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, DEED_MACHINE.label(action))
+            return redirect("people:deed", pk=deed.pk)
+    response = deed_detail(request, pk, forms_with_errors={action: form})
+    response.status_code = 400
+    return response
+
+
+@require_GET
+def public_people(request):
+    """The bureau's people on the portal: only deeds approved, published and consented to."""
+    return render(request, "people/public.html", {"deeds": list(selectors.public_deeds()[:100])})
+
+
+@require_GET
+def public_photo(request, pk: int):
+    """A photo of a deed on the public page: served only while the deed is public (consent given)."""
+    photo = DeedPhoto.objects.filter(pk=pk, deed__in=selectors.public_deeds()).first()
+    if photo is None:
+        raise Http404
+    return _file(photo.file, photo.file.name)
+
+
+@require_GET
+@staff_required
+def deed_photo(request, pk: int):
+    _require_read(request)
+    photo = DeedPhoto.objects.filter(pk=pk, deed__in=selectors.deeds_for(request.user)).first()
+    if photo is None:
+        raise Http404
+    return _file(photo.file, photo.file.name)
+
+
+@require_GET
+@staff_required
+def material_file(request, pk: int):
+    material = TrainingMaterial.objects.filter(
+        pk=pk, session__in=selectors.trainings_for(request.user)
+    ).first()
+    if material is None:
+        raise Http404
+    return _file(material.file, material.title, attachment=True)
+
+
+def _file(stored, name: str, *, attachment: bool = False):
+    import mimetypes
+
+    from django.http import FileResponse
+
+    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    response = FileResponse(
+        stored.open("rb"), content_type=content_type, as_attachment=attachment, filename=name
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+@staff_required
+def register(request):
+    """The force's register: every member of staff with their certificate and this year's hours."""
+    _require_read(request)
+    today = clock.today()
+    if request.GET.get("format") == "xlsx":
+        from chengguan.people import export
+
+        return export.register_response(request.user, today=today)
+    rows = list(selectors.register_rows(request.user, today=today))
+    profiles = list(selectors.register_profiles(request.user))
+    return render(
+        request,
+        "people/register.html",
+        {"rows": list(zip(profiles, rows, strict=True)), "year": today.year},
+    )
+
+
+@require_GET
+@staff_required
+def staff_page(request, pk: int):
+    """One officer's page for their leaders: unit, post, certificate, training, honours, deeds, cases."""
+    _require_read(request)
+    profile = selectors.register_profiles(request.user).filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    return render(
+        request,
+        "people/staff.html",
+        {"p": profile, **selectors.staff_record(profile, today=clock.today()), "year": clock.today().year},
+    )

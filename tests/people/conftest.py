@@ -1,0 +1,14 @@
+"""The enforcement office of tests/enforcement, with a personnel officer who keeps the registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from chengguan.org.roles import RoleCode
+from tests import factories
+from tests.enforcement.conftest import office  # noqa: F401  (the fixture)
+
+
+@pytest.fixture
+def personnel(office):  # noqa: F811
+    return factories.staff(office.bureau, RoleCode.PERSONNEL).user
