@@ -169,6 +169,11 @@ class HoursRow:
         return max(self.required - self.hours, Decimal(0))
 
 
+def _hours_text(hours: Decimal) -> str:
+    """Hours as the record shows them, one decimal on every database (SQLite sums to `4`)."""
+    return f"{Decimal(hours):.1f}"
+
+
 def training_hours(actor, *, year: int, today: dt.date | None = None) -> list[HoursRow]:
     """Each officer the actor leads with their hours this year against the bureau's requirement."""
     today = today or clock.today()
@@ -244,7 +249,9 @@ def nominee_record(*, user=None, unit=None, programme) -> dict:
             .filter(happened_on__gte=start, happened_on__lte=end)
             .values_list("title", "happened_on")
         )
-        hours = {str(y): str(hours_by_officer(programme.bureau, y).get(user.pk, Decimal(0))) for y in years}
+        hours = {
+            str(y): _hours_text(hours_by_officer(programme.bureau, y).get(user.pk, Decimal(0))) for y in years
+        }
         return {
             "kind": "person",
             "name": display_name(user),
@@ -261,7 +268,7 @@ def nominee_record(*, user=None, unit=None, programme) -> dict:
         ).values_list("user_id", flat=True)
     )
     hours = {
-        str(y): str(
+        str(y): _hours_text(
             sum((v for k, v in hours_by_officer(programme.bureau, y).items() if k in members), Decimal(0))
         )
         for y in years

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0006_staff_sessions"),
+        ("org", "0007_city_above_bureaus"),
         ("people", "0002_cert_no_to_registry"),
     ]
 

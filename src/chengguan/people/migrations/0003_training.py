@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0007_remove_staffprofile_cert_no'),
+        ('org', '0008_remove_staffprofile_cert_no'),
         ('people', '0002_cert_no_to_registry'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
