@@ -173,6 +173,12 @@ def can_add_evidence(actor, case, stage: str | None = None) -> bool:
     )
 
 
+def evidence_stages(actor, case) -> list[str]:
+    """The stages of `LATE_EVIDENCE_STAGES` that `actor` may add a file to now: the choices the case
+    page's 补充材料 form offers (never one the service would refuse)."""
+    return [stage for stage in LATE_EVIDENCE_STAGES if can_add_evidence(actor, case, stage)]
+
+
 def refuse_evidence(actor, case, stage: str) -> None:
     """Raise the refusal of `can_add_evidence` for a known stage (the service checks the stage first)."""
     may_add_evidence.refuse(actor, case)
