@@ -633,3 +633,22 @@ def test_a_closed_case_takes_no_more_files(district, as_user):
         )
     assert response.status_code == 409
     assert case.evidence.count() == count
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [(R.HANDLER, {"other", "handle"}), (R.DISPATCHER, {"other"}), (R.INSPECTOR, {"other", "report"})],
+)
+def test_the_evidence_form_offers_only_the_stages_the_viewer_may_add_to(district, as_user, role, offered):
+    """Issue #11: the page never offers a stage the service would refuse (a dispatcher adds no
+    处置后 photos; the handling unit adds no 上报 ones)."""
+    from chengguan.cases.models import EvidenceStage
+    from chengguan.cases.permissions import can_add_evidence
+
+    with pinned(QUIET_MOMENT):
+        case = drive(district, CaseState.IN_HANDLING)
+        user = district.users[role]
+        form = as_user(user).get(detail_url(case)).context["evidence_form"]
+        shown = {value for value, _label in form.fields["stage"].choices}
+        assert shown == offered
+        assert shown == {s for s in EvidenceStage.values if can_add_evidence(user, case, s)} - {"verify"}

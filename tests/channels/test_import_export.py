@@ -209,3 +209,26 @@ def test_control_characters_in_an_import_are_removed_and_the_row_noted(district,
     [note] = report.as_dict()["notes"]
     assert note["line"] == 2 and "工单编号（1 个）" in note["note"] and "诉求内容（1 个）" in note["note"]
     assert "已导入；已删除控制字符" in importer.report_csv(report.as_dict()).decode("utf-8-sig")
+
+
+def test_the_job_page_lists_the_rows_imported_after_a_clean_up():
+    """The notes of the report (rows received without their control characters) are shown on the
+    job page, not only in the CSV."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    note = {"line": 2, "external_id": "GD009", "note": "已删除控制字符：工单编号（1 个）"}
+    job = SimpleNamespace(
+        pk=1,
+        finished=True,
+        status="done",
+        done=1,
+        total=1,
+        percent=100,
+        get_status_display=lambda: "完成",
+        result={"total": 1, "created": 1, "unchanged": 0, "bad_count": 0, "bad": [], "notes": [note]},
+    )
+    page = render_to_string("channels/_job_progress.html", {"job": job})
+    assert 'data-testid="import-notes"' in page and "GD009" in page and "已删除控制字符" in page
+    assert "下载问题行" in page

@@ -275,3 +275,13 @@ def test_case_page_costs_the_same_queries_with_one_or_four_documents(office, as_
     for _ in range(3):
         document_services.penalty_document_issue(actor=office.handler, case=case, doc_type="inquiry_record")
     assert queries() == few
+
+
+@pytest.mark.parametrize("officers", [["99999999999999999999"], ["1", "-99999999999999999999"]])
+def test_an_officer_id_no_row_can_have_is_a_field_error(office, client, officers):
+    """Issue #11: `officers=99999999999999999999` on the proposal page answered 500 on SQLite."""
+    client.force_login(office.handler)
+    post = {"facts": "占道经营", "party_kind": "person", "party_name": "张三", "officers": officers}
+    response = client.post(reverse("enforcement:propose"), post)
+    assert response.status_code == 400
+    assert "officers" in response.context["form"].errors

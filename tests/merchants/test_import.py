@@ -215,3 +215,25 @@ def test_control_characters_in_the_ledger_are_removed_and_the_row_noted(district
     assert (merchant.name, merchant.address) == ("老王餐馆", "建设路1号")
     [note] = report.as_dict()["notes"]
     assert note["line"] == 2 and "单位名称（1 个）" in note["note"] and "地址（1 个）" in note["note"]
+
+
+def test_the_job_page_lists_the_rows_imported_after_a_clean_up():
+    """The report's notes (rows read without their control characters) are shown on the job page."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    note = {"line": 3, "name": "老王烧烤", "note": "已删除控制字符：名称（1 个）"}
+    job = SimpleNamespace(
+        pk=1,
+        finished=True,
+        status="done",
+        done=1,
+        total=1,
+        percent=100,
+        get_status_display=lambda: "完成",
+        result_file=None,
+        result={"bad": [], "notes": [note]},
+    )
+    page = render_to_string("jobs/_progress.html", {"job": job, "facts": []})
+    assert 'data-testid="import-notes"' in page and "老王烧烤" in page and "已删除控制字符" in page

@@ -154,6 +154,16 @@ class EvidenceForm(forms.Form):
         initial=EvidenceStage.OTHER,
     )
 
+    def __init__(self, *args, stages=None, **kwargs):
+        """`stages`: the stages the viewer may add to (`permissions.evidence_stages`), the only ones the
+        page offers (issue #11: never a stage the service would refuse)."""
+        super().__init__(*args, **kwargs)
+        if stages is not None:
+            field = self.fields["stage"]
+            field.choices = [(s.value, s.label) for s in LATE_EVIDENCE_STAGES if s in stages]
+            if EvidenceStage.OTHER not in stages and stages:
+                field.initial = stages[0]
+
 
 class SpamForm(forms.Form):
     reason = forms.CharField(

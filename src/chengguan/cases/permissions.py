@@ -22,6 +22,8 @@ DISPATCH_DESK = (R.DISPATCHER, R.SHIFT_LEADER)
 HANDLING_SIDE = (R.HANDLER, R.SQUAD_LEADER)
 UNIT_LEADERS = (R.SQUAD_LEADER, R.LEADER)
 LEADERSHIP = (R.SHIFT_LEADER, R.LEADER)
+SHIFT_DESK = (R.SHIFT_LEADER,)  # suspended cases wait for the shift leader
+GRID_INSPECTION = (R.INSPECTOR,)  # verification waits for the grid's inspectors
 # Command-centre and bureau roles see every case of their bureau.
 BUREAU_WIDE = (R.LEADER, R.ADMIN, R.OPERATOR, R.DISPATCHER, R.SHIFT_LEADER, R.LEGAL_REVIEWER, R.SYSTEM)
 # Staff sources need a staff role; the public channels (None) take anyone, including anonymous callers.
@@ -111,6 +113,12 @@ def staff_sources(actor) -> list[str]:
 
 sees_bureau_cases = permission("cases.see_bureau_cases", holds(*BUREAU_WIDE))
 sees_unit_cases = permission("cases.see_unit_cases", holds(*HANDLING_SIDE))
+# What waits in whose inbox (selectors.inbox) and who sees the cases of the grids they patrol.
+works_intake_desk = permission("cases.intake_desk", holds(*INTAKE_DESK))
+works_dispatch_desk = permission("cases.dispatch_desk", holds(*DISPATCH_DESK))
+resumes_suspended_cases = permission("cases.resumes_suspended", holds(*SHIFT_DESK))
+inspects_grids = permission("cases.inspects_grids", holds(*GRID_INSPECTION))
+follows_supervised_cases = permission("cases.follows_supervised", holds(R.LEADER))
 can_see_duplicates = permission("cases.see_duplicates", holds(*INTAKE_DESK))
 can_use_report_page = permission(
     "cases.report_page", superuser | holds(R.INSPECTOR, R.OPERATOR, R.SHIFT_LEADER)
@@ -163,6 +171,12 @@ def can_add_evidence(actor, case, stage: str | None = None) -> bool:
         s in EVIDENCE_BY_STAGE and may_add_evidence(actor, case) and EVIDENCE_BY_STAGE[s](actor, case)
         for s in stages
     )
+
+
+def evidence_stages(actor, case) -> list[str]:
+    """The stages of `LATE_EVIDENCE_STAGES` that `actor` may add a file to now: the choices the case
+    page's 补充材料 form offers (never one the service would refuse)."""
+    return [stage for stage in LATE_EVIDENCE_STAGES if can_add_evidence(actor, case, stage)]
 
 
 def refuse_evidence(actor, case, stage: str) -> None:

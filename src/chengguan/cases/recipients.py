@@ -10,10 +10,16 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from chengguan.cases.models import Case
-from chengguan.cases.permissions import DISPATCH_DESK, HANDLING_SIDE, INTAKE_DESK, UNIT_LEADERS
+from chengguan.cases.permissions import (
+    DISPATCH_DESK,
+    GRID_INSPECTION,
+    HANDLING_SIDE,
+    INTAKE_DESK,
+    SHIFT_DESK,
+    UNIT_LEADERS,
+)
 from chengguan.cases.states import CaseState
 from chengguan.org.models import Organisation
-from chengguan.org.roles import RoleCode as R
 from chengguan.org.selectors import staff_holding
 
 User = get_user_model()
@@ -49,14 +55,14 @@ def unit_leaders(unit: Organisation) -> list:
 
 
 def shift_leaders(bureau_id: int) -> list:
-    return in_bureau(bureau_id, R.SHIFT_LEADER)
+    return in_bureau(bureau_id, *SHIFT_DESK)
 
 
 def grid_inspectors(case: Case) -> list:
     if case.grid_id is None:
-        return in_bureau(case.bureau_id, R.INSPECTOR)
+        return in_bureau(case.bureau_id, *GRID_INSPECTION)
     found = list(case.grid.inspectors.filter(is_active=True))
-    return found or in_bureau(case.bureau_id, R.INSPECTOR)
+    return found or in_bureau(case.bureau_id, *GRID_INSPECTION)
 
 
 def handling_staff(case: Case) -> list:

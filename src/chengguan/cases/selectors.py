@@ -11,13 +11,20 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 
 from chengguan.cases.checks import distance_m
 from chengguan.cases.models import Case, CaseExtension, ExtensionStatus, ReplyTemplate, Supervision
-from chengguan.cases.permissions import DISPATCH_DESK, INTAKE_DESK, sees_bureau_cases, sees_unit_cases
+from chengguan.cases.permissions import (
+    follows_supervised_cases,
+    inspects_grids,
+    resumes_suspended_cases,
+    sees_bureau_cases,
+    sees_unit_cases,
+    works_dispatch_desk,
+    works_intake_desk,
+)
 from chengguan.cases.states import OPEN_STATES, CaseState
 from chengguan.core import audit, clock
 from chengguan.core.models import AuditEvent
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import RoleCode
 from chengguan.taxonomy.models import Category
 
 DUPLICATE_RADIUS_M = 50
@@ -47,7 +54,6 @@ def cases_visible_to(actor) -> QuerySet[Case]:
     overseen = org_selectors.overseen_bureaus(actor)
     if overseen is not None:
         return qs.filter(bureau__in=overseen)
-    roles = org_selectors.role_codes(actor)
     bureau = org_selectors.bureau_of(actor)
     if sees_bureau_cases(actor) and bureau is not None:
         return qs.filter(bureau=bureau)
@@ -56,7 +62,7 @@ def cases_visible_to(actor) -> QuerySet[Case]:
     if sees_unit_cases(actor) and profile is not None:
         path = profile.organisation.path
         scope |= Q(handling_unit__path__startswith=path) | Q(squad__path__startswith=path)
-    if RoleCode.INSPECTOR in roles:
+    if inspects_grids(actor):
         scope |= _in_my_grids(actor)
     return qs.filter(scope)
 
@@ -102,15 +108,14 @@ def with_urgency(qs: QuerySet[Case], urgency_value: str, now: dt.datetime | None
 
 def inbox(actor) -> QuerySet[Case]:
     """What waits for `actor` to act on, soonest due first, each row annotated with its `urgency`."""
-    roles = org_selectors.role_codes(actor)
     visible = cases_visible_to(actor)
     want = Q(pk__in=[])
-    if not roles.isdisjoint(INTAKE_DESK):
+    if works_intake_desk(actor):
         want |= Q(state__in=[CaseState.REPORTED, CaseState.VERIFIED])
-    if not roles.isdisjoint(DISPATCH_DESK):
+    if works_dispatch_desk(actor):
         pending = CaseExtension.objects.filter(case=OuterRef("pk"), status=ExtensionStatus.PENDING)
         want |= Q(state__in=[CaseState.FILED, CaseState.RETURNED]) | Q(Exists(pending))
-    if RoleCode.SHIFT_LEADER in roles:
+    if resumes_suspended_cases(actor):
         want |= Q(state=CaseState.SUSPENDED)
     if sees_unit_cases(actor):
         profile = org_selectors.profile_of(actor)
@@ -119,9 +124,9 @@ def inbox(actor) -> QuerySet[Case]:
                 state__in=[CaseState.DISPATCHED, CaseState.IN_HANDLING, CaseState.REWORK],
                 handling_unit__path__startswith=profile.organisation.path,
             )
-    if RoleCode.INSPECTOR in roles:
+    if inspects_grids(actor):
         want |= Q(state=CaseState.HANDLED) & (_in_my_grids(actor) | Q(reporter=actor))
-    if RoleCode.LEADER in roles:
+    if follows_supervised_cases(actor):
         want |= Q(is_supervised=True, state__in=OPEN_STATES)
     # Every to-do is an open case and open cases have no closed_at: the extra condition lets the
     # database use the closed_at index instead of scanning a year of cases.

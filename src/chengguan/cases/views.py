@@ -42,6 +42,7 @@ from chengguan.cases.permissions import (
     can_use_report_page,
     can_use_supervision_list,
     decides_extensions,
+    evidence_stages,
 )
 from chengguan.cases.states import (
     CASE_MACHINE,
@@ -461,7 +462,7 @@ def _detail_context(
         "supervise_form": supervise_form or forms.SuperviseForm(),
         "supervise_open": supervise_form is not None,
         **_side_forms(user, case),
-        "evidence_form": evidence_form or forms.EvidenceForm(),
+        "evidence_form": evidence_form or forms.EvidenceForm(stages=evidence_stages(user, case)),
         "evidence_open": evidence_form is not None,
         "spam_form": spam_form or (forms.UnspamForm() if case.is_spam else forms.SpamForm()),
         "spam_open": spam_form is not None,
@@ -571,6 +572,7 @@ def add_evidence(request, number: str):
         request,
         case,
         "evidence_form",
+        # Every stage is read, so a refused one gets the service's refusal naming the step.
         forms.EvidenceForm(request.POST, request.FILES),
         lambda data: services.case_add_evidence(
             actor=request.user, case=case, stage=data["stage"], upload=data["file"]

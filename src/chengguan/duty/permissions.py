@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core.permissions import Rule, permission
 from chengguan.duty.errors import ChangeError, DutyError, FindingError
 from chengguan.org import selectors as org_selectors
-from chengguan.org.permissions import holds, in_bureau, in_unit, same_bureau, staff
+from chengguan.org.permissions import holds, holds_or_superuser, in_bureau, in_unit, same_bureau, staff
 from chengguan.org.roles import BUREAU_WIDE_ROLES
 from chengguan.org.roles import RoleCode as R
 
@@ -121,3 +121,15 @@ can_rectify = permission(
     ),
 )
 can_decide_contest = permission("duty.decide_contest", holds(R.LEADER, R.SYSTEM, **_FINDING_FORBIDDEN))
+
+
+# Whose findings a reader sees: the bureau's leaders, office and force inspectors see all of the
+# bureau's (selectors.findings_visible_to); everyone else those against their own unit.
+sees_bureau_findings = permission(
+    "duty.see_bureau_findings", holds_or_superuser(R.ADMIN, R.LEADER, R.FORCE_INSPECTOR, R.SYSTEM)
+)
+# Who is told of a finding (services): its unit's leaders, the force inspectors, and past its
+# rectification date the bureau's leaders.
+FINDING_UNIT_LEADERS = (R.SQUAD_LEADER, R.SHIFT_LEADER)
+FORCE_INSPECTION = (R.FORCE_INSPECTOR,)
+FINDING_ESCALATION = (R.LEADER,)

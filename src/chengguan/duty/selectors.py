@@ -158,7 +158,7 @@ def findings_visible_to(actor) -> QuerySet:
     """督察 findings: the bureau's leaders, office and force inspectors see the bureau's; a unit sees
     the findings against it (and the units below it)."""
     from chengguan.duty.models import Finding
-    from chengguan.org.roles import RoleCode as R
+    from chengguan.duty.permissions import sees_bureau_findings
 
     qs = Finding.objects.select_related("unit", "person__profile", "found_by__profile")
     if not can_view_duty(actor):
@@ -169,7 +169,7 @@ def findings_visible_to(actor) -> QuerySet:
     if bureau is None:
         return qs.none()
     qs = qs.filter(bureau=bureau)
-    if org_selectors.has_role(actor, R.ADMIN, R.LEADER, R.FORCE_INSPECTOR, R.SYSTEM):
+    if sees_bureau_findings(actor):
         return qs
     profile = org_selectors.profile_of(actor)
     return qs.filter(unit__path__startswith=profile.organisation.path)

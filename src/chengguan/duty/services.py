@@ -31,7 +31,15 @@ from chengguan.duty.models import (
     Shift,
     ShiftTemplate,
 )
-from chengguan.duty.permissions import can_clock, can_plan_rosters, can_request_change, can_work_patrol
+from chengguan.duty.permissions import (
+    FINDING_ESCALATION,
+    FINDING_UNIT_LEADERS,
+    FORCE_INSPECTION,
+    can_clock,
+    can_plan_rosters,
+    can_request_change,
+    can_work_patrol,
+)
 from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
 from chengguan.org import selectors as org_selectors
 from chengguan.org.permissions import same_bureau
@@ -485,9 +493,7 @@ def finding_record(
 
 
 def _unit_leaders(f: Finding) -> list:
-    from chengguan.org.roles import RoleCode as R
-
-    return org_selectors.staff_holding(R.SQUAD_LEADER, R.SHIFT_LEADER, unit=f.unit)
+    return org_selectors.staff_holding(*FINDING_UNIT_LEADERS, unit=f.unit)
 
 
 def _tell_unit(f: Finding, message: str, actor) -> None:
@@ -496,9 +502,7 @@ def _tell_unit(f: Finding, message: str, actor) -> None:
     from chengguan.notifications.services import notify
 
     if message == "duty.finding_reported":
-        from chengguan.org.roles import RoleCode as R
-
-        recipients = [f.found_by, *org_selectors.staff_holding(R.FORCE_INSPECTOR, bureau_id=f.bureau_id)]
+        recipients = [f.found_by, *org_selectors.staff_holding(*FORCE_INSPECTION, bureau_id=f.bureau_id)]
     else:
         recipients = [*_unit_leaders(f), *([f.person] if f.person else [])]
     notify(
@@ -530,7 +534,6 @@ def findings_escalate(*, actor, bureau, today: dt.date | None = None) -> int:
 
     from chengguan.duty.permissions import can_inspect_force
     from chengguan.notifications.services import notify
-    from chengguan.org.roles import RoleCode as R
 
     can_inspect_force.refuse(actor, bureau)
     if not same_bureau(actor, bureau.pk):
@@ -540,7 +543,7 @@ def findings_escalate(*, actor, bureau, today: dt.date | None = None) -> int:
     late = Finding.objects.filter(
         bureau=bureau, state=FindingState.RECTIFYING, due_on__lt=today, escalated_at__isnull=True
     ).select_related("unit")
-    leaders = org_selectors.staff_holding(R.LEADER, bureau_id=bureau.pk)
+    leaders = org_selectors.staff_holding(*FINDING_ESCALATION, bureau_id=bureau.pk)
     for f in late:
         with transaction.atomic():
             locked = Finding.objects.select_for_update().get(pk=f.pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chengguan.core import clock
+from chengguan.core.filters import MAX_ID
 from chengguan.enforcement import selectors
 from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyState, Procedure
 from chengguan.people import selectors as people_selectors
@@ -86,6 +87,20 @@ class PartyFieldsMixin(forms.Form):
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
     """Officers labelled with the certificate in force today, from the people app's registry (one
     query for the whole list); one without is marked, since every step refuses them (第四十二条)."""
+
+    def _check_values(self, value):
+        """An id no row can have is no choice: refused before the query, which SQLite would answer
+        with an OverflowError (a 500 on `officers=99999999999999999999`)."""
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent refuses it as it does any bad value
+            if not 1 <= number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
 
     def label_from_instance(self, obj) -> str:
         if not hasattr(self, "_numbers"):

@@ -17,6 +17,11 @@ from chengguan.org.roles import RoleCode as R
 _FORBIDDEN = {"code": PenaltyError.FORBIDDEN, "message": _("您没有权限执行此操作。")}
 # The case officers (承办人员) and their squad leader.
 _OFFICERS = (R.HANDLER, R.SQUAD_LEADER)
+# Who may be named as a case's officers (selectors.officer_candidates, 行政处罚法 第四十二条).
+OFFICER_ROLES = _OFFICERS
+# Who is told (scheduled): a review waiting, a disclosure withdrawn.
+REVIEW_DESK = (R.LEGAL_REVIEWER,)
+DISCLOSURE_WATCH = (R.LEGAL_REVIEWER, R.LEADER)
 _CHIEFS = (R.SQUAD_LEADER, R.LEADER)
 _WORKERS = (R.HANDLER, R.SQUAD_LEADER, R.LEGAL_REVIEWER, R.LEADER)
 

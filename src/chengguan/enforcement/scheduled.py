@@ -24,9 +24,9 @@ from chengguan.core.clock import SHANGHAI
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import disclosure, periods
 from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDisclosure
+from chengguan.enforcement.permissions import DISCLOSURE_WATCH, REVIEW_DESK
 from chengguan.enforcement.states import FINAL_STATES, PenaltyAction, PenaltyState
 from chengguan.notifications.services import notify
-from chengguan.org.roles import RoleCode as R
 from chengguan.org.selectors import staff_holding
 from chengguan.org.system import SystemActors
 
@@ -77,7 +77,7 @@ def _review_notices() -> int:
         if submitted is None or events.filter(action__in=answered, id__gt=submitted.pk).exists():
             continue
         sent = notify(
-            recipients=staff_holding(R.LEGAL_REVIEWER, bureau_id=case.bureau_id),
+            recipients=staff_holding(*REVIEW_DESK, bureau_id=case.bureau_id),
             message="penalty.review_waiting",
             key=f"penalty:{case.pk}:review:{submitted.pk}",
             params={"number": str(case)},
@@ -106,7 +106,7 @@ def withdrawals_job(now: dt.datetime) -> dict:
         item = disclosure.disclosure_withdraw(actor=actors[item.case.bureau], disclosure=item, on=today)
         withdrawn += 1
         notify(
-            recipients=staff_holding(R.LEGAL_REVIEWER, R.LEADER, bureau_id=item.case.bureau_id),
+            recipients=staff_holding(*DISCLOSURE_WATCH, bureau_id=item.case.bureau_id),
             message="penalty.disclosure_withdrawn",
             key=f"disclosure:{item.pk}:withdrawn",
             params={"decision": item.decision_number, "reason": item.withdrawal_reason},

@@ -12,10 +12,10 @@ from chengguan.core import audit, clock, legal_periods
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import periods
 from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDocument
+from chengguan.enforcement.permissions import OFFICER_ROLES
 from chengguan.enforcement.states import FINAL_STATES, PENALTY_MACHINE, PenaltyState
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import StaffProfile
-from chengguan.org.roles import RoleCode
 
 URGENCY_LABELS = {"normal": _("正常"), "warning": _("临期"), "overdue": _("逾期")}
 
@@ -150,9 +150,7 @@ def documents(case: PenaltyCase) -> QuerySet[PenaltyDocument]:
 def officer_candidates(bureau) -> QuerySet[StaffProfile]:
     """The bureau's law-enforcement staff who can be named on a case (行政处罚法 第四十二条)."""
     return (
-        StaffProfile.objects.filter(
-            organisation__bureau=bureau, roles__code__in=[RoleCode.HANDLER, RoleCode.SQUAD_LEADER]
-        )
+        StaffProfile.objects.filter(organisation__bureau=bureau, roles__code__in=OFFICER_ROLES)
         .select_related("user", "organisation")
         .distinct()
         .order_by("organisation__name", "full_name")

@@ -19,6 +19,8 @@ _FORBIDDEN = {"code": MerchantError.FORBIDDEN, "message": _("您没有{action}�
 can_keep_ledger = permission("merchants.keep_ledger", holds(*_LEDGER_KEEPERS, **_FORBIDDEN))
 # District-wide work: imports, 20,000 letters at once, the yearly renewal.
 can_run_bulk_work = permission("merchants.run_bulk_work", holds(*_OFFICE, **_FORBIDDEN))
+# The people told that the yearly renewal is due: those who may run it, less the system account.
+RENEWAL_RECIPIENTS = tuple(role for role in _OFFICE if role != R.SYSTEM)
 # Naming a merchant on a case: the ledger keepers and the command centre that files cases.
 can_link_cases = permission(
     "merchants.link_cases",

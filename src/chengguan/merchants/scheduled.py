@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core import schedule
 from chengguan.core.clock import SHANGHAI
 from chengguan.merchants.models import Letter, Merchant, MerchantStatus
+from chengguan.merchants.permissions import RENEWAL_RECIPIENTS
 from chengguan.notifications.services import notify
 from chengguan.org.models import Organisation
-from chengguan.org.roles import RoleCode as R
 from chengguan.org.selectors import staff_holding
 from chengguan.org.system import system_actor
 
@@ -46,7 +46,7 @@ def renewal_reminder(now: dt.datetime) -> dict:
         bureau = Organisation.objects.get(pk=bureau_id)
         sent = notify(
             # The people who may run the renewal (`merchants.permissions.can_run_bulk_work`).
-            recipients=staff_holding(R.ADMIN, R.LEADER, R.SQUAD_LEADER, bureau_id=bureau_id),
+            recipients=staff_holding(*RENEWAL_RECIPIENTS, bureau_id=bureau_id),
             message="letters.renewal",
             key=f"letters:{bureau_id}:renewal:{coming}:w{week.year}-{week.week}",
             params={"year": coming, "missing": missing},

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from chengguan.core import audit, schedule
 from chengguan.notifications.services import notify
 from chengguan.ops import backup, scheduler
-from chengguan.org.roles import RoleCode
+from chengguan.org.permissions import ADMINISTRATORS
 from chengguan.org.system import system_actor
 
 log = logging.getLogger("chengguan.jobs")
@@ -59,7 +59,7 @@ def audit_anchor_job(now: dt.datetime) -> dict:
 def _tell_admins(job: schedule.ScheduledJob, run) -> None:
     admins = (
         get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(profile__roles__code=RoleCode.ADMIN), is_active=True)
+        .objects.filter(Q(is_superuser=True) | Q(profile__roles__code__in=ADMINISTRATORS), is_active=True)
         .distinct()
     )
     try:

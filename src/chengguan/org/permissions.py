@@ -121,6 +121,8 @@ def holds_or_superuser(*roles: str) -> Rule:
     return Rule(lambda actor, obj: selectors.has_role(actor, *roles), name="has_role:" + ",".join(roles))
 
 
+# Who is told when a scheduled job fails (ops.scheduled), besides superusers.
+ADMINISTRATORS = (RoleCode.ADMIN,)
 # The back office (Django admin, the ops pages) and second-factor sign-in.
 uses_admin_pages = permission("org.admin_pages", holds_or_superuser(RoleCode.ADMIN))
 # 个人信息保护法: only administrators need colleagues' phone numbers in full (each view is audited).
@@ -129,3 +131,9 @@ can_see_staff_phones = permission("org.see_staff_phones", holds_or_superuser(Rol
 sees_bureau_overview = permission("org.bureau_overview", holds_or_superuser(RoleCode.LEADER, RoleCode.ADMIN))
 # A city installation: the city leader (市级领导) compares the bureaus of their city.
 compares_bureaus = permission("org.compare_bureaus", holds_or_superuser(RoleCode.CITY_LEADER))
+
+
+def gives_up_administration(before_roles, after_roles) -> bool:
+    """A change of roles that takes the administrator role away (refused on one's own account, so a
+    bureau never locks its last administrator out by accident)."""
+    return RoleCode.ADMIN in before_roles and RoleCode.ADMIN not in after_roles

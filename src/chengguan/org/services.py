@@ -22,8 +22,8 @@ from chengguan.core.i18n import source_labels, source_text
 from chengguan.org.auth import clear_failures
 from chengguan.org.errors import OrgError, PhoneError, StaffError
 from chengguan.org.models import Organisation, OrgKind, PartnerType, Role, StaffProfile
-from chengguan.org.permissions import can_administer, can_manage_account
-from chengguan.org.roles import ALL_ROLES, RoleCode
+from chengguan.org.permissions import can_administer, can_manage_account, gives_up_administration
+from chengguan.org.roles import ALL_ROLES
 from chengguan.org.selectors import forget_roles, profile_of
 from chengguan.org.signals import staff_leaving
 
@@ -430,11 +430,7 @@ def staff_update(*, actor, profile: StaffProfile, **fields: Any) -> StaffProfile
         if actor.pk == locked.user_id:
             if fields.get("is_active") is False:
                 errors.add("is_active", StaffError.SELF_LOCKOUT, "不能停用自己的账号。")
-            if (
-                "roles" in fields
-                and RoleCode.ADMIN not in fields["roles"]
-                and RoleCode.ADMIN in before["roles"]
-            ):
+            if "roles" in fields and gives_up_administration(before["roles"], fields["roles"]):
                 errors.add("roles", StaffError.SELF_LOCKOUT, "不能取消自己的管理员角色。")
         errors.raise_if_any()
         if fields.get("phone"):
