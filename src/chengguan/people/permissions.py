@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.permissions import Rule, permission
 from chengguan.org.permissions import holds, in_bureau
+from chengguan.org.roles import BUREAU_WIDE_ROLES
 from chengguan.org.roles import RoleCode as R
 from chengguan.people.errors import CertificateError, PeopleError
 
@@ -86,3 +87,8 @@ can_withdraw_nomination = permission(
 can_record_deeds = permission(
     "people.record_deeds", holds(R.SQUAD_LEADER, R.PERSONNEL, R.ADMIN, R.SYSTEM, **_HONOUR_FORBIDDEN)
 )
+
+# The personnel office (政工/人事) is told of expiring certificates; with the bureau-wide roles it
+# reads and nominates across the whole bureau, everyone else within their own unit.
+PERSONNEL_OFFICE = (R.PERSONNEL,)
+sees_the_whole_force = permission("people.see_whole_force", holds(*BUREAU_WIDE_ROLES, R.PERSONNEL))

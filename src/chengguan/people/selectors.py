@@ -142,8 +142,7 @@ def officers_of(actor, *, on: dt.date) -> QuerySet:
     squad leader's unit and the units below it; the whole bureau for bureau-wide roles and the
     personnel office."""
     from chengguan.org.models import StaffProfile
-    from chengguan.org.roles import BUREAU_WIDE_ROLES
-    from chengguan.org.roles import RoleCode as R
+    from chengguan.people.permissions import sees_the_whole_force
 
     bureau = org_selectors.bureau_of(actor)
     if bureau is None:
@@ -152,7 +151,7 @@ def officers_of(actor, *, on: dt.date) -> QuerySet:
     qs = StaffProfile.objects.filter(
         organisation__bureau=bureau, user__is_active=True, user_id__in=holders
     ).select_related("organisation", "user")
-    if not org_selectors.has_role(actor, *BUREAU_WIDE_ROLES, R.PERSONNEL):
+    if not sees_the_whole_force(actor):
         profile = org_selectors.profile_of(actor)
         qs = qs.filter(organisation__path__startswith=profile.organisation.path) if profile else qs.none()
     return qs.order_by("organisation__path", "full_name")

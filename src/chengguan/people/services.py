@@ -41,12 +41,14 @@ from chengguan.people.models import (
     TrainingTopic,
 )
 from chengguan.people.permissions import (
+    PERSONNEL_OFFICE,
     can_keep_honours,
     can_manage_certificates,
     can_manage_training,
     can_nominate,
     can_record_deeds,
     honour_in_bureau,
+    sees_the_whole_force,
     training_in_bureau,
 )
 from chengguan.people.states import (
@@ -170,13 +172,12 @@ def certificates_warn_expiring(*, actor, bureau, today: dt.date | None = None) -
     officers, once per certificate (the daily job and `chengguan certificates-expiring`; a second run
     sends nothing more). Returns how many certificates were warned about."""
     from chengguan.notifications.services import notify
-    from chengguan.org.roles import RoleCode as R
 
     can_manage_certificates.refuse(actor, bureau)
     if not same_bureau(actor, bureau.pk):
         raise Conflict("该执法证不属于您所在单位。", code=CertificateError.OTHER_BUREAU)
     today = today or clock.today()
-    personnel = org_selectors.staff_holding(R.PERSONNEL, bureau_id=bureau.pk)
+    personnel = org_selectors.staff_holding(*PERSONNEL_OFFICE, bureau_id=bureau.pk)
     done = 0
     for cert in (
         selectors.expiring(bureau, today=today).filter(expiry_warned_on__isnull=True).order_by("valid_to")
@@ -545,8 +546,6 @@ def nomination_submit(
     gathered from the registry, training, cases and deeds (`selectors.nominee_record`). A squad leader
     nominates within the squad; the bureau office anyone of the bureau."""
     from chengguan.org.permissions import in_unit
-    from chengguan.org.roles import BUREAU_WIDE_ROLES
-    from chengguan.org.roles import RoleCode as R
 
     can_nominate.refuse(actor, programme)
     honour_in_bureau.refuse(actor, programme)
@@ -575,7 +574,7 @@ def nomination_submit(
         raise ValidationFailed(
             "只能推荐本局的人员或单位。", code=PeopleError.NOT_STAFF, fields={"nominee": ["不是本局。"]}
         )
-    bureau_wide = org_selectors.has_role(actor, *BUREAU_WIDE_ROLES, R.PERSONNEL)
+    bureau_wide = sees_the_whole_force(actor)
     if (
         not bureau_wide and not in_unit(nominee, profile.organisation)
         if nominee is not None
