@@ -44,6 +44,9 @@ def test_duty_pages_in_english(force):
     services.finding_transition(
         actor=force.users["squad_leader"], finding=f, action="contest", reason="已着装"
     )
+    from tests.duty.test_onpost import _street
+
+    _street(force)
     data = [
         *data_values(),
         *Shift.objects.values_list("name", flat=True).distinct(),
@@ -59,6 +62,7 @@ def test_duty_pages_in_english(force):
         (force.users["squad_leader"], reverse("duty:roster") + f"?unit={force.squad.pk}&week=2026-10-05"),
         (force.officers[0], reverse("duty:mine")),
         (force.users["force_inspector"], reverse("duty:findings")),
+        (force.users["admin"], reverse("duty:streets") + "?date_from=2026-10-08"),
         (force.users["force_inspector"], reverse("duty:finding-new")),
         (force.users["leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
         (force.users["squad_leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),

@@ -485,6 +485,8 @@ def page_urls(d) -> dict[str, list[str]]:
         "duty:change-action": [],
         "duty:finding": [],  # pages with data: tests/duty/test_english.py
         "duty:finding-action": [],
+        "duty:street-define": [],
+        "duty:gpx-import": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

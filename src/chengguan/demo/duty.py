@@ -39,6 +39,7 @@ class DutyDemoSummary:
     assignments: int = 0
     patrols: int = 0
     findings: int = 0
+    streets: int = 0
     seconds: float = 0.0
 
 
@@ -133,6 +134,44 @@ def _patrols(
             services.patrol_upload(actor=a.staff, patrol=patrol, key="demo-1", points=points)
             services.patrol_end(actor=a.staff, patrol=patrol)
         summary.patrols += 1
+
+
+# Two strict-control streets along the first squads' busiest rows of grids, with their on-post hours.
+STREETS = (
+    ("人民路严管街", "strict", dt.time(8), dt.time(20)),
+    ("中原路示范街", "model", dt.time(7), dt.time(22)),
+)
+
+
+def _streets(bureau, squads, now: dt.datetime, summary: DutyDemoSummary) -> None:
+    from chengguan.duty import tracks
+    from chengguan.duty.models import Patrol
+
+    admin = (_people(bureau, R.ADMIN) or [system_actor(bureau)])[0]
+    # Rows of grids (a squad's grids at one latitude), by how often the squads' patrols crossed them.
+    rows: dict[tuple[int, float], list[Grid]] = {}
+    for squad in squads:
+        for g in Grid.objects.filter(squad=squad).order_by("min_lat", "min_lon"):
+            rows.setdefault((squad.pk, g.min_lat), []).append(g)
+    visits = dict.fromkeys(rows, 0)
+    for p in Patrol.objects.filter(unit__in=squads).only("unit_id", "points", "started_at")[:100]:
+        for point in tracks.unpack(p.points)[::5]:
+            for (unit_id, _lat), grids in rows.items():
+                if unit_id == p.unit_id and grids[0].min_lat <= point.lat < grids[0].max_lat:
+                    visits[(unit_id, _lat)] += 1
+    busiest = sorted(rows, key=lambda k: (-visits[k], k))
+    for (name, kind, starts, ends), row in zip(STREETS, busiest, strict=False):
+        with clock.pinned(now):
+            services.street_define(
+                actor=admin,
+                bureau=bureau,
+                name=name,
+                kind=kind,
+                grids=rows[row][:6],
+                starts=starts,
+                ends=ends,
+            )
+        summary.streets += 1
 
 
 # The steps that take a finding to each state (the last state is where it stays).
@@ -254,5 +293,6 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
         _patrols(rng, squads, now, summary)
         if squads:
             _findings(rng, bureau, squads, today, summary)
+            _streets(bureau, squads, now, summary)
     summary.seconds = round(time.monotonic() - began, 1)
     return summary

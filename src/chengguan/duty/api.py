@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chengguan.core.api import error_responses
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
-from chengguan.duty.models import Assignment, Patrol, RosterChange, Shift
+from chengguan.duty.models import Assignment, Patrol, RosterChange, Shift, StrictStreet
 from chengguan.duty.states import CHANGE_MACHINE
 
 READ_ERRORS = error_responses(401, 403, 404)
@@ -225,3 +226,115 @@ CHANGE_ACTION_VIEWS = action_views(
     operation_prefix="duty_changes",
     tags=["duty"],
 )
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    grids = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = StrictStreet
+        fields = ["id", "name", "kind", "grids", "starts", "ends"]
+
+
+class DayRateSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    required = serializers.IntegerField(help_text="required 15-minute slots")
+    covered = serializers.IntegerField(help_text="slots with an on-duty member of staff inside")
+    rate = serializers.FloatField(allow_null=True)
+
+
+class GapSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class OnPostRateSerializer(serializers.Serializer):
+    street = serializers.IntegerField(source="street.pk")
+    first = serializers.DateField()
+    last = serializers.DateField()
+    required = serializers.IntegerField(help_text="required 15-minute slots")
+    covered = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="covered / required")
+    required_hours = serializers.FloatField()
+    covered_hours = serializers.FloatField()
+    days = DayRateSerializer(many=True)
+    gaps = serializers.SerializerMethodField()
+
+    def get_gaps(self, obj) -> list[dict]:
+        return GapSerializer([{"start": s, "end": e} for s, e in obj.gaps], many=True).data
+
+
+def _day(value: str | None, default):
+    import datetime as dt
+
+    from rest_framework.exceptions import ValidationError
+
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"date": ["YYYY-MM-DD"]}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: StreetSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: StreetSerializer, **READ_ERRORS}),
+)
+class StreetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Strict-control and model streets (严管街/示范街) and their on-post rate (在岗率)."""
+
+    serializer_class = StreetSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StrictStreet.objects.none()
+        return selectors.streets_visible_to(self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", str, description="YYYY-MM-DD, default today"),
+            OpenApiParameter("date_to", str, description="YYYY-MM-DD, default date_from"),
+        ],
+        responses={200: OnPostRateSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="on-post-rate")
+    def on_post_rate(self, request, pk=None):
+        from chengguan.core import clock
+
+        street = self.get_object()
+        first = _day(request.query_params.get("date_from"), clock.today())
+        last = _day(request.query_params.get("date_to"), first)
+        if last < first or (last - first).days > 92:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"date_to": ["date_from ≤ date_to, at most 93 days"]})
+        return Response(OnPostRateSerializer(selectors.on_post_rate(request.user, street, first, last)).data)
+
+
+class GpxImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="a GPX 1.0/1.1 file")
+    crs = serializers.ChoiceField(choices=["wgs84", "gcj02", "bd09"], default="wgs84")
+    staff = serializers.IntegerField(required=False, help_text="whose track (default: the caller)")
+
+
+class GpxImportView(APIView):
+    """Import a GPX track as a patrol: only points recorded while on duty are kept; the same file again
+    adds nothing."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=GpxImportSerializer, responses={201: BatchSerializer, **WRITE_ERRORS})
+    def post(self, request):
+        from django.contrib.auth import get_user_model
+
+        body = GpxImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        staff = request.user
+        if d.get("staff"):
+            staff = get_object_or_404(get_user_model(), pk=d["staff"])
+        batch = services.patrol_import_gpx(
+            actor=request.user, staff=staff, data=d["file"].read(), crs=d["crs"], filename=d["file"].name
+        )
+        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)

@@ -24,6 +24,8 @@ class DutyError(ErrorCodes):
     PATROL_ENDED = "duty.patrol_ended", "该巡查已经结束。"
     BAD_POINTS = "duty.bad_points", "轨迹点有误（逐点说明）。"
     NOT_YOUR_PATROL = "duty.not_your_patrol", "只能上传或结束自己的巡查。"
+    BAD_GPX = "duty.bad_gpx", "GPX 文件无法读取或没有带时间的轨迹点。"
+    STREET_EXISTS = "duty.street_exists", "本局已有同名的严管街。"
 
 
 class ChangeError(ErrorCodes):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.duty.models import ChangeKind, DayKind, Discipline, FindingKind, Post
+from chengguan.duty.models import ChangeKind, DayKind, Discipline, FindingKind, Post, StreetKind
 
 _NARROW = forms.NumberInput(attrs={"style": "width:5em"})
 
@@ -64,3 +64,20 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["person"].choices = [("", "—"), *((p.user_id, p.full_name) for p in people)]
+
+
+class StreetForm(forms.Form):
+    name = forms.CharField(label=_("街道名称"), max_length=60)
+    kind = forms.ChoiceField(label=_("类别"), choices=StreetKind.choices)
+    grids = forms.CharField(label=_("网格编码"), help_text=_("多个编码用空格或逗号分隔"), max_length=2000)
+    starts = forms.TimeField(label=_("在岗开始"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("在岗结束"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class GpxForm(forms.Form):
+    file = forms.FileField(label=_("GPX 文件"))
+    crs = forms.ChoiceField(
+        label=_("坐标系"),
+        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02"), ("bd09", "BD-09")],
+        initial="wgs84",
+    )

@@ -190,6 +190,8 @@ class Patrol(models.Model):
     started_at = models.DateTimeField(_("开始"))
     ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
     points = models.BinaryField(default=bytes)
+    # The points are deleted after the retention period (`duty.tracks_purge`); the figures stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
     point_count = models.PositiveIntegerField(_("轨迹点数"), default=0)
     distance_m = models.FloatField(_("里程（米）"), default=0)
 
@@ -294,3 +296,30 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit} {self.observed_at:%Y-%m-%d}"
+
+
+class StreetKind(models.TextChoices):
+    STRICT = "strict", _("严管街")
+    MODEL = "model", _("示范街")
+
+
+class StrictStreet(models.Model):
+    """A strict-control or model street (严管街/示范街): a named set of grids that must have staff on
+    post during its required hours every day (the on-post rate, `duty.onpost`)."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("街道名称"), max_length=60)
+    kind = models.CharField(_("类别"), max_length=8, choices=StreetKind.choices, default=StreetKind.STRICT)
+    grids = models.ManyToManyField("grids.Grid", related_name="+", verbose_name=_("所含网格"))
+    starts = models.TimeField(_("在岗开始"))
+    ends = models.TimeField(_("在岗结束"), help_text="Earlier than starts: the hours run past midnight.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["bureau", "name"]
+        verbose_name = _("严管街")
+        verbose_name_plural = _("严管街")
+        constraints = [models.UniqueConstraint(fields=["bureau", "name"], name="uniq_duty_street_name")]
+
+    def __str__(self) -> str:
+        return self.name

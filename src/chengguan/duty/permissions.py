@@ -121,3 +121,38 @@ can_rectify = permission(
     ),
 )
 can_decide_contest = permission("duty.decide_contest", holds(R.LEADER, R.SYSTEM, **_FINDING_FORBIDDEN))
+
+# Strict-control streets are named by the bureau's office and leaders; old track points are deleted by
+# the office or the scheduled job; a GPX track is imported by its owner or the owner's roster planner.
+_STREET_FORBIDDEN = {"code": DutyError.FORBIDDEN, "message": _("您没有{action}的权限。")}
+bureau_itself = in_bureau(
+    lambda bureau: getattr(bureau, "pk", None),
+    code=DutyError.OTHER_UNIT,
+    message=_("该单位不在您的管辖范围内。"),
+)
+can_define_streets = permission(
+    "duty.define_streets", holds(R.ADMIN, R.LEADER, R.SYSTEM, **_STREET_FORBIDDEN) & bureau_itself
+)
+can_purge_tracks = permission(
+    "duty.purge_tracks", holds(R.ADMIN, R.SYSTEM, **_STREET_FORBIDDEN) & bureau_itself
+)
+
+
+def _track_owner_or_planner(actor, staff) -> bool:
+    if staff is None:
+        return False
+    if staff.pk == getattr(actor, "pk", None):
+        return True
+    profile = org_selectors.profile_of(staff)
+    return profile is not None and can_plan_rosters(actor, profile.organisation)
+
+
+can_import_track = permission(
+    "duty.import_track",
+    Rule(
+        _track_owner_or_planner,
+        code=DutyError.NOT_YOUR_PATROL,
+        message=_("只能导入自己的巡查轨迹，或由本单位排班人员导入。"),
+        name="duty.track_owner_or_planner",
+    ),
+)

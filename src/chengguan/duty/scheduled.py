@@ -1,4 +1,5 @@
-"""The duty app's scheduled job: each morning, the 督察 findings whose rectification is past its
+"""The duty app's scheduled jobs. Each night the track points older than the retention period are
+deleted (`duty.tracks_purge`). Each morning, the 督察 findings whose rectification is past its
 deadline are escalated to the bureau's and the unit's leaders (`services.findings_escalate`, as the
 bureau's system account; idempotent, so a catch-up run repeats nothing)."""
 
@@ -29,3 +30,20 @@ def findings_overdue(now: dt.datetime) -> dict:
     for bureau in Organisation.objects.filter(pk__in=list(bureaus)).order_by("pk"):
         escalated += findings_escalate(actor=system_actor(bureau), bureau=bureau, today=today)
     return {"escalated": escalated}
+
+
+@schedule.job("duty.tracks_purge", label=_("删除超过保存期限的巡查轨迹"), daily_at="03:20")
+def tracks_purge(now: dt.datetime) -> dict:
+    from chengguan.duty.models import Patrol
+    from chengguan.duty.services import track_retention_days, tracks_purge
+
+    cutoff = now - dt.timedelta(days=track_retention_days())
+    bureaus = (
+        Patrol.objects.filter(started_at__lt=cutoff, purged_at__isnull=True)
+        .values_list("bureau_id", flat=True)
+        .distinct()
+    )
+    purged = 0
+    for bureau in Organisation.objects.filter(pk__in=list(bureaus)).order_by("pk"):
+        purged += tracks_purge(actor=system_actor(bureau), bureau=bureau, now=now)
+    return {"purged": purged}

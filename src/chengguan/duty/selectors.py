@@ -173,3 +173,115 @@ def findings_visible_to(actor) -> QuerySet:
         return qs
     profile = org_selectors.profile_of(actor)
     return qs.filter(unit__path__startswith=profile.organisation.path)
+
+
+def on_duty_windows(
+    staff_id: int, first: dt.datetime, last: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When the person was on duty between two moments: clocked in during a rostered shift (not on
+    leave), until clocking out or the shift's end."""
+    windows = []
+    for a in Assignment.objects.filter(
+        staff_id=staff_id,
+        on_leave=False,
+        clock_in_at__isnull=False,
+        shift__starts_at__lte=last,
+        shift__ends_at__gt=first,
+    ).select_related("shift"):
+        start = max(a.shift.starts_at, a.clock_in_at)
+        end = min(a.shift.ends_at, a.clock_out_at) if a.clock_out_at else a.shift.ends_at
+        if end > start:
+            windows.append((start, end))
+    return windows
+
+
+def streets_visible_to(actor) -> QuerySet:
+    """The strict-control streets of the actor's bureau."""
+    from chengguan.duty.models import StrictStreet
+
+    if not can_view_duty(actor):
+        return StrictStreet.objects.none()
+    qs = StrictStreet.objects.select_related("bureau").prefetch_related("grids")
+    if org_selectors.sees_everything(actor):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    return qs.filter(bureau=bureau) if bureau else qs.none()
+
+
+@dataclass
+class DayRate:
+    day: dt.date
+    required: int
+    covered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.required if self.required else None
+
+
+@dataclass
+class OnPostRate:
+    street: object
+    first: dt.date
+    last: dt.date
+    required: int
+    covered: int
+    days: list[DayRate]
+    gaps: list[tuple[dt.datetime, dt.datetime]]
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.required if self.required else None
+
+    @property
+    def required_hours(self) -> float:
+        return self.required / 4
+
+    @property
+    def covered_hours(self) -> float:
+        return self.covered / 4
+
+
+def on_post_rate(actor, street, first: dt.date, last: dt.date) -> OnPostRate:
+    """The street's on-post rate from day `first` to `last` (`duty.onpost`): every patrol of the bureau
+    overlapping the required hours is read, and only its good points while on duty count."""
+    from chengguan.duty import onpost, tracks
+
+    slots = onpost.required_slots(street.starts, street.ends, first, last)
+    hit: set[dt.datetime] = set()
+    if slots:
+        begin, end = slots[0], slots[-1] + onpost.SLOT
+        grids = list(street.grids.all())
+        if grids:
+            area = onpost.area(g.geometry for g in grids)
+            patrols = (
+                patrols_visible_to(actor)
+                .filter(bureau=street.bureau, started_at__lt=end, point_count__gt=0, purged_at__isnull=True)
+                .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=begin))
+                .order_by("pk")
+            )
+            windows: dict[int, list] = {}
+            found = []
+            for p in patrols:
+                if p.staff_id not in windows:
+                    windows[p.staff_id] = on_duty_windows(p.staff_id, begin, end)
+                found.append(onpost.Track(p.started_at, tracks.unpack(p.points), windows[p.staff_id]))
+            hit = onpost.covered(slots, area, found)
+    days: dict[dt.date, DayRate] = {}
+    for s in slots:
+        # A slot belongs to the day its required hours began on (a night street's hours run on).
+        day = s.astimezone(clock.SHANGHAI).date()
+        if s.astimezone(clock.SHANGHAI).time() < street.starts:
+            day -= dt.timedelta(days=1)
+        row = days.setdefault(day, DayRate(day, 0, 0))
+        row.required += 1
+        row.covered += s in hit
+    gaps: list[tuple[dt.datetime, dt.datetime]] = []
+    for s in slots:
+        if s in hit:
+            continue
+        if gaps and gaps[-1][1] == s:
+            gaps[-1] = (gaps[-1][0], s + onpost.SLOT)
+        else:
+            gaps.append((s, s + onpost.SLOT))
+    return OnPostRate(street, first, last, len(slots), len(hit), list(days.values()), gaps)

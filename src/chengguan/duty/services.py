@@ -30,6 +30,8 @@ from chengguan.duty.models import (
     RosterChange,
     Shift,
     ShiftTemplate,
+    StreetKind,
+    StrictStreet,
 )
 from chengguan.duty.permissions import can_clock, can_plan_rosters, can_request_change, can_work_patrol
 from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
@@ -307,25 +309,6 @@ def _clean_points(patrol: Patrol, raw: list, crs: str) -> list[tracks.Point]:
     return out
 
 
-def _on_duty_windows(
-    staff_id: int, first: dt.datetime, last: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """When the person was on duty between two moments: clocked in during a rostered shift."""
-    windows = []
-    for a in Assignment.objects.filter(
-        staff_id=staff_id,
-        on_leave=False,
-        clock_in_at__isnull=False,
-        shift__starts_at__lte=last,
-        shift__ends_at__gt=first,
-    ).select_related("shift"):
-        start = max(a.shift.starts_at, a.clock_in_at)
-        end = min(a.shift.ends_at, a.clock_out_at) if a.clock_out_at else a.shift.ends_at
-        if end > start:
-            windows.append((start, end))
-    return windows
-
-
 def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "wgs84") -> PatrolBatch:
     """Add a batch of points to one's own patrol. The same key again returns the first answer and adds
     nothing (the field app retries). Points recorded while off duty are dropped, not kept (PIPL: tracks
@@ -344,7 +327,7 @@ def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "
         fresh = _clean_points(locked, points, crs)
         first = min(p.at(locked.started_at) for p in fresh)
         last = max(p.at(locked.started_at) for p in fresh)
-        windows = _on_duty_windows(locked.staff_id, first, last)
+        windows = selectors.on_duty_windows(locked.staff_id, first, last)
         kept = [p for p in fresh if any(s <= p.at(locked.started_at) < e for s, e in windows)]
         merged = tracks.merge(tracks.unpack(locked.points), kept)
         locked.points = tracks.pack(merged)
@@ -569,3 +552,156 @@ def findings_escalate(*, actor, bureau, today: dt.date | None = None) -> int:
             )
             done += 1
     return done
+
+
+# -- Strict-control streets, GPX import, retention ----------------------------------------------------
+
+
+def street_define(
+    *, actor, bureau, name: str, kind: str, grids: list, starts: dt.time, ends: dt.time
+) -> StrictStreet:
+    """Name a strict-control (or model) street: its grids and the hours it must have staff on post."""
+    from chengguan.duty.permissions import can_define_streets
+
+    can_define_streets.refuse(actor, bureau, action=_("设置严管街"))
+    errors: dict[str, list[str]] = {}
+    name = str(name or "").strip()[:60]
+    if not name:
+        errors["name"] = [_("请填写街道名称")]
+    if kind not in StreetKind.values:
+        errors["kind"] = [_("未知的类别")]
+    if not grids:
+        errors["grids"] = [_("请至少选择一个网格")]
+    if starts == ends:
+        errors["ends"] = [_("在岗结束时间不能等于开始时间")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=DutyError.INVALID, fields=errors)
+    with transaction.atomic():
+        if StrictStreet.objects.filter(bureau=bureau, name=name).exists():
+            raise Conflict(
+                _("本局已有同名的严管街。"), code=DutyError.STREET_EXISTS, fields={"name": [_("已存在")]}
+            )
+        street = StrictStreet.objects.create(
+            bureau=bureau, name=name, kind=kind, starts=starts, ends=ends, created_at=clock.now()
+        )
+        street.grids.set(grids)
+        audit.record(
+            actor=actor,
+            action="duty.street_define",
+            obj=street,
+            after={
+                "name": name,
+                "kind": kind,
+                "grids": sorted(g.code for g in grids),
+                "starts": starts,
+                "ends": ends,
+            },
+        )
+    return street
+
+
+def patrol_import_gpx(*, actor, staff, data: bytes, crs: str = "wgs84", filename: str = "") -> PatrolBatch:
+    """Import a GPX track as a patrol of `staff` (their own, or entered by their unit's planner). Only
+    the points recorded while the person was on duty are kept (PIPL: tracks for duty purposes only);
+    the file is its own batch key, so importing it again adds nothing. Audited as an upload batch."""
+    import hashlib
+
+    from chengguan.duty import gpx
+    from chengguan.duty.permissions import can_import_track
+
+    can_import_track.refuse(actor, staff)
+    data = bytes(data or b"")
+    key = "gpx:" + hashlib.sha256(data).hexdigest()[:40]
+    try:
+        raw = gpx.parse(data)
+        converted = [(p.time, *to_wgs84(p.lon, p.lat, crs), p.accuracy) for p in raw]
+    except (gpx.GpxError, ValueError):
+        raise ValidationFailed(
+            _("GPX 文件无法读取或没有带时间的轨迹点。"),
+            code=DutyError.BAD_GPX,
+            fields={"file": [_("无法读取")]},
+        ) from None
+    limit = clock.now() + CLOCK_SKEW
+    converted = [c for c in converted if c[0] <= limit]
+    with transaction.atomic():
+        _lock_staff(staff.pk)
+        done = PatrolBatch.objects.filter(patrol__staff=staff, key=key).select_related("patrol").first()
+        if done is not None:
+            return done
+        windows = selectors.on_duty_windows(staff.pk, converted[0][0], converted[-1][0]) if converted else []
+        kept = [c for c in converted if any(s <= c[0] < e for s, e in windows)]
+        if not kept:
+            raise Conflict(
+                _("只有签到在岗时才能开始巡查（轨迹只在值班期间记录）。"), code=DutyError.NOT_ON_DUTY
+            )
+        started, ended = kept[0][0], kept[-1][0]
+        assignment = selectors.is_on_duty(staff, started)
+        unit = assignment.shift.unit
+        points = tracks.merge(
+            [], [tracks.Point(int((t - started).total_seconds()), lon, lat, acc) for t, lon, lat, acc in kept]
+        )
+        patrol = Patrol.objects.create(
+            bureau_id=unit.bureau_id,
+            unit=unit,
+            staff=staff,
+            assignment=assignment,
+            started_at=started,
+            ended_at=ended,
+            points=tracks.pack(points),
+            point_count=len(points),
+            distance_m=round(tracks.length(points), 1),
+        )
+        batch = PatrolBatch.objects.create(
+            patrol=patrol,
+            key=key,
+            received_at=clock.now(),
+            accepted=len(points),
+            dropped=len(raw) - len(points),
+        )
+        audit.record(
+            actor=actor,
+            action="duty.patrol_import",
+            obj=patrol,
+            after={
+                "batch": key,
+                "file": str(filename)[:100],
+                "crs": crs,
+                "staff": staff.pk,
+                "accepted": batch.accepted,
+                "dropped": batch.dropped,
+                "distance_m": patrol.distance_m,
+            },
+        )
+    return batch
+
+
+def track_retention_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CHENGGUAN_DUTY_TRACK_RETENTION_DAYS", 180))
+
+
+def tracks_purge(*, actor, bureau, now: dt.datetime | None = None) -> int:
+    """Delete the points of the bureau's patrols that started before the retention period (PIPL 第十九条:
+    kept no longer than the purpose needs); length, duration and counts stay. Idempotent."""
+    from chengguan.duty.permissions import can_purge_tracks
+
+    can_purge_tracks.refuse(actor, bureau, action=_("删除过期轨迹"))
+    now = now or clock.now()
+    cutoff = now - dt.timedelta(days=track_retention_days())
+    with transaction.atomic():
+        ids = list(
+            Patrol.objects.select_for_update()
+            .filter(bureau=bureau, started_at__lt=cutoff, purged_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Patrol.objects.filter(pk__in=ids).update(points=b"", purged_at=now)
+        audit.record(
+            actor=actor,
+            action="duty.tracks_purge",
+            obj=bureau,
+            after={"before": cutoff, "patrols": len(ids), "first": ids[0], "last": ids[-1]},
+        )
+    return len(ids)

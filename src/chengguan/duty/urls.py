@@ -19,3 +19,8 @@ urlpatterns += [
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("findings/<int:pk>/<str:action>/", views.finding_action, name="finding-action"),
 ]
+urlpatterns += [
+    path("streets/", views.street_list, name="streets"),
+    path("streets/define/", views.street_define, name="street-define"),
+    path("patrols/import-gpx/", views.gpx_import, name="gpx-import"),
+]

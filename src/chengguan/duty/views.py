@@ -322,3 +322,109 @@ def finding_action(request, pk: int, action: str):
     response = finding_detail(request, pk, forms_with_errors={action: form})
     response.status_code = 400
     return response
+
+
+# -- 严管街在岗率 --------------------------------------------------------------------------------------
+
+
+def _days(request) -> tuple[dt.date, dt.date]:
+    try:
+        first = dt.date.fromisoformat(request.GET.get("date_from", ""))
+    except ValueError:
+        first = clock.today()
+    try:
+        last = dt.date.fromisoformat(request.GET.get("date_to", ""))
+    except ValueError:
+        last = first
+    if last < first or (last - first).days > 31:
+        last = first
+    return first, last
+
+
+@staff_required
+def street_list(request):
+    from chengguan.duty.forms import GpxForm, StreetForm
+    from chengguan.duty.permissions import can_define_streets
+
+    first, last = _days(request)
+    bureau = org_selectors.bureau_of(request.user)
+    rates = [
+        selectors.on_post_rate(request.user, s, first, last)
+        for s in selectors.streets_visible_to(request.user)
+    ]
+    return render(
+        request,
+        "duty/streets.html",
+        {
+            "rates": rates,
+            "first": first,
+            "last": last,
+            "may_define": bureau is not None and can_define_streets(request.user, bureau),
+            "street_form": StreetForm(),
+            "gpx_form": GpxForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def street_define(request):
+    from chengguan.duty.forms import StreetForm
+    from chengguan.grids.models import Grid
+
+    bureau = org_selectors.bureau_of(request.user)
+    form = StreetForm(request.POST)
+    if bureau is None or not form.is_valid():
+        messages.error(request, _("请填写街道名称、网格和在岗时间"))
+        return redirect("duty:streets")
+    d = form.cleaned_data
+    codes = [c for c in d["grids"].replace("，", ",").replace(",", " ").split() if c]
+    grids = list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau))
+    missing = sorted(set(codes) - {g.code for g in grids})
+    if missing:
+        messages.error(request, _("找不到本局的网格：%(codes)s") % {"codes": "、".join(missing)})
+        return redirect("duty:streets")
+    try:
+        services.street_define(
+            actor=request.user,
+            bureau=bureau,
+            name=d["name"],
+            kind=d["kind"],
+            grids=grids,
+            starts=d["starts"],
+            ends=d["ends"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已设置严管街"))
+    return redirect("duty:streets")
+
+
+@staff_required
+@require_POST
+def gpx_import(request):
+    from chengguan.duty.forms import GpxForm
+
+    form = GpxForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择 GPX 文件"))
+        return redirect("duty:streets")
+    upload = form.cleaned_data["file"]
+    try:
+        batch = services.patrol_import_gpx(
+            actor=request.user,
+            staff=request.user,
+            data=upload.read(),
+            crs=form.cleaned_data["crs"],
+            filename=upload.name,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已导入 %(accepted)s 个轨迹点（值班时段外的 %(dropped)s 个未保存）")
+            % {"accepted": batch.accepted, "dropped": batch.dropped},
+        )
+    return redirect("duty:streets")

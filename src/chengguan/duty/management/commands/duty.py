@@ -1,6 +1,7 @@
 """`chengguan duty roster --unit UNIT --month YYYY-MM [--out FILE.xlsx]` prints (or exports) a unit's
 roster, for filing upward (节假日值班报备); `chengguan duty escalate` escalates the overdue 督察
-rectifications now (the same work as the daily job)."""
+rectifications now (the same work as the daily job); `chengguan duty purge-tracks` deletes the track
+points past the retention period now."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         roster.add_argument("--holidays-only", action="store_true", help="只列法定节假日（节假日值班报备）")
         roster.add_argument("--out", help="导出 Excel 文件（.xlsx）")
         sub.add_parser("escalate", help="督察整改超期升级（与每日定时任务相同）")
+        sub.add_parser("purge-tracks", help="删除超过保存期限的巡查轨迹点（与每日定时任务相同）")
 
     def handle(self, *args, action: str, **o):
         if action == "escalate":
@@ -34,6 +36,13 @@ class Command(BaseCommand):
 
             result = findings_overdue(clock.now())
             self.stdout.write(f"升级 {result['escalated']} 件")
+            return
+        if action == "purge-tracks":
+            from chengguan.core import clock
+            from chengguan.duty.scheduled import tracks_purge
+
+            result = tracks_purge(clock.now())
+            self.stdout.write(f"删除 {result['purged']} 次巡查的轨迹点")
             return
         unit = self._unit(o["unit"])
         try:

@@ -1,0 +1,28 @@
+"""The small demo's duty data: what a visitor of the duty pages would find."""
+
+from __future__ import annotations
+
+import pytest
+
+from chengguan.duty import selectors
+from chengguan.duty.models import StrictStreet
+from chengguan.org.models import Organisation, OrgKind
+from chengguan.org.system import system_actor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_strict_streets_with_an_on_post_rate(small_demo):
+    bureau = Organisation.objects.filter(kind=OrgKind.BUREAU).order_by("pk").first()
+    streets = list(StrictStreet.objects.filter(bureau=bureau))
+    assert len(streets) == 2 and all(s.grids.exists() for s in streets)
+    from chengguan.core import clock
+
+    today = clock.today()
+    rate = selectors.on_post_rate(
+        system_actor(bureau),
+        next(s for s in streets if s.name == "人民路严管街"),
+        today - __import__("datetime").timedelta(days=7),
+        today,
+    )
+    assert rate.required == 8 * 12 * 4 and rate.covered > 0
