@@ -222,6 +222,14 @@ SPECTACULAR_SETTINGS = {
         "PenaltyStateEnum": "chengguan.enforcement.states.PenaltyState",
         "PartyKindEnum": "chengguan.enforcement.models.PartyKind",
         "ReviewKindEnum": "chengguan.enforcement.models.ReviewKind",
+        "StreetKindEnum": "chengguan.duty.models.StreetKind",
+        "MeetingKindEnum": "chengguan.duty.models.MeetingKind",
+        "MeetingStateEnum": "chengguan.duty.models.MeetingState",
+        "ActionItemStateEnum": "chengguan.duty.models.ItemState",
+        "NoticeKindEnum": "chengguan.duty.models.NoticeKind",
+        "NoticeLevelEnum": "chengguan.duty.models.NoticeLevel",
+        # The supervision level keeps the name it had before the notices' level arrived.
+        "LevelEnum": "chengguan.cases.models.SupervisionLevel",
     },
 }
 

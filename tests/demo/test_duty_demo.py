@@ -26,3 +26,25 @@ def test_the_demo_has_strict_streets_with_an_on_post_rate(small_demo):
         today,
     )
     assert rate.required == 8 * 12 * 4 and rate.covered > 0
+
+
+def test_the_demo_has_four_monday_meetings_and_an_overdue_item_on_the_agenda(small_demo):
+    from chengguan.duty.models import ActionItem, Meeting
+
+    bureau = Organisation.objects.filter(kind=OrgKind.BUREAU).order_by("pk").first()
+    meetings = list(Meeting.objects.filter(bureau=bureau, kind="monday").order_by("starts_at"))
+    assert len(meetings) == 4 and ActionItem.objects.filter(bureau=bureau).count() >= 6
+    latest = meetings[-1]
+    late = ActionItem.objects.filter(bureau=bureau, state="open", meeting=meetings[0]).get()
+    if latest.state == "planned":
+        assert late.pk in [r.carried.pk for r in selectors.agenda(latest) if r.carried]
+    else:
+        assert latest.agenda.filter(carried=late).exists()
+
+
+def test_the_demo_has_notices_with_escalated_receipts(small_demo):
+    from chengguan.duty.models import Notice, NoticeReceipt
+
+    assert Notice.objects.count() == 3
+    assert NoticeReceipt.objects.filter(read_at__isnull=False).exists()
+    assert NoticeReceipt.objects.filter(read_at__isnull=True, escalation__gt=0).exists()

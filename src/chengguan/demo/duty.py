@@ -40,6 +40,9 @@ class DutyDemoSummary:
     patrols: int = 0
     findings: int = 0
     streets: int = 0
+    meetings: int = 0
+    notices: int = 0
+    action_items: int = 0
     seconds: float = 0.0
 
 
@@ -174,6 +177,121 @@ def _streets(bureau, squads, now: dt.datetime, summary: DutyDemoSummary) -> None
         summary.streets += 1
 
 
+MEETING_ITEMS = (
+    "清理辖区主干道占道经营",
+    "报送节假日值班表",
+    "整治夜市油烟扰民",
+    "排查户外广告牌安全隐患",
+    "落实门前三包责任书续签",
+    "督促渣土车辆密闭运输",
+)
+
+
+def _meetings(rng: random.Random, bureau, squads, today: dt.date, summary: DutyDemoSummary) -> None:
+    """Four Monday meetings: the last three held (minutes, decisions, attendance, action items, most
+    done, one left open past its due date) and this week's planned, carrying the overdue item."""
+    from chengguan.duty.models import AttendanceStatus
+
+    admin = (_people(bureau, R.ADMIN) or [system_actor(bureau)])[0]
+    now = clock.now()
+    this_week = services.monday_of(today)
+    k = 0
+    for weeks_ago in (3, 2, 1, 0):
+        week_of = this_week - dt.timedelta(weeks=weeks_ago)
+        day = services.monday_meeting_day(week_of)
+        with clock.pinned(dt.datetime.combine(week_of, dt.time(7), clock.SHANGHAI)):
+            made = services.monday_meetings_schedule(actor=admin, bureau=bureau, today=week_of, weeks=1)
+        if not made:
+            continue
+        meeting = made[0]
+        summary.meetings += 1
+        held_at = dt.datetime.combine(day, dt.time(10), clock.SHANGHAI)
+        if held_at > now:
+            continue
+        with clock.pinned(held_at):
+            marks = {
+                a.person_id: rng.choice(
+                    (AttendanceStatus.PRESENT,) * 8 + (AttendanceStatus.LATE, AttendanceStatus.EXCUSED)
+                )
+                for a in meeting.attendees.all()
+            }
+            services.attendance_record(actor=admin, meeting=meeting, marks=marks)
+            services.meeting_hold(
+                actor=admin,
+                meeting=meeting,
+                minutes="通报上周案件办理、督察整改和值班情况，部署本周重点工作。",
+                decisions=["各中队本周内完成辖区主干道整治", "节假日期间严格落实24小时值班制度"],
+            )
+            for _ in range(2):
+                squad = squads[k % len(squads)]
+                item = services.action_item_add(
+                    actor=admin,
+                    meeting=meeting,
+                    title=MEETING_ITEMS[k % len(MEETING_ITEMS)],
+                    unit=squad,
+                    due_on=day + dt.timedelta(days=4),
+                )
+                summary.action_items += 1
+                k += 1
+                # The first meeting's second item is left open past its due date (it is carried).
+                if weeks_ago == 3 and k == 2:
+                    continue
+                done_at = held_at + dt.timedelta(days=rng.randint(1, 3))
+                leader = (_people(squad, R.SQUAD_LEADER) or [admin])[0]
+                if done_at <= now:
+                    with clock.pinned(done_at):
+                        services.action_item_transition(
+                            actor=leader, item=item, action="complete", result="已按要求办结"
+                        )
+
+
+NOTICES = (
+    (
+        "media",
+        "major",
+        "人民路夜市占道经营被本地媒体曝光",
+        "请相关中队立即核查处置，当日报告处置情况。",
+        True,
+    ),
+    ("superior", "serious", "市城管委督办：建设路渣土撒漏", "请于24小时内完成清理并回复整改情况。", True),
+    ("emergency", "grave", "暴雨红色预警：全员在岗值守", "各单位立即落实防汛值守，带班领导在岗。", False),
+)
+
+
+def _notices(rng: random.Random, bureau, squads, now: dt.datetime, summary: DutyDemoSummary) -> None:
+    """Three notices of the last days: most receipts read and answered, some left unread so the
+    escalation job has taken them up a level."""
+    from chengguan.duty.scheduled import notices_escalate
+
+    leader = (_people(bureau, R.LEADER) or [system_actor(bureau)])[0]
+    for i, (kind, level, title, body, respond) in enumerate(NOTICES):
+        issued = now - dt.timedelta(days=3 - i, hours=rng.randint(1, 5))
+        with clock.pinned(issued):
+            notice = services.notice_issue(
+                actor=leader,
+                bureau=bureau,
+                kind=kind,
+                level=level,
+                title=title,
+                body=body,
+                units=squads[:3],
+                response_required=respond,
+                respond_within=dt.timedelta(hours=24),
+            )
+        for k, receipt in enumerate(notice.receipts.select_related("person").order_by("pk")):
+            if k % 3 == 2:
+                continue  # left unread: escalated below
+            with clock.pinned(issued + dt.timedelta(minutes=rng.randint(5, 50))):
+                if respond:
+                    services.notice_respond(
+                        actor=receipt.person, notice=notice, response="已核查处置，情况已报告"
+                    )
+                else:
+                    services.notice_read(actor=receipt.person, notice=notice)
+        summary.notices += 1
+    notices_escalate(now)
+
+
 # The steps that take a finding to each state (the last state is where it stays).
 PATHS = {
     FindingState.RECTIFYING: [],
@@ -294,5 +412,7 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
         if squads:
             _findings(rng, bureau, squads, today, summary)
             _streets(bureau, squads, now, summary)
+            _meetings(rng, bureau, squads, today, summary)
+            _notices(rng, bureau, squads, now, summary)
     summary.seconds = round(time.monotonic() - began, 1)
     return summary

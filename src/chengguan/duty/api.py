@@ -5,7 +5,7 @@ the services."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -15,8 +15,20 @@ from rest_framework.views import APIView
 from chengguan.core.api import error_responses
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
-from chengguan.duty.models import Assignment, Patrol, RosterChange, Shift, StrictStreet
-from chengguan.duty.states import CHANGE_MACHINE
+from chengguan.duty.models import (
+    ActionItem,
+    Assignment,
+    Decision,
+    Meeting,
+    MeetingAttendee,
+    Notice,
+    NoticeReceipt,
+    Patrol,
+    RosterChange,
+    Shift,
+    StrictStreet,
+)
+from chengguan.duty.states import CHANGE_MACHINE, ITEM_MACHINE
 
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -338,3 +350,198 @@ class GpxImportView(APIView):
             actor=request.user, staff=staff, data=d["file"].read(), crs=d["crs"], filename=d["file"].name
         )
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    person_name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+    overdue = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "meeting",
+            "title",
+            "unit",
+            "unit_name",
+            "person",
+            "person_name",
+            "due_on",
+            "state",
+            "result",
+            "note",
+            "done_at",
+            "overdue",
+            "available_actions",
+        ]
+
+    def get_overdue(self, item) -> bool:
+        from chengguan.core import clock
+
+        return item.state == "open" and item.due_on < clock.today()
+
+    def get_available_actions(self, item) -> list[str]:
+        request = self.context.get("request")
+        return ITEM_MACHINE.available_actions(item, request.user) if request else []
+
+
+class AgendaRowSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    presenter = serializers.CharField()
+    carried = serializers.IntegerField(
+        source="carried.pk", allow_null=True, default=None, help_text="the overdue action item it carries"
+    )
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+
+    class Meta:
+        model = MeetingAttendee
+        fields = ["person", "name", "status"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["order", "text"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "title", "week_of", "starts_at", "place", "state", "held_at"]
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    agenda = serializers.SerializerMethodField()
+    attendees = AttendeeSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+    action_items = serializers.SerializerMethodField()
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [
+            *MeetingSerializer.Meta.fields,
+            "minutes",
+            "agenda",
+            "attendees",
+            "decisions",
+            "action_items",
+        ]
+
+    @extend_schema_field(AgendaRowSerializer(many=True))
+    def get_agenda(self, meeting) -> list[dict]:
+        return AgendaRowSerializer(selectors.agenda(meeting), many=True).data
+
+    @extend_schema_field(ActionItemSerializer(many=True))
+    def get_action_items(self, meeting) -> list[dict]:
+        items = meeting.action_items.select_related("unit", "person__profile").order_by("due_on", "pk")
+        return ActionItemSerializer(items, many=True, context=self.context).data
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MeetingSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: MeetingDetailSerializer, **READ_ERRORS}),
+)
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Meetings (周一例会 and others) with their agenda (overdue action items join a planned meeting's
+    agenda by themselves), attendance, minutes, decisions and action items."""
+
+    def get_serializer_class(self):
+        return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Meeting.objects.none()
+        return selectors.meetings_visible_to(self.request.user).order_by("-starts_at")
+
+
+def _visible_item(request, pk: int) -> ActionItem:
+    meetings = selectors.meetings_visible_to(request.user).values("pk")
+    return get_object_or_404(ActionItem.objects.filter(meeting__in=meetings), pk=pk)
+
+
+ITEM_ACTION_VIEWS = action_views(
+    ITEM_MACHINE,
+    get_object=_visible_item,
+    respond=lambda request, item: Response(ActionItemSerializer(item, context={"request": request}).data),
+    response_serializer=ActionItemSerializer,
+    operation_prefix="duty_action_items",
+    tags=["duty"],
+)
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+    unit = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = NoticeReceipt
+        fields = ["person", "name", "unit", "read_at", "response", "responded_at", "escalation"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "level",
+            "title",
+            "issued_at",
+            "read_by",
+            "response_required",
+            "respond_by",
+            "closed_at",
+        ]
+
+
+class NoticeDetailSerializer(NoticeSerializer):
+    receipts = ReceiptSerializer(many=True, read_only=True)
+
+    class Meta(NoticeSerializer.Meta):
+        fields = [*NoticeSerializer.Meta.fields, "body", "receipts"]
+
+
+class RespondSerializer(serializers.Serializer):
+    response = serializers.CharField(max_length=2000)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: NoticeSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: NoticeDetailSerializer, **READ_ERRORS}),
+)
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Major-matter notices (重大事项通报): the caller's to read (all of the bureau's for its issuers),
+    with read receipts; `read/` acknowledges and `respond/` answers one's own receipt."""
+
+    def get_serializer_class(self):
+        return NoticeDetailSerializer if self.action == "retrieve" else NoticeSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notice.objects.none()
+        qs = selectors.notices_visible_to(self.request.user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("receipts__person__profile", "receipts__unit")
+        return qs
+
+    @extend_schema(request=None, responses={200: ReceiptSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        return Response(
+            ReceiptSerializer(services.notice_read(actor=request.user, notice=self.get_object())).data
+        )
+
+    @extend_schema(request=RespondSerializer, responses={200: ReceiptSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        notice = self.get_object()  # another bureau's notice is not found before the body is read
+        body = RespondSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        receipt = services.notice_respond(
+            actor=request.user, notice=notice, response=body.validated_data["response"]
+        )
+        return Response(ReceiptSerializer(receipt).data)

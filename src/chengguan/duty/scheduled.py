@@ -47,3 +47,33 @@ def tracks_purge(now: dt.datetime) -> dict:
     for bureau in Organisation.objects.filter(pk__in=list(bureaus)).order_by("pk"):
         purged += tracks_purge(actor=system_actor(bureau), bureau=bureau, now=now)
     return {"purged": purged}
+
+
+@schedule.job("duty.monday_meetings", label=_("安排周一例会并提醒逾期的会议交办事项"), daily_at="06:30")
+def monday_meetings(now: dt.datetime) -> dict:
+    """This week's and next week's Monday meetings are planned for every bureau, and the assignees of
+    overdue action items are told (once per due date)."""
+    from chengguan.duty.services import action_items_remind, monday_meetings_schedule
+    from chengguan.org.models import OrgKind
+
+    today = now.astimezone(SHANGHAI).date()
+    planned = reminded = 0
+    for bureau in Organisation.objects.filter(kind=OrgKind.BUREAU, is_active=True).order_by("pk"):
+        actor = system_actor(bureau)
+        planned += len(monday_meetings_schedule(actor=actor, bureau=bureau, today=today))
+        reminded += action_items_remind(actor=actor, bureau=bureau, today=today)
+    return {"planned": planned, "reminded": reminded}
+
+
+@schedule.job(
+    "duty.notices_escalate", label=_("重大事项通报未阅知、未回复升级"), every=dt.timedelta(minutes=15)
+)
+def notices_escalate(now: dt.datetime) -> dict:
+    from chengguan.duty.models import Notice
+    from chengguan.duty.services import notices_escalate
+
+    bureaus = Notice.objects.filter(closed_at__isnull=True).values_list("bureau_id", flat=True).distinct()
+    steps = 0
+    for bureau in Organisation.objects.filter(pk__in=list(bureaus)).order_by("pk"):
+        steps += notices_escalate(actor=system_actor(bureau), bureau=bureau, now=now)
+    return {"escalated": steps}

@@ -285,3 +285,102 @@ def on_post_rate(actor, street, first: dt.date, last: dt.date) -> OnPostRate:
         else:
             gaps.append((s, s + onpost.SLOT))
     return OnPostRate(street, first, last, len(slots), len(hit), list(days.values()), gaps)
+
+
+# -- Meetings ---------------------------------------------------------------------------------------
+
+
+def meetings_visible_to(actor) -> QuerySet:
+    """The meetings of the actor's bureau (every member of staff sees them and their minutes)."""
+    from chengguan.duty.models import Meeting
+
+    if not can_view_duty(actor):
+        return Meeting.objects.none()
+    qs = Meeting.objects.select_related("chair__profile")
+    if org_selectors.sees_everything(actor):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    return qs.filter(bureau=bureau) if bureau else qs.none()
+
+
+def carried_items(meeting) -> list:
+    """The bureau's open action items already overdue on the day of `meeting` and not from it: they go
+    on its agenda by themselves (周一例会: unfinished matters are reported on again)."""
+    from chengguan.duty.models import ActionItem, ItemState
+
+    day = meeting.starts_at.astimezone(clock.SHANGHAI).date()
+    already = meeting.agenda.filter(carried__isnull=False).values("carried_id")
+    return list(
+        ActionItem.objects.filter(bureau_id=meeting.bureau_id, state=ItemState.OPEN, due_on__lt=day)
+        .exclude(meeting=meeting)
+        .exclude(pk__in=already)
+        .select_related("unit", "person__profile", "meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+@dataclass
+class AgendaRow:
+    title: str
+    presenter: str = ""
+    carried: object | None = None
+
+
+def agenda(meeting) -> list[AgendaRow]:
+    """The agenda as it stands: the items set for it, then (while it is planned) the overdue action
+    items that join it; once held, the carried items are kept with it."""
+    from chengguan.duty.models import MeetingState
+
+    rows = [
+        AgendaRow(a.title, a.presenter, a.carried)
+        for a in meeting.agenda.select_related(
+            "carried__unit", "carried__person__profile", "carried__meeting"
+        )
+    ]
+    if meeting.state == MeetingState.PLANNED:
+        rows += [AgendaRow(i.title, "", i) for i in carried_items(meeting)]
+    return rows
+
+
+def my_action_items(actor) -> QuerySet:
+    """The open action items the actor must see to: their own, and their unit's when they lead it."""
+    from chengguan.duty.models import ActionItem, ItemState
+    from chengguan.org.roles import RoleCode as R
+
+    qs = ActionItem.objects.filter(state=ItemState.OPEN).select_related("meeting", "unit", "person__profile")
+    mine = Q(person=actor)
+    profile = org_selectors.profile_of(actor)
+    if profile is not None and org_selectors.has_role(actor, R.SQUAD_LEADER, R.SHIFT_LEADER):
+        mine |= Q(unit__path__startswith=profile.organisation.path)
+    return qs.filter(mine).order_by("due_on", "pk")
+
+
+# -- Notices ----------------------------------------------------------------------------------------
+
+
+def notices_visible_to(actor) -> QuerySet:
+    """Notices of the actor's bureau: the issuers (office, leaders, shift leaders) see all of them;
+    everyone else the ones they must read."""
+    from chengguan.duty.models import Notice
+    from chengguan.duty.permissions import can_issue_notices
+
+    if not can_view_duty(actor):
+        return Notice.objects.none()
+    qs = Notice.objects.select_related("issued_by__profile")
+    if org_selectors.sees_everything(actor):
+        return qs
+    bureau = org_selectors.bureau_of(actor)
+    if bureau is None:
+        return qs.none()
+    qs = qs.filter(bureau=bureau)
+    if can_issue_notices(actor, bureau):
+        return qs
+    return qs.filter(receipts__person=actor).distinct()
+
+
+def unread_notices(actor) -> QuerySet:
+    from chengguan.duty.models import Notice
+
+    return Notice.objects.filter(
+        closed_at__isnull=True, receipts__person=actor, receipts__read_at__isnull=True
+    ).order_by("read_by")

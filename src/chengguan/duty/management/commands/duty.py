@@ -1,7 +1,9 @@
 """`chengguan duty roster --unit UNIT --month YYYY-MM [--out FILE.xlsx]` prints (or exports) a unit's
 roster, for filing upward (节假日值班报备); `chengguan duty escalate` escalates the overdue 督察
 rectifications now (the same work as the daily job); `chengguan duty purge-tracks` deletes the track
-points past the retention period now."""
+points past the retention period now; `chengguan duty meetings` plans the Monday meetings and reminds
+the assignees of overdue action items now; `chengguan duty notices` escalates the unread and
+unanswered major-matter notices now."""
 
 from __future__ import annotations
 
@@ -27,6 +29,10 @@ class Command(BaseCommand):
         roster.add_argument("--holidays-only", action="store_true", help="只列法定节假日（节假日值班报备）")
         roster.add_argument("--out", help="导出 Excel 文件（.xlsx）")
         sub.add_parser("escalate", help="督察整改超期升级（与每日定时任务相同）")
+        sub.add_parser(
+            "meetings", help="安排本周和下周的周一例会，提醒逾期的会议交办事项（与每日定时任务相同）"
+        )
+        sub.add_parser("notices", help="重大事项通报未阅知、未回复升级（与定时任务相同）")
         sub.add_parser("purge-tracks", help="删除超过保存期限的巡查轨迹点（与每日定时任务相同）")
 
     def handle(self, *args, action: str, **o):
@@ -36,6 +42,20 @@ class Command(BaseCommand):
 
             result = findings_overdue(clock.now())
             self.stdout.write(f"升级 {result['escalated']} 件")
+            return
+        if action == "meetings":
+            from chengguan.core import clock
+            from chengguan.duty.scheduled import monday_meetings
+
+            result = monday_meetings(clock.now())
+            self.stdout.write(f"安排例会 {result['planned']} 次，提醒逾期事项 {result['reminded']} 件")
+            return
+        if action == "notices":
+            from chengguan.core import clock
+            from chengguan.duty.scheduled import notices_escalate
+
+            result = notices_escalate(clock.now())
+            self.stdout.write(f"升级 {result['escalated']} 次")
             return
         if action == "purge-tracks":
             from chengguan.core import clock
