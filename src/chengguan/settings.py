@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
         "ActionItemStateEnum": "chengguan.duty.models.ItemState",
         "NoticeKindEnum": "chengguan.duty.models.NoticeKind",
         "NoticeLevelEnum": "chengguan.duty.models.NoticeLevel",
+        "LogEntryKindEnum": "chengguan.duty.models.EntryKind",
+        "HandoverStateEnum": "chengguan.duty.models.HandoverState",
         # The supervision level keeps the name it had before the notices' level arrived.
         "LevelEnum": "chengguan.cases.models.SupervisionLevel",
     },

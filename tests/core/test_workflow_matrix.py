@@ -15,6 +15,7 @@ ADAPTERS = {
     "action_item": "tests.duty.workflow_matrix",
     "case": "tests.cases.workflow_matrix",
     "finding": "tests.duty.workflow_matrix",
+    "handover": "tests.duty.workflow_matrix",
     "letter": "tests.merchants.workflow_matrix",
     "penalty": "tests.enforcement.workflow_matrix",
     "roster_change": "tests.duty.workflow_matrix",

@@ -48,3 +48,12 @@ def test_the_demo_has_notices_with_escalated_receipts(small_demo):
     assert Notice.objects.count() == 3
     assert NoticeReceipt.objects.filter(read_at__isnull=False).exists()
     assert NoticeReceipt.objects.filter(read_at__isnull=True, escalation__gt=0).exists()
+
+
+def test_the_demo_has_duty_logs_and_one_handover_waiting(small_demo):
+    from chengguan.duty.models import Handover, LogEntry
+
+    # This month's roster only: on the demo's day the bureau's finished 24-hour shifts of the month.
+    assert LogEntry.objects.count() >= 2
+    assert Handover.objects.filter(state="accepted").count() >= 1 or Handover.objects.count() == 1
+    assert Handover.objects.filter(state="pending").count() == 1

@@ -66,8 +66,15 @@ def test_duty_pages_in_english(force):
             units=[force.squad],
             response_required=True,
         )
+    with clock.pinned(at(2026, 10, 8, 10)):
+        services.log_add(actor=force.system, shift=shift, kind="call", text="市民来电")
+    with clock.pinned(at(2026, 10, 9, 7, 50)):
+        services.handover_give(actor=force.system, shift=shift, notes="夜间平稳", open_matters="待回访")
     data = [
         *data_values(),
+        "市民来电",
+        "夜间平稳",
+        "待回访",
         "媒体曝光占道经营",
         "请核查处置",
         *Shift.objects.values_list("name", flat=True).distinct(),
@@ -97,6 +104,8 @@ def test_duty_pages_in_english(force):
         (force.officers[0], reverse("duty:notices")),
         (force.users["leader"], reverse("duty:notice", args=[notice.pk])),
         (force.officers[0], reverse("duty:notice", args=[notice.pk])),
+        (force.officers[0], reverse("duty:log", args=[shift.pk])),
+        (force.users["squad_leader"], reverse("duty:log", args=[shift.pk + 1])),
         (force.users["force_inspector"], reverse("duty:finding-new")),
         (force.users["leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
         (force.users["squad_leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),

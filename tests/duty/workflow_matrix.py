@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from chengguan.duty import services
-from chengguan.duty.models import ActionItem, ChangeState, Finding, FindingState, Post, RosterChange
-from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE, ITEM_MACHINE
+from chengguan.duty.models import ActionItem, ChangeState, Finding, FindingState, Handover, Post, RosterChange
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
 from tests.duty.conftest import Force, build_force, pattern
 from tests.workflow_matrix import Matrix
 
@@ -173,3 +173,48 @@ class ItemMatrix(Matrix):
 
 
 MATRICES["action_item"] = ItemMatrix
+
+
+# Written out by hand: someone rostered on the next shift (officer 1) accepts, or the system account.
+class HandoverMatrix(Matrix):
+    machine = HANDOVER_MACHINE
+
+    def setup(self) -> None:
+        self.force: Force = build_force()
+        pattern(self.force)
+        self.roster = services.roster_generate(
+            actor=self.force.system, unit=self.force.squad, month=dt.date(2026, 10, 1)
+        )
+        self.day = 0
+
+    def actors(self) -> dict:
+        return {
+            **self.force.users,
+            "system": self.force.system,
+            "giver": self.force.officers[0],
+            "taker": self.force.officers[1],
+        }
+
+    def object_in(self, state: str) -> Handover:
+        self.day += 2
+        shift = self.roster.shifts.get(date=dt.date(2026, 10, self.day))
+        following = self.roster.shifts.get(date=dt.date(2026, 10, self.day + 1))
+        services.shift_assign(
+            actor=self.force.system, shift=shift, staff=self.force.officers[0], post=Post.OFFICER
+        )
+        services.shift_assign(
+            actor=self.force.system, shift=following, staff=self.force.officers[1], post=Post.OFFICER
+        )
+        h = services.handover_give(actor=self.force.officers[0], shift=shift, notes="平稳")
+        Handover.objects.filter(pk=h.pk).update(state=state)
+        h.refresh_from_db()
+        return h
+
+    def payload(self, action: str, obj) -> dict:
+        return {"note": "已接班"}
+
+    def expected_allowed(self, state: str, action: str, who: str) -> bool:
+        return state == "pending" and who in {"taker", "system"}
+
+
+MATRICES["handover"] = HandoverMatrix

@@ -32,6 +32,7 @@ from chengguan.duty.models import (
     ActionItem,
     Assignment,
     Finding,
+    Handover,
     Meeting,
     Notice,
     NoticeReceipt,
@@ -40,7 +41,7 @@ from chengguan.duty.models import (
     RosterChange,
     Shift,
 )
-from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE, ITEM_MACHINE
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
 from chengguan.enforcement import services as penalty_services
 from chengguan.enforcement.states import PENALTY_MACHINE
 from chengguan.feedback.models import Callback, FeedbackMethod, Rating
@@ -179,7 +180,7 @@ def _build(d) -> World:
 
 def _duty_rows(d) -> dict[str, object]:
     """A shift with its assignment, a swap request, a patrol, a 督察 finding, a meeting and its action
-    item, and a notice the handler must read, of the first bureau (rows only: the duty tests drive
+    item, a notice the handler must read and a handover, of the first bureau (rows only: the duty tests drive
     them; here they are only aimed at)."""
     handler, now = d.users[R.HANDLER], clock.now()
     roster = Roster.objects.create(
@@ -234,7 +235,21 @@ def _duty_rows(d) -> dict[str, object]:
         respond_by=now + dt.timedelta(hours=24),
     )
     NoticeReceipt.objects.create(notice=notice, person=handler, unit=d.squad)
+    following = Shift.objects.create(
+        roster=roster,
+        unit=d.squad,
+        date=now.date(),
+        day_kind="workday",
+        name="夜班",
+        starts_at=now + dt.timedelta(hours=8),
+        ends_at=now + dt.timedelta(hours=16),
+    )
+    handover = Handover.objects.create(
+        bureau=d.bureau, shift=shift, next_shift=following, notes="平稳", handed_by=handler, handed_at=now
+    )
     return {
+        "shift": shift,
+        "handover": handover,
         "notice": notice,
         "assignment": assignment,
         "change": change,
@@ -295,6 +310,8 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"duty/meetings/", objects["meeting"].pk),
         (r"duty/action-items/", objects["action_item"].pk),
         (r"duty/notices/", objects["notice"].pk),
+        (r"duty/shifts/|duty/logs/", objects["shift"].pk),
+        (r"duty/handovers/", objects["handover"].pk),
     ]
     # A router's routes read `api/v1/^cases/(?P<pk>…)/…$`: matched without the anchors.
     plain = route.replace("^", "").replace("$", "")
@@ -319,6 +336,8 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         if route.startswith("duty/findings/")
         else ITEM_MACHINE
         if route.startswith("duty/action-items/")
+        else HANDOVER_MACHINE
+        if route.startswith("duty/handovers/")
         else CASE_MACHINE
     )
     return [{**values, "action": t.action} for t in machine]

@@ -499,6 +499,10 @@ def page_urls(d) -> dict[str, list[str]]:
         "duty:notice-read": [],
         "duty:notice-respond": [],
         "duty:notice-close": [],
+        "duty:log": [],  # pages with data: tests/duty/test_english.py
+        "duty:log-add": [],
+        "duty:handover": [],
+        "duty:handover-action": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

@@ -42,6 +42,8 @@ class DutyDemoSummary:
     streets: int = 0
     meetings: int = 0
     notices: int = 0
+    log_entries: int = 0
+    handovers: int = 0
     action_items: int = 0
     seconds: float = 0.0
 
@@ -245,6 +247,51 @@ def _meetings(rng: random.Random, bureau, squads, today: dt.date, summary: DutyD
                         )
 
 
+LOG_TEXT = (
+    ("call", "市民来电反映夜市油烟扰民，已转指挥中心派遣"),
+    ("incident", "建设路井盖缺失，已设置警示并通知权属单位"),
+    ("instruction", "带班领导要求加强重点路段夜间巡查"),
+    ("call", "12345转办：商户占道经营，已派中队核查"),
+    ("other", "值班车辆检查完毕，执法记录仪电量充足"),
+)
+
+
+def _logs(rng: random.Random, bureau, now: dt.datetime, summary: DutyDemoSummary) -> None:
+    """The bureau's 24-hour shifts of the last week: a few log entries each and a handover to the next
+    shift, accepted at 08:30 — the latest one still waiting to be accepted."""
+    from chengguan.duty.models import Shift
+
+    shifts = list(
+        Shift.objects.filter(
+            unit=bureau, ends_at__lte=now, starts_at__gte=now - dt.timedelta(days=ATTENDANCE_DAYS)
+        )
+        .prefetch_related("assignments__staff")
+        .order_by("starts_at")
+    )
+    for i, shift in enumerate(shifts):
+        people = [a.staff for a in shift.assignments.all() if not a.on_leave]
+        if not people:
+            continue
+        for k in range(rng.randint(2, 4)):
+            kind, text = LOG_TEXT[(i + k) % len(LOG_TEXT)]
+            moment = shift.starts_at + dt.timedelta(hours=rng.randint(1, 22), minutes=rng.randint(0, 59))
+            with clock.pinned(moment):
+                services.log_add(actor=people[-1], shift=shift, kind=kind, text=text, at=moment)
+            summary.log_entries += 1
+        with clock.pinned(shift.ends_at - dt.timedelta(minutes=10)):
+            h = services.handover_give(
+                actor=people[-1],
+                shift=shift,
+                notes="本班情况平稳，来电均已处理",
+                open_matters="夜市油烟问题待回访",
+            )
+        summary.handovers += 1
+        taker = [a.staff for a in h.next_shift.assignments.all() if not a.on_leave]
+        if taker and i < len(shifts) - 1:
+            with clock.pinned(h.next_shift.starts_at):
+                services.handover_transition(actor=taker[-1], handover=h, action="accept", note="已接班")
+
+
 NOTICES = (
     (
         "media",
@@ -414,5 +461,6 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
             _streets(bureau, squads, now, summary)
             _meetings(rng, bureau, squads, today, summary)
             _notices(rng, bureau, squads, now, summary)
+        _logs(rng, bureau, now, summary)
     summary.seconds = round(time.monotonic() - began, 1)
     return summary

@@ -19,16 +19,20 @@ from chengguan.duty.models import (
     ActionItem,
     Assignment,
     Decision,
+    EntryKind,
+    Handover,
+    LogEntry,
     Meeting,
     MeetingAttendee,
     Notice,
     NoticeReceipt,
     Patrol,
+    Roster,
     RosterChange,
     Shift,
     StrictStreet,
 )
-from chengguan.duty.states import CHANGE_MACHINE, ITEM_MACHINE
+from chengguan.duty.states import CHANGE_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
 
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -545,3 +549,184 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             actor=request.user, notice=notice, response=body.validated_data["response"]
         )
         return Response(ReceiptSerializer(receipt).data)
+
+
+class RosterSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    shifts = serializers.IntegerField(source="shift_count", read_only=True)
+    unfilled = serializers.SerializerMethodField(help_text="shifts with a required post left unfilled")
+
+    class Meta:
+        model = Roster
+        fields = ["id", "unit", "unit_name", "month", "created_at", "shifts", "unfilled"]
+
+    def get_unfilled(self, roster) -> int:
+        request = self.context.get("request")
+        return len(selectors.unfilled_shifts(request.user if request else None, roster))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unit", int), OpenApiParameter("month", str, description="YYYY-MM")],
+        responses={200: RosterSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(responses={200: RosterSerializer, **READ_ERRORS}),
+)
+class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly rosters (值班表) of the units the caller may see, with how many shifts are unfilled."""
+
+    serializer_class = RosterSerializer
+
+    def get_queryset(self):
+        from django.db.models import Count
+
+        if getattr(self, "swagger_fake_view", False):
+            return Roster.objects.none()
+        qs = (
+            Roster.objects.filter(unit__in=selectors.duty_units(self.request.user).values("pk"))
+            .select_related("unit")
+            .annotate(shift_count=Count("shifts"))
+            .order_by("-month", "unit__path")
+        )
+        params = self.request.query_params
+        if params.get("unit"):
+            qs = qs.filter(unit_id=params["unit"])
+        if params.get("month"):
+            qs = qs.filter(month__startswith=params["month"])
+        return qs
+
+
+class LogEntrySerializer(serializers.ModelSerializer):
+    recorded_by_name = serializers.CharField(
+        source="recorded_by.profile.full_name", read_only=True, default=""
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["id", "kind", "at", "text", "recorded_by", "recorded_by_name"]
+
+
+class HandoverSerializer(serializers.ModelSerializer):
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handover
+        fields = [
+            "id",
+            "shift",
+            "next_shift",
+            "notes",
+            "open_matters",
+            "handed_by",
+            "handed_at",
+            "state",
+            "accepted_by",
+            "accepted_at",
+            "accept_note",
+            "available_actions",
+        ]
+
+    def get_available_actions(self, h) -> list[str]:
+        request = self.context.get("request")
+        return HANDOVER_MACHINE.available_actions(h, request.user) if request else []
+
+
+class CaseRefSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    reported_at = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class ShiftLogSerializer(ShiftSerializer):
+    entries = LogEntrySerializer(source="log", many=True, read_only=True)
+    handover = serializers.SerializerMethodField()
+    cases = serializers.SerializerMethodField()
+
+    class Meta(ShiftSerializer.Meta):
+        fields = [*ShiftSerializer.Meta.fields, "entries", "handover", "cases"]
+
+    @extend_schema_field(HandoverSerializer(allow_null=True))
+    def get_handover(self, shift) -> dict | None:
+        h = Handover.objects.filter(shift=shift).first()
+        return HandoverSerializer(h, context=self.context).data if h else None
+
+    @extend_schema_field(CaseRefSerializer(many=True))
+    def get_cases(self, shift) -> list[dict]:
+        request = self.context.get("request")
+        return CaseRefSerializer(selectors.cases_during(request.user, shift)[:200], many=True).data
+
+
+class LogEntryCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    text = serializers.CharField(max_length=2000)
+    at = serializers.DateTimeField(required=False)
+
+
+class HandoverCreateSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=4000)
+    open_matters = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unit", int), OpenApiParameter("date", str, description="YYYY-MM-DD")],
+        responses={200: ShiftLogSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(responses={200: ShiftLogSerializer, **READ_ERRORS}),
+)
+class LogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Duty logs (值班日志) by shift: the events recorded, the cases reported during the shift in its unit
+    (read by time and unit), and the handover to the next shift; `entries/` records an event and
+    `handover/` hands the shift over."""
+
+    serializer_class = ShiftLogSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Shift.objects.none()
+        qs = selectors.shifts_visible_to(self.request.user).prefetch_related(
+            "assignments__staff__profile", "log__recorded_by__profile"
+        )
+        params = self.request.query_params
+        if params.get("unit"):
+            qs = qs.filter(unit_id=params["unit"])
+        if params.get("date"):
+            qs = qs.filter(date=params["date"])
+        elif self.action == "list":
+            qs = qs.filter(log__isnull=False).distinct()
+        return qs.order_by("-starts_at")
+
+    @extend_schema(request=LogEntryCreateSerializer, responses={201: LogEntrySerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def entries(self, request, pk=None):
+        shift = self.get_object()
+        body = LogEntryCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.log_add(actor=request.user, shift=shift, **body.validated_data)
+        return Response(LogEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandoverCreateSerializer, responses={201: HandoverSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def handover(self, request, pk=None):
+        shift = self.get_object()
+        body = HandoverCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        h = services.handover_give(actor=request.user, shift=shift, **body.validated_data)
+        return Response(
+            HandoverSerializer(h, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _visible_handover(request, pk: int) -> Handover:
+    shifts = selectors.shifts_visible_to(request.user).values("pk")
+    return get_object_or_404(Handover.objects.filter(next_shift__in=shifts), pk=pk)
+
+
+HANDOVER_ACTION_VIEWS = action_views(
+    HANDOVER_MACHINE,
+    get_object=_visible_handover,
+    respond=lambda request, h: Response(HandoverSerializer(h, context={"request": request}).data),
+    response_serializer=HandoverSerializer,
+    operation_prefix="duty_handovers",
+    tags=["duty"],
+)

@@ -76,3 +76,17 @@ class NoticeError(ErrorCodes):
     INVALID = "notice.invalid", "通报内容有误（逐项说明）。"
     NOT_A_READER = "notice.not_a_reader", "您不在该通报的阅知范围内。"
     CLOSED = "notice.closed", "该通报已经办结。"
+
+
+class HandoverError(ErrorCodes):
+    INVALID_TRANSITION = "handover.invalid_transition", "交接班当前状态不允许该操作。"
+    MISSING_FIELDS = "handover.missing_fields", "请填写必填项。"
+    INVALID_FIELDS = "handover.invalid_fields", "提交的数据有误，请检查标出的字段。"
+    UNKNOWN_ACTION = "handover.unknown_action", "未知的操作。"
+    NOT_FOUND = "handover.not_found", "交接班记录不存在或您无权查看。"
+    FORBIDDEN = "handover.forbidden", "只有下一班的值班人员可以接班。"
+    OTHER_BUREAU = "handover.other_bureau", "该交接班不属于您所在单位。"
+    NOT_ON_SHIFT = "handover.not_on_shift", "只有本班的值班人员或排班人员可以记录值班日志和交班。"
+    NO_NEXT_SHIFT = "handover.no_next_shift", "该单位没有下一班，无法交班。"
+    ALREADY = "handover.already", "本班已经交班。"
+    INVALID = "handover.invalid", "值班日志有误（逐项说明）。"

@@ -27,6 +27,7 @@ DUTY_MESSAGES = {
     "duty.notice_escalated": Message(
         Kind.ESCALATED, _("%(who)s 未按时阅知或回复重大事项通报（%(level)s）：%(title)s，请督促。")
     ),
+    "duty.handover_waiting": Message(Kind.HANDOFF, _("%(unit)s %(date)s %(shift)s已交班，请接班确认。")),
 }
 
 

@@ -560,3 +560,66 @@ class NoticeReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id}:{self.person_id}"
+
+
+# -- Duty log and handover (值班日志, 交接班) -------------------------------------------------------------
+
+
+class EntryKind(models.TextChoices):
+    CALL = "call", _("来电")
+    INCIDENT = "incident", pgettext_lazy("duty log", "事件")
+    INSTRUCTION = "instruction", _("领导指示")
+    OTHER = "other", _("其他")
+
+
+class LogEntry(models.Model):
+    """One event of a shift's duty log (值班日志): a call, an incident, an instruction. The cases reported
+    during the shift are not copied here: the log page reads them by time and unit."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="log")
+    kind = models.CharField(_("类型"), max_length=12, choices=EntryKind.choices)
+    at = models.DateTimeField(_("时间"))
+    text = models.TextField(_("内容"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["shift", "at", "pk"]
+        verbose_name = _("值班日志")
+        verbose_name_plural = _("值班日志")
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} {self.at:%H:%M}"
+
+
+class HandoverState(models.TextChoices):
+    PENDING = "pending", _("待接班")
+    ACCEPTED = "accepted", _("已接班")
+
+
+class Handover(models.Model):
+    """The handover (交接班) of a shift to the next shift of its unit, which must accept it (the
+    handover machine); an unaccepted handover waits in the next shift's notifications and duty page."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    shift = models.OneToOneField(Shift, on_delete=models.PROTECT, related_name="handover")
+    next_shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="handovers_in")
+    notes = models.TextField(_("交班情况"))
+    open_matters = models.TextField(_("遗留事项"), blank=True)
+    handed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    handed_at = models.DateTimeField(_("交班时间"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=HandoverState.choices, default=HandoverState.PENDING
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(_("接班时间"), null=True, blank=True)
+    accept_note = models.CharField(_("接班意见"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-handed_at"]
+        verbose_name = _("交接班")
+        verbose_name_plural = _("交接班")
+
+    def __str__(self) -> str:
+        return f"{self.shift} → {self.next_shift}"

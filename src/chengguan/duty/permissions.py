@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.permissions import Rule, permission
-from chengguan.duty.errors import ChangeError, DutyError, FindingError, ItemError, MeetingError, NoticeError
+from chengguan.duty.errors import (
+    ChangeError,
+    DutyError,
+    FindingError,
+    HandoverError,
+    ItemError,
+    MeetingError,
+    NoticeError,
+)
 from chengguan.org import selectors as org_selectors
 from chengguan.org.permissions import holds, in_bureau, in_unit, same_bureau, staff
 from chengguan.org.roles import BUREAU_WIDE_ROLES
@@ -222,4 +230,38 @@ can_read_notice = permission(
         message=_("您不在该通报的阅知范围内。"),
         name="duty.notice_reader",
     ),
+)
+
+
+# The duty log is kept and the shift handed over by the people on the shift (or its planners); the
+# handover is accepted by someone rostered on the next shift.
+def _on_shift(actor, shift) -> bool:
+    return (
+        shift is not None
+        and shift.assignments.filter(staff_id=getattr(actor, "pk", None), on_leave=False).exists()
+    )
+
+
+can_keep_log = permission(
+    "duty.keep_log",
+    Rule(
+        _on_shift,
+        code=HandoverError.NOT_ON_SHIFT,
+        message=_("只有本班的值班人员或排班人员可以记录值班日志和交班。"),
+        name="duty.on_shift",
+    )
+    | can_plan_rosters,
+)
+handover_in_bureau = in_bureau(
+    lambda h: h.bureau_id, code=HandoverError.OTHER_BUREAU, message=_("该交接班不属于您所在单位。")
+)
+can_accept_handover = permission(
+    "duty.accept_handover",
+    Rule(
+        lambda actor, h: _on_shift(actor, h.next_shift),
+        code=HandoverError.FORBIDDEN,
+        message=_("只有下一班的值班人员可以接班。"),
+        name="duty.next_shift",
+    )
+    | holds(R.SYSTEM, code=HandoverError.FORBIDDEN, message=_("只有下一班的值班人员可以接班。")),
 )

@@ -384,3 +384,45 @@ def unread_notices(actor) -> QuerySet:
     return Notice.objects.filter(
         closed_at__isnull=True, receipts__person=actor, receipts__read_at__isnull=True
     ).order_by("read_by")
+
+
+# -- Duty log and handover --------------------------------------------------------------------------
+
+
+def next_shift(shift) -> Shift | None:
+    """The unit's next shift: the first to start after this one starts."""
+    return (
+        Shift.objects.filter(unit_id=shift.unit_id, starts_at__gt=shift.starts_at)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def cases_during(actor, shift) -> QuerySet:
+    """The cases reported during the shift in its unit (the whole bureau for the bureau's own duty),
+    as the actor may see them: linked by time and unit, not stored."""
+    from chengguan.cases.selectors import cases_visible_to
+    from chengguan.org.models import OrgKind
+
+    qs = cases_visible_to(actor).filter(reported_at__gte=shift.starts_at, reported_at__lt=shift.ends_at)
+    if shift.unit.kind != OrgKind.BUREAU:
+        qs = qs.filter(Q(squad_id=shift.unit_id) | Q(handling_unit_id=shift.unit_id))
+    else:
+        qs = qs.filter(bureau_id=shift.unit_id)
+    return qs.order_by("reported_at")
+
+
+def pending_handovers(actor) -> QuerySet:
+    """Handovers waiting for a shift the actor is rostered on (their to-do)."""
+    from chengguan.duty.models import Handover, HandoverState
+
+    return (
+        Handover.objects.filter(
+            state=HandoverState.PENDING,
+            next_shift__assignments__staff=actor,
+            next_shift__assignments__on_leave=False,
+        )
+        .select_related("shift__unit", "next_shift")
+        .distinct()
+        .order_by("handed_at")
+    )

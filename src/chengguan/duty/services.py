@@ -24,10 +24,13 @@ from chengguan.duty.models import (
     DayKind,
     Decision,
     Discipline,
+    EntryKind,
     Finding,
     FindingKind,
     FindingState,
+    Handover,
     ItemState,
+    LogEntry,
     Meeting,
     MeetingAttendee,
     MeetingKind,
@@ -1257,3 +1260,89 @@ def notices_escalate(*, actor, bureau, now: dt.datetime | None = None) -> int:
                 locked.escalated_at = now
                 locked.save(update_fields=["escalation", "escalated_at"])
     return steps
+
+
+# -- Duty log and handover (值班日志, 交接班) -------------------------------------------------------------
+
+
+def log_add(*, actor, shift: Shift, kind: str, text: str, at: dt.datetime | None = None) -> LogEntry:
+    """Record an event of the shift: a call, an incident, a leader's instruction."""
+    from chengguan.duty.errors import HandoverError
+    from chengguan.duty.permissions import can_keep_log
+
+    can_keep_log.refuse(actor, shift, action=_("记录值班日志"))
+    at = at or clock.now()
+    errors: dict[str, list[str]] = {}
+    if kind not in EntryKind.values:
+        errors["kind"] = [_("未知的类型")]
+    if not str(text or "").strip():
+        errors["text"] = [_("请填写内容")]
+    if not (shift.starts_at - CLOCK_IN_WINDOW <= at <= shift.ends_at + CLOCK_IN_WINDOW):
+        errors["at"] = [_("时间不在本班时段内")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=HandoverError.INVALID, fields=errors)
+    with transaction.atomic():
+        entry = LogEntry.objects.create(
+            shift=shift, kind=kind, at=at, text=str(text).strip(), recorded_by=actor
+        )
+        audit.record(
+            actor=actor, action="duty.log_add", obj=entry, after={"shift": shift.pk, "kind": kind, "at": at}
+        )
+    return entry
+
+
+def handover_give(*, actor, shift: Shift, notes: str, open_matters: str = "") -> Handover:
+    """Hand the shift over to the next shift of its unit, which must accept it; its people are told."""
+    from chengguan.duty.errors import HandoverError
+    from chengguan.duty.permissions import can_keep_log
+
+    can_keep_log.refuse(actor, shift, action=_("交班"))
+    if not str(notes or "").strip():
+        raise ValidationFailed(
+            _("请填写交班情况"), code=HandoverError.INVALID, fields={"notes": [_("请填写交班情况")]}
+        )
+    following = selectors.next_shift(shift)
+    if following is None:
+        raise Conflict(_("该单位没有下一班，无法交班。"), code=HandoverError.NO_NEXT_SHIFT)
+    with transaction.atomic():
+        Shift.objects.select_for_update().get(pk=shift.pk)
+        if Handover.objects.filter(shift=shift).exists():
+            raise Conflict(_("本班已经交班。"), code=HandoverError.ALREADY)
+        h = Handover.objects.create(
+            bureau_id=shift.unit.bureau_id,
+            shift=shift,
+            next_shift=following,
+            notes=str(notes).strip(),
+            open_matters=str(open_matters or "").strip(),
+            handed_by=actor,
+            handed_at=clock.now(),
+        )
+        audit.record(
+            actor=actor, action="duty.handover", obj=h, after={"shift": shift.pk, "next_shift": following.pk}
+        )
+        transaction.on_commit(lambda: _tell_handover(h, actor))
+    return h
+
+
+def _tell_handover(h: Handover, actor) -> None:
+    from django.urls import reverse
+
+    from chengguan.notifications.services import notify
+
+    people = [a.staff for a in h.next_shift.assignments.filter(on_leave=False).select_related("staff")]
+    notify(
+        recipients=people,
+        message="duty.handover_waiting",
+        key=f"duty:handover:{h.pk}",
+        params={"unit": h.shift.unit.name, "shift": h.shift.name, "date": h.shift.date.isoformat()},
+        url=reverse("duty:log", args=[h.next_shift_id]),
+        obj=h,
+        actor=actor,
+    )
+
+
+def handover_transition(*, actor, handover: Handover, action: str, **data) -> Handover:
+    """Accept a handover (the table in duty.states)."""
+    from chengguan.duty.states import HANDOVER_MACHINE
+
+    return HANDOVER_MACHINE.apply(handover, action, actor=actor, **data)

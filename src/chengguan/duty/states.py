@@ -23,10 +23,13 @@ from chengguan.duty.models import (
     ChangeState,
     Finding,
     FindingState,
+    Handover,
+    HandoverState,
     ItemState,
     RosterChange,
 )
 from chengguan.duty.permissions import (
+    can_accept_handover,
     can_complete_item,
     can_decide_change,
     can_decide_contest,
@@ -36,6 +39,7 @@ from chengguan.duty.permissions import (
     can_withdraw_change,
     change_in_bureau,
     finding_in_bureau,
+    handover_in_bureau,
     item_in_bureau,
 )
 
@@ -304,5 +308,42 @@ ITEM_MACHINE = Machine(
             required=("note",),
             step=_cancel,
         ),
+    ],
+)
+
+
+# -- Handover (交接班) --------------------------------------------------------------------------------
+
+
+class HandoverActions(models.TextChoices):
+    ACCEPT = "accept", _("接班")
+
+
+def _accept(ctx) -> None:
+    ctx.obj.accepted_by = ctx.actor
+    ctx.obj.accepted_at = ctx.now
+    ctx.obj.accept_note = ctx.get("note", "")
+
+
+HANDOVER_MACHINE = Machine(
+    name="handover",
+    model=Handover,
+    states=HandoverState,
+    actions=HandoverActions,
+    fields={"note": FieldSpec("line", _("接班意见"), max_length=500)},
+    noun="交接班",
+    error_prefix="handover",  # codes: duty.errors.HandoverError
+    scope=handover_in_bureau,
+    snapshot=lambda h: {"state": h.state, "accepted_by": h.accepted_by_id},
+    lock_related=("next_shift",),
+    transitions=[
+        transition(
+            HandoverActions.ACCEPT,
+            {HandoverState.PENDING},
+            HandoverState.ACCEPTED,
+            can_accept_handover,
+            optional=("note",),
+            step=_accept,
+        )
     ],
 )

@@ -42,3 +42,9 @@ urlpatterns += [
     path("notices/<int:pk>/respond/", views.notice_respond, name="notice-respond"),
     path("notices/<int:pk>/close/", views.notice_close, name="notice-close"),
 ]
+urlpatterns += [
+    path("shifts/<int:pk>/log/", views.shift_log, name="log"),
+    path("shifts/<int:pk>/log/add/", views.log_add, name="log-add"),
+    path("shifts/<int:pk>/handover/", views.handover_give, name="handover"),
+    path("handovers/<int:pk>/<str:action>/", views.handover_action, name="handover-action"),
+]

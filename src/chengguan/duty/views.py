@@ -158,6 +158,7 @@ def my_duty(request):
             "change_form": ChangeForm(people=people),
             "now": clock.now(),
             "on_duty": selectors.is_on_duty(request.user, clock.now()),
+            "handovers": list(selectors.pending_handovers(request.user)[:20]),
         },
     )
 
@@ -779,4 +780,97 @@ def notice_close(request, pk: int):
     notice = _notice(request, pk)
     return _notice_done(
         request, notice, lambda: services.notice_close(actor=request.user, notice=notice), _("通报已办结")
+    )
+
+
+# -- 值班日志与交接班 -----------------------------------------------------------------------------------
+
+
+@staff_required
+def shift_log(request, pk: int):
+    from chengguan.duty.models import EntryKind
+    from chengguan.duty.permissions import can_keep_log
+    from chengguan.duty.states import HANDOVER_MACHINE
+
+    shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
+    incoming = shift.handovers_in.select_related("shift", "handed_by__profile").first()
+    outgoing = getattr(shift, "handover", None) if hasattr(shift, "handover") else None
+    return render(
+        request,
+        "duty/log.html",
+        {
+            "shift": shift,
+            "people": shift.assignments.select_related("staff__profile").order_by("post", "pk"),
+            "entries": shift.log.select_related("recorded_by__profile"),
+            "cases": list(selectors.cases_during(request.user, shift)[:100]),
+            "incoming": incoming,
+            "outgoing": outgoing,
+            "may_keep": can_keep_log(request.user, shift),
+            "may_accept": incoming is not None
+            and "accept" in HANDOVER_MACHINE.available_actions(incoming, request.user),
+            "kinds": EntryKind.choices,
+            "next_shift": selectors.next_shift(shift),
+        },
+    )
+
+
+def _log_done(request, shift, call, success: str):
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("duty:log", pk=shift.pk)
+
+
+@staff_required
+@require_POST
+def log_add(request, pk: int):
+    shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
+    return _log_done(
+        request,
+        shift,
+        lambda: services.log_add(
+            actor=request.user,
+            shift=shift,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _("已记录"),
+    )
+
+
+@staff_required
+@require_POST
+def handover_give(request, pk: int):
+    shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
+    return _log_done(
+        request,
+        shift,
+        lambda: services.handover_give(
+            actor=request.user,
+            shift=shift,
+            notes=request.POST.get("notes", ""),
+            open_matters=request.POST.get("open_matters", ""),
+        ),
+        _("已交班，等待下一班接班"),
+    )
+
+
+@staff_required
+@require_POST
+def handover_action(request, pk: int, action: str):
+    from chengguan.duty.models import Handover
+
+    h = get_object_or_404(
+        Handover.objects.filter(next_shift__in=selectors.shifts_visible_to(request.user).values("pk")), pk=pk
+    )
+    return _log_done(
+        request,
+        h.next_shift,
+        lambda: services.handover_transition(
+            actor=request.user, handover=h, action=action, note=request.POST.get("note", "")
+        ),
+        _("已接班"),
     )
