@@ -27,7 +27,7 @@ class Command(BaseCommand):
         roster.add_argument("--unit", required=True, help="单位代码、名称或编号")
         roster.add_argument("--month", required=True, help="YYYY-MM")
         roster.add_argument("--holidays-only", action="store_true", help="只列法定节假日（节假日值班报备）")
-        roster.add_argument("--out", help="导出 Excel 文件（.xlsx）")
+        roster.add_argument("--out", help="导出 Excel（.xlsx）或可打印的 PDF（.pdf）文件")
         sub.add_parser("escalate", help="督察整改超期升级（与每日定时任务相同）")
         sub.add_parser(
             "meetings", help="安排本周和下周的周一例会，提醒逾期的会议交办事项（与每日定时任务相同）"
@@ -92,6 +92,12 @@ class Command(BaseCommand):
                         ]
                     )
         header = ["日期", "日期类型", "班次", "时间", *(str(p.label) for p in Post), "缺岗"]
+        if o["out"] and o["out"].lower().endswith(".pdf"):
+            from chengguan.duty import roster_pdf
+
+            roster_pdf.write(o["out"], f"{unit.name} {month:%Y年%m月}值班表", header, rows)
+            self.stdout.write(f"已导出 {len(rows)} 个班次：{o['out']}")
+            return
         if o["out"]:
             from openpyxl import Workbook
 
