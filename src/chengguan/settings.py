@@ -260,6 +260,14 @@ SPECTACULAR_SETTINGS = {
         "SignMethodEnum": "chengguan.merchants.models.SignMethod",
         "HonourLevelEnum": "chengguan.people.models.HonourLevel",
         "SuspensionReasonEnum": "chengguan.people.models.SuspensionReason",
+        "StreetKindEnum": "chengguan.duty.models.StreetKind",
+        "MeetingKindEnum": "chengguan.duty.models.MeetingKind",
+        "MeetingStateEnum": "chengguan.duty.models.MeetingState",
+        "ActionItemStateEnum": "chengguan.duty.models.ItemState",
+        "NoticeKindEnum": "chengguan.duty.models.NoticeKind",
+        "NoticeLevelEnum": "chengguan.duty.models.NoticeLevel",
+        "LogEntryKindEnum": "chengguan.duty.models.EntryKind",
+        "HandoverStateEnum": "chengguan.duty.models.HandoverState",
     },
 }
 

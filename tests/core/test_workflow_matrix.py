@@ -12,10 +12,12 @@ from chengguan.core.workflow import REGISTRY
 
 # Each registered machine names the test module of its app that holds its matrix adapter.
 ADAPTERS = {
+    "action_item": "tests.duty.workflow_matrix",
     "case": "tests.cases.workflow_matrix",
     "certificate": "tests.people.workflow_matrix",
     "deed": "tests.people.workflow_matrix",
     "finding": "tests.duty.workflow_matrix",
+    "handover": "tests.duty.workflow_matrix",
     "letter": "tests.merchants.workflow_matrix",
     "nomination": "tests.people.workflow_matrix",
     "penalty": "tests.enforcement.workflow_matrix",

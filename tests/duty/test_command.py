@@ -46,3 +46,29 @@ def test_the_holiday_roster_is_printed_and_exported(force, tmp_path):
     )
     ws = load_workbook(path).active
     assert ws.max_row == 2 + 31
+
+
+def test_the_roster_is_exported_as_a_printable_pdf(force, tmp_path):
+    pattern(force)
+    roster = services.roster_generate(actor=force.system, unit=force.squad, month=dt.date(2026, 10, 1))
+    services.shift_assign(
+        actor=force.system,
+        shift=roster.shifts.get(date=dt.date(2026, 10, 1)),
+        staff=force.officers[0],
+        post=Post.OFFICER,
+    )
+    path = tmp_path / "roster.pdf"
+    call_command(
+        "duty",
+        "roster",
+        "--unit",
+        force.squad.name,
+        "--month",
+        "2026-10",
+        "--out",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    data = path.read_bytes()
+    # A month of one shift a day on landscape A4: two pages.
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") >= 1

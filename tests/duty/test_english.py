@@ -44,13 +44,49 @@ def test_duty_pages_in_english(force):
     services.finding_transition(
         actor=force.users["squad_leader"], finding=f, action="contest", reason="已着装"
     )
+    from tests.duty.test_onpost import _street
+
+    _street(force)
+    with clock.pinned(at(2026, 9, 28, 8)):
+        sep28, oct8 = services.monday_meetings_schedule(
+            actor=force.system, bureau=force.bureau, today=dt.date(2026, 9, 28)
+        )
+        services.action_item_add(
+            actor=force.system, meeting=sep28, title="整治夜市", unit=force.squad, due_on=dt.date(2026, 9, 30)
+        )
+    with clock.pinned(at(2026, 10, 8, 7)):
+        notice = services.notice_issue(
+            actor=force.users["leader"],
+            bureau=force.bureau,
+            kind="media",
+            level="major",
+            title="媒体曝光占道经营",
+            body="请核查处置",
+            people=[force.officers[0]],
+            units=[force.squad],
+            response_required=True,
+        )
+    with clock.pinned(at(2026, 10, 8, 10)):
+        services.log_add(actor=force.system, shift=shift, kind="call", text="市民来电")
+    with clock.pinned(at(2026, 10, 9, 7, 50)):
+        services.handover_give(actor=force.system, shift=shift, notes="夜间平稳", open_matters="待回访")
     data = [
         *data_values(),
+        "市民来电",
+        "夜间平稳",
+        "待回访",
+        "媒体曝光占道经营",
+        "请核查处置",
         *Shift.objects.values_list("name", flat=True).distinct(),
         "病假",
         "未按规定着装",
         "人民路",
         "已着装",
+        "整治夜市",
+        "周一例会",
+        "上周工作情况通报",
+        "本周重点工作安排",
+        "局三楼会议室",
         *(p for p in (force.squad.name, force.other_squad.name, force.bureau.name)),
     ]
     data += [f"队员{i}" for i in range(4)]
@@ -59,6 +95,17 @@ def test_duty_pages_in_english(force):
         (force.users["squad_leader"], reverse("duty:roster") + f"?unit={force.squad.pk}&week=2026-10-05"),
         (force.officers[0], reverse("duty:mine")),
         (force.users["force_inspector"], reverse("duty:findings")),
+        (force.users["admin"], reverse("duty:streets") + "?date_from=2026-10-08"),
+        (force.users["admin"], reverse("duty:meetings")),
+        (force.users["squad_leader"], reverse("duty:meetings")),
+        (force.users["admin"], reverse("duty:meeting", args=[oct8.pk])),
+        (force.users["squad_leader"], reverse("duty:meeting", args=[sep28.pk])),
+        (force.users["leader"], reverse("duty:notices")),
+        (force.officers[0], reverse("duty:notices")),
+        (force.users["leader"], reverse("duty:notice", args=[notice.pk])),
+        (force.officers[0], reverse("duty:notice", args=[notice.pk])),
+        (force.officers[0], reverse("duty:log", args=[shift.pk])),
+        (force.users["squad_leader"], reverse("duty:log", args=[shift.pk + 1])),
         (force.users["force_inspector"], reverse("duty:finding-new")),
         (force.users["leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
         (force.users["squad_leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),

@@ -30,8 +30,20 @@ from chengguan.cases.supervision import supervision_create
 from chengguan.channels.services import work_order_receive
 from chengguan.core import clock
 from chengguan.core.models import AuditEvent, Job
-from chengguan.duty.models import Assignment, Finding, Patrol, Roster, RosterChange, Shift
-from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE
+from chengguan.duty.models import (
+    ActionItem,
+    Assignment,
+    Finding,
+    Handover,
+    Meeting,
+    Notice,
+    NoticeReceipt,
+    Patrol,
+    Roster,
+    RosterChange,
+    Shift,
+)
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
 from chengguan.enforcement import services as penalty_services
 from chengguan.enforcement.states import PENALTY_MACHINE
 from chengguan.feedback.models import Callback, FeedbackMethod, Rating
@@ -222,8 +234,9 @@ def _people_rows(d) -> dict[str, object]:
 
 
 def _duty_rows(d) -> dict[str, object]:
-    """A shift with its assignment, a swap request, a patrol and a 督察 finding of the first bureau
-    (rows only: the duty tests drive them; here they are only aimed at)."""
+    """A shift with its assignment, a swap request, a patrol, a 督察 finding, a meeting and its action
+    item, a notice the handler must read and a handover, of the first bureau (rows only: the duty tests drive
+    them; here they are only aimed at)."""
     handler, now = d.users[R.HANDLER], clock.now()
     roster = Roster.objects.create(
         bureau=d.bureau, unit=d.squad, month=now.date().replace(day=1), created_at=now, created_by=handler
@@ -258,7 +271,48 @@ def _duty_rows(d) -> dict[str, object]:
         found_by=d.users[R.LEADER],
         due_on=now.date(),
     )
-    return {"assignment": assignment, "change": change, "patrol": patrol, "finding": finding}
+    meeting = Meeting.objects.create(
+        bureau=d.bureau, kind="monday", title="周一例会", starts_at=now, created_at=now, created_by=handler
+    )
+    item = ActionItem.objects.create(
+        bureau=d.bureau, meeting=meeting, title="整治占道", unit=d.squad, due_on=now.date(), created_at=now
+    )
+    notice = Notice.objects.create(
+        bureau=d.bureau,
+        kind="media",
+        level="major",
+        title="媒体曝光",
+        body="请核查",
+        issued_by=d.users[R.LEADER],
+        issued_at=now,
+        read_by=now + dt.timedelta(hours=2),
+        response_required=True,
+        respond_by=now + dt.timedelta(hours=24),
+    )
+    NoticeReceipt.objects.create(notice=notice, person=handler, unit=d.squad)
+    following = Shift.objects.create(
+        roster=roster,
+        unit=d.squad,
+        date=now.date(),
+        day_kind="workday",
+        name="夜班",
+        starts_at=now + dt.timedelta(hours=8),
+        ends_at=now + dt.timedelta(hours=16),
+    )
+    handover = Handover.objects.create(
+        bureau=d.bureau, shift=shift, next_shift=following, notes="平稳", handed_by=handler, handed_at=now
+    )
+    return {
+        "shift": shift,
+        "handover": handover,
+        "notice": notice,
+        "assignment": assignment,
+        "change": change,
+        "patrol": patrol,
+        "finding": finding,
+        "meeting": meeting,
+        "action_item": item,
+    }
 
 
 def _callers_of_another_bureau() -> dict[str, object]:
@@ -315,6 +369,11 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"^(api/v1/)?people/deeds/", objects["deed"].pk),
         (r"^people/staff/", objects["staff"].pk),
         (r"^our-people/", 1),
+        (r"duty/meetings/", objects["meeting"].pk),
+        (r"duty/action-items/", objects["action_item"].pk),
+        (r"duty/notices/", objects["notice"].pk),
+        (r"duty/shifts/|duty/logs/", objects["shift"].pk),
+        (r"duty/handovers/", objects["handover"].pk),
     ]
     # A router's routes read `api/v1/^cases/(?P<pk>…)/…$`: matched without the anchors.
     plain = route.replace("^", "").replace("$", "")
@@ -345,6 +404,10 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         if "people/deeds/" in route
         else CERTIFICATE_MACHINE
         if "people/" in route
+        else ITEM_MACHINE
+        if route.startswith("duty/action-items/")
+        else HANDOVER_MACHINE
+        if route.startswith("duty/handovers/")
         else CASE_MACHINE
     )
     return [{**values, "action": t.action} for t in machine]

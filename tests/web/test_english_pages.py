@@ -568,6 +568,24 @@ def page_urls(d) -> dict[str, list[str]]:
         "people:deed-photo": [],  # an image
         "people-public:photo": [],  # an image
         "people:staff": [reverse("people:staff", args=[d.users[R.HANDLER].profile.pk])],
+        "duty:street-define": [],
+        "duty:gpx-import": [],
+        "duty:meeting-plan": [],
+        "duty:meeting": [],  # pages with data: tests/duty/test_english.py
+        "duty:meeting-agenda": [],
+        "duty:meeting-attendance": [],
+        "duty:meeting-hold": [],
+        "duty:meeting-item-add": [],
+        "duty:action-item-action": [],
+        "duty:notice-issue": [],
+        "duty:notice": [],  # pages with data: tests/duty/test_english.py
+        "duty:notice-read": [],
+        "duty:notice-respond": [],
+        "duty:notice-close": [],
+        "duty:log": [],  # pages with data: tests/duty/test_english.py
+        "duty:log-add": [],
+        "duty:handover": [],
+        "duty:handover-action": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

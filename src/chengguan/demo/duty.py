@@ -39,6 +39,12 @@ class DutyDemoSummary:
     assignments: int = 0
     patrols: int = 0
     findings: int = 0
+    streets: int = 0
+    meetings: int = 0
+    notices: int = 0
+    log_entries: int = 0
+    handovers: int = 0
+    action_items: int = 0
     seconds: float = 0.0
 
 
@@ -133,6 +139,204 @@ def _patrols(
             services.patrol_upload(actor=a.staff, patrol=patrol, key="demo-1", points=points)
             services.patrol_end(actor=a.staff, patrol=patrol)
         summary.patrols += 1
+
+
+# Two strict-control streets along the first squads' busiest rows of grids, with their on-post hours.
+STREETS = (
+    ("人民路严管街", "strict", dt.time(8), dt.time(20)),
+    ("中原路示范街", "model", dt.time(7), dt.time(22)),
+)
+
+
+def _streets(bureau, squads, now: dt.datetime, summary: DutyDemoSummary) -> None:
+    from chengguan.duty import tracks
+    from chengguan.duty.models import Patrol
+
+    admin = (_people(bureau, R.ADMIN) or [system_actor(bureau)])[0]
+    # Rows of grids (a squad's grids at one latitude), by how often the squads' patrols crossed them.
+    rows: dict[tuple[int, float], list[Grid]] = {}
+    for squad in squads:
+        for g in Grid.objects.filter(squad=squad).order_by("min_lat", "min_lon"):
+            rows.setdefault((squad.pk, g.min_lat), []).append(g)
+    visits = dict.fromkeys(rows, 0)
+    for p in Patrol.objects.filter(unit__in=squads).only("unit_id", "points", "started_at")[:100]:
+        for point in tracks.unpack(p.points)[::5]:
+            for (unit_id, _lat), grids in rows.items():
+                if unit_id == p.unit_id and grids[0].min_lat <= point.lat < grids[0].max_lat:
+                    visits[(unit_id, _lat)] += 1
+    busiest = sorted(rows, key=lambda k: (-visits[k], k))
+    for (name, kind, starts, ends), row in zip(STREETS, busiest, strict=False):
+        with clock.pinned(now):
+            services.street_define(
+                actor=admin,
+                bureau=bureau,
+                name=name,
+                kind=kind,
+                grids=rows[row][:6],
+                starts=starts,
+                ends=ends,
+            )
+        summary.streets += 1
+
+
+MEETING_ITEMS = (
+    "清理辖区主干道占道经营",
+    "报送节假日值班表",
+    "整治夜市油烟扰民",
+    "排查户外广告牌安全隐患",
+    "落实门前三包责任书续签",
+    "督促渣土车辆密闭运输",
+)
+
+
+def _meetings(rng: random.Random, bureau, squads, today: dt.date, summary: DutyDemoSummary) -> None:
+    """Four Monday meetings: the last three held (minutes, decisions, attendance, action items, most
+    done, one left open past its due date) and this week's planned, carrying the overdue item."""
+    from chengguan.duty.models import AttendanceStatus
+
+    admin = (_people(bureau, R.ADMIN) or [system_actor(bureau)])[0]
+    now = clock.now()
+    this_week = services.monday_of(today)
+    k = 0
+    for weeks_ago in (3, 2, 1, 0):
+        week_of = this_week - dt.timedelta(weeks=weeks_ago)
+        day = services.monday_meeting_day(week_of)
+        with clock.pinned(dt.datetime.combine(week_of, dt.time(7), clock.SHANGHAI)):
+            made = services.monday_meetings_schedule(actor=admin, bureau=bureau, today=week_of, weeks=1)
+        if not made:
+            continue
+        meeting = made[0]
+        summary.meetings += 1
+        held_at = dt.datetime.combine(day, dt.time(10), clock.SHANGHAI)
+        if held_at > now:
+            continue
+        with clock.pinned(held_at):
+            marks = {
+                a.person_id: rng.choice(
+                    (AttendanceStatus.PRESENT,) * 8 + (AttendanceStatus.LATE, AttendanceStatus.EXCUSED)
+                )
+                for a in meeting.attendees.all()
+            }
+            services.attendance_record(actor=admin, meeting=meeting, marks=marks)
+            services.meeting_hold(
+                actor=admin,
+                meeting=meeting,
+                minutes="通报上周案件办理、督察整改和值班情况，部署本周重点工作。",
+                decisions=["各中队本周内完成辖区主干道整治", "节假日期间严格落实24小时值班制度"],
+            )
+            for _ in range(2):
+                squad = squads[k % len(squads)]
+                item = services.action_item_add(
+                    actor=admin,
+                    meeting=meeting,
+                    title=MEETING_ITEMS[k % len(MEETING_ITEMS)],
+                    unit=squad,
+                    due_on=day + dt.timedelta(days=4),
+                )
+                summary.action_items += 1
+                k += 1
+                # The first meeting's second item is left open past its due date (it is carried).
+                if weeks_ago == 3 and k == 2:
+                    continue
+                done_at = held_at + dt.timedelta(days=rng.randint(1, 3))
+                leader = (_people(squad, R.SQUAD_LEADER) or [admin])[0]
+                if done_at <= now:
+                    with clock.pinned(done_at):
+                        services.action_item_transition(
+                            actor=leader, item=item, action="complete", result="已按要求办结"
+                        )
+
+
+LOG_TEXT = (
+    ("call", "市民来电反映夜市油烟扰民，已转指挥中心派遣"),
+    ("incident", "建设路井盖缺失，已设置警示并通知权属单位"),
+    ("instruction", "带班领导要求加强重点路段夜间巡查"),
+    ("call", "12345转办：商户占道经营，已派中队核查"),
+    ("other", "值班车辆检查完毕，执法记录仪电量充足"),
+)
+
+
+def _logs(rng: random.Random, bureau, now: dt.datetime, summary: DutyDemoSummary) -> None:
+    """The bureau's 24-hour shifts of the last week: a few log entries each and a handover to the next
+    shift, accepted at 08:30 — the latest one still waiting to be accepted."""
+    from chengguan.duty.models import Shift
+
+    shifts = list(
+        Shift.objects.filter(
+            unit=bureau, ends_at__lte=now, starts_at__gte=now - dt.timedelta(days=ATTENDANCE_DAYS)
+        )
+        .prefetch_related("assignments__staff")
+        .order_by("starts_at")
+    )
+    for i, shift in enumerate(shifts):
+        people = [a.staff for a in shift.assignments.all() if not a.on_leave]
+        if not people:
+            continue
+        for k in range(rng.randint(2, 4)):
+            kind, text = LOG_TEXT[(i + k) % len(LOG_TEXT)]
+            moment = shift.starts_at + dt.timedelta(hours=rng.randint(1, 22), minutes=rng.randint(0, 59))
+            with clock.pinned(moment):
+                services.log_add(actor=people[-1], shift=shift, kind=kind, text=text, at=moment)
+            summary.log_entries += 1
+        with clock.pinned(shift.ends_at - dt.timedelta(minutes=10)):
+            h = services.handover_give(
+                actor=people[-1],
+                shift=shift,
+                notes="本班情况平稳，来电均已处理",
+                open_matters="夜市油烟问题待回访",
+            )
+        summary.handovers += 1
+        taker = [a.staff for a in h.next_shift.assignments.all() if not a.on_leave]
+        if taker and i < len(shifts) - 1:
+            with clock.pinned(h.next_shift.starts_at):
+                services.handover_transition(actor=taker[-1], handover=h, action="accept", note="已接班")
+
+
+NOTICES = (
+    (
+        "media",
+        "major",
+        "人民路夜市占道经营被本地媒体曝光",
+        "请相关中队立即核查处置，当日报告处置情况。",
+        True,
+    ),
+    ("superior", "serious", "市城管委督办：建设路渣土撒漏", "请于24小时内完成清理并回复整改情况。", True),
+    ("emergency", "grave", "暴雨红色预警：全员在岗值守", "各单位立即落实防汛值守，带班领导在岗。", False),
+)
+
+
+def _notices(rng: random.Random, bureau, squads, now: dt.datetime, summary: DutyDemoSummary) -> None:
+    """Three notices of the last days: most receipts read and answered, some left unread so the
+    escalation job has taken them up a level."""
+    from chengguan.duty.scheduled import notices_escalate
+
+    leader = (_people(bureau, R.LEADER) or [system_actor(bureau)])[0]
+    for i, (kind, level, title, body, respond) in enumerate(NOTICES):
+        issued = now - dt.timedelta(days=3 - i, hours=rng.randint(1, 5))
+        with clock.pinned(issued):
+            notice = services.notice_issue(
+                actor=leader,
+                bureau=bureau,
+                kind=kind,
+                level=level,
+                title=title,
+                body=body,
+                units=squads[:3],
+                response_required=respond,
+                respond_within=dt.timedelta(hours=24),
+            )
+        for k, receipt in enumerate(notice.receipts.select_related("person").order_by("pk")):
+            if k % 3 == 2:
+                continue  # left unread: escalated below
+            with clock.pinned(issued + dt.timedelta(minutes=rng.randint(5, 50))):
+                if respond:
+                    services.notice_respond(
+                        actor=receipt.person, notice=notice, response="已核查处置，情况已报告"
+                    )
+                else:
+                    services.notice_read(actor=receipt.person, notice=notice)
+        summary.notices += 1
+    notices_escalate(now)
 
 
 # The steps that take a finding to each state (the last state is where it stays).
@@ -254,5 +458,9 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
         _patrols(rng, squads, now, summary)
         if squads:
             _findings(rng, bureau, squads, today, summary)
+            _streets(bureau, squads, now, summary)
+            _meetings(rng, bureau, squads, today, summary)
+            _notices(rng, bureau, squads, now, summary)
+        _logs(rng, bureau, now, summary)
     summary.seconds = round(time.monotonic() - began, 1)
     return summary

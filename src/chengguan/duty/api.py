@@ -5,9 +5,10 @@ the services."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,8 +17,24 @@ from chengguan.core.filters import raise_for_filter_errors
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
 from chengguan.duty.filters import OnDutyFilter, ShiftFilter
-from chengguan.duty.models import Assignment, Patrol, RosterChange, Shift
-from chengguan.duty.states import CHANGE_MACHINE
+from chengguan.duty.models import (
+    ActionItem,
+    Assignment,
+    Decision,
+    EntryKind,
+    Handover,
+    LogEntry,
+    Meeting,
+    MeetingAttendee,
+    Notice,
+    NoticeReceipt,
+    Patrol,
+    Roster,
+    RosterChange,
+    Shift,
+    StrictStreet,
+)
+from chengguan.duty.states import CHANGE_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
 
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -212,5 +229,493 @@ CHANGE_ACTION_VIEWS = action_views(
     respond=lambda request, change: Response(ChangeSerializer(change, context={"request": request}).data),
     response_serializer=ChangeSerializer,
     operation_prefix="duty_changes",
+    tags=["duty"],
+)
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    grids = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = StrictStreet
+        fields = ["id", "name", "kind", "grids", "starts", "ends"]
+
+
+class DayRateSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    required = serializers.IntegerField(help_text="required 15-minute slots")
+    covered = serializers.IntegerField(help_text="slots with an on-duty member of staff inside")
+    rate = serializers.FloatField(allow_null=True)
+
+
+class GapSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class OnPostRateSerializer(serializers.Serializer):
+    street = serializers.IntegerField(source="street.pk")
+    first = serializers.DateField()
+    last = serializers.DateField()
+    required = serializers.IntegerField(help_text="required 15-minute slots")
+    covered = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="covered / required")
+    required_hours = serializers.FloatField()
+    covered_hours = serializers.FloatField()
+    days = DayRateSerializer(many=True)
+    gaps = serializers.SerializerMethodField()
+
+    def get_gaps(self, obj) -> list[dict]:
+        return GapSerializer([{"start": s, "end": e} for s, e in obj.gaps], many=True).data
+
+
+def _day(value: str | None, default):
+    import datetime as dt
+
+    from rest_framework.exceptions import ValidationError
+
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"date": ["YYYY-MM-DD"]}) from None
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: StreetSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: StreetSerializer, **READ_ERRORS}),
+)
+class StreetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Strict-control and model streets (严管街/示范街) and their on-post rate (在岗率)."""
+
+    serializer_class = StreetSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StrictStreet.objects.none()
+        return selectors.streets_visible_to(self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", str, description="YYYY-MM-DD, default today"),
+            OpenApiParameter("date_to", str, description="YYYY-MM-DD, default date_from"),
+        ],
+        responses={200: OnPostRateSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="on-post-rate")
+    def on_post_rate(self, request, pk=None):
+        from chengguan.core import clock
+
+        street = self.get_object()
+        first = _day(request.query_params.get("date_from"), clock.today())
+        last = _day(request.query_params.get("date_to"), first)
+        if last < first or (last - first).days > 92:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"date_to": ["date_from ≤ date_to, at most 93 days"]})
+        return Response(OnPostRateSerializer(selectors.on_post_rate(request.user, street, first, last)).data)
+
+
+class GpxImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="a GPX 1.0/1.1 file")
+    crs = serializers.ChoiceField(choices=["wgs84", "gcj02", "bd09"], default="wgs84")
+    staff = serializers.IntegerField(required=False, help_text="whose track (default: the caller)")
+
+
+class GpxImportView(APIView):
+    """Import a GPX track as a patrol: only points recorded while on duty are kept; the same file again
+    adds nothing."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=GpxImportSerializer, responses={201: BatchSerializer, **WRITE_ERRORS})
+    def post(self, request):
+        from django.contrib.auth import get_user_model
+
+        body = GpxImportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        staff = request.user
+        if d.get("staff"):
+            staff = get_object_or_404(get_user_model(), pk=d["staff"])
+        batch = services.patrol_import_gpx(
+            actor=request.user, staff=staff, data=d["file"].read(), crs=d["crs"], filename=d["file"].name
+        )
+        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
+    person_name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+    overdue = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "meeting",
+            "title",
+            "unit",
+            "unit_name",
+            "person",
+            "person_name",
+            "due_on",
+            "state",
+            "result",
+            "note",
+            "done_at",
+            "overdue",
+            "available_actions",
+        ]
+
+    def get_overdue(self, item) -> bool:
+        from chengguan.core import clock
+
+        return item.state == "open" and item.due_on < clock.today()
+
+    def get_available_actions(self, item) -> list[str]:
+        request = self.context.get("request")
+        return ITEM_MACHINE.available_actions(item, request.user) if request else []
+
+
+class AgendaRowSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    presenter = serializers.CharField()
+    carried = serializers.IntegerField(
+        source="carried.pk", allow_null=True, default=None, help_text="the overdue action item it carries"
+    )
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+
+    class Meta:
+        model = MeetingAttendee
+        fields = ["person", "name", "status"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["order", "text"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "kind", "title", "week_of", "starts_at", "place", "state", "held_at"]
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    agenda = serializers.SerializerMethodField()
+    attendees = AttendeeSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+    action_items = serializers.SerializerMethodField()
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [
+            *MeetingSerializer.Meta.fields,
+            "minutes",
+            "agenda",
+            "attendees",
+            "decisions",
+            "action_items",
+        ]
+
+    @extend_schema_field(AgendaRowSerializer(many=True))
+    def get_agenda(self, meeting) -> list[dict]:
+        return AgendaRowSerializer(selectors.agenda(meeting), many=True).data
+
+    @extend_schema_field(ActionItemSerializer(many=True))
+    def get_action_items(self, meeting) -> list[dict]:
+        items = meeting.action_items.select_related("unit", "person__profile").order_by("due_on", "pk")
+        return ActionItemSerializer(items, many=True, context=self.context).data
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MeetingSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: MeetingDetailSerializer, **READ_ERRORS}),
+)
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Meetings (周一例会 and others) with their agenda (overdue action items join a planned meeting's
+    agenda by themselves), attendance, minutes, decisions and action items."""
+
+    def get_serializer_class(self):
+        return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Meeting.objects.none()
+        return selectors.meetings_visible_to(self.request.user).order_by("-starts_at")
+
+
+def _visible_item(request, pk: int) -> ActionItem:
+    meetings = selectors.meetings_visible_to(request.user).values("pk")
+    return get_object_or_404(ActionItem.objects.filter(meeting__in=meetings), pk=pk)
+
+
+ITEM_ACTION_VIEWS = action_views(
+    ITEM_MACHINE,
+    get_object=_visible_item,
+    respond=lambda request, item: Response(ActionItemSerializer(item, context={"request": request}).data),
+    response_serializer=ActionItemSerializer,
+    operation_prefix="duty_action_items",
+    tags=["duty"],
+)
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+    unit = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = NoticeReceipt
+        fields = ["person", "name", "unit", "read_at", "response", "responded_at", "escalation"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "level",
+            "title",
+            "issued_at",
+            "read_by",
+            "response_required",
+            "respond_by",
+            "closed_at",
+        ]
+
+
+class NoticeDetailSerializer(NoticeSerializer):
+    receipts = ReceiptSerializer(many=True, read_only=True)
+
+    class Meta(NoticeSerializer.Meta):
+        fields = [*NoticeSerializer.Meta.fields, "body", "receipts"]
+
+
+class RespondSerializer(serializers.Serializer):
+    response = serializers.CharField(max_length=2000)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: NoticeSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: NoticeDetailSerializer, **READ_ERRORS}),
+)
+class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Major-matter notices (重大事项通报): the caller's to read (all of the bureau's for its issuers),
+    with read receipts; `read/` acknowledges and `respond/` answers one's own receipt."""
+
+    def get_serializer_class(self):
+        return NoticeDetailSerializer if self.action == "retrieve" else NoticeSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notice.objects.none()
+        qs = selectors.notices_visible_to(self.request.user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("receipts__person__profile", "receipts__unit")
+        return qs
+
+    @extend_schema(request=None, responses={200: ReceiptSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        return Response(
+            ReceiptSerializer(services.notice_read(actor=request.user, notice=self.get_object())).data
+        )
+
+    @extend_schema(request=RespondSerializer, responses={200: ReceiptSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        notice = self.get_object()  # another bureau's notice is not found before the body is read
+        body = RespondSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        receipt = services.notice_respond(
+            actor=request.user, notice=notice, response=body.validated_data["response"]
+        )
+        return Response(ReceiptSerializer(receipt).data)
+
+
+class RosterSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    shifts = serializers.IntegerField(source="shift_count", read_only=True)
+    unfilled = serializers.SerializerMethodField(help_text="shifts with a required post left unfilled")
+
+    class Meta:
+        model = Roster
+        fields = ["id", "unit", "unit_name", "month", "created_at", "shifts", "unfilled"]
+
+    def get_unfilled(self, roster) -> int:
+        request = self.context.get("request")
+        return len(selectors.unfilled_shifts(request.user if request else None, roster))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unit", int), OpenApiParameter("month", str, description="YYYY-MM")],
+        responses={200: RosterSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(responses={200: RosterSerializer, **READ_ERRORS}),
+)
+class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Monthly rosters (值班表) of the units the caller may see, with how many shifts are unfilled."""
+
+    serializer_class = RosterSerializer
+
+    def get_queryset(self):
+        from django.db.models import Count
+
+        if getattr(self, "swagger_fake_view", False):
+            return Roster.objects.none()
+        qs = (
+            Roster.objects.filter(unit__in=selectors.duty_units(self.request.user).values("pk"))
+            .select_related("unit")
+            .annotate(shift_count=Count("shifts"))
+            .order_by("-month", "unit__path")
+        )
+        params = self.request.query_params
+        if params.get("unit"):
+            qs = qs.filter(unit_id=params["unit"])
+        if params.get("month"):
+            qs = qs.filter(month__startswith=params["month"])
+        return qs
+
+
+class LogEntrySerializer(serializers.ModelSerializer):
+    recorded_by_name = serializers.CharField(
+        source="recorded_by.profile.full_name", read_only=True, default=""
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["id", "kind", "at", "text", "recorded_by", "recorded_by_name"]
+
+
+class HandoverSerializer(serializers.ModelSerializer):
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handover
+        fields = [
+            "id",
+            "shift",
+            "next_shift",
+            "notes",
+            "open_matters",
+            "handed_by",
+            "handed_at",
+            "state",
+            "accepted_by",
+            "accepted_at",
+            "accept_note",
+            "available_actions",
+        ]
+
+    def get_available_actions(self, h) -> list[str]:
+        request = self.context.get("request")
+        return HANDOVER_MACHINE.available_actions(h, request.user) if request else []
+
+
+class CaseRefSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    reported_at = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class ShiftLogSerializer(ShiftSerializer):
+    entries = LogEntrySerializer(source="log", many=True, read_only=True)
+    handover = serializers.SerializerMethodField()
+    cases = serializers.SerializerMethodField()
+
+    class Meta(ShiftSerializer.Meta):
+        fields = [*ShiftSerializer.Meta.fields, "entries", "handover", "cases"]
+
+    @extend_schema_field(HandoverSerializer(allow_null=True))
+    def get_handover(self, shift) -> dict | None:
+        h = Handover.objects.filter(shift=shift).first()
+        return HandoverSerializer(h, context=self.context).data if h else None
+
+    @extend_schema_field(CaseRefSerializer(many=True))
+    def get_cases(self, shift) -> list[dict]:
+        request = self.context.get("request")
+        return CaseRefSerializer(selectors.cases_during(request.user, shift)[:200], many=True).data
+
+
+class LogEntryCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    text = serializers.CharField(max_length=2000)
+    at = serializers.DateTimeField(required=False)
+
+
+class HandoverCreateSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=4000)
+    open_matters = serializers.CharField(max_length=4000, required=False, default="", allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unit", int), OpenApiParameter("date", str, description="YYYY-MM-DD")],
+        responses={200: ShiftLogSerializer(many=True), **error_responses(401)},
+    ),
+    retrieve=extend_schema(responses={200: ShiftLogSerializer, **READ_ERRORS}),
+)
+class LogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Duty logs (值班日志) by shift: the events recorded, the cases reported during the shift in its unit
+    (read by time and unit), and the handover to the next shift; `entries/` records an event and
+    `handover/` hands the shift over."""
+
+    serializer_class = ShiftLogSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Shift.objects.none()
+        qs = selectors.shifts_visible_to(self.request.user).prefetch_related(
+            "assignments__staff__profile", "log__recorded_by__profile"
+        )
+        params = self.request.query_params
+        if params.get("unit"):
+            qs = qs.filter(unit_id=params["unit"])
+        if params.get("date"):
+            qs = qs.filter(date=params["date"])
+        elif self.action == "list":
+            qs = qs.filter(log__isnull=False).distinct()
+        return qs.order_by("-starts_at")
+
+    @extend_schema(request=LogEntryCreateSerializer, responses={201: LogEntrySerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def entries(self, request, pk=None):
+        shift = self.get_object()
+        body = LogEntryCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.log_add(actor=request.user, shift=shift, **body.validated_data)
+        return Response(LogEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandoverCreateSerializer, responses={201: HandoverSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def handover(self, request, pk=None):
+        shift = self.get_object()
+        body = HandoverCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        h = services.handover_give(actor=request.user, shift=shift, **body.validated_data)
+        return Response(
+            HandoverSerializer(h, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _visible_handover(request, pk: int) -> Handover:
+    shifts = selectors.shifts_visible_to(request.user).values("pk")
+    return get_object_or_404(Handover.objects.filter(next_shift__in=shifts), pk=pk)
+
+
+HANDOVER_ACTION_VIEWS = action_views(
+    HANDOVER_MACHINE,
+    get_object=_visible_handover,
+    respond=lambda request, h: Response(HandoverSerializer(h, context={"request": request}).data),
+    response_serializer=HandoverSerializer,
+    operation_prefix="duty_handovers",
     tags=["duty"],
 )

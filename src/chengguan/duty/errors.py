@@ -24,6 +24,8 @@ class DutyError(ErrorCodes):
     PATROL_ENDED = "duty.patrol_ended", "该巡查已经结束。"
     BAD_POINTS = "duty.bad_points", "轨迹点有误（逐点说明）。"
     NOT_YOUR_PATROL = "duty.not_your_patrol", "只能上传或结束自己的巡查。"
+    BAD_GPX = "duty.bad_gpx", "GPX 文件无法读取或没有带时间的轨迹点。"
+    STREET_EXISTS = "duty.street_exists", "本局已有同名的严管街。"
 
 
 class ChangeError(ErrorCodes):
@@ -48,3 +50,43 @@ class FindingError(ErrorCodes):
     NOT_YOUR_UNIT = "finding.not_your_unit", "只有责任单位可以整改或申诉。"
     ALREADY_CONTESTED = "finding.already_contested", "每个督察问题只能申诉一次。"
     INVALID = "finding.invalid", "督察记录有误（逐项说明）。"
+
+
+class MeetingError(ErrorCodes):
+    FORBIDDEN = "meeting.forbidden", "只有局办公室和局领导可以安排会议。"
+    OTHER_BUREAU = "meeting.other_bureau", "该会议不属于您所在单位。"
+    INVALID = "meeting.invalid", "会议记录有误（逐项说明）。"
+    HELD = "meeting.held", "会议已经召开，不能再修改议题和纪要。"
+    NOT_FOUND = "meeting.not_found", "会议不存在或您无权查看。"
+
+
+class ItemError(ErrorCodes):
+    INVALID_TRANSITION = "action_item.invalid_transition", "督办事项当前状态不允许该操作。"
+    MISSING_FIELDS = "action_item.missing_fields", "请填写必填项。"
+    INVALID_FIELDS = "action_item.invalid_fields", "提交的数据有误，请检查标出的字段。"
+    UNKNOWN_ACTION = "action_item.unknown_action", "未知的操作。"
+    NOT_FOUND = "action_item.not_found", "督办事项不存在或您无权查看。"
+    FORBIDDEN = "action_item.forbidden", "只有承办单位、承办人或会议组织者可以办理该事项。"
+    OTHER_BUREAU = "action_item.other_bureau", "该督办事项不属于您所在单位。"
+
+
+class NoticeError(ErrorCodes):
+    FORBIDDEN = "notice.forbidden", "只有局办公室、局领导和值班长可以发布重大事项通报。"
+    OTHER_BUREAU = "notice.other_bureau", "该通报不属于您所在单位。"
+    INVALID = "notice.invalid", "通报内容有误（逐项说明）。"
+    NOT_A_READER = "notice.not_a_reader", "您不在该通报的阅知范围内。"
+    CLOSED = "notice.closed", "该通报已经办结。"
+
+
+class HandoverError(ErrorCodes):
+    INVALID_TRANSITION = "handover.invalid_transition", "交接班当前状态不允许该操作。"
+    MISSING_FIELDS = "handover.missing_fields", "请填写必填项。"
+    INVALID_FIELDS = "handover.invalid_fields", "提交的数据有误，请检查标出的字段。"
+    UNKNOWN_ACTION = "handover.unknown_action", "未知的操作。"
+    NOT_FOUND = "handover.not_found", "交接班记录不存在或您无权查看。"
+    FORBIDDEN = "handover.forbidden", "只有下一班的值班人员可以接班。"
+    OTHER_BUREAU = "handover.other_bureau", "该交接班不属于您所在单位。"
+    NOT_ON_SHIFT = "handover.not_on_shift", "只有本班的值班人员或排班人员可以记录值班日志和交班。"
+    NO_NEXT_SHIFT = "handover.no_next_shift", "该单位没有下一班，无法交班。"
+    ALREADY = "handover.already", "本班已经交班。"
+    INVALID = "handover.invalid", "值班日志有误（逐项说明）。"

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.duty.models import ChangeKind, DayKind, Discipline, FindingKind, Post
+from chengguan.duty.models import (
+    ChangeKind,
+    DayKind,
+    Discipline,
+    FindingKind,
+    MeetingKind,
+    NoticeKind,
+    NoticeLevel,
+    Post,
+    StreetKind,
+)
 
 _NARROW = forms.NumberInput(attrs={"style": "width:5em"})
 
@@ -64,3 +74,80 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["person"].choices = [("", "—"), *((p.user_id, p.full_name) for p in people)]
+
+
+class StreetForm(forms.Form):
+    name = forms.CharField(label=_("街道名称"), max_length=60)
+    kind = forms.ChoiceField(label=_("类别"), choices=StreetKind.choices)
+    grids = forms.CharField(label=_("网格编码"), help_text=_("多个编码用空格或逗号分隔"), max_length=2000)
+    starts = forms.TimeField(label=_("在岗开始"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("在岗结束"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class GpxForm(forms.Form):
+    file = forms.FileField(label=_("GPX 文件"))
+    crs = forms.ChoiceField(
+        label=_("坐标系"),
+        choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02"), ("bd09", "BD-09")],
+        initial="wgs84",
+    )
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
+    title = forms.CharField(label=_("会议名称"), max_length=100)
+    starts_at = forms.DateTimeField(
+        label=_("会议时间"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    place = forms.CharField(label=_("会议地点"), max_length=100, required=False)
+
+
+class AgendaForm(forms.Form):
+    title = forms.CharField(label=_("议题"), max_length=200)
+    presenter = forms.CharField(label=_("汇报人"), max_length=60, required=False)
+
+
+class HoldForm(forms.Form):
+    minutes = forms.CharField(label=_("会议纪要"), widget=forms.Textarea(attrs={"rows": 5}))
+    decisions = forms.CharField(
+        label=_("会议决定"),
+        help_text=_("每行一项"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("督办事项"), max_length=200)
+    unit = forms.TypedChoiceField(label=_("承办单位"), coerce=int, required=False, empty_value=None)
+    person = forms.TypedChoiceField(label=_("承办人"), coerce=int, required=False, empty_value=None)
+    due_on = forms.DateField(label=_("办结期限"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "—"), *((u.pk, u.name) for u in units)]
+        self.fields["person"].choices = [("", "—"), *((p.user_id, p.full_name) for p in people)]
+
+
+class NoticeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("事项类型"), choices=NoticeKind.choices)
+    level = forms.ChoiceField(label=_("等级"), choices=NoticeLevel.choices)
+    title = forms.CharField(label=_("标题"), max_length=120)
+    body = forms.CharField(label=_("通报内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    units = forms.TypedMultipleChoiceField(label=_("阅知单位"), coerce=int, required=False)
+    people = forms.TypedMultipleChoiceField(label=_("阅知人员"), coerce=int, required=False)
+    response_required = forms.BooleanField(label=_("需要回复"), required=False)
+    respond_hours = forms.IntegerField(
+        label=_("回复时限（小时）"), min_value=1, max_value=720, initial=24, required=False
+    )
+
+    def __init__(self, *args, units=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = [(u.pk, u.name) for u in units]
+        self.fields["people"].choices = [(p.user_id, p.full_name) for p in people]
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(label=_("回复"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -15,6 +15,19 @@ DUTY_MESSAGES = {
     "duty.finding_overdue": Message(
         Kind.ESCALATED, _("%(unit)s的督察问题（%(kind)s）整改已超期（%(due)s 到期），请督促整改。")
     ),
+    "duty.action_item_assigned": Message(
+        Kind.HANDOFF, _("%(meeting)s交办：%(title)s，请于 %(due)s 前办结。")
+    ),
+    "duty.action_item_overdue": Message(
+        Kind.OVERDUE, _("%(meeting)s交办的事项已超期（%(due)s 到期）：%(title)s，将列入下次例会议程。")
+    ),
+    "duty.notice_issued": Message(
+        Kind.HANDOFF, _("重大事项通报（%(level)s）：%(title)s，请于 %(due)s 前阅知。")
+    ),
+    "duty.notice_escalated": Message(
+        Kind.ESCALATED, _("%(who)s 未按时阅知或回复重大事项通报（%(level)s）：%(title)s，请督促。")
+    ),
+    "duty.handover_waiting": Message(Kind.HANDOFF, _("%(unit)s %(date)s %(shift)s已交班，请接班确认。")),
 }
 
 

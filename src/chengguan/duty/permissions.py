@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core.permissions import Rule, permission
-from chengguan.duty.errors import ChangeError, DutyError, FindingError
+from chengguan.duty.errors import (
+    ChangeError,
+    DutyError,
+    FindingError,
+    HandoverError,
+    ItemError,
+    MeetingError,
+    NoticeError,
+)
 from chengguan.org import selectors as org_selectors
 from chengguan.org.permissions import holds, holds_or_superuser, in_bureau, in_unit, same_bureau, staff
 from chengguan.org.roles import BUREAU_WIDE_ROLES
@@ -133,3 +141,138 @@ sees_bureau_findings = permission(
 FINDING_UNIT_LEADERS = (R.SQUAD_LEADER, R.SHIFT_LEADER)
 FORCE_INSPECTION = (R.FORCE_INSPECTOR,)
 FINDING_ESCALATION = (R.LEADER,)
+# Strict-control streets are named by the bureau's office and leaders; old track points are deleted by
+# the office or the scheduled job; a GPX track is imported by its owner or the owner's roster planner.
+_STREET_FORBIDDEN = {"code": DutyError.FORBIDDEN, "message": _("您没有{action}的权限。")}
+bureau_itself = in_bureau(
+    lambda bureau: getattr(bureau, "pk", None),
+    code=DutyError.OTHER_UNIT,
+    message=_("该单位不在您的管辖范围内。"),
+)
+can_define_streets = permission(
+    "duty.define_streets", holds(R.ADMIN, R.LEADER, R.SYSTEM, **_STREET_FORBIDDEN) & bureau_itself
+)
+can_purge_tracks = permission(
+    "duty.purge_tracks", holds(R.ADMIN, R.SYSTEM, **_STREET_FORBIDDEN) & bureau_itself
+)
+
+
+def _track_owner_or_planner(actor, staff) -> bool:
+    if staff is None:
+        return False
+    if staff.pk == getattr(actor, "pk", None):
+        return True
+    profile = org_selectors.profile_of(staff)
+    return profile is not None and can_plan_rosters(actor, profile.organisation)
+
+
+can_import_track = permission(
+    "duty.import_track",
+    Rule(
+        _track_owner_or_planner,
+        code=DutyError.NOT_YOUR_PATROL,
+        message=_("只能导入自己的巡查轨迹，或由本单位排班人员导入。"),
+        name="duty.track_owner_or_planner",
+    ),
+)
+
+
+# Meetings: the bureau's office and leaders plan them, keep the minutes and assign action items; an
+# item is reported done by its person or its unit's leaders (or the organisers), reopened or cancelled
+# by the organisers.
+_ORGANISERS = (R.ADMIN, R.LEADER, R.SYSTEM)
+meeting_in_bureau = in_bureau(
+    lambda obj: obj.bureau_id, code=MeetingError.OTHER_BUREAU, message=_("该会议不属于您所在单位。")
+)
+can_organise_meetings = permission(
+    "duty.organise_meetings",
+    holds(*_ORGANISERS, code=MeetingError.FORBIDDEN, message=_("只有局办公室和局领导可以安排会议。"))
+    & meeting_in_bureau,
+)
+item_in_bureau = in_bureau(
+    lambda item: item.bureau_id, code=ItemError.OTHER_BUREAU, message=_("该督办事项不属于您所在单位。")
+)
+_ITEM_FORBIDDEN = {
+    "code": ItemError.FORBIDDEN,
+    "message": _("只有承办单位、承办人或会议组织者可以办理该事项。"),
+}
+
+
+def _assignee(actor, item) -> bool:
+    if item.person_id is not None and item.person_id == getattr(actor, "pk", None):
+        return True
+    return (
+        item.unit is not None
+        and org_selectors.has_role(actor, R.SQUAD_LEADER, R.SHIFT_LEADER)
+        and in_unit(actor, item.unit)
+    )
+
+
+can_complete_item = permission(
+    "duty.complete_action_item",
+    Rule(_assignee, name="duty.item_assignee", **_ITEM_FORBIDDEN) | holds(*_ORGANISERS, **_ITEM_FORBIDDEN),
+)
+can_manage_item = permission("duty.manage_action_item", holds(*_ORGANISERS, **_ITEM_FORBIDDEN))
+
+
+# Major-matter notices are issued (and closed) by the bureau's office, its leaders and the command
+# centre's shift leader; each reader acknowledges and answers their own receipt.
+can_issue_notices = permission(
+    "duty.issue_notices",
+    holds(
+        R.ADMIN,
+        R.LEADER,
+        R.SHIFT_LEADER,
+        R.SYSTEM,
+        code=NoticeError.FORBIDDEN,
+        message=_("只有局办公室、局领导和值班长可以发布重大事项通报。"),
+    )
+    & in_bureau(
+        lambda obj: obj.bureau_id, code=NoticeError.OTHER_BUREAU, message=_("该通报不属于您所在单位。")
+    ),
+)
+can_read_notice = permission(
+    "duty.read_notice",
+    Rule(
+        lambda actor, notice: (
+            notice is not None and notice.receipts.filter(person_id=getattr(actor, "pk", None)).exists()
+        ),
+        code=NoticeError.NOT_A_READER,
+        message=_("您不在该通报的阅知范围内。"),
+        name="duty.notice_reader",
+    ),
+)
+
+
+# The duty log is kept and the shift handed over by the people on the shift (or its planners); the
+# handover is accepted by someone rostered on the next shift.
+def _on_shift(actor, shift) -> bool:
+    return (
+        shift is not None
+        and shift.assignments.filter(staff_id=getattr(actor, "pk", None), on_leave=False).exists()
+    )
+
+
+can_keep_log = permission(
+    "duty.keep_log",
+    Rule(
+        _on_shift,
+        code=HandoverError.NOT_ON_SHIFT,
+        message=_("只有本班的值班人员或排班人员可以记录值班日志和交班。"),
+        name="duty.on_shift",
+    )
+    | can_plan_rosters,
+)
+handover_in_bureau = in_bureau(
+    lambda h: h.bureau_id, code=HandoverError.OTHER_BUREAU, message=_("该交接班不属于您所在单位。")
+)
+can_accept_handover = permission(
+    "duty.accept_handover",
+    Rule(
+        lambda actor, h: _on_shift(actor, h.next_shift),
+        code=HandoverError.FORBIDDEN,
+        message=_("只有下一班的值班人员可以接班。"),
+        name="duty.next_shift",
+    )
+    | holds(R.SYSTEM, code=HandoverError.FORBIDDEN, message=_("只有下一班的值班人员可以接班。")),
+)

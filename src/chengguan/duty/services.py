@@ -15,14 +15,30 @@ from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.duty import findings, rosters, selectors, tracks
 from chengguan.duty.errors import DutyError, FindingError
 from chengguan.duty.models import (
+    ActionItem,
+    AgendaItem,
     Assignment,
+    AttendanceStatus,
     ChangeKind,
     ChangeState,
     DayKind,
+    Decision,
     Discipline,
+    EntryKind,
     Finding,
     FindingKind,
     FindingState,
+    Handover,
+    ItemState,
+    LogEntry,
+    Meeting,
+    MeetingAttendee,
+    MeetingKind,
+    MeetingState,
+    Notice,
+    NoticeKind,
+    NoticeLevel,
+    NoticeReceipt,
     Patrol,
     PatrolBatch,
     Post,
@@ -30,6 +46,8 @@ from chengguan.duty.models import (
     RosterChange,
     Shift,
     ShiftTemplate,
+    StreetKind,
+    StrictStreet,
 )
 from chengguan.duty.permissions import (
     FINDING_ESCALATION,
@@ -315,25 +333,6 @@ def _clean_points(patrol: Patrol, raw: list, crs: str) -> list[tracks.Point]:
     return out
 
 
-def _on_duty_windows(
-    staff_id: int, first: dt.datetime, last: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """When the person was on duty between two moments: clocked in during a rostered shift."""
-    windows = []
-    for a in Assignment.objects.filter(
-        staff_id=staff_id,
-        on_leave=False,
-        clock_in_at__isnull=False,
-        shift__starts_at__lte=last,
-        shift__ends_at__gt=first,
-    ).select_related("shift"):
-        start = max(a.shift.starts_at, a.clock_in_at)
-        end = min(a.shift.ends_at, a.clock_out_at) if a.clock_out_at else a.shift.ends_at
-        if end > start:
-            windows.append((start, end))
-    return windows
-
-
 def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "wgs84") -> PatrolBatch:
     """Add a batch of points to one's own patrol. The same key again returns the first answer and adds
     nothing (the field app retries). Points recorded while off duty are dropped, not kept (PIPL: tracks
@@ -352,7 +351,7 @@ def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "
         fresh = _clean_points(locked, points, crs)
         first = min(p.at(locked.started_at) for p in fresh)
         last = max(p.at(locked.started_at) for p in fresh)
-        windows = _on_duty_windows(locked.staff_id, first, last)
+        windows = selectors.on_duty_windows(locked.staff_id, first, last)
         kept = [p for p in fresh if any(s <= p.at(locked.started_at) < e for s, e in windows)]
         merged = tracks.merge(tracks.unpack(locked.points), kept)
         locked.points = tracks.pack(merged)
@@ -572,3 +571,781 @@ def findings_escalate(*, actor, bureau, today: dt.date | None = None) -> int:
             )
             done += 1
     return done
+
+
+# -- Strict-control streets, GPX import, retention ----------------------------------------------------
+
+
+def street_define(
+    *, actor, bureau, name: str, kind: str, grids: list, starts: dt.time, ends: dt.time
+) -> StrictStreet:
+    """Name a strict-control (or model) street: its grids and the hours it must have staff on post."""
+    from chengguan.duty.permissions import can_define_streets
+
+    can_define_streets.refuse(actor, bureau, action=_("设置严管街"))
+    errors: dict[str, list[str]] = {}
+    name = str(name or "").strip()[:60]
+    if not name:
+        errors["name"] = [_("请填写街道名称")]
+    if kind not in StreetKind.values:
+        errors["kind"] = [_("未知的类别")]
+    if not grids:
+        errors["grids"] = [_("请至少选择一个网格")]
+    if starts == ends:
+        errors["ends"] = [_("在岗结束时间不能等于开始时间")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=DutyError.INVALID, fields=errors)
+    with transaction.atomic():
+        if StrictStreet.objects.filter(bureau=bureau, name=name).exists():
+            raise Conflict(
+                _("本局已有同名的严管街。"), code=DutyError.STREET_EXISTS, fields={"name": [_("已存在")]}
+            )
+        street = StrictStreet.objects.create(
+            bureau=bureau, name=name, kind=kind, starts=starts, ends=ends, created_at=clock.now()
+        )
+        street.grids.set(grids)
+        audit.record(
+            actor=actor,
+            action="duty.street_define",
+            obj=street,
+            after={
+                "name": name,
+                "kind": kind,
+                "grids": sorted(g.code for g in grids),
+                "starts": starts,
+                "ends": ends,
+            },
+        )
+    return street
+
+
+def patrol_import_gpx(*, actor, staff, data: bytes, crs: str = "wgs84", filename: str = "") -> PatrolBatch:
+    """Import a GPX track as a patrol of `staff` (their own, or entered by their unit's planner). Only
+    the points recorded while the person was on duty are kept (PIPL: tracks for duty purposes only);
+    the file is its own batch key, so importing it again adds nothing. Audited as an upload batch."""
+    import hashlib
+
+    from chengguan.duty import gpx
+    from chengguan.duty.permissions import can_import_track
+
+    can_import_track.refuse(actor, staff)
+    data = bytes(data or b"")
+    key = "gpx:" + hashlib.sha256(data).hexdigest()[:40]
+    try:
+        raw = gpx.parse(data)
+        converted = [(p.time, *to_wgs84(p.lon, p.lat, crs), p.accuracy) for p in raw]
+    except (gpx.GpxError, ValueError):
+        raise ValidationFailed(
+            _("GPX 文件无法读取或没有带时间的轨迹点。"),
+            code=DutyError.BAD_GPX,
+            fields={"file": [_("无法读取")]},
+        ) from None
+    limit = clock.now() + CLOCK_SKEW
+    converted = [c for c in converted if c[0] <= limit]
+    with transaction.atomic():
+        _lock_staff(staff.pk)
+        done = PatrolBatch.objects.filter(patrol__staff=staff, key=key).select_related("patrol").first()
+        if done is not None:
+            return done
+        windows = selectors.on_duty_windows(staff.pk, converted[0][0], converted[-1][0]) if converted else []
+        kept = [c for c in converted if any(s <= c[0] < e for s, e in windows)]
+        if not kept:
+            raise Conflict(
+                _("只有签到在岗时才能开始巡查（轨迹只在值班期间记录）。"), code=DutyError.NOT_ON_DUTY
+            )
+        started, ended = kept[0][0], kept[-1][0]
+        assignment = selectors.is_on_duty(staff, started)
+        unit = assignment.shift.unit
+        points = tracks.merge(
+            [], [tracks.Point(int((t - started).total_seconds()), lon, lat, acc) for t, lon, lat, acc in kept]
+        )
+        patrol = Patrol.objects.create(
+            bureau_id=unit.bureau_id,
+            unit=unit,
+            staff=staff,
+            assignment=assignment,
+            started_at=started,
+            ended_at=ended,
+            points=tracks.pack(points),
+            point_count=len(points),
+            distance_m=round(tracks.length(points), 1),
+        )
+        batch = PatrolBatch.objects.create(
+            patrol=patrol,
+            key=key,
+            received_at=clock.now(),
+            accepted=len(points),
+            dropped=len(raw) - len(points),
+        )
+        audit.record(
+            actor=actor,
+            action="duty.patrol_import",
+            obj=patrol,
+            after={
+                "batch": key,
+                "file": str(filename)[:100],
+                "crs": crs,
+                "staff": staff.pk,
+                "accepted": batch.accepted,
+                "dropped": batch.dropped,
+                "distance_m": patrol.distance_m,
+            },
+        )
+    return batch
+
+
+def track_retention_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CHENGGUAN_DUTY_TRACK_RETENTION_DAYS", 180))
+
+
+def tracks_purge(*, actor, bureau, now: dt.datetime | None = None) -> int:
+    """Delete the points of the bureau's patrols that started before the retention period (PIPL 第十九条:
+    kept no longer than the purpose needs); length, duration and counts stay. Idempotent."""
+    from chengguan.duty.permissions import can_purge_tracks
+
+    can_purge_tracks.refuse(actor, bureau, action=_("删除过期轨迹"))
+    now = now or clock.now()
+    cutoff = now - dt.timedelta(days=track_retention_days())
+    with transaction.atomic():
+        ids = list(
+            Patrol.objects.select_for_update()
+            .filter(bureau=bureau, started_at__lt=cutoff, purged_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Patrol.objects.filter(pk__in=ids).update(points=b"", purged_at=now)
+        audit.record(
+            actor=actor,
+            action="duty.tracks_purge",
+            obj=bureau,
+            after={"before": cutoff, "patrols": len(ids), "first": ids[0], "last": ids[-1]},
+        )
+    return len(ids)
+
+
+# -- Meetings (周一例会) -------------------------------------------------------------------------------
+
+# The Monday meeting's usual time and room; a bureau changes a planned meeting on its page.
+MONDAY_AT = dt.time(8, 30)
+MONDAY_TITLE = "周一例会"
+
+
+def _meeting_invalid(errors: dict) -> ValidationFailed:
+    from chengguan.duty.errors import MeetingError
+
+    return ValidationFailed(next(iter(errors.values()))[0], code=MeetingError.INVALID, fields=errors)
+
+
+def _default_attendees(bureau) -> list:
+    from chengguan.org.roles import RoleCode as R
+
+    return org_selectors.staff_holding(R.LEADER, R.SQUAD_LEADER, bureau_id=bureau.pk)
+
+
+def meeting_plan(
+    *,
+    actor,
+    bureau,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime,
+    place: str = "",
+    chair=None,
+    agenda: list[str] | tuple = (),
+    attendees: list | None = None,
+    week_of: dt.date | None = None,
+) -> Meeting:
+    """Plan a meeting with its first agenda items and who is expected (by default the bureau's leaders
+    and squad leaders)."""
+    from chengguan.duty.permissions import can_organise_meetings
+
+    can_organise_meetings.refuse(actor, bureau)
+    errors: dict[str, list[str]] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = [_("未知的会议类型")]
+    if not str(title or "").strip():
+        errors["title"] = [_("请填写会议名称")]
+    if starts_at is None or starts_at.tzinfo is None:
+        errors["starts_at"] = [_("请填写会议时间")]
+    if errors:
+        raise _meeting_invalid(errors)
+    people = _default_attendees(bureau) if attendees is None else list(attendees)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            bureau=bureau,
+            kind=kind,
+            title=str(title).strip()[:100],
+            week_of=week_of,
+            starts_at=starts_at,
+            place=str(place).strip()[:100],
+            chair=chair,
+            created_at=clock.now(),
+            created_by=actor,
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, order=i + 1, title=str(t).strip()[:200])
+            for i, t in enumerate(a for a in agenda if str(a).strip())
+        )
+        MeetingAttendee.objects.bulk_create(MeetingAttendee(meeting=meeting, person=p) for p in people)
+        audit.record(
+            actor=actor,
+            action="duty.meeting_plan",
+            obj=meeting,
+            after={
+                "kind": kind,
+                "title": meeting.title,
+                "starts_at": starts_at,
+                "week_of": week_of,
+                "agenda": len(agenda),
+                "attendees": [p.pk for p in people],
+            },
+        )
+    return meeting
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def monday_meeting_day(week_of: dt.date) -> dt.date:
+    """The Monday meeting is held on the first working day from the Monday of its week (a Monday in
+    a statutory holiday moves it to the next working day; 周一例会制度)."""
+    from chengguan.core import calendar as cn_calendar
+
+    return cn_calendar.working_day_on_or_after(week_of)
+
+
+def monday_meetings_schedule(*, actor, bureau, today: dt.date | None = None, weeks: int = 2) -> list[Meeting]:
+    """Plan the Monday meetings of this week and the next `weeks - 1` that are not planned yet (the
+    daily job runs it; idempotent by the week's Monday)."""
+    today = today or clock.today()
+    made = []
+    for i in range(weeks):
+        week_of = monday_of(today) + dt.timedelta(weeks=i)
+        if Meeting.objects.filter(bureau=bureau, kind=MeetingKind.MONDAY, week_of=week_of).exists():
+            continue
+        day = monday_meeting_day(week_of)
+        made.append(
+            meeting_plan(
+                actor=actor,
+                bureau=bureau,
+                kind=MeetingKind.MONDAY,
+                title=MONDAY_TITLE,
+                starts_at=dt.datetime.combine(day, MONDAY_AT, clock.SHANGHAI),
+                place="局三楼会议室",
+                agenda=["上周工作情况通报", "本周重点工作安排"],
+                week_of=week_of,
+            )
+        )
+    return made
+
+
+def _planned(meeting: Meeting) -> Meeting:
+    from chengguan.duty.errors import MeetingError
+
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.state != MeetingState.PLANNED:
+        raise Conflict(_("会议已经召开，不能再修改议题和纪要。"), code=MeetingError.HELD)
+    return locked
+
+
+def agenda_add(*, actor, meeting: Meeting, title: str, presenter: str = "") -> AgendaItem:
+    from chengguan.duty.permissions import can_organise_meetings
+
+    can_organise_meetings.refuse(actor, meeting)
+    if not str(title or "").strip():
+        raise _meeting_invalid({"title": [_("请填写议题")]})
+    with transaction.atomic():
+        locked = _planned(meeting)
+        last = locked.agenda.order_by("-order").values_list("order", flat=True).first() or 0
+        item = AgendaItem.objects.create(
+            meeting=locked, order=last + 1, title=str(title).strip()[:200], presenter=str(presenter)[:60]
+        )
+        audit.record(actor=actor, action="duty.agenda_add", obj=locked, after={"title": item.title})
+    return item
+
+
+def attendance_record(*, actor, meeting: Meeting, marks: dict) -> Meeting:
+    """Record who attended: `marks` maps a person's id to an attendance status."""
+    from chengguan.duty.permissions import can_organise_meetings
+
+    can_organise_meetings.refuse(actor, meeting)
+    bad = {str(k): [_("未知的出席情况")] for k, v in marks.items() if v not in AttendanceStatus.values}
+    if bad:
+        raise _meeting_invalid(bad)
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        rows = {a.person_id: a for a in locked.attendees.all()}
+        changed = {}
+        for person_id, status in marks.items():
+            row = rows.get(int(person_id))
+            if row is None:
+                row = MeetingAttendee.objects.create(meeting=locked, person_id=int(person_id), status=status)
+            elif row.status != status:
+                row.status = status
+                row.save(update_fields=["status"])
+            changed[int(person_id)] = status
+        audit.record(actor=actor, action="duty.meeting_attendance", obj=locked, after={"marks": changed})
+    return locked
+
+
+def meeting_hold(*, actor, meeting: Meeting, minutes: str, decisions: list[str] | tuple = ()) -> Meeting:
+    """Record that the meeting was held: its minutes and decisions. The overdue action items on its
+    agenda at that moment are kept on it."""
+    from chengguan.duty.permissions import can_organise_meetings
+
+    can_organise_meetings.refuse(actor, meeting)
+    if not str(minutes or "").strip():
+        raise _meeting_invalid({"minutes": [_("请填写会议纪要")]})
+    with transaction.atomic():
+        locked = _planned(meeting)
+        carried = selectors.carried_items(locked)
+        last = locked.agenda.order_by("-order").values_list("order", flat=True).first() or 0
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=locked, order=last + 1 + i, title=item.title, carried=item)
+            for i, item in enumerate(carried)
+        )
+        Decision.objects.bulk_create(
+            Decision(meeting=locked, order=i + 1, text=str(t).strip())
+            for i, t in enumerate(d for d in decisions if str(d).strip())
+        )
+        locked.minutes = str(minutes).strip()
+        locked.state = MeetingState.HELD
+        locked.held_at = clock.now()
+        locked.save(update_fields=["minutes", "state", "held_at"])
+        audit.record(
+            actor=actor,
+            action="duty.meeting_hold",
+            obj=locked,
+            after={"decisions": len(decisions), "carried": [i.pk for i in carried], "state": locked.state},
+        )
+    return locked
+
+
+def action_item_add(
+    *, actor, meeting: Meeting, title: str, due_on: dt.date, unit=None, person=None, decision=None
+) -> ActionItem:
+    """Assign a task from a meeting to a unit or a person with a due date; they are told at once."""
+    from chengguan.duty.permissions import can_organise_meetings
+
+    can_organise_meetings.refuse(actor, meeting)
+    errors: dict[str, list[str]] = {}
+    if not str(title or "").strip():
+        errors["title"] = [_("请填写督办事项")]
+    if unit is None and person is None:
+        errors["unit"] = [_("请指定承办单位或承办人")]
+    if unit is not None and unit.bureau_id != meeting.bureau_id:
+        errors["unit"] = [_("承办单位不在本局")]
+    if person is not None and getattr(org_selectors.bureau_of(person), "pk", None) != meeting.bureau_id:
+        errors["person"] = [_("承办人不是本局工作人员")]
+    if due_on is None:
+        errors["due_on"] = [_("请填写办结期限")]
+    if errors:
+        raise _meeting_invalid(errors)
+    with transaction.atomic():
+        item = ActionItem.objects.create(
+            bureau_id=meeting.bureau_id,
+            meeting=meeting,
+            decision=decision,
+            title=str(title).strip()[:200],
+            unit=unit,
+            person=person,
+            due_on=due_on,
+            created_at=clock.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="duty.action_item_add",
+            obj=item,
+            after={
+                "meeting": meeting.pk,
+                "unit": getattr(unit, "pk", None),
+                "person": getattr(person, "pk", None),
+                "due_on": due_on,
+            },
+        )
+        transaction.on_commit(lambda: _tell_item(item, "duty.action_item_assigned", actor))
+    return item
+
+
+def _item_recipients(item: ActionItem) -> list:
+    from chengguan.org.roles import RoleCode as R
+
+    if item.person_id:
+        return [item.person]
+    return org_selectors.staff_holding(R.SQUAD_LEADER, R.SHIFT_LEADER, unit=item.unit)
+
+
+def _tell_item(item: ActionItem, message: str, actor) -> None:
+    from django.urls import reverse
+
+    from chengguan.notifications.services import notify
+
+    notify(
+        recipients=_item_recipients(item),
+        message=message,
+        key=f"duty:item:{item.pk}:{message}:{item.due_on.isoformat()}",
+        params={"title": item.title, "meeting": item.meeting.title, "due": item.due_on.isoformat()},
+        url=reverse("duty:meeting", args=[item.meeting_id]) + f"#item-{item.pk}",
+        obj=item,
+        actor=actor,
+    )
+
+
+def action_item_transition(*, actor, item: ActionItem, action: str, **data) -> ActionItem:
+    """Report done, reopen or cancel an action item (the table in duty.states)."""
+    from chengguan.duty.states import ITEM_MACHINE
+
+    return ITEM_MACHINE.apply(item, action, actor=actor, **data)
+
+
+def action_items_remind(*, actor, bureau, today: dt.date | None = None) -> int:
+    """Tell the assignees of the bureau's open action items past their due date, once per due date
+    (the daily job and `chengguan duty remind`); the items also join the next meeting's agenda."""
+    from chengguan.duty.permissions import can_organise_meetings
+
+    can_organise_meetings.refuse(actor, bureau)
+    today = today or clock.today()
+    done = 0
+    late = ActionItem.objects.filter(bureau=bureau, state=ItemState.OPEN, due_on__lt=today).select_related(
+        "meeting", "unit", "person"
+    )
+    for item in late:
+        if item.overdue_notified_on == item.due_on:
+            continue
+        with transaction.atomic():
+            locked = ActionItem.objects.select_for_update().get(pk=item.pk)
+            if locked.overdue_notified_on == locked.due_on or locked.state != ItemState.OPEN:
+                continue
+            locked.overdue_notified_on = locked.due_on
+            locked.save(update_fields=["overdue_notified_on"])
+            audit.record(
+                actor=actor, action="duty.action_item_overdue", obj=locked, after={"due_on": item.due_on}
+            )
+            _tell_item(item, "duty.action_item_overdue", actor)
+            done += 1
+    return done
+
+
+# -- Major-matter notices (重大事项通报) --------------------------------------------------------------
+
+
+def _notice_readers(units, people) -> list[tuple]:
+    """(person, unit) for everyone who must read: the named people, and each named unit's leaders
+    (squad leader, shift leader, leader; its whole staff when it has none)."""
+    from chengguan.org.models import StaffProfile
+    from chengguan.org.roles import RoleCode as R
+
+    out: dict[int, tuple] = {}
+    for person in people:
+        profile = org_selectors.profile_of(person)
+        if profile is not None:
+            out.setdefault(person.pk, (person, profile.organisation))
+    for unit in units:
+        staff = StaffProfile.objects.filter(organisation=unit, user__is_active=True).exclude(
+            roles__code=R.SYSTEM
+        )
+        leaders = staff.filter(roles__code__in=(R.SQUAD_LEADER, R.SHIFT_LEADER, R.LEADER)).distinct()
+        for profile in (leaders if leaders.exists() else staff.distinct()).select_related("user"):
+            out.setdefault(profile.user_id, (profile.user, unit))
+    return list(out.values())
+
+
+def notice_issue(
+    *,
+    actor,
+    bureau,
+    kind: str,
+    level: str,
+    title: str,
+    body: str,
+    units: list | tuple = (),
+    people: list | tuple = (),
+    response_required: bool = False,
+    respond_within: dt.timedelta | None = None,
+) -> Notice:
+    """Issue a major-matter notice to units and people: each gets a receipt and is told at once; it
+    must be read within its level's time (`duty.notices`), and answered by `respond_within` when a
+    response is asked for."""
+    from chengguan.duty import notices
+    from chengguan.duty.errors import NoticeError
+    from chengguan.duty.permissions import can_issue_notices
+
+    can_issue_notices.refuse(actor, bureau)
+    errors: dict[str, list[str]] = {}
+    if kind not in NoticeKind.values:
+        errors["kind"] = [_("未知的事项类型")]
+    if level not in NoticeLevel.values:
+        errors["level"] = [_("未知的等级")]
+    if not str(title or "").strip():
+        errors["title"] = [_("请填写标题")]
+    if not str(body or "").strip():
+        errors["body"] = [_("请填写通报内容")]
+    if any(u.bureau_id != bureau.pk for u in units):
+        errors["units"] = [_("阅知单位不在本局")]
+    if any(getattr(org_selectors.bureau_of(p), "pk", None) != bureau.pk for p in people):
+        errors["people"] = [_("阅知人员不是本局工作人员")]
+    readers = [] if errors else _notice_readers(units, people)
+    if not errors and not readers:
+        errors["units"] = [_("请指定阅知单位或人员")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=NoticeError.INVALID, fields=errors)
+    now = clock.now()
+    read_by = now + notices.read_within(level)
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            bureau=bureau,
+            kind=kind,
+            level=level,
+            title=str(title).strip()[:120],
+            body=str(body).strip(),
+            issued_by=actor,
+            issued_at=now,
+            read_by=read_by,
+            response_required=bool(response_required),
+            respond_by=(now + (respond_within or dt.timedelta(hours=24))) if response_required else None,
+        )
+        NoticeReceipt.objects.bulk_create(NoticeReceipt(notice=notice, person=p, unit=u) for p, u in readers)
+        audit.record(
+            actor=actor,
+            action="duty.notice_issue",
+            obj=notice,
+            after={
+                "kind": kind,
+                "level": level,
+                "readers": sorted(p.pk for p, _u in readers),
+                "read_by": read_by,
+                "respond_by": notice.respond_by,
+            },
+        )
+        transaction.on_commit(
+            lambda: _tell_notice(notice, [p for p, _u in readers], "duty.notice_issued", actor, "issued")
+        )
+    return notice
+
+
+def _tell_notice(notice: Notice, recipients, message: str, actor, step: str, who: str = "") -> None:
+    from django.urls import reverse
+
+    from chengguan.notifications.services import notify
+
+    notify(
+        recipients=recipients,
+        message=message,
+        key=f"duty:notice:{notice.pk}:{step}",
+        params={
+            "title": notice.title,
+            "level": str(NoticeLevel(notice.level).label),
+            "due": f"{notice.read_by.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}",
+            "who": who,
+        },
+        url=reverse("duty:notice", args=[notice.pk]),
+        obj=notice,
+        actor=actor,
+    )
+
+
+def _own_receipt(actor, notice: Notice) -> NoticeReceipt:
+    from chengguan.duty.errors import NoticeError
+    from chengguan.duty.permissions import can_read_notice
+
+    can_read_notice.refuse(actor, notice)
+    receipt = (
+        NoticeReceipt.objects.select_for_update().select_related("notice").get(notice=notice, person=actor)
+    )
+    if receipt.notice.closed_at is not None:
+        raise Conflict(_("该通报已经办结。"), code=NoticeError.CLOSED)
+    return receipt
+
+
+def notice_read(*, actor, notice: Notice) -> NoticeReceipt:
+    """Acknowledge a notice (the read receipt); acknowledging again changes nothing."""
+    with transaction.atomic():
+        receipt = _own_receipt(actor, notice)
+        if receipt.read_at is None:
+            receipt.read_at = clock.now()
+            receipt.save(update_fields=["read_at"])
+            audit.record(
+                actor=actor, action="duty.notice_read", obj=notice, after={"read_at": receipt.read_at}
+            )
+    return receipt
+
+
+def notice_respond(*, actor, notice: Notice, response: str) -> NoticeReceipt:
+    """Answer a notice (reading it if not yet read)."""
+    from chengguan.duty.errors import NoticeError
+
+    if not str(response or "").strip():
+        raise ValidationFailed(
+            _("请填写回复"), code=NoticeError.INVALID, fields={"response": [_("请填写回复")]}
+        )
+    with transaction.atomic():
+        receipt = _own_receipt(actor, notice)
+        now = clock.now()
+        receipt.read_at = receipt.read_at or now
+        receipt.response = str(response).strip()
+        receipt.responded_at = now
+        receipt.save(update_fields=["read_at", "response", "responded_at"])
+        audit.record(actor=actor, action="duty.notice_respond", obj=notice, after={"responded_at": now})
+    return receipt
+
+
+def notice_close(*, actor, notice: Notice) -> Notice:
+    """Close a notice: the matter is dealt with; no more escalation."""
+    from chengguan.duty.errors import NoticeError
+    from chengguan.duty.permissions import can_issue_notices
+
+    can_issue_notices.refuse(actor, notice)
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.closed_at is not None:
+            raise Conflict(_("该通报已经办结。"), code=NoticeError.CLOSED)
+        locked.closed_at = clock.now()
+        locked.save(update_fields=["closed_at"])
+        audit.record(
+            actor=actor, action="duty.notice_close", obj=locked, after={"closed_at": locked.closed_at}
+        )
+    return locked
+
+
+def notices_escalate(*, actor, bureau, now: dt.datetime | None = None) -> int:
+    """Escalate each receipt of the bureau's open notices that is unread after the deadline to read
+    (or unanswered after the deadline to respond) to the next level: the reader's unit leaders first,
+    the bureau's leaders one window later. Run by the job every 15 minutes and by
+    `chengguan duty notices`; each step happens once."""
+    from chengguan.duty import notices
+    from chengguan.duty.permissions import can_issue_notices
+    from chengguan.org.roles import RoleCode as R
+
+    can_issue_notices.refuse(actor, bureau)
+    now = now or clock.now()
+    steps = 0
+    receipts = (
+        NoticeReceipt.objects.filter(notice__bureau=bureau, notice__closed_at__isnull=True)
+        .filter(escalation__lt=notices.STEPS)
+        .select_related("notice", "unit", "person__profile")
+        .order_by("pk")
+    )
+    for r in receipts:
+        target = notices.due_step(r.notice, r, now)
+        if target <= r.escalation:
+            continue
+        with transaction.atomic():
+            locked = NoticeReceipt.objects.select_for_update().get(pk=r.pk)
+            target = notices.due_step(r.notice, locked, now)
+            for step in range(locked.escalation + 1, target + 1):
+                if step == 1:
+                    to = org_selectors.staff_holding(
+                        R.SQUAD_LEADER, R.SHIFT_LEADER, R.LEADER, unit=locked.unit
+                    )
+                else:
+                    to = org_selectors.staff_holding(R.LEADER, bureau_id=bureau.pk)
+                to = [u for u in to if u.pk != locked.person_id]
+                audit.record(
+                    actor=actor,
+                    action="duty.notice_escalate",
+                    obj=r.notice,
+                    after={
+                        "receipt": locked.pk,
+                        "person": locked.person_id,
+                        "step": step,
+                        "to": [u.pk for u in to],
+                    },
+                )
+                name = getattr(getattr(r.person, "profile", None), "full_name", "") or r.person.username
+                _tell_notice(r.notice, to, "duty.notice_escalated", actor, f"{locked.pk}:{step}", who=name)
+                steps += 1
+            if target > locked.escalation:
+                locked.escalation = target
+                locked.escalated_at = now
+                locked.save(update_fields=["escalation", "escalated_at"])
+    return steps
+
+
+# -- Duty log and handover (值班日志, 交接班) -------------------------------------------------------------
+
+
+def log_add(*, actor, shift: Shift, kind: str, text: str, at: dt.datetime | None = None) -> LogEntry:
+    """Record an event of the shift: a call, an incident, a leader's instruction."""
+    from chengguan.duty.errors import HandoverError
+    from chengguan.duty.permissions import can_keep_log
+
+    can_keep_log.refuse(actor, shift, action=_("记录值班日志"))
+    at = at or clock.now()
+    errors: dict[str, list[str]] = {}
+    if kind not in EntryKind.values:
+        errors["kind"] = [_("未知的类型")]
+    if not str(text or "").strip():
+        errors["text"] = [_("请填写内容")]
+    if not (shift.starts_at - CLOCK_IN_WINDOW <= at <= shift.ends_at + CLOCK_IN_WINDOW):
+        errors["at"] = [_("时间不在本班时段内")]
+    if errors:
+        raise ValidationFailed(next(iter(errors.values()))[0], code=HandoverError.INVALID, fields=errors)
+    with transaction.atomic():
+        entry = LogEntry.objects.create(
+            shift=shift, kind=kind, at=at, text=str(text).strip(), recorded_by=actor
+        )
+        audit.record(
+            actor=actor, action="duty.log_add", obj=entry, after={"shift": shift.pk, "kind": kind, "at": at}
+        )
+    return entry
+
+
+def handover_give(*, actor, shift: Shift, notes: str, open_matters: str = "") -> Handover:
+    """Hand the shift over to the next shift of its unit, which must accept it; its people are told."""
+    from chengguan.duty.errors import HandoverError
+    from chengguan.duty.permissions import can_keep_log
+
+    can_keep_log.refuse(actor, shift, action=_("交班"))
+    if not str(notes or "").strip():
+        raise ValidationFailed(
+            _("请填写交班情况"), code=HandoverError.INVALID, fields={"notes": [_("请填写交班情况")]}
+        )
+    following = selectors.next_shift(shift)
+    if following is None:
+        raise Conflict(_("该单位没有下一班，无法交班。"), code=HandoverError.NO_NEXT_SHIFT)
+    with transaction.atomic():
+        Shift.objects.select_for_update().get(pk=shift.pk)
+        if Handover.objects.filter(shift=shift).exists():
+            raise Conflict(_("本班已经交班。"), code=HandoverError.ALREADY)
+        h = Handover.objects.create(
+            bureau_id=shift.unit.bureau_id,
+            shift=shift,
+            next_shift=following,
+            notes=str(notes).strip(),
+            open_matters=str(open_matters or "").strip(),
+            handed_by=actor,
+            handed_at=clock.now(),
+        )
+        audit.record(
+            actor=actor, action="duty.handover", obj=h, after={"shift": shift.pk, "next_shift": following.pk}
+        )
+        transaction.on_commit(lambda: _tell_handover(h, actor))
+    return h
+
+
+def _tell_handover(h: Handover, actor) -> None:
+    from django.urls import reverse
+
+    from chengguan.notifications.services import notify
+
+    people = [a.staff for a in h.next_shift.assignments.filter(on_leave=False).select_related("staff")]
+    notify(
+        recipients=people,
+        message="duty.handover_waiting",
+        key=f"duty:handover:{h.pk}",
+        params={"unit": h.shift.unit.name, "shift": h.shift.name, "date": h.shift.date.isoformat()},
+        url=reverse("duty:log", args=[h.next_shift_id]),
+        obj=h,
+        actor=actor,
+    )
+
+
+def handover_transition(*, actor, handover: Handover, action: str, **data) -> Handover:
+    """Accept a handover (the table in duty.states)."""
+    from chengguan.duty.states import HANDOVER_MACHINE
+
+    return HANDOVER_MACHINE.apply(handover, action, actor=actor, **data)

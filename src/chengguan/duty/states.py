@@ -12,19 +12,35 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chengguan.core.workflow import FieldSpec, Guard, Machine, transition
 from chengguan.duty import findings
 from chengguan.duty.errors import FindingError
-from chengguan.duty.models import ChangeKind, ChangeState, Finding, FindingState, RosterChange
+from chengguan.duty.models import (
+    ActionItem,
+    ChangeKind,
+    ChangeState,
+    Finding,
+    FindingState,
+    Handover,
+    HandoverState,
+    ItemState,
+    RosterChange,
+)
 from chengguan.duty.permissions import (
+    can_accept_handover,
+    can_complete_item,
     can_decide_change,
     can_decide_contest,
     can_inspect_force,
+    can_manage_item,
     can_rectify,
     can_withdraw_change,
     change_in_bureau,
     finding_in_bureau,
+    handover_in_bureau,
+    item_in_bureau,
 )
 
 S = ChangeState
@@ -219,5 +235,115 @@ FINDING_MACHINE = Machine(
             FA.UPHOLD, {F.CONTESTED}, F.RECTIFYING, can_decide_contest, required=("note",), step=_uphold
         ),
         transition(FA.REVOKE, {F.CONTESTED}, F.REVOKED, can_decide_contest, required=("note",), step=_revoke),
+    ],
+)
+
+
+# -- Meeting action items ---------------------------------------------------------------------------
+
+
+class ItemActions(models.TextChoices):
+    COMPLETE = "complete", _("报告办结")
+    REOPEN = "reopen", _("重新办理")
+    CANCEL = "cancel", pgettext_lazy("action item", "撤销")
+
+
+ITEM_FIELDS = {
+    "result": FieldSpec("text", _("办理结果"), max_length=2000),
+    "note": FieldSpec("line", _("说明"), max_length=500),
+}
+
+
+def _complete(ctx) -> None:
+    ctx.obj.result = ctx.data["result"]
+    ctx.obj.done_at = ctx.now
+
+
+def _reopen(ctx) -> None:
+    ctx.obj.note = ctx.data["note"]
+    ctx.obj.done_at = None
+
+
+def _cancel(ctx) -> None:
+    ctx.obj.note = ctx.data["note"]
+
+
+def item_snapshot(item: ActionItem) -> dict:
+    return {"state": item.state, "due_on": item.due_on, "result": item.result, "note": item.note}
+
+
+ITEM_MACHINE = Machine(
+    name="action_item",
+    model=ActionItem,
+    states=ItemState,
+    actions=ItemActions,
+    fields=ITEM_FIELDS,
+    noun="会议督办事项",
+    error_prefix="action_item",  # codes: duty.errors.ItemError
+    scope=item_in_bureau,
+    snapshot=item_snapshot,
+    lock_related=("meeting",),
+    transitions=[
+        transition(
+            ItemActions.COMPLETE,
+            {ItemState.OPEN},
+            ItemState.DONE,
+            can_complete_item,
+            required=("result",),
+            step=_complete,
+        ),
+        transition(
+            ItemActions.REOPEN,
+            {ItemState.DONE},
+            ItemState.OPEN,
+            can_manage_item,
+            required=("note",),
+            step=_reopen,
+        ),
+        transition(
+            ItemActions.CANCEL,
+            {ItemState.OPEN},
+            ItemState.CANCELLED,
+            can_manage_item,
+            required=("note",),
+            step=_cancel,
+        ),
+    ],
+)
+
+
+# -- Handover (交接班) --------------------------------------------------------------------------------
+
+
+class HandoverActions(models.TextChoices):
+    ACCEPT = "accept", _("接班")
+
+
+def _accept(ctx) -> None:
+    ctx.obj.accepted_by = ctx.actor
+    ctx.obj.accepted_at = ctx.now
+    ctx.obj.accept_note = ctx.get("note", "")
+
+
+HANDOVER_MACHINE = Machine(
+    name="handover",
+    model=Handover,
+    states=HandoverState,
+    actions=HandoverActions,
+    fields={"note": FieldSpec("line", _("接班意见"), max_length=500)},
+    noun="交接班",
+    error_prefix="handover",  # codes: duty.errors.HandoverError
+    scope=handover_in_bureau,
+    snapshot=lambda h: {"state": h.state, "accepted_by": h.accepted_by_id},
+    lock_related=("next_shift",),
+    transitions=[
+        transition(
+            HandoverActions.ACCEPT,
+            {HandoverState.PENDING},
+            HandoverState.ACCEPTED,
+            can_accept_handover,
+            optional=("note",),
+            step=_accept,
+        )
     ],
 )

@@ -158,6 +158,7 @@ def my_duty(request):
             "change_form": ChangeForm(people=people),
             "now": clock.now(),
             "on_duty": selectors.is_on_duty(request.user, clock.now()),
+            "handovers": list(selectors.pending_handovers(request.user)[:20]),
         },
     )
 
@@ -322,3 +323,554 @@ def finding_action(request, pk: int, action: str):
     response = finding_detail(request, pk, forms_with_errors={action: form})
     response.status_code = 400
     return response
+
+
+# -- 严管街在岗率 --------------------------------------------------------------------------------------
+
+
+def _days(request) -> tuple[dt.date, dt.date]:
+    try:
+        first = dt.date.fromisoformat(request.GET.get("date_from", ""))
+    except ValueError:
+        first = clock.today()
+    try:
+        last = dt.date.fromisoformat(request.GET.get("date_to", ""))
+    except ValueError:
+        last = first
+    if last < first or (last - first).days > 31:
+        last = first
+    return first, last
+
+
+@staff_required
+def street_list(request):
+    from chengguan.duty.forms import GpxForm, StreetForm
+    from chengguan.duty.permissions import can_define_streets
+
+    first, last = _days(request)
+    bureau = org_selectors.bureau_of(request.user)
+    rates = [
+        selectors.on_post_rate(request.user, s, first, last)
+        for s in selectors.streets_visible_to(request.user)
+    ]
+    return render(
+        request,
+        "duty/streets.html",
+        {
+            "rates": rates,
+            "first": first,
+            "last": last,
+            "may_define": bureau is not None and can_define_streets(request.user, bureau),
+            "street_form": StreetForm(),
+            "gpx_form": GpxForm(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def street_define(request):
+    from chengguan.duty.forms import StreetForm
+    from chengguan.grids.models import Grid
+
+    bureau = org_selectors.bureau_of(request.user)
+    form = StreetForm(request.POST)
+    if bureau is None or not form.is_valid():
+        messages.error(request, _("请填写街道名称、网格和在岗时间"))
+        return redirect("duty:streets")
+    d = form.cleaned_data
+    codes = [c for c in d["grids"].replace("，", ",").replace(",", " ").split() if c]
+    grids = list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau))
+    missing = sorted(set(codes) - {g.code for g in grids})
+    if missing:
+        messages.error(request, _("找不到本局的网格：%(codes)s") % {"codes": "、".join(missing)})
+        return redirect("duty:streets")
+    try:
+        services.street_define(
+            actor=request.user,
+            bureau=bureau,
+            name=d["name"],
+            kind=d["kind"],
+            grids=grids,
+            starts=d["starts"],
+            ends=d["ends"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已设置严管街"))
+    return redirect("duty:streets")
+
+
+@staff_required
+@require_POST
+def gpx_import(request):
+    from chengguan.duty.forms import GpxForm
+
+    form = GpxForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择 GPX 文件"))
+        return redirect("duty:streets")
+    upload = form.cleaned_data["file"]
+    try:
+        batch = services.patrol_import_gpx(
+            actor=request.user,
+            staff=request.user,
+            data=upload.read(),
+            crs=form.cleaned_data["crs"],
+            filename=upload.name,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已导入 %(accepted)s 个轨迹点（值班时段外的 %(dropped)s 个未保存）")
+            % {"accepted": batch.accepted, "dropped": batch.dropped},
+        )
+    return redirect("duty:streets")
+
+
+# -- 会议 -------------------------------------------------------------------------------------------
+
+
+@staff_required
+def meeting_list(request):
+    from chengguan.duty.forms import MeetingForm
+    from chengguan.duty.permissions import can_organise_meetings
+
+    bureau = org_selectors.bureau_of(request.user)
+    meetings = list(selectors.meetings_visible_to(request.user).order_by("-starts_at")[:60])
+    return render(
+        request,
+        "duty/meetings.html",
+        {
+            "meetings": meetings,
+            "items": list(selectors.my_action_items(request.user)[:50]),
+            "today": clock.today(),
+            "may_organise": bureau is not None and can_organise_meetings(request.user, bureau),
+            "form": MeetingForm(initial={"kind": "special"}),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def meeting_plan(request):
+    from chengguan.duty.forms import MeetingForm
+
+    bureau = org_selectors.bureau_of(request.user)
+    form = MeetingForm(request.POST)
+    if bureau is None or not form.is_valid():
+        messages.error(request, _("请填写会议名称和时间"))
+        return redirect("duty:meetings")
+    d = form.cleaned_data
+    try:
+        meeting = services.meeting_plan(
+            actor=request.user,
+            bureau=bureau,
+            kind=d["kind"],
+            title=d["title"],
+            starts_at=d["starts_at"],
+            place=d["place"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("duty:meetings")
+    messages.success(request, _("已安排会议"))
+    return redirect("duty:meeting", pk=meeting.pk)
+
+
+def _meeting(request, pk: int):
+    return get_object_or_404(selectors.meetings_visible_to(request.user), pk=pk)
+
+
+@staff_required
+def meeting_detail(request, pk: int):
+    from chengguan.duty.forms import AgendaForm, HoldForm, ItemForm
+    from chengguan.duty.models import AttendanceStatus, MeetingState
+    from chengguan.duty.permissions import can_organise_meetings
+    from chengguan.duty.states import ITEM_MACHINE
+
+    meeting = _meeting(request, pk)
+    may = can_organise_meetings(request.user, meeting)
+    items = []
+    for item in meeting.action_items.select_related("unit", "person__profile").order_by("due_on", "pk"):
+        actions = ITEM_MACHINE.available_actions(item, request.user)
+        items.append(
+            (
+                item,
+                [
+                    (a, ITEM_MACHINE.label(a), action_form(ITEM_MACHINE, a, prefix=f"{a}-{item.pk}"))
+                    for a in actions
+                ],
+            )
+        )
+    return render(
+        request,
+        "duty/meeting.html",
+        {
+            "m": meeting,
+            "agenda": selectors.agenda(meeting),
+            "attendees": meeting.attendees.select_related("person__profile").order_by("pk"),
+            "decisions": meeting.decisions.all(),
+            "items": items,
+            "today": clock.today(),
+            "planned": meeting.state == MeetingState.PLANNED,
+            "may_organise": may,
+            "statuses": AttendanceStatus.choices,
+            "agenda_form": AgendaForm(),
+            "hold_form": HoldForm(),
+            "item_form": ItemForm(units=selectors.duty_units(request.user), people=_people(meeting.bureau))
+            if may
+            else None,
+        },
+    )
+
+
+def _meeting_done(request, meeting, call, success: str):
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("duty:meeting", pk=meeting.pk)
+
+
+@staff_required
+@require_POST
+def meeting_agenda(request, pk: int):
+    from chengguan.duty.forms import AgendaForm
+
+    meeting = _meeting(request, pk)
+    form = AgendaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写议题"))
+        return redirect("duty:meeting", pk=pk)
+    return _meeting_done(
+        request,
+        meeting,
+        lambda: services.agenda_add(actor=request.user, meeting=meeting, **form.cleaned_data),
+        _("已添加议题"),
+    )
+
+
+@staff_required
+@require_POST
+def meeting_attendance(request, pk: int):
+    meeting = _meeting(request, pk)
+    marks = {
+        int(k.removeprefix("a-")): v
+        for k, v in request.POST.items()
+        if k.startswith("a-") and k[2:].isdigit()
+    }
+    return _meeting_done(
+        request,
+        meeting,
+        lambda: services.attendance_record(actor=request.user, meeting=meeting, marks=marks),
+        _("已记录出席情况"),
+    )
+
+
+@staff_required
+@require_POST
+def meeting_hold(request, pk: int):
+    from chengguan.duty.forms import HoldForm
+
+    meeting = _meeting(request, pk)
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写会议纪要"))
+        return redirect("duty:meeting", pk=pk)
+    decisions = [line.strip() for line in form.cleaned_data["decisions"].splitlines() if line.strip()]
+    return _meeting_done(
+        request,
+        meeting,
+        lambda: services.meeting_hold(
+            actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"], decisions=decisions
+        ),
+        _("已记录会议纪要"),
+    )
+
+
+@staff_required
+@require_POST
+def meeting_item_add(request, pk: int):
+    from chengguan.duty.forms import ItemForm
+
+    meeting = _meeting(request, pk)
+    units = selectors.duty_units(request.user)
+    form = ItemForm(request.POST, units=units, people=_people(meeting.bureau))
+    if not form.is_valid():
+        messages.error(request, _("请填写督办事项和办结期限"))
+        return redirect("duty:meeting", pk=pk)
+    d = form.cleaned_data
+    unit = units.filter(pk=d["unit"]).first() if d["unit"] else None
+    person = StaffProfile.objects.filter(user_id=d["person"]).first() if d["person"] else None
+    return _meeting_done(
+        request,
+        meeting,
+        lambda: services.action_item_add(
+            actor=request.user,
+            meeting=meeting,
+            title=d["title"],
+            due_on=d["due_on"],
+            unit=unit,
+            person=person.user if person else None,
+        ),
+        _("已交办"),
+    )
+
+
+@staff_required
+@require_POST
+def action_item_action(request, pk: int, action: str):
+    from chengguan.duty.models import ActionItem
+    from chengguan.duty.states import ITEM_MACHINE
+
+    item = get_object_or_404(
+        ActionItem.objects.filter(meeting__in=selectors.meetings_visible_to(request.user).values("pk")), pk=pk
+    )
+    form = action_form(ITEM_MACHINE, action, data=request.POST, prefix=f"{action}-{item.pk}")
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("duty:meeting", pk=item.meeting_id)
+    return _meeting_done(
+        request,
+        item.meeting,
+        lambda: services.action_item_transition(
+            actor=request.user, item=item, action=action, **submitted(form)
+        ),
+        ITEM_MACHINE.label(action),
+    )
+
+
+# -- 重大事项通报 ------------------------------------------------------------------------------------
+
+
+def _notice_form(request, data=None):
+    from chengguan.duty.forms import NoticeForm
+
+    bureau = org_selectors.bureau_of(request.user)
+    return NoticeForm(
+        data, units=selectors.duty_units(request.user), people=_people(bureau) if bureau else []
+    )
+
+
+@staff_required
+def notice_list(request):
+    from chengguan.duty.permissions import can_issue_notices
+
+    bureau = org_selectors.bureau_of(request.user)
+    may_issue = bureau is not None and can_issue_notices(request.user, bureau)
+    notices = list(selectors.notices_visible_to(request.user).prefetch_related("receipts")[:100])
+    rows = []
+    for n in notices:
+        receipts = list(n.receipts.all())
+        mine = next((r for r in receipts if r.person_id == request.user.pk), None)
+        read = sum(1 for r in receipts if r.read_at)
+        rows.append({"n": n, "mine": mine, "read": read, "total": len(receipts)})
+    return render(
+        request,
+        "duty/notices.html",
+        {
+            "rows": rows,
+            "now": clock.now(),
+            "may_issue": may_issue,
+            "form": _notice_form(request) if may_issue else None,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def notice_issue(request):
+    bureau = org_selectors.bureau_of(request.user)
+    form = _notice_form(request, request.POST)
+    if bureau is None or not form.is_valid():
+        messages.error(
+            request, "；".join(e for errors in form.errors.values() for e in errors) or _("请填写通报")
+        )
+        return redirect("duty:notices")
+    d = form.cleaned_data
+    units = list(selectors.duty_units(request.user).filter(pk__in=d["units"]))
+    people = [p.user for p in StaffProfile.objects.filter(user_id__in=d["people"]).select_related("user")]
+    try:
+        notice = services.notice_issue(
+            actor=request.user,
+            bureau=bureau,
+            kind=d["kind"],
+            level=d["level"],
+            title=d["title"],
+            body=d["body"],
+            units=units,
+            people=people,
+            response_required=d["response_required"],
+            respond_within=dt.timedelta(hours=d["respond_hours"] or 24),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("duty:notices")
+    messages.success(request, _("已发布通报"))
+    return redirect("duty:notice", pk=notice.pk)
+
+
+def _notice(request, pk: int):
+    return get_object_or_404(selectors.notices_visible_to(request.user), pk=pk)
+
+
+@staff_required
+def notice_detail(request, pk: int):
+    from chengguan.duty.forms import ResponseForm
+    from chengguan.duty.permissions import can_issue_notices
+
+    notice = _notice(request, pk)
+    receipts = list(notice.receipts.select_related("person__profile", "unit").order_by("unit__path", "pk"))
+    mine = next((r for r in receipts if r.person_id == request.user.pk), None)
+    return render(
+        request,
+        "duty/notice.html",
+        {
+            "n": notice,
+            "receipts": receipts,
+            "mine": mine,
+            "now": clock.now(),
+            "may_close": can_issue_notices(request.user, notice) and notice.closed_at is None,
+            "response_form": ResponseForm(),
+        },
+    )
+
+
+def _notice_done(request, notice, call, success: str):
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("duty:notice", pk=notice.pk)
+
+
+@staff_required
+@require_POST
+def notice_read(request, pk: int):
+    notice = _notice(request, pk)
+    return _notice_done(
+        request, notice, lambda: services.notice_read(actor=request.user, notice=notice), _("已阅知")
+    )
+
+
+@staff_required
+@require_POST
+def notice_respond(request, pk: int):
+    notice = _notice(request, pk)
+    response = request.POST.get("response", "")
+    return _notice_done(
+        request,
+        notice,
+        lambda: services.notice_respond(actor=request.user, notice=notice, response=response),
+        _("已回复"),
+    )
+
+
+@staff_required
+@require_POST
+def notice_close(request, pk: int):
+    notice = _notice(request, pk)
+    return _notice_done(
+        request, notice, lambda: services.notice_close(actor=request.user, notice=notice), _("通报已办结")
+    )
+
+
+# -- 值班日志与交接班 -----------------------------------------------------------------------------------
+
+
+@staff_required
+def shift_log(request, pk: int):
+    from chengguan.duty.models import EntryKind
+    from chengguan.duty.permissions import can_keep_log
+    from chengguan.duty.states import HANDOVER_MACHINE
+
+    shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
+    incoming = shift.handovers_in.select_related("shift", "handed_by__profile").first()
+    outgoing = getattr(shift, "handover", None) if hasattr(shift, "handover") else None
+    return render(
+        request,
+        "duty/log.html",
+        {
+            "shift": shift,
+            "people": shift.assignments.select_related("staff__profile").order_by("post", "pk"),
+            "entries": shift.log.select_related("recorded_by__profile"),
+            "cases": list(selectors.cases_during(request.user, shift)[:100]),
+            "incoming": incoming,
+            "outgoing": outgoing,
+            "may_keep": can_keep_log(request.user, shift),
+            "may_accept": incoming is not None
+            and "accept" in HANDOVER_MACHINE.available_actions(incoming, request.user),
+            "kinds": EntryKind.choices,
+            "next_shift": selectors.next_shift(shift),
+        },
+    )
+
+
+def _log_done(request, shift, call, success: str):
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("duty:log", pk=shift.pk)
+
+
+@staff_required
+@require_POST
+def log_add(request, pk: int):
+    shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
+    return _log_done(
+        request,
+        shift,
+        lambda: services.log_add(
+            actor=request.user,
+            shift=shift,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _("已记录"),
+    )
+
+
+@staff_required
+@require_POST
+def handover_give(request, pk: int):
+    shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
+    return _log_done(
+        request,
+        shift,
+        lambda: services.handover_give(
+            actor=request.user,
+            shift=shift,
+            notes=request.POST.get("notes", ""),
+            open_matters=request.POST.get("open_matters", ""),
+        ),
+        _("已交班，等待下一班接班"),
+    )
+
+
+@staff_required
+@require_POST
+def handover_action(request, pk: int, action: str):
+    from chengguan.duty.models import Handover
+
+    h = get_object_or_404(
+        Handover.objects.filter(next_shift__in=selectors.shifts_visible_to(request.user).values("pk")), pk=pk
+    )
+    return _log_done(
+        request,
+        h.next_shift,
+        lambda: services.handover_transition(
+            actor=request.user, handover=h, action=action, note=request.POST.get("note", "")
+        ),
+        _("已接班"),
+    )
