@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("chengguan.taxonomy.api_urls")),
     path("", include("chengguan.merchants.api_urls")),
     path("", include("chengguan.duty.api_urls")),
+    path("", include("chengguan.campaigns.api_urls")),
     path("", include("chengguan.cases.api_urls")),
     path("", include("chengguan.enforcement.api_urls")),
     path("", include("chengguan.channels.api_urls")),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "chengguan.channels",
     "chengguan.merchants",
     "chengguan.duty",
+    "chengguan.campaigns",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",
@@ -222,6 +223,10 @@ SPECTACULAR_SETTINGS = {
         "PenaltyStateEnum": "chengguan.enforcement.states.PenaltyState",
         "PartyKindEnum": "chengguan.enforcement.models.PartyKind",
         "ReviewKindEnum": "chengguan.enforcement.models.ReviewKind",
+        "CampaignStateEnum": "chengguan.campaigns.models.CampaignState",
+        "CampaignTaskKindEnum": "chengguan.campaigns.models.TaskKind",
+        "CampaignOperationKindEnum": "chengguan.campaigns.models.OperationKind",
+        "CampaignSupportKindEnum": "chengguan.campaigns.models.SupportKind",
     },
 }
 

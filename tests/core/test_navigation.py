@@ -39,5 +39,5 @@ def test_the_apps_sections_keep_the_menu_order_staff_know(db):
     assert names == [
         "inbox", "report", "list", "dispatch", "map", "supervision", "review",
         "penalties", "penalty-deadlines", "grid-map", "organisation", "categories",
-        "merchants", "duty", "work-orders", "api-docs",
+        "merchants", "duty", "campaigns", "campaign-tasks", "work-orders", "api-docs",
     ]  # fmt: skip

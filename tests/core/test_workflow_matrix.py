@@ -12,6 +12,7 @@ from chengguan.core.workflow import REGISTRY
 
 # Each registered machine names the test module of its app that holds its matrix adapter.
 ADAPTERS = {
+    "campaign": "tests.campaigns.workflow_matrix",
     "case": "tests.cases.workflow_matrix",
     "finding": "tests.duty.workflow_matrix",
     "letter": "tests.merchants.workflow_matrix",

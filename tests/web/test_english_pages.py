@@ -485,6 +485,27 @@ def page_urls(d) -> dict[str, list[str]]:
         "duty:change-action": [],
         "duty:finding": [],  # pages with data: tests/duty/test_english.py
         "duty:finding-action": [],
+        # The campaigns app's pages with data are tests/campaigns/test_english.py's; these take POSTs
+        # or are downloads.
+        **{
+            f"campaigns:{name}": []
+            for name in (
+                "detail",
+                "action",
+                "task-add",
+                "operation-add",
+                "attach",
+                "publish",
+                "weekly",
+                "summary",
+                "task",
+                "task-report",
+                "operation",
+                "operation-problem",
+                "operation-support",
+            )
+        },
+        "news:detail": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],
