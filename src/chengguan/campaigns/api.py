@@ -35,6 +35,7 @@ from chengguan.core import clock
 from chengguan.core.api import ScopedViewSet, error_responses, validated
 from chengguan.core.errors import ValidationFailed
 from chengguan.core.workflow.api import action_views
+from chengguan.enforcement.serializers import PenaltyPartyInputSerializer
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
 
@@ -513,6 +514,20 @@ class ProblemInSerializer(serializers.Serializer):
     lat = serializers.FloatField(required=False, allow_null=True)
 
 
+class OperationPenaltyInSerializer(serializers.Serializer):
+    facts = serializers.CharField(max_length=4000, help_text="违法事实")
+    parties = PenaltyPartyInputSerializer(many=True, allow_empty=False)
+    officers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        help_text="执法人员的用户 id（行政处罚法 第四十二条：不少于两人）",
+    )
+
+
+class LinkedPenaltySerializer(serializers.Serializer):
+    penalty = serializers.IntegerField(source="penalty_id", help_text="行政处罚案件 id")
+    state = serializers.CharField(source="penalty.state")
+
+
 class LinkedCaseSerializer(serializers.Serializer):
     case = serializers.CharField(source="case.number", help_text="案件编号")
     state = serializers.CharField(source="case.state")
@@ -605,6 +620,24 @@ class OperationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
             lat=d.get("lat") if d.get("lat") is not None else op.lat,
         )
         return Response(LinkedCaseSerializer(link).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OperationPenaltyInSerializer,
+        responses={201: LinkedPenaltySerializer, **WRITE_ERRORS},
+        summary="就联合行动中发现的违法行为立案审批（行政处罚案件）并计入专项行动",
+    )
+    @action(detail=True, methods=["post"])
+    def penalties(self, request: Request, pk=None) -> Response:
+        op = self.get_object()
+        d = validated(OperationPenaltyInSerializer, request.data)
+        link = services.operation_open_penalty(
+            actor=request.user,
+            operation=op,
+            facts=d["facts"],
+            parties=[dict(p) for p in d["parties"]],
+            officers=list(get_user_model().objects.filter(pk__in=d["officers"])),
+        )
+        return Response(LinkedPenaltySerializer(link).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": SupportInSerializer},

@@ -97,7 +97,9 @@ def highlights(campaign: Campaign, first: dt.date, last: dt.date, limit: int = 6
         :limit
     ]:
         local = op.starts_at.astimezone(clock.SHANGHAI)
-        lines.append(f"{local:%m月%d日}在{op.place}开展{op.get_kind_display()}。{op.findings}".strip())
+        lines.append(
+            f"{local.month}月{local.day}日在{op.place}开展{op.get_kind_display()}。{op.findings}".strip()
+        )
     reports = (
         TaskReport.objects.filter(task__campaign=campaign, reported_at__gte=start, reported_at__lt=end)
         .select_related("task__assignee")
@@ -162,8 +164,9 @@ class CampaignDocument(OfficialDocument):
         if not bars:
             return
         row_h, label_w = 20.0, 130.0
-        height = 26 + row_h * len(bars) + 10
+        height = 36 + row_h * len(bars) + 10
         self._need(height)
+        self.y -= 10
         self._text(MARGIN_X, self.y, title, 11, bold=True)
         self.y -= 20
         top = max([v for _, v, _ in bars] + [t or 0 for _, _, t in bars] + [1])

@@ -6,6 +6,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("new/", views.campaign_new, name="new"),
+    path("kinds/", views.kind_add, name="kind-add"),
     path("tasks/", views.my_tasks, name="my-tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/report/", views.task_report_add, name="task-report"),

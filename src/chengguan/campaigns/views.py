@@ -94,6 +94,23 @@ def campaign_list(request):
 
 
 @staff_required
+@require_POST
+def kind_add(request):
+    bureau = org_selectors.bureau_of(request.user)
+    if bureau is None:
+        raise DjangoPermissionDenied
+    try:
+        kind = services.campaign_kind_add(
+            actor=request.user, bureau=bureau, name=request.POST.get("name", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已加入行动类别：%(name)s") % {"name": kind.name})
+    return redirect("campaigns:list")
+
+
+@staff_required
 def campaign_new(request):
     from chengguan.taxonomy.models import Category
 
