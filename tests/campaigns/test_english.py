@@ -82,14 +82,14 @@ def test_campaign_pages_in_english(world, settings, tmp_path):
         ]
         data.sort(key=len, reverse=True)
         pages = [
-            (w.users[R.SQUAD_LEADER], reverse("campaigns:list")),
+            (w.users[R.SQUAD_LEADER], reverse("campaigns:campaigns")),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:detail", args=[campaign.pk])),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:new")),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:operation", args=[op.pk])),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:operation-add", args=[campaign.pk])),
-            (w.police_contact, reverse("campaigns:my-tasks")),
+            (w.police_contact, reverse("campaigns:campaign-tasks")),
             (w.police_contact, reverse("campaigns:task", args=[task.pk])),
-            (w.users[R.HANDLER], reverse("campaigns:my-tasks")),
+            (w.users[R.HANDLER], reverse("campaigns:campaign-tasks")),
         ]
         problems = {}
         for user, url in pages:

@@ -115,3 +115,23 @@ def test_a_support_request_records_its_pdf_who_came_and_the_penalties(world, set
     assert req.document.read().startswith(b"%PDF")
     assert list(req.penalties.all()) == [penalty]
     assert CampaignPenalty.objects.filter(campaign=campaign, penalty=penalty).exists()
+
+
+def test_the_operation_page_opens_a_penalty_case_for_the_campaign(world, client):
+    from chengguan.campaigns import selectors
+
+    w = world
+    with clock.pinned(AT):
+        campaign = started(w)
+        op = _record(w, campaign, _at(2026, 9, 16, 9), _at(2026, 9, 16, 11), kind="inspection")
+        client.force_login(w.users[R.HANDLER])
+        data = {
+            "penalty-facts": "占道经营拒不改正",
+            "penalty-party_name": "张三",
+            "penalty-party_id_number": "410102199003071230",
+            "penalty-officers": [w.users[R.HANDLER].pk, w.users[R.SQUAD_LEADER].pk],
+        }
+        bad = client.post(f"/campaigns/operations/{op.pk}/penalty/", {**data, "penalty-party_id_number": "1"})
+        assert bad.status_code == 400
+        assert client.post(f"/campaigns/operations/{op.pk}/penalty/", data).status_code == 302
+    assert selectors.campaign_figures(campaign).total.penalties == 1

@@ -503,6 +503,7 @@ def page_urls(d) -> dict[str, list[str]]:
                 "operation",
                 "operation-problem",
                 "operation-support",
+                "operation-penalty",
             )
         },
         "news:detail": [],

@@ -157,3 +157,14 @@ class SupportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["addressed_to"].choices = _choices(partners)
         self.fields["penalties"].choices = [(p.pk, p.number or p.reference) for p in penalties]
+
+
+class PenaltyForm(forms.Form):
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 2}))
+    party_name = forms.CharField(label=_("当事人姓名"), max_length=100)
+    party_id_number = forms.CharField(label=_("身份证号"), max_length=18)
+    officers = forms.TypedMultipleChoiceField(label=_("执法人员"), coerce=int, help_text=_("不少于两人"))
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(p.user_id, p.full_name) for p in officers]

@@ -23,13 +23,13 @@ def campaigns_nav(user, roles: frozenset[str]) -> list[dict]:
         {
             "name": "campaigns",
             "label": _("专项行动"),
-            "url": reverse("campaigns:list"),
+            "url": reverse("campaigns:campaigns"),
             "icon": "flag",
         },
         {
             "name": "campaign-tasks",
             "label": _("我的任务"),
-            "url": reverse("campaigns:my-tasks"),
+            "url": reverse("campaigns:campaign-tasks"),
             "icon": "inbox",
             "badge": selectors.overdue_tasks(user).count(),
         },

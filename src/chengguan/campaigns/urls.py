@@ -4,10 +4,10 @@ from chengguan.campaigns import views
 
 app_name = "campaigns"
 urlpatterns = [
-    path("", views.campaign_list, name="list"),
+    path("", views.campaign_list, name="campaigns"),
     path("new/", views.campaign_new, name="new"),
     path("kinds/", views.kind_add, name="kind-add"),
-    path("tasks/", views.my_tasks, name="my-tasks"),
+    path("tasks/", views.my_tasks, name="campaign-tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/report/", views.task_report_add, name="task-report"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
@@ -21,4 +21,5 @@ urlpatterns = [
     path("operations/<int:pk>/", views.operation_detail, name="operation"),
     path("operations/<int:pk>/problem/", views.operation_problem, name="operation-problem"),
     path("operations/<int:pk>/support/", views.operation_support, name="operation-support"),
+    path("operations/<int:pk>/penalty/", views.operation_penalty, name="operation-penalty"),
 ]

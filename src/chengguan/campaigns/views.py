@@ -23,6 +23,7 @@ from chengguan.campaigns.forms import (
     PARTNER_ROWS,
     CampaignForm,
     OperationForm,
+    PenaltyForm,
     ProblemForm,
     ReportForm,
     SupportForm,
@@ -89,6 +90,7 @@ def campaign_list(request):
         {
             "rows": rows,
             "may_plan": bureau is not None and can_plan_campaign(request.user, Campaign(bureau=bureau)),
+            "kinds": CampaignKind.objects.filter(bureau=bureau, is_active=True) if bureau else [],
         },
     )
 
@@ -107,7 +109,7 @@ def kind_add(request):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已加入行动类别：%(name)s") % {"name": kind.name})
-    return redirect("campaigns:list")
+    return redirect("campaigns:campaigns")
 
 
 @staff_required
@@ -443,8 +445,12 @@ def _support_form(op, data=None, files=None):
     )
 
 
+def _penalty_form(op, data=None):
+    return PenaltyForm(data, prefix="penalty", officers=_people(op.campaign.bureau))
+
+
 @staff_required
-def operation_detail(request, pk: int, problem_form=None, support_form=None):
+def operation_detail(request, pk: int, problem_form=None, support_form=None, penalty_form=None):
     op = _operation(request, pk)
     may = can_record_operation(request.user, op.campaign) and op.campaign.state not in services.ENDED
     return render(
@@ -459,6 +465,7 @@ def operation_detail(request, pk: int, problem_form=None, support_form=None):
             "supports": op.support_requests.select_related("addressed_to").prefetch_related("penalties"),
             "problem_form": (problem_form or _problem_form(request, op)) if may else None,
             "support_form": (support_form or _support_form(op)) if may else None,
+            "penalty_form": (penalty_form or _penalty_form(op)) if may else None,
         },
     )
 
@@ -544,4 +551,31 @@ def summary_pdf(request, pk: int):
     campaign = _campaign(request, pk)
     response = HttpResponse(reports.summary_pdf(campaign), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="campaign-{campaign.pk}-summary.pdf"'
+    return response
+
+
+@staff_required
+@require_POST
+def operation_penalty(request, pk: int):
+    op = _operation(request, pk)
+    form = _penalty_form(op, request.POST)
+    if form.is_valid():
+        from django.contrib.auth import get_user_model
+
+        d = form.cleaned_data
+        try:
+            services.operation_open_penalty(
+                actor=request.user,
+                operation=op,
+                facts=d["facts"],
+                parties=[{"kind": "person", "name": d["party_name"], "id_number": d["party_id_number"]}],
+                officers=list(get_user_model().objects.filter(pk__in=d["officers"])),
+            )
+        except DomainError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, _("已提请立案审批"))
+            return redirect("campaigns:operation", pk=op.pk)
+    response = operation_detail(request, pk, penalty_form=form)
+    response.status_code = 400
     return response

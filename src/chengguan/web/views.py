@@ -131,7 +131,7 @@ def home(request):
     user = request.user
     if not is_staff_user(user):
         if user.is_authenticated and RoleCode.PARTNER_CONTACT in role_codes(user):
-            return redirect("campaigns:my-tasks")
+            return redirect("campaigns:campaign-tasks")
         return portal_home(request, figures=home_figures())
     profile = profile_of(user)
     context: dict = {"profile": profile, "is_inspector": works_assigned_grids(user)}
