@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chengguan.channels",
     "chengguan.merchants",
     "chengguan.duty",
+    "chengguan.campaigns",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",
@@ -268,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         "NoticeLevelEnum": "chengguan.duty.models.NoticeLevel",
         "LogEntryKindEnum": "chengguan.duty.models.EntryKind",
         "HandoverStateEnum": "chengguan.duty.models.HandoverState",
+        "CampaignStateEnum": "chengguan.campaigns.models.CampaignState",
+        "CampaignTaskKindEnum": "chengguan.campaigns.models.TaskKind",
+        "CampaignOperationKindEnum": "chengguan.campaigns.models.OperationKind",
+        "CampaignSupportKindEnum": "chengguan.campaigns.models.SupportKind",
     },
 }
 

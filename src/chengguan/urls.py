@@ -20,6 +20,8 @@ urlpatterns = [
     path("merchants/", include("chengguan.merchants.urls")),
     path("duty/", include("chengguan.duty.urls")),
     path("people/", include("chengguan.people.urls")),
+    path("campaigns/", include("chengguan.campaigns.urls")),
+    path("news/", include("chengguan.campaigns.public_urls")),
     path("notifications/", include("chengguan.notifications.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),
     path("publicity/", include("chengguan.enforcement.public_urls")),

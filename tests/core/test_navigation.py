@@ -39,5 +39,6 @@ def test_the_apps_sections_keep_the_menu_order_staff_know(db):
     assert names == [
         "inbox", "report", "list", "dispatch", "map", "supervision", "review",
         "penalties", "penalty-deadlines", "grid-map", "organisation", "categories",
-        "merchants", "duty", "people", "work-orders", "bureau-comparison", "api-docs",
+        "merchants", "duty", "campaigns", "campaign-tasks", "people", "work-orders", "bureau-comparison",
+        "api-docs",
     ]  # fmt: skip

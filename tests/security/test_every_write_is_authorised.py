@@ -25,6 +25,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from chengguan.campaigns.states import CAMPAIGN_MACHINE
 from chengguan.cases.states import CASE_MACHINE, CaseState
 from chengguan.cases.supervision import supervision_create
 from chengguan.channels.services import work_order_receive
@@ -168,6 +169,7 @@ def _build(d) -> World:
         )
         duty = _duty_rows(d)
         people = _people_rows(d)
+        campaign_rows = _campaign_rows(d)
     objects = {
         "case": case,
         "closed": closed,
@@ -182,6 +184,7 @@ def _build(d) -> World:
         "bureau": d.bureau,
         **duty,
         **people,
+        **campaign_rows,
     }
     callers = _callers_of_another_bureau()
     # A city leader above the first bureau reads its rows and may write none of them.
@@ -231,6 +234,30 @@ def _people_rows(d) -> dict[str, object]:
         "deed": deed,
         "staff": d.users[R.HANDLER].profile,
     }
+
+
+def _campaign_rows(d) -> dict[str, object]:
+    """A running special action of the first bureau with a task for its police partner and a joint
+    operation (the campaigns tests drive them; here they are only aimed at)."""
+    from chengguan.campaigns import services as campaign_services
+    from tests.campaigns.conftest import build_world, started
+
+    w = build_world(d)
+    campaign = started(w)
+    lead = d.users[R.SQUAD_LEADER]
+    phase = campaign_services.task_add(actor=lead, campaign=campaign, kind="phase", title="集中整治")
+    task = campaign_services.task_add(
+        actor=lead, campaign=campaign, kind="task", title="清理摊点", parent=phase, assignee=w.police
+    )
+    operation = campaign_services.operation_record(
+        actor=lead,
+        campaign=campaign,
+        kind="inspection",
+        starts_at=clock.now(),
+        ends_at=clock.now() + dt.timedelta(hours=2),
+        place="建设路夜市",
+    )
+    return {"campaign": campaign, "campaign_task": task, "operation": operation}
 
 
 def _duty_rows(d) -> dict[str, object]:
@@ -347,6 +374,9 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         "direction": "in",
     }
     pk_by_prefix = [
+        (r"campaigns/tasks/", objects["campaign_task"].pk),
+        (r"campaigns/operations/", objects["operation"].pk),
+        (r"^api/v1/campaigns/campaigns/|^campaigns/|^news/", objects["campaign"].pk),
         (r"^api/v1/supervisions/|^cases/supervision/", objects["supervision"].pk),
         (r"^api/v1/cases/|^cases/", case.pk),
         (r"merchants/letters/", objects["letter"].pk),
@@ -390,7 +420,9 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
     if "action" not in names:
         return [values]
     machine = (
-        PENALTY_MACHINE
+        CAMPAIGN_MACHINE
+        if route.startswith("campaigns/")
+        else PENALTY_MACHINE
         if route.startswith("enforcement/")
         else CHANGE_MACHINE
         if route.startswith("duty/changes/")

@@ -586,6 +586,28 @@ def page_urls(d) -> dict[str, list[str]]:
         "duty:log-add": [],
         "duty:handover": [],
         "duty:handover-action": [],
+        # The campaigns app's pages with data are tests/campaigns/test_english.py's; these take POSTs
+        # or are downloads.
+        **{
+            f"campaigns:{name}": []
+            for name in (
+                "detail",
+                "action",
+                "task-add",
+                "operation-add",
+                "attach",
+                "publish",
+                "weekly",
+                "summary",
+                "task",
+                "task-report",
+                "operation",
+                "operation-problem",
+                "operation-support",
+                "operation-penalty",
+            )
+        },
+        "news:detail": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

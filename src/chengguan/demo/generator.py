@@ -25,6 +25,7 @@ from chengguan.cases.models import ReplyTemplate, TemplatePurpose
 from chengguan.core import audit
 from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.demo import units as U
+from chengguan.demo.campaigns import seed_campaigns
 from chengguan.demo.cases_year import CaseYearSummary, generate_case_year
 from chengguan.demo.certificates import seed_certificates
 from chengguan.demo.duty import seed_duty
@@ -283,6 +284,8 @@ def build_demo(
         summary.seconds["cases"] = summary.case_year.seconds
         summary.seconds["penalty_cases"] = seed_penalty_cases(bureaus[0].bureau, seed=seed, size=size).seconds
         seed_feedback(seed=seed)  # feedback, callbacks and 12345 work orders for the closed public cases
+        # Three special actions of the year with their joint operations and the cases they filed.
+        summary.seconds["campaigns"] = seed_campaigns(bureaus[0].bureau, seed=seed).seconds
     return summary
 
 

@@ -49,7 +49,7 @@ PARTNERS = (
     PartnerSpec("court", "郑州市{d}区人民法院", PartnerType.COURT),
     PartnerSpec("market", "郑州市{d}区市场监督管理局", PartnerType.MARKET),
     PartnerSpec("ecology", "郑州市生态环境局{d}分局", PartnerType.ECOLOGY),
-    PartnerSpec("planning", "郑州市自然资源和规划局{d}分局", PartnerType.PLANNING),
+    PartnerSpec("planning", "郑州市自然资源和规划局{d}分局", PartnerType.NATURAL_RESOURCES),
     PartnerSpec("health", "郑州市{d}区卫生健康委员会", PartnerType.HEALTH),
     PartnerSpec(HOUSING, "郑州市{d}区住房和城乡建设局", PartnerType.HOUSING),
     PartnerSpec(WATER, "{d}供水服务中心", PartnerType.UTILITY),

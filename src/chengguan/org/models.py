@@ -26,7 +26,11 @@ class PartnerType(models.TextChoices):
     COURT = "court", _("法院")
     MARKET = "market", _("市场监管")
     ECOLOGY = "ecology", _("生态环境")
-    PLANNING = "planning", _("自然资源和规划")
+    # 国土 (natural resources: land use, mineral resources) and 规划 (planning permits) are separate
+    # partners of a joint action: a campaign against illegal building needs the one, a campaign on
+    # land use the other, even where one local office carries both names.
+    NATURAL_RESOURCES = "natural_resources", _("自然资源（国土）")
+    PLANNING = "planning", _("规划")
     HEALTH = "health", _("卫生健康")
     HOUSING = "housing", _("住房和城乡建设")
     UTILITY = "utility", _("公用事业单位")

@@ -31,7 +31,7 @@ from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
 from chengguan.org.permissions import compares_bureaus, sees_bureau_overview
 from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
+from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
 from chengguan.people import selectors as people_selectors
 from chengguan.portal.views import portal_home
 from chengguan.stats.figures import LABELS as FIGURE_LABELS
@@ -131,9 +131,12 @@ def _person_rows(profiles) -> list[dict]:
 
 
 def home(request):
-    """Staff get their own home; everyone else, signed in or not, the public portal."""
+    """Staff get their own home; a partner department's contact their campaign tasks; everyone
+    else, signed in or not, the public portal."""
     user = request.user
     if not is_staff_user(user):
+        if user.is_authenticated and RoleCode.PARTNER_CONTACT in role_codes(user):
+            return redirect("campaigns:campaign-tasks")
         return portal_home(request, figures=home_figures())
     profile = profile_of(user)
     context: dict = {"profile": profile, "is_inspector": works_assigned_grids(user)}
