@@ -123,3 +123,9 @@ can_record_operation = permission(
     holds(*_OPERATORS, code=OperationError.FORBIDDEN, message=_("您没有登记联合行动的权限。"))
     & campaign_in_bureau,
 )
+
+# Who is told of a task: a partner department's contacts, or the unit's leaders and handlers.
+PARTNER_CONTACTS = (R.PARTNER_CONTACT,)
+TASK_TAKERS = (R.SQUAD_LEADER, R.SHIFT_LEADER, R.HANDLER)
+# Accounts that are no officer of the bureau, hence never listed as a joint operation's officers.
+NOT_OFFICERS = (R.SYSTEM, R.PARTNER_CONTACT, R.CITIZEN, R.MERCHANT, R.DEPUTY)

@@ -24,7 +24,7 @@ from chengguan.campaigns.permissions import can_view_campaigns
 from chengguan.cases.models import Case, CaseState
 from chengguan.core import clock
 from chengguan.org import selectors as org_selectors
-from chengguan.org.roles import RoleCode as R
+from chengguan.org.permissions import is_partner_contact
 
 ZERO = Decimal("0")
 
@@ -43,7 +43,7 @@ def tasks_visible_to(actor) -> QuerySet[Task]:
     """Bureau staff see the tasks of their bureau's campaigns; a partner department's contact sees
     only the tasks given to their own department (a limited partner login)."""
     qs = Task.objects.select_related("campaign", "assignee", "parent")
-    if org_selectors.has_role(actor, R.PARTNER_CONTACT) and not org_selectors.sees_everything(actor):
+    if is_partner_contact(actor) and not org_selectors.sees_everything(actor):
         profile = org_selectors.profile_of(actor)
         if profile is None:
             return qs.none()
@@ -60,7 +60,7 @@ def my_tasks(actor) -> QuerySet[Task]:
         return Task.objects.none()
     unit = profile.organisation
     qs = tasks_visible_to(actor).filter(kind=TaskKind.TASK, completed_at__isnull=True)
-    if org_selectors.has_role(actor, R.PARTNER_CONTACT):
+    if is_partner_contact(actor):
         return qs.order_by("due_on", "pk")
     units = [unit.pk] + [o.pk for o in unit.children.all()] if unit else []
     return qs.filter(assignee_id__in=units).order_by("due_on", "pk")

@@ -332,12 +332,12 @@ def task_add(
 
 
 def _assignee_people(task: Task) -> list:
+    from chengguan.campaigns.permissions import PARTNER_CONTACTS, TASK_TAKERS
     from chengguan.org import selectors as org_selectors
-    from chengguan.org.roles import RoleCode as R
 
     if task.assignee.kind == OrgKind.PARTNER:
-        return org_selectors.staff_holding(R.PARTNER_CONTACT, unit=task.assignee)
-    return org_selectors.staff_holding(R.SQUAD_LEADER, R.SHIFT_LEADER, R.HANDLER, unit=task.assignee)
+        return org_selectors.staff_holding(*PARTNER_CONTACTS, unit=task.assignee)
+    return org_selectors.staff_holding(*TASK_TAKERS, unit=task.assignee)
 
 
 def _tell_assignee(task: Task, message: str, actor) -> None:

@@ -31,6 +31,7 @@ from chengguan.campaigns.forms import (
 )
 from chengguan.campaigns.models import Campaign, CampaignKind, Operation, TaskKind
 from chengguan.campaigns.permissions import (
+    NOT_OFFICERS,
     can_edit_campaign,
     can_lead_campaign,
     can_plan_campaign,
@@ -44,7 +45,7 @@ from chengguan.core.workflow.forms import action_form, submitted
 from chengguan.org import selectors as org_selectors
 from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.models import Organisation, OrgKind, StaffProfile
-from chengguan.org.roles import RoleCode as R
+from chengguan.org.permissions import is_partner_contact
 
 
 def staff_or_partner_required(view):
@@ -53,7 +54,7 @@ def staff_or_partner_required(view):
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not (is_staff_user(request.user) or org_selectors.has_role(request.user, R.PARTNER_CONTACT)):
+        if not (is_staff_user(request.user) or is_partner_contact(request.user)):
             raise DjangoPermissionDenied("staff or partner contact only")
         return view(request, *args, **kwargs)
 
@@ -364,7 +365,7 @@ def task_report_add(request, pk: int):
 def _people(bureau) -> list[StaffProfile]:
     return list(
         StaffProfile.objects.filter(organisation__bureau_id=bureau.pk, user__is_active=True)
-        .exclude(roles__code__in=[R.SYSTEM, R.PARTNER_CONTACT, R.CITIZEN, R.MERCHANT, R.DEPUTY])
+        .exclude(roles__code__in=NOT_OFFICERS)
         .exclude(organisation__kind=OrgKind.PARTNER)
         .order_by("organisation__path", "full_name")
         .distinct()

@@ -276,3 +276,12 @@ can_accept_handover = permission(
     )
     | holds(R.SYSTEM, code=HandoverError.FORBIDDEN, message=_("只有下一班的值班人员可以接班。")),
 )
+
+# Who is told and asked about meetings and notices: the Monday meeting's default attendees, a unit's
+# leaders (action items assigned to it, notices it must read) and the bureau's leaders (escalation).
+MEETING_ATTENDEES = (R.LEADER, R.SQUAD_LEADER)
+UNIT_DUTY_LEADERS = (R.SQUAD_LEADER, R.SHIFT_LEADER)
+NOTICE_UNIT_READERS = (R.SQUAD_LEADER, R.SHIFT_LEADER, R.LEADER)
+NOTICE_ESCALATION = (R.LEADER,)
+NOT_A_PERSON = (R.SYSTEM,)
+leads_a_duty_unit = permission("duty.leads_unit", holds(*UNIT_DUTY_LEADERS))

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from chengguan.core import clock
 from chengguan.duty import rosters
 from chengguan.duty.models import Assignment, ChangeState, DayKind, RosterChange, Shift
-from chengguan.duty.permissions import can_view_duty
+from chengguan.duty.permissions import can_view_duty, leads_a_duty_unit
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation, OrgKind
 
@@ -345,12 +345,11 @@ def agenda(meeting) -> list[AgendaRow]:
 def my_action_items(actor) -> QuerySet:
     """The open action items the actor must see to: their own, and their unit's when they lead it."""
     from chengguan.duty.models import ActionItem, ItemState
-    from chengguan.org.roles import RoleCode as R
 
     qs = ActionItem.objects.filter(state=ItemState.OPEN).select_related("meeting", "unit", "person__profile")
     mine = Q(person=actor)
     profile = org_selectors.profile_of(actor)
-    if profile is not None and org_selectors.has_role(actor, R.SQUAD_LEADER, R.SHIFT_LEADER):
+    if profile is not None and leads_a_duty_unit(actor):
         mine |= Q(unit__path__startswith=profile.organisation.path)
     return qs.filter(mine).order_by("due_on", "pk")
 

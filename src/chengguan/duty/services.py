@@ -53,6 +53,11 @@ from chengguan.duty.permissions import (
     FINDING_ESCALATION,
     FINDING_UNIT_LEADERS,
     FORCE_INSPECTION,
+    MEETING_ATTENDEES,
+    NOT_A_PERSON,
+    NOTICE_ESCALATION,
+    NOTICE_UNIT_READERS,
+    UNIT_DUTY_LEADERS,
     can_clock,
     can_plan_rosters,
     can_request_change,
@@ -740,9 +745,7 @@ def _meeting_invalid(errors: dict) -> ValidationFailed:
 
 
 def _default_attendees(bureau) -> list:
-    from chengguan.org.roles import RoleCode as R
-
-    return org_selectors.staff_holding(R.LEADER, R.SQUAD_LEADER, bureau_id=bureau.pk)
+    return org_selectors.staff_holding(*MEETING_ATTENDEES, bureau_id=bureau.pk)
 
 
 def meeting_plan(
@@ -972,11 +975,10 @@ def action_item_add(
 
 
 def _item_recipients(item: ActionItem) -> list:
-    from chengguan.org.roles import RoleCode as R
 
     if item.person_id:
         return [item.person]
-    return org_selectors.staff_holding(R.SQUAD_LEADER, R.SHIFT_LEADER, unit=item.unit)
+    return org_selectors.staff_holding(*UNIT_DUTY_LEADERS, unit=item.unit)
 
 
 def _tell_item(item: ActionItem, message: str, actor) -> None:
@@ -1037,7 +1039,6 @@ def _notice_readers(units, people) -> list[tuple]:
     """(person, unit) for everyone who must read: the named people, and each named unit's leaders
     (squad leader, shift leader, leader; its whole staff when it has none)."""
     from chengguan.org.models import StaffProfile
-    from chengguan.org.roles import RoleCode as R
 
     out: dict[int, tuple] = {}
     for person in people:
@@ -1046,9 +1047,9 @@ def _notice_readers(units, people) -> list[tuple]:
             out.setdefault(person.pk, (person, profile.organisation))
     for unit in units:
         staff = StaffProfile.objects.filter(organisation=unit, user__is_active=True).exclude(
-            roles__code=R.SYSTEM
+            roles__code__in=NOT_A_PERSON
         )
-        leaders = staff.filter(roles__code__in=(R.SQUAD_LEADER, R.SHIFT_LEADER, R.LEADER)).distinct()
+        leaders = staff.filter(roles__code__in=NOTICE_UNIT_READERS).distinct()
         for profile in (leaders if leaders.exists() else staff.distinct()).select_related("user"):
             out.setdefault(profile.user_id, (profile.user, unit))
     return list(out.values())
@@ -1218,7 +1219,6 @@ def notices_escalate(*, actor, bureau, now: dt.datetime | None = None) -> int:
     `chengguan duty notices`; each step happens once."""
     from chengguan.duty import notices
     from chengguan.duty.permissions import can_issue_notices
-    from chengguan.org.roles import RoleCode as R
 
     can_issue_notices.refuse(actor, bureau)
     now = now or clock.now()
@@ -1238,11 +1238,9 @@ def notices_escalate(*, actor, bureau, now: dt.datetime | None = None) -> int:
             target = notices.due_step(r.notice, locked, now)
             for step in range(locked.escalation + 1, target + 1):
                 if step == 1:
-                    to = org_selectors.staff_holding(
-                        R.SQUAD_LEADER, R.SHIFT_LEADER, R.LEADER, unit=locked.unit
-                    )
+                    to = org_selectors.staff_holding(*NOTICE_UNIT_READERS, unit=locked.unit)
                 else:
-                    to = org_selectors.staff_holding(R.LEADER, bureau_id=bureau.pk)
+                    to = org_selectors.staff_holding(*NOTICE_ESCALATION, bureau_id=bureau.pk)
                 to = [u for u in to if u.pk != locked.person_id]
                 audit.record(
                     actor=actor,

@@ -137,3 +137,7 @@ def gives_up_administration(before_roles, after_roles) -> bool:
     """A change of roles that takes the administrator role away (refused on one's own account, so a
     bureau never locks its last administrator out by accident)."""
     return RoleCode.ADMIN in before_roles and RoleCode.ADMIN not in after_roles
+
+
+# A partner department's contact (协作部门联络员): not bureau staff; reaches only their own tasks.
+is_partner_contact = permission("org.partner_contact", holds(RoleCode.PARTNER_CONTACT))

@@ -29,9 +29,9 @@ from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
-from chengguan.org.permissions import compares_bureaus, sees_bureau_overview
+from chengguan.org.permissions import compares_bureaus, is_partner_contact, sees_bureau_overview
 from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
+from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
 from chengguan.people import selectors as people_selectors
 from chengguan.portal.views import portal_home
 from chengguan.stats.figures import LABELS as FIGURE_LABELS
@@ -135,7 +135,7 @@ def home(request):
     else, signed in or not, the public portal."""
     user = request.user
     if not is_staff_user(user):
-        if user.is_authenticated and RoleCode.PARTNER_CONTACT in role_codes(user):
+        if user.is_authenticated and is_partner_contact(user):
             return redirect("campaigns:campaign-tasks")
         return portal_home(request, figures=home_figures())
     profile = profile_of(user)
