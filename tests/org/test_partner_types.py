@@ -10,7 +10,7 @@ from django.apps import apps
 from chengguan.org.models import Organisation, OrgKind, PartnerType
 from tests import factories
 
-split = importlib.import_module("chengguan.org.migrations.0008_split_natural_resources_data")
+split = importlib.import_module("chengguan.org.migrations.0010_split_natural_resources_data")
 
 
 def test_the_old_joint_type_is_split_by_name(db):

@@ -34,6 +34,7 @@ from chengguan.campaigns.states import CAMPAIGN_MACHINE
 from chengguan.core import clock
 from chengguan.core.api import ScopedViewSet, error_responses, validated
 from chengguan.core.errors import ValidationFailed
+from chengguan.core.filters import MAX_ID
 from chengguan.core.workflow.api import action_views
 from chengguan.enforcement.serializers import PenaltyPartyInputSerializer
 from chengguan.org import selectors as org_selectors
@@ -158,23 +159,29 @@ class GoalInSerializer(serializers.Serializer):
 
 
 class PartnerInSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(min_value=1, help_text="协作单位（组织架构中的 partner）id")
+    organisation = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="协作单位（组织架构中的 partner）id"
+    )
     contact_name = serializers.CharField(max_length=50, required=False, default="")
     contact_phone = serializers.CharField(max_length=20, required=False, default="")
 
 
 class CampaignCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    kind = serializers.IntegerField(min_value=1, help_text="本局行动类别 id")
+    kind = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="本局行动类别 id")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    lead_unit = serializers.IntegerField(min_value=1)
-    units = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    lead_unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
     whole_district = serializers.BooleanField(required=False, default=False)
     grids = serializers.ListField(
         child=serializers.CharField(max_length=15), required=False, default=list, help_text="网格编码"
     )
-    streets = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    streets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
     categories = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, default=list, help_text="类别编码"
     )
@@ -345,12 +352,12 @@ class TaskDetailSerializer(TaskSerializer):
 
 
 class TaskCreateSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField(min_value=1)
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=TaskKind.choices)
     title = serializers.CharField(max_length=100)
-    parent = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    assignee = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    goal = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    parent = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    assignee = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    goal = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
     target = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
     )
@@ -482,12 +489,12 @@ class OperationSerializer(serializers.ModelSerializer):
 
 class ParticipantInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
-    department = serializers.IntegerField(min_value=1, help_text="协作单位 id")
+    department = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="协作单位 id")
     cert_no = serializers.CharField(max_length=32, required=False, default="")
 
 
 class OperationCreateSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField(min_value=1)
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=OperationKind.choices)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -495,9 +502,11 @@ class OperationCreateSerializer(serializers.Serializer):
     lon = serializers.FloatField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
     crs = serializers.ChoiceField(choices=["wgs84", "gcj02", "bd09"], default="wgs84")
-    units = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
     officers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
     )
     participants = ParticipantInSerializer(many=True, required=False, default=list)
     findings = serializers.CharField(required=False, default="", allow_blank=True)
@@ -518,7 +527,7 @@ class OperationPenaltyInSerializer(serializers.Serializer):
     facts = serializers.CharField(max_length=4000, help_text="违法事实")
     parties = PenaltyPartyInputSerializer(many=True, allow_empty=False)
     officers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         help_text="执法人员的用户 id（行政处罚法 第四十二条：不少于两人）",
     )
 
@@ -535,12 +544,14 @@ class LinkedCaseSerializer(serializers.Serializer):
 
 class SupportInSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SupportKind.choices)
-    addressed_to = serializers.IntegerField(min_value=1, help_text="公安或法院（协作单位）id")
+    addressed_to = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="公安或法院（协作单位）id"
+    )
     document = serializers.FileField(help_text="协助函 PDF")
     who_came = serializers.CharField(max_length=300, required=False, default="")
     outcome = serializers.CharField(required=False, default="")
     penalties = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
     )
 
 

@@ -16,7 +16,7 @@ from chengguan.core.api import error_responses
 from chengguan.core.filters import raise_for_filter_errors
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
-from chengguan.duty.filters import OnDutyFilter, ShiftFilter
+from chengguan.duty.filters import LogFilter, OnDutyFilter, RosterFilter, ShiftFilter
 from chengguan.duty.models import (
     ActionItem,
     Assignment,
@@ -555,16 +555,14 @@ class RosterSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("unit", int), OpenApiParameter("month", str, description="YYYY-MM")],
-        responses={200: RosterSerializer(many=True), **error_responses(401)},
-    ),
+    list=extend_schema(responses={200: RosterSerializer(many=True), **error_responses(400, 401)}),
     retrieve=extend_schema(responses={200: RosterSerializer, **READ_ERRORS}),
 )
 class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Monthly rosters (值班表) of the units the caller may see, with how many shifts are unfilled."""
 
     serializer_class = RosterSerializer
+    filterset_class = RosterFilter
 
     def get_queryset(self):
         from django.db.models import Count
@@ -577,11 +575,6 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             .annotate(shift_count=Count("shifts"))
             .order_by("-month", "unit__path")
         )
-        params = self.request.query_params
-        if params.get("unit"):
-            qs = qs.filter(unit_id=params["unit"])
-        if params.get("month"):
-            qs = qs.filter(month__startswith=params["month"])
         return qs
 
 
@@ -657,10 +650,7 @@ class HandoverCreateSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("unit", int), OpenApiParameter("date", str, description="YYYY-MM-DD")],
-        responses={200: ShiftLogSerializer(many=True), **error_responses(401)},
-    ),
+    list=extend_schema(responses={200: ShiftLogSerializer(many=True), **error_responses(400, 401)}),
     retrieve=extend_schema(responses={200: ShiftLogSerializer, **READ_ERRORS}),
 )
 class LogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -669,6 +659,7 @@ class LogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     `handover/` hands the shift over."""
 
     serializer_class = ShiftLogSerializer
+    filterset_class = LogFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -676,13 +667,8 @@ class LogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         qs = selectors.shifts_visible_to(self.request.user).prefetch_related(
             "assignments__staff__profile", "log__recorded_by__profile"
         )
-        params = self.request.query_params
-        if params.get("unit"):
-            qs = qs.filter(unit_id=params["unit"])
-        if params.get("date"):
-            qs = qs.filter(date=params["date"])
-        elif self.action == "list":
-            qs = qs.filter(log__isnull=False).distinct()
+        if self.action == "list" and not self.request.query_params.get("date"):
+            qs = qs.filter(log__isnull=False).distinct()  # a day asked for lists its quiet shifts too
         return qs.order_by("-starts_at")
 
     @extend_schema(request=LogEntryCreateSerializer, responses={201: LogEntrySerializer, **WRITE_ERRORS})
