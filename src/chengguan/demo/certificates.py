@@ -19,6 +19,14 @@ AUTHORITY = "郑州市人民政府"
 SUBJECT_SCOPE = "城市管理综合行政执法（市容环境卫生、城乡规划、园林绿化、市政公用等）"
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; a certificate issued on 29 February runs to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def seed_certificates(*, actor, bureau, holders: list[tuple], seed: int, today: dt.date | None = None) -> int:
     """`holders`: (profile, role codes, number) of the bureau's certified officers, in creation order.
     Written in bulk with one `certificate.issue` audit event each."""
@@ -46,7 +54,7 @@ def seed_certificates(*, actor, bureau, holders: list[tuple], seed: int, today: 
         elif k in gone:
             valid_to = today - dt.timedelta(days=rng.randrange(2, 25))
         else:
-            valid_to = max(valid_from.replace(year=valid_from.year + 5), today + dt.timedelta(days=60))
+            valid_to = max(_years_after(valid_from, 5), today + dt.timedelta(days=60))
         rows.append(
             Certificate(
                 bureau=bureau,
