@@ -300,7 +300,11 @@ def nominee_record(*, user=None, unit=None, programme) -> dict:
 
 
 def programmes_for(actor) -> QuerySet[HonourProgramme]:
-    qs = HonourProgramme.objects.select_related("bureau").annotate(nominated=Count("nominations"))
+    qs = (
+        HonourProgramme.objects.select_related("bureau")
+        .annotate(nominated=Count("nominations"))
+        .order_by("-period_start", "-pk")  # the running programme first; a stable page order
+    )
     if org_selectors.sees_everything(actor) or getattr(actor, "is_superuser", False):
         return qs
     bureau = org_selectors.bureau_of(actor)
