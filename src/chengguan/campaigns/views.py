@@ -41,6 +41,7 @@ from chengguan.campaigns.permissions import (
 from chengguan.campaigns.states import CAMPAIGN_MACHINE
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
+from chengguan.core.forms import put_errors
 from chengguan.core.workflow.forms import action_form, submitted
 from chengguan.org import selectors as org_selectors
 from chengguan.org.access import is_staff_user, staff_required
@@ -62,11 +63,8 @@ def staff_or_partner_required(view):
 
 
 def _errors_to(form, exc: DomainError) -> None:
-    for name, errors in exc.fields.items():
-        key = name if name in form.fields else None
-        form.add_error(key, errors)
-    if not exc.fields:
-        form.add_error(None, exc.message)
+    """The service's refusal on the form, as every page shows it (`core.forms.put_errors`)."""
+    put_errors(form, exc, message_on_form=True)
 
 
 def _bureau_units(bureau):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
+from chengguan.core.forms import put_errors
 from chengguan.core.workflow.forms import action_form, submitted
 from chengguan.org import selectors as org_selectors
 from chengguan.org.access import staff_required
@@ -254,10 +255,8 @@ def training_new(request):
 
 
 def _form_errors(form, exc: DomainError) -> None:
-    for name, errors in exc.fields.items():
-        form.add_error(name if name in form.fields else None, errors)
-    if not exc.fields:
-        form.add_error(None, exc.message)
+    """The service's refusal on the form, as every page shows it (`core.forms.put_errors`)."""
+    put_errors(form, exc, message_on_form=True)
 
 
 def _training(request, pk: int) -> TrainingSession:
