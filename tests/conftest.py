@@ -48,9 +48,13 @@ def _fresh_limits():
     every test starts with no counts, as a new day would."""
     from django.core.cache import cache
 
+    from chengguan.core import per_bureau
+
     cache.clear()
+    per_bureau.clear_all()
     yield
     cache.clear()
+    per_bureau.clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -4,20 +4,25 @@ their saves are audited too."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from chengguan.cases import limits, services
 from chengguan.cases.models import (
+    BureauStageLimit,
     Case,
     CaseDelay,
     CaseEvidence,
     CaseExtension,
+    CaseState,
     ReplyTemplate,
     Supervision,
 )
 from chengguan.cases.selectors import cases_visible_to
 from chengguan.core import audit
-from chengguan.org.permissions import uses_admin_pages
+from chengguan.org.permissions import can_administer, uses_admin_pages
 
 
 def _is_admin(user) -> bool:
@@ -191,3 +196,54 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
                     "active": obj.is_active,
                 },
             )
+
+
+class StageLimitForm(forms.ModelForm):
+    actor = None  # set per request
+
+    class Meta:
+        model = BureauStageLimit
+        fields = ["bureau", "stage", "amount", "unit", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, CaseState(s).label) for s in limits.DEFAULT_STAGE_LIMITS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("bureau") is not None and not can_administer(self.actor, data["bureau"]):
+            self.add_error("bureau", _("只能为本局设置。"))
+        return data
+
+
+@admin.register(BureauStageLimit)
+class BureauStageLimitAdmin(admin.ModelAdmin):
+    """A bureau's own limits for the desk stages; saved through `cases.services.stage_limit_set`."""
+
+    form = StageLimitForm
+    list_display = ["bureau", "stage", "amount", "unit", "source"]
+    actions = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user
+        return form
+
+    def has_module_permission(self, request) -> bool:
+        return super().has_module_permission(request) or _is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) or _is_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) or _is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) or _is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = services.stage_limit_set(actor=request.user, **form.cleaned_data)
+        obj.pk = saved.pk

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from chengguan.cases import selectors
 from chengguan.cases.models import OPEN_STATES, Case, CaseState
+from chengguan.core import calendar as cn_calendar
 from chengguan.core import clock, deadlines
 
 
@@ -53,7 +54,9 @@ def office_duration(seconds: float) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _whole_day_seconds(day: dt.date) -> float:
+def _whole_day_seconds(day: dt.date, working: bool) -> float:
+    """Office seconds of a whole day; keyed by whether it is worked, which a bureau's own days
+    (`calendar.for_bureau`) may change."""
     start = dt.datetime.combine(day, dt.time.min, tzinfo=clock.SHANGHAI)
     return deadlines.working_seconds_between(start, start + dt.timedelta(days=1))
 
@@ -74,7 +77,7 @@ def office_seconds_between(a: dt.datetime, b: dt.datetime) -> float:
     )
     day = first_midnight.date()
     while day < b.date():
-        total += _whole_day_seconds(day)
+        total += _whole_day_seconds(day, cn_calendar.is_working_day(day))
         day += dt.timedelta(days=1)
     return total
 

@@ -50,6 +50,8 @@ class CaseError(ErrorCodes):
     # The reporter's phone number.
     NO_REPORTER_PHONE = "case.no_reporter_phone", "该案件没有登记反映人电话。"
     PHONE_FORBIDDEN = "case.phone_forbidden", "您的角色不能查看反映人的完整电话。"
+    # A bureau's own stage limits.
+    INVALID_STAGE_LIMIT = "case.invalid_stage_limit", "环节时限须为正整数个工作时或工作日，且写明依据。"
 
 
 class SupervisionError(ErrorCodes):

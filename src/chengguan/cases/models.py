@@ -333,3 +333,24 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class BureauStageLimit(models.Model):
+    """A bureau's own time limit for a desk stage of the closed loop (filing, dispatch, verification,
+    closing), over the installation's (`cases.limits`): one installation, each district its city's rules."""
+
+    bureau = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", limit_choices_to={"kind": "bureau"}
+    )
+    stage = models.CharField(max_length=20, choices=CaseState.choices)
+    amount = models.PositiveIntegerField()
+    unit = models.CharField(max_length=16, choices=TimeUnit.choices)
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bureau", "stage"], name="uniq_bureau_stage_limit")]
+        verbose_name = _("本局环节时限")
+        verbose_name_plural = _("本局环节时限")
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.stage}: {self.amount} {self.unit}"

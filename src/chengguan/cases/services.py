@@ -21,6 +21,7 @@ from chengguan.cases.errors import CaseError
 from chengguan.cases.models import (
     FINAL_STATES,
     INTAKE_ATTRIBUTES,
+    BureauStageLimit,
     Case,
     CaseEvidence,
     CaseSource,
@@ -37,9 +38,9 @@ from chengguan.grids import selectors as grid_selectors
 from chengguan.grids.index import GridUnits
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
-from chengguan.org.permissions import is_staff
+from chengguan.org.permissions import can_administer, is_staff
 from chengguan.org.system import is_system
-from chengguan.taxonomy.models import Category
+from chengguan.taxonomy.models import Category, TimeUnit
 
 # `distance_m` is read through this module by the selectors' callers and the tests.
 __all__ = ["available_actions", "case_transition", "distance_m"]
@@ -368,3 +369,36 @@ available_actions = CASE_MACHINE.available_actions
 def case_transition(*, actor, case: Case | int, action: str, **payload: Any) -> Case:
     """Take one action of the case machine (`states.CASE_MACHINE`); the only way a case changes state."""
     return CASE_MACHINE.apply(case, action, actor=actor, **payload)
+
+
+def stage_limit_set(*, actor, bureau: Organisation, stage: str, amount: int, unit: str, source: str):
+    """Set `bureau`'s own time limit for a desk stage (立案, 派遣, 核查, 结案; the installation's stays
+    every other bureau's). Stages entered from now on get it; running clocks keep theirs."""
+    can_administer.refuse(actor, bureau)
+    errors: dict[str, list[str]] = {}
+    if stage not in limits.DEFAULT_STAGE_LIMITS:
+        errors["stage"] = [_("该环节没有时限（处置时限按问题类别设定）。")]
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
+        errors["amount"] = [_("时限必须是正整数。")]
+    if unit not in TimeUnit.values:
+        errors["unit"] = [_("时限单位必须是工作时或工作日。")]
+    if not (source or "").strip():
+        errors["source"] = [_("请写明依据的文件。")]
+    if errors:
+        code = CaseError.INVALID_STAGE_LIMIT
+        raise ValidationFailed(str(code.label), code=code, fields=errors)
+    with transaction.atomic():
+        row = BureauStageLimit.objects.select_for_update().filter(bureau=bureau, stage=stage).first()
+        before = {"amount": row.amount, "unit": row.unit, "source": row.source} if row else {}
+        if row is None:
+            row = BureauStageLimit(bureau=bureau, stage=stage)
+        row.amount, row.unit, row.source = amount, unit, source.strip()[:200]
+        row.save()
+        audit.record(
+            actor=actor,
+            action="case.stage_limit_set",
+            obj=row,
+            before=before,
+            after={"bureau": bureau.pk, "stage": stage, "amount": amount, "unit": unit, "source": row.source},
+        )
+    return row

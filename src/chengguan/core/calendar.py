@@ -9,13 +9,20 @@ weekend days are worked instead. The `chinese_calendar` package carries those no
 For a year no table knows, Monday–Friday are treated as working days and a warning is logged once per
 year: the operator must add that year's table as soon as the State Council publishes it (usually in
 November of the year before), or deadlines that year will ignore holidays.
+
+On an installation shared by several bureaus, a bureau may have days of its own on top of the
+installation's table (a local holiday such as 广西"三月三", or a day worked in exchange): inside
+`for_bureau(bureau_id)` every function below counts that bureau's days first. The days are kept by
+the org app (`org.BureauCalendarDay`), which registers their loader at start-up.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,6 +175,51 @@ def _holidays_file_changed(*, setting: str, **kwargs) -> None:
         reset_cache()
 
 
+@dataclass(frozen=True)
+class LocalDays:
+    """One bureau's own days over the installation's table: days off and days worked, by date."""
+
+    bureau_id: int | None = None
+    rest_days: dict[dt.date, str] = field(default_factory=dict)
+    work_days: dict[dt.date, str] = field(default_factory=dict)
+
+
+_local: ContextVar[LocalDays | None] = ContextVar("chengguan_local_days", default=None)
+_bureau_days_loader: Callable[[int], LocalDays] | None = None
+
+
+def register_bureau_days(loader: Callable[[int], LocalDays]) -> None:
+    """Name the function that reads a bureau's own days (the org app does, when it starts)."""
+    global _bureau_days_loader
+    _bureau_days_loader = loader
+
+
+@contextlib.contextmanager
+def local_days(days: LocalDays | None) -> Iterator[None]:
+    """Count `days` before the installation's table inside the block."""
+    token = _local.set(days)
+    try:
+        yield
+    finally:
+        _local.reset(token)
+
+
+@contextlib.contextmanager
+def for_bureau(bureau_id: int | None) -> Iterator[None]:
+    """Count the bureau's own days inside the block. Nested blocks of the same bureau read its days
+    once; no bureau (or none registered) leaves the days in force as they are."""
+    current = _local.get()
+    if bureau_id is None or _bureau_days_loader is None or (current and current.bureau_id == bureau_id):
+        yield
+        return
+    with local_days(_bureau_days_loader(bureau_id)):
+        yield
+
+
+def current_bureau_days() -> LocalDays | None:
+    return _local.get()
+
+
 def _day(d: dt.date) -> dt.date:
     if isinstance(d, dt.datetime):
         return (d.astimezone(SHANGHAI) if d.tzinfo else d).date()
@@ -177,6 +229,12 @@ def _day(d: dt.date) -> dt.date:
 def is_working_day(d: dt.date) -> bool:
     """A weekday that is not a day off, or a weekend day worked in exchange for a holiday (调休)."""
     d = _day(d)
+    local = _local.get()
+    if local is not None:
+        if d in local.work_days:
+            return True
+        if d in local.rest_days:
+            return False
     table = active_table()
     if not table.knows(d.year):
         return d.weekday() < 5
@@ -189,8 +247,13 @@ def is_working_day(d: dt.date) -> bool:
 
 def is_statutory_holiday(d: dt.date) -> bool:
     """A day off of an official holiday period (放假), including the weekend and swapped days inside
-    it; ordinary weekends are not."""
+    it; ordinary weekends are not. A bureau's own day off counts as one inside `for_bureau`."""
     d = _day(d)
+    local = _local.get()
+    if local is not None and d in local.rest_days:
+        return True
+    if local is not None and d in local.work_days:
+        return False
     table = active_table()
     return table.knows(d.year) and d in table.rest_days
 
@@ -198,6 +261,11 @@ def is_statutory_holiday(d: dt.date) -> bool:
 def holiday_name(d: dt.date) -> str | None:
     """The Chinese name of the holiday period `d` belongs to (e.g. "国庆节"), or None."""
     d = _day(d)
+    local = _local.get()
+    if local is not None and d in local.rest_days:
+        return local.rest_days[d]
+    if local is not None and d in local.work_days:
+        return None
     table = active_table()
     return table.rest_days.get(d) if table.knows(d.year) else None
 

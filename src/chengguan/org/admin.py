@@ -14,8 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import audit
 from chengguan.core.errors import DomainError
-from chengguan.org import services, sessions
-from chengguan.org.models import LoginFailure, Organisation, Role, StaffProfile, StaffSession
+from chengguan.org import calendar_days, services, sessions
+from chengguan.org.models import (
+    BureauCalendarDay,
+    LoginFailure,
+    Organisation,
+    Role,
+    StaffProfile,
+    StaffSession,
+)
 from chengguan.org.permissions import uses_admin_pages
 from chengguan.org.selectors import visible_organisations
 
@@ -367,3 +374,45 @@ class StaffSessionAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for row in list(queryset):
             sessions.end_session(actor=request.user, row=row)
+
+
+class CalendarDayForm(_ActorForm):
+    class Meta:
+        model = BureauCalendarDay
+        fields = ["bureau", "date", "works", "name", "source"]
+
+    def clean(self):
+        data = super().clean()
+        bureau = data.get("bureau") or getattr(self.instance, "bureau", None)
+        if bureau is not None:
+            self._check_permission(bureau)
+        return data
+
+
+@admin.register(BureauCalendarDay)
+class BureauCalendarDayAdmin(_ServiceAdmin):
+    """A bureau's own days off and days worked; saved and removed through `org.calendar_days`."""
+
+    form = CalendarDayForm
+    list_display = ["date", "bureau", "works", "name", "source"]
+    list_filter = ["works", ("bureau", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "date"
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(bureau__in=visible_organisations(request.user))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _is_admin(request.user) or request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        """A saved day keeps its bureau and date: remove it and add another to move it."""
+        return ["bureau", "date"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = {"bureau": obj.bureau, "date": obj.date, **form.cleaned_data}
+        saved = calendar_days.calendar_day_set(actor=request.user, **data)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj) -> None:
+        calendar_days.calendar_day_remove(actor=request.user, bureau=obj.bureau, date=obj.date)

@@ -7,4 +7,8 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self) -> None:
+        from chengguan.core import calendar
         from chengguan.org import sessions  # noqa: F401  (connects the login and logout signals)
+        from chengguan.org.calendar_days import bureau_days
+
+        calendar.register_bureau_days(bureau_days)

@@ -44,3 +44,10 @@ class AuthError(ErrorCodes):
     ACCOUNT_LOCKED = "auth.account_locked", "账号已锁定：登录失败次数过多，请稍后再试。"
     OTP_ENROLMENT_REQUIRED = "auth.otp_enrolment_required", "该账号须先在网页登录时绑定身份验证器。"
     OTP_INVALID = "auth.otp_invalid", "身份验证码错误。"
+
+
+class CalendarDayError(ErrorCodes):
+    NOT_A_BUREAU = "calendar_day.not_a_bureau", "只能为局设置节假日调整。"
+    NAME_REQUIRED = "calendar_day.name_required", "请填写节日或调休的名称。"
+    SOURCE_REQUIRED = "calendar_day.source_required", "请填写依据的通知或文件。"
+    NOT_FOUND = "calendar_day.not_found", "本局没有这一天的节假日调整。"

@@ -171,3 +171,29 @@ class StaffSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.address}"
+
+
+class BureauCalendarDay(models.Model):
+    """A day a bureau counts differently from the installation's holiday table: a local day off (a
+    provincial or autonomous-area holiday, e.g. 广西"三月三") or a day worked in exchange. Deadlines
+    of the bureau's cases, penalty cases, rosters and tasks count it (`core.calendar.for_bureau`)."""
+
+    bureau = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="calendar_days",
+        limit_choices_to={"kind": "bureau"},
+    )
+    date = models.DateField()
+    works = models.BooleanField(help_text=_("是：当天上班（调休）；否：当天放假"))
+    name = models.CharField(max_length=50)
+    source = models.CharField(max_length=200, help_text=_("依据的通知或文件"))
+
+    class Meta:
+        ordering = ["bureau", "date"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "date"], name="uniq_bureau_calendar_day")]
+        verbose_name = _("本局节假日调整")
+        verbose_name_plural = _("本局节假日调整")
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.date} {self.name}"

@@ -28,7 +28,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from chengguan.core import audit, clock
+from chengguan.core import audit, calendar, clock
 from chengguan.core.errors import Conflict, NotFound, ValidationFailed
 from chengguan.core.permissions import ALWAYS, Rule
 from chengguan.core.workflow.fields import EMPTY, FieldSpec, Invalid
@@ -227,12 +227,13 @@ class Machine:
         """The actions `actor` may take on `obj` now, in table order."""
         out = []
         moment = now or clock.now()
-        for t in self.transitions.values():
-            if not self.is_possible(obj, t) or not (self.scope(actor, obj) and t.permission(actor, obj)):
-                continue
-            ctx = Context(self, obj, actor, t, {}, moment, checking=True, hints=hints)
-            if all(g.field or g.refusal(ctx) is None for g in t.guards):
-                out.append(t.action)
+        with calendar.for_bureau(getattr(obj, "bureau_id", None)):
+            for t in self.transitions.values():
+                if not self.is_possible(obj, t) or not (self.scope(actor, obj) and t.permission(actor, obj)):
+                    continue
+                ctx = Context(self, obj, actor, t, {}, moment, checking=True, hints=hints)
+                if all(g.field or g.refusal(ctx) is None for g in t.guards):
+                    out.append(t.action)
         return out
 
     def run(
@@ -247,7 +248,8 @@ class Machine:
         hints: Mapping[str, Any] | None = None,
     ) -> dict:
         """The rule of one action on a loaded object, in memory: returns the audit event's extras."""
-        return self._run(obj, action, actor=actor, data=data, now=now, effects=effects, hints=hints)[1]
+        with calendar.for_bureau(getattr(obj, "bureau_id", None)):
+            return self._run(obj, action, actor=actor, data=data, now=now, effects=effects, hints=hints)[1]
 
     def _run(self, obj, action, *, actor, data, now, effects, hints=None) -> tuple[Context, dict]:
         t = self.get(action)
@@ -290,7 +292,9 @@ class Machine:
             before = self.snapshot(locked)
             stored = _column_values(locked)
             moment = now or clock.now()
-            ctx, extra = self._run(locked, action, actor=actor, data=data, now=moment, effects=effects)
+            # Deadlines the step computes count the days of the object's own bureau.
+            with calendar.for_bureau(getattr(locked, "bureau_id", None)):
+                ctx, extra = self._run(locked, action, actor=actor, data=data, now=moment, effects=effects)
             save_changed(locked, stored)
             if self.after_save:
                 self.after_save(ctx)
