@@ -39,6 +39,28 @@ def test_national_day_2026_roster_uses_each_days_pattern(force):
     assert first.starts_at == at(2026, 10, 1, 8) and first.ends_at == at(2026, 10, 2, 8)
 
 
+def test_the_bureaus_own_day_off_gets_the_holiday_pattern(force):
+    """A local holiday the bureau declared (org.BureauCalendarDay) is staffed as a holiday; the same
+    day elsewhere is an ordinary working day."""
+    from chengguan.org import calendar_days
+
+    pattern(force)
+    local = dt.date(2026, 10, 14)  # a Wednesday
+    calendar_days.calendar_day_set(
+        actor=force.users["admin"],
+        bureau=force.squad.bureau,
+        date=local,
+        works=False,
+        name="建区日",
+        source="区政府通知",
+    )
+    roster = services.roster_generate(
+        actor=force.users["squad_leader"], unit=force.squad, month=dt.date(2026, 10, 1)
+    )
+    assert _shift(roster, local).day_kind == DayKind.HOLIDAY
+    assert _shift(roster, local + dt.timedelta(days=1)).day_kind == DayKind.WORKDAY
+
+
 def test_a_holiday_without_its_own_pattern_is_staffed_like_a_rest_day(force):
     services.template_add(
         actor=force.system,

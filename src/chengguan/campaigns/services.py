@@ -294,10 +294,11 @@ def task_add(
     if goal is not None and goal.campaign_id != campaign.pk:
         errors.add("goal", _("请选择本行动的目标。"))
     amount = _number(target, "target", errors) if target not in (None, "") else None
-    if working_days is not None:
-        due_on = deadlines.add_working_days(clock.today(), int(working_days))
-    elif due_on is not None:
-        due_on = calendar.working_day_on_or_after(due_on)
+    with calendar.for_bureau(campaign.bureau_id):
+        if working_days is not None:
+            due_on = deadlines.add_working_days(clock.today(), int(working_days))
+        elif due_on is not None:
+            due_on = calendar.working_day_on_or_after(due_on)
     errors.raise_if_any()
     with transaction.atomic():
         task = Task.objects.create(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chengguan.core import audit, clock
+from chengguan.core import calendar as cn_calendar
 from chengguan.core.coords import to_wgs84
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.duty import findings, rosters, selectors, tracks
@@ -145,8 +146,9 @@ def roster_generate(*, actor, unit, month: dt.date) -> Roster:
             bureau_id=unit.bureau_id, unit=unit, month=month, created_at=now, created_by=actor
         )
         shifts = []
-        for day in rosters.month_days(month):
-            kind = rosters.day_kind(day)
+        with cn_calendar.for_bureau(unit.bureau_id):  # the bureau's own holidays get holiday shifts
+            kinds = {day: rosters.day_kind(day) for day in rosters.month_days(month)}
+        for day, kind in kinds.items():
             pattern = templates.get(kind) or templates.get(rosters.FALLBACK.get(kind, ""), [])
             for t in pattern:
                 starts_at = dt.datetime.combine(day, t.starts, clock.SHANGHAI)
@@ -458,6 +460,8 @@ def finding_record(
         raise ValidationFailed(next(iter(errors.values()))[0], code=FindingError.INVALID, fields=errors)
     if lon is not None and lat is not None:
         lon, lat = to_wgs84(float(lon), float(lat), "wgs84")
+    with cn_calendar.for_bureau(unit.bureau_id):
+        due_on = findings.due_on(kind, observed_at.astimezone(clock.SHANGHAI).date())
     with transaction.atomic():
         f = Finding(
             bureau_id=unit.bureau_id,
@@ -471,7 +475,7 @@ def finding_record(
             lat=lat,
             observed_at=observed_at,
             found_by=actor,
-            due_on=findings.due_on(kind, observed_at.astimezone(clock.SHANGHAI).date()),
+            due_on=due_on,
         )
         f.save()
         if photo is not None:
@@ -816,8 +820,6 @@ def monday_of(day: dt.date) -> dt.date:
 def monday_meeting_day(week_of: dt.date) -> dt.date:
     """The Monday meeting is held on the first working day from the Monday of its week (a Monday in
     a statutory holiday moves it to the next working day; 周一例会制度)."""
-    from chengguan.core import calendar as cn_calendar
-
     return cn_calendar.working_day_on_or_after(week_of)
 
 
