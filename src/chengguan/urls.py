@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/", include("chengguan.campaigns.urls")),
     path("news/", include("chengguan.campaigns.public_urls")),
     path("notifications/", include("chengguan.notifications.urls")),
+    path("maps/", include("chengguan.grids.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),
     path("publicity/", include("chengguan.enforcement.public_urls")),
     path("our-people/", include("chengguan.people.public_urls")),

@@ -73,3 +73,57 @@ def test_log_in_see_home_find_a_grid_on_the_map_and_log_out(live_server, web_dis
             expect(page).to_have_url(f"{base}/login/?next=/grids/map/")
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_maps_draw_the_offline_streets_under_the_grids(live_server, web_district, tmp_path):
+    """No tile server: the grid map and the public report map draw the base map's streets, with the
+    main roads' names when zoomed in."""
+    from django.db.models import Max, Min
+
+    from chengguan.grids.models import Grid
+    from chengguan.grids.streets import streets_load
+    from chengguan.org.system import system_actor
+
+    box = Grid.objects.aggregate(w=Min("min_lon"), s=Min("min_lat"), e=Max("max_lon"), n=Max("max_lat"))
+    mid_lat, mid_lon = (box["s"] + box["n"]) / 2, (box["w"] + box["e"]) / 2
+    roads = [
+        {
+            "type": "Feature",
+            "properties": {"name": "测试大道", "kind": "major"},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[box["w"] - 0.01, mid_lat], [box["e"] + 0.01, mid_lat]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "", "kind": "minor"},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[mid_lon, box["s"] - 0.01], [mid_lon, box["n"] + 0.01]],
+            },
+        },
+    ]
+    streets_load(actor=system_actor(), features=roads)
+    base = live_server.url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800}).new_page()
+            page.goto(f"{base}/login/?next=/grids/map/")
+            page.fill("input[name=username]", "leader")
+            page.fill("input[name=password]", PASSWORD)
+            page.click(".login-card button[type=submit]")
+            page.wait_for_function("() => Number(document.querySelector('#map').dataset.streets || 0) >= 1")
+            assert page.locator(".leaflet-streets-pane path").count() >= 1
+            page.screenshot(path=str(tmp_path / "grid-map-streets.png"))
+
+            page.goto(f"{base}/report/")
+            page.wait_for_function(
+                "() => Number(document.querySelector('#pin-map').dataset.streets || 0) >= 1"
+            )
+            assert page.locator("#pin-map .leaflet-streets-pane path").count() >= 1
+        finally:
+            browser.close()

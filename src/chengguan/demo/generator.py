@@ -37,10 +37,12 @@ from chengguan.demo.names import People
 from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.people import seed_people
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
+from chengguan.demo.streets import street_features
 from chengguan.grids import codes
 from chengguan.grids import services as grid_services
 from chengguan.grids.geometry import geometry_digest, grid_fields_from_geometry, shape_from_geojson
 from chengguan.grids.models import Grid, GridSetVersion
+from chengguan.grids.streets import streets_load
 from chengguan.org import services as org_services
 from chengguan.org.models import Organisation, OrgKind, Role, StaffProfile
 from chengguan.org.roles import STAFF_ROLES, RoleCode
@@ -254,6 +256,9 @@ def build_demo(
                 inspectors = [p.user for p in generated[k] if RoleCode.INSPECTOR in p.role_codes]
                 extra = accounts["inspector"].user if k == 0 else None
                 _create_grids(layout, units, inspectors, extra, assign_rng, stages)
+
+        with stages.stage("streets", 1):
+            streets_load(actor=system_actor(), features=street_features(layout))  # the offline base map
 
         with stages.stage("taxonomy", 1):
             load_taxonomy(actor=system_actor())

@@ -8,6 +8,8 @@ from chengguan.core.errors import ErrorCodes
 
 class GridError(ErrorCodes):
     PERMISSION_DENIED = "grid.permission_denied", "只有管理员可以维护单元网格。"
+    BAD_STREETS = "grid.bad_streets", "底图道路文件中没有可载入的道路。"
+    BAD_QUERY = "grid.bad_query", "查询参数有误。"
     OTHER_BUREAU = "grid.other_bureau", "不能维护其他城管局的单元网格。"
     FIELD_NOT_EDITABLE = "grid.field_not_editable", "该字段不能修改。"
     # The grid's unit and people.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from chengguan.org.models import Organisation
 
@@ -50,3 +51,31 @@ class GridSetVersion(models.Model):
 
     def __str__(self) -> str:
         return f"grid set v{self.version}"
+
+
+class StreetKind(models.TextChoices):
+    MAJOR = "major", _("主干道")
+    MINOR = "minor", _("支路")
+
+
+class Street(models.Model):
+    """A street of the offline base map: drawn under the grids where no tile server is configured,
+    so a pin can be placed by the streets (the demo generates its district's; a bureau may load its
+    road centrelines with `chengguan streets load`)."""
+
+    name = models.CharField(max_length=50, blank=True)
+    kind = models.CharField(max_length=8, choices=StreetKind.choices)
+    geometry = models.JSONField(help_text="GeoJSON LineString, WGS-84 lon/lat")
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
+        verbose_name = _("底图道路")
+        verbose_name_plural = _("底图道路")
+
+    def __str__(self) -> str:
+        return self.name or f"{self.get_kind_display()} {self.pk}"

@@ -1,6 +1,7 @@
 /* Unit grid map: grids from /api/v1/grids/?bbox= as the view moves, coloured by sub-district;
  * sub-district outlines when too many grids would be in view; search by code; click for details.
- * No tile server is assumed (intranets are often offline): a graticule and the outlines give context. */
+ * No tile server is assumed (intranets are often offline): the offline streets (basemap.js), or a
+ * graticule where there are none, and the outlines give context. */
 (function () {
   "use strict";
 
@@ -27,8 +28,11 @@
   /* ---- graticule: light lines at a round step in degrees, at least ~90 px apart ---- */
   const graticule = L.layerGroup().addTo(map);
   const STEPS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+  // The base map's streets, when there are any, give the context instead.
+  const hasStreets = () => Number(map.getContainer().dataset.streets || 0) > 0;
   function drawGraticule() {
     graticule.clearLayers();
+    if (hasStreets()) return;
     const b = map.getBounds();
     const size = map.getSize();
     const pxPerDegree = size.x / Math.max(1e-9, b.getEast() - b.getWest());
@@ -175,6 +179,7 @@
   }
 
   map.on("zoomend", () => grids.setStyle(gridStyle));
+  map.on("streetsload", drawGraticule);
   let timer = null;
   map.on("moveend", () => {
     clearTimeout(timer);

@@ -1,4 +1,5 @@
-"""`chengguan grids import FILE.geojson` and `chengguan grids export FILE.geojson [--subdistrict CODE]`."""
+"""`chengguan grids import FILE.geojson`, `chengguan grids export FILE.geojson [--subdistrict CODE]` and
+`chengguan grids streets FILE.geojson` (the offline base map's street lines)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tqdm import tqdm
 
 from chengguan.grids import services
 from chengguan.grids.models import Grid
+from chengguan.grids.streets import streets_load
 from chengguan.org.system import system_actor
 
 
@@ -18,7 +20,7 @@ class Command(BaseCommand):
     help = "导入或导出单元网格（GeoJSON，WGS-84）/ Import or export unit grids as GeoJSON (WGS-84)."
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{import,export}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{import,export,streets}")
         imp = actions.add_parser(
             "import",
             help="导入 GeoJSON；逐个报告有问题的要素，其余照常导入（有失败时退出码为 1）",
@@ -33,13 +35,35 @@ class Command(BaseCommand):
             help="only this sub-district: its 3-digit street code, or county+street (9 digits)",
         )
 
+        streets = actions.add_parser(
+            "streets",
+            help="载入底图道路（GeoJSON LineString，properties: name, kind=major|minor），替换原有道路",
+        )
+        streets.add_argument(
+            "file", help="GeoJSON FeatureCollection of LineStrings ('-' reads standard input)"
+        )
+
     def handle(self, *args, action: str, **options):
-        if action == "import":
+        if action == "streets":
+            self._streets(options["file"])
+        elif action == "import":
             self._import(options["file"], show_progress=not options["no_progress"])
         else:
             self._export(options["file"], options.get("subdistrict"))
 
+    def _streets(self, path: str) -> None:
+        result = streets_load(actor=system_actor(), features=self._features(path))
+        for number, message in result.problems:
+            self.stderr.write(f"第 {number} 条道路：{message}")
+        self.stdout.write(f"已载入 {result.loaded} 条道路 / {result.loaded} streets loaded")
+        if result.problems:
+            raise CommandError(f"{len(result.problems)} 条道路有问题，已跳过 / skipped")
+
     def _import(self, path: str, *, show_progress: bool) -> None:
+        features = self._features(path)
+        self._import_features(features, show_progress=show_progress)
+
+    def _features(self, path: str) -> list:
         try:
             text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
             data = json.loads(text)
@@ -57,6 +81,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "文件须为 GeoJSON FeatureCollection / the file must be a GeoJSON FeatureCollection"
             )
+        return features
+
+    def _import_features(self, features: list, *, show_progress: bool) -> None:
         with tqdm(
             total=len(features), desc="导入网格", unit="个", file=sys.stderr, disable=not show_progress
         ) as bar:

@@ -1,0 +1,10 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.simple_tag
+def tile_url() -> str:
+    """The installation's tile server (`CHENGGUAN_TILE_URL`), or "" for the offline streets."""
+    return getattr(settings, "CHENGGUAN_TILE_URL", "") or ""
