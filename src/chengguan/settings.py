@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import keyfiles
@@ -296,6 +297,11 @@ GRID_CODE_DIGITS = int(os.environ.get("CHENGGUAN_GRID_CODE_DIGITS", "14"))
 OFFICE_HOURS = os.environ.get("CHENGGUAN_OFFICE_HOURS", "08:30-12:00,14:00-18:00")
 # An intranet tile server for the maps, e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png"; empty = none.
 CHENGGUAN_TILE_URL = os.environ.get("CHENGGUAN_TILE_URL", "")
+# The tiles' coordinate system: "wgs84", or "gcj02" (most Chinese tile sets; the maps shift their
+# WGS-84 data to match).
+CHENGGUAN_TILE_CRS = os.environ.get("CHENGGUAN_TILE_CRS", "wgs84").strip().lower()
+if CHENGGUAN_TILE_CRS not in {"wgs84", "gcj02"}:
+    raise ImproperlyConfigured("CHENGGUAN_TILE_CRS must be wgs84 or gcj02")
 
 # ---- HTTPS and browser protections (docs/security.md) ----
 # CHENGGUAN_HTTPS=1 behind the shipped nginx (TLS ends there; it sends X-Forwarded-Proto): HTTP is

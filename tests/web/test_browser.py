@@ -127,3 +127,46 @@ def test_the_maps_draw_the_offline_streets_under_the_grids(live_server, web_dist
             assert page.locator("#pin-map .leaflet-streets-pane path").count() >= 1
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_gcj02_tiles_the_maps_shift_their_wgs84_data_onto_the_tiles(live_server, web_district, settings):
+    """A bureau's tile server in GCJ-02 (CHENGGUAN_TILE_CRS=gcj02): the maps project WGS-84 through
+    GCJ-02 as core/coords.py converts it, and a point read back from the map is WGS-84 again."""
+    import math
+
+    from chengguan.core.coords import wgs84_to_gcj02
+
+    settings.CHENGGUAN_TILE_URL = "/static/no-such-tiles/{z}/{x}/{y}.png"
+    settings.CHENGGUAN_TILE_CRS = "gcj02"
+    lon, lat = 113.62, 34.75
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    radius = 6378137.0
+    expected = (
+        radius * math.radians(glon),
+        radius * math.log(math.tan(math.pi / 4 + math.radians(glat) / 2)),
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="zh-CN").new_page()
+            page.goto(f"{live_server.url}/report/")
+            page.wait_for_function("() => document.getElementById('pin-map').dataset.ready === '1'")
+            got = page.evaluate(
+                """([lat, lon]) => {
+                    const map = document.getElementById('pin-map').leafletMap;
+                    const crs = map.options.crs;
+                    const point = crs.projection.project(L.latLng(lat, lon));
+                    const back = crs.projection.unproject(point);
+                    return {code: crs.code, x: point.x, y: point.y, lat: back.lat, lon: back.lng,
+                            tiles: document.querySelectorAll('#pin-map .leaflet-tile').length};
+                }""",
+                [lat, lon],
+            )
+        finally:
+            browser.close()
+    assert got["code"] == "GCJ02"
+    assert abs(got["x"] - expected[0]) < 0.01 and abs(got["y"] - expected[1]) < 0.01
+    assert abs(got["lat"] - lat) < 1e-8 and abs(got["lon"] - lon) < 1e-8
+    assert got["tiles"] > 0  # the tile layer is drawn instead of the offline streets

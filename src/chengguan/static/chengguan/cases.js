@@ -66,7 +66,6 @@
   /* ---- shared map helpers ---- */
   function baseMap(id, cfg, options) {
     const map = L.map(id, Object.assign({ attributionControl: Boolean(cfg && cfg.tileUrl) }, options || {}));
-    if (cfg && cfg.tileUrl) L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
     return map;
   }
   function addOutlines(map, cfg) {

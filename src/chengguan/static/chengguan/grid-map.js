@@ -16,11 +16,7 @@
   const setStatus = (text) => { statusEl.textContent = text; };
 
   const map = L.map("map", { zoomControl: true, attributionControl: Boolean(cfg.tileUrl), minZoom: 9, maxZoom: 19 });
-  if (cfg.tileUrl) {
-    L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
-  } else {
-    map.getContainer().classList.add("no-tiles");
-  }
+  if (!cfg.tileUrl) map.getContainer().classList.add("no-tiles"); // basemap.js draws tiles or streets
   map.createPane("graticule").style.zIndex = 250;
   map.createPane("outlines").style.zIndex = 380;
   map.createPane("highlight").style.zIndex = 450;
