@@ -91,3 +91,27 @@ def test_the_demo_districts_streets_are_its_lattice_lines_with_named_main_roads(
     assert len({f["properties"]["name"] for f in majors}) == len(majors)  # no two main roads share a name
     assert all(not f["properties"]["name"] for f in features if f["properties"]["kind"] == "minor")
     assert len(features) > MAJOR_EVERY * len(majors) - 2 * MAJOR_EVERY
+
+
+def test_the_grid_map_layer_is_the_outlines_of_the_same_grids_compressed(district, client):
+    """issue 19 item 13: the map loads outlines (code, sub-district, shape) gzip-compressed, the
+    details of one grid on a click — the same grids, scoped the same, as `grids/`."""
+    import gzip
+
+    from chengguan.org.roles import RoleCode
+
+    user = factories.staff(district.bureau, RoleCode.LEADER).user
+    client.force_login(user)
+    box = "113.6,34.7,113.7,34.8"
+    full = client.get(f"/api/v1/grids/?bbox={box}").json()
+    light = client.get(f"/api/v1/grid-outlines/?bbox={box}", HTTP_ACCEPT_ENCODING="gzip")
+    assert light["Content-Encoding"] == "gzip"
+    body = json.loads(gzip.decompress(light.content))
+    assert sorted(f["id"] for f in body["features"]) == sorted(f["id"] for f in full["features"])
+    assert body["count"] == len(district.grids)
+    first = body["features"][0]
+    assert set(first["properties"]) == {"id", "code", "subdistrict"}
+    assert len(light.content) < len(json.dumps(full).encode()) / 3
+    outsider = factories.staff(factories.bureau(name="二七区城市管理局", code="410103"), RoleCode.LEADER).user
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/grid-outlines/?bbox={box}").json()["count"] == 0

@@ -11,6 +11,8 @@ import math
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -75,6 +77,27 @@ class GridFeatureSerializer(serializers.Serializer):
 class GridFeatureCollectionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
     features = GridFeatureSerializer(many=True)
+    count = serializers.IntegerField(help_text="本次返回的网格数")
+    truncated = serializers.BooleanField(help_text="为 true 时还有更多网格，请缩小范围")
+    limit = serializers.IntegerField(help_text="本次返回的上限")
+
+
+class OutlinePropertiesSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text="网格编码")
+    subdistrict = serializers.IntegerField(help_text="街道办事处 id（地图按街道着色）")
+
+
+class GridOutlineSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    id = serializers.CharField(help_text="网格编码")
+    geometry = GeometrySerializer()
+    properties = OutlinePropertiesSerializer()
+
+
+class GridOutlineCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = GridOutlineSerializer(many=True)
     count = serializers.IntegerField(help_text="本次返回的网格数")
     truncated = serializers.BooleanField(help_text="为 true 时还有更多网格，请缩小范围")
     limit = serializers.IntegerField(help_text="本次返回的上限")
@@ -233,19 +256,22 @@ class GridList(generics.GenericAPIView):
         tags=["grids"],
     )
     def get(self, request: Request) -> Response:
+        return self.collection(request, lambda qs: _with_inspectors(qs), grid_feature)
+
+    def collection(self, request: Request, narrow, feature, *, exact: bool = True) -> Response:
         limit = self._limit()
         filterset = GridFilter(request.query_params, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         bbox = filterset.form.cleaned_data.get("bbox")
-        rows = list(_with_inspectors(filterset.qs)[: limit + 1])
+        rows = list(narrow(filterset.qs)[: limit + 1])
         truncated = len(rows) > limit
         rows = rows[:limit]
-        if bbox is not None:
+        if bbox is not None and exact:
             # Stored bounding boxes only narrow the search; keep the grids whose shape meets the box.
             window = box(*bbox)
             rows = [grid for grid in rows if window.intersects(shape(grid.geometry))]
-        features = [grid_feature(grid) for grid in rows]
+        features = [feature(grid) for grid in rows]
         return Response(
             {
                 "type": "FeatureCollection",
@@ -254,6 +280,44 @@ class GridList(generics.GenericAPIView):
                 "truncated": truncated,
                 "limit": limit,
             }
+        )
+
+
+def outline_feature(grid: Grid) -> dict:
+    """A grid as the map draws it: its shape, code and sub-district; the rest on a click."""
+    return {
+        "type": "Feature",
+        "id": grid.code,
+        "geometry": grid.geometry,
+        "properties": {"id": grid.pk, "code": grid.code, "subdistrict": grid.subdistrict_id},
+    }
+
+
+@method_decorator(gzip_page, name="dispatch")
+class GridOutlineList(GridList):
+    """The grid map's layer: the same grids and filters as `grids/`, without the people and names
+    (a district's 2,400 grids in full are 1.3 MB; their outlines, compressed, a few dozen KB)."""
+
+    serializer_class = GridOutlineCollectionSerializer
+
+    @extend_schema(
+        operation_id="grid_outlines_list",
+        summary="单元网格轮廓（GeoJSON，地图用）",
+        description=(
+            "与 `grids/` 相同的网格和筛选条件，只含编码、街道和形状，供地图绘制；"
+            "网格详情按编码另取（`grids/{code}/`）。响应按 gzip 压缩。"
+        ),
+        filters=True,
+        parameters=[_BBOX_PARAMETER, _LIMIT_PARAMETER],
+        responses={200: GridOutlineCollectionSerializer, **error_responses(400, 401)},
+        tags=["grids"],
+    )
+    def get(self, request: Request) -> Response:
+        return self.collection(
+            request,
+            lambda qs: qs.select_related(None).only("pk", "code", "subdistrict_id", "geometry"),
+            outline_feature,
+            exact=False,  # the bounding boxes suffice to draw: a grid just outside the view costs nothing
         )
 
 

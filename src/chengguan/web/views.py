@@ -167,6 +167,7 @@ def grid_map(request):
         "extent": extent,
         "tileUrl": getattr(settings, "CHENGGUAN_TILE_URL", "") or "",
         "gridsApi": reverse("api-grid-list"),
+        "outlinesApi": reverse("api-grid-outlines"),
         "outlinesUrl": reverse("web:grid-outlines"),
         "initialCode": request.GET.get("code", "").strip(),
         "maxGrids": MAP_MAX_GRIDS,

@@ -64,20 +64,18 @@
   /* ---- the grids ---- */
   // Cell borders only where a cell is big enough on screen for them to help; below that they are noise.
   const borderWeight = () => (map.getZoom() >= 16 ? 1 : map.getZoom() >= 14 ? 0.6 : 0);
-  const gridStyle = (feature) => {
-    const sub = feature.properties.subdistrict;
-    return {
-      color: "#ffffff",
-      weight: borderWeight(),
-      opacity: 0.95,
-      fillColor: colourOf.get(sub && sub.id) || "#8899aa",
-      fillOpacity: 0.68,
-    };
-  };
+  const gridStyle = (feature) => ({
+    color: "#ffffff",
+    weight: borderWeight(),
+    opacity: 0.95,
+    fillColor: colourOf.get(feature.properties.subdistrict) || "#8899aa",
+    fillOpacity: 0.68,
+  });
+  // The layer holds outlines only (code, sub-district, shape); a click fetches the grid's details.
   const grids = L.geoJSON(null, {
     style: gridStyle,
     onEachFeature: (feature, layer) => {
-      layer.on("click", () => selectGrid(feature));
+      layer.on("click", () => showDetails(feature.properties.code));
       layer.on("mouseover", () => layer.setStyle({ weight: 2, color: "#1f3a5f" }));
       layer.on("mouseout", () => grids.resetStyle(layer));
       layer.bindTooltip(feature.properties.code, { sticky: true, className: "grid-tip" });
@@ -162,7 +160,7 @@
     setStatus(T.loading);
     const bbox = [want.getWest(), want.getSouth(), want.getEast(), want.getNorth()].map((v) => v.toFixed(6)).join(",");
     try {
-      const data = await fetchGrids(`${cfg.gridsApi}?bbox=${bbox}`, inflight.signal);
+      const data = await fetchGrids(`${cfg.outlinesApi}?bbox=${bbox}`, inflight.signal);
       const features = data.features || [];
       grids.clearLayers();
       grids.addData(features);
@@ -182,20 +180,27 @@
     timer = setTimeout(refresh, 120);
   });
 
-  /* ---- search by code ---- */
-  async function locate(code) {
-    messageEl.hidden = true;
-    if (!code) return;
+  /* ---- a grid's details, and search by code ---- */
+  async function fetchGrid(code) {
     const response = await fetch(`${cfg.gridsApi}${encodeURIComponent(code)}/`, {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     });
-    if (!response.ok) {
+    return response.ok ? response.json() : null;
+  }
+  async function showDetails(code) {
+    const feature = await fetchGrid(code);
+    if (feature) selectGrid(feature);
+  }
+  async function locate(code) {
+    messageEl.hidden = true;
+    if (!code) return;
+    const feature = await fetchGrid(code);
+    if (!feature) {
       messageEl.textContent = fmt(T.notFound, { code });
       messageEl.hidden = false;
       return;
     }
-    const feature = await response.json();
     selectGrid(feature);
     map.fitBounds(L.geoJSON(feature).getBounds(), { maxZoom: 16, padding: [40, 40] });
     const url = new URL(window.location.href);
