@@ -409,6 +409,84 @@ def gpx_import(request):
     return redirect("duty:streets")
 
 
+# -- 巡查 -------------------------------------------------------------------------------------------
+
+
+@staff_required
+def patrol_list(request):
+    """The bureau's patrols, latest first (a day with `?date=`), each linked to its track."""
+    qs = selectors.patrols_visible_to(request.user).select_related("assignment__shift")
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = None
+    if day is not None:
+        start = dt.datetime.combine(day, dt.time(), clock.SHANGHAI)
+        qs = qs.filter(started_at__gte=start, started_at__lt=start + dt.timedelta(days=1))
+    rows = [(p, _duration(p), _km(p)) for p in qs.order_by("-started_at")[:200]]
+    return render(request, "duty/patrols.html", {"rows": rows, "day": day})
+
+
+def _km(patrol) -> str:
+    return f"{patrol.distance_m / 1000:.2f}"
+
+
+def _duration(patrol, points=None) -> str:
+    """How long the patrol lasted, in hours and minutes: to its end, or (still out) to its last point."""
+    if patrol.ended_at:
+        seconds = (patrol.ended_at - patrol.started_at).total_seconds()
+    elif points:
+        seconds = points[-1].t
+    else:
+        return "—"
+    minutes = int(seconds // 60)
+    return _("%(h)d 小时 %(m)02d 分") % {"h": minutes // 60, "m": minutes % 60}
+
+
+@staff_required
+def patrol_detail(request, pk: int):
+    """A patrol on the map: its track (WGS-84, drawn as the other maps draw), length, duration and
+    the grids it covered. Reading another person's track is audited by `services.patrol_track`."""
+    from django.conf import settings
+
+    from chengguan.cases import mapdata
+    from chengguan.duty.tracks import GOOD_ACCURACY_M
+
+    patrol = get_object_or_404(selectors.patrols_visible_to(request.user), pk=pk)
+    points = services.patrol_track(actor=request.user, patrol=patrol)
+    grids = selectors.patrol_grids(points)
+    area = mapdata.jurisdiction(request.user) or {}
+    map_config = {
+        "tileUrl": getattr(settings, "CHENGGUAN_TILE_URL", "") or "",
+        "extent": area.get("extent"),
+        "outlines": area.get("outlines"),
+        # [lat, lon] as Leaflet takes them; poor fixes apart (they are not counted in the length).
+        "track": [[p.lat, p.lon] for p in points if p.accuracy <= GOOD_ACCURACY_M],
+        "poor": [[p.lat, p.lon] for p in points if p.accuracy > GOOD_ACCURACY_M],
+        "grids": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": g.geometry, "properties": {"code": g.code, "fixes": n}}
+                for g, n in grids
+            ],
+        },
+        "text": {"start": _("起点"), "end": _("终点"), "fixes": _("定位点 %(n)s 个")},
+    }
+    return render(
+        request,
+        "duty/patrol.html",
+        {
+            "p": patrol,
+            "points": points,
+            "poor": len(map_config["poor"]),
+            "grids": grids,
+            "duration": _duration(patrol, points),
+            "km": _km(patrol),
+            "map_config": map_config,
+        },
+    )
+
+
 # -- 会议 -------------------------------------------------------------------------------------------
 
 
