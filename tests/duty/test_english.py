@@ -32,6 +32,18 @@ def test_duty_pages_in_english(force):
     shift = roster.shifts.get(date=dt.date(2026, 10, 8))
     a = services.shift_assign(actor=force.system, shift=shift, staff=force.officers[0], post=Post.OFFICER)
     services.change_request(actor=force.officers[0], assignment=a, kind="leave", reason="病假")
+    with clock.pinned(at(2026, 10, 8, 8)):
+        services.clock_in(actor=force.officers[0], assignment=a)
+        patrol = services.patrol_start(actor=force.officers[0])
+        services.patrol_upload(
+            actor=force.officers[0],
+            patrol=patrol,
+            key="k",
+            points=[
+                {"time": at(2026, 10, 8, 8, 1).isoformat(), "lon": 113.62, "lat": 34.7504, "accuracy": 8},
+                {"time": at(2026, 10, 8, 8, 2).isoformat(), "lon": 113.621, "lat": 34.7504, "accuracy": 90},
+            ],
+        )
     f = services.finding_record(
         actor=force.users["force_inspector"],
         unit=force.squad,
@@ -107,6 +119,8 @@ def test_duty_pages_in_english(force):
         (force.officers[0], reverse("duty:log", args=[shift.pk])),
         (force.users["squad_leader"], reverse("duty:log", args=[shift.pk + 1])),
         (force.users["force_inspector"], reverse("duty:finding-new")),
+        (force.users["squad_leader"], reverse("duty:patrols")),
+        (force.users["squad_leader"], reverse("duty:patrol", args=[patrol.pk])),
         (force.users["leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
         (force.users["squad_leader"], reverse("duty:finding", args=[Finding.objects.get().pk])),
     ]

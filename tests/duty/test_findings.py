@@ -163,3 +163,12 @@ def test_the_two_roles_work_a_finding_through_the_pages(force, client):
     assert "已销号" in listing
     client.force_login(force.users["other_squad_leader"])
     assert client.get(reverse("duty:finding", args=[f.pk])).status_code == 404
+
+
+def test_a_refused_finding_form_comes_back_with_400_and_records_nothing(force, client):
+    client.force_login(force.users["force_inspector"])
+    r = client.post(
+        reverse("duty:finding-new"), {"unit": force.squad.pk, "kind": "discipline", "place": "人民路"}
+    )
+    assert r.status_code == 400 and 'data-testid="finding-form"' in r.content.decode()
+    assert not Finding.objects.exists()

@@ -4,8 +4,10 @@ off duty dropped, the length measured over good fixes, other people's tracks vie
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from chengguan.core import clock
@@ -13,7 +15,9 @@ from chengguan.core.coords import wgs84_to_gcj02
 from chengguan.core.models import AuditEvent
 from chengguan.duty import services, tracks
 from chengguan.duty.models import Patrol, Post
+from tests import factories
 from tests.duty.conftest import at, pattern
+from tests.duty.test_onpost import _street
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +162,45 @@ def test_the_field_app_flow_through_the_api_with_gcj02_points(force):
         # Somebody else cannot upload to this patrol.
         r = other.post(f"/api/v1/duty/patrols/{pk}/points/", {**body, "key": "x"}, format="json")
         assert r.status_code == 403
+
+
+def test_the_patrol_page_shows_the_track_its_length_duration_and_the_grids_covered(force, client):
+    street = _street(force)  # two 100 m grids side by side, east of (LON, LAT)
+    codes = sorted(g.code for g in street.grids.all())
+    _on_duty(force)
+    officer = force.officers[0]
+    with clock.pinned(at(2026, 10, 8, 9)):
+        patrol = services.patrol_start(actor=officer)
+    mid = LAT + factories.CELL_DLAT / 2
+
+    def fix(minute, hundreds, accuracy=10):
+        return {
+            "time": at(2026, 10, 8, 9, minute).isoformat(),
+            "lon": LON + hundreds * DLON,
+            "lat": mid,
+            "accuracy": accuracy,
+        }
+
+    with clock.pinned(at(2026, 10, 8, 9, 30)):
+        # In the first grid, in the second, a poor fix, then out of the street (250 m further east).
+        points = [fix(1, 0.5), fix(2, 1.5), fix(3, 1.2, accuracy=300), fix(4, 4.0)]
+        services.patrol_upload(actor=officer, patrol=patrol, key="k", points=points)
+
+    client.force_login(force.users["squad_leader"])
+    listing = client.get(reverse("duty:patrols")).content.decode()
+    assert reverse("duty:patrol", args=[patrol.pk]) in listing
+    seen = AuditEvent.objects.filter(action="duty.track_view").count()
+    r = client.get(reverse("duty:patrol", args=[patrol.pk]))
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert AuditEvent.objects.filter(action="duty.track_view").count() == seen + 1  # another's track
+    length = page.split('data-testid="patrol-length">')[1].split("<")[0]
+    assert length == "0.35"  # 0.5 → 1.5 → 4.0 hundred metres; the poor fix is not counted
+    assert "0 小时 04 分" in page  # still out: to the last point, four minutes in
+    covered = page.split('data-testid="patrol-grids"')[1].split("</ul>")[0]
+    assert all(code in covered for code in codes)
+    config = page.split('id="patrol-map-config" type="application/json">')[1].split("</script>")[0]
+    config = json.loads(config)
+    assert len(config["track"]) == 3 and len(config["poor"]) == 1
+    assert config["track"][0] == pytest.approx([mid, LON + 0.5 * DLON])  # [lat, lon], WGS-84 as stored
+    assert sorted(f["properties"]["code"] for f in config["grids"]["features"]) == codes

@@ -544,6 +544,7 @@ def page_urls(d) -> dict[str, list[str]]:
         "duty:change-action": [],
         "duty:finding": [],  # pages with data: tests/duty/test_english.py
         "duty:finding-action": [],
+        "duty:patrol": [],  # a patrol with its track: tests/duty/test_english.py
         "people:certificate": [
             reverse("people:certificate", args=[pk])
             for pk in Certificate.objects.order_by("pk")[:1].values_list("pk", flat=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
@@ -40,9 +39,8 @@ from chengguan.campaigns.permissions import (
 )
 from chengguan.campaigns.states import CAMPAIGN_MACHINE
 from chengguan.core import clock
-from chengguan.core.errors import DomainError
-from chengguan.core.forms import put_errors
-from chengguan.core.workflow.forms import action_form, submitted
+from chengguan.core.forms import flash, form_page, submit_on_page
+from chengguan.core.workflow.forms import action_form, take_action
 from chengguan.org import selectors as org_selectors
 from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.models import Organisation, OrgKind, StaffProfile
@@ -60,11 +58,6 @@ def staff_or_partner_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _errors_to(form, exc: DomainError) -> None:
-    """The service's refusal on the form, as every page shows it (`core.forms.put_errors`)."""
-    put_errors(form, exc, message_on_form=True)
 
 
 def _bureau_units(bureau):
@@ -100,14 +93,13 @@ def kind_add(request):
     bureau = org_selectors.bureau_of(request.user)
     if bureau is None:
         raise DjangoPermissionDenied
-    try:
-        kind = services.campaign_kind_add(
+    flash(
+        request,
+        lambda: services.campaign_kind_add(
             actor=request.user, bureau=bureau, name=request.POST.get("name", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已加入行动类别：%(name)s") % {"name": kind.name})
+        ),
+        lambda kind: _("已加入行动类别：%(name)s") % {"name": kind.name},
+    )
     return redirect("campaigns:campaigns")
 
 
@@ -130,10 +122,10 @@ def campaign_new(request):
         categories=categories,
         partners=_partners(bureau),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create(d: dict) -> Campaign:
         from chengguan.grids.models import Grid
 
-        d = form.cleaned_data
         codes = [c for c in re.split(r"[\s,，]+", d["grids"]) if c]
         goals = [
             {"name": d[f"goal_{i}_name"], "metric": d[f"goal_{i}_metric"], "target": d[f"goal_{i}_target"]}
@@ -149,31 +141,34 @@ def campaign_new(request):
             for i in range(PARTNER_ROWS)
             if d[f"partner_{i}"]
         ]
-        try:
-            campaign = services.campaign_create(
-                actor=request.user,
-                bureau=bureau,
-                name=d["name"],
-                kind=CampaignKind.objects.get(pk=d["kind"]),
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                lead_unit=units.get(pk=d["lead_unit"]),
-                units=list(units.filter(pk__in=d["units"])),
-                whole_district=d["whole_district"],
-                streets=list(streets.filter(pk__in=d["streets"])),
-                grids=list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau)),
-                categories=list(categories.filter(pk__in=d["categories"])),
-                goals=goals,
-                partners=partners,
-                plan_document=d["plan_document"],
-                description=d["description"],
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("专项行动已制定"))
-            return redirect("campaigns:detail", pk=campaign.pk)
-    return render(request, "campaigns/form.html", {"form": form, "goal_rows": range(GOAL_ROWS)})
+        return services.campaign_create(
+            actor=request.user,
+            bureau=bureau,
+            name=d["name"],
+            kind=CampaignKind.objects.get(pk=d["kind"]),
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            lead_unit=units.get(pk=d["lead_unit"]),
+            units=list(units.filter(pk__in=d["units"])),
+            whole_district=d["whole_district"],
+            streets=list(streets.filter(pk__in=d["streets"])),
+            grids=list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau)),
+            categories=list(categories.filter(pk__in=d["categories"])),
+            goals=goals,
+            partners=partners,
+            plan_document=d["plan_document"],
+            description=d["description"],
+        )
+
+    return form_page(
+        request,
+        form,
+        create,
+        template="campaigns/form.html",
+        context={"goal_rows": range(GOAL_ROWS)},
+        success=_("专项行动已制定"),
+        done=lambda campaign: redirect("campaigns:detail", pk=campaign.pk),
+    )
 
 
 @staff_required
@@ -229,20 +224,16 @@ def _task_form(campaign, data=None):
 @require_POST
 def campaign_action(request, pk: int, action: str):
     campaign = _campaign(request, pk)
-    form = action_form(CAMPAIGN_MACHINE, action, data=request.POST, files=request.FILES, prefix=action)
-    if form.is_valid():
-        try:
-            services.campaign_transition(
-                actor=request.user, campaign=campaign, action=action, **submitted(form)
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, CAMPAIGN_MACHINE.label(action))
-            return redirect("campaigns:detail", pk=campaign.pk)
-    response = campaign_detail(request, pk, forms_with_errors={action: form})
-    response.status_code = 400
-    return response
+    return take_action(
+        request,
+        CAMPAIGN_MACHINE,
+        action,
+        lambda values: services.campaign_transition(
+            actor=request.user, campaign=campaign, action=action, **values
+        ),
+        done=lambda result: redirect("campaigns:detail", pk=campaign.pk),
+        again=lambda form: campaign_detail(request, pk, forms_with_errors={action: form}),
+    )
 
 
 @staff_required
@@ -250,42 +241,37 @@ def campaign_action(request, pk: int, action: str):
 def task_new(request, pk: int):
     campaign = _campaign(request, pk)
     form = _task_form(campaign, request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.task_add(
-                actor=request.user,
-                campaign=campaign,
-                kind=d["kind"],
-                title=d["title"],
-                parent=campaign.tasks.filter(pk=d["parent"]).first() if d["parent"] else None,
-                assignee=Organisation.objects.filter(pk=d["assignee"]).first() if d["assignee"] else None,
-                goal=campaign.goals.filter(pk=d["goal"]).first() if d["goal"] else None,
-                target=d["target"],
-                due_on=d["due_on"],
-                working_days=d["working_days"],
-                description=d["description"],
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("任务已安排"))
-            return redirect("campaigns:detail", pk=campaign.pk)
-    response = campaign_detail(request, pk, forms_with_errors={"task": form})
-    response.status_code = 400
-    return response
+    return submit_on_page(
+        request,
+        form,
+        lambda d: services.task_add(
+            actor=request.user,
+            campaign=campaign,
+            kind=d["kind"],
+            title=d["title"],
+            parent=campaign.tasks.filter(pk=d["parent"]).first() if d["parent"] else None,
+            assignee=Organisation.objects.filter(pk=d["assignee"]).first() if d["assignee"] else None,
+            goal=campaign.goals.filter(pk=d["goal"]).first() if d["goal"] else None,
+            target=d["target"],
+            due_on=d["due_on"],
+            working_days=d["working_days"],
+            description=d["description"],
+        ),
+        success=_("任务已安排"),
+        done=lambda result: redirect("campaigns:detail", pk=campaign.pk),
+        again=lambda form: campaign_detail(request, pk, forms_with_errors={"task": form}),
+    )
 
 
 @staff_required
 @require_POST
 def attach_cases(request, pk: int):
     campaign = _campaign(request, pk)
-    try:
-        n = services.campaign_attach_cases(actor=request.user, campaign=campaign)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已关联 %(n)d 件案件") % {"n": n})
+    flash(
+        request,
+        lambda: services.campaign_attach_cases(actor=request.user, campaign=campaign),
+        lambda n: _("已关联 %(n)d 件案件") % {"n": n},
+    )
     return redirect("campaigns:detail", pk=campaign.pk)
 
 
@@ -293,12 +279,11 @@ def attach_cases(request, pk: int):
 @require_POST
 def publish_summary(request, pk: int):
     campaign = _campaign(request, pk)
-    try:
-        services.summary_publish(actor=request.user, campaign=campaign)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("总结已在门户网站发布"))
+    flash(
+        request,
+        lambda: services.summary_publish(actor=request.user, campaign=campaign),
+        _("总结已在门户网站发布"),
+    )
     return redirect("campaigns:detail", pk=campaign.pk)
 
 
@@ -339,25 +324,21 @@ def task_detail(request, pk: int, form=None):
 def task_report_add(request, pk: int):
     task = _task(request, pk)
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.task_report(
-                actor=request.user,
-                task=task,
-                text=d["text"],
-                figure=d["figure"],
-                photos=d["photos"],
-                completes=d["completes"],
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("进度已填报"))
-            return redirect("campaigns:task", pk=task.pk)
-    response = task_detail(request, pk, form=form)
-    response.status_code = 400
-    return response
+    return submit_on_page(
+        request,
+        form,
+        lambda d: services.task_report(
+            actor=request.user,
+            task=task,
+            text=d["text"],
+            figure=d["figure"],
+            photos=d["photos"],
+            completes=d["completes"],
+        ),
+        success=_("进度已填报"),
+        done=lambda result: redirect("campaigns:task", pk=task.pk),
+        again=lambda form: task_detail(request, pk, form=form),
+    )
 
 
 def _people(bureau) -> list[StaffProfile]:
@@ -380,8 +361,10 @@ def operation_new(request, pk: int):
     form = OperationForm(
         request.POST or None, units=units, officers=people, partners=_partners(campaign.bureau)
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def record(d: dict) -> Operation:
+        from django.contrib.auth import get_user_model
+
         participants = [
             {
                 "name": d[f"participant_{i}_name"],
@@ -391,31 +374,32 @@ def operation_new(request, pk: int):
             for i in range(PARTICIPANT_ROWS)
             if d[f"participant_{i}_name"]
         ]
-        from django.contrib.auth import get_user_model
+        return services.operation_record(
+            actor=request.user,
+            campaign=campaign,
+            kind=d["kind"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            place=d["place"],
+            lon=d["lon"],
+            lat=d["lat"],
+            units=list(units.filter(pk__in=d["units"])),
+            officers=list(get_user_model().objects.filter(pk__in=d["officers"])),
+            participants=participants,
+            findings=d["findings"],
+            urgent=d["urgent"],
+            urgent_reason=d["urgent_reason"],
+        )
 
-        try:
-            op = services.operation_record(
-                actor=request.user,
-                campaign=campaign,
-                kind=d["kind"],
-                starts_at=d["starts_at"],
-                ends_at=d["ends_at"],
-                place=d["place"],
-                lon=d["lon"],
-                lat=d["lat"],
-                units=list(units.filter(pk__in=d["units"])),
-                officers=list(get_user_model().objects.filter(pk__in=d["officers"])),
-                participants=participants,
-                findings=d["findings"],
-                urgent=d["urgent"],
-                urgent_reason=d["urgent_reason"],
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("联合行动已登记"))
-            return redirect("campaigns:operation", pk=op.pk)
-    return render(request, "campaigns/operation_form.html", {"form": form, "c": campaign})
+    return form_page(
+        request,
+        form,
+        record,
+        template="campaigns/operation_form.html",
+        context={"c": campaign},
+        success=_("联合行动已登记"),
+        done=lambda op: redirect("campaigns:operation", pk=op.pk),
+    )
 
 
 def _operation(request, pk: int) -> Operation:
@@ -472,61 +456,53 @@ def operation_detail(request, pk: int, problem_form=None, support_form=None, pen
 @staff_required
 @require_POST
 def operation_problem(request, pk: int):
+    from chengguan.taxonomy.models import Category
+
     op = _operation(request, pk)
     form = _problem_form(request, op, request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        from chengguan.taxonomy.models import Category
-
-        try:
-            services.operation_file_problem(
-                actor=request.user,
-                operation=op,
-                source=d["source"],
-                category=Category.objects.get(pk=d["category"]),
-                description=d["description"],
-                address=d["address"],
-                lon=d["lon"] if d["lon"] is not None else op.lon,
-                lat=d["lat"] if d["lat"] is not None else op.lat,
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("问题已立为案件"))
-            return redirect("campaigns:operation", pk=op.pk)
-    response = operation_detail(request, pk, problem_form=form)
-    response.status_code = 400
-    return response
+    return submit_on_page(
+        request,
+        form,
+        lambda d: services.operation_file_problem(
+            actor=request.user,
+            operation=op,
+            source=d["source"],
+            category=Category.objects.get(pk=d["category"]),
+            description=d["description"],
+            address=d["address"],
+            lon=d["lon"] if d["lon"] is not None else op.lon,
+            lat=d["lat"] if d["lat"] is not None else op.lat,
+        ),
+        success=_("问题已立为案件"),
+        done=lambda result: redirect("campaigns:operation", pk=op.pk),
+        again=lambda form: operation_detail(request, pk, problem_form=form),
+    )
 
 
 @staff_required
 @require_POST
 def operation_support(request, pk: int):
+    from chengguan.enforcement.models import PenaltyCase
+
     op = _operation(request, pk)
     form = _support_form(op, request.POST, request.FILES)
-    if form.is_valid():
-        from chengguan.enforcement.models import PenaltyCase
-
-        d = form.cleaned_data
-        try:
-            services.support_request_record(
-                actor=request.user,
-                operation=op,
-                kind=d["kind"],
-                addressed_to=_partners(op.campaign.bureau).get(pk=d["addressed_to"]),
-                document=d["document"],
-                who_came=d["who_came"],
-                outcome=d["outcome"],
-                penalties=list(PenaltyCase.objects.filter(bureau=op.campaign.bureau, pk__in=d["penalties"])),
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("执法保障已登记"))
-            return redirect("campaigns:operation", pk=op.pk)
-    response = operation_detail(request, pk, support_form=form)
-    response.status_code = 400
-    return response
+    return submit_on_page(
+        request,
+        form,
+        lambda d: services.support_request_record(
+            actor=request.user,
+            operation=op,
+            kind=d["kind"],
+            addressed_to=_partners(op.campaign.bureau).get(pk=d["addressed_to"]),
+            document=d["document"],
+            who_came=d["who_came"],
+            outcome=d["outcome"],
+            penalties=list(PenaltyCase.objects.filter(bureau=op.campaign.bureau, pk__in=d["penalties"])),
+        ),
+        success=_("执法保障已登记"),
+        done=lambda result: redirect("campaigns:operation", pk=op.pk),
+        again=lambda form: operation_detail(request, pk, support_form=form),
+    )
 
 
 @staff_required
@@ -556,25 +532,21 @@ def summary_pdf(request, pk: int):
 @staff_required
 @require_POST
 def operation_penalty(request, pk: int):
+    from django.contrib.auth import get_user_model
+
     op = _operation(request, pk)
     form = _penalty_form(op, request.POST)
-    if form.is_valid():
-        from django.contrib.auth import get_user_model
-
-        d = form.cleaned_data
-        try:
-            services.operation_open_penalty(
-                actor=request.user,
-                operation=op,
-                facts=d["facts"],
-                parties=[{"kind": "person", "name": d["party_name"], "id_number": d["party_id_number"]}],
-                officers=list(get_user_model().objects.filter(pk__in=d["officers"])),
-            )
-        except DomainError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("已提请立案审批"))
-            return redirect("campaigns:operation", pk=op.pk)
-    response = operation_detail(request, pk, penalty_form=form)
-    response.status_code = 400
-    return response
+    return submit_on_page(
+        request,
+        form,
+        lambda d: services.operation_open_penalty(
+            actor=request.user,
+            operation=op,
+            facts=d["facts"],
+            parties=[{"kind": "person", "name": d["party_name"], "id_number": d["party_id_number"]}],
+            officers=list(get_user_model().objects.filter(pk__in=d["officers"])),
+        ),
+        success=_("已提请立案审批"),
+        done=lambda result: redirect("campaigns:operation", pk=op.pk),
+        again=lambda form: operation_detail(request, pk, penalty_form=form),
+    )

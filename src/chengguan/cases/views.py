@@ -53,8 +53,7 @@ from chengguan.cases.states import (
     CaseState,
 )
 from chengguan.core import clock
-from chengguan.core.errors import DomainError
-from chengguan.core.forms import banner_of, submit
+from chengguan.core.forms import NoFields, banner_of, submit
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.permissions import Rule
 from chengguan.org.access import staff_required
@@ -587,11 +586,13 @@ def reporter_phone(request, number: str):
     """Show the reporter's full number once, after the view is written to the audit trail. A POST, so
     neither a prefetching browser nor a shared link reveals it."""
     case = _visible_case(request.user, number)
-    try:
-        phone = contact.reporter_phone_reveal(actor=request.user, case=case)
-    except DomainError as exc:
-        context = _detail_context(request, case, banner=exc.message)
-        return render(request, "cases/detail.html", context, status=exc.status)
+    form = NoFields()
+    phone = submit(form, lambda data: contact.reporter_phone_reveal(actor=request.user, case=case))
+    if phone is None:
+        banner, status = _banner(form)
+        return render(
+            request, "cases/detail.html", _detail_context(request, case, banner=banner), status=status
+        )
     return render(request, "cases/detail.html", _detail_context(request, case, full_phone=phone))
 
 

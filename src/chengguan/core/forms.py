@@ -7,6 +7,10 @@
 
 A domain error's field messages go beside their fields (`aliases` maps a service's field name to
 the form's when they differ); its other messages go to the top of the form.
+
+A page that answers a POST with a redirect instead tells the outcome as the next page's message:
+
+    flash(request, lambda: some_service(actor=request.user), _("done"), form=form, invalid=_("fill in"))
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from chengguan.core.errors import DomainError
 
@@ -73,3 +80,80 @@ def banner_of(form: forms.Form, invalid: str) -> tuple[str, int]:
     or `invalid` (400) when the form itself was invalid."""
     refusal = getattr(form, "refusal", None)
     return (refusal.message, refusal.status) if refusal is not None else (invalid, 400)
+
+
+class NoFields(forms.Form):
+    """The form of a POST with nothing to fill in (a button), so that `submit` still catches the
+    service's refusal: bound and valid from the start."""
+
+    def __init__(self, data: Mapping | None = None, **kwargs):
+        super().__init__({} if data is None else data, **kwargs)
+
+
+def accepted(form: forms.Form) -> bool:
+    """Whether the form's last `submit` went through (for services that return nothing)."""
+    return form.is_valid() and getattr(form, "refusal", None) is None
+
+
+def submit_on_page(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict], T],
+    *,
+    done: Callable[[T], HttpResponse],
+    again: Callable[[forms.Form], HttpResponse],
+    success: str = "",
+) -> HttpResponse:
+    """A form posted from a page without a banner: `submit` (the refusal on the form), then `success`
+    as the next page's message and `done(result)`; otherwise `again(form)` — the page showing the
+    form and why — answered with 400."""
+    result = submit(form, call, message_on_form=True)
+    if accepted(form):
+        if success:
+            messages.success(request, success)
+        return done(result)
+    response = again(form)
+    response.status_code = 400
+    return response
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict], T],
+    *,
+    template: str,
+    done: Callable[[T], HttpResponse],
+    success: str = "",
+    context: Mapping | None = None,
+) -> HttpResponse:
+    """A page of one form that makes something: the form (GET), or `submit_on_page` (POST)."""
+
+    def page(form: forms.Form) -> HttpResponse:
+        return render(request, template, {"form": form, **(context or {})})
+
+    if request.method != "POST":
+        return page(form)
+    return submit_on_page(request, form, call, done=done, again=page, success=success)
+
+
+def flash(
+    request: HttpRequest,
+    call: Callable[[], T],
+    success: str | Callable[[T], str],
+    *,
+    form: forms.Form | None = None,
+    invalid: str | Callable[[forms.Form], str] = "",
+) -> T | None:
+    """`submit` for a page that answers with a redirect: `call()` when `form` (if any) is valid, and
+    the outcome as the next page's message — `success` (or `success(result)`), the service's refusal,
+    or `invalid` (or `invalid(form)`) for an invalid form. The result, or None when it did not go
+    through."""
+    form = form if form is not None else NoFields()
+    result = submit(form, lambda data: call())
+    if accepted(form):
+        messages.success(request, success(result) if callable(success) else success)
+        return result
+    banner, _status = banner_of(form, invalid(form) if callable(invalid) else invalid)
+    messages.error(request, banner)
+    return None

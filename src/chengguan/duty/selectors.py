@@ -154,6 +154,23 @@ def patrols_visible_to(actor) -> QuerySet:
     return qs.filter(bureau=bureau) if bureau else qs.none()
 
 
+def patrol_grids(points) -> list[tuple]:
+    """The grids a patrol's good fixes (`tracks.GOOD_ACCURACY_M`) fall in, by code, each with how
+    many fixes it holds: the grids the patrol covered. Points are WGS-84, as the grids are."""
+    from collections import Counter
+
+    from chengguan.duty.tracks import GOOD_ACCURACY_M
+    from chengguan.grids.index import OUTSIDE, get_index
+    from chengguan.grids.models import Grid
+
+    good = [p for p in points if p.accuracy <= GOOD_ACCURACY_M]
+    if not good:
+        return []
+    ids = get_index().locate_many([p.lon for p in good], [p.lat for p in good])
+    counts = Counter(int(i) for i in ids if i != OUTSIDE)
+    return [(g, counts[g.pk]) for g in Grid.objects.filter(pk__in=counts).order_by("code")]
+
+
 def findings_visible_to(actor) -> QuerySet:
     """督察 findings: the bureau's leaders, office and force inspectors see the bureau's; a unit sees
     the findings against it (and the units below it)."""

@@ -22,6 +22,8 @@ urlpatterns += [
 urlpatterns += [
     path("streets/", views.street_list, name="streets"),
     path("streets/define/", views.street_define, name="street-define"),
+    path("patrols/", views.patrol_list, name="patrols"),
+    path("patrols/<int:pk>/", views.patrol_detail, name="patrol"),
     path("patrols/import-gpx/", views.gpx_import, name="gpx-import"),
 ]
 urlpatterns += [

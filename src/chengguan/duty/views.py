@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chengguan.core import clock
-from chengguan.core.errors import DomainError
-from chengguan.core.workflow.forms import action_form, submitted
+from chengguan.core.errors import ValidationFailed
+from chengguan.core.forms import flash, form_page
+from chengguan.core.workflow.forms import action_form, submitted, take_action
 from chengguan.duty import selectors, services
 from chengguan.duty.forms import AssignForm, ChangeForm, FindingForm, MonthForm, TemplateForm
 from chengguan.duty.models import Assignment, FindingState, RosterChange, ShiftTemplate
@@ -57,6 +57,17 @@ def _people(unit) -> list[StaffProfile]:
     )
 
 
+def _all_errors(form) -> str:
+    """An invalid form's messages, for a page that answers with a redirect."""
+    return "；".join(e for errors in form.errors.values() for e in errors)
+
+
+def _user(pk: int | None):
+    """The staff member chosen in a form's optional person field (None when none or not staff)."""
+    profile = StaffProfile.objects.filter(user_id=pk).select_related("user").first() if pk else None
+    return profile.user if profile else None
+
+
 def _back(unit, week: str = "") -> str:
     url = reverse("duty:roster") + f"?unit={unit.pk}"
     return url + (f"&week={week}" if week else "")
@@ -93,21 +104,17 @@ def roster_page(request):
 def roster_generate(request):
     unit = _unit(request)
     form = MonthForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择月份"))
-        return redirect(_back(unit))
-    month = form.cleaned_data["month"]
-    try:
-        roster = services.roster_generate(actor=request.user, unit=unit, month=month)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    flash(
+        request,
+        lambda: services.roster_generate(actor=request.user, unit=unit, month=form.cleaned_data["month"]),
+        lambda roster: (
             _("已生成 %(month)s 的值班表，共 %(n)s 个班次。")
-            % {"month": month.strftime("%Y-%m"), "n": roster.shifts.count()},
-        )
-    return redirect(_back(unit, month.isoformat()))
+            % {"month": roster.month.strftime("%Y-%m"), "n": roster.shifts.count()}
+        ),
+        form=form,
+        invalid=_("请选择月份"),
+    )
+    return redirect(_back(unit, form.cleaned_data["month"].isoformat() if form.is_valid() else ""))
 
 
 @staff_required
@@ -115,15 +122,13 @@ def roster_generate(request):
 def template_add(request):
     unit = _unit(request)
     form = TemplateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items()))
-        return redirect(_back(unit))
-    try:
-        services.template_add(actor=request.user, unit=unit, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已添加班次模板"))
+    flash(
+        request,
+        lambda: services.template_add(actor=request.user, unit=unit, **form.cleaned_data),
+        _("已添加班次模板"),
+        form=form,
+        invalid=lambda form: "；".join(f"{form.fields[k].label}: {v[0]}" for k, v in form.errors.items()),
+    )
     return redirect(_back(unit))
 
 
@@ -133,16 +138,18 @@ def shift_assign(request):
     shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=request.POST.get("shift") or 0)
     form = AssignForm(request.POST, people=_people(shift.unit))
     week = (shift.date - dt.timedelta(days=shift.date.weekday())).isoformat()
-    if not form.is_valid():
-        messages.error(request, _("请选择人员和岗位"))
-        return redirect(_back(shift.unit, week))
-    staff = get_object_or_404(StaffProfile, user_id=form.cleaned_data["staff"]).user
-    try:
-        services.shift_assign(actor=request.user, shift=shift, staff=staff, post=form.cleaned_data["post"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已排班"))
+    flash(
+        request,
+        lambda: services.shift_assign(
+            actor=request.user,
+            shift=shift,
+            staff=get_object_or_404(StaffProfile, user_id=form.cleaned_data["staff"]).user,
+            post=form.cleaned_data["post"],
+        ),
+        _("已排班"),
+        form=form,
+        invalid=_("请选择人员和岗位"),
+    )
     return redirect(_back(shift.unit, week))
 
 
@@ -167,15 +174,10 @@ def my_duty(request):
 @require_POST
 def clock_page(request, pk: int, direction: str):
     assignment = get_object_or_404(Assignment.objects.filter(staff=request.user), pk=pk)
-    try:
-        if direction == "in":
-            services.clock_in(actor=request.user, assignment=assignment)
-            messages.success(request, _("已签到"))
-        else:
-            services.clock_out(actor=request.user, assignment=assignment)
-            messages.success(request, _("已签退"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if direction == "in":
+        flash(request, lambda: services.clock_in(actor=request.user, assignment=assignment), _("已签到"))
+    else:
+        flash(request, lambda: services.clock_out(actor=request.user, assignment=assignment), _("已签退"))
     return redirect("duty:mine")
 
 
@@ -184,23 +186,19 @@ def clock_page(request, pk: int, direction: str):
 def change_request(request, pk: int):
     assignment = get_object_or_404(Assignment.objects.select_related("shift__unit"), pk=pk)
     form = ChangeForm(request.POST, people=_people(assignment.shift.unit))
-    if not form.is_valid():
-        messages.error(request, _("请填写事由"))
-        return redirect("duty:mine")
-    d = form.cleaned_data
-    replacement = StaffProfile.objects.filter(user_id=d["replacement"]).first() if d["replacement"] else None
-    try:
-        services.change_request(
+    flash(
+        request,
+        lambda: services.change_request(
             actor=request.user,
             assignment=assignment,
-            kind=d["kind"],
-            reason=d["reason"],
-            replacement=replacement.user if replacement else None,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已提交，等待本单位领导审批"))
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            replacement=_user(form.cleaned_data["replacement"]),
+        ),
+        _("已提交，等待本单位领导审批"),
+        form=form,
+        invalid=_("请填写事由"),
+    )
     return redirect("duty:mine")
 
 
@@ -208,14 +206,13 @@ def change_request(request, pk: int):
 @require_POST
 def change_action(request, pk: int, action: str):
     change = get_object_or_404(RosterChange.objects.select_related("unit"), pk=pk)
-    try:
-        services.change_transition(
+    flash(
+        request,
+        lambda: services.change_transition(
             actor=request.user, change=change, action=action, note=request.POST.get("note", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, CHANGE_MACHINE.label(action))
+        ),
+        CHANGE_MACHINE.label(action),
+    )
     return redirect(_back(change.unit) if action != "withdraw" else reverse("duty:mine"))
 
 
@@ -251,30 +248,24 @@ def finding_new(request):
     bureau = org_selectors.bureau_of(request.user)
     people = _people(bureau) if bureau else []
     form = FindingForm(request.POST or None, request.FILES or None, units=units, people=people)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        person = StaffProfile.objects.filter(user_id=d["person"]).first() if d["person"] else None
-        try:
-            f = services.finding_record(
-                actor=request.user,
-                unit=units.get(pk=d["unit"]),
-                kind=d["kind"],
-                discipline=d["discipline"],
-                person=person.user if person else None,
-                place=d["place"],
-                observed_at=d["observed_at"],
-                description=d["description"],
-                photo=d["photo"],
-            )
-        except DomainError as exc:
-            for name, errors in exc.fields.items():
-                form.add_error(name if name in form.fields else None, errors)
-            if not exc.fields:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已记录，整改任务已交责任单位"))
-            return redirect("duty:finding", pk=f.pk)
-    return render(request, "duty/finding_form.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        lambda d: services.finding_record(
+            actor=request.user,
+            unit=units.get(pk=d["unit"]),
+            kind=d["kind"],
+            discipline=d["discipline"],
+            person=_user(d["person"]),
+            place=d["place"],
+            observed_at=d["observed_at"],
+            description=d["description"],
+            photo=d["photo"],
+        ),
+        template="duty/finding_form.html",
+        success=_("已记录，整改任务已交责任单位"),
+        done=lambda f: redirect("duty:finding", pk=f.pk),
+    )
 
 
 def _finding(request, pk: int):
@@ -308,21 +299,14 @@ def finding_detail(request, pk: int, forms_with_errors: dict | None = None):
 @require_POST
 def finding_action(request, pk: int, action: str):
     f = _finding(request, pk)
-    form = action_form(FINDING_MACHINE, action, data=request.POST, files=request.FILES, prefix=action)
-    if form.is_valid():
-        try:
-            services.finding_transition(actor=request.user, finding=f, action=action, **submitted(form))
-        except DomainError as exc:
-            for name, errors in exc.fields.items():
-                form.add_error(name if name in form.fields else None, errors)
-            if not exc.fields:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, FINDING_MACHINE.label(action))
-            return redirect("duty:finding", pk=f.pk)
-    response = finding_detail(request, pk, forms_with_errors={action: form})
-    response.status_code = 400
-    return response
+    return take_action(
+        request,
+        FINDING_MACHINE,
+        action,
+        lambda values: services.finding_transition(actor=request.user, finding=f, action=action, **values),
+        done=lambda result: redirect("duty:finding", pk=f.pk),
+        again=lambda form: finding_detail(request, pk, forms_with_errors={action: form}),
+    )
 
 
 # -- 严管街在岗率 --------------------------------------------------------------------------------------
@@ -375,18 +359,18 @@ def street_define(request):
 
     bureau = org_selectors.bureau_of(request.user)
     form = StreetForm(request.POST)
-    if bureau is None or not form.is_valid():
-        messages.error(request, _("请填写街道名称、网格和在岗时间"))
-        return redirect("duty:streets")
-    d = form.cleaned_data
-    codes = [c for c in d["grids"].replace("，", ",").replace(",", " ").split() if c]
-    grids = list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau))
-    missing = sorted(set(codes) - {g.code for g in grids})
-    if missing:
-        messages.error(request, _("找不到本局的网格：%(codes)s") % {"codes": "、".join(missing)})
-        return redirect("duty:streets")
-    try:
-        services.street_define(
+    invalid = _("请填写街道名称、网格和在岗时间")
+
+    def define():
+        if bureau is None:
+            raise ValidationFailed(invalid)
+        d = form.cleaned_data
+        codes = [c for c in d["grids"].replace("，", ",").replace(",", " ").split() if c]
+        grids = list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau))
+        missing = sorted(set(codes) - {g.code for g in grids})
+        if missing:
+            raise ValidationFailed(_("找不到本局的网格：%(codes)s") % {"codes": "、".join(missing)})
+        return services.street_define(
             actor=request.user,
             bureau=bureau,
             name=d["name"],
@@ -395,10 +379,8 @@ def street_define(request):
             starts=d["starts"],
             ends=d["ends"],
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已设置严管街"))
+
+    flash(request, define, _("已设置严管街"), form=form, invalid=invalid)
     return redirect("duty:streets")
 
 
@@ -408,27 +390,101 @@ def gpx_import(request):
     from chengguan.duty.forms import GpxForm
 
     form = GpxForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请选择 GPX 文件"))
-        return redirect("duty:streets")
-    upload = form.cleaned_data["file"]
-    try:
-        batch = services.patrol_import_gpx(
+    flash(
+        request,
+        lambda: services.patrol_import_gpx(
             actor=request.user,
             staff=request.user,
-            data=upload.read(),
+            data=form.cleaned_data["file"].read(),
             crs=form.cleaned_data["crs"],
-            filename=upload.name,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+            filename=form.cleaned_data["file"].name,
+        ),
+        lambda batch: (
             _("已导入 %(accepted)s 个轨迹点（值班时段外的 %(dropped)s 个未保存）")
-            % {"accepted": batch.accepted, "dropped": batch.dropped},
-        )
+            % {"accepted": batch.accepted, "dropped": batch.dropped}
+        ),
+        form=form,
+        invalid=_("请选择 GPX 文件"),
+    )
     return redirect("duty:streets")
+
+
+# -- 巡查 -------------------------------------------------------------------------------------------
+
+
+@staff_required
+def patrol_list(request):
+    """The bureau's patrols, latest first (a day with `?date=`), each linked to its track."""
+    qs = selectors.patrols_visible_to(request.user).select_related("assignment__shift")
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = None
+    if day is not None:
+        start = dt.datetime.combine(day, dt.time(), clock.SHANGHAI)
+        qs = qs.filter(started_at__gte=start, started_at__lt=start + dt.timedelta(days=1))
+    rows = [(p, _duration(p), _km(p)) for p in qs.order_by("-started_at")[:200]]
+    return render(request, "duty/patrols.html", {"rows": rows, "day": day})
+
+
+def _km(patrol) -> str:
+    return f"{patrol.distance_m / 1000:.2f}"
+
+
+def _duration(patrol, points=None) -> str:
+    """How long the patrol lasted, in hours and minutes: to its end, or (still out) to its last point."""
+    if patrol.ended_at:
+        seconds = (patrol.ended_at - patrol.started_at).total_seconds()
+    elif points:
+        seconds = points[-1].t
+    else:
+        return "—"
+    minutes = int(seconds // 60)
+    return _("%(h)d 小时 %(m)02d 分") % {"h": minutes // 60, "m": minutes % 60}
+
+
+@staff_required
+def patrol_detail(request, pk: int):
+    """A patrol on the map: its track (WGS-84, drawn as the other maps draw), length, duration and
+    the grids it covered. Reading another person's track is audited by `services.patrol_track`."""
+    from django.conf import settings
+
+    from chengguan.cases import mapdata
+    from chengguan.duty.tracks import GOOD_ACCURACY_M
+
+    patrol = get_object_or_404(selectors.patrols_visible_to(request.user), pk=pk)
+    points = services.patrol_track(actor=request.user, patrol=patrol)
+    grids = selectors.patrol_grids(points)
+    area = mapdata.jurisdiction(request.user) or {}
+    map_config = {
+        "tileUrl": getattr(settings, "CHENGGUAN_TILE_URL", "") or "",
+        "extent": area.get("extent"),
+        "outlines": area.get("outlines"),
+        # [lat, lon] as Leaflet takes them; poor fixes apart (they are not counted in the length).
+        "track": [[p.lat, p.lon] for p in points if p.accuracy <= GOOD_ACCURACY_M],
+        "poor": [[p.lat, p.lon] for p in points if p.accuracy > GOOD_ACCURACY_M],
+        "grids": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": g.geometry, "properties": {"code": g.code, "fixes": n}}
+                for g, n in grids
+            ],
+        },
+        "text": {"start": _("起点"), "end": _("终点"), "fixes": _("定位点 %(n)s 个")},
+    }
+    return render(
+        request,
+        "duty/patrol.html",
+        {
+            "p": patrol,
+            "points": points,
+            "poor": len(map_config["poor"]),
+            "grids": grids,
+            "duration": _duration(patrol, points),
+            "km": _km(patrol),
+            "map_config": map_config,
+        },
+    )
 
 
 # -- 会议 -------------------------------------------------------------------------------------------
@@ -461,12 +517,13 @@ def meeting_plan(request):
 
     bureau = org_selectors.bureau_of(request.user)
     form = MeetingForm(request.POST)
-    if bureau is None or not form.is_valid():
-        messages.error(request, _("请填写会议名称和时间"))
-        return redirect("duty:meetings")
-    d = form.cleaned_data
-    try:
-        meeting = services.meeting_plan(
+    invalid = _("请填写会议名称和时间")
+
+    def plan():
+        if bureau is None:
+            raise ValidationFailed(invalid)
+        d = form.cleaned_data
+        return services.meeting_plan(
             actor=request.user,
             bureau=bureau,
             kind=d["kind"],
@@ -474,11 +531,9 @@ def meeting_plan(request):
             starts_at=d["starts_at"],
             place=d["place"],
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("duty:meetings")
-    messages.success(request, _("已安排会议"))
-    return redirect("duty:meeting", pk=meeting.pk)
+
+    meeting = flash(request, plan, _("已安排会议"), form=form, invalid=invalid)
+    return redirect("duty:meeting", pk=meeting.pk) if meeting else redirect("duty:meetings")
 
 
 def _meeting(request, pk: int):
@@ -528,16 +583,6 @@ def meeting_detail(request, pk: int):
     )
 
 
-def _meeting_done(request, meeting, call, success: str):
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("duty:meeting", pk=meeting.pk)
-
-
 @staff_required
 @require_POST
 def meeting_agenda(request, pk: int):
@@ -545,15 +590,14 @@ def meeting_agenda(request, pk: int):
 
     meeting = _meeting(request, pk)
     form = AgendaForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写议题"))
-        return redirect("duty:meeting", pk=pk)
-    return _meeting_done(
+    flash(
         request,
-        meeting,
         lambda: services.agenda_add(actor=request.user, meeting=meeting, **form.cleaned_data),
         _("已添加议题"),
+        form=form,
+        invalid=_("请填写议题"),
     )
+    return redirect("duty:meeting", pk=meeting.pk)
 
 
 @staff_required
@@ -565,12 +609,12 @@ def meeting_attendance(request, pk: int):
         for k, v in request.POST.items()
         if k.startswith("a-") and k[2:].isdigit()
     }
-    return _meeting_done(
+    flash(
         request,
-        meeting,
         lambda: services.attendance_record(actor=request.user, meeting=meeting, marks=marks),
         _("已记录出席情况"),
     )
+    return redirect("duty:meeting", pk=meeting.pk)
 
 
 @staff_required
@@ -580,18 +624,19 @@ def meeting_hold(request, pk: int):
 
     meeting = _meeting(request, pk)
     form = HoldForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写会议纪要"))
-        return redirect("duty:meeting", pk=pk)
-    decisions = [line.strip() for line in form.cleaned_data["decisions"].splitlines() if line.strip()]
-    return _meeting_done(
+    flash(
         request,
-        meeting,
         lambda: services.meeting_hold(
-            actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"], decisions=decisions
+            actor=request.user,
+            meeting=meeting,
+            minutes=form.cleaned_data["minutes"],
+            decisions=[line.strip() for line in form.cleaned_data["decisions"].splitlines() if line.strip()],
         ),
         _("已记录会议纪要"),
+        form=form,
+        invalid=_("请填写会议纪要"),
     )
+    return redirect("duty:meeting", pk=meeting.pk)
 
 
 @staff_required
@@ -602,25 +647,21 @@ def meeting_item_add(request, pk: int):
     meeting = _meeting(request, pk)
     units = selectors.duty_units(request.user)
     form = ItemForm(request.POST, units=units, people=_people(meeting.bureau))
-    if not form.is_valid():
-        messages.error(request, _("请填写督办事项和办结期限"))
-        return redirect("duty:meeting", pk=pk)
-    d = form.cleaned_data
-    unit = units.filter(pk=d["unit"]).first() if d["unit"] else None
-    person = StaffProfile.objects.filter(user_id=d["person"]).first() if d["person"] else None
-    return _meeting_done(
+    flash(
         request,
-        meeting,
         lambda: services.action_item_add(
             actor=request.user,
             meeting=meeting,
-            title=d["title"],
-            due_on=d["due_on"],
-            unit=unit,
-            person=person.user if person else None,
+            title=form.cleaned_data["title"],
+            due_on=form.cleaned_data["due_on"],
+            unit=units.filter(pk=form.cleaned_data["unit"]).first() if form.cleaned_data["unit"] else None,
+            person=_user(form.cleaned_data["person"]),
         ),
         _("已交办"),
+        form=form,
+        invalid=_("请填写督办事项和办结期限"),
     )
+    return redirect("duty:meeting", pk=meeting.pk)
 
 
 @staff_required
@@ -633,17 +674,16 @@ def action_item_action(request, pk: int, action: str):
         ActionItem.objects.filter(meeting__in=selectors.meetings_visible_to(request.user).values("pk")), pk=pk
     )
     form = action_form(ITEM_MACHINE, action, data=request.POST, prefix=f"{action}-{item.pk}")
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return redirect("duty:meeting", pk=item.meeting_id)
-    return _meeting_done(
+    flash(
         request,
-        item.meeting,
         lambda: services.action_item_transition(
             actor=request.user, item=item, action=action, **submitted(form)
         ),
         ITEM_MACHINE.label(action),
+        form=form,
+        invalid=_all_errors,
     )
+    return redirect("duty:meeting", pk=item.meeting_id)
 
 
 # -- 重大事项通报 ------------------------------------------------------------------------------------
@@ -688,32 +728,30 @@ def notice_list(request):
 def notice_issue(request):
     bureau = org_selectors.bureau_of(request.user)
     form = _notice_form(request, request.POST)
-    if bureau is None or not form.is_valid():
-        messages.error(
-            request, "；".join(e for errors in form.errors.values() for e in errors) or _("请填写通报")
-        )
-        return redirect("duty:notices")
-    d = form.cleaned_data
-    units = list(selectors.duty_units(request.user).filter(pk__in=d["units"]))
-    people = [p.user for p in StaffProfile.objects.filter(user_id__in=d["people"]).select_related("user")]
-    try:
-        notice = services.notice_issue(
+
+    def issue():
+        if bureau is None:
+            raise ValidationFailed(_("请填写通报"))
+        d = form.cleaned_data
+        return services.notice_issue(
             actor=request.user,
             bureau=bureau,
             kind=d["kind"],
             level=d["level"],
             title=d["title"],
             body=d["body"],
-            units=units,
-            people=people,
+            units=list(selectors.duty_units(request.user).filter(pk__in=d["units"])),
+            people=[
+                p.user for p in StaffProfile.objects.filter(user_id__in=d["people"]).select_related("user")
+            ],
             response_required=d["response_required"],
             respond_within=dt.timedelta(hours=d["respond_hours"] or 24),
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("duty:notices")
-    messages.success(request, _("已发布通报"))
-    return redirect("duty:notice", pk=notice.pk)
+
+    notice = flash(
+        request, issue, _("已发布通报"), form=form, invalid=lambda form: _all_errors(form) or _("请填写通报")
+    )
+    return redirect("duty:notice", pk=notice.pk) if notice else redirect("duty:notices")
 
 
 def _notice(request, pk: int):
@@ -742,23 +780,12 @@ def notice_detail(request, pk: int):
     )
 
 
-def _notice_done(request, notice, call, success: str):
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("duty:notice", pk=notice.pk)
-
-
 @staff_required
 @require_POST
 def notice_read(request, pk: int):
     notice = _notice(request, pk)
-    return _notice_done(
-        request, notice, lambda: services.notice_read(actor=request.user, notice=notice), _("已阅知")
-    )
+    flash(request, lambda: services.notice_read(actor=request.user, notice=notice), _("已阅知"))
+    return redirect("duty:notice", pk=notice.pk)
 
 
 @staff_required
@@ -766,21 +793,20 @@ def notice_read(request, pk: int):
 def notice_respond(request, pk: int):
     notice = _notice(request, pk)
     response = request.POST.get("response", "")
-    return _notice_done(
+    flash(
         request,
-        notice,
         lambda: services.notice_respond(actor=request.user, notice=notice, response=response),
         _("已回复"),
     )
+    return redirect("duty:notice", pk=notice.pk)
 
 
 @staff_required
 @require_POST
 def notice_close(request, pk: int):
     notice = _notice(request, pk)
-    return _notice_done(
-        request, notice, lambda: services.notice_close(actor=request.user, notice=notice), _("通报已办结")
-    )
+    flash(request, lambda: services.notice_close(actor=request.user, notice=notice), _("通报已办结"))
+    return redirect("duty:notice", pk=notice.pk)
 
 
 # -- 值班日志与交接班 -----------------------------------------------------------------------------------
@@ -814,23 +840,12 @@ def shift_log(request, pk: int):
     )
 
 
-def _log_done(request, shift, call, success: str):
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("duty:log", pk=shift.pk)
-
-
 @staff_required
 @require_POST
 def log_add(request, pk: int):
     shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
-    return _log_done(
+    flash(
         request,
-        shift,
         lambda: services.log_add(
             actor=request.user,
             shift=shift,
@@ -839,15 +854,15 @@ def log_add(request, pk: int):
         ),
         _("已记录"),
     )
+    return redirect("duty:log", pk=shift.pk)
 
 
 @staff_required
 @require_POST
 def handover_give(request, pk: int):
     shift = get_object_or_404(selectors.shifts_visible_to(request.user), pk=pk)
-    return _log_done(
+    flash(
         request,
-        shift,
         lambda: services.handover_give(
             actor=request.user,
             shift=shift,
@@ -856,6 +871,7 @@ def handover_give(request, pk: int):
         ),
         _("已交班，等待下一班接班"),
     )
+    return redirect("duty:log", pk=shift.pk)
 
 
 @staff_required
@@ -866,11 +882,11 @@ def handover_action(request, pk: int, action: str):
     h = get_object_or_404(
         Handover.objects.filter(next_shift__in=selectors.shifts_visible_to(request.user).values("pk")), pk=pk
     )
-    return _log_done(
+    flash(
         request,
-        h.next_shift,
         lambda: services.handover_transition(
             actor=request.user, handover=h, action=action, note=request.POST.get("note", "")
         ),
         _("已接班"),
     )
+    return redirect("duty:log", pk=h.next_shift_id)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chengguan.cases import selectors as case_selectors
 from chengguan.cases.timeline import actor_name
 from chengguan.core import clock
-from chengguan.core.errors import DomainError
+from chengguan.core.forms import NoFields, accepted, banner_of, submit
 from chengguan.core.workflow.forms import action_form, submitted
 from chengguan.enforcement import forms, periods, selectors, services
 from chengguan.enforcement.documents import services as document_services
@@ -96,15 +96,6 @@ def allowed(rule: Callable[..., bool]):
 def _can_start(user) -> bool:
     bureau = bureau_of(user)
     return bureau is not None and can_start_penalty(user, bureau)
-
-
-def _put_errors(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """A service's field errors beside the form's fields; the rest goes into the banner."""
-    aliases = aliases or {}
-    for field, errors in (exc.fields or {}).items():
-        name = aliases.get(field, field)
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _visible_case(user, pk: int) -> PenaltyCase:
@@ -281,16 +272,11 @@ def evidence_upload(request, pk: int):
 def _submit(request, case: PenaltyCase, form, *, write, success: str, **page):
     """A form on the case page: `write` the cleaned data through the services and go back to the page,
     or show the page again with the refusal beside the fields (nothing changed)."""
-    banner, status = CHECK_FORM, 400
-    if form.is_valid():
-        try:
-            write(form.cleaned_data)
-        except DomainError as exc:
-            _put_errors(form, exc)
-            banner, status = exc.message, exc.status
-        else:
-            messages.success(request, success)
-            return redirect("enforcement:detail", pk=case.pk)
+    submit(form, write)
+    if accepted(form):
+        messages.success(request, success)
+        return redirect("enforcement:detail", pk=case.pk)
+    banner, status = banner_of(form, CHECK_FORM)
     context = _detail_context(request, _visible_case(request.user, case.pk), banner=banner, **page)
     return render(request, "enforcement/detail.html", context, status=status)
 
@@ -313,16 +299,17 @@ def document_issue(request, pk: int):
     """生成文书: numbered and rendered by the documents service, which refuses a type out of stage."""
     case = _visible_case(request.user, pk)
     doc_type = request.POST.get("doc_type", "")
-    try:
-        document = document_services.penalty_document_issue(actor=request.user, case=case, doc_type=doc_type)
-    except DomainError as exc:
-        case = _visible_case(request.user, pk)
-        return render(
-            request,
-            "enforcement/detail.html",
-            _detail_context(request, case, banner=exc.message),
-            status=exc.status,
-        )
+    form = NoFields()
+    document = submit(
+        form,
+        lambda data: document_services.penalty_document_issue(
+            actor=request.user, case=case, doc_type=doc_type
+        ),
+    )
+    if document is None:
+        banner, status = banner_of(form, CHECK_FORM)
+        context = _detail_context(request, _visible_case(request.user, pk), banner=banner)
+        return render(request, "enforcement/detail.html", context, status=status)
     messages.success(request, gettext("已生成%(document)s。") % {"document": document})
     return redirect("enforcement:detail", pk=case.pk)
 
@@ -355,22 +342,20 @@ def _proposal_page(request, form, *, start, success: str, title: str, origin=Non
     opens the case from the form's facts, party and officers."""
     banner, status = None, 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                case = start(
-                    actor=request.user,
-                    facts=form.cleaned_data["facts"],
-                    parties=[form.party()],
-                    officers=list(form.cleaned_data["officers"]),
-                )
-            except DomainError as exc:
-                _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
-                banner, status = exc.message, exc.status
-            else:
-                messages.success(request, success)
-                return redirect("enforcement:detail", pk=case.pk)
-        else:
-            banner, status = CHECK_FORM, 400
+        case = submit(
+            form,
+            lambda data: start(
+                actor=request.user,
+                facts=data["facts"],
+                parties=[form.party()],
+                officers=list(data["officers"]),
+            ),
+            aliases=forms.PartyFieldsMixin.PARTY_ALIASES,
+        )
+        if case is not None:
+            messages.success(request, success)
+            return redirect("enforcement:detail", pk=case.pk)
+        banner, status = banner_of(form, CHECK_FORM)
     context = {
         "form": form,
         "banner": banner,
@@ -420,30 +405,25 @@ def simple(request):
     form = forms.SimpleDecisionForm(request.POST or None)
     banner, status = None, 200
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = services.penalty_simple_decide(
-                    actor=request.user,
-                    bureau=bureau,
-                    facts=data["facts"],
-                    legal_basis=data["legal_basis"],
-                    party=form.party(),
-                    fine_amount=data["fine_amount"],
-                    collected_on_spot=data["collected_on_spot"],
-                    decided_on=data["decided_on"],
-                    officers=[request.user],
-                )
-            except DomainError as exc:
-                _put_errors(form, exc, forms.PartyFieldsMixin.PARTY_ALIASES)
-                banner, status = exc.message, exc.status
-            else:
-                messages.success(
-                    request, gettext("已作出当场处罚决定 %(number)s。") % {"number": case.number}
-                )
-                return redirect("enforcement:detail", pk=case.pk)
-        else:
-            banner, status = CHECK_FORM, 400
+        case = submit(
+            form,
+            lambda data: services.penalty_simple_decide(
+                actor=request.user,
+                bureau=bureau,
+                facts=data["facts"],
+                legal_basis=data["legal_basis"],
+                party=form.party(),
+                fine_amount=data["fine_amount"],
+                collected_on_spot=data["collected_on_spot"],
+                decided_on=data["decided_on"],
+                officers=[request.user],
+            ),
+            aliases=forms.PartyFieldsMixin.PARTY_ALIASES,
+        )
+        if case is not None:
+            messages.success(request, gettext("已作出当场处罚决定 %(number)s。") % {"number": case.number})
+            return redirect("enforcement:detail", pk=case.pk)
+        banner, status = banner_of(form, CHECK_FORM)
     context = {
         "form": form,
         "banner": banner,

@@ -14,7 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chengguan.core.errors import DomainError, NotFound
+from chengguan.core.errors import NotFound
+from chengguan.core.forms import NoFields, accepted, banner_of, submit
 from chengguan.notifications import selectors, services
 from chengguan.notifications.kinds import Kind
 
@@ -81,13 +82,12 @@ def preferences(request):
             }
             for row in rows
         }
-        try:
-            services.preferences_set(actor=request.user, choices=choices)
-        except DomainError as exc:
-            error = exc.message
-        else:
+        form = NoFields()
+        submit(form, lambda data: services.preferences_set(actor=request.user, choices=choices))
+        if accepted(form):
             messages.success(request, _("通知设置已保存。"))
             return redirect("notifications:preferences")
+        error, _status = banner_of(form, "")
     return render(
         request,
         "notifications/preferences.html",

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.core import clock
-from chengguan.core.errors import DomainError
-from chengguan.core.forms import put_errors
-from chengguan.core.workflow.forms import action_form, submitted
+from chengguan.core.forms import NoFields, banner_of, form_page, submit, submit_on_page
+from chengguan.core.workflow.forms import action_form, take_action
 from chengguan.org import selectors as org_selectors
 from chengguan.org.access import staff_required
 from chengguan.org.models import StaffProfile
@@ -53,6 +52,12 @@ from chengguan.people.permissions import (
 from chengguan.people.states import CERTIFICATE_MACHINE, DEED_MACHINE, NOMINATION_MACHINE, TRAINING_MACHINE
 
 FILTERS = ("current", "expiring", "expired", "all")
+
+
+def _submit(form, call):
+    """`core.forms.submit` as these pages show a refusal (on the form: they have no banner). The
+    lifecycles' services return nothing: ask `accepted(form)` whether they went through."""
+    return submit(form, call, message_on_form=True)
 
 
 def _require_read(request) -> None:
@@ -117,20 +122,20 @@ def certificate_new(request):
         raise DjangoPermissionDenied
     people = _uncertified_staff(request.user)
     form = CertificateForm(request.POST or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
+
+    def issue(data: dict):
+        d = dict(data)
         holder = next((p.user for p in people if p.user_id == d.pop("holder")), None)
-        try:
-            cert = services.certificate_issue(actor=request.user, holder=holder, **d)
-        except DomainError as exc:
-            for name, errors in exc.fields.items():
-                form.add_error(name if name in form.fields else None, errors)
-            if not exc.fields:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已登记执法证"))
-            return redirect("people:certificate", pk=cert.pk)
-    return render(request, "people/certificate_form.html", {"form": form}, status=400 if form.errors else 200)
+        return services.certificate_issue(actor=request.user, holder=holder, **d)
+
+    return form_page(
+        request,
+        form,
+        issue,
+        template="people/certificate_form.html",
+        success=_("已登记执法证"),
+        done=lambda cert: redirect("people:certificate", pk=cert.pk),
+    )
 
 
 def _certificate(request, pk: int):
@@ -177,26 +182,21 @@ def certificate_detail(request, pk: int, forms_with_errors: dict | None = None):
 @require_POST
 def certificate_action(request, pk: int, action: str):
     cert = _certificate(request, pk)
-    form = action_form(CERTIFICATE_MACHINE, action, data=request.POST, files=request.FILES, prefix=action)
-    if form.is_valid():
-        try:
-            services.certificate_transition(
-                actor=request.user, certificate=cert, action=action, payload=submitted(form)
-            )
-        except DomainError as exc:
-            for name, errors in exc.fields.items():
-                form.add_error(name if name in form.fields else None, errors)
-            if not exc.fields:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, CERTIFICATE_MACHINE.label(action))
-            if action == "renew":
-                renewed = selectors.current_certificate(cert.holder)
-                return redirect("people:certificate", pk=renewed.pk if renewed else cert.pk)
-            return redirect("people:certificate", pk=cert.pk)
-    response = certificate_detail(request, pk, forms_with_errors={action: form})
-    response.status_code = 400
-    return response
+
+    def done(_result):
+        renewed = selectors.current_certificate(cert.holder) if action == "renew" else None
+        return redirect("people:certificate", pk=renewed.pk if renewed else cert.pk)
+
+    return take_action(
+        request,
+        CERTIFICATE_MACHINE,
+        action,
+        lambda values: services.certificate_transition(
+            actor=request.user, certificate=cert, action=action, payload=values
+        ),
+        done=done,
+        again=lambda form: certificate_detail(request, pk, forms_with_errors={action: form}),
+    )
 
 
 # -- training -------------------------------------------------------------------------------------------
@@ -240,23 +240,16 @@ def training_new(request):
     if not can_manage_training(request.user):
         raise DjangoPermissionDenied
     form = TrainingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            session = services.training_plan(
-                actor=request.user, bureau=org_selectors.bureau_of(request.user), **d
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("已列入培训计划"))
-            return redirect("people:training", pk=session.pk)
-    return render(request, "people/training_form.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def _form_errors(form, exc: DomainError) -> None:
-    """The service's refusal on the form, as every page shows it (`core.forms.put_errors`)."""
-    put_errors(form, exc, message_on_form=True)
+    return form_page(
+        request,
+        form,
+        lambda d: services.training_plan(
+            actor=request.user, bureau=org_selectors.bureau_of(request.user), **d
+        ),
+        template="people/training_form.html",
+        success=_("已列入培训计划"),
+        done=lambda session: redirect("people:training", pk=session.pk),
+    )
 
 
 def _training(request, pk: int) -> TrainingSession:
@@ -313,18 +306,16 @@ def training_detail(request, pk: int, forms_with_errors: dict | None = None, sta
 @require_POST
 def training_action(request, pk: int, action: str):
     session = _training(request, pk)
-    form = action_form(TRAINING_MACHINE, action, data=request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            services.training_transition(
-                actor=request.user, session=session, action=action, payload=submitted(form)
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, TRAINING_MACHINE.label(action))
-            return redirect("people:training", pk=session.pk)
-    return training_detail(request, pk, forms_with_errors={action: form}, status=400)
+    return take_action(
+        request,
+        TRAINING_MACHINE,
+        action,
+        lambda values: services.training_transition(
+            actor=request.user, session=session, action=action, payload=values
+        ),
+        done=lambda result: redirect("people:training", pk=session.pk),
+        again=lambda form: training_detail(request, pk, forms_with_errors={action: form}),
+    )
 
 
 @staff_required
@@ -332,19 +323,20 @@ def training_action(request, pk: int, action: str):
 def training_attendance(request, pk: int):
     session = _training(request, pk)
     people = _bureau_people(session.bureau)
-    form = AttendanceForm(request.POST, people=people)
-    if form.is_valid():
-        chosen = set(form.cleaned_data["staff"])
-        try:
-            services.training_attendance_record(
-                actor=request.user, session=session, staff=[p.user for p in people if p.user_id in chosen]
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("已登记签到"))
-            return redirect("people:training", pk=session.pk)
-    return training_detail(request, pk, forms_with_errors={"attendance": form}, status=400)
+
+    def record(d: dict):
+        chosen = set(d["staff"])
+        staff = [p.user for p in people if p.user_id in chosen]
+        return services.training_attendance_record(actor=request.user, session=session, staff=staff)
+
+    return submit_on_page(
+        request,
+        AttendanceForm(request.POST, people=people),
+        record,
+        success=_("已登记签到"),
+        done=lambda result: redirect("people:training", pk=session.pk),
+        again=lambda form: training_detail(request, pk, forms_with_errors={"attendance": form}),
+    )
 
 
 @staff_required
@@ -356,10 +348,16 @@ def training_scores(request, pk: int):
         for key, value in request.POST.items()
         if key.startswith("score_") and value.strip()
     }
-    try:
-        services.training_scores_record(actor=request.user, session=session, scores=scores)
-    except DomainError as exc:
-        return training_detail(request, pk, forms_with_errors={"scores": exc}, status=exc.status)
+    form = NoFields()
+    if (
+        _submit(
+            form,
+            lambda d: services.training_scores_record(actor=request.user, session=session, scores=scores),
+        )
+        is None
+    ):
+        banner, status = banner_of(form, "")
+        return training_detail(request, pk, forms_with_errors={"scores": banner}, status=status)
     messages.success(request, _("已登记成绩"))
     return redirect("people:training", pk=session.pk)
 
@@ -368,21 +366,16 @@ def training_scores(request, pk: int):
 @require_POST
 def training_material(request, pk: int):
     session = _training(request, pk)
-    form = MaterialForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.training_material_add(
-                actor=request.user,
-                session=session,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("已上传培训资料"))
-            return redirect("people:training", pk=session.pk)
-    return training_detail(request, pk, forms_with_errors={"material": form}, status=400)
+    return submit_on_page(
+        request,
+        MaterialForm(request.POST, request.FILES),
+        lambda d: services.training_material_add(
+            actor=request.user, session=session, upload=d["file"], title=d["title"]
+        ),
+        success=_("已上传培训资料"),
+        done=lambda result: redirect("people:training", pk=session.pk),
+        again=lambda form: training_detail(request, pk, forms_with_errors={"material": form}),
+    )
 
 
 @staff_required
@@ -391,13 +384,13 @@ def training_sign_in(request, pk: int, token: str):
     session = _training(request, pk)
     error = None
     if request.method == "POST":
-        try:
-            services.training_sign_in(actor=request.user, session=session, token=token)
-        except DomainError as exc:
-            error = exc.message
-        else:
+        form = NoFields()
+        if _submit(
+            form, lambda d: services.training_sign_in(actor=request.user, session=session, token=token)
+        ):
             messages.success(request, _("培训签到成功"))
             return redirect("people:trainings")
+        error, _status = banner_of(form, "")
     return render(
         request,
         "people/sign_in.html",
@@ -422,14 +415,11 @@ def training_hours_page(request):
         form = RequirementForm(
             request.POST or None, initial={"training_hours_required": selectors.required_hours(bureau)}
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.people_settings_update(actor=request.user, bureau=bureau, **form.cleaned_data)
-            except DomainError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("已保存"))
-                return redirect("people:training-hours")
+        if request.method == "POST" and _submit(
+            form, lambda d: services.people_settings_update(actor=request.user, bureau=bureau, **d)
+        ):
+            messages.success(request, _("已保存"))
+            return redirect("people:training-hours")
     elif request.method == "POST":
         raise DjangoPermissionDenied
     rows = selectors.training_hours(request.user, year=year, today=today)
@@ -469,20 +459,15 @@ def programme_new(request):
     if not can_keep_honours(request.user):
         raise DjangoPermissionDenied
     form = ProgrammeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.programme_create(
-                actor=request.user, bureau=org_selectors.bureau_of(request.user), **form.cleaned_data
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("people:programme", pk=programme.pk)
-    return render(
+    return form_page(
         request,
-        "people/simple_form.html",
-        {"form": form, "title": _("新建评选")},
-        status=400 if form.errors else 200,
+        form,
+        lambda d: services.programme_create(
+            actor=request.user, bureau=org_selectors.bureau_of(request.user), **d
+        ),
+        template="people/simple_form.html",
+        context={"title": _("新建评选")},
+        done=lambda programme: redirect("people:programme", pk=programme.pk),
     )
 
 
@@ -499,7 +484,7 @@ def _nominee_choices(request, programme) -> list[tuple[int, str]]:
 
 
 @staff_required
-def programme_detail(request, pk: int, form=None, status: int = 200):
+def programme_detail(request, pk: int, form=None):
     _require_read(request)
     programme = selectors.programmes_for(request.user).filter(pk=pk).first()
     if programme is None:
@@ -512,7 +497,6 @@ def programme_detail(request, pk: int, form=None, status: int = 200):
         request,
         "people/programme.html",
         {"p": programme, "nominations": nominations, "form": form if may_nominate else None},
-        status=status,
     )
 
 
@@ -523,27 +507,29 @@ def programme_nominate(request, pk: int):
     if programme is None:
         raise Http404
     form = NominationForm(request.POST, choices=_nominee_choices(request, programme))
-    if form.is_valid():
+
+    def nominate(d: dict) -> Nomination:
         from django.contrib.auth import get_user_model
 
         from chengguan.org.models import Organisation
 
-        target = form.cleaned_data["nominee"]
         kwargs = (
-            {"nominee_unit": Organisation.objects.get(pk=target)}
+            {"nominee_unit": Organisation.objects.get(pk=d["nominee"])}
             if programme.level == HonourLevel.UNIT
-            else {"nominee": get_user_model().objects.get(pk=target)}
+            else {"nominee": get_user_model().objects.get(pk=d["nominee"])}
         )
-        try:
-            nomination = services.nomination_submit(
-                actor=request.user, programme=programme, reason=form.cleaned_data["reason"], **kwargs
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("已推荐"))
-            return redirect("people:nomination", pk=nomination.pk)
-    return programme_detail(request, pk, form=form, status=400)
+        return services.nomination_submit(
+            actor=request.user, programme=programme, reason=d["reason"], **kwargs
+        )
+
+    return submit_on_page(
+        request,
+        form,
+        nominate,
+        success=_("已推荐"),
+        done=lambda nomination: redirect("people:nomination", pk=nomination.pk),
+        again=lambda form: programme_detail(request, pk, form=form),
+    )
 
 
 def _nomination(request, pk: int) -> Nomination:
@@ -579,20 +565,16 @@ def nomination_detail(request, pk: int, forms_with_errors: dict | None = None):
 @require_POST
 def nomination_action(request, pk: int, action: str):
     n = _nomination(request, pk)
-    form = action_form(NOMINATION_MACHINE, action, data=request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            services.nomination_transition(
-                actor=request.user, nomination=n, action=action, payload=submitted(form)
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, NOMINATION_MACHINE.label(action))
-            return redirect("people:nomination", pk=n.pk)
-    response = nomination_detail(request, pk, forms_with_errors={action: form})
-    response.status_code = 400
-    return response
+    return take_action(
+        request,
+        NOMINATION_MACHINE,
+        action,
+        lambda values: services.nomination_transition(
+            actor=request.user, nomination=n, action=action, payload=values
+        ),
+        done=lambda result: redirect("people:nomination", pk=n.pk),
+        again=lambda form: nomination_detail(request, pk, forms_with_errors={action: form}),
+    )
 
 
 @staff_required
@@ -615,8 +597,8 @@ def deed_new(request):
     bureau = org_selectors.bureau_of(request.user)
     people = _bureau_people(bureau) if bureau else []
     form = DeedForm(request.POST or None, request.FILES or None, people=people)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def record(d: dict) -> Deed:
         chosen = set(d["people"])
         reports = (
             [
@@ -629,30 +611,28 @@ def deed_new(request):
             if d["media_outlet"]
             else []
         )
-        try:
-            deed = services.deed_record(
-                actor=request.user,
-                bureau=bureau,
-                title=d["title"],
-                what=d["what"],
-                happened_on=d["happened_on"],
-                place=d["place"],
-                people=[p.user for p in people if p.user_id in chosen],
-                witnesses=d["witnesses"],
-                media_reports=reports,
-                photos=[d["photo"]] if d["photo"] else [],
-                consent=d["consent"],
-                consent_note=d["consent_note"],
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("people:deed", pk=deed.pk)
-    return render(
+        return services.deed_record(
+            actor=request.user,
+            bureau=bureau,
+            title=d["title"],
+            what=d["what"],
+            happened_on=d["happened_on"],
+            place=d["place"],
+            people=[p.user for p in people if p.user_id in chosen],
+            witnesses=d["witnesses"],
+            media_reports=reports,
+            photos=[d["photo"]] if d["photo"] else [],
+            consent=d["consent"],
+            consent_note=d["consent_note"],
+        )
+
+    return form_page(
         request,
-        "people/simple_form.html",
-        {"form": form, "title": _("记录先进事迹"), "multipart": True},
-        status=400 if form.errors else 200,
+        form,
+        record,
+        template="people/simple_form.html",
+        context={"title": _("记录先进事迹"), "multipart": True},
+        done=lambda deed: redirect("people:deed", pk=deed.pk),
     )
 
 
@@ -690,30 +670,23 @@ def deed_action(request, pk: int, action: str):
     deed = _deed(request, pk)
     if action == "consent":
         form = ConsentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.deed_consent_record(
-                    actor=request.user,
-                    deed=deed,
-                    consent=form.cleaned_data["consent"],
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as exc:
-                return render(request, "people/error.html", {"message": exc.message}, status=exc.status)
+        if _submit(
+            form,
+            lambda d: services.deed_consent_record(
+                actor=request.user, deed=deed, consent=d["consent"], note=d["note"]
+            ),
+        ):
             return redirect("people:deed", pk=deed.pk)
-        return render(request, "people/error.html", {"message": _("提交的数据有误。")}, status=400)
-    form = action_form(DEED_MACHINE, action, data=request.POST, prefix=action)
-    if form.is_valid():
-        try:
-            services.deed_transition(actor=request.user, deed=deed, action=action, payload=submitted(form))
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, DEED_MACHINE.label(action))
-            return redirect("people:deed", pk=deed.pk)
-    response = deed_detail(request, pk, forms_with_errors={action: form})
-    response.status_code = 400
-    return response
+        message, status = banner_of(form, _("提交的数据有误。"))
+        return render(request, "people/error.html", {"message": message}, status=status)
+    return take_action(
+        request,
+        DEED_MACHINE,
+        action,
+        lambda values: services.deed_transition(actor=request.user, deed=deed, action=action, payload=values),
+        done=lambda result: redirect("people:deed", pk=deed.pk),
+        again=lambda form: deed_detail(request, pk, forms_with_errors={action: form}),
+    )
 
 
 @require_GET

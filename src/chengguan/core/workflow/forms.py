@@ -3,11 +3,13 @@ page asks for exactly what `apply` requires."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
 
+from chengguan.core.forms import submit_on_page
 from chengguan.core.workflow.fields import FieldSpec
 from chengguan.core.workflow.kernel import Machine
 
@@ -97,3 +99,27 @@ def action_form(
 def submitted(form: forms.Form) -> dict[str, Any]:
     """The values a user gave (empty inputs left out, so the kernel's defaults apply)."""
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", [])}
+
+
+def take_action(
+    request: HttpRequest,
+    machine: Machine,
+    action: str,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: Callable[[object], HttpResponse],
+    again: Callable[[forms.Form], HttpResponse],
+    prefix: str | None = None,
+) -> HttpResponse:
+    """One action of a machine posted from an object's page: its form (prefixed with the action's
+    name unless `prefix`) through `core.forms.submit_on_page`, `call` getting the values given and
+    the action's label being the message."""
+    form = action_form(machine, action, data=request.POST, files=request.FILES, prefix=prefix or action)
+    return submit_on_page(
+        request,
+        form,
+        lambda data: call(submitted(form)),
+        done=done,
+        again=again,
+        success=str(machine.label(action)),
+    )
