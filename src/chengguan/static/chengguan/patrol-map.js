@@ -8,11 +8,7 @@
   const T = cfg.text;
   const el = document.getElementById("patrol-map");
   const map = L.map(el, { attributionControl: Boolean(cfg.tileUrl), maxZoom: 19 });
-  if (cfg.tileUrl) {
-    L.tileLayer(cfg.tileUrl, { maxZoom: 19 }).addTo(map);
-  } else {
-    el.classList.add("no-tiles");
-  }
+  if (!cfg.tileUrl) el.classList.add("no-tiles"); // basemap.js draws the tiles or the offline streets
 
   // The view first: Leaflet draws vector layers only on a map that has one.
   const covered = L.geoJSON(cfg.grids, {
