@@ -23,7 +23,7 @@ from chengguan.enforcement.documents import (
     penalty_document_issue,
 )
 from chengguan.enforcement.models import DocumentType, PenaltyCase
-from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
+from tests.enforcement.conftest import COMPANY, PERSON, VIOLATED, filed_case, notified_case
 
 D = dt.date
 T = DocumentType
@@ -48,7 +48,14 @@ def case_in(office, state: str, *, hearing: bool = False) -> PenaltyCase:
         return filed_case(office, D(2026, 3, 2))
     if state == "case_review":
         case = filed_case(office, D(2026, 3, 2))
-        return _go(office, case, "submit_for_review", legal_basis=BASIS, fine_amount="1000")
+        return _go(
+            office,
+            case,
+            "submit_for_review",
+            violated_provisions=VIOLATED,
+            legal_basis=BASIS,
+            fine_amount="1000",
+        )
     case = notified_case(office, D(2026, 3, 2), D(2026, 3, 3), hearing_offered=hearing)
     if state == "notified":
         return case
@@ -103,6 +110,23 @@ CASES = [
 ]
 
 
+NAMES_VIOLATION = {
+    T.FILING_APPROVAL,
+    T.INSPECTION_RECORD,
+    T.INQUIRY_RECORD,
+    T.RECTIFICATION_ORDER,
+    T.PRIOR_NOTICE,
+    T.DECISION,
+    T.CLOSING_REPORT,
+}
+NAMES_BASIS = set(DocumentType) - {
+    T.INSPECTION_RECORD,
+    T.INQUIRY_RECORD,
+    T.RECTIFICATION_ORDER,
+    T.HEARING_NOTICE,
+}
+
+
 @pytest.mark.parametrize(("doc_type", "state", "role"), CASES, ids=[c[0] for c in CASES])
 def test_each_document_names_the_case_the_party_and_the_basis(
     office, settings, tmp_path, doc_type, state, role
@@ -113,7 +137,13 @@ def test_each_document_names_the_case_the_party_and_the_basis(
     text = pdf_text(document.file.path)
     assert case.number in text
     assert PERSON["name"] in text
-    assert BASIS in text
+    # The records of the investigation name the provisions broken; what imposes or states the
+    # penalty names its basis too (违法依据, 处罚依据).
+    if doc_type in NAMES_VIOLATION:
+        assert VIOLATED in text
+    if doc_type in NAMES_BASIS:
+        assert BASIS in text
+    assert "。。" not in text and "，。" not in text
     assert str(DocumentType(doc_type).label) in text
     assert document.number in text
     assert office.bureau.name in text

@@ -17,7 +17,7 @@ from chengguan.enforcement import selectors, services
 from chengguan.enforcement.models import PenaltyCase
 from tests import factories
 from tests.cases.media import jpeg_upload
-from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
+from tests.enforcement.conftest import COMPANY, PERSON, complete_file, filed_case, notified_case
 
 D = dt.date
 
@@ -88,7 +88,7 @@ def test_only_chiefs_approve_filing_and_a_refusal_changes_nothing(office, role):
 def test_each_transition_writes_one_audit_event(office):
     case = filed_case(office, D(2026, 3, 2))
     before = AuditEvent.objects.filter(action__startswith="penalty.").count()
-    _go(office, case, "submit_for_review", legal_basis="条例第三十六条")
+    _go(office, case, "submit_for_review", violated_provisions="条例第十四条", legal_basis="条例第三十六条")
     assert AuditEvent.objects.filter(action__startswith="penalty.").count() == before + 1
 
 
@@ -195,6 +195,7 @@ def test_unpaid_case_goes_through_reminder_and_court_to_closing(office):
         _go(office, case, "apply_court", actor=office.squad_leader, court_applied_on=D(2026, 5, 26))
     assert too_late.value.code == "penalty.court_window_passed"
     case = _go(office, case, "apply_court", actor=office.squad_leader, court_applied_on=D(2026, 3, 3))
+    complete_file(office, case)
     case = _go(office, case, "close", actor=office.squad_leader)
     assert case.state == "closed"
     out = StringIO()

@@ -141,7 +141,13 @@ def test_a_missing_required_field_is_shown_beside_the_field(office, as_user):
 
 
 def test_simple_procedure_form_refuses_201_yuan_for_a_person(office, as_user):
-    post = {"facts": "乱扔垃圾", "legal_basis": "某条例第十条", "fine_amount": "201", **PARTY_POST}
+    post = {
+        "facts": "乱扔垃圾",
+        "violated_provisions": "某条例第六条",
+        "legal_basis": "某条例第十条",
+        "fine_amount": "201",
+        **PARTY_POST,
+    }
     response = as_user(office.handler).post(reverse("enforcement:simple"), post)
     assert response.status_code == 400
     assert "不得超过200元" in response.content.decode()
