@@ -15,6 +15,7 @@ from chengguan.enforcement.models import PenaltyCase, PenaltyDocument
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
 from tests import factories
+from tests.factories import DEMO_PASSWORD
 
 VIOLATED = "《城市市容和环境卫生管理条例》第十四条"
 PERSON = {"kind": "person", "name": "张三丰", "id_number": "410102199003071230", "address": "中原路1号"}
@@ -30,6 +31,18 @@ class Bureau:
     legal_reviewer: User
     leader: User
     inspector: User
+
+
+@pytest.fixture
+def as_user(client):
+    """The test client signed in as a user (the factories' staff share the demo password)."""
+
+    def _as(user):
+        client.logout()
+        assert client.login(username=user.username, password=DEMO_PASSWORD)
+        return client
+
+    return _as
 
 
 @pytest.fixture

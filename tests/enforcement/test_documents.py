@@ -268,3 +268,41 @@ def test_a_long_statement_of_facts_runs_onto_a_second_page(office, settings, tmp
     text = pdf_text(document.file.path)
     assert "现场检查（勘验）笔录（续）" in text and "第2页" in text
     assert "经责令改正拒不改正" in text and "当事人签名" in text
+
+
+def test_the_decision_states_both_bases_without_doubled_punctuation(office, settings, tmp_path):
+    # What staff type often ends with its own full stop; the document's sentence ends it once.
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = services.penalty_simple_decide(
+        actor=office.handler,
+        bureau=office.bureau,
+        facts="在人行道上摆摊设点。",
+        violated_provisions="《城市市容和环境卫生管理条例》第十四条。",
+        legal_basis="《城市市容和环境卫生管理条例》第三十六条第一项。",
+        party=COMPANY,
+        fine_amount="500",
+        decided_on=D(2026, 3, 2),
+        officers=[office.handler, office.handler2],
+    )
+    document = penalty_document_issue(actor=office.handler, case=case, doc_type=T.SIMPLE_DECISION)
+    text = pdf_text(document.file.path)
+    assert "经查，在人行道上摆摊设点。" in text
+    assert (
+        "违反了《城市市容和环境卫生管理条例》第十四条的规定。"
+        "依据《城市市容和环境卫生管理条例》第三十六条第一项的规定，本机关决定" in text
+    )
+    assert "。。" not in text and "条。的" not in text
+
+
+def test_a_prior_notice_names_the_bureaus_statement_period_and_its_rule(office, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    services.penalty_settings_update(
+        actor=office.leader,
+        bureau=office.bureau,
+        statement_days=5,
+        statement_rule="《某省行政处罚程序规定》第三十条",
+    )
+    case = case_in(office, "case_review")
+    document = penalty_document_issue(actor=office.handler, case=case, doc_type=T.PRIOR_NOTICE)
+    text = pdf_text(document.file.path)
+    assert "收到本告知书之日起5个工作日内向本机关提出（《某省行政处罚程序规定》第三十条）" in text

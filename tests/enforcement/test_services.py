@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
-from chengguan.enforcement import selectors, services
+from chengguan.enforcement import records, selectors, services
 from chengguan.enforcement.models import PenaltyCase
 from tests import factories
 from tests.cases.media import jpeg_upload
@@ -335,3 +335,19 @@ def test_evidence_is_refused_once_the_investigation_has_ended(office, settings, 
         )
     assert refused.value.code == "penalty.invalid_transition"
     assert not AuditEvent.objects.filter(action="penalty.evidence_add").exists()
+
+
+@pytest.mark.parametrize("short_name", ["中原城管局", "中原城管", ""])
+def test_penalty_numbers_start_with_the_bureaus_abbreviation(db, short_name):
+    bureau = factories.bureau(name="中原区城市管理局", short_name=short_name)
+    assert records.document_prefix(bureau, "决") == "中原城管罚决字"
+
+
+def test_the_prefix_setting_is_only_the_default_of_a_bureau_without_a_short_name(db, settings):
+    settings.PENALTY_DOCUMENT_PREFIX = "郑州城管"
+    zhongyuan = factories.bureau(name="中原区城市管理局", short_name="中原城管局")
+    jinshui = factories.bureau(name="金水区城市管理局", code="410105", short_name="金水城管局")
+    unnamed = factories.bureau(name="某区城市管理局", code="410199", short_name="")
+    assert records.document_prefix(zhongyuan, "决") == "中原城管罚决字"
+    assert records.document_prefix(jinshui, "决") == "金水城管罚决字"
+    assert records.document_prefix(unnamed, "决") == "郑州城管罚决字"

@@ -26,22 +26,11 @@ from tests.cases.conftest import QUIET_MOMENT, district  # noqa: F401 (fixture)
 from tests.cases.flow import drive
 from tests.cases.media import jpeg_upload
 from tests.enforcement.conftest import PERSON, filed_case, notified_case
-from tests.factories import DEMO_PASSWORD
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def as_user(client):
-    def _as(user):
-        client.logout()
-        assert client.login(username=user.username, password=DEMO_PASSWORD)
-        return client
-
-    return _as
 
 
 def audit_count(case: PenaltyCase) -> int:
