@@ -212,7 +212,9 @@ def test_a_walk_through_the_penalty_endpoints_matches_the_schema(office):
     )
     assert evidence.status_code == 201
     submitted = client.post(
-        f"{PENALTY}{case.pk}/submit_for_review/", {"legal_basis": "某条例"}, format="json"
+        f"{PENALTY}{case.pk}/submit_for_review/",
+        {"violated_provisions": "某条例第十四条", "legal_basis": "某条例"},
+        format="json",
     )
     assert submitted.status_code == 200
     assert_error(client.get(PENALTY, {"page": 9}), 404, "not_found")

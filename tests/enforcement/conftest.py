@@ -8,12 +8,16 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
+from chengguan.core import audit
 from chengguan.enforcement import services
-from chengguan.enforcement.models import PenaltyCase
+from chengguan.enforcement.models import DocumentType as T
+from chengguan.enforcement.models import PenaltyCase, PenaltyDocument
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
 from tests import factories
+from tests.factories import DEMO_PASSWORD
 
+VIOLATED = "《城市市容和环境卫生管理条例》第十四条"
 PERSON = {"kind": "person", "name": "张三丰", "id_number": "410102199003071230", "address": "中原路1号"}
 COMPANY = {"kind": "organisation", "name": "中原餐饮有限公司", "credit_code": "91410102MA1234567F"}
 
@@ -27,6 +31,18 @@ class Bureau:
     legal_reviewer: User
     leader: User
     inspector: User
+
+
+@pytest.fixture
+def as_user(client):
+    """The test client signed in as a user (the factories' staff share the demo password)."""
+
+    def _as(user):
+        client.logout()
+        assert client.login(username=user.username, password=DEMO_PASSWORD)
+        return client
+
+    return _as
 
 
 @pytest.fixture
@@ -72,6 +88,7 @@ def notified_case(
         case=case,
         action="submit_for_review",
         payload={
+            "violated_provisions": VIOLATED,
             "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
             "fine_amount": "1000",
             "legal_review_grounds": ["major_public_interest"] if review_required else [],
@@ -83,3 +100,36 @@ def notified_case(
         action="serve_notice",
         payload={"notice_served_on": notice_on, "hearing_offered": hearing_offered},
     )
+
+
+def complete_file(office: Bureau, case: PenaltyCase) -> PenaltyCase:
+    """Give a case the file its closing requires (casefile.py): the documents of its steps and evidence
+    by its two officers, written directly (the services that make them are tested on their own)."""
+    required = [T.FILING_APPROVAL, T.PRIOR_NOTICE, T.DECISION]
+    required += [T.HEARING_NOTICE] if case.hearing_on else []
+    required += [T.REMINDER] if case.reminder_served_on else []
+    required += [T.COURT_APPLICATION] if case.court_applied_on else []
+    for doc_type in required:
+        PenaltyDocument.objects.get_or_create(
+            case=case,
+            doc_type=doc_type,
+            defaults={
+                "number": f"T{case.pk}-{doc_type}",
+                "issued_on": case.notice_served_on or case.filed_on or dt.date.today(),
+                "file": f"penalty/documents/{case.pk}-{doc_type}.pdf",
+                "sha256": "0" * 64,
+            },
+        )
+    officers = sorted(case.officers.values_list("username", flat=True))
+    item = {
+        "path": f"penalty/evidence/{case.pk}/photo.jpg",
+        "sha256": "0" * 64,
+        "size": 1,
+        "kind": "photo",
+        "content_type": "image/jpeg",
+        "original_name": "photo.jpg",
+        "description": "现场照片",
+        "officers": officers,
+    }
+    audit.record(actor=office.handler, action="penalty.evidence_add", obj=case, after=item)
+    return case

@@ -17,7 +17,7 @@ from chengguan.enforcement.states import PENALTY_MACHINE
 from tests import factories
 from tests.api.schema_check import SchemaCheckingClient
 from tests.cases.media import jpeg_upload
-from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
+from tests.enforcement.conftest import COMPANY, PERSON, complete_file, filed_case, notified_case
 
 BASE = "/api/v1/penalty-cases/"
 
@@ -62,17 +62,30 @@ def test_general_procedure_over_the_api_from_proposal_to_closing(office):
         (
             o.handler,
             "submit_for_review",
-            {"legal_basis": "某条例第三十六条", "fine_amount": "5000"},
+            {
+                "violated_provisions": "某条例第十四条",
+                "legal_basis": "某条例第三十六条",
+                "fine_amount": "5000",
+            },
             "case_review",
         ),
         (o.legal_reviewer, "legal_review_pass", {"opinion": "事实清楚"}, "case_review"),
         (o.handler, "serve_notice", {"notice_served_on": "2026-09-07"}, "notified"),
+        # The party waives the statement on Tue Sep 8: the three working days (to Sep 10) end early.
+        (
+            o.handler,
+            "record_statement",
+            {"statement_kind": "waived", "statement_on": "2026-09-08"},
+            "notified",
+        ),
         (o.leader, "decide", {"decision_on": "2026-09-10"}, "decided"),
         (o.handler, "serve_decision", {"decision_served_on": "2026-09-11"}, "executing"),
         (o.handler, "record_payment", {"paid_on": "2026-09-20"}, "paid"),
         (o.squad_leader, "close", {}, "closed"),
     ]
     for user, action, payload, state in steps:
+        if action == "close":
+            complete_file(o, PenaltyCase.objects.get(pk=pk))
         response = act(user, pk, action, payload, day=dt.date(2026, 9, 21))
         assert response.status_code == 200, (action, response.json())
         assert response.json()["state"] == state
@@ -88,7 +101,7 @@ def test_available_actions_follow_role_and_state(office):
     case = filed_case(office, dt.date(2026, 9, 1))
     mine = api(office.handler).get(f"{BASE}{case.pk}/").json()["available_actions"]
     assert [a["action"] for a in mine] == ["submit_for_review"]
-    assert mine[0]["required"] == ["legal_basis"]
+    assert mine[0]["required"] == ["violated_provisions", "legal_basis"]
     leader = [a["action"] for a in api(office.leader).get(f"{BASE}{case.pk}/").json()["available_actions"]]
     assert leader == ["suspend", "terminate", "transfer"]
 
@@ -129,7 +142,11 @@ def test_bad_fields_are_400_per_field_and_change_nothing(office):
     response = act(office.handler, case.pk, "submit_for_review", {"fine_amount": "abc"})
     assert response.status_code == 400 and "fine_amount" in response.json()["fields"]
     response = act(office.handler, case.pk, "submit_for_review", {})
-    assert response.status_code == 400 and response.json()["fields"] == {"legal_basis": ["此项为必填项。"]}
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "violated_provisions": ["此项为必填项。"],
+        "legal_basis": ["此项为必填项。"],
+    }
     case.refresh_from_db()
     assert case.state == "investigating" and case.legal_basis == ""
     bad = api(office.handler).post(

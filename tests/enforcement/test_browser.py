@@ -27,6 +27,13 @@ def act(page: Page, action: str, state: str, fields: dict[str, str] | None = Non
     expect(page.locator("[data-testid=penalty-state]")).to_have_text(state)
 
 
+def issue(page: Page, label: str) -> None:
+    """Issue one document from the case page's document form (the file closing asks for)."""
+    page.select_option("[data-testid=document-form] select", label=label)
+    page.click("[data-testid=submit-document]")
+    expect(page.locator("[data-testid=documents]")).to_contain_text(label)
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -64,6 +71,7 @@ def test_a_penalty_case_goes_from_proposal_to_closing_with_payment(live_server, 
                 "中原城管罚立字〔2026〕第0001号"
             )
             expect(page.locator("[data-testid=deadlines]")).to_contain_text("《行政处罚法》第60条")
+            issue(page, "立案审批表")
             sign_out(page)
 
             # 处置人员: evidence, submission with the legal basis and fine, prior notice.
@@ -78,14 +86,20 @@ def test_a_penalty_case_goes_from_proposal_to_closing_with_payment(live_server, 
                 page,
                 "submit_for_review",
                 "案件审查",
-                {"legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "fine_amount": "500"},
+                {
+                    "violated_provisions": "《城市市容和环境卫生管理条例》第十四条",
+                    "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+                    "fine_amount": "500",
+                },
             )
             act(page, "serve_notice", "已事先告知", {"notice_served_on": "2026-09-07"})
+            issue(page, "行政处罚事先告知书")
             sign_out(page)
 
             # 领导 decides.
             sign_in(page, base, office.leader.username, case_url.removeprefix(base))
             act(page, "decide", "已作出决定", {"decision_on": "2026-09-11"})
+            issue(page, "行政处罚决定书")
             sign_out(page)
 
             # 处置人员 serves the decision and records the payment.

@@ -14,7 +14,7 @@ from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import disclosure, figures, services
 from chengguan.enforcement.models import PenaltyDisclosure
-from tests.enforcement.conftest import COMPANY, PERSON, filed_case
+from tests.enforcement.conftest import COMPANY, PERSON, VIOLATED, filed_case
 from tests.enforcement.test_documents import BASIS, _go, simple_case
 
 D = dt.date
@@ -23,7 +23,9 @@ D = dt.date
 def served_case(office, *, parties=(PERSON,)):
     """A decision served on 2026-03-12; the case is executing."""
     case = filed_case(office, D(2026, 3, 2), parties=parties)
-    case = _go(office, case, "submit_for_review", legal_basis=BASIS, fine_amount="1000")
+    case = _go(
+        office, case, "submit_for_review", violated_provisions=VIOLATED, legal_basis=BASIS, fine_amount="1000"
+    )
     case = _go(office, case, "serve_notice", notice_served_on=D(2026, 3, 3))
     case = _go(office, case, "decide", actor=office.leader, decision_on=D(2026, 3, 11))
     return _go(office, case, "serve_decision", decision_served_on=D(2026, 3, 12))
@@ -59,7 +61,9 @@ def test_names_and_numbers_typed_into_the_facts_are_scrubbed(office):
     case = filed_case(office, D(2026, 3, 2))
     case.facts = "张三丰（410102199003071230，电话13812345678）在中原路占道经营"
     case.save(update_fields=["facts"])
-    case = _go(office, case, "submit_for_review", legal_basis=BASIS, fine_amount="1000")
+    case = _go(
+        office, case, "submit_for_review", violated_provisions=VIOLATED, legal_basis=BASIS, fine_amount="1000"
+    )
     case = _go(office, case, "serve_notice", notice_served_on=D(2026, 3, 3))
     case = _go(office, case, "decide", actor=office.leader, decision_on=D(2026, 3, 11))
     case = _go(office, case, "serve_decision", decision_served_on=D(2026, 3, 12))

@@ -23,7 +23,7 @@ from chengguan.enforcement.documents import (
     penalty_document_issue,
 )
 from chengguan.enforcement.models import DocumentType, PenaltyCase
-from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
+from tests.enforcement.conftest import COMPANY, PERSON, VIOLATED, filed_case, notified_case
 
 D = dt.date
 T = DocumentType
@@ -48,7 +48,14 @@ def case_in(office, state: str, *, hearing: bool = False) -> PenaltyCase:
         return filed_case(office, D(2026, 3, 2))
     if state == "case_review":
         case = filed_case(office, D(2026, 3, 2))
-        return _go(office, case, "submit_for_review", legal_basis=BASIS, fine_amount="1000")
+        return _go(
+            office,
+            case,
+            "submit_for_review",
+            violated_provisions=VIOLATED,
+            legal_basis=BASIS,
+            fine_amount="1000",
+        )
     case = notified_case(office, D(2026, 3, 2), D(2026, 3, 3), hearing_offered=hearing)
     if state == "notified":
         return case
@@ -103,6 +110,23 @@ CASES = [
 ]
 
 
+NAMES_VIOLATION = {
+    T.FILING_APPROVAL,
+    T.INSPECTION_RECORD,
+    T.INQUIRY_RECORD,
+    T.RECTIFICATION_ORDER,
+    T.PRIOR_NOTICE,
+    T.DECISION,
+    T.CLOSING_REPORT,
+}
+NAMES_BASIS = set(DocumentType) - {
+    T.INSPECTION_RECORD,
+    T.INQUIRY_RECORD,
+    T.RECTIFICATION_ORDER,
+    T.HEARING_NOTICE,
+}
+
+
 @pytest.mark.parametrize(("doc_type", "state", "role"), CASES, ids=[c[0] for c in CASES])
 def test_each_document_names_the_case_the_party_and_the_basis(
     office, settings, tmp_path, doc_type, state, role
@@ -113,7 +137,13 @@ def test_each_document_names_the_case_the_party_and_the_basis(
     text = pdf_text(document.file.path)
     assert case.number in text
     assert PERSON["name"] in text
-    assert BASIS in text
+    # The records of the investigation name the provisions broken; what imposes or states the
+    # penalty names its basis too (违法依据, 处罚依据).
+    if doc_type in NAMES_VIOLATION:
+        assert VIOLATED in text
+    if doc_type in NAMES_BASIS:
+        assert BASIS in text
+    assert "。。" not in text and "，。" not in text
     assert str(DocumentType(doc_type).label) in text
     assert document.number in text
     assert office.bureau.name in text
@@ -238,3 +268,41 @@ def test_a_long_statement_of_facts_runs_onto_a_second_page(office, settings, tmp
     text = pdf_text(document.file.path)
     assert "现场检查（勘验）笔录（续）" in text and "第2页" in text
     assert "经责令改正拒不改正" in text and "当事人签名" in text
+
+
+def test_the_decision_states_both_bases_without_doubled_punctuation(office, settings, tmp_path):
+    # What staff type often ends with its own full stop; the document's sentence ends it once.
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = services.penalty_simple_decide(
+        actor=office.handler,
+        bureau=office.bureau,
+        facts="在人行道上摆摊设点。",
+        violated_provisions="《城市市容和环境卫生管理条例》第十四条。",
+        legal_basis="《城市市容和环境卫生管理条例》第三十六条第一项。",
+        party=COMPANY,
+        fine_amount="500",
+        decided_on=D(2026, 3, 2),
+        officers=[office.handler, office.handler2],
+    )
+    document = penalty_document_issue(actor=office.handler, case=case, doc_type=T.SIMPLE_DECISION)
+    text = pdf_text(document.file.path)
+    assert "经查，在人行道上摆摊设点。" in text
+    assert (
+        "违反了《城市市容和环境卫生管理条例》第十四条的规定。"
+        "依据《城市市容和环境卫生管理条例》第三十六条第一项的规定，本机关决定" in text
+    )
+    assert "。。" not in text and "条。的" not in text
+
+
+def test_a_prior_notice_names_the_bureaus_statement_period_and_its_rule(office, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    services.penalty_settings_update(
+        actor=office.leader,
+        bureau=office.bureau,
+        statement_days=5,
+        statement_rule="《某省行政处罚程序规定》第三十条",
+    )
+    case = case_in(office, "case_review")
+    document = penalty_document_issue(actor=office.handler, case=case, doc_type=T.PRIOR_NOTICE)
+    text = pdf_text(document.file.path)
+    assert "收到本告知书之日起5个工作日内向本机关提出（《某省行政处罚程序规定》第三十条）" in text

@@ -14,6 +14,7 @@ from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import evaluation, figures
 from chengguan.enforcement.models import CaseFileEvaluation
+from tests.enforcement.conftest import complete_file
 from tests.enforcement.test_documents import _go, case_in
 
 D = dt.date
@@ -23,7 +24,7 @@ CLOSED_ON = D(2026, 4, 1)
 
 
 def closed_case(office, closed_on=CLOSED_ON):
-    case = case_in(office, "paid")
+    case = complete_file(office, case_in(office, "paid"))
     with clock.pinned(dt.datetime.combine(closed_on, dt.time(10), tzinfo=clock.SHANGHAI)):
         return _go(office, case, "close", actor=office.squad_leader)
 

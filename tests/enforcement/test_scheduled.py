@@ -52,7 +52,10 @@ def test_a_case_submitted_for_legal_review_waits_for_the_legal_reviewers(office)
     case = filed_case(office, D(2026, 3, 2))
     with pinned(morning(D(2026, 3, 5))):
         case = services.penalty_transition(
-            actor=office.handler, case=case, action="submit_for_review", payload={"legal_basis": "第三十六条"}
+            actor=office.handler,
+            case=case,
+            action="submit_for_review",
+            payload={"violated_provisions": "第十四条", "legal_basis": "第三十六条"},
         )
     run(scheduled.deadlines_job, D(2026, 3, 5))
     run(scheduled.deadlines_job, D(2026, 3, 6))
@@ -65,7 +68,10 @@ def test_a_case_submitted_for_legal_review_waits_for_the_legal_reviewers(office)
             payload={"reason": "证据不足"},
         )
         case = services.penalty_transition(
-            actor=office.handler, case=case, action="submit_for_review", payload={"legal_basis": "第三十六条"}
+            actor=office.handler,
+            case=case,
+            action="submit_for_review",
+            payload={"violated_provisions": "第十四条", "legal_basis": "第三十六条"},
         )
     run(scheduled.deadlines_job, D(2026, 3, 7))
     assert recipients("penalty.review_waiting") == [office.legal_reviewer.pk] * 2

@@ -16,6 +16,8 @@ def test_deadlines_this_week_lists_open_deadlines_due_by_sunday(office):
     # Filed Jul 3: the 90-day decision period ends Oct 8, not this week.
     filed_case(office, D(2026, 7, 3))
     week = list(selectors.deadlines_this_week(office.leader, today=D(2026, 9, 21)))
+    # The statement period (three working days, not shorter than the hearing's five where a hearing
+    # is offered) ends with it, so the hearing's row stands for both.
     assert [(d.period_id, d.due_on, d.article) for d in week] == [
         ("apl_hearing_request", D(2026, 9, 24), "APL Art.64(1) + Art.85")
     ]

@@ -13,11 +13,11 @@ from django.core.management import call_command
 
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
-from chengguan.enforcement import selectors, services
+from chengguan.enforcement import records, selectors, services
 from chengguan.enforcement.models import PenaltyCase
 from tests import factories
 from tests.cases.media import jpeg_upload
-from tests.enforcement.conftest import COMPANY, PERSON, filed_case, notified_case
+from tests.enforcement.conftest import COMPANY, PERSON, complete_file, filed_case, notified_case
 
 D = dt.date
 
@@ -88,7 +88,7 @@ def test_only_chiefs_approve_filing_and_a_refusal_changes_nothing(office, role):
 def test_each_transition_writes_one_audit_event(office):
     case = filed_case(office, D(2026, 3, 2))
     before = AuditEvent.objects.filter(action__startswith="penalty.").count()
-    _go(office, case, "submit_for_review", legal_basis="条例第三十六条")
+    _go(office, case, "submit_for_review", violated_provisions="条例第十四条", legal_basis="条例第三十六条")
     assert AuditEvent.objects.filter(action__startswith="penalty.").count() == before + 1
 
 
@@ -195,6 +195,7 @@ def test_unpaid_case_goes_through_reminder_and_court_to_closing(office):
         _go(office, case, "apply_court", actor=office.squad_leader, court_applied_on=D(2026, 5, 26))
     assert too_late.value.code == "penalty.court_window_passed"
     case = _go(office, case, "apply_court", actor=office.squad_leader, court_applied_on=D(2026, 3, 3))
+    complete_file(office, case)
     case = _go(office, case, "close", actor=office.squad_leader)
     assert case.state == "closed"
     out = StringIO()
@@ -334,3 +335,19 @@ def test_evidence_is_refused_once_the_investigation_has_ended(office, settings, 
         )
     assert refused.value.code == "penalty.invalid_transition"
     assert not AuditEvent.objects.filter(action="penalty.evidence_add").exists()
+
+
+@pytest.mark.parametrize("short_name", ["中原城管局", "中原城管", ""])
+def test_penalty_numbers_start_with_the_bureaus_abbreviation(db, short_name):
+    bureau = factories.bureau(name="中原区城市管理局", short_name=short_name)
+    assert records.document_prefix(bureau, "决") == "中原城管罚决字"
+
+
+def test_the_prefix_setting_is_only_the_default_of_a_bureau_without_a_short_name(db, settings):
+    settings.PENALTY_DOCUMENT_PREFIX = "郑州城管"
+    zhongyuan = factories.bureau(name="中原区城市管理局", short_name="中原城管局")
+    jinshui = factories.bureau(name="金水区城市管理局", code="410105", short_name="金水城管局")
+    unnamed = factories.bureau(name="某区城市管理局", code="410199", short_name="")
+    assert records.document_prefix(zhongyuan, "决") == "中原城管罚决字"
+    assert records.document_prefix(jinshui, "决") == "金水城管罚决字"
+    assert records.document_prefix(unnamed, "决") == "郑州城管罚决字"

@@ -26,22 +26,11 @@ from tests.cases.conftest import QUIET_MOMENT, district  # noqa: F401 (fixture)
 from tests.cases.flow import drive
 from tests.cases.media import jpeg_upload
 from tests.enforcement.conftest import PERSON, filed_case, notified_case
-from tests.factories import DEMO_PASSWORD
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def as_user(client):
-    def _as(user):
-        client.logout()
-        assert client.login(username=user.username, password=DEMO_PASSWORD)
-        return client
-
-    return _as
 
 
 def audit_count(case: PenaltyCase) -> int:
@@ -141,7 +130,13 @@ def test_a_missing_required_field_is_shown_beside_the_field(office, as_user):
 
 
 def test_simple_procedure_form_refuses_201_yuan_for_a_person(office, as_user):
-    post = {"facts": "乱扔垃圾", "legal_basis": "某条例第十条", "fine_amount": "201", **PARTY_POST}
+    post = {
+        "facts": "乱扔垃圾",
+        "violated_provisions": "某条例第六条",
+        "legal_basis": "某条例第十条",
+        "fine_amount": "201",
+        **PARTY_POST,
+    }
     response = as_user(office.handler).post(reverse("enforcement:simple"), post)
     assert response.status_code == 400
     assert "不得超过200元" in response.content.decode()

@@ -10,6 +10,7 @@ tested in test_disclosure.py.)
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
@@ -20,7 +21,7 @@ from chengguan.enforcement.states import PENALTY_MACHINE
 from chengguan.org.roles import RoleCode as R
 from chengguan.org.system import system_actor
 from tests import factories
-from tests.enforcement.conftest import PERSON
+from tests.enforcement.conftest import PERSON, complete_file
 from tests.workflow_matrix import Matrix
 
 S = PenaltyState
@@ -40,6 +41,7 @@ FROM = {
     "legal_review_pass": {S.CASE_REVIEW, S.NOTIFIED, S.HEARD},
     "legal_review_return": {S.CASE_REVIEW, S.NOTIFIED, S.HEARD},
     "serve_notice": {S.CASE_REVIEW},
+    "record_statement": {S.NOTIFIED},
     "request_hearing": {S.NOTIFIED},
     "schedule_hearing": {S.HEARING_REQUESTED},
     "hold_hearing": {S.HEARING_SCHEDULED},
@@ -65,6 +67,7 @@ WHO = {
     "legal_review_pass": LEGAL,
     "legal_review_return": LEGAL,
     "serve_notice": OFFICERS,
+    "record_statement": OFFICERS,
     "request_hearing": OFFICERS,
     "schedule_hearing": OFFICERS,
     "hold_hearing": OFFICERS,
@@ -148,10 +151,15 @@ class PenaltyMatrix(Matrix):
         asked = (obj.notice_served_on or today) + dt.timedelta(days=1)
         return {
             "approve_filing": {"filed_on": today},
-            "submit_for_review": {"legal_basis": "某条例第三十六条", "fine_amount": "1000"},
+            "submit_for_review": {
+                "violated_provisions": "某条例第十四条",
+                "legal_basis": "某条例第三十六条",
+                "fine_amount": "1000",
+            },
             "legal_review_pass": {"opinion": "事实清楚，证据确凿"},
             "legal_review_return": {"reason": "证据不足"},
             "serve_notice": {"notice_served_on": today, "hearing_offered": True},
+            "record_statement": {"statement_kind": "stated", "statement": "当事人称已自行整改"},
             "request_hearing": {"hearing_requested_on": asked},
             "schedule_hearing": {"hearing_on": today + dt.timedelta(days=30), "hearing_notice_on": today},
             "decide": {"decision_on": today, "overdue_reason": "案情复杂，经集体讨论"},
@@ -167,6 +175,11 @@ class PenaltyMatrix(Matrix):
 
     def object_for(self, state: str, action: str) -> PenaltyCase:
         case = self.object_in(state)
+        if action == "legal_review_pass":  # given once: the case has none yet
+            PenaltyCase.objects.filter(pk=case.pk).update(legal_review_passed_on=None)
+            case.refresh_from_db()
+        if action == "close":  # the file the checklist's required items ask for
+            complete_file(SimpleNamespace(handler=self.people["handler"]), case)
         if action == "end_revoked":  # the revocation that the action carries into the case
             PenaltyReview.objects.create(
                 case=case,

@@ -23,6 +23,7 @@ from chengguan.merchants.letters import generate_letters
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
 from chengguan.merchants.pdf_concat import PdfConcatenator
 from chengguan.org.system import system_actor
+from tests import factories
 from tests.merchants.conftest import merchant_fields
 
 
@@ -237,3 +238,12 @@ def test_the_merger_refuses_what_reportlab_did_not_write():
     merged = PdfConcatenator(io.BytesIO())
     with pytest.raises(ValueError):
         merged.append(b"%PDF-1.5\n1 0 obj\n<< /Type /XRef >>\nstream\nxx\nendstream\nendobj\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "short_name"),
+    [("中原区城市管理局", "中原城管局"), ("中原区城市管理局", "中原城管"), ("中原区城市管理局", "")],
+)
+def test_the_prefix_says_城管_once_whatever_the_short_name(db, name, short_name):
+    bureau = factories.bureau(name=name, short_name=short_name)
+    assert services.letter_prefix(bureau) == "中原城管三包字"

@@ -110,7 +110,10 @@ def test_a_step_dated_before_the_expiry_is_judged_by_the_certificate_then_in_for
 def test_serving_the_prior_notice_is_refused(office):
     case = filed_case(office, D(2026, 10, 1))
     case = services.penalty_transition(
-        actor=office.handler, case=case, action="submit_for_review", payload={"legal_basis": "第三十六条"}
+        actor=office.handler,
+        case=case,
+        action="submit_for_review",
+        payload={"violated_provisions": "第十四条", "legal_basis": "第三十六条"},
     )
     _expire_yesterday(office.handler)
     with _at(TODAY):

@@ -185,7 +185,16 @@ DATA_FIELDS = {
     WorkOrder: ["content", "address", "complainant_name", "reply", "external_id"],
     Merchant: ["name", "operator_name", "address"],
     Letter: ["number", "signer_name", "refused_reason"],
-    PenaltyCase: ["number", "decision_number", "facts", "legal_basis", "legal_review_opinion", "reason"],
+    PenaltyCase: [
+        "number",
+        "decision_number",
+        "facts",
+        "violated_provisions",
+        "legal_basis",
+        "statement_summary",
+        "legal_review_opinion",
+        "reason",
+    ],
     PenaltyParty: ["name", "address", "legal_representative"],
     PenaltyReview: ["body"],
     PenaltyDocument: ["number"],
@@ -485,7 +494,12 @@ def penalty_world(d) -> dict:
 
             go(users[R.SQUAD_LEADER], "approve_filing", filed_on=start)
             penalty_document_issue(actor=users[R.HANDLER], case=case, doc_type="inquiry_record")
-            go(users[R.HANDLER], "submit_for_review", legal_basis="《城市市容和环境卫生管理条例》第三十六条")
+            go(
+                users[R.HANDLER],
+                "submit_for_review",
+                violated_provisions="《城市市容和环境卫生管理条例》第十四条",
+                legal_basis="《城市市容和环境卫生管理条例》第三十六条",
+            )
             go(users[R.HANDLER], "serve_notice", notice_served_on=start + dt.timedelta(days=2))
             go(users[R.LEADER], "decide", decision_on=start + dt.timedelta(days=10), fine_amount="500")
             return go(users[R.HANDLER], "serve_decision", decision_served_on=start + dt.timedelta(days=11))
@@ -818,7 +832,12 @@ def posted_pages(d) -> list[tuple[str, str, dict]]:
         (
             "enforcement:simple",
             R.HANDLER,
-            {"fine_amount": "201", "facts": "乱扔垃圾", "legal_basis": "某条例"},
+            {
+                "fine_amount": "201",
+                "facts": "乱扔垃圾",
+                "violated_provisions": "某条例",
+                "legal_basis": "某条例",
+            },
         ),
         ("letters-public:self-service", "anonymous", {"credit_code": "92410102PBRNYTPLX6", "number": "X"}),
     ]

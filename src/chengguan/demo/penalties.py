@@ -14,15 +14,20 @@ for an unlawful step; a step the services still refuse is counted in `refused` a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import re
 import string
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 from stdnum.cn import ric, uscc
 
 from chengguan.cases.models import Case
@@ -131,6 +136,24 @@ class _Plan:
     steps: list[tuple[dt.date, str, object, dict]] = field(default_factory=list)
     case: PenaltyCase | None = None
 
+    @property
+    def closes(self) -> bool:
+        """A general-procedure case the demo takes to 结案."""
+        return not self.simple and any(action == A.CLOSE for _day, action, _actor, _p in self.steps)
+
+
+_BASIS = re.compile(r"(《[^》]+》)(第[^、]+?条)、(.+)")
+
+
+def split_basis(text: str) -> tuple[str, str]:
+    """`《条例》第十四条、第三十六条第一项` → 违法依据 `《条例》第十四条` and 处罚依据
+    `《条例》第三十六条第一项`: the demo's violations cite the provision broken, then the penalty's."""
+    match = _BASIS.fullmatch(text)
+    if match is None:
+        return text, text
+    law, broken, punishing = match.groups()
+    return law + broken, law + punishing
+
 
 def _staff(bureau: Organisation) -> _Staff:
     profiles = (
@@ -208,6 +231,8 @@ def _general_steps(plan: _Plan, rng: random.Random, staff: _Staff, squad_chief, 
     steps = plan.steps
     filed = _later(plan.start, 0, 1, rng)
     steps.append((filed, A.APPROVE_FILING, chief, {"filed_on": filed}))
+    # The scene photographed by the two officers (行政处罚法 第四十二条、第五十五条): closing asks for it.
+    steps.append((filed, EVIDENCE, handler, {"description": "现场照片：违法行为及现场情况"}))
     roll = rng.random()
     if roll < 0.05:  # ended before review: terminated (3 %) or transferred (2 %)
         day = _later(filed, 7, 40, rng)
@@ -218,6 +243,7 @@ def _general_steps(plan: _Plan, rng: random.Random, staff: _Staff, squad_chief, 
             steps.append((day, A.TRANSFER, leader, {"reason": "案件不属于本机关管辖", "to": body}))
         return
     review = plan.fine >= 10_000 or rng.random() < 0.15  # 第五十八条: major public interest etc.
+    violated, basis = split_basis(plan.legal_basis)
     submitted = _later(filed, 5, 25, rng)
     steps.append(
         (
@@ -225,7 +251,8 @@ def _general_steps(plan: _Plan, rng: random.Random, staff: _Staff, squad_chief, 
             A.SUBMIT_FOR_REVIEW,
             handler,
             {
-                "legal_basis": plan.legal_basis,
+                "violated_provisions": violated,
+                "legal_basis": basis,
                 "fine_amount": plan.fine,
                 "legal_review_grounds": ["major_public_interest"] if review else [],
             },
@@ -266,8 +293,21 @@ def _general_steps(plan: _Plan, rng: random.Random, staff: _Staff, squad_chief, 
             (day, A.LEGAL_REVIEW_PASS, legal, {"opinion": "经听证，事实清楚，同意处罚。", "on": day})
         )
     else:
-        # Statement and defence heard; a hearing offered but not asked for waits out its period.
-        day = _later(last_request if offered else notice, 1, 6, rng)
+        # The party states and defends (or says it will not) within days of the notice, which ends
+        # the bureau's period early (第四十四条、第四十五条); a hearing offered but not asked for
+        # waits out its period.
+        stated = _later(notice, 0, 2, rng)
+        kind = "stated" if rng.random() < 0.7 else "waived"
+        summary = "当事人称已认识到错误，请求从轻处罚" if kind == "stated" else ""
+        steps.append(
+            (
+                stated,
+                A.RECORD_STATEMENT,
+                handler,
+                {"statement_kind": kind, "statement_on": stated, "statement": summary},
+            )
+        )
+        day = _later(last_request if offered else stated, 1, 6, rng)
     limit = legal_periods.deadline("apl_decision_deadline", filed)
     decided = day if rng.random() > 0.01 else max(day, limit + dt.timedelta(days=rng.randint(1, 10)))
     decide = {"decision_on": decided}
@@ -384,7 +424,8 @@ def _start(plan: _Plan, bureau: Organisation) -> PenaltyCase:
             actor=actor,
             bureau=bureau,
             facts=plan.facts,
-            legal_basis=plan.legal_basis,
+            violated_provisions=split_basis(plan.legal_basis)[0],
+            legal_basis=split_basis(plan.legal_basis)[1],
             party=plan.party,
             fine_amount=plan.fine,
             collected_on_spot=Decimal("0") < plan.fine <= 100,
@@ -420,12 +461,35 @@ DOCUMENTS_AFTER: dict[str, tuple[str, ...]] = {
     A.CLOSE: (T.CLOSING_REPORT,),
 }
 DOCUMENT_WEEKS = 6
+# The documents a general-procedure case cannot be closed without (enforcement/casefile.py): issued
+# for every case the demo closes, whatever its age.
+FILE_DOCUMENTS = frozenset(
+    {T.FILING_APPROVAL, T.PRIOR_NOTICE, T.HEARING_NOTICE, T.DECISION, T.REMINDER, T.COURT_APPLICATION}
+)
+EVIDENCE = "evidence_add"
 
 
-def _issue_documents(plan: _Plan, action: str, actor) -> int:
-    """Issue the documents of the step just taken (those the case's state and procedure allow)."""
+@lru_cache(maxsize=1)
+def _scene_photo_bytes() -> bytes:
+    image = Image.new("RGB", (200, 150), (96, 112, 128))
+    ImageDraw.Draw(image).text((24, 68), "Chengguan demo: scene", fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _scene_photo() -> ContentFile:
+    """The same small JPEG for every case (stored once per case under its SHA-256)."""
+    return ContentFile(_scene_photo_bytes(), name="scene.jpg")
+
+
+def _issue_documents(plan: _Plan, action: str, actor, *, only: frozenset | None = None) -> int:
+    """Issue the documents of the step just taken (those the case's state and procedure allow;
+    with `only`, those of its types)."""
     issued = 0
     for doc_type in DOCUMENTS_AFTER.get(action, ()):
+        if only is not None and doc_type not in only:
+            continue
         if doc_type == T.HEARING_RIGHTS_NOTICE and not plan.case.hearing_offered:
             continue
         if doc_type not in issuable_types(plan.case):
@@ -442,7 +506,9 @@ def _issue_documents(plan: _Plan, action: str, actor) -> int:
 
 
 def _take(plan: _Plan, action: str, actor, payload: dict) -> None:
-    if action == "review_record":
+    if action == EVIDENCE:
+        services.penalty_evidence_add(actor=actor, case=plan.case, upload=_scene_photo(), **payload)
+    elif action == "review_record":
         services.penalty_review_record(actor=actor, case=plan.case, **payload)
     elif action == "review_conclude":
         review = plan.case.reviews.latest("id")
@@ -492,8 +558,12 @@ def seed_penalty_cases(
                             summary.from_closed_loop += plan.origin is not None
                         else:
                             _take(plan, action, actor, payload)
-                        if plan.start >= documents_from and plan.case is not None:
-                            summary.documents += _issue_documents(plan, action, actor or plan.officers[0])
+                        if plan.case is not None and (plan.start >= documents_from or plan.closes):
+                            # An older case that is closed carries the documents closing asks for.
+                            only = None if plan.start >= documents_from else FILE_DOCUMENTS
+                            summary.documents += _issue_documents(
+                                plan, action, actor or plan.officers[0], only=only
+                            )
                 except DomainError:
                     summary.refused += 1
                     stopped.add(i)

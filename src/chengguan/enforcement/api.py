@@ -205,6 +205,7 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, ScopedViewSet):
             bureau=_own_bureau(request.user),
             facts=data["facts"],
             legal_basis=data["legal_basis"],
+            violated_provisions=data["violated_provisions"],
             party=dict(data["party"]),
             fine_amount=data["fine_amount"],
             collected_on_spot=data["collected_on_spot"],

@@ -48,6 +48,23 @@ class PenaltyError(ErrorCodes):
         "penalty.legal_review_missing",
         "未经法制审核不得作出处罚决定（行政处罚法 第五十八条）。",
     )
+    LEGAL_REVIEW_ALREADY_PASSED = (
+        "penalty.legal_review_already_passed",
+        "本案已通过法制审核，不能重复审核（行政处罚法 第五十八条）。",
+    )
+    STATEMENT_PERIOD_OPEN = (
+        "penalty.statement_period_open",
+        "陈述、申辩期限届满或当事人陈述、申辩（放弃）前不得作出决定（行政处罚法 第四十四条、第四十五条）。",
+    )
+    STATEMENT_ALREADY_RECORDED = (
+        "penalty.statement_already_recorded",
+        "已登记当事人的陈述、申辩或放弃（行政处罚法 第四十五条）。",
+    )
+    CASE_FILE_INCOMPLETE = (
+        "penalty.case_file_incomplete",
+        "案卷不完整，不能结案（行政处罚法 第四十七条）。",
+    )
+    BAD_STATEMENT_DAYS = "penalty.bad_statement_days", "陈述、申辩期限须为 1 至 30 个工作日，并注明依据。"
     HEARING_PERIOD_OPEN = (
         "penalty.hearing_period_open",
         "听证申请期限届满前不得作出决定（第六十三条、第六十四条）。",
@@ -77,7 +94,14 @@ class PenaltyError(ErrorCodes):
     )
     ORIGIN_ALREADY_OPENED = "penalty.origin_already_opened", "该案件已转立行政处罚案件，不能重复转立。"
     # Reconsideration and litigation.
-    REVIEW_NOT_ALLOWED = "penalty.review_not_allowed", "处罚决定尚未送达或案件已结束，不能登记复议或诉讼。"
+    REVIEW_NOT_ALLOWED = (
+        "penalty.review_not_allowed",
+        "处罚决定尚未送达或案件已终止、移送，不能登记复议或诉讼。",
+    )
+    REVIEW_WINDOW_PASSED = (
+        "penalty.review_window_passed",
+        "申请行政复议或提起行政诉讼的期限已届满（行政复议法 第二十条、行政诉讼法 第四十五条、第四十六条）。",
+    )
     REVIEW_NOT_FOUND = "penalty.review_not_found", "未找到该复议或诉讼记录。"
     BAD_REVIEW_KIND = "penalty.bad_review_kind", "复议/诉讼类型不正确。"
     BAD_REVIEW_OUTCOME = "penalty.bad_review_outcome", "复议/诉讼结果不正确。"

@@ -2,7 +2,8 @@
 
 The checklist is data (`data/case_file_checklist.yaml`, or the file named by the setting
 `PENALTY_EVALUATION_CHECKLIST`): items with the points each is worth and the article it checks, plus a
-pass mark. An evaluation records the points taken off per item; the score is 100 minus those points.
+pass mark. An evaluation records the points taken off per item; the score is 100 minus those points. Items
+marked `required` must also be present for the case to be closed at all (casefile.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class ChecklistItem:
     title: str
     points: Decimal
     source: str
+    required: bool = False  # the file is not closed without it (casefile.py)
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,21 @@ def _load(path: str) -> Checklist:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     items = tuple(
         ChecklistItem(
-            id=str(e["id"]), title=e["title"], points=Decimal(str(e["points"])), source=e.get("source", "")
+            id=str(e["id"]),
+            title=e["title"],
+            points=Decimal(str(e["points"])),
+            source=e.get("source", ""),
+            required=bool(e.get("required", False)),
         )
         for e in data["items"]
     )
     if len({i.id for i in items}) != len(items):
         raise ValueError(f"{path}: checklist item ids must be unique")
+    from chengguan.enforcement.casefile import REQUIRED_CHECKS
+
+    unchecked = sorted(i.id for i in items if i.required and i.id not in REQUIRED_CHECKS)
+    if unchecked:
+        raise ValueError(f"{path}: no check for the required items {unchecked}")
     return Checklist(version=str(data["version"]), pass_mark=Decimal(str(data["pass_mark"])), items=items)
 
 

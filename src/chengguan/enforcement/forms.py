@@ -141,6 +141,7 @@ class SimpleDecisionForm(PartyFieldsMixin):
     """当场处罚决定 (行政处罚法 第五十一条、第五十二条)."""
 
     facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": TEXT_ROWS}))
+    violated_provisions = forms.CharField(label=_("违法依据"), widget=forms.Textarea(attrs={"rows": 2}))
     legal_basis = forms.CharField(label=_("处罚依据"), widget=forms.Textarea(attrs={"rows": 2}))
     fine_amount = forms.DecimalField(
         label=_("罚款金额（元）"),
@@ -159,7 +160,14 @@ class SimpleDecisionForm(PartyFieldsMixin):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    field_order = ["facts", "legal_basis", "fine_amount", "collected_on_spot", "decided_on"]
+    field_order = [
+        "facts",
+        "violated_provisions",
+        "legal_basis",
+        "fine_amount",
+        "collected_on_spot",
+        "decided_on",
+    ]
 
 
 class EvidenceForm(forms.Form):

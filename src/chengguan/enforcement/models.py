@@ -36,6 +36,11 @@ class PenaltyState(models.TextChoices):
     TRANSFERRED = "transferred", _("已移送")
 
 
+class StatementKind(models.TextChoices):
+    STATED = "stated", _("当事人已陈述、申辩")
+    WAIVED = "waived", _("当事人明确放弃陈述、申辩")
+
+
 class PenaltyCase(models.Model):
     # Issued when filing is approved (general) or the on-the-spot decision is made (simple).
     number = models.CharField("案号", max_length=40, unique=True, null=True, blank=True)
@@ -48,6 +53,9 @@ class PenaltyCase(models.Model):
     state_before_suspension = models.CharField(max_length=20, choices=PenaltyState.choices, blank=True)
 
     facts = models.TextField("违法事实")
+    # The provisions the party broke (违法依据) and those the penalty is imposed under (处罚依据):
+    # the decision states both (行政处罚法 第五十九条第一款第二项、第三项).
+    violated_provisions = models.TextField("违法依据", blank=True)
     legal_basis = models.TextField("处罚依据", blank=True)
     fine_amount = models.DecimalField(
         "罚款金额（元）", max_digits=12, decimal_places=2, null=True, blank=True
@@ -65,6 +73,12 @@ class PenaltyCase(models.Model):
     proposed_on = models.DateField(null=True, blank=True)
     filed_on = models.DateField(null=True, blank=True, db_index=True)
     notice_served_on = models.DateField(null=True, blank=True)
+    # 陈述、申辩 (行政处罚法 第四十四条、第四十五条): the period the bureau's setting gave when the notice
+    # was served, and the party's statement or waiver, which ends it early.
+    statement_due_on = models.DateField(null=True, blank=True)
+    statement_on = models.DateField(null=True, blank=True)
+    statement_kind = models.CharField(max_length=8, choices=StatementKind.choices, blank=True)
+    statement_summary = models.TextField("陈述、申辩要点", blank=True)
     hearing_requested_on = models.DateField(null=True, blank=True)
     hearing_notice_on = models.DateField(null=True, blank=True)
     hearing_on = models.DateField(null=True, blank=True)
@@ -94,6 +108,25 @@ class PenaltyCase(models.Model):
         """What the closed-loop case stores as `penalty_case_ref` (the number, else a marker the filing
         number replaces): the same in every language."""
         return self.number or f"待立案#{self.pk}"
+
+
+class PenaltySettings(models.Model):
+    """The bureau's own rules of the penalty procedure. The law gives the party the right to state and
+    defend (行政处罚法 第四十四条、第四十五条) but no period for it; provinces set one, so the bureau
+    records its period in working days (counted from the day after service, as 第八十五条 counts) and
+    the rule it follows (default: `settings.PENALTY_STATEMENT_DAYS_DEFAULT`, see
+    `periods.statement_period`)."""
+
+    bureau = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    statement_days = models.PositiveSmallIntegerField(_("陈述、申辩期限（工作日）"))
+    statement_rule = models.CharField(_("依据的规定"), max_length=200)
+
+    class Meta:
+        verbose_name = _("行政处罚设置")
+        verbose_name_plural = _("行政处罚设置")
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.statement_days}"
 
 
 class PartyKind(models.TextChoices):

@@ -11,10 +11,11 @@ import re
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.core import legal_periods
+from chengguan.core import deadlines, legal_periods
 from chengguan.core.errors import ValidationFailed
 from chengguan.enforcement.errors import PenaltyError
 
@@ -103,12 +104,91 @@ def deadlines_for_event(event: str, on: dt.date) -> list[ComputedDeadline]:
     return [compute(pid, event, on) for pid in EVENT_PERIODS[event]]
 
 
+# 陈述、申辩 (第四十四条、第四十五条): the law gives no period, so it is the bureau's setting; the
+# installation default is three working days, counted as 第八十五条 counts (start day not counted).
+STATEMENT_PERIOD_ID = "bureau_statement_period"
+STATEMENT_PERIOD_NAME = "陈述、申辩期限"
+STATEMENT_ARTICLE = "APL Art.44 + Art.45 + Art.85"
+STATEMENT_DAYS_DEFAULT = 3
+STATEMENT_RULE_DEFAULT = (
+    "安装默认值：行政处罚法第四十四条、第四十五条未规定陈述、申辩的期限，"
+    "按第八十五条以工作日计三个工作日；请按本省规定设置"
+)
+
+
+@dataclass(frozen=True)
+class StatementPeriod:
+    days: int
+    rule: str  # the provincial (or the bureau's own) rule the period follows
+
+
+def statement_period(bureau) -> StatementPeriod:
+    """The bureau's statement-and-defence period: its `PenaltySettings`, else the installation's
+    `PENALTY_STATEMENT_DAYS_DEFAULT` / `PENALTY_STATEMENT_RULE_DEFAULT`."""
+    from chengguan.enforcement.models import PenaltySettings
+
+    row = PenaltySettings.objects.filter(bureau=bureau).first()
+    if row is not None:
+        return StatementPeriod(row.statement_days, row.statement_rule)
+    return StatementPeriod(
+        int(getattr(settings, "PENALTY_STATEMENT_DAYS_DEFAULT", STATEMENT_DAYS_DEFAULT)),
+        str(getattr(settings, "PENALTY_STATEMENT_RULE_DEFAULT", "") or STATEMENT_RULE_DEFAULT),
+    )
+
+
+def statement_due(bureau, notice_served_on: dt.date, *, hearing_offered: bool) -> dt.date:
+    """The last day the party may state and defend: the bureau's working days after service; where a
+    hearing is offered, not before the five working days of 第六十四条 run out (the notice names
+    one period for both)."""
+    due = deadlines.add_working_days(notice_served_on, statement_period(bureau).days)
+    if hearing_offered:
+        due = max(due, legal_periods.deadline("apl_hearing_request", notice_served_on))
+    return due
+
+
 def review_periods_end(decision_served_on: dt.date) -> dt.date:
     """The day the party's last remedy runs out: the later of reconsideration (行政复议法 第二十条,
     60 days) and litigation (行政诉讼法 第四十六条, 6 months). ACL Art. 53's 3 months start here."""
     return max(
         legal_periods.deadline("arl_application_period", decision_served_on),
         legal_periods.deadline("all_direct_suit", decision_served_on),
+    )
+
+
+def review_windows(
+    decision_served_on: dt.date, reconsideration_decided_on: dt.date | None = None
+) -> dict[str, dt.date]:
+    """The last day the party may apply for reconsideration (行政复议法 第二十条, 60 days) and sue
+    (行政诉讼法 第四十六条, 6 months; after a reconsideration decision, 第四十五条: 15 days from it,
+    when that is later), counted from the day the decision was served."""
+    suit = legal_periods.deadline("all_direct_suit", decision_served_on)
+    if reconsideration_decided_on is not None:
+        suit = max(suit, legal_periods.deadline("all_after_reconsideration", reconsideration_decided_on))
+    return {
+        "reconsideration": legal_periods.deadline("arl_application_period", decision_served_on),
+        "litigation": suit,
+    }
+
+
+def _statement_deadline(case) -> ComputedDeadline | None:
+    """The statement-and-defence period of a served notice; where a hearing is offered and both end
+    on the same day, the hearing's row stands for both."""
+    if not case.notice_served_on or case.procedure != "general":
+        return None
+    due = case.statement_due_on or statement_due(
+        case.bureau, case.notice_served_on, hearing_offered=case.hearing_offered
+    )
+    if case.hearing_offered and due == legal_periods.deadline("apl_hearing_request", case.notice_served_on):
+        return None
+    return ComputedDeadline(
+        period_id=STATEMENT_PERIOD_ID,
+        name=STATEMENT_PERIOD_NAME,
+        article=STATEMENT_ARTICLE,
+        event="notice_served",
+        start_on=case.notice_served_on,
+        due_on=due,
+        working_days=True,
+        met_on=case.statement_on or case.hearing_requested_on,
     )
 
 
@@ -122,6 +202,9 @@ def case_deadlines(case) -> list[ComputedDeadline]:
         out.append(
             compute("apl_hearing_request", "notice_served", case.notice_served_on, case.hearing_requested_on)
         )
+    statement = _statement_deadline(case)
+    if statement is not None:
+        out.append(statement)
     if case.hearing_on:
         out.append(compute("apl_hearing_notice", "hearing", case.hearing_on, case.hearing_notice_on))
     if case.decision_on and case.procedure == "general":

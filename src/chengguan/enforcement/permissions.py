@@ -59,6 +59,14 @@ can_start_penalty = permission(
 # The steps of the procedure (states.PENALTY_MACHINE), by who signs them: the case officers
 # investigate, serve and record; the chiefs approve filing, apply to the court and close; the legal
 # reviewers review (第五十八条); the leader decides (第五十七条) and suspends, ends or transfers.
+# The bureau's own procedural settings (the statement-and-defence period): its leader, for its bureau.
+can_set_penalty_rules = permission(
+    "enforcement.set_rules",
+    holds(R.LEADER, **_FORBIDDEN)
+    & in_bureau(
+        lambda bureau: bureau.pk, code=PenaltyError.OTHER_BUREAU, message=_("不能办理其他单位的案件。")
+    ),
+)
 can_conduct = permission("enforcement.conduct", holds(*_OFFICERS, **_FORBIDDEN))
 can_approve = permission("enforcement.approve", holds(*_CHIEFS, **_FORBIDDEN))
 can_legal_review = permission("enforcement.legal_review", holds(R.LEGAL_REVIEWER, **_FORBIDDEN))

@@ -15,14 +15,17 @@ from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.enforcement import periods
 from chengguan.enforcement.errors import PenaltyError
 from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline
+from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
 from chengguan.people import selectors as people_selectors
 
 
 def document_prefix(bureau: Organisation, kind: str) -> str:
-    """`中原城管罚立字`: the bureau's abbreviation (setting `PENALTY_DOCUMENT_PREFIX`, else its short
-    name) + 罚 + the document kind + 字."""
-    abbreviation = getattr(settings, "PENALTY_DOCUMENT_PREFIX", "") or bureau.short_name or bureau.name
+    """`中原城管罚立字`: the bureau's abbreviation (from its short name, `中原城管局` → `中原城管`;
+    a bureau without one takes the installation's `PENALTY_DOCUMENT_PREFIX`, else its full name's
+    abbreviation) + 罚 + the document kind + 字. Each bureau of an installation numbers its own."""
+    default = getattr(settings, "PENALTY_DOCUMENT_PREFIX", "")
+    abbreviation = org_selectors.bureau_abbreviation(bureau) if bureau.short_name or not default else default
     return f"{abbreviation}罚{kind}字"
 
 

@@ -131,6 +131,23 @@ def timeline(case: PenaltyCase) -> QuerySet[AuditEvent]:
     return audit.history(case).select_related("actor", "actor__profile")
 
 
+def under_review(case: PenaltyCase) -> bool:
+    """A reconsideration or lawsuit against the decision is pending (shown on a closed case too)."""
+    return any(r.concluded_on is None for r in case.reviews.all())
+
+
+def review_windows(case: PenaltyCase) -> dict[str, dt.date]:
+    """The last day a reconsideration or a lawsuit may be registered (empty before service)."""
+    if case.decision_served_on is None:
+        return {}
+    return periods.review_windows(case.decision_served_on, _reconsideration_decided_on(case))
+
+
+def _reconsideration_decided_on(case: PenaltyCase) -> dt.date | None:
+    days = [r.concluded_on for r in case.reviews.all() if r.kind == "reconsideration" and r.concluded_on]
+    return max(days, default=None)
+
+
 def evidence_items(case: PenaltyCase) -> list[dict]:
     """The evidence files of the case, oldest first, as `penalty_evidence_add` recorded them."""
     events = audit.history(case).filter(action="penalty.evidence_add").select_related("actor__profile")

@@ -120,7 +120,14 @@ class PenaltyDocumentSerializer(serializers.Serializer):
 class PenaltyCaseDetailSerializer(PenaltyCaseSummarySerializer):
     bureau = serializers.CharField(source="bureau.name")
     origin_case = serializers.CharField(source="origin_case.number", allow_null=True, default=None)
-    legal_basis = serializers.CharField()
+    violated_provisions = serializers.CharField(help_text="违法依据")
+    legal_basis = serializers.CharField(help_text="处罚依据")
+    statement_due_on = serializers.DateField(
+        allow_null=True, help_text="陈述、申辩期限（第四十四条、第四十五条）"
+    )
+    statement_on = serializers.DateField(allow_null=True)
+    statement_kind = serializers.CharField(help_text="stated 已陈述申辩 / waived 明确放弃 / 空")
+    under_review = serializers.SerializerMethodField(help_text="复议或诉讼审理中（结案后亦然）")
     collected_on_spot = serializers.BooleanField()
     officers = PenaltyOfficerSerializer(many=True, source="officers.all")
     legal_review_required = serializers.BooleanField()
@@ -152,6 +159,9 @@ class PenaltyCaseDetailSerializer(PenaltyCaseSummarySerializer):
 
     def get_surcharge(self, case: PenaltyCase) -> str:
         return str(selectors.surcharge_on(case))
+
+    def get_under_review(self, case: PenaltyCase) -> bool:
+        return selectors.under_review(case)
 
     @extend_schema_field(PenaltyEvidenceSerializer(many=True))
     def get_evidence(self, case: PenaltyCase) -> list[dict]:
@@ -212,7 +222,10 @@ class PenaltyProposeSchema(OpenApiSerializerExtension):
 
 class PenaltySimpleSerializer(serializers.Serializer):
     facts = serializers.CharField()
-    legal_basis = serializers.CharField()
+    violated_provisions = serializers.CharField(
+        required=False, default="", help_text="违法依据（不填时决定书以处罚依据为准）"
+    )
+    legal_basis = serializers.CharField(help_text="处罚依据")
     party = PenaltyPartyInputSerializer()
     fine_amount = serializers.DecimalField(
         max_digits=12,

@@ -30,10 +30,16 @@ from chengguan.enforcement.models import (
     PenaltyCase,
     PenaltyParty,
     PenaltyReview,
+    PenaltySettings,
     ReviewKind,
     ReviewOutcome,
 )
-from chengguan.enforcement.permissions import can_add_evidence, can_record_reviews, can_start_penalty
+from chengguan.enforcement.permissions import (
+    can_add_evidence,
+    can_record_reviews,
+    can_set_penalty_rules,
+    can_start_penalty,
+)
 from chengguan.enforcement.states import (
     EVIDENCE_STATES,
     FINAL_STATES,
@@ -144,6 +150,7 @@ def penalty_simple_decide(
     facts: str,
     legal_basis: str,
     party: dict,
+    violated_provisions: str = "",
     fine_amount: Decimal | int | str,
     collected_on_spot: bool = False,
     decided_on: dt.date | None = None,
@@ -151,7 +158,8 @@ def penalty_simple_decide(
 ) -> PenaltyCase:
     """简易程序: a decision made on the spot, only for a warning or a fine up to 200 yuan for a person or
     3,000 yuan for an organisation (行政处罚法 第五十一条); the fine may be collected on the spot only up
-    to 100 yuan (第六十八条第一项)."""
+    to 100 yuan (第六十八条第一项). `legal_basis` is the penalty's basis (处罚依据), `violated_provisions`
+    the provisions broken (违法依据; when not given, the decision cites the basis for both)."""
     can_start_penalty.refuse(actor, bureau)
     _require({"facts": facts, "legal_basis": legal_basis}, ["facts", "legal_basis"])
     cleaned = _clean_party(party)
@@ -187,6 +195,7 @@ def penalty_simple_decide(
             procedure=Procedure.SIMPLE,
             state=state,
             facts=facts,
+            violated_provisions=violated_provisions.strip(),
             legal_basis=legal_basis,
             fine_amount=fine,
             collected_on_spot=collected_on_spot,
@@ -218,13 +227,86 @@ def available_actions(case: PenaltyCase, actor, **hints: Any) -> list[str]:
     return PENALTY_MACHINE.available_actions(case, actor, **hints)
 
 
+# ---------------------------------------------------------------- the bureau's settings
+
+
+MAX_STATEMENT_DAYS = 30
+
+
+def penalty_settings_update(
+    *, actor, bureau: Organisation, statement_days: int, statement_rule: str
+) -> PenaltySettings:
+    """The bureau's statement-and-defence period in working days and the (provincial) rule it follows
+    (行政处罚法 第四十四条、第四十五条 give the right, not the period). Notices already served keep
+    the period they were served with."""
+    can_set_penalty_rules.refuse(actor, bureau)
+    errors: dict[str, list[str]] = {}
+    try:
+        days = int(statement_days)
+        if not 1 <= days <= MAX_STATEMENT_DAYS:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["statement_days"] = [f"须为 1 至 {MAX_STATEMENT_DAYS} 之间的整数。"]
+    rule = (statement_rule or "").strip()
+    if not rule:
+        errors["statement_rule"] = ["请注明依据的规定，如本省行政处罚程序规定的条款。"]
+    elif len(rule) > 200:
+        errors["statement_rule"] = ["不能超过 200 字。"]
+    if errors:
+        raise ValidationFailed(E.BAD_STATEMENT_DAYS.label, code=E.BAD_STATEMENT_DAYS, fields=errors)
+    with transaction.atomic():
+        before = periods.statement_period(bureau)
+        row, _created = PenaltySettings.objects.select_for_update().get_or_create(
+            bureau=bureau, defaults={"statement_days": days, "statement_rule": rule}
+        )
+        row.statement_days, row.statement_rule = days, rule
+        row.save(update_fields=["statement_days", "statement_rule"])
+        audit.record(
+            actor=actor,
+            action="penalty.settings_update",
+            obj=row,
+            before={"statement_days": before.days, "statement_rule": before.rule},
+            after={"statement_days": days, "statement_rule": rule},
+        )
+    return row
+
+
 # ---------------------------------------------------------------- reconsideration and litigation
+
+
+def _review_window_refusal(case: PenaltyCase, kind: str, applied_on: dt.date) -> Conflict | None:
+    """On a closed case, a review is registered only inside its window (行政复议法 第二十条; 行政诉讼法
+    第四十六条, or 第四十五条 after a reconsideration decision)."""
+    decided = (
+        case.reviews.filter(kind=ReviewKind.RECONSIDERATION, concluded_on__isnull=False)
+        .order_by("-concluded_on")
+        .values_list("concluded_on", flat=True)
+        .first()
+    )
+    last = periods.review_windows(case.decision_served_on, decided)[kind]
+    if applied_on <= last:
+        return None
+    served = f"{case.decision_served_on:%Y-%m-%d}"
+    if kind == ReviewKind.RECONSIDERATION:
+        said = (
+            f"申请行政复议的期限（决定书{served}送达之日起六十日）已于{last:%Y-%m-%d}届满"
+            "（行政复议法 第二十条）"
+        )
+    else:
+        said = (
+            f"提起行政诉讼的期限（决定书{served}送达之日起六个月，或收到复议决定书之日起十五日）"
+            f"已于{last:%Y-%m-%d}届满（行政诉讼法 第四十六条、第四十五条）"
+        )
+    return Conflict(f"{said}，本案已结案，不能再登记。", code=E.REVIEW_WINDOW_PASSED)
 
 
 def penalty_review_record(
     *, actor, case: PenaltyCase, kind: str, applied_on: dt.date, body: str = ""
 ) -> PenaltyReview:
-    """The party applied for reconsideration or sued; until it ends no surcharge accrues (第七十三条)."""
+    """The party applied for reconsideration or sued; until it ends no surcharge accrues (第七十三条).
+
+    A closed case takes it while the windows are open: it stays closed and shows as under review, and
+    the outcome has its effects (review_effects.py). A terminated or transferred case takes none."""
     can_record_reviews.refuse(actor, case)
     if kind not in ReviewKind.values:
         raise ValidationFailed(
@@ -232,8 +314,13 @@ def penalty_review_record(
         )
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
-        if case.decision_served_on is None or case.state in FINAL_STATES:
-            raise Conflict("处罚决定尚未送达或案件已结束，不能登记复议或诉讼。", code=E.REVIEW_NOT_ALLOWED)
+        ended = case.state in FINAL_STATES and case.state != S.CLOSED
+        if case.decision_served_on is None or ended:
+            raise Conflict(
+                "处罚决定尚未送达或案件已终止、移送，不能登记复议或诉讼。", code=E.REVIEW_NOT_ALLOWED
+            )
+        if case.state == S.CLOSED and (refusal := _review_window_refusal(case, kind, applied_on)):
+            raise refusal
         review = PenaltyReview.objects.create(case=case, kind=kind, applied_on=applied_on, body=body)
         audit.record(
             actor=actor, action="penalty.review_record", obj=case, after={"review": review.pk, "kind": kind}

@@ -22,9 +22,15 @@ from django.utils.translation import pgettext_lazy
 
 from chengguan.core import legal_periods
 from chengguan.core.workflow import RESUME, STAY, Context, FieldSpec, Guard, Machine, transition
-from chengguan.enforcement import periods, records
+from chengguan.enforcement import casefile, periods, records
 from chengguan.enforcement.errors import PenaltyError as E
-from chengguan.enforcement.models import PenaltyCase, PenaltyState, Procedure, ReviewOutcome
+from chengguan.enforcement.models import (
+    PenaltyCase,
+    PenaltyState,
+    Procedure,
+    ReviewOutcome,
+    StatementKind,
+)
 from chengguan.enforcement.permissions import (
     can_approve,
     can_conduct,
@@ -61,6 +67,7 @@ class PenaltyAction(models.TextChoices):
     LEGAL_REVIEW_PASS = "legal_review_pass", pgettext_lazy("penalty action", "法制审核通过")
     LEGAL_REVIEW_RETURN = "legal_review_return", pgettext_lazy("penalty action", "法制审核退回补充调查")
     SERVE_NOTICE = "serve_notice", pgettext_lazy("penalty action", "送达事先告知书")
+    RECORD_STATEMENT = "record_statement", pgettext_lazy("penalty action", "登记陈述申辩")
     REQUEST_HEARING = "request_hearing", pgettext_lazy("penalty action", "当事人申请听证")
     SCHEDULE_HEARING = "schedule_hearing", pgettext_lazy("penalty action", "通知听证")
     HOLD_HEARING = "hold_hearing", pgettext_lazy("penalty action", "举行听证")
@@ -106,8 +113,11 @@ def _date(label, help_text=""):
 
 FIELDS = {
     "filed_on": _date(_("立案日期"), _("默认今天；九十日办案期限自次日起算（行政处罚法 第六十条）")),
+    "violated_provisions": FieldSpec(
+        "text", _("违法依据"), _("当事人违反的条款，如《城市市容和环境卫生管理条例》第十四条")
+    ),
     "legal_basis": FieldSpec(
-        "text", _("处罚依据"), _("违反的条款和处罚的条款，如《城市市容和环境卫生管理条例》第三十六条")
+        "text", _("处罚依据"), _("作出处罚所依据的条款，如《城市市容和环境卫生管理条例》第三十六条")
     ),
     "fine_amount": FieldSpec("money", _("拟罚款金额（元）")),
     "legal_review_grounds": FieldSpec(
@@ -117,8 +127,17 @@ FIELDS = {
     "opinion": FieldSpec("text", _("审核意见")),
     "reason": FieldSpec("text", _("理由")),
     "notice_served_on": _date(
-        _("告知书送达日期"), _("陈述、申辩及听证申请期限自次日起算（行政处罚法 第六十四条）")
+        _("告知书送达日期"),
+        _(
+            "陈述、申辩期限按本局设置的工作日自次日起算（行政处罚法 第四十四条、第四十五条、第八十五条）；"
+            "听证申请期限为五个工作日（第六十四条）"
+        ),
     ),
+    "statement_kind": FieldSpec(
+        "choice", _("陈述、申辩情况"), _("行政处罚法 第四十五条"), choices=StatementKind.choices
+    ),
+    "statement_on": _date(_("陈述、申辩（放弃）日期"), _("默认今天")),
+    "statement": FieldSpec("text", _("陈述、申辩要点")),
     "hearing_offered": FieldSpec("bool", _("告知听证权利"), _("较大数额罚款等情形（行政处罚法 第六十三条）")),
     "hearing_requested_on": _date(_("当事人申请听证日期"), _("告知后五个工作日内（行政处罚法 第六十四条）")),
     "hearing_on": _date(_("听证日期")),
@@ -173,6 +192,14 @@ def _court_window(case: PenaltyCase) -> dt.date:
 
 def _decision_limit(case: PenaltyCase) -> dt.date:
     return legal_periods.deadline("apl_decision_deadline", case.filed_on)
+
+
+def _statement_due(case: PenaltyCase) -> dt.date:
+    """The end of the statement period (as fixed when the notice was served; for a case served before
+    the period was recorded, the bureau's setting now)."""
+    return case.statement_due_on or periods.statement_due(
+        case.bureau, case.notice_served_on, hearing_offered=case.hearing_offered
+    )
 
 
 # ---------------------------------------------------------------- guards (the law's refusals, 409)
@@ -242,6 +269,56 @@ decision_after_notice = Guard(
     lambda ctx: _day(ctx, "decision_on") >= ctx.obj.notice_served_on,
     code=E.DATE_ORDER,
     message="决定日期不能早于事先告知日期。",
+)
+legal_review_not_passed = Guard(
+    lambda ctx: ctx.obj.legal_review_passed_on is None,
+    code=E.LEGAL_REVIEW_ALREADY_PASSED,
+    message=lambda ctx: (
+        f"本案已于{_fmt(ctx.obj.legal_review_passed_on)}通过法制审核，不能重复审核；"
+        "退回补充调查或举行听证后方须重新审核（行政处罚法 第五十八条）。"
+    ),
+)
+statement_not_recorded = Guard(
+    lambda ctx: not ctx.obj.statement_kind,
+    code=E.STATEMENT_ALREADY_RECORDED,
+    message=lambda ctx: (
+        f"已于{_fmt(ctx.obj.statement_on)}登记“{ctx.obj.get_statement_kind_display()}”"
+        "（行政处罚法 第四十五条）。"
+    ),
+)
+statement_after_notice = Guard(
+    lambda ctx: _day(ctx, "statement_on") >= ctx.obj.notice_served_on,
+    code=E.DATE_ORDER,
+    message="陈述、申辩日期不能早于事先告知书送达日期。",
+)
+# 第四十四条、第四十五条: the party states and defends before the decision; the bureau's period
+# (periods.statement_period) ends early only when the statement or an express waiver is recorded,
+# or the party asked for a hearing (where it is heard).
+statement_period_over = Guard(
+    lambda ctx: (
+        bool(ctx.obj.statement_kind)
+        or bool(ctx.obj.hearing_requested_on)
+        or _day(ctx, "decision_on") > _statement_due(ctx.obj)
+    ),
+    code=E.STATEMENT_PERIOD_OPEN,
+    message=lambda ctx: (
+        f"当事人陈述、申辩的期限至{_fmt(_statement_due(ctx.obj))}届满"
+        f"（{periods.statement_period(ctx.obj.bureau).rule}），期满前除当事人已陈述、申辩或明确放弃外，"
+        "不得作出决定（行政处罚法 第四十四条、第四十五条）。"
+    ),
+)
+
+
+def _missing_for_closing(ctx: Context) -> list[str]:
+    return ctx.hint("missing_for_closing", lambda: casefile.missing_for_closing(ctx.obj))
+
+
+file_complete = Guard(
+    lambda ctx: not _missing_for_closing(ctx),
+    code=E.CASE_FILE_INCOMPLETE,
+    message=lambda ctx: (
+        f"案卷不完整，不能结案，缺少：{'、'.join(_missing_for_closing(ctx))}（行政处罚法 第四十七条）。"
+    ),
 )
 legal_review_done = Guard(
     lambda ctx: not ctx.obj.legal_review_required or bool(ctx.obj.legal_review_passed_on),
@@ -340,6 +417,7 @@ def _approve_filing(ctx: Context) -> None:
 
 def _submit_for_review(ctx: Context) -> None:
     case = ctx.obj
+    case.violated_provisions = ctx.data["violated_provisions"]
     case.legal_basis = ctx.data["legal_basis"]
     if ctx.get("fine_amount") is not None:
         case.fine_amount = ctx.data["fine_amount"]
@@ -362,8 +440,20 @@ def _serve_notice(ctx: Context) -> None:
     case = ctx.obj
     case.notice_served_on = ctx.data["notice_served_on"]
     case.hearing_offered = bool(ctx.get("hearing_offered", False))
+    # The period is fixed when the notice is served: a later change of the setting does not move it.
+    case.statement_due_on = periods.statement_due(
+        case.bureau, case.notice_served_on, hearing_offered=case.hearing_offered
+    )
+    case.statement_on, case.statement_kind, case.statement_summary = None, "", ""
     if ctx.get("fine_amount") is not None:
         case.fine_amount = ctx.data["fine_amount"]
+
+
+def _record_statement(ctx: Context) -> None:
+    case = ctx.obj
+    case.statement_on = _day(ctx, "statement_on")
+    case.statement_kind = ctx.data["statement_kind"]
+    case.statement_summary = ctx.get("statement", "")
 
 
 def _request_hearing(ctx: Context) -> None:
@@ -375,8 +465,10 @@ def _schedule_hearing(ctx: Context) -> None:
 
 
 def _hold_hearing(ctx: Context) -> None:
-    # A decision after a hearing on rights of this weight needs legal review (第五十八条第一款第二项).
+    # A decision after a hearing on rights of this weight needs legal review (第五十八条第一款第二项),
+    # of the file as the hearing left it: a review passed before the hearing does not count.
     ctx.obj.legal_review_required = True
+    ctx.obj.legal_review_passed_on = None
     ctx.obj.legal_review_grounds = sorted({*ctx.obj.legal_review_grounds, "hearing"})
 
 
@@ -467,7 +559,7 @@ PENALTY_MACHINE = Machine(
             {S.INVESTIGATING},
             S.CASE_REVIEW,
             can_conduct,
-            required=("legal_basis",),
+            required=("violated_provisions", "legal_basis"),
             optional=("fine_amount", "legal_review_grounds"),
             guards=(enough_officers,),
             step=_submit_for_review,
@@ -479,6 +571,7 @@ PENALTY_MACHINE = Machine(
             can_legal_review,
             required=("opinion",),
             optional=("on",),
+            guards=(legal_review_not_passed,),
             step=_legal_review_pass,
         ),
         transition(
@@ -498,6 +591,16 @@ PENALTY_MACHINE = Machine(
             optional=("hearing_offered", "fine_amount"),
             guards=(notice_after_filing, officers_certified("notice_served_on")),
             step=_serve_notice,
+        ),
+        transition(
+            A.RECORD_STATEMENT,
+            {S.NOTIFIED},
+            STAY,
+            can_conduct,
+            required=("statement_kind",),
+            optional=("statement_on", "statement"),
+            guards=(statement_not_recorded, statement_after_notice),
+            step=_record_statement,
         ),
         transition(
             A.REQUEST_HEARING,
@@ -528,6 +631,7 @@ PENALTY_MACHINE = Machine(
                 decision_after_notice,
                 legal_review_done,
                 hearing_period_over,
+                statement_period_over,
                 decided_in_time_or_explained,
                 officers_certified("decision_on"),
             ),
@@ -568,7 +672,14 @@ PENALTY_MACHINE = Machine(
             guards=(court_after_reminder_period, court_after_review_periods, court_inside_window),
             step=_apply_court,
         ),
-        transition(A.CLOSE, {S.PAID, S.COURT_ENFORCEMENT}, S.CLOSED, can_approve, step=_close),
+        transition(
+            A.CLOSE,
+            {S.PAID, S.COURT_ENFORCEMENT},
+            S.CLOSED,
+            can_approve,
+            guards=(file_complete,),
+            step=_close,
+        ),
         transition(
             A.SUSPEND,
             BEFORE_DECISION | {S.EXECUTING, S.REMINDED},

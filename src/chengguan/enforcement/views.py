@@ -28,7 +28,7 @@ from chengguan.cases.timeline import actor_name
 from chengguan.core import clock
 from chengguan.core.forms import NoFields, accepted, banner_of, submit
 from chengguan.core.workflow.forms import action_form, submitted
-from chengguan.enforcement import forms, periods, selectors, services
+from chengguan.enforcement import casefile, forms, periods, selectors, services
 from chengguan.enforcement.documents import services as document_services
 from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyParty
 from chengguan.enforcement.permissions import (
@@ -219,6 +219,11 @@ def _detail_context(
         if can_issue_documents(user, case)
         else [],
         "reviews": list(case.reviews.all()),
+        "under_review": selectors.under_review(case),
+        # Why 结案 is not offered: what the checklist's required items find missing.
+        "file_missing": casefile.missing_for_closing(case)
+        if case.state in (PenaltyState.PAID, PenaltyState.COURT_ENFORCEMENT)
+        else [],
         "surcharge": selectors.surcharge_on(case, today),
         "action_forms": action_forms,
         "banner": banner,
@@ -412,6 +417,7 @@ def simple(request):
                 bureau=bureau,
                 facts=data["facts"],
                 legal_basis=data["legal_basis"],
+                violated_provisions=data["violated_provisions"],
                 party=form.party(),
                 fine_amount=data["fine_amount"],
                 collected_on_spot=data["collected_on_spot"],

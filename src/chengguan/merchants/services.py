@@ -27,6 +27,7 @@ from chengguan.merchants.models import (
 )
 from chengguan.merchants.permissions import can_keep_ledger, can_link_cases, can_run_bulk_work
 from chengguan.merchants.states import LETTER_MACHINE
+from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
 from chengguan.org.permissions import same_bureau
 
@@ -196,13 +197,10 @@ LETTER_KEY = "merchants.letter"
 
 
 def letter_prefix(bureau: Organisation) -> str:
-    """`中原区城市管理局` → `中原城管三包字`: the district's short name and the document type."""
-    name = bureau.short_name or bureau.name
-    for cut in ("区", "县", "市"):
-        if cut in name:
-            name = name.split(cut, 1)[0]
-            break
-    return f"{name[:4]}城管三包字"
+    """`中原区城市管理局` (or short name `中原城管局`) → `中原城管三包字`: the bureau's abbreviation, which
+    already ends in 城管, and the document type."""
+    name = org_selectors.bureau_abbreviation(bureau)
+    return f"{name}三包字" if name.endswith("城管") else f"{name}城管三包字"
 
 
 def _new_letter(merchant: Merchant, year: int, prefix: str, now: dt.datetime) -> Letter:

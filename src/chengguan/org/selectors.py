@@ -9,6 +9,8 @@ public (citizen, merchant, deputy) hold no staff role and see no organisation or
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 
 from chengguan.org.models import Organisation, OrgKind, StaffProfile
@@ -148,3 +150,16 @@ def staff_holding(*roles: str, bureau_id: int | None = None, unit: Organisation 
     elif bureau_id is not None:
         users = users.filter(profile__organisation__bureau_id=bureau_id)
     return list(users.distinct().order_by("pk"))
+
+
+# The name of a district bureau as its document numbers begin: `中原区城市管理局`, `中原城管局` and
+# `中原城管` are all `中原城管` (the place, without 区/县/市, and 城管 once).
+_BUREAU_NAME = re.compile(r"(.+?)[省市区县]?(?:城市管理|城管)(?:综合)?(?:行政)?(?:执法)?局?")
+
+
+def bureau_abbreviation(bureau: Organisation) -> str:
+    """The abbreviation a bureau's document numbers start with (中原城管罚决字, 中原城管三包字), from its
+    short name, else its name; a name of another shape is used as it is."""
+    name = (bureau.short_name or bureau.name).strip()
+    match = _BUREAU_NAME.fullmatch(name)
+    return f"{match.group(1)}城管" if match else name

@@ -8,6 +8,7 @@ from `core/data/legal_periods.yaml`, so a document never states a deadline the s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +16,7 @@ from decimal import Decimal
 from chengguan.core import legal_periods
 from chengguan.core.pdf import OfficialDocument, cn_date
 from chengguan.enforcement.models import DocumentType, PartyKind, PenaltyCase, PenaltyParty
-from chengguan.enforcement.periods import article_label, review_periods_end
+from chengguan.enforcement.periods import article_label, review_periods_end, statement_period
 from chengguan.org import selectors as org_selectors
 from chengguan.people import selectors as people_selectors
 
@@ -52,6 +53,41 @@ def _period(period_id: str) -> tuple[str, str]:
     else:
         length = f"{p.months}个月" if p.months else f"{p.years}年"
     return length, article_label(p.article)
+
+
+_END_PUNCTUATION = "。；;，,.！!？?、：: \n\t"
+_DOUBLED = re.compile(r"([。；，、！？])[。；，、！？]+")
+
+
+def _clause(text: str) -> str:
+    """Text a user entered, as a clause the document's own sentence continues and ends (no "。。")."""
+    return (text or "").strip().rstrip(_END_PUNCTUATION)
+
+
+def tidy(text: str) -> str:
+    """One mark where two met (a clause's own end and the sentence's): "。。", "，。" → "。"."""
+    return _DOUBLED.sub(lambda m: m.group(0)[-1], text)
+
+
+class _Document(OfficialDocument):
+    """The official layout with every paragraph's punctuation tidied."""
+
+    def paragraph(self, text: str, **kwargs) -> None:
+        super().paragraph(tidy(text), **kwargs)
+
+
+def _facts(case: PenaltyCase) -> str:
+    return _clause(case.facts)
+
+
+def _violated(case: PenaltyCase, unknown: str = "有关法律、法规、规章的规定") -> str:
+    """违法依据: the provisions broken (a case written before the two were separate has one text)."""
+    return _clause(case.violated_provisions or case.legal_basis) or unknown
+
+
+def _basis(case: PenaltyCase) -> str:
+    """处罚依据: the provisions the penalty is imposed under."""
+    return _clause(case.legal_basis) or "—"
 
 
 def _money(amount: Decimal | None) -> str:
@@ -126,7 +162,8 @@ def _filing_approval(doc: OfficialDocument, ctx: DocumentContext) -> None:
     doc.paragraph(
         "经初步核实，有违法事实，属于本机关管辖，且在追责时效内，依照《中华人民共和国行政处罚法》"
         "第五十四条第二款的规定，建议立案调查。"
-        + (f"拟适用的依据：{case.legal_basis}。" if case.legal_basis else "")
+        + (f"涉嫌违反：{_violated(case)}。" if case.violated_provisions or case.legal_basis else "")
+        + (f"拟适用的处罚依据：{_basis(case)}。" if case.legal_basis else "")
     )
     doc.signature_lines(["承办人意见", "承办机构负责人意见", "执法机关负责人审批", "审批日期"])
 
@@ -150,7 +187,7 @@ def _inspection_record(doc: OfficialDocument, ctx: DocumentContext) -> None:
     )
     doc.heading("现场检查（勘验）情况")
     doc.paragraph(case.facts)
-    doc.paragraph(f"涉嫌违反：{case.legal_basis or '待调查确认'}。")
+    doc.paragraph(f"涉嫌违反：{_violated(case, '待调查确认')}。")
     doc.paragraph("以上笔录已交当事人核对（或向当事人宣读），当事人确认无误。")
     _signatures_party_officers(doc)
     doc.signature_lines(["见证人签名", "记录人签名"])
@@ -169,18 +206,18 @@ def _inquiry_record(doc: OfficialDocument, ctx: DocumentContext) -> None:
         "第五十五条，你有如实回答询问、协助调查的义务，也有申请执法人员回避的权利，听清楚了吗？"
     )
     doc.paragraph("答：")
-    doc.paragraph(f"问：请陈述以下事实的经过：{ctx.case.facts}")
+    doc.paragraph(f"问：请陈述以下事实的经过：{_facts(ctx.case)}。")
     doc.paragraph("答：")
-    doc.paragraph(f"本案涉及的规定：{ctx.case.legal_basis or '待调查确认'}。")
+    doc.paragraph(f"本案涉及的规定：{_violated(ctx.case, '待调查确认')}。")
     doc.paragraph("以上笔录我已看过（或已向我宣读），与我所说一致。")
     _signatures_party_officers(doc)
 
 
 def _rectification_order(doc: OfficialDocument, ctx: DocumentContext) -> None:
     doc.fields(_basis_rows(ctx))
-    doc.paragraph(f"经查，{ctx.case.facts}。")
+    doc.paragraph(f"经查，{_facts(ctx.case)}。")
     doc.paragraph(
-        f"上述行为违反了{ctx.case.legal_basis or '有关法律、法规、规章的规定'}。依照《中华人民共和国"
+        f"上述行为违反了{_violated(ctx.case)}的规定。依照《中华人民共和国"
         "行政处罚法》第二十八条第一款的规定，责令你（单位）立即改正违法行为。"
     )
     doc.paragraph("逾期不改正的，本机关将依法处理。")
@@ -192,10 +229,10 @@ def _prior_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
     case = ctx.case
     hearing, hearing_art = _period("apl_hearing_request")
     doc.fields(_basis_rows(ctx))
-    doc.paragraph(f"经查，{case.facts}。")
+    doc.paragraph(f"经查，{_facts(case)}。")
     doc.paragraph(
-        f"你（单位）的上述行为违反了{case.legal_basis}。依据上述规定，本机关拟对你（单位）作出"
-        f"{_penalty(case)}的行政处罚。"
+        f"你（单位）的上述行为违反了{_violated(case)}的规定。依据{_basis(case)}的规定，"
+        f"本机关拟对你（单位）作出{_penalty(case)}的行政处罚。"
     )
     doc.paragraph(
         "依照《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）有权进行陈述和申辩；"
@@ -206,7 +243,16 @@ def _prior_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
             f"依照《中华人民共和国行政处罚法》第六十三条的规定，你（单位）有权要求听证，"
             f"应当在收到本告知书之日起{hearing}内提出（{hearing_art}），逾期视为放弃。"
         )
-    doc.paragraph(f"陈述、申辩请于收到本告知书之日起{hearing}内向本机关提出，逾期视为放弃上述权利。")
+    period = statement_period(case.bureau)
+    days = (
+        max(period.days, legal_periods.get("apl_hearing_request").days)
+        if case.hearing_offered
+        else period.days
+    )
+    doc.paragraph(
+        f"陈述、申辩请于收到本告知书之日起{days}个工作日内向本机关提出（{_clause(period.rule)}），"
+        "逾期视为放弃上述权利。"
+    )
     doc.seal(ctx.authority, ctx.issued_on)
     doc.signature_lines(["当事人签收", "签收日期"])
 
@@ -216,7 +262,7 @@ def _hearing_rights_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
     hearing, hearing_art = _period("apl_hearing_request")
     doc.fields(_basis_rows(ctx))
     doc.paragraph(
-        f"本机关拟依据{case.legal_basis}，对你（单位）作出{_penalty(case)}的行政处罚。"
+        f"本机关拟依据{_basis(case)}的规定，对你（单位）作出{_penalty(case)}的行政处罚。"
         "该处罚属于《中华人民共和国行政处罚法》第六十三条规定的听证范围。"
     )
     doc.paragraph(
@@ -238,7 +284,7 @@ def _hearing_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
         ]
     )
     doc.paragraph(
-        f"根据你（单位）的申请，本机关决定就{case.legal_basis}所涉案件举行听证。本通知于举行听证"
+        f"根据你（单位）的申请，本机关决定就{_facts(case)}一案举行听证。本通知于举行听证"
         f"{notice}前送达（{notice_art}）。"
     )
     doc.paragraph(
@@ -252,7 +298,7 @@ def _hearing_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
 def _decision_body(doc: OfficialDocument, ctx: DocumentContext) -> None:
     case = ctx.case
     doc.fields(_basis_rows(ctx))
-    doc.paragraph(f"经查，{case.facts}。")
+    doc.paragraph(f"经查，{_facts(case)}。")
     if case.procedure == "general":
         doc.paragraph(
             "本机关于"
@@ -262,7 +308,8 @@ def _decision_body(doc: OfficialDocument, ctx: DocumentContext) -> None:
             + "的权利。"
         )
     doc.paragraph(
-        f"你（单位）的上述行为违反了{case.legal_basis}，依据上述规定，本机关决定：给予{_penalty(case)}的行政处罚。"
+        f"你（单位）的上述行为违反了{_violated(case)}的规定。依据{_basis(case)}的规定，"
+        f"本机关决定：给予{_penalty(case)}的行政处罚。"
     )
     if case.fine_amount and not case.collected_on_spot:
         _payment(doc, case)
@@ -299,7 +346,7 @@ def _service_receipt(doc: OfficialDocument, ctx: DocumentContext) -> None:
         [
             *_basis_rows(ctx),
             ("案由", ctx.case.facts),
-            ("依据", ctx.case.legal_basis or "—"),
+            ("依据", _basis(ctx.case)),
             ("受送达人", ctx.party_names),
         ]
     )
@@ -322,7 +369,7 @@ def _reminder(doc: OfficialDocument, ctx: DocumentContext) -> None:
     doc.fields(_basis_rows(ctx))
     doc.paragraph(
         f"本机关于{cn_date(case.decision_on) if case.decision_on else '—'}作出{case.decision_number}"
-        f"行政处罚决定书（依据：{case.legal_basis}），对你（单位）处以{_penalty(case)}，"
+        f"行政处罚决定书（依据：{_basis(case)}），对你（单位）处以{_penalty(case)}，"
         f"该决定书已于{cn_date(case.decision_served_on) if case.decision_served_on else '—'}送达。"
         "你（单位）至今未履行缴纳罚款的义务。"
     )
@@ -344,7 +391,7 @@ def _court_application(doc: OfficialDocument, ctx: DocumentContext) -> None:
     doc.paragraph(f"请求人民法院强制执行{case.decision_number}行政处罚决定书：{_penalty(case)}。")
     doc.heading("事实和理由")
     doc.paragraph(
-        f"{case.facts}。申请人依据{case.legal_basis}作出上述决定，已依法送达。被申请人在法定期限内"
+        f"{_facts(case)}。申请人依据{_basis(case)}作出上述决定，已依法送达。被申请人在法定期限内"
         "未申请行政复议或者提起行政诉讼，又不履行；申请人于"
         f"{cn_date(case.reminder_served_on) if case.reminder_served_on else '—'}送达催告书，"
         "催告期满仍未履行。"
@@ -368,7 +415,8 @@ def _closing_report(doc: OfficialDocument, ctx: DocumentContext) -> None:
             *_basis_rows(ctx),
             ("立案日期", cn_date(case.filed_on) if case.filed_on else "—"),
             ("处罚决定", f"{case.decision_number}，{_penalty(case)}"),
-            ("处罚依据", case.legal_basis),
+            ("违法依据", _violated(case)),
+            ("处罚依据", _basis(case)),
             ("执行情况", how + (f"（{cn_date(case.paid_on)}）" if case.paid_on else "")),
             ("承办人", "、".join(ctx.officers)),
         ]
@@ -414,7 +462,7 @@ def officer_names(case: PenaltyCase, *, on: dt.date) -> list[str]:
 
 def render(ctx: DocumentContext) -> bytes:
     """The PDF of one document."""
-    doc = OfficialDocument(
+    doc = _Document(
         authority=ctx.authority,
         title=str(DocumentType(ctx.doc_type).label),
         number=ctx.number,
