@@ -253,21 +253,44 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         return Response(PenaltyDeadlineSerializer(_case(request, pk).deadlines.all(), many=True).data)
 
     @extend_schema(
+        methods=["get"],
+        operation_id="penalty_cases_evidence_list",
+        summary="证据清单（序号、种类、取证方式、地点与时间、取证人员、SHA-256）",
+        responses={200: PenaltyEvidenceSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["post"],
         operation_id="penalty_cases_evidence_create",
-        summary="上传证据（两名以上执法人员，行政处罚法 第四十二条）",
-        description="文件类型按内容判定，SHA-256、大小与执法人员记入审计记录；调查终结后返回 409。",
+        summary="登记证据（两名以上本案执法人员取证，行政处罚法 第四十二条）",
+        description="文件类型按内容判定，存其 SHA-256；取证人员须在取证当日持有效执法证；调查终结后 409。",
         request={"multipart/form-data": PenaltyEvidenceUploadSerializer},
         responses={201: PenaltyEvidenceSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
     )
-    @action(detail=True, methods=["post"], parser_classes=(MultiPartParser, FormParser))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=(MultiPartParser, FormParser),
+        pagination_class=None,
+        filterset_class=None,
+    )
     def evidence(self, request: Request, pk: int) -> Response:
         case = _case(request, pk)
+        if request.method == "GET":
+            return Response(PenaltyEvidenceSerializer(selectors.evidence_items(case), many=True).data)
         data = validated(PenaltyEvidenceUploadSerializer, request.data)
-        services.penalty_evidence_add(
-            actor=request.user, case=case, upload=data["file"], description=data["description"]
+        officers = _officers(data["officers"]) if "officers" in data else None
+        entry = services.penalty_evidence_add(
+            actor=request.user,
+            case=case,
+            upload=data["file"],
+            description=data["description"],
+            kind=data.get("kind", ""),
+            method=data["method"],
+            place=data["place"],
+            collected_at=data.get("collected_at"),
+            officers=officers,
         )
-        item = selectors.evidence_items(case)[-1]
-        return Response(PenaltyEvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(PenaltyEvidenceSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @_sub_resource(
         "reviews",

@@ -14,7 +14,16 @@ from django.utils.translation import pgettext_lazy
 from chengguan.core import clock
 from chengguan.core.filters import MAX_ID
 from chengguan.enforcement import selectors
-from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyState, Procedure
+from chengguan.enforcement.models import (
+    CollectionMethod,
+    EvidenceKind,
+    PartyKind,
+    PenaltyCase,
+    PenaltyState,
+    Procedure,
+    ReviewKind,
+    ReviewOutcome,
+)
 from chengguan.people import selectors as people_selectors
 
 TEXT_ROWS = 3
@@ -162,10 +171,73 @@ class SimpleDecisionForm(PartyFieldsMixin):
     field_order = ["facts", "legal_basis", "fine_amount", "collected_on_spot", "decided_on"]
 
 
+class _OfficerChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        return people_selectors.display_name(user)
+
+
 class EvidenceForm(forms.Form):
+    """One entry of the evidence register (证据清单); the officers offered are the case's own."""
+
     file = forms.FileField(
-        label=_("证据文件"), help_text=_("照片、视频或录音；按内容识别类型，SHA-256 记入审计")
+        label=_("证据文件"), help_text=_("照片、视频或录音；按内容识别类型，保存其 SHA-256")
     )
     description = forms.CharField(
-        label=_("证据说明"), max_length=200, help_text=_("如：现场照片，显示店外摆放桌椅4张")
+        label=_("证据名称"), max_length=200, help_text=_("如：现场照片，显示店外摆放桌椅4张")
+    )
+    kind = forms.ChoiceField(
+        label=_("证据种类"),
+        required=False,
+        choices=EvidenceKind.choices,
+        initial=EvidenceKind.AUDIOVISUAL,
+        help_text=_("第四十六条"),
+    )
+    method = forms.ChoiceField(
+        label=_("取证方式"),
+        required=False,
+        choices=[c for c in CollectionMethod.choices if c[0]],
+        initial=CollectionMethod.PHOTOGRAPHED,
+    )
+    place = forms.CharField(label=_("取证地点"), max_length=200, required=False)
+    collected_at = forms.DateTimeField(
+        label=_("取证时间"),
+        required=False,
+        help_text=_("不填取照片拍摄时间或现在"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    officers = _OfficerChoice(
+        label=_("取证人员"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不少于两人，取证当日须持有效执法证（第四十二条）"),
+    )
+
+    def __init__(self, *args, case: PenaltyCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = case.officers.select_related("profile").order_by("id")
+        self.fields["officers"].queryset = officers
+        self.fields["officers"].initial = [u.pk for u in officers]
+
+
+class ReviewRecordForm(forms.Form):
+    """登记复议或诉讼 on the case page (services.penalty_review_record)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=ReviewKind.choices)
+    body = forms.CharField(label=_("复议机关或法院"), max_length=100, required=False)
+    applied_on = forms.DateField(
+        label=_("申请/起诉日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=clock.today
+    )
+
+
+class ReviewConcludeForm(forms.Form):
+    """复议或诉讼的结果 (services.penalty_review_conclude); a new fine only when the outcome changed it."""
+
+    concluded_on = forms.DateField(
+        label=_("审结日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=clock.today
+    )
+    outcome = forms.ChoiceField(label=_("结果"), choices=[c for c in ReviewOutcome.choices if c[0]])
+    fine_amount = forms.DecimalField(
+        label=_("变更后的罚款（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )

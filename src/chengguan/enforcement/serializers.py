@@ -12,7 +12,9 @@ from chengguan.core.masking import mask_address, mask_phone
 from chengguan.core.workflow.api import MAX_ID, action_ref_serializer
 from chengguan.enforcement import periods, selectors
 from chengguan.enforcement.models import (
+    CollectionMethod,
     DocumentType,
+    EvidenceKind,
     PartyKind,
     PenaltyCase,
     PenaltyParty,
@@ -95,13 +97,24 @@ class PenaltyCaseSummarySerializer(serializers.Serializer):
 
 
 class PenaltyEvidenceSerializer(serializers.Serializer):
-    no = serializers.IntegerField()
-    at = serializers.DateTimeField()
+    """One entry of the evidence register (证据清单)."""
+
+    no = serializers.IntegerField(help_text="证据序号")
+    description = serializers.CharField(source="title", help_text="证据名称")
+    kind = serializers.ChoiceField(
+        choices=EvidenceKind.choices, help_text="证据种类（行政处罚法 第四十六条）"
+    )
+    kind_name = serializers.CharField(source="get_kind_display")
+    method = serializers.ChoiceField(choices=CollectionMethod.choices, help_text="取证方式；空为未记录")
+    place = serializers.CharField(help_text="取证地点")
+    collected_at = serializers.DateTimeField(help_text="取证时间")
+    officers = serializers.ListField(
+        child=serializers.CharField(), source="officer_names", help_text="取证人员（不少于两人）"
+    )
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
-    kind = serializers.CharField()
-    description = serializers.CharField()
-    officers = serializers.ListField(child=serializers.CharField())
+    content_type = serializers.CharField()
+    at = serializers.DateTimeField(source="recorded_at", help_text="登记时间")
 
 
 class PenaltyDocumentSerializer(serializers.Serializer):
@@ -229,7 +242,18 @@ class PenaltySimpleSerializer(serializers.Serializer):
 
 class PenaltyEvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="照片、视频或录音")
-    description = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=200, help_text="证据名称")
+    kind = serializers.ChoiceField(
+        choices=EvidenceKind.choices, required=False, help_text="证据种类；不填时照片、音视频为视听资料"
+    )
+    method = serializers.ChoiceField(choices=CollectionMethod.choices, required=False, default="")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    collected_at = serializers.DateTimeField(required=False, help_text="取证时间；不填取照片拍摄时间或现在")
+    officers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        help_text="取证人员的用户 id（本案执法人员，不少于两人）；不填为本案全部执法人员",
+    )
 
 
 class PenaltyReviewInputSerializer(serializers.Serializer):

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence"),
     path("<int:pk>/evidence/<int:no>/", views.evidence_file, name="evidence-file"),
     path("<int:pk>/documents/", views.document_issue, name="document-issue"),
+    path("<int:pk>/reviews/", views.review_record, name="review-record"),
+    path("<int:pk>/reviews/<int:review_pk>/conclude/", views.review_conclude, name="review-conclude"),
     re_path(
         r"^(?P<pk>\d+)/documents/(?P<doc_pk>\d+)/(?P<variant>pdf|scan)/$",
         views.document_file,

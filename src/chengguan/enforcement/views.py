@@ -14,7 +14,6 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -34,6 +33,7 @@ from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyParty
 from chengguan.enforcement.permissions import (
     can_add_evidence,
     can_issue_documents,
+    can_record_reviews,
     can_start_penalty,
     can_view_penalties,
 )
@@ -75,6 +75,8 @@ EVENT_LABELS = {
     **{f"penalty.{value}": label for value, label in PenaltyAction.choices},
 }
 CHECK_FORM = _("请检查填写的内容。")
+# A case ended without a decision in force has nothing to review.
+REVIEW_CLOSED_STATES = frozenset({PenaltyState.TERMINATED, PenaltyState.TRANSFERRED})
 
 
 def allowed(rule: Callable[..., bool]):
@@ -187,7 +189,15 @@ def _timeline(case: PenaltyCase) -> list[dict]:
 
 
 def _detail_context(
-    request, case: PenaltyCase, *, open_action=None, bound=None, banner=None, evidence_form=None
+    request,
+    case: PenaltyCase,
+    *,
+    open_action=None,
+    bound=None,
+    banner=None,
+    evidence_form=None,
+    review_form=None,
+    conclude_forms=None,
 ):
     user, today = request.user, clock.today()
     action_forms = [
@@ -221,17 +231,38 @@ def _detail_context(
         "record_article": periods.article_label("APL Art.47"),
         "urgency": selectors.urgency(next_due.due_on, today) if next_due else "normal",
         "timeline": _timeline(case),
-        "evidence": selectors.evidence_items(case),
-        "evidence_form": evidence_form or (forms.EvidenceForm() if may_add_evidence else None),
+        "evidence": list(selectors.evidence_items(case)),
+        "evidence_form": evidence_form or (forms.EvidenceForm(case=case) if may_add_evidence else None),
         "documents": list(selectors.documents(case)),
         "issuable": [(t, DocumentType(t).label) for t in document_services.issuable_types(case)]
         if can_issue_documents(user, case)
         else [],
-        "reviews": list(case.reviews.all()),
+        **_review_forms(case, user, review_form, conclude_forms or {}),
         "surcharge": selectors.surcharge_on(case, today),
         "action_forms": action_forms,
         "banner": banner,
         "review_grounds": [dict(legal_review_grounds()).get(g, g) for g in case.legal_review_grounds],
+    }
+
+
+def _review_forms(case: PenaltyCase, user, review_form, conclude_forms: dict) -> dict:
+    """The reviews with, for those who follow them, the form to register one once the decision is
+    served (the service decides whether the windows are open) and a result form per pending one."""
+    may = can_record_reviews(user, case)
+    reviews = [
+        {
+            "r": r,
+            "form": conclude_forms.get(r.pk) or forms.ReviewConcludeForm(prefix=f"conclude-{r.pk}")
+            if may and not r.outcome
+            else None,
+        }
+        for r in case.reviews.all()
+    ]
+    offered = may and case.decision_served_on is not None and case.state not in REVIEW_CLOSED_STATES
+    return {
+        "reviews": reviews,
+        "review_form": review_form or (forms.ReviewRecordForm(prefix="review") if offered else None),
+        "review_article": periods.article_label("APL Art.73"),
     }
 
 
@@ -265,16 +296,67 @@ def act(request, pk: int, action: str):
 @require_POST
 def evidence_upload(request, pk: int):
     case = _visible_case(request.user, pk)
-    form = forms.EvidenceForm(request.POST, request.FILES)
+    form = forms.EvidenceForm(request.POST, request.FILES, case=case)
     return _submit(
         request,
         case,
         form,
         write=lambda data: services.penalty_evidence_add(
-            actor=request.user, case=case, upload=data["file"], description=data["description"]
+            actor=request.user,
+            case=case,
+            upload=data["file"],
+            description=data["description"],
+            kind=data["kind"],
+            method=data["method"],
+            place=data["place"],
+            collected_at=data["collected_at"],
+            officers=list(data["officers"]) or None,
         ),
-        success=gettext("证据已上传，哈希值已记入审计。"),
+        success=gettext("证据已登记入证据清单。"),
         evidence_form=form,
+    )
+
+
+@allowed(can_view_penalties)
+@require_POST
+def review_record(request, pk: int):
+    """登记复议/诉讼 from the case page."""
+    case = _visible_case(request.user, pk)
+    form = forms.ReviewRecordForm(request.POST, prefix="review")
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: services.penalty_review_record(
+            actor=request.user, case=case, kind=data["kind"], applied_on=data["applied_on"], body=data["body"]
+        ),
+        success=gettext("已登记复议/诉讼。"),
+        review_form=form,
+    )
+
+
+@allowed(can_view_penalties)
+@require_POST
+def review_conclude(request, pk: int, review_pk: int):
+    """复议/诉讼审结: the outcome and, when the decision was changed, the new fine."""
+    case = _visible_case(request.user, pk)
+    review = case.reviews.filter(pk=review_pk).first()
+    if review is None:
+        raise Http404("no such review")
+    form = forms.ReviewConcludeForm(request.POST, prefix=f"conclude-{review.pk}")
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: services.penalty_review_conclude(
+            actor=request.user,
+            review=review,
+            concluded_on=data["concluded_on"],
+            outcome=data["outcome"],
+            fine_amount=data["fine_amount"],
+        ),
+        success=gettext("已登记复议/诉讼结果。"),
+        conclude_forms={review.pk: form},
     )
 
 
@@ -302,7 +384,7 @@ def evidence_file(request, pk: int, no: int):
     item = selectors.evidence_item(_visible_case(request.user, pk), no)
     if item is None:
         raise Http404("no such evidence")
-    response = FileResponse(default_storage.open(item["path"], "rb"), content_type=item["content_type"])
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type or None)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
