@@ -29,7 +29,7 @@ from chengguan.core.errors import DomainError
 from chengguan.core.workflow.forms import action_form, submitted
 from chengguan.enforcement import forms, periods, selectors, services
 from chengguan.enforcement.documents import services as document_services
-from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyParty
+from chengguan.enforcement.models import PenaltyCase, PenaltyParty
 from chengguan.enforcement.permissions import (
     can_add_evidence,
     can_issue_documents,
@@ -234,14 +234,23 @@ def _detail_context(
         "evidence": list(selectors.evidence_items(case)),
         "evidence_form": evidence_form or (forms.EvidenceForm(case=case) if may_add_evidence else None),
         "documents": list(selectors.documents(case)),
-        "issuable": [(t, DocumentType(t).label) for t in document_services.issuable_types(case)]
-        if can_issue_documents(user, case)
-        else [],
+        **_document_choices(case, user),
         **_review_forms(case, user, review_form, conclude_forms or {}),
         "surcharge": selectors.surcharge_on(case, today),
         "action_forms": action_forms,
         "banner": banner,
         "review_grounds": [dict(legal_review_grounds()).get(g, g) for g in case.legal_review_grounds],
+    }
+
+
+def _document_choices(case: PenaltyCase, user) -> dict:
+    """The document kinds the viewer can make now, and the others of the procedure with why not."""
+    if not can_issue_documents(user, case):
+        return {"issuable": [], "not_issuable": []}
+    rows = document_services.document_availability(case, user)
+    return {
+        "issuable": [(r.doc_type, r.label) for r in rows if not r.reason],
+        "not_issuable": [r for r in rows if r.reason],
     }
 
 
