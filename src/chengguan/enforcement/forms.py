@@ -241,3 +241,68 @@ class ReviewConcludeForm(forms.Form):
     fine_amount = forms.DecimalField(
         label=_("变更后的罚款（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
+
+
+class EvaluationFilterForm(forms.Form):
+    """Which closed files the legal office looks at: a unit and the period of closing."""
+
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=None, required=False, empty_label=_("全部单位")
+    )
+    date_from = forms.DateField(
+        label=_("结案日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("结案日期止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def period(self) -> tuple:
+        """The period asked for; by default this year to today."""
+        today = clock.today()
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("date_from") or today.replace(month=1, day=1), data.get("date_to") or today
+
+
+class EvaluationScoreForm(forms.Form):
+    """One deduction per checklist item (named `deductions.<id>`, as the service names its field errors);
+    the numbers are checked by `evaluation.case_file_evaluate`."""
+
+    notes = forms.CharField(
+        label=_("评查意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": TEXT_ROWS})
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"deductions.{item.id}"] = forms.CharField(
+                label=item.title,
+                required=False,
+                initial="0",
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": item.points, "step": "0.5", "class": "deduction"}
+                ),
+            )
+        self.order_fields([f"deductions.{i.id}" for i in items] + ["notes"])
+
+    def deductions(self) -> dict[str, str]:
+        return {
+            name.split(".", 1)[1]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("deductions.") and value not in ("", None)
+        }
+
+
+class EvaluationReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("整改要求"), max_length=2000, widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), required=False
+    )
+
+
+class EvaluationCorrectForm(forms.Form):
+    note = forms.CharField(
+        label=_("整改情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), required=False
+    )

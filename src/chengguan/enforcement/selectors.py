@@ -16,7 +16,7 @@ from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDo
 from chengguan.enforcement.permissions import OFFICER_ROLES
 from chengguan.enforcement.states import FINAL_STATES, PENALTY_MACHINE, PenaltyState
 from chengguan.org import selectors as org_selectors
-from chengguan.org.models import StaffProfile
+from chengguan.org.models import Organisation, StaffProfile
 
 URGENCY_LABELS = {"normal": _("正常"), "warning": _("临期"), "overdue": _("逾期")}
 
@@ -175,3 +175,20 @@ def simple_limits() -> list[dict]:
             }
         )
     return rows
+
+
+def closed_files(actor, *, start: dt.date, end: dt.date, unit=None) -> QuerySet[PenaltyCase]:
+    """卷宗评查: the visible cases closed from `start` to `end`, of one unit (中队, through its
+    officers) or of all."""
+    qs = visible_cases(actor).filter(state=PenaltyState.CLOSED, closed_on__gte=start, closed_on__lte=end)
+    if unit is not None:
+        qs = qs.filter(pk__in=PenaltyCase.objects.filter(officers__profile__organisation=unit).values("pk"))
+    return qs
+
+
+def evaluation_units(actor) -> QuerySet[Organisation]:
+    """The units whose officers worked the actor's visible cases (the unit filter of evaluation)."""
+    profiles = StaffProfile.objects.filter(user__penalty_cases__in=visible_cases(actor)).values(
+        "organisation"
+    )
+    return Organisation.objects.filter(pk__in=profiles).order_by("path")

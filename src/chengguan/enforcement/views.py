@@ -27,11 +27,12 @@ from chengguan.cases.timeline import actor_name
 from chengguan.core import clock
 from chengguan.core.errors import DomainError
 from chengguan.core.workflow.forms import action_form, submitted
-from chengguan.enforcement import forms, periods, selectors, services
+from chengguan.enforcement import evaluation, forms, periods, selectors, services
 from chengguan.enforcement.documents import services as document_services
-from chengguan.enforcement.models import PenaltyCase, PenaltyParty
+from chengguan.enforcement.models import CaseFileEvaluation, EvaluationState, PenaltyCase, PenaltyParty
 from chengguan.enforcement.permissions import (
     can_add_evidence,
+    can_correct_case_file,
     can_issue_documents,
     can_record_reviews,
     can_start_penalty,
@@ -71,6 +72,9 @@ EVENT_LABELS = {
     "penalty.court_accept": _("法院受理强制执行申请"),
     "penalty.court_ruling": _("法院作出执行裁定"),
     "penalty.case_file_evaluate": _("卷宗评查"),
+    "penalty.case_file_select": _("选入卷宗评查"),
+    "penalty.case_file_return": _("卷宗退回整改"),
+    "penalty.case_file_correct": _("卷宗整改完成"),
     "penalty.opened_from_case": _("转立行政处罚案件"),
     **{f"penalty.{value}": label for value, label in PenaltyAction.choices},
 }
@@ -198,6 +202,7 @@ def _detail_context(
     evidence_form=None,
     review_form=None,
     conclude_forms=None,
+    correction_form=None,
 ):
     user, today = request.user, clock.today()
     action_forms = [
@@ -236,6 +241,7 @@ def _detail_context(
         "documents": list(selectors.documents(case)),
         **_document_choices(case, user),
         **_review_forms(case, user, review_form, conclude_forms or {}),
+        **_evaluation_card(case, user, correction_form),
         "surcharge": selectors.surcharge_on(case, today),
         "action_forms": action_forms,
         "banner": banner,
@@ -251,6 +257,17 @@ def _document_choices(case: PenaltyCase, user) -> dict:
     return {
         "issuable": [(r.doc_type, r.label) for r in rows if not r.reason],
         "not_issuable": [r for r in rows if r.reason],
+    }
+
+
+def _evaluation_card(case: PenaltyCase, user, correction_form) -> dict:
+    """卷宗评查 of the file as its officers see it, with the correction form once it is sent back."""
+    record = CaseFileEvaluation.objects.filter(case=case).first()
+    returned = record is not None and record.state == EvaluationState.RETURNED
+    offered = returned and can_correct_case_file(user, case)
+    return {
+        "case_evaluation": record,
+        "correction_form": correction_form or (forms.EvaluationCorrectForm() if offered else None),
     }
 
 
@@ -396,6 +413,27 @@ def evidence_file(request, pk: int, no: int):
     response = FileResponse(item.file.open("rb"), content_type=item.content_type or None)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@allowed(can_view_penalties)
+@require_POST
+def evaluation_correct(request, pk: int):
+    """整改完成: the officers report what they corrected in a file sent back by the legal office."""
+    case = _visible_case(request.user, pk)
+    record = CaseFileEvaluation.objects.filter(case=case).first()
+    if record is None:
+        raise Http404("not evaluated")
+    form = forms.EvaluationCorrectForm(request.POST)
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: evaluation.case_file_correct(
+            actor=request.user, evaluation=record, note=data["note"]
+        ),
+        success=gettext("已报告整改情况，待法制员复评。"),
+        correction_form=form,
+    )
 
 
 @allowed(can_issue_documents)
