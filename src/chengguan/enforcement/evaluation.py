@@ -264,7 +264,7 @@ def file_findings(case: PenaltyCase) -> dict[str, str]:
         "officers": gettext("承办人员%(n)s人") % {"n": case.officers.count()},
         "evidence": gettext("证据清单%(n)s项，其中%(two)s项由两名以上执法人员取证")
         % {"n": len(evidence), "two": two},
-        "notice": has(T.PRIOR_NOTICE) + "；" + has(T.STATEMENT_RECORD),
+        "notice": has(T.PRIOR_NOTICE) + gettext("；") + has(T.STATEMENT_RECORD),
         "hearing": has(T.HEARING_RECORD) if case.hearing_offered else gettext("未告知听证（不适用）"),
         "legal_review": (gettext("已通过") if case.legal_review_passed_on else gettext("未通过"))
         if case.legal_review_required

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from chengguan.core.errors import DomainError
 from chengguan.enforcement import evaluation, figures, forms, selectors
-from chengguan.enforcement.models import CaseFileEvaluation, EvaluationState
+from chengguan.enforcement.models import CaseFileEvaluation, EvaluationState, PenaltyState
 from chengguan.enforcement.permissions import can_evaluate, can_view_evaluations
 from chengguan.enforcement.views import CHECK_FORM, allowed
 
@@ -84,8 +84,10 @@ def _file(request, pk: int):
 def _score_page(request, case, *, score_form=None, return_form=None, banner=None, status=200):
     current = evaluation.checklist()
     record: CaseFileEvaluation | None = getattr(case, "evaluation", None)
-    may_score = can_evaluate(request.user, case) and (
-        record is None or record.state in (EvaluationState.SELECTED, EvaluationState.CORRECTED)
+    may_score = (
+        case.state == PenaltyState.CLOSED
+        and can_evaluate(request.user, case)
+        and (record is None or record.state in (EvaluationState.SELECTED, EvaluationState.CORRECTED))
     )
     score_form = score_form or forms.EvaluationScoreForm(items=current.items)
     findings = evaluation.file_findings(case)

@@ -371,7 +371,7 @@ class EvaluationState(models.TextChoices):
 
     SELECTED = "selected", _("待评查")
     SCORED = "scored", _("已评分")
-    RETURNED = "returned", _("退回整改")
+    RETURNED = "returned", _("已退回整改")
     CORRECTED = "corrected", _("已整改待复评")
 
 

@@ -155,10 +155,10 @@ def document_availability(case: PenaltyCase, actor) -> list[Availability]:
         label = str(DocumentType(t).label)
         if case.state not in rule.states:
             if len(rule.states) > len(S) / 2:
-                stages = "、".join(str(state.label) for state in S if state not in rule.states)
+                stages = gettext("、").join(str(state.label) for state in S if state not in rule.states)
                 reason = gettext("%(stages)s以外的各阶段使用") % {"stages": stages}
             else:
-                stages = "、".join(str(state.label) for state in S if state in rule.states)
+                stages = gettext("、").join(str(state.label) for state in S if state in rule.states)
                 reason = gettext("用于：%(stages)s") % {"stages": stages}
         elif not rule.repeatable and t in taken:
             reason = gettext("本案已制作（每案一份）")
