@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("selected", "待评查"),
                     ("scored", "已评分"),
-                    ("returned", "退回整改"),
+                    ("returned", "已退回整改"),
                     ("corrected", "已整改待复评"),
                 ],
                 db_index=True,
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("selected", "待评查"),
                     ("scored", "已评分"),
-                    ("returned", "退回整改"),
+                    ("returned", "已退回整改"),
                     ("corrected", "已整改待复评"),
                 ],
                 db_index=True,
