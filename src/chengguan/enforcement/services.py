@@ -224,6 +224,12 @@ def available_actions(case: PenaltyCase, actor, **hints: Any) -> list[str]:
 # ---------------------------------------------------------------- reconsideration and litigation
 
 
+def review_open(case: PenaltyCase) -> bool:
+    """Whether a reconsideration or lawsuit can be registered on the case now (the case page offers
+    the form only then): the decision has been served and the case has not ended."""
+    return case.decision_served_on is not None and case.state not in FINAL_STATES
+
+
 def penalty_review_record(
     *, actor, case: PenaltyCase, kind: str, applied_on: dt.date, body: str = ""
 ) -> PenaltyReview:
@@ -235,7 +241,7 @@ def penalty_review_record(
         )
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
-        if case.decision_served_on is None or case.state in FINAL_STATES:
+        if not review_open(case):
             raise Conflict("处罚决定尚未送达或案件已结束，不能登记复议或诉讼。", code=E.REVIEW_NOT_ALLOWED)
         review = PenaltyReview.objects.create(case=case, kind=kind, applied_on=applied_on, body=body)
         audit.record(

@@ -79,8 +79,6 @@ EVENT_LABELS = {
     **{f"penalty.{value}": label for value, label in PenaltyAction.choices},
 }
 CHECK_FORM = _("请检查填写的内容。")
-# A case ended without a decision in force has nothing to review.
-REVIEW_CLOSED_STATES = frozenset({PenaltyState.TERMINATED, PenaltyState.TRANSFERRED})
 
 
 def allowed(rule: Callable[..., bool]):
@@ -284,7 +282,7 @@ def _review_forms(case: PenaltyCase, user, review_form, conclude_forms: dict) ->
         }
         for r in case.reviews.all()
     ]
-    offered = may and case.decision_served_on is not None and case.state not in REVIEW_CLOSED_STATES
+    offered = may and services.review_open(case)
     return {
         "reviews": reviews,
         "review_form": review_form or (forms.ReviewRecordForm(prefix="review") if offered else None),
