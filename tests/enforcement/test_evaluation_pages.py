@@ -107,3 +107,40 @@ def test_rates_per_unit_count_each_case_once_per_unit(office):
         office.legal_reviewer, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
     )
     assert figures.evaluation_totals(earlier).participation_rate is None
+
+
+def test_the_api_scores_a_file_and_reads_the_evaluation(office):
+    from tests.enforcement.test_api import api
+
+    case = closed_case(office)
+    url = f"/api/v1/penalty-cases/{case.pk}/evaluation/"
+    assert api(office.legal_reviewer).get(url).status_code == 404
+    assert api(office.handler).post(url, {"deductions": {}}, format="json").status_code == 403
+    bad = api(office.legal_reviewer).post(url, {"deductions": {"evidence": "20"}}, format="json")
+    assert bad.status_code == 400 and "deductions.evidence" in bad.json()["fields"]
+    scored = api(office.legal_reviewer).post(
+        url, {"deductions": {"evidence": 5}, "notes": "照片不清"}, format="json"
+    )
+    assert scored.status_code == 201
+    body = api(office.handler).get(url).json()
+    assert (body["score"], body["passed"], body["deductions"]) == ("95.0", True, {"evidence": "5.0"})
+    assert body["evaluator_name"] == StaffProfile.objects.get(user=office.legal_reviewer).full_name
+
+
+def test_the_list_costs_the_same_queries_for_2_or_8_files(office, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(office.legal_reviewer)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST + PERIOD).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        evaluation.case_file_select(actor=office.legal_reviewer, cases=[closed_case(office)])
+    few = cost()
+    for _ in range(6):
+        closed_case(office)
+    assert cost() == few

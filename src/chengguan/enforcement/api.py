@@ -22,12 +22,15 @@ from chengguan.core.api import ScopedViewSet, error_response, error_responses, v
 from chengguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow.api import action_views
-from chengguan.enforcement import selectors, services
+from chengguan.enforcement import evaluation, selectors, services
 from chengguan.enforcement.documents import services as document_services
+from chengguan.enforcement.errors import EvaluationError
 from chengguan.enforcement.errors import PenaltyError as E
 from chengguan.enforcement.forms import PenaltyCaseFilter
-from chengguan.enforcement.models import PenaltyCase, PenaltyParty
+from chengguan.enforcement.models import CaseFileEvaluation, PenaltyCase, PenaltyParty
 from chengguan.enforcement.serializers import (
+    CaseFileEvaluationSerializer,
+    CaseFileScoreSerializer,
     PenaltyCaseDetailSerializer,
     PenaltyCaseSummarySerializer,
     PenaltyConcludeSerializer,
@@ -349,6 +352,40 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, ScopedViewSet):
             ),
             out=PenaltyDocumentSerializer,
         )
+
+    # 卷宗评查 of one case file (the legal office's pages are evaluation_views).
+    @extend_schema(
+        methods=["get"],
+        operation_id="penalty_cases_evaluation_retrieve",
+        summary="卷宗评查结果（评查人、逐项扣分、得分）",
+        responses={200: CaseFileEvaluationSerializer, **error_responses(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["post"],
+        operation_id="penalty_cases_evaluation_score",
+        summary="卷宗评查评分（法制员，按评查表逐项扣分；已结案的案卷）",
+        request=CaseFileScoreSerializer,
+        responses={201: CaseFileEvaluationSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=(JSONParser,),
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def evaluation(self, request: Request, pk: int) -> Response:
+        case = _case(request, pk)
+        if request.method == "POST":
+            data = validated(CaseFileScoreSerializer, request.data)
+            record = evaluation.case_file_evaluate(
+                actor=request.user, case=case, deductions=data["deductions"], notes=data["notes"]
+            )
+            return Response(CaseFileEvaluationSerializer(record).data, status=status.HTTP_201_CREATED)
+        record = CaseFileEvaluation.objects.filter(case=case).first()
+        if record is None:
+            raise NotFound("该案卷尚未选入评查。", code=EvaluationError.NOT_FOUND)
+        return Response(CaseFileEvaluationSerializer(record).data)
 
 
 ACTION_VIEWS = action_views(

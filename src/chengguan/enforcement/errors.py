@@ -122,3 +122,4 @@ class EvaluationError(ErrorCodes):
     NOT_SCORED = "evaluation.not_scored", "只能退回已评分的案卷。"
     NOT_RETURNED = "evaluation.not_returned", "该案卷没有被退回整改。"
     MISSING_FIELDS = "evaluation.missing_fields", "请填写必填项。"
+    NOT_FOUND = "evaluation.not_found", "该案卷尚未选入评查。"

@@ -14,6 +14,7 @@ from chengguan.enforcement import periods, selectors
 from chengguan.enforcement.models import (
     CollectionMethod,
     DocumentType,
+    EvaluationState,
     EvidenceKind,
     PartyKind,
     PenaltyCase,
@@ -282,3 +283,32 @@ class PenaltyWeekDeadlineSerializer(PenaltyDeadlineSerializer):
 
 class PenaltyDocumentIssueSerializer(serializers.Serializer):
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
+
+
+class CaseFileEvaluationSerializer(serializers.Serializer):
+    """卷宗评查 of one case file: its step, the reviewer by name, the points taken off per item."""
+
+    state = serializers.ChoiceField(choices=EvaluationState.choices)
+    selected_on = serializers.DateField(allow_null=True)
+    evaluator_name = serializers.CharField(help_text="评查人姓名")
+    evaluated_on = serializers.DateField(allow_null=True)
+    checklist_version = serializers.CharField()
+    deductions = serializers.DictField(child=serializers.CharField(), help_text="评查项目 id → 扣分")
+    score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    passed = serializers.BooleanField(allow_null=True)
+    notes = serializers.CharField()
+    returned_on = serializers.DateField(allow_null=True)
+    return_reason = serializers.CharField()
+    corrected_on = serializers.DateField(allow_null=True)
+    correction_note = serializers.CharField()
+
+
+class CaseFileScoreSerializer(serializers.Serializer):
+    deductions = serializers.DictField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        default=dict,
+        help_text="评查项目 id → 扣分（0 到该项分值）；未列出的项目不扣分",
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
