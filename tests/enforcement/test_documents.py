@@ -107,6 +107,9 @@ CASES = [
     (T.REMINDER, "executing", "handler"),
     (T.COURT_APPLICATION, "court_enforcement", "legal_reviewer"),
     (T.CLOSING_REPORT, "paid", "handler"),
+    (T.STATEMENT_RECORD, "notified", "handler"),
+    (T.HEARING_RECORD, "hearing_scheduled", "legal_reviewer"),
+    (T.PRESERVATION_NOTICE, "case_review", "handler"),
 ]
 
 
@@ -132,7 +135,8 @@ def test_each_document_names_the_case_the_party_and_the_basis(
     office, settings, tmp_path, doc_type, state, role
 ):
     settings.MEDIA_ROOT = str(tmp_path)
-    case = case_in(office, state, hearing=doc_type in (T.HEARING_RIGHTS_NOTICE, T.HEARING_NOTICE))
+    hearing = doc_type in (T.HEARING_RIGHTS_NOTICE, T.HEARING_NOTICE, T.HEARING_RECORD)
+    case = case_in(office, state, hearing=hearing)
     document = penalty_document_issue(actor=getattr(office, role), case=case, doc_type=doc_type)
     text = pdf_text(document.file.path)
     assert case.number in text

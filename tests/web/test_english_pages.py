@@ -44,12 +44,15 @@ from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.core.masking import mask_name
 from chengguan.core.models import Job, JobStatus
 from chengguan.enforcement import disclosure as penalty_disclosure
+from chengguan.enforcement import evaluation as penalty_evaluation
 from chengguan.enforcement import services as penalty_services
 from chengguan.enforcement.documents.services import penalty_document_issue
 from chengguan.enforcement.models import (
+    CaseFileEvaluation,
     PenaltyCase,
     PenaltyDisclosure,
     PenaltyDocument,
+    PenaltyEvidence,
     PenaltyParty,
     PenaltyReview,
 )
@@ -198,6 +201,8 @@ DATA_FIELDS = {
     PenaltyParty: ["name", "address", "legal_representative"],
     PenaltyReview: ["body"],
     PenaltyDocument: ["number"],
+    PenaltyEvidence: ["title", "place"],
+    CaseFileEvaluation: ["evaluator_name", "notes", "return_reason", "correction_note"],
     Certificate: ["number", "issuing_authority", "territorial_scope", "subject_scope", "note"],
     TrainingSession: ["title", "lecturer", "lecturer_org", "place", "note"],
     TrainingMaterial: ["title"],
@@ -241,6 +246,10 @@ def data_values() -> list[str]:
     for case in Case.objects.filter(disposition="enforcement"):
         values.update(origin_facts(case).splitlines())
     values.update(TYPED)
+    # The bureau's case-file checklist (data/case_file_checklist.yaml or its own file): its items and
+    # the articles they cite are the bureau's text, like category names.
+    for item in penalty_evaluation.checklist().items:
+        values.update([item.title, item.source])
     for reports in Deed.objects.values_list("media_reports", flat=True):
         values.update(r["outlet"] for r in reports)
     values.discard("")
@@ -494,6 +503,14 @@ def penalty_world(d) -> dict:
 
             go(users[R.SQUAD_LEADER], "approve_filing", filed_on=start)
             penalty_document_issue(actor=users[R.HANDLER], case=case, doc_type="inquiry_record")
+            penalty_services.penalty_evidence_add(
+                actor=users[R.HANDLER],
+                case=case,
+                upload=jpeg_upload(),
+                description="现场照片",
+                method="photographed",
+                place="建设路20号门前",
+            )
             go(
                 users[R.HANDLER],
                 "submit_for_review",
@@ -534,9 +551,29 @@ def penalty_world(d) -> dict:
             fine_amount="150",
             officers=officers,
         )
+        warned = penalty_services.penalty_simple_decide(
+            actor=users[R.HANDLER],
+            bureau=d.bureau,
+            facts="乱扔垃圾",
+            legal_basis="《城市市容和环境卫生管理条例》第三十四条",
+            party=PARTY,
+            fine_amount="0",
+            officers=officers,
+        )
+        penalty_evaluation.case_file_evaluate(
+            actor=legal, case=warned, deductions={"evidence": 5}, notes="证据不足"
+        )
+        penalty_evaluation.case_file_return(actor=legal, evaluation=warned.evaluation, reason="补充证据")
         origin = flow.drive(d, CaseState.VERIFIED, description="商铺门前违规摆卖")
         case_transition(actor=users[R.OPERATOR], case=origin, action="close", disposition="enforcement")
-    return {"served": served, "revoked": revoked, "proposed": proposed, "simple": simple, "origin": origin}
+    return {
+        "served": served,
+        "revoked": revoked,
+        "proposed": proposed,
+        "simple": simple,
+        "warned": warned,
+        "origin": origin,
+    }
 
 
 # Arguments of the pages that take some, and the query a page needs to show its rows.
@@ -691,8 +728,19 @@ def page_urls(d) -> dict[str, list[str]]:
         "web:categories": [reverse("web:categories"), reverse("web:categories") + "?q=没有这一类"],
         "enforcement:detail": [
             reverse("enforcement:detail", args=[penalties[name].pk])
-            for name in ("served", "revoked", "proposed", "simple")
+            for name in ("served", "revoked", "proposed", "simple", "warned")
         ],
+        "enforcement:evaluations": [
+            reverse("enforcement:evaluations") + "?date_from=2026-01-01&date_to=2026-12-31"
+        ],
+        "enforcement:evaluation-score": [
+            reverse("enforcement:evaluation-score", args=[penalties[name].pk])
+            for name in ("warned", "served")
+        ],
+        "enforcement:evaluation-return": [],  # POST only, as the four below
+        "enforcement:evaluation-correct": [],
+        "enforcement:review-record": [],
+        "enforcement:review-conclude": [],
         "enforcement:from-case": [reverse("enforcement:from-case", args=[penalties["origin"].number])],
         "enforcement:act": [],  # POST only: the forms are on the case page
         "enforcement:evidence": [],  # POST only

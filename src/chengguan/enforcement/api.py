@@ -22,12 +22,15 @@ from chengguan.core.api import ScopedViewSet, error_response, error_responses, v
 from chengguan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow.api import action_views
-from chengguan.enforcement import selectors, services
+from chengguan.enforcement import evaluation, selectors, services
 from chengguan.enforcement.documents import services as document_services
+from chengguan.enforcement.errors import EvaluationError
 from chengguan.enforcement.errors import PenaltyError as E
 from chengguan.enforcement.forms import PenaltyCaseFilter
-from chengguan.enforcement.models import PenaltyCase, PenaltyParty
+from chengguan.enforcement.models import CaseFileEvaluation, PenaltyCase, PenaltyParty
 from chengguan.enforcement.serializers import (
+    CaseFileEvaluationSerializer,
+    CaseFileScoreSerializer,
     PenaltyCaseDetailSerializer,
     PenaltyCaseSummarySerializer,
     PenaltyConcludeSerializer,
@@ -254,21 +257,44 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         return Response(PenaltyDeadlineSerializer(_case(request, pk).deadlines.all(), many=True).data)
 
     @extend_schema(
+        methods=["get"],
+        operation_id="penalty_cases_evidence_list",
+        summary="证据清单（序号、种类、取证方式、地点与时间、取证人员、SHA-256）",
+        responses={200: PenaltyEvidenceSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["post"],
         operation_id="penalty_cases_evidence_create",
-        summary="上传证据（两名以上执法人员，行政处罚法 第四十二条）",
-        description="文件类型按内容判定，SHA-256、大小与执法人员记入审计记录；调查终结后返回 409。",
+        summary="登记证据（两名以上本案执法人员取证，行政处罚法 第四十二条）",
+        description="文件类型按内容判定，存其 SHA-256；取证人员须在取证当日持有效执法证；调查终结后 409。",
         request={"multipart/form-data": PenaltyEvidenceUploadSerializer},
         responses={201: PenaltyEvidenceSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
     )
-    @action(detail=True, methods=["post"], parser_classes=(MultiPartParser, FormParser))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=(MultiPartParser, FormParser),
+        pagination_class=None,
+        filterset_class=None,
+    )
     def evidence(self, request: Request, pk: int) -> Response:
         case = _case(request, pk)
+        if request.method == "GET":
+            return Response(PenaltyEvidenceSerializer(selectors.evidence_items(case), many=True).data)
         data = validated(PenaltyEvidenceUploadSerializer, request.data)
-        services.penalty_evidence_add(
-            actor=request.user, case=case, upload=data["file"], description=data["description"]
+        officers = _officers(data["officers"]) if "officers" in data else None
+        entry = services.penalty_evidence_add(
+            actor=request.user,
+            case=case,
+            upload=data["file"],
+            description=data["description"],
+            kind=data.get("kind", ""),
+            method=data["method"],
+            place=data["place"],
+            collected_at=data.get("collected_at"),
+            officers=officers,
         )
-        item = selectors.evidence_items(case)[-1]
-        return Response(PenaltyEvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(PenaltyEvidenceSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @_sub_resource(
         "reviews",
@@ -327,6 +353,40 @@ class PenaltyCaseViewSet(mixins.ListModelMixin, ScopedViewSet):
             ),
             out=PenaltyDocumentSerializer,
         )
+
+    # 卷宗评查 of one case file (the legal office's pages are evaluation_views).
+    @extend_schema(
+        methods=["get"],
+        operation_id="penalty_cases_evaluation_retrieve",
+        summary="卷宗评查结果（评查人、逐项扣分、得分）",
+        responses={200: CaseFileEvaluationSerializer, **error_responses(401, 403, 404)},
+    )
+    @extend_schema(
+        methods=["post"],
+        operation_id="penalty_cases_evaluation_score",
+        summary="卷宗评查评分（法制员，按评查表逐项扣分；已结案的案卷）",
+        request=CaseFileScoreSerializer,
+        responses={201: CaseFileEvaluationSerializer, **error_responses(400, 401, 403, 404), 409: _CONFLICT},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=(JSONParser,),
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def evaluation(self, request: Request, pk: int) -> Response:
+        case = _case(request, pk)
+        if request.method == "POST":
+            data = validated(CaseFileScoreSerializer, request.data)
+            record = evaluation.case_file_evaluate(
+                actor=request.user, case=case, deductions=data["deductions"], notes=data["notes"]
+            )
+            return Response(CaseFileEvaluationSerializer(record).data, status=status.HTTP_201_CREATED)
+        record = CaseFileEvaluation.objects.filter(case=case).first()
+        if record is None:
+            raise NotFound("该案卷尚未选入评查。", code=EvaluationError.NOT_FOUND)
+        return Response(CaseFileEvaluationSerializer(record).data)
 
 
 ACTION_VIEWS = action_views(

@@ -12,20 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chengguan.core import audit
 from chengguan.enforcement.models import DocumentType, PenaltyCase, Procedure
 
 T = DocumentType
 MIN_OFFICERS = 2  # 行政处罚法 第四十二条
 
 
-def evidence_officers(case: PenaltyCase) -> list[list[str]]:
-    """The officers of each evidence item of the case, oldest first.
-
-    Today evidence is recorded in the audit trail (`services.penalty_evidence_add`); when the evidence
-    register (证据清单) exists, this is the one function that reads it instead."""
-    events = audit.history(case).filter(action="penalty.evidence_add").only("after")
-    return [list((e.after or {}).get("officers") or []) for e in events]
+def evidence_officers(case: PenaltyCase) -> list[list[int]]:
+    """The officers (user ids) of each entry of the case's evidence register (证据清单), in its order."""
+    entries = case.evidence_entries.order_by("no").prefetch_related("officers")
+    return [[officer.pk for officer in entry.officers.all()] for entry in entries]
 
 
 def _documents(case: PenaltyCase) -> set[str]:

@@ -124,6 +124,14 @@ class PenaltyError(ErrorCodes):
     COURT_ALREADY_RECORDED = "penalty.court_already_recorded", "已登记法院受理情况。"
     COURT_NOT_ACCEPTED = "penalty.court_not_accepted", "请先登记法院受理情况。"
     COURT_ALREADY_RULED = "penalty.court_already_ruled", "已登记法院裁定。"
+    # The evidence register (证据清单).
+    BAD_EVIDENCE_KIND = "penalty.bad_evidence_kind", "证据种类不正确（行政处罚法 第四十六条）。"
+    BAD_COLLECTION_METHOD = "penalty.bad_collection_method", "取证方式不正确。"
+    EVIDENCE_OFFICER_NOT_ON_CASE = (
+        "penalty.evidence_officer_not_on_case",
+        "取证人员须为本案的执法人员，且不少于两人（行政处罚法 第四十二条）。",
+    )
+    EVIDENCE_IN_FUTURE = "penalty.evidence_in_future", "取证时间不能晚于现在。"
 
 
 class EvaluationError(ErrorCodes):
@@ -133,3 +141,9 @@ class EvaluationError(ErrorCodes):
     UNKNOWN_ITEM = "evaluation.unknown_item", "评查项目不在评查表中。"
     CASE_NOT_CLOSED = "evaluation.case_not_closed", "只能评查已结案的案卷。"
     ALREADY_EVALUATED = "evaluation.already_evaluated", "该案卷已评查。"
+    ALREADY_SELECTED = "evaluation.already_selected", "该案卷已选入评查。"
+    AWAITING_CORRECTION = "evaluation.awaiting_correction", "该案卷已退回整改，整改完成后才能复评。"
+    NOT_SCORED = "evaluation.not_scored", "只能退回已评分的案卷。"
+    NOT_RETURNED = "evaluation.not_returned", "该案卷没有被退回整改。"
+    MISSING_FIELDS = "evaluation.missing_fields", "请填写必填项。"
+    NOT_FOUND = "evaluation.not_found", "该案卷尚未选入评查。"

@@ -14,7 +14,16 @@ from django.utils.translation import pgettext_lazy
 from chengguan.core import clock
 from chengguan.core.filters import MAX_ID
 from chengguan.enforcement import selectors
-from chengguan.enforcement.models import PartyKind, PenaltyCase, PenaltyState, Procedure
+from chengguan.enforcement.models import (
+    CollectionMethod,
+    EvidenceKind,
+    PartyKind,
+    PenaltyCase,
+    PenaltyState,
+    Procedure,
+    ReviewKind,
+    ReviewOutcome,
+)
 from chengguan.people import selectors as people_selectors
 
 TEXT_ROWS = 3
@@ -170,10 +179,138 @@ class SimpleDecisionForm(PartyFieldsMixin):
     ]
 
 
+class _OfficerChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user) -> str:
+        return people_selectors.display_name(user)
+
+
 class EvidenceForm(forms.Form):
+    """One entry of the evidence register (证据清单); the officers offered are the case's own."""
+
     file = forms.FileField(
-        label=_("证据文件"), help_text=_("照片、视频或录音；按内容识别类型，SHA-256 记入审计")
+        label=_("证据文件"), help_text=_("照片、视频或录音；按内容识别类型，保存其 SHA-256")
     )
     description = forms.CharField(
-        label=_("证据说明"), max_length=200, help_text=_("如：现场照片，显示店外摆放桌椅4张")
+        label=_("证据名称"), max_length=200, help_text=_("如：现场照片，显示店外摆放桌椅4张")
+    )
+    kind = forms.ChoiceField(
+        label=_("证据种类"),
+        required=False,
+        choices=EvidenceKind.choices,
+        initial=EvidenceKind.AUDIOVISUAL,
+        help_text=_("第四十六条"),
+    )
+    method = forms.ChoiceField(
+        label=_("取证方式"),
+        required=False,
+        choices=[c for c in CollectionMethod.choices if c[0]],
+        initial=CollectionMethod.PHOTOGRAPHED,
+    )
+    place = forms.CharField(label=_("取证地点"), max_length=200, required=False)
+    collected_at = forms.DateTimeField(
+        label=_("取证时间"),
+        required=False,
+        help_text=_("不填取照片拍摄时间或现在"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    officers = _OfficerChoice(
+        label=_("取证人员"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不少于两人，取证当日须持有效执法证（第四十二条）"),
+    )
+
+    def __init__(self, *args, case: PenaltyCase, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = case.officers.select_related("profile").order_by("id")
+        self.fields["officers"].queryset = officers
+        self.fields["officers"].initial = [u.pk for u in officers]
+
+
+class ReviewRecordForm(forms.Form):
+    """登记复议或诉讼 on the case page (services.penalty_review_record)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=ReviewKind.choices)
+    body = forms.CharField(label=_("复议机关或法院"), max_length=100, required=False)
+    applied_on = forms.DateField(
+        label=_("申请/起诉日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=clock.today
+    )
+
+
+class ReviewConcludeForm(forms.Form):
+    """复议或诉讼的结果 (services.penalty_review_conclude); a new fine only when the outcome changed it."""
+
+    concluded_on = forms.DateField(
+        label=_("审结日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=clock.today
+    )
+    outcome = forms.ChoiceField(label=_("结果"), choices=[c for c in ReviewOutcome.choices if c[0]])
+    fine_amount = forms.DecimalField(
+        label=_("变更后的罚款（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+class EvaluationFilterForm(forms.Form):
+    """Which closed files the legal office looks at: a unit and the period of closing."""
+
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=None, required=False, empty_label=_("全部单位")
+    )
+    date_from = forms.DateField(
+        label=_("结案日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("结案日期止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, units: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def period(self) -> tuple:
+        """The period asked for; by default this year to today."""
+        today = clock.today()
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("date_from") or today.replace(month=1, day=1), data.get("date_to") or today
+
+
+class EvaluationScoreForm(forms.Form):
+    """One deduction per checklist item (named `deductions.<id>`, as the service names its field errors);
+    the numbers are checked by `evaluation.case_file_evaluate`."""
+
+    notes = forms.CharField(
+        label=_("评查意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": TEXT_ROWS})
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"deductions.{item.id}"] = forms.CharField(
+                label=item.title,
+                required=False,
+                initial="0",
+                widget=forms.NumberInput(
+                    attrs={"min": 0, "max": item.points, "step": "0.5", "class": "deduction"}
+                ),
+            )
+        self.order_fields([f"deductions.{i.id}" for i in items] + ["notes"])
+
+    def deductions(self) -> dict[str, str]:
+        return {
+            name.split(".", 1)[1]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("deductions.") and value not in ("", None)
+        }
+
+
+class EvaluationReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("整改要求"), max_length=2000, widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), required=False
+    )
+
+
+class EvaluationCorrectForm(forms.Form):
+    note = forms.CharField(
+        label=_("整改情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": TEXT_ROWS}), required=False
     )

@@ -227,6 +227,9 @@ class DocumentType(models.TextChoices):
     COURT_APPLICATION = "court_application", _("强制执行申请书")
     CLOSING_REPORT = "closing_report", _("结案报告")
     SIMPLE_DECISION = "simple_decision", _("当场行政处罚决定书")
+    STATEMENT_RECORD = "statement_record", _("陈述申辩笔录")
+    HEARING_RECORD = "hearing_record", _("听证笔录")
+    PRESERVATION_NOTICE = "preservation_notice", _("先行登记保存通知书")
 
 
 class PenaltyDocument(models.Model):
@@ -327,22 +330,113 @@ class CourtEnforcement(models.Model):
         return self.court_case_number
 
 
+class EvidenceKind(models.TextChoices):
+    """The kinds of evidence (行政处罚法 第四十六条第一款)."""
+
+    DOCUMENTARY = "documentary", _("书证")
+    PHYSICAL = "physical", _("物证")
+    AUDIOVISUAL = "audiovisual", _("视听资料")
+    ELECTRONIC = "electronic", _("电子数据")
+    WITNESS = "witness", _("证人证言")
+    PARTY_STATEMENT = "party_statement", _("当事人的陈述")
+    EXPERT_OPINION = "expert_opinion", _("鉴定意见")
+    RECORD = "record", _("勘验笔录、现场笔录")
+
+
+class CollectionMethod(models.TextChoices):
+    """How an item was obtained (第五十五条、第五十六条); blank on entries migrated from the audit trail,
+    which did not record it."""
+
+    NOT_RECORDED = "", _("未记录")
+    PHOTOGRAPHED = "photographed", _("现场拍照")
+    RECORDED = "recorded", _("录音录像")
+    INSPECTED = "inspected", _("现场检查（勘验）")
+    INQUIRED = "inquired", _("询问制作笔录")
+    OBTAINED = "obtained", _("调取、复制")
+    SUBMITTED = "submitted", _("当事人提交")
+    SAMPLED = "sampled", _("抽样取证")
+    PRESERVED = "preserved", _("先行登记保存")
+
+
+class PenaltyEvidence(models.Model):
+    """证据清单: one item of a penalty case's evidence, with who collected it, how, where and when, and
+    the stored file under its SHA-256 (行政处罚法 第四十二条、第四十六条、第四十七条、第五十五条)."""
+
+    case = models.ForeignKey(PenaltyCase, on_delete=models.PROTECT, related_name="evidence_entries")
+    no = models.PositiveIntegerField("序号")
+    title = models.CharField("证据名称", max_length=200)
+    kind = models.CharField("证据种类", max_length=16, choices=EvidenceKind.choices)
+    method = models.CharField("取证方式", max_length=16, choices=CollectionMethod.choices, blank=True)
+    place = models.CharField("取证地点", max_length=200, blank=True)
+    collected_at = models.DateTimeField("取证时间")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name="取证人员")
+    file = models.FileField(upload_to="penalty/evidence/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "no"]
+        constraints = [models.UniqueConstraint(fields=["case", "no"], name="one_evidence_number_per_case")]
+        verbose_name = "证据"
+        verbose_name_plural = "证据清单"
+
+    def __str__(self) -> str:
+        return f"{self.no}. {self.title}"
+
+    @property
+    def officer_names(self) -> list[str]:
+        """The collecting officers by name, as the register and the case file list them."""
+        return [
+            getattr(getattr(u, "profile", None), "full_name", "") or u.get_username()
+            for u in self.officers.all()
+        ]
+
+
+class EvaluationState(models.TextChoices):
+    """卷宗评查 of one file: chosen by the legal office, scored, sent back for correction and, once the
+    officers report it corrected, scored again."""
+
+    SELECTED = "selected", _("待评查")
+    SCORED = "scored", _("已评分")
+    RETURNED = "returned", _("已退回整改")
+    CORRECTED = "corrected", _("已整改待复评")
+
+
 class CaseFileEvaluation(models.Model):
     """卷宗评查: one legal reviewer's scoring of a closed case file against the checklist in force.
     `deductions` maps checklist item ids to the points taken off; the checklist's version is kept so
-    a later change of the list does not rewrite old scores."""
+    a later change of the list does not rewrite old scores. The reviewer's name is stored as signed
+    (a login is no name on paper)."""
 
     case = models.OneToOneField(PenaltyCase, on_delete=models.PROTECT, related_name="evaluation")
+    state = models.CharField(
+        max_length=10, choices=EvaluationState.choices, default=EvaluationState.SELECTED, db_index=True
+    )
+    selected_on = models.DateField(null=True, blank=True)
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    evaluated_on = models.DateField(db_index=True)
-    checklist_version = models.CharField(max_length=40)
+    evaluator_name = models.CharField("评查人", max_length=50, blank=True)
+    evaluated_on = models.DateField(null=True, blank=True, db_index=True)
+    checklist_version = models.CharField(max_length=40, blank=True)
     deductions = models.JSONField(default=dict)
-    score = models.DecimalField(max_digits=5, decimal_places=1)
-    pass_mark = models.DecimalField(max_digits=5, decimal_places=1)
-    passed = models.BooleanField()
+    score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    pass_mark = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    returned_on = models.DateField(null=True, blank=True)
+    return_reason = models.TextField("整改要求", blank=True)
+    corrected_on = models.DateField(null=True, blank=True)
+    correction_note = models.TextField("整改情况", blank=True)
 
     class Meta:
         ordering = ["-evaluated_on", "-id"]

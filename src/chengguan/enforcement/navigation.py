@@ -5,12 +5,24 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chengguan.enforcement.permissions import can_view_penalties
+from chengguan.enforcement.permissions import can_view_evaluations, can_view_penalties
 
 
 def penalty_nav(user, roles: frozenset[str]) -> list[dict]:
     if not can_view_penalties(user):
         return []
+    evaluations = (
+        [
+            {
+                "name": "penalty-evaluations",
+                "label": _("卷宗评查"),
+                "url": reverse("enforcement:evaluations"),
+                "icon": "list",
+            }
+        ]
+        if can_view_evaluations(user)
+        else []
+    )
     return [
         {
             "name": "penalties",
@@ -24,4 +36,5 @@ def penalty_nav(user, roles: frozenset[str]) -> list[dict]:
             "url": reverse("enforcement:penalty-deadlines"),
             "icon": "inbox",
         },
+        *evaluations,
     ]

@@ -95,6 +95,15 @@ can_evaluate = permission(
     holds(R.LEGAL_REVIEWER, code=PenaltyError.FORBIDDEN, message=_("只有法制员可以评查案卷。"))
     & penalty_in_bureau,
 )
+# The legal office's pages of case-file evaluation: the reviewers who score, the leaders who read the rates.
+can_view_evaluations = permission(
+    "enforcement.view_evaluations",
+    holds(R.LEGAL_REVIEWER, R.LEADER, **_FORBIDDEN) | Rule(_superuser, name="superuser", **_FORBIDDEN),
+)
+# A file sent back for correction is corrected by the officers who worked the case.
+can_correct_case_file = permission(
+    "enforcement.correct_case_file", holds(*_OFFICERS, **_FORBIDDEN) & penalty_in_bureau
+)
 # Who may ask for documents at all; each type's signers are named in documents/services.RULES.
 can_issue_documents = permission("enforcement.issue_documents", holds(*_WORKERS, **_FORBIDDEN))
 can_sign_officer_documents = permission(

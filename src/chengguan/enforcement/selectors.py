@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Min, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import audit, clock, legal_periods
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import periods
-from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDocument
+from chengguan.enforcement.models import PenaltyCase, PenaltyDeadline, PenaltyDocument, PenaltyEvidence
 from chengguan.enforcement.permissions import OFFICER_ROLES
 from chengguan.enforcement.states import FINAL_STATES, PENALTY_MACHINE, PenaltyState
 from chengguan.org import selectors as org_selectors
-from chengguan.org.models import StaffProfile
+from chengguan.org.models import Organisation, StaffProfile
 
 URGENCY_LABELS = {"normal": _("正常"), "warning": _("临期"), "overdue": _("逾期")}
 
@@ -148,15 +149,15 @@ def _reconsideration_decided_on(case: PenaltyCase) -> dt.date | None:
     return max(days, default=None)
 
 
-def evidence_items(case: PenaltyCase) -> list[dict]:
-    """The evidence files of the case, oldest first, as `penalty_evidence_add` recorded them."""
-    events = audit.history(case).filter(action="penalty.evidence_add").select_related("actor__profile")
-    return [{"no": n, "at": e.created_at, "by": e.actor, **(e.after or {})} for n, e in enumerate(events, 1)]
+def evidence_items(case: PenaltyCase) -> QuerySet[PenaltyEvidence]:
+    """The evidence register (证据清单) of the case in its numbering, with the collecting officers."""
+    return case.evidence_entries.select_related("recorded_by__profile").prefetch_related(
+        Prefetch("officers", queryset=get_user_model().objects.select_related("profile").order_by("id"))
+    )
 
 
-def evidence_item(case: PenaltyCase, number: int) -> dict | None:
-    items = evidence_items(case)
-    return items[number - 1] if 0 < number <= len(items) else None
+def evidence_item(case: PenaltyCase, number: int) -> PenaltyEvidence | None:
+    return case.evidence_entries.filter(no=number).first()
 
 
 def documents(case: PenaltyCase) -> QuerySet[PenaltyDocument]:
@@ -191,3 +192,20 @@ def simple_limits() -> list[dict]:
             }
         )
     return rows
+
+
+def closed_files(actor, *, start: dt.date, end: dt.date, unit=None) -> QuerySet[PenaltyCase]:
+    """卷宗评查: the visible cases closed from `start` to `end`, of one unit (中队, through its
+    officers) or of all."""
+    qs = visible_cases(actor).filter(state=PenaltyState.CLOSED, closed_on__gte=start, closed_on__lte=end)
+    if unit is not None:
+        qs = qs.filter(pk__in=PenaltyCase.objects.filter(officers__profile__organisation=unit).values("pk"))
+    return qs
+
+
+def evaluation_units(actor) -> QuerySet[Organisation]:
+    """The units whose officers worked the actor's visible cases (the unit filter of evaluation)."""
+    profiles = StaffProfile.objects.filter(user__penalty_cases__in=visible_cases(actor)).values(
+        "organisation"
+    )
+    return Organisation.objects.filter(pk__in=profiles).order_by("path")

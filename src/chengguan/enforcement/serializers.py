@@ -12,7 +12,10 @@ from chengguan.core.masking import mask_address, mask_phone
 from chengguan.core.workflow.api import MAX_ID, action_ref_serializer
 from chengguan.enforcement import periods, selectors
 from chengguan.enforcement.models import (
+    CollectionMethod,
     DocumentType,
+    EvaluationState,
+    EvidenceKind,
     PartyKind,
     PenaltyCase,
     PenaltyParty,
@@ -95,13 +98,24 @@ class PenaltyCaseSummarySerializer(serializers.Serializer):
 
 
 class PenaltyEvidenceSerializer(serializers.Serializer):
-    no = serializers.IntegerField()
-    at = serializers.DateTimeField()
+    """One entry of the evidence register (证据清单)."""
+
+    no = serializers.IntegerField(help_text="证据序号")
+    description = serializers.CharField(source="title", help_text="证据名称")
+    kind = serializers.ChoiceField(
+        choices=EvidenceKind.choices, help_text="证据种类（行政处罚法 第四十六条）"
+    )
+    kind_name = serializers.CharField(source="get_kind_display")
+    method = serializers.ChoiceField(choices=CollectionMethod.choices, help_text="取证方式；空为未记录")
+    place = serializers.CharField(help_text="取证地点")
+    collected_at = serializers.DateTimeField(help_text="取证时间")
+    officers = serializers.ListField(
+        child=serializers.CharField(), source="officer_names", help_text="取证人员（不少于两人）"
+    )
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
-    kind = serializers.CharField()
-    description = serializers.CharField()
-    officers = serializers.ListField(child=serializers.CharField())
+    content_type = serializers.CharField()
+    at = serializers.DateTimeField(source="recorded_at", help_text="登记时间")
 
 
 class PenaltyDocumentSerializer(serializers.Serializer):
@@ -242,7 +256,18 @@ class PenaltySimpleSerializer(serializers.Serializer):
 
 class PenaltyEvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="照片、视频或录音")
-    description = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=200, help_text="证据名称")
+    kind = serializers.ChoiceField(
+        choices=EvidenceKind.choices, required=False, help_text="证据种类；不填时照片、音视频为视听资料"
+    )
+    method = serializers.ChoiceField(choices=CollectionMethod.choices, required=False, default="")
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    collected_at = serializers.DateTimeField(required=False, help_text="取证时间；不填取照片拍摄时间或现在")
+    officers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        help_text="取证人员的用户 id（本案执法人员，不少于两人）；不填为本案全部执法人员",
+    )
 
 
 class PenaltyReviewInputSerializer(serializers.Serializer):
@@ -271,3 +296,32 @@ class PenaltyWeekDeadlineSerializer(PenaltyDeadlineSerializer):
 
 class PenaltyDocumentIssueSerializer(serializers.Serializer):
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
+
+
+class CaseFileEvaluationSerializer(serializers.Serializer):
+    """卷宗评查 of one case file: its step, the reviewer by name, the points taken off per item."""
+
+    state = serializers.ChoiceField(choices=EvaluationState.choices)
+    selected_on = serializers.DateField(allow_null=True)
+    evaluator_name = serializers.CharField(help_text="评查人姓名")
+    evaluated_on = serializers.DateField(allow_null=True)
+    checklist_version = serializers.CharField()
+    deductions = serializers.DictField(child=serializers.CharField(), help_text="评查项目 id → 扣分")
+    score = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    pass_mark = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    passed = serializers.BooleanField(allow_null=True)
+    notes = serializers.CharField()
+    returned_on = serializers.DateField(allow_null=True)
+    return_reason = serializers.CharField()
+    corrected_on = serializers.DateField(allow_null=True)
+    correction_note = serializers.CharField()
+
+
+class CaseFileScoreSerializer(serializers.Serializer):
+    deductions = serializers.DictField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        default=dict,
+        help_text="评查项目 id → 扣分（0 到该项分值）；未列出的项目不扣分",
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -26,8 +26,11 @@ from chengguan.core.errors import Conflict, ValidationFailed
 from chengguan.enforcement import periods, records
 from chengguan.enforcement.errors import PenaltyError as E
 from chengguan.enforcement.models import (
+    CollectionMethod,
+    EvidenceKind,
     PartyKind,
     PenaltyCase,
+    PenaltyEvidence,
     PenaltyParty,
     PenaltyReview,
     PenaltySettings,
@@ -300,6 +303,19 @@ def _review_window_refusal(case: PenaltyCase, kind: str, applied_on: dt.date) ->
     return Conflict(f"{said}，本案已结案，不能再登记。", code=E.REVIEW_WINDOW_PASSED)
 
 
+def review_open(case: PenaltyCase) -> bool:
+    """Whether a reconsideration or lawsuit can be registered now (the case page offers the form only
+    then): the decision has been served, the case was not terminated or transferred, and on a closed
+    case one of the windows is still open today."""
+    if case.decision_served_on is None or (case.state in FINAL_STATES and case.state != S.CLOSED):
+        return False
+    if case.state != S.CLOSED:
+        return True
+    today = clock.today()
+    kinds = (ReviewKind.RECONSIDERATION, ReviewKind.LITIGATION)
+    return any(_review_window_refusal(case, kind, today) is None for kind in kinds)
+
+
 def penalty_review_record(
     *, actor, case: PenaltyCase, kind: str, applied_on: dt.date, body: str = ""
 ) -> PenaltyReview:
@@ -410,13 +426,67 @@ def penalty_case_open_from_case(
     return penalty
 
 
-def penalty_evidence_add(*, actor, case: PenaltyCase, upload, description: str) -> dict:
-    """证据: a photo, video or recording gathered by at least two officers (行政处罚法 第四十二条、
-    第五十五条). The file is stored under its SHA-256 and the hash, size and officers are written to the
-    audit trail, which is where the evidence list is read from (执法全过程记录, 第四十七条)."""
+def _evidence_officers(case: PenaltyCase, officers: Iterable | None) -> list:
+    """The officers who collected an item: named ones must be officers of the case, and at least two
+    (行政处罚法 第四十二条); none named means the case's officers."""
+    on_case = {u.pk: u for u in case.officers.all()}
+    chosen = list(on_case.values()) if officers is None else list(officers)
+    if len(chosen) < MIN_OFFICERS or any(getattr(u, "pk", None) not in on_case for u in chosen):
+        if officers is None:
+            raise Conflict("执法人员不得少于两人（行政处罚法 第四十二条）。", code=E.TOO_FEW_OFFICERS)
+        message = "取证人员须为本案的执法人员，且不少于两人（行政处罚法 第四十二条）。"
+        raise ValidationFailed(message, code=E.EVIDENCE_OFFICER_NOT_ON_CASE, fields={"officers": [message]})
+    return chosen
+
+
+def _evidence_kind(kind: str, file_kind: str) -> str:
+    if not kind:
+        # A photo, video or recording of the scene is 视听资料 unless the officer says otherwise.
+        return (
+            EvidenceKind.AUDIOVISUAL if file_kind in ("photo", "video", "audio") else EvidenceKind.ELECTRONIC
+        )
+    if kind not in EvidenceKind.values:
+        raise ValidationFailed(
+            "证据种类不正确（行政处罚法 第四十六条）。",
+            code=E.BAD_EVIDENCE_KIND,
+            fields={"kind": ["种类不正确。"]},
+        )
+    return kind
+
+
+def penalty_evidence_add(
+    *,
+    actor,
+    case: PenaltyCase,
+    upload,
+    description: str,
+    kind: str = "",
+    method: str = "",
+    place: str = "",
+    collected_at: dt.datetime | None = None,
+    officers: Iterable | None = None,
+) -> PenaltyEvidence:
+    """证据清单: one item gathered by at least two of the case's officers (行政处罚法 第四十二条、
+    第五十五条), of a kind the law lists (第四十六条), with how, where and when it was collected. Each
+    collecting officer must hold a certificate in force on the day (the people app's registry). The
+    file is stored under its SHA-256; the register row and the audit event (执法全过程记录, 第四十七条)
+    are written together."""
     can_add_evidence.refuse(actor, case)
     _require({"description": description, "file": upload}, ["description", "file"])
+    if method not in CollectionMethod.values:
+        raise ValidationFailed(
+            "取证方式不正确。", code=E.BAD_COLLECTION_METHOD, fields={"method": ["取证方式不正确。"]}
+        )
     info = evidence.inspect_upload(upload)
+    kind = _evidence_kind(kind, info.kind)
+    now = clock.now()
+    collected_at = collected_at or info.taken_at or now
+    if collected_at > now:
+        raise ValidationFailed(
+            "取证时间不能晚于现在。",
+            code=E.EVIDENCE_IN_FUTURE,
+            fields={"collected_at": ["取证时间不能晚于现在。"]},
+        )
     with transaction.atomic():
         case = PenaltyCase.objects.select_for_update().get(pk=case.pk)
         if case.state not in EVIDENCE_STATES:
@@ -424,20 +494,46 @@ def penalty_evidence_add(*, actor, case: PenaltyCase, upload, description: str) 
                 f"案件当前状态为“{case.get_state_display()}”，调查取证已结束，不能再补充证据。",
                 code=E.INVALID_TRANSITION,
             )
-        if case.officers.count() < MIN_OFFICERS:
-            raise Conflict("执法人员不得少于两人（行政处罚法 第四十二条）。", code=E.TOO_FEW_OFFICERS)
-        records.require_certified(case.officers.all(), on=clock.today())
+        collectors = _evidence_officers(case, officers)
+        records.require_certified(collectors, on=collected_at.astimezone(clock.SHANGHAI).date())
         name = f"penalty/evidence/{case.pk}/{info.sha256[:32]}.{info.extension}"
         stored = name if default_storage.exists(name) else default_storage.save(name, ContentFile(info.data))
-        item = {
-            "path": stored,
-            "sha256": info.sha256,
-            "size": info.size,
-            "kind": info.kind,
-            "content_type": info.content_type,
-            "original_name": info.original_name,
-            "description": description.strip(),
-            "officers": sorted(case.officers.values_list("username", flat=True)),
-        }
-        audit.record(actor=actor, action="penalty.evidence_add", obj=case, after=item)
-    return item
+        last = case.evidence_entries.order_by("-no").values_list("no", flat=True).first() or 0
+        entry = PenaltyEvidence.objects.create(
+            case=case,
+            no=last + 1,
+            title=description.strip(),
+            kind=kind,
+            method=method,
+            place=place.strip(),
+            collected_at=collected_at,
+            file=stored,
+            sha256=info.sha256,
+            size=info.size,
+            content_type=info.content_type,
+            original_name=info.original_name[:200],
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        entry.officers.set(collectors)
+        audit.record(
+            actor=actor,
+            action="penalty.evidence_add",
+            obj=case,
+            after={
+                "evidence": entry.pk,
+                "no": entry.no,
+                "path": stored,
+                "sha256": info.sha256,
+                "size": info.size,
+                "kind": kind,
+                "method": method,
+                "place": entry.place,
+                "collected_at": collected_at.isoformat(),
+                "content_type": info.content_type,
+                "original_name": info.original_name,
+                "description": entry.title,
+                "officers": sorted(u.get_username() for u in collectors),
+            },
+        )
+    return entry

@@ -14,7 +14,6 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -28,12 +27,14 @@ from chengguan.cases.timeline import actor_name
 from chengguan.core import clock
 from chengguan.core.forms import NoFields, accepted, banner_of, submit
 from chengguan.core.workflow.forms import action_form, submitted
-from chengguan.enforcement import casefile, forms, periods, selectors, services
+from chengguan.enforcement import casefile, evaluation, forms, periods, selectors, services
 from chengguan.enforcement.documents import services as document_services
-from chengguan.enforcement.models import DocumentType, PenaltyCase, PenaltyParty
+from chengguan.enforcement.models import CaseFileEvaluation, EvaluationState, PenaltyCase, PenaltyParty
 from chengguan.enforcement.permissions import (
     can_add_evidence,
+    can_correct_case_file,
     can_issue_documents,
+    can_record_reviews,
     can_start_penalty,
     can_view_penalties,
 )
@@ -71,6 +72,9 @@ EVENT_LABELS = {
     "penalty.court_accept": _("法院受理强制执行申请"),
     "penalty.court_ruling": _("法院作出执行裁定"),
     "penalty.case_file_evaluate": _("卷宗评查"),
+    "penalty.case_file_select": _("选入卷宗评查"),
+    "penalty.case_file_return": _("卷宗退回整改"),
+    "penalty.case_file_correct": _("卷宗整改完成"),
     "penalty.opened_from_case": _("转立行政处罚案件"),
     **{f"penalty.{value}": label for value, label in PenaltyAction.choices},
 }
@@ -178,7 +182,16 @@ def _timeline(case: PenaltyCase) -> list[dict]:
 
 
 def _detail_context(
-    request, case: PenaltyCase, *, open_action=None, bound=None, banner=None, evidence_form=None
+    request,
+    case: PenaltyCase,
+    *,
+    open_action=None,
+    bound=None,
+    banner=None,
+    evidence_form=None,
+    review_form=None,
+    conclude_forms=None,
+    correction_form=None,
 ):
     user, today = request.user, clock.today()
     action_forms = [
@@ -212,13 +225,12 @@ def _detail_context(
         "record_article": periods.article_label("APL Art.47"),
         "urgency": selectors.urgency(next_due.due_on, today) if next_due else "normal",
         "timeline": _timeline(case),
-        "evidence": selectors.evidence_items(case),
-        "evidence_form": evidence_form or (forms.EvidenceForm() if may_add_evidence else None),
+        "evidence": list(selectors.evidence_items(case)),
+        "evidence_form": evidence_form or (forms.EvidenceForm(case=case) if may_add_evidence else None),
         "documents": list(selectors.documents(case)),
-        "issuable": [(t, DocumentType(t).label) for t in document_services.issuable_types(case)]
-        if can_issue_documents(user, case)
-        else [],
-        "reviews": list(case.reviews.all()),
+        **_document_choices(case, user),
+        **_review_forms(case, user, review_form, conclude_forms or {}),
+        **_evaluation_card(case, user, correction_form),
         "under_review": selectors.under_review(case),
         # Why 结案 is not offered: what the checklist's required items find missing.
         "file_missing": casefile.missing_for_closing(case)
@@ -228,6 +240,49 @@ def _detail_context(
         "action_forms": action_forms,
         "banner": banner,
         "review_grounds": [dict(legal_review_grounds()).get(g, g) for g in case.legal_review_grounds],
+    }
+
+
+def _document_choices(case: PenaltyCase, user) -> dict:
+    """The document kinds the viewer can make now, and the others of the procedure with why not."""
+    if not can_issue_documents(user, case):
+        return {"issuable": [], "not_issuable": []}
+    rows = document_services.document_availability(case, user)
+    return {
+        "issuable": [(r.doc_type, r.label) for r in rows if not r.reason],
+        "not_issuable": [r for r in rows if r.reason],
+    }
+
+
+def _evaluation_card(case: PenaltyCase, user, correction_form) -> dict:
+    """卷宗评查 of the file as its officers see it, with the correction form once it is sent back."""
+    record = CaseFileEvaluation.objects.filter(case=case).first()
+    returned = record is not None and record.state == EvaluationState.RETURNED
+    offered = returned and can_correct_case_file(user, case)
+    return {
+        "case_evaluation": record,
+        "correction_form": correction_form or (forms.EvaluationCorrectForm() if offered else None),
+    }
+
+
+def _review_forms(case: PenaltyCase, user, review_form, conclude_forms: dict) -> dict:
+    """The reviews with, for those who follow them, the form to register one once the decision is
+    served (the service decides whether the windows are open) and a result form per pending one."""
+    may = can_record_reviews(user, case)
+    reviews = [
+        {
+            "r": r,
+            "form": conclude_forms.get(r.pk) or forms.ReviewConcludeForm(prefix=f"conclude-{r.pk}")
+            if may and not r.outcome
+            else None,
+        }
+        for r in case.reviews.all()
+    ]
+    offered = may and services.review_open(case)
+    return {
+        "reviews": reviews,
+        "review_form": review_form or (forms.ReviewRecordForm(prefix="review") if offered else None),
+        "review_article": periods.article_label("APL Art.73"),
     }
 
 
@@ -261,16 +316,67 @@ def act(request, pk: int, action: str):
 @require_POST
 def evidence_upload(request, pk: int):
     case = _visible_case(request.user, pk)
-    form = forms.EvidenceForm(request.POST, request.FILES)
+    form = forms.EvidenceForm(request.POST, request.FILES, case=case)
     return _submit(
         request,
         case,
         form,
         write=lambda data: services.penalty_evidence_add(
-            actor=request.user, case=case, upload=data["file"], description=data["description"]
+            actor=request.user,
+            case=case,
+            upload=data["file"],
+            description=data["description"],
+            kind=data["kind"],
+            method=data["method"],
+            place=data["place"],
+            collected_at=data["collected_at"],
+            officers=list(data["officers"]) or None,
         ),
-        success=gettext("证据已上传，哈希值已记入审计。"),
+        success=gettext("证据已登记入证据清单。"),
         evidence_form=form,
+    )
+
+
+@allowed(can_view_penalties)
+@require_POST
+def review_record(request, pk: int):
+    """登记复议/诉讼 from the case page."""
+    case = _visible_case(request.user, pk)
+    form = forms.ReviewRecordForm(request.POST, prefix="review")
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: services.penalty_review_record(
+            actor=request.user, case=case, kind=data["kind"], applied_on=data["applied_on"], body=data["body"]
+        ),
+        success=gettext("已登记复议/诉讼。"),
+        review_form=form,
+    )
+
+
+@allowed(can_view_penalties)
+@require_POST
+def review_conclude(request, pk: int, review_pk: int):
+    """复议/诉讼审结: the outcome and, when the decision was changed, the new fine."""
+    case = _visible_case(request.user, pk)
+    review = case.reviews.filter(pk=review_pk).first()
+    if review is None:
+        raise Http404("no such review")
+    form = forms.ReviewConcludeForm(request.POST, prefix=f"conclude-{review.pk}")
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: services.penalty_review_conclude(
+            actor=request.user,
+            review=review,
+            concluded_on=data["concluded_on"],
+            outcome=data["outcome"],
+            fine_amount=data["fine_amount"],
+        ),
+        success=gettext("已登记复议/诉讼结果。"),
+        conclude_forms={review.pk: form},
     )
 
 
@@ -293,9 +399,30 @@ def evidence_file(request, pk: int, no: int):
     item = selectors.evidence_item(_visible_case(request.user, pk), no)
     if item is None:
         raise Http404("no such evidence")
-    response = FileResponse(default_storage.open(item["path"], "rb"), content_type=item["content_type"])
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type or None)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@allowed(can_view_penalties)
+@require_POST
+def evaluation_correct(request, pk: int):
+    """整改完成: the officers report what they corrected in a file sent back by the legal office."""
+    case = _visible_case(request.user, pk)
+    record = CaseFileEvaluation.objects.filter(case=case).first()
+    if record is None:
+        raise Http404("not evaluated")
+    form = forms.EvaluationCorrectForm(request.POST)
+    return _submit(
+        request,
+        case,
+        form,
+        write=lambda data: evaluation.case_file_correct(
+            actor=request.user, evaluation=record, note=data["note"]
+        ),
+        success=gettext("已报告整改情况，待法制员复评。"),
+        correction_form=form,
+    )
 
 
 @allowed(can_issue_documents)

@@ -2,9 +2,16 @@
 
 from chengguan.enforcement.documents.services import (
     RULES,
+    document_availability,
     issuable_types,
     penalty_document_attach_scan,
     penalty_document_issue,
 )
 
-__all__ = ["RULES", "issuable_types", "penalty_document_attach_scan", "penalty_document_issue"]
+__all__ = [
+    "RULES",
+    "document_availability",
+    "issuable_types",
+    "penalty_document_attach_scan",
+    "penalty_document_issue",
+]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from chengguan.core import legal_periods
+from chengguan.core.clock import SHANGHAI
 from chengguan.core.pdf import OfficialDocument, cn_date
 from chengguan.enforcement.models import DocumentType, PartyKind, PenaltyCase, PenaltyParty
 from chengguan.enforcement.periods import article_label, review_periods_end, statement_period
@@ -34,6 +35,7 @@ class DocumentContext:
     parties: list[PenaltyParty]
     officers: list[str]
     served_document: str = ""  # 送达回证: what is being served
+    evidence: list = field(default_factory=list)  # the register's entries (PenaltyEvidence)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -135,6 +137,18 @@ def _payment(doc: OfficialDocument, case: PenaltyCase) -> None:
     )
 
 
+def _evidence_paragraph(doc: OfficialDocument, ctx: DocumentContext) -> None:
+    """The facts' proof as the evidence register lists it (证据清单, 行政处罚法 第四十六条)."""
+    if not ctx.evidence:
+        return
+    items = "；".join(
+        f"{e.no}. {e.title}（{e.get_kind_display()}，{cn_date(e.collected_at.astimezone(SHANGHAI).date())}，"
+        f"{'、'.join(e.officer_names)}取证）"
+        for e in ctx.evidence
+    )
+    doc.paragraph(f"以上事实有下列证据证明：{items}。")
+
+
 def _signatures_party_officers(doc: OfficialDocument) -> None:
     doc.signature_lines(["当事人签名", "日期", "执法人员签名", "执法证号"])
 
@@ -230,6 +244,7 @@ def _prior_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
     hearing, hearing_art = _period("apl_hearing_request")
     doc.fields(_basis_rows(ctx))
     doc.paragraph(f"经查，{_facts(case)}。")
+    _evidence_paragraph(doc, ctx)
     doc.paragraph(
         f"你（单位）的上述行为违反了{_violated(case)}的规定。依据{_basis(case)}的规定，"
         f"本机关拟对你（单位）作出{_penalty(case)}的行政处罚。"
@@ -299,6 +314,7 @@ def _decision_body(doc: OfficialDocument, ctx: DocumentContext) -> None:
     case = ctx.case
     doc.fields(_basis_rows(ctx))
     doc.paragraph(f"经查，{_facts(case)}。")
+    _evidence_paragraph(doc, ctx)
     if case.procedure == "general":
         doc.paragraph(
             "本机关于"
@@ -429,6 +445,92 @@ def _closing_report(doc: OfficialDocument, ctx: DocumentContext) -> None:
     doc.signature_lines(["承办人", "承办机构负责人", "执法机关负责人审批", "审批日期"])
 
 
+def _statement_record(doc: OfficialDocument, ctx: DocumentContext) -> None:
+    case = ctx.case
+    doc.fields(
+        [
+            *_basis_rows(ctx),
+            ("时间", cn_date(ctx.issued_on)),
+            ("地点", ctx.case.bureau.address or ctx.authority),
+            ("陈述申辩人", ctx.party_names),
+            ("执法人员", "、".join(ctx.officers)),
+        ]
+    )
+    served = cn_date(case.notice_served_on) if case.notice_served_on else "—"
+    doc.paragraph(
+        f"本机关于{served}向你（单位）送达了行政处罚事先告知书，拟依据{case.legal_basis or '—'}作出"
+        f"{_penalty(case)}的行政处罚。"
+        "依照《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）有权进行陈述和申辩；"
+        "本机关必须充分听取你（单位）的意见，不得因陈述、申辩而给予更重的处罚。"
+    )
+    doc.heading("陈述、申辩内容")
+    doc.paragraph("陈述申辩人：")
+    doc.paragraph("　")
+    doc.paragraph("提交的证据或材料：")
+    doc.heading("执法人员复核意见")
+    doc.paragraph(
+        "对当事人提出的事实、理由和证据进行复核；事实、理由或者证据成立的，应当采纳（第四十五条）。"
+    )
+    doc.paragraph("以上笔录我已看过（或已向我宣读），与我所说一致。")
+    doc.signature_lines(["陈述申辩人签名", "日期", "执法人员签名", "记录人签名"])
+
+
+def _hearing_record(doc: OfficialDocument, ctx: DocumentContext) -> None:
+    case = ctx.case
+    doc.fields(
+        [
+            *_basis_rows(ctx),
+            ("听证时间", cn_date(case.hearing_on) if case.hearing_on else cn_date(ctx.issued_on)),
+            ("听证地点", ctx.case.bureau.address or f"{ctx.authority}听证室"),
+            ("听证主持人", "________________"),
+            ("记录人", "________________"),
+            ("案件调查人员", "、".join(ctx.officers)),
+            ("当事人及委托代理人", ctx.party_names),
+        ]
+    )
+    doc.paragraph(
+        "主持人宣布听证纪律，核对参加人身份，告知当事人有申请主持人回避的权利（《中华人民共和国行政处罚法》"
+        "第六十四条第四项）。听证公开举行，涉及国家秘密、商业秘密或者个人隐私依法予以保密的除外。"
+    )
+    doc.heading("调查人员提出的违法事实、证据和处罚建议")
+    doc.paragraph(f"经查，{case.facts}。")
+    _evidence_paragraph(doc, ctx)
+    doc.paragraph(f"依据{case.legal_basis or '—'}，建议给予{_penalty(case)}的行政处罚。")
+    doc.heading("当事人的申辩和质证（第六十四条第七项）")
+    doc.paragraph("　")
+    doc.heading("当事人最后陈述")
+    doc.paragraph("　")
+    doc.paragraph(
+        "听证笔录交当事人或者其代理人核对无误后签字或者盖章；拒绝签字或者盖章的，由听证主持人在笔录中"
+        "注明（第六十四条第八项）。本机关依据听证笔录作出决定（第六十五条）。"
+    )
+    doc.signature_lines(["当事人签名", "主持人签名", "记录人签名", "日期"])
+
+
+def _preservation_notice(doc: OfficialDocument, ctx: DocumentContext) -> None:
+    case = ctx.case
+    days, article = _period("apl_evidence_registration_preservation")
+    doc.fields(_basis_rows(ctx))
+    doc.paragraph(
+        f"经查，你（单位）涉嫌{case.facts}，涉嫌违反{case.legal_basis or '有关法律、法规、规章的规定'}。"
+        "因证据可能灭失或者以后难以取得，经本机关负责人批准，依照《中华人民共和国行政处罚法》"
+        "第五十六条的规定，对下列物品先行登记保存："
+    )
+    preserved = [e for e in ctx.evidence if e.method == "preserved"]
+    rows = [(f"{e.no}. {e.title}", e.get_kind_display(), "", e.place or "") for e in preserved]
+    doc.table(
+        ("物品名称", "种类", "数量", "存放地点"),
+        rows or [("", "", "", ""), ("", "", "", ""), ("", "", "", "")],
+        (0.46, 0.18, 0.12, 0.24),
+    )
+    doc.paragraph(
+        "先行登记保存期间，当事人或者有关人员不得损毁、销毁或者转移证据。"
+        f"本机关将在{days}内作出处理决定（{article}）。"
+    )
+    doc.seal(ctx.authority, ctx.issued_on)
+    doc.signature_lines(["当事人签收", "签收日期", "执法人员签名", "执法证号"])
+
+
 BUILDERS: dict[str, Callable[[OfficialDocument, DocumentContext], None]] = {
     T.FILING_APPROVAL: _filing_approval,
     T.INSPECTION_RECORD: _inspection_record,
@@ -443,6 +545,9 @@ BUILDERS: dict[str, Callable[[OfficialDocument, DocumentContext], None]] = {
     T.COURT_APPLICATION: _court_application,
     T.CLOSING_REPORT: _closing_report,
     T.SIMPLE_DECISION: _simple_decision,
+    T.STATEMENT_RECORD: _statement_record,
+    T.HEARING_RECORD: _hearing_record,
+    T.PRESERVATION_NOTICE: _preservation_notice,
 }
 
 

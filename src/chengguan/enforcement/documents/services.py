@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from chengguan.core import audit, clock
 from chengguan.core.errors import Conflict, ValidationFailed
@@ -34,6 +35,8 @@ from chengguan.enforcement.permissions import (
 T = DocumentType
 S = PenaltyState
 INVESTIGATION = frozenset({S.INVESTIGATING, S.CASE_REVIEW})
+# From the prior notice until the decision: the party states and defends (第四十四条、第四十五条).
+STATEMENT_STAGES = frozenset({S.NOTIFIED, S.HEARING_REQUESTED, S.HEARING_SCHEDULED, S.HEARD})
 AFTER_DECISION = frozenset({S.DECIDED, S.EXECUTING, S.REMINDED, S.COURT_ENFORCEMENT, S.PAID, S.CLOSED})
 SCAN_TYPES = {
     b"%PDF-": ("application/pdf", "pdf"),
@@ -93,10 +96,19 @@ RULES: dict[str, DocumentRule] = {
         case_number="decision_number",
         procedure=Procedure.SIMPLE,
     ),
+    # 陈述申辩笔录: the party's statement and defence after the prior notice (第四十五条).
+    T.STATEMENT_RECORD: DocumentRule(can_sign_officer_documents, STATEMENT_STAGES, "陈", repeatable=True),
+    # 听证笔录: made at the hearing, signed by the parties (第六十四条第八项); the record is taken by the
+    # hearing's clerk, who need not be one of the case officers.
+    T.HEARING_RECORD: DocumentRule(can_sign_decisions, frozenset({S.HEARING_SCHEDULED, S.HEARD}), "听录"),
+    # 先行登记保存通知书: evidence likely to be lost, with the chief's approval (第五十六条).
+    T.PRESERVATION_NOTICE: DocumentRule(can_sign_officer_documents, INVESTIGATION, "先保", repeatable=True),
 }
 # Records the officers make with the party (现场检查笔录, 询问笔录, 送达回证): each is refused when an
 # officer holds no certificate in force on its date (行政处罚法 第四十二条、第五十五条).
-OFFICER_RECORDS = frozenset({T.INSPECTION_RECORD, T.INQUIRY_RECORD, T.SERVICE_RECEIPT})
+OFFICER_RECORDS = frozenset(
+    {T.INSPECTION_RECORD, T.INQUIRY_RECORD, T.SERVICE_RECEIPT, T.STATEMENT_RECORD, T.PRESERVATION_NOTICE}
+)
 # 送达回证: the document being served, by the stage the case is in.
 SERVED_AT_STAGE = {
     S.CASE_REVIEW: T.PRIOR_NOTICE,
@@ -122,6 +134,40 @@ def issuable_types(case: PenaltyCase) -> list[str]:
         and case.state in rule.states
         and (rule.repeatable or t not in taken)
     ]
+
+
+@dataclass(frozen=True)
+class Availability:
+    doc_type: str
+    label: str
+    reason: str  # empty when the type can be issued now by this actor
+
+
+def document_availability(case: PenaltyCase, actor) -> list[Availability]:
+    """Every document type of the case's procedure, each with why it cannot be issued now (another
+    stage, one per case and already made, or signed by other roles): the page offers the ones without
+    a reason and explains the others."""
+    taken = set(case.documents.values_list("doc_type", flat=True))
+    rows = []
+    for t, rule in RULES.items():
+        if rule.procedure != case.procedure:
+            continue
+        label = str(DocumentType(t).label)
+        if case.state not in rule.states:
+            if len(rule.states) > len(S) / 2:
+                stages = gettext("、").join(str(state.label) for state in S if state not in rule.states)
+                reason = gettext("%(stages)s以外的各阶段使用") % {"stages": stages}
+            else:
+                stages = gettext("、").join(str(state.label) for state in S if state in rule.states)
+                reason = gettext("用于：%(stages)s") % {"stages": stages}
+        elif not rule.repeatable and t in taken:
+            reason = gettext("本案已制作（每案一份）")
+        elif not rule.signers(actor, case):
+            reason = gettext("由其他岗位制作")
+        else:
+            reason = ""
+        rows.append(Availability(t, label, reason))
+    return rows
 
 
 def _served_document(case: PenaltyCase) -> str:
@@ -172,6 +218,7 @@ def penalty_document_issue(
             parties=list(case.parties.all()),
             officers=officer_names(case, on=day),
             served_document=_served_document(case) if doc_type == T.SERVICE_RECEIPT else "",
+            evidence=list(case.evidence_entries.prefetch_related("officers__profile")),
         )
         with translation.override(settings.LANGUAGE_CODE):  # official documents are in Chinese
             pdf = render(ctx)
