@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from chengguan.core import audit
 from chengguan.enforcement import services
 from chengguan.enforcement.models import DocumentType as T
-from chengguan.enforcement.models import PenaltyCase, PenaltyDocument
+from chengguan.enforcement.models import PenaltyCase, PenaltyDocument, PenaltyEvidence
 from chengguan.org.models import Organisation
 from chengguan.org.roles import RoleCode
 from tests import factories
@@ -120,16 +120,21 @@ def complete_file(office: Bureau, case: PenaltyCase) -> PenaltyCase:
                 "sha256": "0" * 64,
             },
         )
-    officers = sorted(case.officers.values_list("username", flat=True))
-    item = {
-        "path": f"penalty/evidence/{case.pk}/photo.jpg",
-        "sha256": "0" * 64,
-        "size": 1,
-        "kind": "photo",
-        "content_type": "image/jpeg",
-        "original_name": "photo.jpg",
-        "description": "现场照片",
-        "officers": officers,
-    }
-    audit.record(actor=office.handler, action="penalty.evidence_add", obj=case, after=item)
+    if not case.evidence_entries.exists():
+        entry = PenaltyEvidence.objects.create(
+            case=case,
+            no=1,
+            title="现场照片",
+            kind="audiovisual",
+            method="photographed",
+            collected_at=timezone.now(),
+            file=f"penalty/evidence/{case.pk}/photo.jpg",
+            sha256="0" * 64,
+            size=1,
+            content_type="image/jpeg",
+            original_name="photo.jpg",
+            recorded_by=office.handler,
+            recorded_at=timezone.now(),
+        )
+        entry.officers.set(case.officers.all())
     return case

@@ -17,7 +17,7 @@ from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.enforcement.models import CaseFileEvaluation, PenaltyCase
 from tests.cases.media import jpeg_bytes
 from tests.cases.test_browser import CHROMIUM, CHROMIUM_ARGS, sign_in, sign_out
-from tests.enforcement.test_browser import act
+from tests.enforcement.test_browser import act, issue
 
 TODAY = dt.datetime(2026, 9, 15, 10, 0, tzinfo=SHANGHAI)
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
@@ -57,6 +57,7 @@ def test_a_penalty_case_goes_from_filing_to_an_evaluation_score_on_the_web(live_
 
             sign_in(page, base, office.squad_leader.username, case_path)
             act(page, "approve_filing", "调查取证", {"filed_on": "2026-09-01"})
+            issue(page, "立案审批表")
             sign_out(page)
 
             # 处置人员: an entry of the evidence register, then the preservation notice the stage allows.
@@ -82,13 +83,19 @@ def test_a_penalty_case_goes_from_filing_to_an_evaluation_score_on_the_web(live_
                 page,
                 "submit_for_review",
                 "案件审查",
-                {"legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "fine_amount": "500"},
+                {
+                    "violated_provisions": "《城市市容和环境卫生管理条例》第十四条",
+                    "legal_basis": "《城市市容和环境卫生管理条例》第三十六条",
+                    "fine_amount": "500",
+                },
             )
             act(page, "serve_notice", "已事先告知", {"notice_served_on": "2026-09-07"})
+            issue(page, "行政处罚事先告知书")
             sign_out(page)
 
             sign_in(page, base, office.leader.username, case_path)
             act(page, "decide", "已作出决定", {"decision_on": "2026-09-11"})
+            issue(page, "行政处罚决定书")
             sign_out(page)
 
             sign_in(page, base, office.handler.username, case_path)

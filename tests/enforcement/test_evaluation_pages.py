@@ -45,7 +45,7 @@ def test_choose_score_return_correct_and_score_again_on_the_pages(office, client
 
     score_url = reverse("enforcement:evaluation-score", args=[first.pk])
     form = client.get(score_url).content.decode()
-    assert 'name="deductions.evidence"' in form and "证据清单0项" in form  # the file's findings beside
+    assert 'name="deductions.evidence"' in form and "证据清单1项" in form  # the file's findings beside
     bad = client.post(score_url, {"deductions.evidence": "16"})
     assert bad.status_code == 400 and "0到15分之间" in bad.content.decode()
     assert CaseFileEvaluation.objects.get(case=first).score is None

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from chengguan.core import audit
 from chengguan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from chengguan.core.models import AuditEvent
 from chengguan.enforcement import casefile, periods, services
-from chengguan.enforcement.models import PenaltyCase, PenaltySettings
+from chengguan.enforcement.models import PenaltyCase, PenaltyEvidence, PenaltySettings
 from chengguan.enforcement.states import FIELDS, PENALTY_MACHINE
 from tests.enforcement.conftest import complete_file, filed_case, notified_case
 from tests.enforcement.test_api import BASE, act, api, at
@@ -218,12 +218,19 @@ def test_a_general_case_is_not_closed_without_its_required_file(office, as_user)
 
 def test_evidence_by_one_officer_does_not_complete_the_file(office):
     case = _paid(office)
-    audit.record(
-        actor=office.handler,
-        action="penalty.evidence_add",
-        obj=case,
-        after={"officers": [office.handler.username]},
+    # An entry from before the register's two-officer check (migrated from the audit trail).
+    now = timezone.now()
+    entry = PenaltyEvidence.objects.create(
+        case=case,
+        no=1,
+        title="现场照片",
+        kind="audiovisual",
+        collected_at=now,
+        file="x.jpg",
+        sha256="0" * 64,
+        recorded_at=now,
     )
+    entry.officers.set([office.handler])
     assert "两名以上执法人员收集的证据（第四十二条、第五十五条）" in casefile.missing_for_closing(case)
 
 

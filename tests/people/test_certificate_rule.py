@@ -80,7 +80,7 @@ def test_an_expired_certificate_is_refused_on_evidence_and_decision_and_accepted
         item = services.penalty_evidence_add(
             actor=office.handler, case=investigating, upload=jpeg_upload(), description="现场照片"
         )
-        assert office.handler2.username in item["officers"]
+        assert office.handler2 in item.officers.all()
         assert "decide" in services.available_actions(notified, office.leader)
         decided = services.penalty_transition(
             actor=office.leader, case=notified, action="decide", payload={"decision_on": TODAY}
