@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.cases.models import Case
 from chengguan.core import clock
 from chengguan.core.errors import ValidationFailed
 from chengguan.core.filters import IdFilter
@@ -72,6 +73,10 @@ class IndicatorQuery(django_filters.FilterSet):
         choices=LEVEL_CHOICES, method=_a_level, help_text="层级：局、街道、社区、网格、处置单位、监督员"
     )
     bureau = IdFilter(method=_an_id, help_text="局的编号（市级领导、超级用户选择；缺省为本人所在局）")
+
+    class Meta:
+        model = Case  # the parameters filter no rows; django-filter wants a model all the same
+        fields: list[str] = []
 
     @classmethod
     def get_filters(cls):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from chengguan.core import clock
-from chengguan.duty.models import Finding, FindingKind
+from chengguan.duty.models import Finding, FindingKind, FindingState
 from chengguan.org.models import Organisation
 from chengguan.stats.indicators import Row, Scope
 from chengguan.stats.rules import RuleSet
@@ -36,9 +36,9 @@ class Scored:
 
 
 def _discipline_findings(level: str, rows: list[Row], first: dt.date, last: dt.date, scope: Scope) -> dict:
-    """督察 discipline findings (duty app) observed in the period, per group: against the group's
-    unit or a unit below it (areas, units, the bureau), or against the inspector (staff); grids are
-    not units, so none."""
+    """督察 discipline findings (duty app) observed in the period and not revoked, per group: against
+    the group's unit or a unit below it (areas, units, the bureau), or against the inspector (staff);
+    grids are not units, so none."""
     if level == "grid" or not rows:
         return {}
     start, end = clock.period_bounds(first, last)
@@ -47,7 +47,7 @@ def _discipline_findings(level: str, rows: list[Row], first: dt.date, last: dt.d
         kind=FindingKind.DISCIPLINE,
         observed_at__gte=start,
         observed_at__lt=end,
-    )
+    ).exclude(state=FindingState.REVOKED)  # a finding revoked on appeal takes nothing off
     if level == "staff":
         counted = findings.filter(person_id__in=[r.group_id for r in rows]).values("person_id")
         return {r["person_id"]: r["n"] for r in counted.annotate(n=Count("pk")).order_by()}
