@@ -81,8 +81,8 @@ class IndicatorQuery(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         filters = super().get_filters()
-        filters["from"] = filters.pop("from_")  # `from` is a Python keyword
-        return filters
+        first = filters.pop("from_")  # `from` is a Python keyword
+        return type(filters)([("from", first), *filters.items()])
 
 
 def _refuse(form: forms.Form) -> None:
