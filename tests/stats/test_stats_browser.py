@@ -36,7 +36,8 @@ def test_the_evaluation_page_ranks_units_and_opens_the_cases_behind_a_figure(liv
         try:
             for locale, lang in (("zh-CN", "zh"), ("en-GB", "en")):
                 context = browser.new_context(locale=locale, viewport={"width": 1440, "height": 900})
-                context.add_cookies([cookie, {"name": "django_language", "value": lang, "url": live_server.url}])
+                language = {"name": "django_language", "value": lang, "url": live_server.url}
+                context.add_cookies([cookie, language])
                 page = context.new_page()
                 page.goto(f"{live_server.url}/stats/{query}")
                 expect(page.locator("[data-testid=ranking] tbody tr")).to_have_count(2)
