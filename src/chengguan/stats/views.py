@@ -3,6 +3,7 @@ list behind every figure. Reads only, through `stats.selectors`."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
@@ -73,6 +74,11 @@ SECTIONS = {
 }
 
 
+def _refuse_unless_reader(user) -> None:
+    if not reads_indicators(user):
+        raise PermissionDenied("evaluation readers only")
+
+
 def _query_string(params: dict, **changes) -> str:
     query = QueryDict(mutable=True)
     for name, value in {**params, **changes}.items():
@@ -99,7 +105,7 @@ def _cells(ruleset, level: str, row, keys, base: dict) -> list[dict]:
 @require_GET
 def indicators_page(request):
     """Indicators and ranking of one level over a period, every figure linking to its cases."""
-    reads_indicators.refuse(request.user)
+    _refuse_unless_reader(request.user)
     query = IndicatorQuery(request.GET)
     section = request.GET.get("section") if request.GET.get("section") in SECTIONS else "handling"
     context: dict = {"form": query.form, "levels": LEVEL_CHOICES, "sections": SECTIONS, "section": section}
@@ -143,7 +149,7 @@ def indicators_page(request):
 @require_GET
 def counted_cases_page(request):
     """The cases one figure counts (the viewer's own scope): its count equals the figure."""
-    reads_indicators.refuse(request.user)
+    _refuse_unless_reader(request.user)
     try:
         asked = parse(request.GET)
         group = int(request.GET.get("group", ""))
