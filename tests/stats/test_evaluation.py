@@ -73,3 +73,13 @@ def test_rates_are_null_when_there_is_nothing_to_divide_by(district, sept):
     ):
         assert g3.values[key] is None
     assert g3.values["close_rate"] == 0.0
+
+
+def test_every_published_figure_has_one_entry_in_the_rules_and_one_function():
+    from chengguan.stats import figures
+
+    entries = rules.default_rules().public_figures
+    assert [e["key"] for e in entries] == ["reports", *figures.LABELS]
+    for entry in entries:
+        module, name = entry["computed_by"].split(".")
+        assert module == "figures" and callable(getattr(figures, name))
