@@ -54,3 +54,27 @@ class GridAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grid_id}:{self.inspector_id} {self.since:%Y-%m-%d}"
+
+
+class CaseDayRollup(models.Model):
+    """The counts of the filed cohort per Shanghai filing day × area × unit × category × source, under
+    one rule version: sums of these rows answer a long period without reading its cases. Counts that
+    depend on the moment of reading (still open and overdue now) are not kept here. Rebuilt per day
+    by `stats.rollup` for the days whose cases changed."""
+
+    rule_version = models.CharField(max_length=60)
+    day = models.DateField()
+    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    subdistrict = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Grid, null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    category_id = models.IntegerField()
+    source = models.CharField(max_length=12)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["rule_version", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_version} {self.day} grid {self.grid_id} unit {self.unit_id}"
