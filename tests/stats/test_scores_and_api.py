@@ -228,3 +228,10 @@ def test_a_unit_leader_s_figures_and_lists_cover_only_their_unit_s_cases(distric
         listed = _count(_page(leader).get("/stats/" + filed.group(1).replace("&amp;", "&")).content.decode())
     # The one case redispatched to the department, not the bureau's nine.
     assert int(filed.group(2)) == listed == 1
+
+
+def test_the_page_shows_a_bad_date_on_its_field_and_refuses_those_who_do_not_read_the_evaluation(district):
+    bad = _page(district.users[R.LEADER]).get("/stats/", {"from": "2026-13-01"})
+    assert bad.status_code == 400 and "日期格式应为 YYYY-MM-DD。" in bad.content.decode()
+    assert _page(district.users[R.HANDLER]).get("/stats/").status_code == 403
+    assert _page(district.users[R.HANDLER]).get("/stats/cases/").status_code == 403
