@@ -233,5 +233,11 @@ def test_a_unit_leader_s_figures_and_lists_cover_only_their_unit_s_cases(distric
 def test_the_page_shows_a_bad_date_on_its_field_and_refuses_those_who_do_not_read_the_evaluation(district):
     bad = _page(district.users[R.LEADER]).get("/stats/", {"from": "2026-13-01"})
     assert bad.status_code == 400 and "日期格式应为 YYYY-MM-DD。" in bad.content.decode()
+    elsewhere = _page(district.users[R.LEADER]).get("/stats/", {"bureau": "99999"})
+    assert elsewhere.status_code == 400 and "无权查看" in elsewhere.content.decode()
+    assert (
+        _page(district.users[R.LEADER]).get("/stats/cases/", {"group": "1", "bureau": "99999"}).status_code
+        == 400
+    )
     assert _page(district.users[R.HANDLER]).get("/stats/").status_code == 403
     assert _page(district.users[R.HANDLER]).get("/stats/cases/").status_code == 403

@@ -111,10 +111,10 @@ def indicators_page(request):
     context: dict = {"form": query.form, "levels": LEVEL_CHOICES, "sections": SECTIONS, "section": section}
     try:
         asked = parse(request.GET)
+        result = selectors.evaluation(request.user, scored=True, **asked)
     except ValidationFailed as exc:
         context["errors"] = exc.fields
         return render(request, "stats/indicators.html", context, status=400)
-    result = selectors.evaluation(request.user, scored=True, **asked)
     level = asked["level"]
     ruleset = result["rules"]
     base = {"from": asked["first"].isoformat(), "to": asked["last"].isoformat(), "level": level}
@@ -157,15 +157,18 @@ def counted_cases_page(request):
         return render(request, "stats/cases.html", {"invalid": True}, status=400)
     key = request.GET.get("key", "")
     level = asked["level"]
-    ruleset, cases = selectors.drilldown(
-        request.user,
-        first=asked["first"],
-        last=asked["last"],
-        level=level,
-        group=group,
-        key=key,
-        bureau=asked["bureau"],
-    )
+    try:
+        ruleset, cases = selectors.drilldown(
+            request.user,
+            first=asked["first"],
+            last=asked["last"],
+            level=level,
+            group=group,
+            key=key,
+            bureau=asked["bureau"],
+        )
+    except ValidationFailed:
+        return render(request, "stats/cases.html", {"invalid": True}, status=400)
     now = clock.now()
     page = Paginator(cases.order_by("-filed_at", "-id"), PAGE).get_page(request.GET.get("page"))
     rows = [{"case": c, "countdown": countdown(c, now), "next": ""} for c in page.object_list]
