@@ -21,6 +21,7 @@ urlpatterns = [
     path("duty/", include("chengguan.duty.urls")),
     path("people/", include("chengguan.people.urls")),
     path("campaigns/", include("chengguan.campaigns.urls")),
+    path("stats/", include("chengguan.stats.urls")),
     path("news/", include("chengguan.campaigns.public_urls")),
     path("notifications/", include("chengguan.notifications.urls")),
     path("maps/", include("chengguan.grids.urls")),

@@ -8,3 +8,11 @@ class StatsConfig(AppConfig):
     name = "chengguan.stats"
     label = "stats"
     verbose_name = "统计"
+
+    def ready(self) -> None:
+        # The grid-assignment history, and the 综合评价 entry of the side menu.
+        from chengguan.core import navigation
+        from chengguan.stats import signals  # noqa: F401
+        from chengguan.stats.navigation import STATS, stats_nav
+
+        navigation.register(STATS, stats_nav)

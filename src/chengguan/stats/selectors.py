@@ -1,4 +1,5 @@
-"""Reads of the figures for the pages that show them (the public portal home)."""
+"""Reads of the figures for the pages that show them: the public portal home, the city leader's
+comparison, and the evaluation (indicators, scores, drill-down lists) of the staff page and the API."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from chengguan.cases.models import OPEN_STATES, Case
 from chengguan.core import clock
+from chengguan.core.errors import ValidationFailed
 from chengguan.core.replica import replica_reads
 from chengguan.org import selectors as org_selectors
-from chengguan.org.models import Organisation
-from chengguan.stats import figures
+from chengguan.org.models import Organisation, OrgKind
+from chengguan.stats import figures, indicators, rules, scores
+from chengguan.stats.errors import FiguresError
+from chengguan.stats.permissions import reads_indicators
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,70 @@ def bureau_comparison(actor, start: dt.datetime, end: dt.datetime) -> list[Burea
             )
         )
     return rows
+
+
+# -- the evaluation (综合评价) ----------------------------------------------------------------------
+
+
+def _bureau_asked(actor, bureau_id: int | None) -> Organisation | None:
+    """The bureau whose rules and rows are asked for: the one named (if the actor reads it), else
+    the actor's own (None for a superuser or a city leader who names none: every bureau they see,
+    under the default rules)."""
+    if bureau_id is None:
+        return org_selectors.bureau_of(actor)
+    bureau = Organisation.objects.filter(pk=bureau_id, kind=OrgKind.BUREAU).first()
+    if bureau is not None and not org_selectors.sees_everything(actor):
+        overseen = org_selectors.overseen_bureaus(actor)
+        allowed = overseen.filter(pk=bureau.pk).exists() if overseen is not None else None
+        if allowed is None:
+            allowed = org_selectors.bureau_of(actor) == bureau
+        bureau = bureau if allowed else None
+    if bureau is None:
+        message = str(FiguresError.BAD_BUREAU.label)
+        raise ValidationFailed(message, code=FiguresError.BAD_BUREAU, fields={"bureau": [message]})
+    return bureau
+
+
+@replica_reads
+def evaluation(
+    actor,
+    *,
+    first: dt.date,
+    last: dt.date,
+    level: str = "bureau",
+    bureau: int | None = None,
+    scored: bool = False,
+    now: dt.datetime | None = None,
+) -> dict:
+    """The indicators (and, `scored`, the scores and ranking) of `level` over `[first, last]`, as
+    `actor` may see them, under the rules in force for the bureau on the period's last day."""
+    reads_indicators.refuse(actor)
+    chosen = _bureau_asked(actor, bureau)
+    ruleset = rules.rules_for(chosen, on=last)
+    scope = indicators.Scope(actor=actor, bureau=chosen)
+    rows = indicators.compute(ruleset, level, first, last, scope=scope, now=now)
+    result = {
+        "rule_version": ruleset.version,
+        "level": level,
+        "first": first,
+        "last": last,
+        "rows": rows,
+        "rules": ruleset,
+        "bureau": chosen,
+    }
+    if scored:
+        result["rows"] = scores.score_rows(ruleset, level, rows, first, last, scope=scope)
+        result["weights"] = ruleset.staff_weights if level == "staff" else ruleset.weights
+    return result
+
+
+def drilldown(
+    actor, *, first: dt.date, last: dt.date, level: str, group: int, key: str, bureau: int | None = None
+):
+    """The cases one figure of one row counts, as `actor` sees them (`cases_visible_to`), with the
+    rule set used: the list a unit reads to contest a figure."""
+    reads_indicators.refuse(actor)
+    chosen = _bureau_asked(actor, bureau)
+    ruleset = rules.rules_for(chosen, on=last)
+    scope = indicators.Scope(actor=actor, bureau=chosen)
+    return ruleset, indicators.counted_cases(ruleset, level, group, key, first, last, scope=scope)

@@ -1,0 +1,80 @@
+"""What the evaluation keeps: a bureau's own indicator rules, and the history of inspectors' grids."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chengguan.grids.models import Grid
+from chengguan.org.models import Organisation
+
+
+class IndicatorRuleOverride(models.Model):
+    """A bureau's own version of the indicator rules: entries of `indicators.yaml` replaced by key
+    (`indicators`, `staff_indicators`), its own score weights and deductions. The newest row whose
+    `valid_from` has come is in force; older rows stay, so a figure computed under them can say so."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    version = models.CharField(_("规则版本"), max_length=40)
+    valid_from = models.DateField(_("生效日期"))
+    indicators = models.JSONField(default=list, blank=True, help_text="list of indicator entries by key")
+    staff_indicators = models.JSONField(default=list, blank=True)
+    weights = models.JSONField(default=list, blank=True, help_text="empty: the default weights")
+    staff_weights = models.JSONField(default=list, blank=True, help_text="empty: the default weights")
+    deductions = models.JSONField(default=dict, blank=True, help_text="empty: the default deductions")
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["bureau", "-valid_from", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "version"], name="one_rule_version_per_bureau")
+        ]
+        verbose_name = _("指标规则（本局）")
+        verbose_name_plural = _("指标规则（本局）")
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.version}"
+
+
+class GridAssignment(models.Model):
+    """One spell of an inspector on a grid: `Grid.inspectors` says who is there now, this says who
+    was there when a case was reported (漏报率 counts against the inspector of that moment). Kept by
+    a signal on `Grid.inspectors` (stats.signals); `until` is empty while the spell lasts."""
+
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="assignments")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+    until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["grid", "since", "id"]
+        indexes = [models.Index(fields=["inspector", "grid", "since"])]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id}:{self.inspector_id} {self.since:%Y-%m-%d}"
+
+
+class CaseDayRollup(models.Model):
+    """The counts of the filed cohort per Shanghai filing day × area × unit × category × source, under
+    one rule version: sums of these rows answer a long period without reading its cases. Counts that
+    depend on the moment of reading (still open and overdue now) are not kept here. Rebuilt per day
+    by `stats.rollup` for the days whose cases changed."""
+
+    rule_version = models.CharField(max_length=60)
+    day = models.DateField()
+    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    subdistrict = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Grid, null=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
+    category_id = models.IntegerField()
+    source = models.CharField(max_length=12)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["rule_version", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_version} {self.day} grid {self.grid_id} unit {self.unit_id}"
