@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chengguan.merchants",
     "chengguan.duty",
     "chengguan.campaigns",
+    "chengguan.welfare",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",
@@ -418,3 +419,7 @@ LOGGING = {
         "chengguan.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Welfare (721 工作法): the category codes of a vending case, unless a bureau sets its own
+# (welfare.WelfareSettings): 无照经营游商 and 店外经营 (占道经营) of the taxonomy.
+WELFARE_VENDING_CATEGORIES = ("200501", "200504")

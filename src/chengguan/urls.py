@@ -22,6 +22,8 @@ urlpatterns = [
     path("people/", include("chengguan.people.urls")),
     path("campaigns/", include("chengguan.campaigns.urls")),
     path("news/", include("chengguan.campaigns.public_urls")),
+    path("welfare/", include("chengguan.welfare.urls")),
+    path("vending-draws/", include("chengguan.welfare.public_urls")),
     path("notifications/", include("chengguan.notifications.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),
     path("publicity/", include("chengguan.enforcement.public_urls")),
