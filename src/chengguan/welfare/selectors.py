@@ -128,9 +128,9 @@ def is_first_vending_case(vendor: Vendor, case) -> bool:
     codes = vending_categories(vendor.bureau_id)
     if case.category.code not in codes:
         return False
-    earlier = VendorCase.objects.filter(
-        vendor=vendor, case__category__code__in=codes, case__reported_at__lt=case.reported_at
-    ).exclude(case=case)
+    earlier = VendorCase.objects.filter(vendor=vendor, case__category__code__in=codes).filter(
+        Q(case__reported_at__lt=case.reported_at) | Q(case__reported_at=case.reported_at, case_id__lt=case.pk)
+    )
     return not earlier.exists()
 
 
