@@ -274,6 +274,13 @@ SPECTACULAR_SETTINGS = {
         "CampaignTaskKindEnum": "chengguan.campaigns.models.TaskKind",
         "CampaignOperationKindEnum": "chengguan.campaigns.models.OperationKind",
         "CampaignSupportKindEnum": "chengguan.campaigns.models.SupportKind",
+        "WelfareHardshipEnum": "chengguan.welfare.models.Hardship",
+        "WelfareVendorStatusEnum": "chengguan.welfare.models.VendorStatus",
+        "WelfareSpotKindEnum": "chengguan.welfare.models.SpotKind",
+        "WelfareDrawStateEnum": "chengguan.welfare.models.DrawState",
+        "WelfareOutcomeEnum": "chengguan.welfare.models.Outcome",
+        "WelfareHelpKindEnum": "chengguan.welfare.models.HelpKind",
+        "WelfareReferralToEnum": "chengguan.welfare.models.ReferralTo",
     },
 }
 

@@ -87,7 +87,15 @@ def test_hardship_is_shown_only_to_the_roles_that_need_it(district, role):
 def test_withdrawing_consent_erases_the_person_and_keeps_an_anonymous_stub(district):
     d = district
     v = vendor(d, hardship="dibao", id_number="410102199003071230", photo=None)
-    services.help_record(actor=d.users[R.ADMIN], vendor=v, kind="goods", on=d.bureau and v.created_at.date(), what="大米", quantity="10公斤", given_by="张队")
+    services.help_record(
+        actor=d.users[R.ADMIN],
+        vendor=v,
+        kind="goods",
+        on=d.bureau and v.created_at.date(),
+        what="大米",
+        quantity="10公斤",
+        given_by="张队",
+    )
     services.vendor_withdraw_consent(actor=d.users[R.HANDLER], vendor=v)
     v.refresh_from_db()
     assert v.status == VendorStatus.ERASED
