@@ -36,8 +36,8 @@ from chengguan.demo.merchants import seed_merchants
 from chengguan.demo.names import People
 from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.people import seed_people
-from chengguan.demo.welfare import seed_welfare
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
+from chengguan.demo.welfare import seed_welfare
 from chengguan.grids import codes
 from chengguan.grids import services as grid_services
 from chengguan.grids.geometry import geometry_digest, grid_fields_from_geometry, shape_from_geojson
