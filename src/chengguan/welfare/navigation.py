@@ -22,7 +22,7 @@ def welfare_nav(user, roles: frozenset[str]) -> list[dict]:
             "name": "welfare-vendors",
             "label": _("摊贩帮扶"),
             "url": reverse("welfare:vendors"),
-            "icon": "users",
+            "icon": "list",
         },
         {"name": "welfare-spots", "label": _("便民疏导点"), "url": reverse("welfare:spots"), "icon": "map"},
     ]
