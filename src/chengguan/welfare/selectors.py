@@ -57,8 +57,10 @@ def spot_for(actor, pk: int) -> Spot:
 
 
 def draws_for(actor) -> QuerySet[Draw]:
-    return _scope(actor, Draw.objects.select_related("spot"), "spot__bureau_id").annotate(
-        applied=Count("applications")
+    return (
+        _scope(actor, Draw.objects.select_related("spot"), "spot__bureau_id")
+        .annotate(applied=Count("applications"))
+        .order_by("-term_start", "spot__code", "pk")
     )
 
 
