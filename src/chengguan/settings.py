@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chengguan.merchants",
     "chengguan.duty",
     "chengguan.campaigns",
+    "chengguan.welfare",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",
@@ -275,6 +276,13 @@ SPECTACULAR_SETTINGS = {
         "CampaignTaskKindEnum": "chengguan.campaigns.models.TaskKind",
         "CampaignOperationKindEnum": "chengguan.campaigns.models.OperationKind",
         "CampaignSupportKindEnum": "chengguan.campaigns.models.SupportKind",
+        "WelfareHardshipEnum": "chengguan.welfare.models.Hardship",
+        "WelfareVendorStatusEnum": "chengguan.welfare.models.VendorStatus",
+        "WelfareSpotKindEnum": "chengguan.welfare.models.SpotKind",
+        "WelfareDrawStateEnum": "chengguan.welfare.models.DrawState",
+        "WelfareOutcomeEnum": "chengguan.welfare.models.Outcome",
+        "WelfareHelpKindEnum": "chengguan.welfare.models.HelpKind",
+        "WelfareReferralToEnum": "chengguan.welfare.models.ReferralTo",
     },
 }
 
@@ -425,3 +433,7 @@ LOGGING = {
         "chengguan.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Welfare (721 工作法): the category codes of a vending case, unless a bureau sets its own
+# (welfare.WelfareSettings): 无照经营游商 and 店外经营 (占道经营) of the taxonomy.
+WELFARE_VENDING_CATEGORIES = ("200501", "200504")

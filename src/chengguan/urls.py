@@ -23,6 +23,8 @@ urlpatterns = [
     path("campaigns/", include("chengguan.campaigns.urls")),
     path("stats/", include("chengguan.stats.urls")),
     path("news/", include("chengguan.campaigns.public_urls")),
+    path("welfare/", include("chengguan.welfare.urls")),
+    path("vending-draws/", include("chengguan.welfare.public_urls")),
     path("notifications/", include("chengguan.notifications.urls")),
     path("maps/", include("chengguan.grids.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),

@@ -24,6 +24,7 @@ ADAPTERS = {
     "penalty": "tests.enforcement.workflow_matrix",
     "roster_change": "tests.duty.workflow_matrix",
     "training": "tests.people.workflow_matrix",
+    "welfare_draw": "tests.welfare.workflow_matrix",
 }
 
 

@@ -55,6 +55,7 @@ from chengguan.org.roles import RoleCode as R
 from chengguan.people import services as people_services
 from chengguan.people.models import Certificate
 from chengguan.people.states import CERTIFICATE_MACHINE, DEED_MACHINE, NOMINATION_MACHINE, TRAINING_MACHINE
+from chengguan.welfare.states import DRAW_MACHINE
 from tests import factories
 from tests.cases import conftest as case_fixtures
 from tests.cases.flow import drive, report
@@ -170,6 +171,7 @@ def _build(d) -> World:
         duty = _duty_rows(d)
         people = _people_rows(d)
         campaign_rows = _campaign_rows(d)
+        welfare_rows = _welfare_rows(d)
     objects = {
         "case": case,
         "closed": closed,
@@ -185,6 +187,7 @@ def _build(d) -> World:
         **duty,
         **people,
         **campaign_rows,
+        **welfare_rows,
     }
     callers = _callers_of_another_bureau()
     # A city leader above the first bureau reads its rows and may write none of them.
@@ -258,6 +261,14 @@ def _campaign_rows(d) -> dict[str, object]:
         place="建设路夜市",
     )
     return {"campaign": campaign, "campaign_task": task, "operation": operation}
+
+
+def _welfare_rows(d) -> dict[str, object]:
+    """A hardship vendor on the register, a vending spot and its open pitch draw."""
+    from tests.welfare.conftest import draw, spot, vendor
+
+    the_spot = spot(d)
+    return {"vendor": vendor(d, hardship="dibao"), "spot": the_spot, "draw": draw(d, the_spot)}
 
 
 def _duty_rows(d) -> dict[str, object]:
@@ -363,6 +374,7 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         "number": case.number,
         "case_id": case.pk,
         "merchant_id": objects["merchant"].pk,
+        "vendor_id": objects["vendor"].pk,
         "review_pk": 1,
         "doc_pk": 1,
         "no": 1,
@@ -374,6 +386,9 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         "direction": "in",
     }
     pk_by_prefix = [
+        (r"^(api/v1/)?welfare/vendors/", objects["vendor"].pk),
+        (r"^(api/v1/)?welfare/spots/", objects["spot"].pk),
+        (r"^welfare/draws/|^api/v1/welfare/allocations/|^vending-draws/", objects["draw"].pk),
         (r"campaigns/tasks/", objects["campaign_task"].pk),
         (r"campaigns/operations/", objects["operation"].pk),
         (r"^api/v1/campaigns/campaigns/|^campaigns/|^news/", objects["campaign"].pk),
@@ -420,7 +435,9 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
     if "action" not in names:
         return [values]
     machine = (
-        CAMPAIGN_MACHINE
+        DRAW_MACHINE
+        if route.startswith("welfare/")
+        else CAMPAIGN_MACHINE
         if route.startswith("campaigns/")
         else PENALTY_MACHINE
         if route.startswith("enforcement/")

@@ -660,6 +660,28 @@ def page_urls(d) -> dict[str, list[str]]:
             )
         },
         "news:detail": [],
+        # The welfare app's pages with data are tests/welfare/test_english.py's; the rest take POSTs,
+        # are HTMX fragments or an image.
+        **{
+            f"welfare:{name}": []
+            for name in (
+                "vendor",
+                "vendor-photo",
+                "vendor-hardship",
+                "vendor-withdraw",
+                "vendor-help",
+                "vendor-apply",
+                "spot",
+                "draw",
+                "draw-action",
+                "case-vendors",
+                "case-vendor-pick",
+                "case-vendor-link",
+                "case-vendor-unlink",
+                "case-vendor-apply",
+            )
+        },
+        "welfare-public:draw": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

@@ -38,6 +38,7 @@ from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.people import seed_people
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
 from chengguan.demo.streets import street_features
+from chengguan.demo.welfare import seed_welfare
 from chengguan.grids import codes
 from chengguan.grids import services as grid_services
 from chengguan.grids.geometry import geometry_digest, grid_fields_from_geometry, shape_from_geojson
@@ -291,6 +292,8 @@ def build_demo(
         seed_feedback(seed=seed)  # feedback, callbacks and 12345 work orders for the closed public cases
         # Three special actions of the year with their joint operations and the cases they filed.
         summary.seconds["campaigns"] = seed_campaigns(bureaus[0].bureau, seed=seed).seconds
+        # 300 vendors, 12 vending spots with their pitch draws, a year of help, vendors on cases.
+        summary.seconds["welfare"] = seed_welfare(bureaus[0].bureau, seed=seed).seconds
     return summary
 
 
