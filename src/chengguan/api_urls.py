@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("chengguan.duty.api_urls")),
     path("", include("chengguan.people.api_urls")),
     path("", include("chengguan.campaigns.api_urls")),
+    path("", include("chengguan.outreach.api_urls")),
     path("", include("chengguan.cases.api_urls")),
     path("", include("chengguan.enforcement.api_urls")),
     path("", include("chengguan.channels.api_urls")),
