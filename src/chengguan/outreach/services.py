@@ -681,12 +681,16 @@ def recording_append(*, actor, recording: Recording, offset: int, chunk) -> Reco
                 code=RecordingError.TOO_LARGE,
                 fields={"chunk": [_("分片超出了登记的文件大小。")]},
             )
-        stored = default_storage.save(_part_name(rec, rec.parts), chunk)
+        name = _part_name(rec, rec.parts)
+        if default_storage.exists(name):  # left by an attempt whose transaction did not commit
+            default_storage.delete(name)
+        stored = default_storage.save(name, chunk)
         rec.received += length
         rec.parts += 1
         fields = ["received", "parts"]
         if rec.received == rec.size:
             names = [_part_name(rec, n) for n in range(rec.parts - 1)] + [stored]
+            # The parts go once the recording is committed; until then they are what it is made of.
             joined = _Joined(names)
             rec.file.save(
                 f"{rec.pk:08d}-{secrets.token_hex(6)}.bin", File(joined, name=rec.original_name), save=False
