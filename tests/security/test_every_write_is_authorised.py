@@ -450,6 +450,7 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"duty/shifts/|duty/logs/", objects["shift"].pk),
         (r"duty/handovers/", objects["handover"].pk),
         (r"^(api/v1/)?outreach/activities/|^events/", objects["activity"].pk),
+        (r"^outreach/photos/|^outreach/certificates/", 1),
         (r"^(api/v1/)?outreach/volunteers/", objects["volunteer"].pk),
         (r"^(api/v1/)?outreach/broadcasts/", objects["broadcast"].pk),
         (r"^(api/v1/)?outreach/recordings/", objects["recording"].pk),

@@ -34,6 +34,7 @@ from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
 from chengguan.demo.merchants import seed_merchants
 from chengguan.demo.names import People
+from chengguan.demo.outreach import seed_outreach
 from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.people import seed_people
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
@@ -286,6 +287,9 @@ def build_demo(
         seed_feedback(seed=seed)  # feedback, callbacks and 12345 work orders for the closed public cases
         # Three special actions of the year with their joint operations and the cases they filed.
         summary.seconds["campaigns"] = seed_campaigns(bureaus[0].bureau, seed=seed).seconds
+    # Activities, volunteers, live sessions and media reports (linked to the year's operations and
+    # cases when there are any).
+    summary.seconds["outreach"] = seed_outreach(bureaus[0].bureau, seed=seed).seconds
     return summary
 
 
