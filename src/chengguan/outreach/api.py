@@ -475,10 +475,11 @@ class BroadcastViewSet(_ViewSet):
     @extend_schema(request=ViewersInSerializer, responses={200: BroadcastSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def viewers(self, request: Request, pk=None) -> Response:
+        broadcast = self.get_object()  # 404 outside the caller's bureau, before the body is read
         d = validated(ViewersInSerializer, request.data)
         b = services.broadcast_viewers_record(
             actor=request.user,
-            broadcast=self.get_object(),
+            broadcast=broadcast,
             peak=d["peak_viewers"],
             cumulative=d["cumulative_viewers"],
         )
@@ -490,17 +491,17 @@ class BroadcastViewSet(_ViewSet):
     )
     @action(detail=True, methods=["post"], url_path="viewers-import", parser_classes=MULTIPART)
     def viewers_import(self, request: Request, pk=None) -> Response:
+        broadcast = self.get_object()  # 404 outside the caller's bureau, before the body is read
         d = validated(ViewersFileSerializer, request.data)
-        b = services.broadcast_viewers_import(
-            actor=request.user, broadcast=self.get_object(), upload=d["file"]
-        )
+        b = services.broadcast_viewers_import(actor=request.user, broadcast=broadcast, upload=d["file"])
         return Response(self.get_serializer(b).data)
 
     @extend_schema(request=HighlightInSerializer, responses={201: HighlightSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def highlights(self, request: Request, pk=None) -> Response:
+        broadcast = self.get_object()
         d = validated(HighlightInSerializer, request.data)
-        row = services.highlight_add(actor=request.user, broadcast=self.get_object(), **d)
+        row = services.highlight_add(actor=request.user, broadcast=broadcast, **d)
         return Response(HighlightSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RecordingInSerializer, responses={201: RecordingSerializer, **WRITE_ERRORS})
