@@ -22,6 +22,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from chengguan.core import audit, clock, evidence, limits, phones
 from chengguan.core.errors import Conflict, NotFound, ValidationFailed
+from chengguan.core.filters import MAX_YEAR, MIN_YEAR
 from chengguan.org.models import Organisation
 from chengguan.outreach.errors import (
     ActivityError,
@@ -83,6 +84,14 @@ def _text(value, field: str, errors: _Errors, *, limit: int, required: bool = Tr
     return value[:limit]
 
 
+def _plausible(moments: dict, errors: _Errors) -> None:
+    """Times within the years the bureau's records are kept in (1990–2100): a time of the year 1276
+    is a typing slip, and Beijing's local mean time of then has an offset no reader expects."""
+    for field, moment in moments.items():
+        if moment is not None and not (MIN_YEAR <= moment.astimezone(clock.SHANGHAI).year <= MAX_YEAR):
+            errors.add(field, _("年度须为 1990 到 2100 之间的整数。"))
+
+
 def _phone(value, field: str, errors: _Errors, *, required: bool = True) -> str:
     phone = phones.normalise(value)
     if phone is None or (required and not phone):
@@ -121,6 +130,9 @@ def activity_create(
         errors.add("registration_closes_at", _("报名须在活动开始前截止。"))
     if not isinstance(quota, int) or quota < 1 or quota > 10000:
         errors.add("quota", _("名额须为 1 到 10000 之间的整数。"))
+    _plausible(
+        {"starts_at": starts_at, "ends_at": ends_at, "registration_closes_at": registration_closes_at}, errors
+    )
     errors.raise_if_any()
     with transaction.atomic():
         activity = Activity.objects.create(
@@ -400,6 +412,7 @@ def broadcast_schedule(
         errors.add("stream_url", _("直播地址须以 https:// 开头。"))
     if starts_at is None or ends_at is None or ends_at < starts_at:
         errors.add("ends_at", _("结束时间不能早于开始时间。"))
+    _plausible({"starts_at": starts_at, "ends_at": ends_at}, errors)
     officers, operations, cases = list(officers), list(operations), list(cases)
     from chengguan.org import selectors as org_selectors
 
@@ -556,6 +569,7 @@ def highlight_add(
     reply = _text(reply, "reply", errors, limit=500, required=False)
     if said_at is None:
         errors.add("said_at", _("此项为必填项。"))
+    _plausible({"said_at": said_at}, errors)
     errors.raise_if_any()
     with transaction.atomic():
         _refuse_unstarted(broadcast)
