@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "chengguan.duty",
     "chengguan.campaigns",
     "chengguan.welfare",
+    "chengguan.outreach",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",

@@ -13,6 +13,8 @@ from chengguan.core.workflow import REGISTRY
 # Each registered machine names the test module of its app that holds its matrix adapter.
 ADAPTERS = {
     "action_item": "tests.duty.workflow_matrix",
+    "activity": "tests.outreach.workflow_matrix",
+    "broadcast": "tests.outreach.workflow_matrix",
     "campaign": "tests.campaigns.workflow_matrix",
     "case": "tests.cases.workflow_matrix",
     "certificate": "tests.people.workflow_matrix",

@@ -52,6 +52,7 @@ from chengguan.merchants import services as merchant_services
 from chengguan.notifications.models import Notification
 from chengguan.org.models import OrgKind
 from chengguan.org.roles import RoleCode as R
+from chengguan.outreach.states import ACTIVITY_MACHINE, BROADCAST_MACHINE
 from chengguan.people import services as people_services
 from chengguan.people.models import Certificate
 from chengguan.people.states import CERTIFICATE_MACHINE, DEED_MACHINE, NOMINATION_MACHINE, TRAINING_MACHINE
@@ -172,6 +173,7 @@ def _build(d) -> World:
         people = _people_rows(d)
         campaign_rows = _campaign_rows(d)
         welfare_rows = _welfare_rows(d)
+        outreach = _outreach_rows(d, campaign_rows["operation"], case)
     objects = {
         "case": case,
         "closed": closed,
@@ -188,6 +190,7 @@ def _build(d) -> World:
         **people,
         **campaign_rows,
         **welfare_rows,
+        **outreach,
     }
     callers = _callers_of_another_bureau()
     # A city leader above the first bureau reads its rows and may write none of them.
@@ -269,6 +272,47 @@ def _welfare_rows(d) -> dict[str, object]:
 
     the_spot = spot(d)
     return {"vendor": vendor(d, hardship="dibao"), "spot": the_spot, "draw": draw(d, the_spot)}
+
+
+def _outreach_rows(d, operation, case) -> dict[str, object]:
+    """A planned activity (the portal does not show it, so its public page refuses the post), a
+    volunteer, a live session on air with a recording being uploaded, and a media report."""
+    from chengguan.outreach import services as outreach_services
+    from tests.outreach.conftest import new_activity
+
+    admin = d.users[R.ADMIN]
+    activity = new_activity(d, state="planned")
+    volunteer = outreach_services.volunteer_register(
+        actor=admin, bureau=d.bureau, name="刘志愿", phone="13611112222"
+    )
+    broadcast = outreach_services.broadcast_schedule(
+        actor=admin,
+        bureau=d.bureau,
+        title="直播执法",
+        platform="douyin",
+        starts_at=clock.now(),
+        ends_at=clock.now() + dt.timedelta(hours=2),
+        place="建设路夜市",
+        operations=[operation],
+        cases=[case],
+    )
+    broadcast = outreach_services.broadcast_transition(actor=admin, broadcast=broadcast, action="go_live")
+    recording = outreach_services.recording_start(actor=admin, broadcast=broadcast, name="直播.mp4", size=10)
+    media = outreach_services.media_report_record(
+        actor=admin,
+        bureau=d.bureau,
+        outlet="河南日报",
+        headline="直播执法",
+        published_on=clock.today(),
+        tone="positive",
+    )
+    return {
+        "activity": activity,
+        "volunteer": volunteer,
+        "broadcast": broadcast,
+        "recording": recording,
+        "media_report": media,
+    }
 
 
 def _duty_rows(d) -> dict[str, object]:
@@ -384,6 +428,7 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         "code": "200101",
         "request_id": case.number,
         "direction": "in",
+        "registration": 1,
     }
     pk_by_prefix = [
         (r"^(api/v1/)?welfare/vendors/", objects["vendor"].pk),
@@ -419,6 +464,12 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"duty/notices/", objects["notice"].pk),
         (r"duty/shifts/|duty/logs/", objects["shift"].pk),
         (r"duty/handovers/", objects["handover"].pk),
+        (r"^(api/v1/)?outreach/activities/|^events/", objects["activity"].pk),
+        (r"^outreach/photos/|^outreach/certificates/", 1),
+        (r"^(api/v1/)?outreach/volunteers/", objects["volunteer"].pk),
+        (r"^(api/v1/)?outreach/broadcasts/", objects["broadcast"].pk),
+        (r"^(api/v1/)?outreach/recordings/", objects["recording"].pk),
+        (r"^(api/v1/)?outreach/media/", objects["media_report"].pk),
     ]
     # A router's routes read `api/v1/^cases/(?P<pk>…)/…$`: matched without the anchors.
     plain = route.replace("^", "").replace("$", "")
@@ -437,6 +488,10 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
     machine = (
         DRAW_MACHINE
         if route.startswith("welfare/")
+        else ACTIVITY_MACHINE
+        if "outreach/activities/" in route
+        else BROADCAST_MACHINE
+        if "outreach/broadcasts/" in route
         else CAMPAIGN_MACHINE
         if route.startswith("campaigns/")
         else PENALTY_MACHINE

@@ -682,6 +682,28 @@ def page_urls(d) -> dict[str, list[str]]:
             )
         },
         "welfare-public:draw": [],
+        # The outreach app's pages with data are tests/outreach/test_english.py's; these take POSTs,
+        # are files, or show one row.
+        **{
+            f"outreach:{name}": []
+            for name in (
+                "activity",
+                "activity-photo",
+                "activity-hours",
+                "activity-check-in",
+                "activity-action",
+                "photo",
+                "volunteer",
+                "volunteer-certificate",
+                "certificate-pdf",
+                "broadcast",
+                "broadcast-action",
+                "recording-download",
+            )
+        },
+        "outreach-public:activity": [],
+        "outreach-public:photo": [],
+        "outreach-public:verify": [],
         "channels:reply": [reverse("channels:reply", args=[d.orders[1].pk])],
         "channels:job": [reverse("channels:job", args=[job["orders"].pk])],
         "channels:job-progress": [reverse("channels:job-progress", args=[job["orders"].pk])],

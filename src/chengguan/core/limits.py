@@ -40,6 +40,7 @@ DEFAULT_LIMITS = {
     "track_ip": Limit(30, 3600),  # tracking look-ups from one client address per hour
     "track_number": Limit(10, 3600),  # failed query codes tried against one tracking number per hour
     "rate_ip": Limit(20, 3600),  # ratings posted from one client address per hour
+    "signup_ip": Limit(20, 3600),  # registrations for the bureau's open activities per address per hour
 }
 
 

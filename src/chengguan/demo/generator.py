@@ -34,6 +34,7 @@ from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
 from chengguan.demo.merchants import seed_merchants
 from chengguan.demo.names import People
+from chengguan.demo.outreach import seed_outreach
 from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.people import seed_people
 from chengguan.demo.staffing import StaffSpec, allocate, plan_staff
@@ -294,6 +295,9 @@ def build_demo(
         summary.seconds["campaigns"] = seed_campaigns(bureaus[0].bureau, seed=seed).seconds
         # 300 vendors, 12 vending spots with their pitch draws, a year of help, vendors on cases.
         summary.seconds["welfare"] = seed_welfare(bureaus[0].bureau, seed=seed).seconds
+    # Activities, volunteers, live sessions and media reports (linked to the year's operations and
+    # cases when there are any).
+    summary.seconds["outreach"] = seed_outreach(bureaus[0].bureau, seed=seed).seconds
     return summary
 
 
