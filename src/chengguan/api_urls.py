@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("chengguan.people.api_urls")),
     path("", include("chengguan.campaigns.api_urls")),
     path("", include("chengguan.cases.api_urls")),
+    path("", include("chengguan.field.api_urls")),
     path("", include("chengguan.enforcement.api_urls")),
     path("", include("chengguan.channels.api_urls")),
     path("", include("chengguan.stats.api_urls")),

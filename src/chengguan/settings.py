@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chengguan.merchants",
     "chengguan.duty",
     "chengguan.campaigns",
+    "chengguan.field",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("duty/", include("chengguan.duty.urls")),
     path("people/", include("chengguan.people.urls")),
     path("campaigns/", include("chengguan.campaigns.urls")),
+    path("field/", include("chengguan.field.urls")),
     path("news/", include("chengguan.campaigns.public_urls")),
     path("notifications/", include("chengguan.notifications.urls")),
     path("letters/", include("chengguan.merchants.public_urls")),

@@ -1,0 +1,66 @@
+"""Every text the field app's script shows, through Django i18n: the shell page renders them as a
+JSON catalog (`json_script`) and the script reads them from there, so the offline app speaks the
+language of the page it was installed from."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def catalog() -> dict[str, str]:
+    return {
+        "app": _("城管通"),
+        "online": _("在线"),
+        "offline": _("离线"),
+        "signIn": _("登录"),
+        "signInTitle": _("外勤登录"),
+        "signInHint": _("用工作账号登录一次，之后在没有网络时也能上报。"),
+        "username": _("用户名"),
+        "password": _("密码"),
+        "otp": _("身份验证码"),
+        "deviceName": _("设备名称"),
+        "deviceNameDefault": _("我的手机"),
+        "signOut": _("退出登录"),
+        "signOutUnsent": _("还有 %(n)s 条上报未发送，退出将删除它们。确定退出？"),
+        "needNetwork": _("登录需要网络。"),
+        "tabReport": _("上报"),
+        "tabQueue": _("队列"),
+        "tabMe": _("我的"),
+        "newReport": _("新上报"),
+        "category": _("问题分类"),
+        "categorySearch": _("输入名称搜索，如“垃圾”"),
+        "categoryNone": _("没有匹配的分类"),
+        "categoryChange": _("更换"),
+        "photos": _("现场照片"),
+        "addPhoto": _("拍照"),
+        "removePhoto": _("删除照片"),
+        "location": _("位置"),
+        "locate": _("获取定位"),
+        "locating": _("正在定位…"),
+        "located": _("精度约 %(m)s 米"),
+        "locationFailed": _("无法定位：请允许定位权限或到开阔处重试。"),
+        "description": _("问题描述"),
+        "descriptionPlaceholder": _("简要描述现场情况"),
+        "submit": _("保存并发送"),
+        "saved": _("已保存到队列，联网后自动发送。"),
+        "missing": _("请选择分类、获取定位并填写描述。"),
+        "queueEmpty": _("队列是空的。离线时的上报会在这里等待发送。"),
+        "sendNow": _("立即发送"),
+        "stateWaiting": _("等待发送"),
+        "stateSending": _("发送中"),
+        "stateSent": _("已发送"),
+        "stateRefused": _("被退回"),
+        "caseNumber": _("案件编号 %(number)s"),
+        "edit": _("修改后重发"),
+        "discard": _("删除"),
+        "discardConfirm": _("删除这条上报？删除后无法恢复。"),
+        "capturedAt": _("记录于 %(time)s"),
+        "receivedAt": _("服务器接收 %(time)s"),
+        "signInAgain": _("设备已注销，请重新登录；队列中的上报会保留。"),
+        "lastSync": _("最近同步 %(time)s"),
+        "categoriesCached": _("已缓存 %(n)s 个分类"),
+        "user": _("当前用户"),
+        "device": _("本设备"),
+        "photoCount": _("%(n)s 张照片"),
+        "networkError": _("网络中断，稍后自动重试。"),
+    }
