@@ -86,7 +86,8 @@ class FieldReportCreate(APIView):
         summary="外勤上报（离线队列）",
         description=(
             "multipart：照片放在 `photos`，各照片的 SHA-256 依次放在 `photo_sha256`，服务器重算不符则 400 "
-            "`field.photo_hash_mismatch`，不立案。须带 `Idempotency-Key`（设备生成）：同一键重发返回第一次的案件（200）。"
+            "`field.photo_hash_mismatch`，不立案。须带 `Idempotency-Key`（设备生成）："
+            "同一键重发返回第一次的案件（200）。"
             "设备的拍摄时间、位置和精度与服务器接收时间一并保存；照片 EXIF 与之不符时标记。"
         ),
         parameters=[

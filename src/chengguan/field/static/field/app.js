@@ -358,16 +358,25 @@ async function renderMe() {
 // Sending
 
 let syncing = false;
+let again = false;
 
+// One run at a time in this page; a request during a run makes one more run after it.
 async function sync() {
-  if (syncing) return;
+  if (syncing) {
+    again = true;
+    return;
+  }
   syncing = true;
   try {
-    const outcome = await syncQueue();
-    if (outcome && outcome.stopped === "auth" && (await db.meta("auth"))?.revoked) {
-      $("[data-testid=signin-error]").textContent = T.signInAgain;
-      show("signin");
-    }
+    do {
+      again = false;
+      const outcome = await syncQueue();
+      if (outcome && outcome.stopped === "auth" && (await db.meta("auth"))?.revoked) {
+        $("[data-testid=signin-error]").textContent = T.signInAgain;
+        show("signin");
+        again = false;
+      }
+    } while (again);
   } finally {
     syncing = false;
     if (!$("#queue").hidden) renderQueue();
