@@ -5,6 +5,8 @@ queue with the server's reason, ready for correction."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -49,10 +51,11 @@ def _report(page, query: str, description: str, photo: bytes) -> None:
     )
     expect(page.locator("[data-testid=photos] img")).to_have_count(1)
     page.click("[data-action=locate]")
-    expect(page.locator("[data-testid=where]")).to_contain_text("米")
+    expect(page.locator("[data-testid=where]")).to_have_text(re.compile(r"^\d+\.\d{6}, \d+\.\d{6} · "))
     page.fill("[data-testid=description]", description)
     page.click("[data-testid=submit]")
-    expect(page.locator("[data-testid=toast]")).to_contain_text("已保存到队列")
+    expect(page.locator("[data-testid=toast]")).to_be_visible()
+    expect(page.locator("[data-testid=photos] img")).to_have_count(0)
 
 
 @pytest.mark.browser
