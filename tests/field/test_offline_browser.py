@@ -10,8 +10,10 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from chengguan.cases import services as case_services
 from chengguan.cases.models import Case, CaseEvidence
 from chengguan.field.models import FieldReport
+from chengguan.org.roles import RoleCode
 from chengguan.taxonomy.models import Category
 from tests.cases.conftest import build_district
 from tests.cases.media import jpeg_bytes
@@ -127,5 +129,42 @@ def test_reports_made_offline_are_filed_exactly_once(live_server, live_district,
             assert report.accuracy_m == 12 and report.captured_at is not None
             assert abs(report.lon - lon) < 1e-6
             expect(page.locator("li.item.refused")).to_have_count(1)
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_my_tasks_are_cached_for_reading_offline(live_server, live_district, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    lon, lat = live_district.point(1)
+    waiting = case_services.case_report(
+        actor=live_district.users[RoleCode.INSPECTOR],
+        source="patrol",
+        category=live_district.days_category.code,
+        description="桥下暴露垃圾",
+        lon=lon,
+        lat=lat,
+    ).case
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            page.goto(f"{live_server.url}/field/")
+            page.fill("#signin-form [name=username]", "operator")
+            page.fill("#signin-form [name=password]", DEMO_PASSWORD)
+            page.click("#signin-form button[type=submit]")
+            expect(page.locator("#report")).to_be_visible()
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+            page.click("[data-tab=tasks]")
+            expect(page.locator("[data-testid=task]")).to_have_count(1)
+            expect(page.locator("[data-testid=task]")).to_contain_text(waiting.number)
+
+            context.set_offline(True)
+            page.reload()
+            page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
+            page.click("[data-tab=tasks]")
+            expect(page.locator("[data-testid=task]")).to_contain_text(waiting.number)
+            expect(page.locator("[data-testid=tasks-note]")).to_contain_text("离线查看")
         finally:
             browser.close()

@@ -63,4 +63,9 @@ def catalog() -> dict[str, str]:
         "device": _("本设备"),
         "photoCount": _("%(n)s 张照片"),
         "networkError": _("网络中断，稍后自动重试。"),
+        "tabTasks": _("待办"),
+        "tasksEmpty": _("暂无待办任务。"),
+        "tasksCachedAt": _("离线查看：缓存于 %(time)s"),
+        "tasksFetchedAt": _("更新于 %(time)s"),
+        "dueAt": _("时限 %(time)s"),
     }

@@ -62,6 +62,7 @@ function show(view) {
   }
   if (view === "queue") renderQueue();
   if (view === "me") renderMe();
+  if (view === "tasks") showTasks();
 }
 
 function setNetwork() {
@@ -132,6 +133,7 @@ async function signIn(event) {
     /* the name is a nicety */
   }
   await refreshCategories();
+  refreshTasks();
   show("report");
   sync();
 }
@@ -347,6 +349,48 @@ async function renderQueue() {
   renderBadge();
 }
 
+// ---------------------------------------------------------------------------------------------
+// My tasks: the caller's inbox (their own scope; reporters' phones come masked), cached for reading
+
+async function refreshTasks() {
+  try {
+    const response = await api("cases/inbox/");
+    if (!response.ok) return false;
+    const page = await response.json();
+    await db.setMeta("tasks", { at: new Date().toISOString(), results: page.results });
+    return true;
+  } catch {
+    return false; /* offline: the cached list stays */
+  }
+}
+
+async function showTasks() {
+  const fresh = navigator.onLine && (await refreshTasks());
+  const cached = (await db.meta("tasks")) || { at: null, results: [] };
+  const note = $("[data-testid=tasks-note]");
+  note.textContent = cached.at ? fill(fresh ? T.tasksFetchedAt : T.tasksCachedAt, { time: when(cached.at) }) : "";
+  const list = $("[data-testid=tasks]");
+  list.replaceChildren();
+  $("#tasks .empty").hidden = cached.results.length > 0;
+  for (const task of cached.results) {
+    const head = el(
+      "div",
+      { class: "item-head" },
+      el("strong", { text: task.category ? task.category.name : task.number }),
+      el("span", { class: "state task", text: task.state_name }),
+    );
+    const facts = [task.number, task.grid ? task.grid.code : "", task.urgency_name, task.stage_due_at ? fill(T.dueAt, { time: when(task.stage_due_at) }) : ""];
+    list.append(
+      el(
+        "li",
+        { class: "item task " + (task.urgency || ""), "data-testid": "task" },
+        head,
+        el("p", { class: "facts muted", text: facts.filter(Boolean).join(" · ") }),
+      ),
+    );
+  }
+}
+
 async function renderMe() {
   const auth = (await db.meta("auth")) || {};
   $("[data-testid=who]").textContent = [auth.fullName, auth.username].filter(Boolean).join(" · ");
@@ -450,6 +494,7 @@ async function start() {
   renderBadge();
   if (navigator.onLine) {
     refreshCategories();
+    refreshTasks();
     sync();
   }
 }
