@@ -68,4 +68,7 @@ def catalog() -> dict[str, str]:
         "tasksCachedAt": _("离线查看：缓存于 %(time)s"),
         "tasksFetchedAt": _("更新于 %(time)s"),
         "dueAt": _("时限 %(time)s"),
+        "verifyWithPhoto": _("拍照核查通过"),
+        "verifyOf": _("核查通过：案件 %(number)s"),
+        "caseStateNow": _("案件当前状态：%(state)s"),
     }

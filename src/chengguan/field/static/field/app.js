@@ -326,13 +326,16 @@ async function renderQueue() {
     if (item.state === "sent") {
       row.append(el("p", { class: "number", "data-testid": "case-number", text: fill(T.caseNumber, { number: item.caseNumber }) }));
     }
+    if (item.kind === "action" && item.caseState) {
+      row.append(el("p", { class: "note", "data-testid": "case-state", text: fill(T.caseStateNow, { state: item.caseState }) }));
+    }
     if (item.state === "waiting" && item.note) {
       row.append(el("p", { class: "note muted", text: item.note === "auth" ? T.signInAgain : T.networkError }));
     }
     if (item.state === "refused") {
       row.append(el("p", { class: "reason", "data-testid": "reason", text: item.reason }));
-      const edit = el("button", { type: "button", class: "secondary", text: T.edit });
-      edit.addEventListener("click", () => editRefused(item));
+      const edit = item.kind === "action" ? null : el("button", { type: "button", class: "secondary", text: T.edit });
+      edit?.addEventListener("click", () => editRefused(item));
       const discard = el("button", { type: "button", class: "link danger-text", text: T.discard });
       discard.addEventListener("click", async () => {
         if (!confirm(T.discardConfirm)) return;
@@ -380,15 +383,55 @@ async function showTasks() {
       el("span", { class: "state task", text: task.state_name }),
     );
     const facts = [task.number, task.grid ? task.grid.code : "", task.urgency_name, task.stage_due_at ? fill(T.dueAt, { time: when(task.stage_due_at) }) : ""];
-    list.append(
-      el(
-        "li",
-        { class: "item task " + (task.urgency || ""), "data-testid": "task" },
-        head,
-        el("p", { class: "facts muted", text: facts.filter(Boolean).join(" · ") }),
-      ),
+    const row = el(
+      "li",
+      { class: "item task " + (task.urgency || ""), "data-testid": "task" },
+      head,
+      el("p", { class: "facts muted", text: facts.filter(Boolean).join(" · ") }),
     );
+    if ((task.available_actions || []).some((a) => a.action === "verify")) {
+      const input = el("input", { type: "file", accept: "image/*", capture: "environment", "data-testid": "verify-photo" });
+      input.addEventListener("change", (event) => queueVerification(task, event.target.files[0]));
+      row.append(el("label", { class: "photo-button" }, el("span", { text: T.verifyWithPhoto }), input));
+    }
+    list.append(row);
   }
+}
+
+function currentPosition() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition(
+      (pos) => resolve({ lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy: pos.coords.accuracy }),
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 },
+    );
+  });
+}
+
+// 核查通过 taken offline: queued like a report, applied on sync; a 409 there shows the case's new state.
+async function queueVerification(task, file) {
+  if (!file) return;
+  const position = await currentPosition();
+  await db.put("queue", {
+    key: crypto.randomUUID(),
+    kind: "action",
+    action: "verify",
+    caseId: task.id,
+    caseNumber: task.number,
+    createdAt: new Date().toISOString(),
+    state: "waiting",
+    category: { code: task.category ? task.category.code : "", name: task.category ? task.category.name : task.number },
+    description: fill(T.verifyOf, { number: task.number }),
+    lon: position ? position.lon : null,
+    lat: position ? position.lat : null,
+    accuracy: position ? position.accuracy : null,
+    capturedAt: new Date().toISOString(),
+    photos: [{ blob: file, name: file.name || "verify.jpg", type: file.type, sha256: await sha256(file) }],
+  });
+  toast(T.saved);
+  await renderBadge();
+  requestSync();
 }
 
 async function renderMe() {

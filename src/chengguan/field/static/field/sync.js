@@ -44,6 +44,29 @@ function reasonOf(answer) {
   return lines.filter(Boolean).join(" ");
 }
 
+// A step on a case queued offline (核查通过 with its photo) goes to the case machine's endpoint.
+function actionFormOf(item) {
+  const body = new FormData();
+  const photo = item.photos[0];
+  if (photo && photo.blob) body.append("photo", photo.blob, photo.name);
+  if (item.lon != null) {
+    body.append("photo_lon", String(item.lon));
+    body.append("photo_lat", String(item.lat));
+  }
+  body.append("photo_taken_at", item.capturedAt);
+  return body;
+}
+
+async function caseStateOf(item, token) {
+  try {
+    const response = await fetch(`${API}cases/${item.caseId}/`, { headers: { Authorization: "Device " + token } });
+    if (response.ok) return (await response.json()).state_name || "";
+  } catch {
+    /* the state is a courtesy */
+  }
+  return "";
+}
+
 async function sendOne(item, token) {
   item.state = "sending";
   item.tries = (item.tries || 0) + 1;
@@ -52,10 +75,11 @@ async function sendOne(item, token) {
   announce();
   let response;
   try {
-    response = await fetch(API + "field/reports", {
+    const isAction = item.kind === "action";
+    response = await fetch(isAction ? `${API}cases/${item.caseId}/${item.action}/` : API + "field/reports", {
       method: "POST",
       headers: { Authorization: "Device " + token, "Idempotency-Key": item.key },
-      body: formOf(item),
+      body: isAction ? actionFormOf(item) : formOf(item),
     });
   } catch {
     item.state = "waiting";
@@ -68,6 +92,15 @@ async function sendOne(item, token) {
     answer = await response.json();
   } catch {
     answer = null;
+  }
+  if (response.ok && item.kind === "action") {
+    item.state = "sent";
+    item.note = "";
+    item.caseState = (answer && answer.state_name) || "";
+    item.receivedAt = new Date().toISOString();
+    item.photos = item.photos.map(({ name, sha256 }) => ({ name, sha256 }));
+    await db.put("queue", item);
+    return "sent";
   }
   if (response.ok && answer && answer.case) {
     item.state = "sent";
@@ -94,6 +127,8 @@ async function sendOne(item, token) {
   item.state = "refused";
   item.status = response.status;
   item.reason = reasonOf(answer) || String(response.status);
+  // The case moved on meanwhile (409): show where it is now; the queued data stays for the user.
+  if (item.kind === "action") item.caseState = await caseStateOf(item, token);
   await db.put("queue", item);
   return "refused";
 }
