@@ -12,9 +12,9 @@ from playwright.sync_api import expect, sync_playwright
 
 from chengguan.cases import services as case_services
 from chengguan.cases.models import Case, CaseEvidence
+from chengguan.cases.states import CaseState
 from chengguan.field.models import FieldReport
 from chengguan.org.roles import RoleCode
-from chengguan.cases.states import CaseState
 from chengguan.taxonomy.models import Category
 from tests import factories
 from tests.cases.conftest import build_district
@@ -121,8 +121,18 @@ def test_reports_made_offline_are_filed_exactly_once(live_server, live_district,
             # Two more attempts, the second after "losing" every answer: still three cases.
             page.click("[data-testid=sync-now]")
             page.evaluate(FORGET_ANSWERS)
+            answers = []
+            page.on(
+                "response",
+                lambda r: answers.append(r.status) if r.url.endswith("/api/v1/field/reports") else None,
+            )
             page.click("[data-testid=sync-now]")
+            for _ in range(200):  # up to 20 s for the three resends to be answered
+                if len(answers) >= 3:
+                    break
+                page.wait_for_timeout(100)
             expect(page.locator("[data-testid=state]", has_text="已发送")).to_have_count(3, timeout=20000)
+            assert answers == [200, 200, 200]  # each resent, each answered with its first case
             page.click("[data-testid=sync-now]")
             page.wait_for_timeout(500)
             assert Case.objects.count() == 3

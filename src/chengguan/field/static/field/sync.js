@@ -28,7 +28,9 @@ function formOf(item) {
   }
   if (item.accuracy != null) body.append("accuracy_m", String(Math.round(item.accuracy * 10) / 10));
   body.append("captured_at", item.capturedAt);
-  for (const photo of item.photos) {
+  // Photos of an item already sent are gone from the phone (the server has them): a resend of it
+  // carries none, and the server answers with the first case all the same.
+  for (const photo of item.photos.filter((p) => p.blob)) {
     body.append("photos", photo.blob, photo.name);
     body.append("photo_sha256", photo.sha256);
   }
