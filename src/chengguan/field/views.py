@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chengguan.cases.serializers import URGENCY_NAMES
+from chengguan.cases.states import CaseState
 from chengguan.field.strings import catalog
 
 # The shell's code and styles (the first-load budget, tests/field/test_budget.py, sums these).
@@ -52,6 +54,11 @@ def shell(request: HttpRequest) -> HttpResponse:
         "field/shell.html",
         {
             "strings": catalog(),
+            # The API names states in Chinese; the page, in its own language.
+            "labels": {
+                "states": {value: str(label) for value, label in CaseState.choices},
+                "urgency": {key: str(name) for key, name in URGENCY_NAMES.items()},
+            },
             "config": {
                 "lang": get_language(),
                 "languageCookie": settings.LANGUAGE_COOKIE_NAME,

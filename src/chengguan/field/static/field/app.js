@@ -7,6 +7,7 @@ import { CHANNEL, syncQueue } from "./sync.js";
 
 const T = JSON.parse(document.getElementById("field-strings").textContent);
 const CONFIG = JSON.parse(document.getElementById("field-config").textContent);
+const LABELS = JSON.parse(document.getElementById("field-labels").textContent);
 const $ = (selector, root = document) => root.querySelector(selector);
 const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
 
@@ -327,7 +328,7 @@ async function renderQueue() {
       row.append(el("p", { class: "number", "data-testid": "case-number", text: fill(T.caseNumber, { number: item.caseNumber }) }));
     }
     if (item.kind === "action" && item.caseState) {
-      row.append(el("p", { class: "note", "data-testid": "case-state", text: fill(T.caseStateNow, { state: item.caseState }) }));
+      row.append(el("p", { class: "note", "data-testid": "case-state", text: fill(T.caseStateNow, { state: LABELS.states[item.caseStateCode] || item.caseState }) }));
     }
     if (item.state === "waiting" && item.note) {
       row.append(el("p", { class: "note muted", text: item.note === "auth" ? T.signInAgain : T.networkError }));
@@ -380,9 +381,9 @@ async function showTasks() {
       "div",
       { class: "item-head" },
       el("strong", { text: task.category ? task.category.name : task.number }),
-      el("span", { class: "state task", text: task.state_name }),
+      el("span", { class: "state task", text: LABELS.states[task.state] || task.state_name }),
     );
-    const facts = [task.number, task.grid ? task.grid.code : "", task.urgency_name, task.stage_due_at ? fill(T.dueAt, { time: when(task.stage_due_at) }) : ""];
+    const facts = [task.number, task.grid ? task.grid.code : "", LABELS.urgency[task.urgency] || task.urgency_name, task.stage_due_at ? fill(T.dueAt, { time: when(task.stage_due_at) }) : ""];
     const row = el(
       "li",
       { class: "item task " + (task.urgency || ""), "data-testid": "task" },

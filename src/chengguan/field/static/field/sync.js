@@ -62,11 +62,11 @@ function actionFormOf(item) {
 async function caseStateOf(item, token) {
   try {
     const response = await fetch(`${API}cases/${item.caseId}/`, { headers: { Authorization: "Device " + token } });
-    if (response.ok) return (await response.json()).state_name || "";
+    if (response.ok) return await response.json();
   } catch {
     /* the state is a courtesy */
   }
-  return "";
+  return {};
 }
 
 async function sendOne(item, token) {
@@ -99,6 +99,7 @@ async function sendOne(item, token) {
     item.state = "sent";
     item.note = "";
     item.caseState = (answer && answer.state_name) || "";
+    item.caseStateCode = (answer && answer.state) || "";
     item.receivedAt = new Date().toISOString();
     item.photos = item.photos.map(({ name, sha256 }) => ({ name, sha256 }));
     await db.put("queue", item);
@@ -130,7 +131,11 @@ async function sendOne(item, token) {
   item.status = response.status;
   item.reason = reasonOf(answer) || String(response.status);
   // The case moved on meanwhile (409): show where it is now; the queued data stays for the user.
-  if (item.kind === "action") item.caseState = await caseStateOf(item, token);
+  if (item.kind === "action") {
+    const now = await caseStateOf(item, token);
+    item.caseState = now.state_name || "";
+    item.caseStateCode = now.state || "";
+  }
   await db.put("queue", item);
   return "refused";
 }
