@@ -19,7 +19,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from chengguan.cases.serializers import URGENCY_NAMES
 from chengguan.cases.states import CaseState
 from chengguan.field.strings import catalog
 
@@ -57,7 +56,7 @@ def shell(request: HttpRequest) -> HttpResponse:
             # The API names states in Chinese; the page, in its own language.
             "labels": {
                 "states": {value: str(label) for value, label in CaseState.choices},
-                "urgency": {key: str(name) for key, name in URGENCY_NAMES.items()},
+                "urgency": {"normal": _("正常"), "warning": _("预警"), "overdue": _("超时")},
             },
             "config": {
                 "lang": get_language(),
