@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("chengguan.welfare.api_urls")),
     path("", include("chengguan.outreach.api_urls")),
     path("", include("chengguan.cases.api_urls")),
+    path("", include("chengguan.field.api_urls")),
     path("", include("chengguan.enforcement.api_urls")),
     path("", include("chengguan.channels.api_urls")),
     path("", include("chengguan.stats.api_urls")),

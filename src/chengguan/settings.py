@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chengguan.campaigns",
     "chengguan.welfare",
     "chengguan.outreach",
+    "chengguan.field",
     "chengguan.messaging",
     "chengguan.stats",
     "chengguan.demo",
@@ -221,6 +222,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API caller gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        # The field app's phones (`Authorization: Device <key>`), revocable one by one.
+        "chengguan.org.devices.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

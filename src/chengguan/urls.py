@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/", include("chengguan.campaigns.urls")),
     path("stats/", include("chengguan.stats.urls")),
     path("outreach/", include("chengguan.outreach.urls")),
+    path("field/", include("chengguan.field.urls")),
     path("news/", include("chengguan.campaigns.public_urls")),
     path("welfare/", include("chengguan.welfare.urls")),
     path("vending-draws/", include("chengguan.welfare.public_urls")),

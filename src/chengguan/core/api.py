@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 
-# Token first: an anonymous request then gets 401 with `WWW-Authenticate: Token` (DRF takes the
-# challenge from the first class); a browser holding a session is still recognised.
-API_AUTHENTICATION = (TokenAuthentication, SessionAuthentication)
+# As settings.REST_FRAMEWORK lists them (Token, the field app's Device tokens, the session). Token
+# first: an anonymous request then gets 401 with `WWW-Authenticate: Token` (DRF takes the challenge
+# from the first class); a browser holding a session is still recognised.
+API_AUTHENTICATION = tuple(api_settings.DEFAULT_AUTHENTICATION_CLASSES)
 
 
 class ErrorSerializer(serializers.Serializer):

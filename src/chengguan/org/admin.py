@@ -8,15 +8,16 @@ Nothing here is deleted (audit events refer to it): units and accounts are deact
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import audit
 from chengguan.core.errors import DomainError
-from chengguan.org import calendar_days, services, sessions
+from chengguan.org import calendar_days, devices, services, sessions
 from chengguan.org.models import (
     BureauCalendarDay,
+    DeviceToken,
     LoginFailure,
     Organisation,
     Role,
@@ -24,7 +25,7 @@ from chengguan.org.models import (
     StaffSession,
 )
 from chengguan.org.permissions import uses_admin_pages
-from chengguan.org.selectors import visible_organisations
+from chengguan.org.selectors import bureau_of, visible_organisations
 
 
 def _is_admin(user) -> bool:
@@ -416,3 +417,52 @@ class BureauCalendarDayAdmin(_ServiceAdmin):
 
     def delete_model(self, request, obj) -> None:
         calendar_days.calendar_day_remove(actor=request.user, bureau=obj.bureau, date=obj.date)
+
+
+@admin.register(DeviceToken)
+class DeviceTokenAdmin(admin.ModelAdmin):
+    """The phones signed in to the field app; "revoke" ends a lost phone's token at once (audited).
+    Rows stay, revoked, as the record of which phone had access when."""
+
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "name", "prefix")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke_devices"]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return rows
+        bureau = bureau_of(request.user)
+        if bureau is None:
+            return rows.none()
+        return rows.filter(user__profile__organisation__path__startswith=bureau.path)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return super().has_view_permission(request, obj) or _is_admin(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return super().has_module_permission(request) or _is_admin(request.user)
+
+    @admin.action(description=_("注销所选设备"), permissions=["view"])
+    def revoke_devices(self, request, queryset) -> None:
+        refused = 0
+        for row in list(queryset):
+            try:
+                devices.revoke(actor=request.user, row=row)
+            except DomainError:
+                refused += 1
+        if refused:
+            self.message_user(
+                request, _("有 %(n)d 台设备不属于本局，未注销。") % {"n": refused}, messages.WARNING
+            )

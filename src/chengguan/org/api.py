@@ -17,12 +17,12 @@ from rest_framework.views import APIView
 from chengguan.core import audit
 from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
 from chengguan.core.masking import mask_phone
-from chengguan.org import selectors
+from chengguan.org import devices, selectors
 from chengguan.org.auth import authenticate_or_raise
 from chengguan.org.errors import AuthError
 from chengguan.org.filters import OrganisationFilter, StaffFilter
 from chengguan.org.models import Organisation, PartnerType, StaffProfile
-from chengguan.org.permissions import can_see_staff_phones
+from chengguan.org.permissions import can_see_staff_phones, uses_field_app
 from chengguan.org.roles import RoleCode
 
 # ---------------------------------------------------------------------------------------------
@@ -131,6 +131,18 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
+class DeviceSignInSerializer(TokenRequestSerializer):
+    name = serializers.CharField(
+        max_length=devices.MAX_NAME, help_text="设备名称（如“张巡查的手机”），管理员据此注销丢失的设备"
+    )
+
+
+class DeviceTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    token = serializers.CharField(help_text="只返回这一次；放入请求头 `Authorization: Device <token>`")
+
+
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="放入请求头 `Authorization: Token <token>`")
 
@@ -231,6 +243,62 @@ class AuthTokenView(APIView):
             deleted, _ = Token.objects.filter(user=request.user).delete()
             if deleted:
                 audit.record(actor=request.user, action="auth.token_revoked", obj=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeviceSignInView(APIView):
+    """The field app signs in: the user's login and password (and second factor) give the phone a
+    token of its own, which signing out or an administrator revokes."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="auth_devices_sign_in",
+        summary="移动设备登录（外勤应用）",
+        description=(
+            "用户名、密码（须双因素认证的账号另加 otp）换取本设备的令牌，受与网页登录相同的失败次数限制。"
+            "令牌不因会话超时失效，只在注销（本人退出或管理员注销丢失的设备）后失效。只有工作人员可以登录。"
+        ),
+        request=DeviceSignInSerializer,
+        responses={
+            201: DeviceTokenSerializer,
+            400: error_response(400, "auth.invalid_credentials", "用户名或密码错误。"),
+            403: error_response(403, "permission_denied", "只有工作人员可以使用外勤应用。"),
+            429: error_response(429, "auth.too_many_attempts", "登录失败次数过多，请于 10:15 后再试。"),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        data = DeviceSignInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate_or_raise(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+            otp_token=data.validated_data.get("otp", ""),
+        )
+        uses_field_app.refuse(user)
+        row, key = devices.issue(user=user, name=data.validated_data["name"])
+        return Response({"id": row.pk, "name": row.name, "token": key}, status=status.HTTP_201_CREATED)
+
+
+class DeviceSignOutView(APIView):
+    authentication_classes = API_AUTHENTICATION
+
+    @extend_schema(
+        operation_id="auth_devices_sign_out",
+        summary="移动设备退出",
+        description="注销调用者所用的设备令牌；之后使用该令牌的请求返回 401。",
+        request=None,
+        responses={204: OpenApiResponse(description="已注销"), **error_responses(401)},
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        row = getattr(request, "device_token", None)
+        if row is not None:
+            devices.revoke(actor=request.user, row=row)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -44,6 +44,8 @@ class AuthError(ErrorCodes):
     ACCOUNT_LOCKED = "auth.account_locked", "账号已锁定：登录失败次数过多，请稍后再试。"
     OTP_ENROLMENT_REQUIRED = "auth.otp_enrolment_required", "该账号须先在网页登录时绑定身份验证器。"
     OTP_INVALID = "auth.otp_invalid", "身份验证码错误。"
+    DEVICE_NAME_REQUIRED = "auth.device_name_required", "请填写设备名称。"
+    DEVICE_NOT_YOURS = "auth.device_not_yours", "只能注销本人的设备，或由本局管理员注销。"
 
 
 class CalendarDayError(ErrorCodes):

@@ -197,3 +197,27 @@ class BureauCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau} {self.date} {self.name}"
+
+
+class DeviceToken(models.Model):
+    """A phone signed in to the field app (`org.devices`): its requests carry `Authorization: Device
+    <key>`, which no session timeout ends, so a queue synced hours later still goes through. Only the
+    key's SHA-256 is stored; revoking (the user signing out, or an administrator for a lost phone)
+    ends it at once and for good."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_tokens")
+    name = models.CharField(_("设备名称"), max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, so a user can tell their phones apart without the key itself.
+    prefix = models.CharField(_("密钥前缀"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("签发时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("移动设备")
+        verbose_name_plural = _("移动设备")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from chengguan.core.permissions import AllOf, AnyOf, Rule, permission
 from chengguan.org import selectors
-from chengguan.org.errors import OrgError
+from chengguan.org.errors import AuthError, OrgError
 from chengguan.org.roles import STAFF_ROLES, RoleCode
 from chengguan.org.system import is_installation_system
 
@@ -141,3 +141,26 @@ def gives_up_administration(before_roles, after_roles) -> bool:
 
 # A partner department's contact (协作部门联络员): not bureau staff; reaches only their own tasks.
 is_partner_contact = permission("org.partner_contact", holds(RoleCode.PARTNER_CONTACT))
+
+
+def _owns_or_administers(actor, device) -> bool:
+    """A device token is revoked by its owner (signing out) or an administrator of the owner's bureau
+    (a lost phone)."""
+    if device is None:
+        return False
+    if device.user_id == getattr(actor, "pk", None):
+        return True
+    return _administers(actor, selectors.bureau_of(device.user))
+
+
+can_revoke_device = permission(
+    "org.revoke_device",
+    Rule(
+        _owns_or_administers,
+        code=AuthError.DEVICE_NOT_YOURS,
+        message="只能注销本人的设备，或由本局管理员注销。",
+    ),
+)
+
+# The field app (外勤应用) is for bureau staff on the street; citizens report through the portal.
+uses_field_app = permission("org.field_app", staff(message="只有工作人员可以使用外勤应用。"))

@@ -1,0 +1,10 @@
+"""REST routes of the field app (mounted under /api/v1/)."""
+
+from django.urls import path
+
+from chengguan.field import api
+
+urlpatterns = [
+    path("field/categories", api.FieldCategoryList.as_view(), name="api-field-categories"),
+    path("field/reports", api.FieldReportCreate.as_view(), name="api-field-reports"),
+]
