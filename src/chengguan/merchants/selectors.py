@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.cases.errors import CaseError
 from chengguan.core import clock
@@ -260,3 +261,34 @@ def coverage(actor, *, year: int | None = None, level: str = "subdistrict") -> l
 
 def coverage_total(rows: list[CoverageRow]) -> CoverageRow:
     return CoverageRow("", _("合计"), sum(r.active for r in rows), sum(r.signed for r in rows))
+
+
+# The audited steps of a merchant's ledger entry, named for its page (not by their codes).
+HISTORY_LABELS = {
+    "merchant.create": gettext_lazy("登记入台账"),
+    "merchant.import_create": gettext_lazy("从台账文件导入"),
+    "merchant.update": gettext_lazy("修改了台账"),
+    "merchant.photo_add": gettext_lazy("添加门头照片"),
+    "merchant.link_case": gettext_lazy("关联了案件"),
+    "merchant.unlink_case": gettext_lazy("取消了案件关联"),
+    "merchant.demo_seed": gettext_lazy("演示数据登记"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    who: str
+    action: str
+
+
+def merchant_history(merchant: Merchant, limit: int = 30) -> list[HistoryRow]:
+    """The latest audited steps of a merchant, each named in the reader's language and by the
+    person who took it (not their login)."""
+    from chengguan.cases.timeline import actor_name
+    from chengguan.core import audit
+
+    events = audit.history(merchant).select_related("actor__profile").order_by("-id")[:limit]
+    return [
+        HistoryRow(e.created_at, actor_name(e), str(HISTORY_LABELS.get(e.action, e.action))) for e in events
+    ]

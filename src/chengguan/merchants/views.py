@@ -145,7 +145,7 @@ def merchant_detail(request, pk: int):
             "recent_cases": recent,
             "repeat": recent >= selectors.REPEAT_OFFENDER_CASES,
             "repeat_threshold": selectors.REPEAT_OFFENDER_CASES,
-            "history": audit.history(m).order_by("-id")[:30],
+            "history": selectors.merchant_history(m),
             "sign_form": SignForm(initial={"signed_on": clock.today(), "method": "screen"}),
         },
     )
