@@ -277,6 +277,18 @@ def test_categories_search_narrows_the_list(login, web_district, taxonomy):
     assert {c.kind for g in events.context["groups"] for c in g["items"]} == {"event"}
 
 
+def test_categories_show_the_readers_language_without_editor_notes(login, web_district, taxonomy):
+    """Issue 19 item 19: the Chinese page showed the English glosses, notes on sources and all."""
+    client = login("inspector")
+    chinese = page(client, "web:categories", q="井盖").content.decode()
+    assert "Water-supply manhole cover" not in chinese and "S1:" not in chinese
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = page(client, "web:categories", q="井盖").content.decode()
+    assert "Water-supply manhole cover" in english
+    assert "Telecom manhole cover" in english and "S1:" not in english and "(also written" not in english
+    assert '<small class="muted" lang="zh-Hans">上水井盖</small>' in english
+
+
 def test_categories_htmx_search_returns_only_the_results(login, web_district, taxonomy):
     response = login("inspector").get(reverse("web:categories"), {"q": "100101"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()

@@ -284,6 +284,6 @@ def reviews_done(actor, limit: int = 20) -> QuerySet[CallbackReview]:
     callbacks = _bureau_callbacks(actor)
     return (
         CallbackReview.objects.filter(callback__in=callbacks)
-        .select_related("callback__case", "decided_by")
+        .select_related("callback__case", "decided_by__profile")
         .order_by("-decided_at", "-id")[:limit]
     )
