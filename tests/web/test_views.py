@@ -57,9 +57,10 @@ def test_a_citizen_without_a_profile_gets_the_public_home_page(client, web_distr
 
 
 def test_the_public_home_page_shows_no_staff_data(login, web_district):
+    # A signed-in citizen lands on their own page (issue 19 item 11), which leads to the portal.
     body = page(login("citizen"), "web:home").content.decode()
-    assert "公众服务门户" in body
-    assert "反映身边的城市管理问题" in body
+    assert 'data-testid="my-reports"' in body
+    assert reverse("portal:report") in body
     for private in ("李处置", "王同事", "刘局长", "林山寨街道办事处", "41010200100101", "网格地图"):
         assert private not in body
 

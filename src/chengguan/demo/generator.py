@@ -32,7 +32,7 @@ from chengguan.demo.duty import seed_duty
 from chengguan.demo.errors import DemoError
 from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
-from chengguan.demo.merchants import seed_merchants
+from chengguan.demo.merchants import link_demo_merchant_account, seed_merchants
 from chengguan.demo.names import People
 from chengguan.demo.penalties import seed_penalty_cases
 from chengguan.demo.people import seed_people
@@ -286,6 +286,8 @@ def build_demo(
         seed_feedback(seed=seed)  # feedback, callbacks and 12345 work orders for the closed public cases
         # Three special actions of the year with their joint operations and the cases they filed.
         summary.seconds["campaigns"] = seed_campaigns(bureaus[0].bureau, seed=seed).seconds
+    if merchants:
+        link_demo_merchant_account(bureaus[0].bureau)  # after the year named shops on its cases
     return summary
 
 

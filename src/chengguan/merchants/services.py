@@ -25,7 +25,7 @@ from chengguan.merchants.models import (
     MerchantCase,
     MerchantStatus,
 )
-from chengguan.merchants.permissions import can_keep_ledger, can_link_cases, can_run_bulk_work
+from chengguan.merchants.permissions import can_keep_ledger, can_link_cases, can_run_bulk_work, keeps_a_shop
 from chengguan.merchants.states import LETTER_MACHINE
 from chengguan.org.models import Organisation
 from chengguan.org.permissions import same_bureau
@@ -172,6 +172,32 @@ def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) ->
         m.updated_at = clock.now()
         m.save()
         audit.record(actor=actor, action="merchant.update", obj=m, before=before, after=after)
+    return m
+
+
+def merchant_account_link(*, actor, merchant: Merchant, account) -> Merchant:
+    """Give the shop's operator their own view of it: `account` (a 商户 sign-in) sees this shop's
+    letters and cases on their home page; None unlinks. No change, no event."""
+    can_keep_ledger.refuse(actor, action=_("关联商户账号"))
+    if account is not None and not keeps_a_shop(account):
+        raise ValidationFailed(
+            _("只能关联持有“商户”角色的账号。"),
+            code=MerchantError.NOT_A_MERCHANT_ACCOUNT,
+            fields={"account": [_("只能关联持有“商户”角色的账号。")]},
+        )
+    with transaction.atomic():
+        m = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        _check_bureau(actor, m.bureau_id)
+        new_id = account.pk if account is not None else None
+        if m.account_id == new_id:
+            return m
+        before = {"account": m.account_id}
+        m.account_id = new_id
+        m.updated_at = clock.now()
+        m.save(update_fields=["account", "updated_at"])
+        audit.record(
+            actor=actor, action="merchant.account_link", obj=m, before=before, after={"account": new_id}
+        )
     return m
 
 

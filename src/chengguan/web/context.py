@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chengguan.core import navigation as menu
+from chengguan.merchants.permissions import keeps_a_shop
 from chengguan.notifications.selectors import unread_count
 from chengguan.org.access import is_staff_user
 from chengguan.org.permissions import compares_bureaus, uses_admin_pages
 from chengguan.org.roles import ALL_ROLES, RoleCode
 from chengguan.org.selectors import bureau_of, city_of, profile_of, role_codes
+from chengguan.portal.permissions import follows_own_reports
 
 
 def foundation_nav(user, roles: frozenset[str]) -> list[dict]:
@@ -35,11 +37,30 @@ def reference_nav(user, roles: frozenset[str]) -> list[dict]:
     return [{"name": "api-docs", "label": _("接口文档"), "url": reverse("api-docs"), "icon": "api"}]
 
 
+def _public_entries(user) -> list[dict]:
+    """What a signed-in member of the public opens besides their home: the portal's report and
+    tracking pages, and a merchant's letter self-service."""
+    if not (follows_own_reports(user) or keeps_a_shop(user)):
+        return []
+    items = [
+        {"name": "report", "label": _("我要反映问题"), "url": reverse("portal:report"), "icon": "flag"},
+        {"name": "track", "label": _("查询办理进度"), "url": reverse("portal:track"), "icon": "list"},
+    ]
+    if keeps_a_shop(user):
+        url = reverse("letters-public:self-service")
+        items.append(
+            {"name": "self-service", "label": _("门前三包责任书自助查询"), "url": url, "icon": "list"}
+        )
+    return items
+
+
 def _nav(user, is_staff: bool) -> list[dict]:
     """Home, then the sections the apps registered (`core.navigation`), then the admin for admins."""
     items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
     if is_staff:
         items += menu.staff_entries(user, role_codes(user))
+    else:
+        items += _public_entries(user)
     if user.is_staff or uses_admin_pages(user):
         items.append({"name": "admin", "label": _("管理后台"), "url": reverse("admin:index"), "icon": "gear"})
     return items

@@ -24,6 +24,8 @@ from django_otp import login as otp_login
 from chengguan.core import audit, clock
 from chengguan.core.masking import mask_phone
 from chengguan.grids.permissions import works_assigned_grids
+from chengguan.merchants import selectors as merchant_selectors
+from chengguan.merchants.permissions import keeps_a_shop
 from chengguan.org import otp
 from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
@@ -33,6 +35,8 @@ from chengguan.org.permissions import compares_bureaus, is_partner_contact, sees
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
 from chengguan.people import selectors as people_selectors
+from chengguan.portal import selectors as portal_selectors
+from chengguan.portal.permissions import follows_own_reports, raises_deputy_items, reports_as_citizen
 from chengguan.portal.views import portal_home
 from chengguan.stats.figures import LABELS as FIGURE_LABELS
 from chengguan.stats.selectors import bureau_comparison, home_figures
@@ -118,6 +122,23 @@ def login_otp(request):
 logout_view = auth_views.LogoutView.as_view()
 
 
+def own_home(request):
+    """The home of a member of the public who signed in: what they raised or reported and how it is
+    going, and a merchant's shops with their letters and cases. Each list reads only the actor's own
+    rows (`portal.selectors.own_reports`, `merchants.selectors.shops_of_account`)."""
+    user = request.user
+    context = {
+        "profile": profile_of(user),
+        "deputy": raises_deputy_items(user),
+        "deputy_items": portal_selectors.own_reports(user, deputy_items=True),
+        "reports": (reports := portal_selectors.own_reports(user, deputy_items=False)),
+        "citizen": reports_as_citizen(user) or bool(reports),
+        "merchant": keeps_a_shop(user),
+        "shops": merchant_selectors.shops_of_account(user),
+    }
+    return render(request, "web/home_own.html", context)
+
+
 def _person_rows(profiles) -> list[dict]:
     return [
         {
@@ -131,12 +152,14 @@ def _person_rows(profiles) -> list[dict]:
 
 
 def home(request):
-    """Staff get their own home; a partner department's contact their campaign tasks; everyone
-    else, signed in or not, the public portal."""
+    """Staff get their own home; a partner department's contact their campaign tasks; a deputy, a
+    citizen or a merchant who signed in their own page; everyone else the public portal."""
     user = request.user
     if not is_staff_user(user):
         if user.is_authenticated and is_partner_contact(user):
             return redirect("campaigns:campaign-tasks")
+        if user.is_authenticated and (follows_own_reports(user) or keeps_a_shop(user)):
+            return own_home(request)
         return portal_home(request, figures=home_figures())
     profile = profile_of(user)
     context: dict = {"profile": profile, "is_inspector": works_assigned_grids(user)}
