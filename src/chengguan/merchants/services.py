@@ -63,8 +63,9 @@ def snapshot(m: Merchant) -> dict:
     }
 
 
-def clean_ledger_fields(data: dict, *, partial: bool = False) -> dict:
-    """Validate the ledger fields present in `data`; raise one error listing every bad field."""
+def clean_ledger_fields(data: dict, *, partial: bool = False, crs: str | None = None) -> dict:
+    """Validate the ledger fields present in `data`; raise one error listing every bad field. With
+    `crs`, a position outside the district is one of them (not a second refusal after the rest)."""
     cleaners: dict[str, Callable] = {
         "name": v.clean_name,
         "credit_code": v.clean_credit_code,
@@ -90,10 +91,25 @@ def clean_ledger_fields(data: dict, *, partial: bool = False) -> dict:
             out["lon"], out["lat"] = v.clean_coordinate(data.get("lon"), data.get("lat"))
         except v.FieldError as exc:
             errors.setdefault("lon", []).append(exc.message)
+        else:
+            if crs is not None and _outside_district(out["lon"], out["lat"], crs):
+                errors.setdefault("lon", []).append(_("位置不在本辖区任何单元网格内"))
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, code=MerchantError.INVALID, fields=errors)
+        outside_only = errors == {"lon": [_("位置不在本辖区任何单元网格内")]}
+        code = MerchantError.OUTSIDE_DISTRICT if outside_only else MerchantError.INVALID
+        raise ValidationFailed(first, code=code, fields=errors)
     return out
+
+
+def _outside_district(lon: float, lat: float, crs: str) -> bool:
+    from chengguan.grids.selectors import locate_wgs84
+
+    try:
+        wlon, wlat = locate_wgs84(lon, lat, crs)
+    except (ValueError, ValidationFailed):
+        return False  # a bad coordinate system is refused where the position is placed
+    return locate_point(wlon, wlat) is None
 
 
 def place(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float, Grid]:
@@ -127,7 +143,7 @@ def _check_bureau(actor, bureau_id: int) -> None:
 def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
     """Add a unit to the ledger; its grid, community, sub-district and squad come from its location."""
     can_keep_ledger.refuse(actor, action=_("登记商户"))
-    fields = clean_ledger_fields(data)
+    fields = clean_ledger_fields(data, crs=crs)
     wlon, wlat, grid = place(fields.pop("lon"), fields.pop("lat"), crs)
     with transaction.atomic():
         if Merchant.objects.filter(credit_code=fields["credit_code"]).exists():
@@ -148,7 +164,7 @@ def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
 def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) -> Merchant:
     """Change ledger fields; a new location re-assigns the grid and its units. No change, no event."""
     can_keep_ledger.refuse(actor, action=_("修改商户台账"))
-    fields = clean_ledger_fields(data, partial=True)
+    fields = clean_ledger_fields(data, partial=True, crs=crs)
     with transaction.atomic():
         m = Merchant.objects.select_for_update(of=("self",)).select_related("grid").get(pk=merchant.pk)
         _check_bureau(actor, m.bureau_id)

@@ -48,9 +48,7 @@ def _public_entries(user) -> list[dict]:
     ]
     if keeps_a_shop(user):
         url = reverse("letters-public:self-service")
-        items.append(
-            {"name": "self-service", "label": _("门前三包责任书自助查询"), "url": url, "icon": "list"}
-        )
+        items.append({"name": "self-service", "label": _("责任书自助查询"), "url": url, "icon": "list"})
     return items
 
 
