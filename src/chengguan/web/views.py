@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
-from chengguan.core import audit, clock
+from chengguan.core import audit, calendar, clock
 from chengguan.core.masking import mask_phone
 from chengguan.grids.permissions import works_assigned_grids
 from chengguan.merchants import selectors as merchant_selectors
@@ -31,7 +31,12 @@ from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
-from chengguan.org.permissions import compares_bureaus, is_partner_contact, sees_bureau_overview
+from chengguan.org.permissions import (
+    compares_bureaus,
+    is_partner_contact,
+    sees_bureau_overview,
+    uses_admin_pages,
+)
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
 from chengguan.people import selectors as people_selectors
@@ -151,6 +156,18 @@ def _person_rows(profiles) -> list[dict]:
     ]
 
 
+# From October deadlines start to run into the next year, whose holiday table the State Council
+# publishes in November or December.
+NEXT_YEAR_WATCHED_FROM_MONTH = 10
+
+
+def calendar_gaps(today) -> list[int]:
+    """This year, and next year from October, when the calendar has no official table for them
+    (deadlines there are counted Monday–Friday): the administrator's workbench says so."""
+    years = [today.year] + ([today.year + 1] if today.month >= NEXT_YEAR_WATCHED_FROM_MONTH else [])
+    return calendar.years_without_table(*years)
+
+
 def home(request):
     """Staff get their own home; a partner department's contact their campaign tasks; a deputy, a
     citizen or a merchant who signed in their own page; everyone else the public portal."""
@@ -173,6 +190,8 @@ def home(request):
             colleague_total=selectors.colleague_count(profile),
             certificate=people_selectors.current_certificate(user),
         )
+    if uses_admin_pages(user):
+        context["calendar_gaps"] = calendar_gaps(clock.today())
     bureau = bureau_of(user)
     if bureau is not None and sees_bureau_overview(user):
         overview = selectors.bureau_overview(bureau)
