@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from chengguan.cases.permissions import can_use_dispatch_board
 from chengguan.core import navigation as menu
 from chengguan.merchants.permissions import keeps_a_shop
 from chengguan.notifications.selectors import unread_count
@@ -23,6 +24,13 @@ def foundation_nav(user, roles: frozenset[str]) -> list[dict]:
         {"name": "organisation", "label": _("组织机构"), "url": reverse("web:organisation"), "icon": "org"},
         {"name": "categories", "label": _("部件事件分类"), "url": reverse("web:categories"), "icon": "list"},
     ]
+
+
+def routing_nav(user, roles: frozenset[str]) -> list[dict]:
+    """The routing rules and their tester, for the dispatch desk."""
+    if not can_use_dispatch_board(user):
+        return []
+    return [{"name": "routing", "label": _("派遣规则"), "url": reverse("web:routing"), "icon": "send"}]
 
 
 def comparison_nav(user, roles: frozenset[str]) -> list[dict]:

@@ -21,9 +21,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
+from chengguan.cases.forms import category_choices
+from chengguan.cases.permissions import can_use_dispatch_board
 from chengguan.core import audit, calendar, clock
 from chengguan.core.masking import mask_phone
 from chengguan.grids.permissions import works_assigned_grids
+from chengguan.grids.selectors import locate_point
 from chengguan.merchants import selectors as merchant_selectors
 from chengguan.merchants.permissions import keeps_a_shop
 from chengguan.org import otp
@@ -45,6 +48,8 @@ from chengguan.portal.permissions import follows_own_reports, raises_deputy_item
 from chengguan.portal.views import portal_home
 from chengguan.stats.figures import LABELS as FIGURE_LABELS
 from chengguan.stats.selectors import bureau_comparison, home_figures
+from chengguan.taxonomy import routing
+from chengguan.taxonomy import selectors as taxonomy_selectors
 from chengguan.taxonomy.models import CategoryKind
 from chengguan.web import selectors
 
@@ -331,3 +336,52 @@ def bureau_comparison_page(request):
         rows = bureau_comparison(request.user, *clock.period_bounds(first, last))
     labels = [FIGURE_LABELS[f.name] for f in rows[0].figures] if rows else []
     return render(request, "web/bureau_comparison.html", {"form": form, "rows": rows, "labels": labels})
+
+
+class RoutingTestForm(forms.Form):
+    """ "Who would get this?": a category and a point, in the coordinate system of the map used."""
+
+    category = forms.ChoiceField(label=_lazy("问题类别"))
+    lon = forms.FloatField(label=_lazy("经度"), min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_lazy("纬度"), min_value=-90, max_value=90)
+    crs = forms.ChoiceField(
+        label=_lazy("坐标系"), choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02"), ("bd09", "BD-09")]
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(categories)
+
+
+@staff_required
+@require_GET
+def routing_rules(request):
+    """The dispatcher's view of the routing rules (who gets which category where) and a tester that
+    asks the same function the intake asks (`taxonomy.routing.propose_handler`)."""
+    if not can_use_dispatch_board(request.user):
+        raise PermissionDenied
+    bureau = bureau_of(request.user)
+    categories = list(taxonomy_selectors.active_categories().select_related("major"))
+    form = RoutingTestForm(request.GET if "category" in request.GET else None, categories=categories)
+    answer = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        category = next(c for c in categories if c.code == d["category"])
+        grid = locate_point(d["lon"], d["lat"], d["crs"])
+        if grid is not None and bureau is not None and grid.community.bureau_id != bureau.pk:
+            grid = None  # another bureau's ground: its rules are not this dispatcher's to read
+        rules = routing.matching_rules(category=category, grid=grid) if grid is not None else []
+        answer = {
+            "category": category,
+            "grid": grid,
+            "handler": routing.handler_for(rules[0], grid) if rules else None,
+            "rule": rules[0] if rules else None,
+            "others": rules[1:],
+        }
+    context = {
+        "rules": taxonomy_selectors.routing_rules_for(bureau),
+        "limits": taxonomy_selectors.bureau_time_limits(bureau),
+        "form": form,
+        "answer": answer,
+    }
+    return render(request, "web/routing.html", context)
