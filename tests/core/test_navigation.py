@@ -38,7 +38,7 @@ def test_the_apps_sections_keep_the_menu_order_staff_know(db):
     names = [i["name"] for i in navigation.staff_entries(admin, frozenset())]
     assert names == [
         "inbox", "report", "list", "dispatch", "map", "supervision", "review",
-        "penalties", "penalty-deadlines", "grid-map", "organisation", "categories",
+        "penalties", "penalty-deadlines", "grid-map", "organisation", "categories", "routing",
         "merchants", "duty", "people", "campaigns", "campaign-tasks", "work-orders", "bureau-comparison",
         "api-docs",
     ]  # fmt: skip
