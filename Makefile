@@ -47,8 +47,8 @@ nginx:
 demo: install
 	$(BIN)/chengguan migrate --noinput -v0
 	$(BIN)/chengguan demo --size $(SIZE) --if-empty
-	$(BIN)/chengguan demo --logins
-	DEBUG=$${DEBUG:-0} $(BIN)/chengguan serve --bind 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/chengguan demo --logins
+	DEBUG=$${DEBUG:-0} CHENGGUAN_PUBLIC_URL=$${CHENGGUAN_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(BIN)/chengguan serve --bind 127.0.0.1:$(PORT)
 
 test: install-test
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)

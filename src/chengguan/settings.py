@@ -374,8 +374,9 @@ PORTAL_QUERY_CODE_KEY_FALLBACKS = [
     *SECRET_KEY_FALLBACKS,
     "insecure-demo-key-set-SECRET_KEY-in-production",  # the key of installations before 2026-12
 ]
-# The public address printed in QR codes on letters (their verification page).
-PUBLIC_BASE_URL = os.environ.get("CHENGGUAN_PUBLIC_URL", "http://127.0.0.1:8000")
+# The public address printed in QR codes on letters (their verification page). Empty: the address
+# the request that starts a letter run came in on (`chengguan serve` sets it from --bind).
+PUBLIC_BASE_URL = os.environ.get("CHENGGUAN_PUBLIC_URL", "")
 HOLIDAYS_FILE = os.environ.get("CHENGGUAN_HOLIDAYS_FILE") or str(DATA_DIR / "holidays.yaml")
 # Where citizen SMS go: "console", "file" (DATA_DIR/sms/outbox.jsonl) or a dotted path to a gateway class.
 CHENGGUAN_SMS_BACKEND = os.environ.get("CHENGGUAN_SMS_BACKEND", "console")

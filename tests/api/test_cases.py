@@ -532,3 +532,20 @@ def test_schema_documents_every_case_path_and_action(district, as_user):
     assert "wgs84" in intake["properties"]["crs"]["description"]
     listing = {p["name"] for p in paths["/api/v1/cases/"]["get"]["parameters"]}
     assert {"state", "category", "grid", "unit", "source", "urgency", "reported_from", "q", "page"} <= listing
+
+
+def test_the_xlsx_export_sends_its_first_bytes_before_the_rows_are_read(district, as_user, quiet):
+    """Issue 19 item 21: the workbook was spooled whole (18 s for a year) before its first byte."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cases = [drive(district, CaseState.FILED, grid=i) for i in range(2)]
+    response = as_user(district.users[R.LEADER]).get(f"{URL}export.xlsx")
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    assert first[:2] == b"PK" and not [q for q in queries if "cases_case" in q["sql"]]
+    book = load_workbook(io.BytesIO(first + b"".join(chunks)))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and not sheet["A2"].font.b
+    assert {sheet.cell(row=r, column=1).value for r in (2, 3)} == {c.number for c in cases}

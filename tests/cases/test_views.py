@@ -309,14 +309,16 @@ def test_verification_flags_show_as_warnings(district, as_user):
     assert "超出允许范围" in html
 
 
-def test_close_offers_721_and_a_disabled_penalty_option(district, as_user):
+def test_close_offers_721_and_says_where_a_penalty_case_is_opened(district, as_user):
+    """The disabled "转行政处罚案件" box promised a module that now exists (issue 19 item 19)."""
     with pinned(QUIET_MOMENT):
         case = drive(district, CaseState.VERIFIED)
         html = as_user(district.users[R.OPERATOR]).get(detail_url(case)).content.decode()
     form = html[html.index('data-testid="form-close"') :]
     for label in ("服务", "管理", "执法"):
         assert label in form
-    assert '<input type="checkbox" disabled>' in form and "即将上线" in form
+    assert "disabled" not in form[: form.index("</form>")] and "即将上线" not in html
+    assert "转立行政处罚案件" in form[: form.index("</form>")]
 
 
 def test_operator_merges_a_duplicate_from_the_detail_page(district, as_user):

@@ -39,7 +39,7 @@ def test_the_apps_sections_keep_the_menu_order_staff_know(db):
     assert names == [
         "inbox", "report", "list", "dispatch", "map", "supervision", "review",
         "penalties", "penalty-deadlines", "penalty-evaluations", "grid-map", "organisation", "categories",
-        "merchants", "duty", "people", "campaigns", "campaign-tasks", "work-orders", "indicators",
+        "routing", "merchants", "duty", "people", "campaigns", "campaign-tasks", "work-orders", "indicators",
         "bureau-comparison",
         "api-docs",
     ]  # fmt: skip

@@ -134,3 +134,15 @@ def test_street_front_cases_name_a_shop_of_their_grid(year, db):
     # Most shop-front cases whose grid has a shop are linked.
     shopfront = Case.objects.filter(category__code="200504", grid__merchants__isnull=False).distinct()
     assert links.filter(case__category__code="200504").count() > 0.7 * shopfront.count()
+
+
+def test_the_demo_merchant_login_owns_a_shop_named_on_cases(year, db):
+    """`make demo` links the merchant login to the shop named on most cases (issue 19 item 11)."""
+    from chengguan.demo.merchants import link_demo_merchant_account
+    from chengguan.merchants.models import Merchant
+    from chengguan.merchants.selectors import shops_of_account
+
+    shop = link_demo_merchant_account(Merchant.objects.first().bureau)  # as build_demo does last
+    assert shop.account.username == "merchant"
+    own = {s.merchant: s for s in shops_of_account(shop.account)}[shop]
+    assert own.cases and own.letters

@@ -23,6 +23,7 @@ def test_builds_into_an_empty_database(db):
     out = _run("--size", "small", "--seed", "3", "--cases", "20")
     assert Grid.objects.count() > 0
     assert "演示数据" in out
+    assert "项，" in out and "秒" in out  # a line per stage: stderr is no terminal under pytest
 
 
 def test_if_empty_does_nothing_on_a_database_with_organisations(small_demo):
@@ -60,3 +61,20 @@ def test_a_weak_new_password_is_refused_and_the_old_one_kept(small_demo):
     with pytest.raises(CommandError, match=r"demo\.weak_password"):
         _run("--password", "abc")
     assert authenticate(username="admin", password=DEMO_PASSWORD) is not None
+
+
+def test_without_a_terminal_each_stage_is_a_line_with_its_count_and_time():
+    """`make demo > demo.log` showed nothing of the build while tqdm hid its bars (issue 19 item 23)."""
+    from chengguan.demo.management.commands.demo import STAGE_LABELS, _Bars
+
+    out = StringIO()
+    bars = _Bars(enabled=True, out=out, terminal=False)
+    stages = list(STAGE_LABELS)[:2]
+    for done in (0, 5, 10):
+        bars(stages[0], done, 10)
+    bars(stages[1], 3, 3)
+    bars.close()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(STAGE_LABELS[stages[0]]) and "10/10 项" in lines[0] and "秒" in lines[0]
+    assert lines[1].startswith(STAGE_LABELS[stages[1]]) and "3/3 项" in lines[1]

@@ -115,3 +115,15 @@ def test_the_import_page_starts_a_job_and_shows_its_progress(district, client, t
     assert "已完成" in page
     assert job.result["created"] == 1 and job.result["bad_count"] == 0
     assert Merchant.objects.get().credit_code == "91410102JURQ283FQM"
+
+
+def test_the_merchant_page_names_its_history_steps_and_who_took_them(district, client):
+    """Issue 19 item 18: the history said "merchant.update" and the login of whoever edited."""
+    admin = district.users["admin"]
+    m = services.merchant_create(actor=admin, **merchant_fields(random.Random(4), district, 0))
+    client.force_login(admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/merchants/{m.pk}/").content.decode()
+    assert "merchant.create" not in html
+    assert "Merchant registered" in html
+    assert admin.profile.full_name in html

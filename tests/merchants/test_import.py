@@ -237,3 +237,50 @@ def test_the_job_page_lists_the_rows_imported_after_a_clean_up():
     )
     page = render_to_string("jobs/_progress.html", {"job": job, "facts": []})
     assert 'data-testid="import-notes"' in page and "老王烧烤" in page and "已删除控制字符" in page
+
+
+def test_a_bad_row_lists_its_category_and_its_position_outside_the_district_at_once(district, tmp_path):
+    """Issue 19 item 16: the row was reported for its category alone; fixed and imported again, it
+    was then refused for its position in Beijing."""
+    import random
+
+    from chengguan.merchants import data
+
+    lon, lat = district.point(0)
+    rng = random.Random(3)
+    code1, code2 = data.credit_code(rng), data.credit_code(rng)
+    _csv(
+        tmp_path / "two.csv",
+        [
+            ["京华五金", code1, "", "", "", "建才五金", "北京市东城区", 116.40, 39.90, "", "", ""],
+            ["五金店", code2, "", "", "", "五金建材", "建设路1号", lon, lat, "", "", ""],
+        ],
+    )
+    report = importer.import_merchants(actor=system_actor(), path=tmp_path / "two.csv")
+    (bad,) = report.bad
+    assert bad.line == 2
+    assert any("是否为“建材五金”" in r for r in bad.reasons)
+    assert any("不在本辖区单元网格内" in r for r in bad.reasons)
+    # The second row's "五金建材" is a known name of 建材五金.
+    assert report.created == 1
+    assert Merchant.objects.get().business_type == "building"
+    csv_line = importer.report_csv(report.as_dict()).decode("utf-8-sig").splitlines()[1]
+    assert "建材五金" in csv_line and "不在本辖区" in csv_line
+
+
+def test_the_ledger_api_names_every_problem_of_a_merchant_at_once(district):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(district.users["admin"])
+    import random
+
+    from chengguan.merchants import data
+
+    code = data.credit_code(random.Random(3))
+    body = {"name": "京华五金", "credit_code": code, "business_type": "building", "phone": "555"}
+    response = client.post("/api/v1/merchants/", {**body, "address": "北京", "lon": 116.40, "lat": 39.90})
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert fields["phone"] and fields["lon"] == ["位置不在本辖区任何单元网格内"]
+    assert not Merchant.objects.exists()

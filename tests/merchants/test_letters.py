@@ -247,3 +247,34 @@ def test_the_merger_refuses_what_reportlab_did_not_write():
 def test_the_prefix_says_城管_once_whatever_the_short_name(db, name, short_name):
     bureau = factories.bureau(name=name, short_name=short_name)
     assert services.letter_prefix(bureau) == "中原城管三包字"
+def test_without_a_configured_address_the_qr_codes_point_where_the_request_came_in(
+    shops, district, client, settings, tmp_path
+):
+    """A demo served on another port prints codes that open there (issue 19 item 15)."""
+    settings.PUBLIC_BASE_URL = ""
+    settings.ALLOWED_HOSTS = ["*"]
+    client.force_login(district.users["admin"])
+    page = client.post(
+        reverse("merchants:letters"),
+        {"year": 2026, "scope": "all", "code": "", "format": "pdf"},
+        HTTP_HOST="demo.example:8765",
+    )
+    assert page.status_code == 302
+    job = Job.objects.get(kind=LETTERS_KIND)
+    assert job.params["base_url"] == "http://demo.example:8765"
+    job = jobs.run_job(job.pk)
+    assert job.status == JobStatus.DONE, job.error
+    with job.result_file.open("rb") as fh:
+        text = pdf_text(fh.read(), tmp_path)
+    assert "http://demo.example:8765/letters/verify/" in text
+    assert "127.0.0.1:8000" not in text
+
+
+def test_make_demo_gives_its_port_to_the_public_address():
+    """`make demo PORT=8123` serves on 8123 and prints QR codes for 8123."""
+    dry = subprocess.run(
+        ["make", "-n", "demo", "PORT=8123"], capture_output=True, text=True, check=True
+    ).stdout
+    (serve,) = [line for line in dry.splitlines() if "chengguan serve" in line]
+    assert "CHENGGUAN_PUBLIC_URL=${CHENGGUAN_PUBLIC_URL:-http://127.0.0.1:8123}" in serve
+    assert "--bind 127.0.0.1:8123" in serve

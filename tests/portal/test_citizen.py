@@ -216,7 +216,9 @@ def test_the_citizen_rates_a_closed_case_once(client, district):
     assert response.status_code == 302
     callback = Callback.objects.get()
     assert (callback.method, callback.rating, callback.officer) == ("portal", "basically", None)
-    assert "您的评价：<strong>基本满意</strong>" in client.get(detail).content.decode()
+    page = client.get(detail).content.decode()
+    assert "您的评价：<strong>基本满意</strong>" in page
+    assert page.count("感谢") == 1  # one thanks after a rating, not a flash message as well
     again = client.post(reverse("portal:rate", args=[number]), {"rating": "dissatisfied"})
     assert again.status_code == 409 and "您已评价过" in again.content.decode()
     assert Callback.objects.count() == 1

@@ -114,6 +114,10 @@ def test_the_review_page_lists_and_decides(client, district):
     assert f'data-testid="review-{number}"' not in page and f'data-testid="done-{number}"' in page
     assert "已重新交办" in page
     assert Case.objects.get(pk=callback.case_id).state == CaseState.DISPATCHED
+    # The decision names the leader, not their login (issue 19 item 19).
+    done = page[page.index(f'data-testid="done-{number}"') :].split("</tr>")[0]
+    leader = district.users[R.LEADER]
+    assert leader.profile.full_name in done and f">{leader.username}<" not in done
 
 
 def test_the_review_page_is_for_leaders_only(client, district):

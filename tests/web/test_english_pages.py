@@ -770,6 +770,12 @@ def page_urls(d) -> dict[str, list[str]]:
         ],
         "cases:map": [reverse("cases:map"), reverse("cases:map") + "?urgency=overdue"],
         "web:categories": [reverse("web:categories"), reverse("web:categories") + "?q=没有这一类"],
+        "web:routing": [
+            reverse("web:routing"),
+            reverse("web:routing") + "?category=nope&lon=x&lat=34.75&crs=wgs84",
+            reverse("web:routing")
+            + f"?category={Case.objects.order_by('id').first().category.code}&lon=113.62&lat=34.75&crs=wgs84",
+        ],
         "enforcement:detail": [
             reverse("enforcement:detail", args=[penalties[name].pk])
             for name in ("served", "revoked", "proposed", "simple", "warned")

@@ -57,9 +57,10 @@ def test_a_citizen_without_a_profile_gets_the_public_home_page(client, web_distr
 
 
 def test_the_public_home_page_shows_no_staff_data(login, web_district):
+    # A signed-in citizen lands on their own page (issue 19 item 11), which leads to the portal.
     body = page(login("citizen"), "web:home").content.decode()
-    assert "公众服务门户" in body
-    assert "反映身边的城市管理问题" in body
+    assert 'data-testid="my-reports"' in body
+    assert reverse("portal:report") in body
     for private in ("李处置", "王同事", "刘局长", "林山寨街道办事处", "41010200100101", "网格地图"):
         assert private not in body
 
@@ -275,6 +276,18 @@ def test_categories_search_narrows_the_list(login, web_district, taxonomy):
     assert "暴露垃圾" not in response.content.decode()
     events = page(client, "web:categories", kind="event")
     assert {c.kind for g in events.context["groups"] for c in g["items"]} == {"event"}
+
+
+def test_categories_show_the_readers_language_without_editor_notes(login, web_district, taxonomy):
+    """Issue 19 item 19: the Chinese page showed the English glosses, notes on sources and all."""
+    client = login("inspector")
+    chinese = page(client, "web:categories", q="井盖").content.decode()
+    assert "Water-supply manhole cover" not in chinese and "S1:" not in chinese
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = page(client, "web:categories", q="井盖").content.decode()
+    assert "Water-supply manhole cover" in english
+    assert "Telecom manhole cover" in english and "S1:" not in english and "(also written" not in english
+    assert '<small class="muted" lang="zh-Hans">上水井盖</small>' in english
 
 
 def test_categories_htmx_search_returns_only_the_results(login, web_district, taxonomy):

@@ -343,7 +343,7 @@ class CaseViewSet(ScopedViewSet):
         "cases_export_xlsx",
         "导出案件（Excel）",
         export.XLSX_CONTENT_TYPE,
-        "Excel 工作簿，逐行写入临时文件后分块发送。",
+        "Excel 工作簿，边查边写边发送（第一批行随即发出）。",
     )
     def export_xlsx(self, request: Request):
         return export.xlsx_response(self._filtered())

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import tempfile
 from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 from django.db import models
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from django.http import StreamingHttpResponse
 
 from chengguan.cases import selectors
 from chengguan.cases.filters import URGENCY_CHOICES
 from chengguan.cases.models import Case, CaseSource, CaseState, Disposition, intake_attribute_fields
-from chengguan.core import clock, text
+from chengguan.core import clock, text, xlsx_stream
 from chengguan.core.i18n import source_text
 from chengguan.core.replica import replica_reads
 from chengguan.taxonomy.models import CategoryKind
@@ -139,37 +135,19 @@ def csv_response(queryset: QuerySet[Case]) -> StreamingHttpResponse:
     return response
 
 
-def write_xlsx(queryset: QuerySet[Case], target) -> int:
-    """Write the cases into `target` (a binary file) as one sheet; returns the number of rows.
-
-    openpyxl's write-only mode keeps only the current row in memory and spools the sheet to a
-    temporary file."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("案件")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in export_rows(queryset):
+def xlsx_rows(queryset: QuerySet[Case]) -> Iterator[list]:
+    """The export's rows as a sheet takes them (no control characters), up to Excel's limit."""
+    for count, row in enumerate(export_rows(queryset)):
         if count >= XLSX_MAX_ROWS:
             break
-        sheet.append(text.row_for_output(row))
-        count += 1
-    workbook.save(target)
-    return count
+        yield text.row_for_output(row)
 
 
-def xlsx_response(queryset: QuerySet[Case]) -> FileResponse:
-    """An Excel download built in a temporary file and streamed from it in blocks."""
-    # FileResponse closes the file when the download ends, so no `with` block here.
-    spool = tempfile.TemporaryFile()  # noqa: SIM115
-    write_xlsx(queryset, spool)
-    spool.seek(0)
-    response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
+def xlsx_response(queryset: QuerySet[Case]) -> StreamingHttpResponse:
+    """An Excel download sent while it is written: the first rows leave as the database is still
+    being read (`core.xlsx_stream`), instead of after the whole workbook was spooled to a file."""
+    response = StreamingHttpResponse(
+        xlsx_stream.stream_xlsx("案件", HEADERS, xlsx_rows(queryset)), content_type=XLSX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = _disposition(filename("xlsx"))
     return response

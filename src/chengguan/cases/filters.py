@@ -13,7 +13,7 @@ from chengguan.cases.models import INTAKE_ATTRIBUTES, Case, CaseSource, Supervis
 from chengguan.cases.states import OPEN_STATES, CaseState
 from chengguan.core import clock
 from chengguan.core.clock import SHANGHAI
-from chengguan.core.filters import BooleanFilter, IdFilter
+from chengguan.core.filters import BooleanFilter, IdFilter, NullsLastOrderingFilter
 from chengguan.taxonomy.models import CategoryKind
 
 URGENCY_CHOICES = (("normal", "正常"), ("warning", "预警"), ("overdue", "超时"))
@@ -55,9 +55,9 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_reported_to", help_text="上报日期止（含，北京时间），如 2026-09-30"
     )
     q = django_filters.CharFilter(method="filter_q", help_text="案件编号、问题描述或地址包含")
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(("reported_at", "reported_at"), ("stage_due_at", "due"), ("number", "number")),
-        help_text="排序：reported_at、due、number，前加 - 为倒序；默认最新上报在前",
+        help_text="排序：reported_at、due、number，前加 - 为倒序；默认最新上报在前；无到期时间的总在最后",
     )
 
     class Meta:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +66,9 @@ def _case_params(case: Case, **extra) -> dict:
 
 
 def _cases(qs):
-    return qs.select_related("handling_unit", "handler", "grid", "bureau").order_by("stage_due_at", "id")
+    return qs.select_related("handling_unit", "handler", "grid", "bureau").order_by(
+        F("stage_due_at").asc(nulls_last=True), "id"
+    )
 
 
 def case_notices(now: dt.datetime) -> dict:

@@ -26,6 +26,12 @@ EVENT_LABELS = {
     "case.spam_marked": gettext_lazy("标记为恶意/无效举报"),
     "case.spam_unmarked": gettext_lazy("撤销恶意/无效举报标记"),
     **{f"case.{action.value}": action.label for action in Action},
+    # Steps the apps above write on a case (the portal, Open311, 反馈 and 回访 records).
+    "portal.report": gettext_lazy("公众网上举报"),
+    "open311.request": gettext_lazy("Open311 接口上报"),
+    "case.feedback": gettext_lazy("向举报人反馈"),
+    "case.callback": gettext_lazy("回访"),
+    "callback.review": gettext_lazy("回访复核"),
 }
 # Reading a phone number is audited on the case but is not a step of its handling.
 TIMELINE_HIDDEN = frozenset({"case.phone_viewed", "case.reporter_phone_viewed"})

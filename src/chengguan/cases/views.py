@@ -646,7 +646,7 @@ def dispatch_board(request):
         open_only(visible)
         .filter(state__in=[CaseState.FILED, CaseState.RETURNED])
         .select_related("proposed_unit")
-        .order_by("stage_due_at", "id")
+        .order_by(F("stage_due_at").asc(nulls_last=True), "id")
     )
     page = _page_of(waiting, request.GET.get("page"), BOARD_PAGE)
     extensions = (

@@ -289,6 +289,17 @@ def known_years() -> set[int]:
     return set(active_table().years)
 
 
+def has_official_table(year: int) -> bool:
+    """Whether deadlines in `year` follow the State Council's arrangement or the Monday–Friday
+    fallback (pages warn about the latter: `core.templatetags.calendar_tags`)."""
+    return year in active_table().years
+
+
+def years_without_table(*years: int) -> list[int]:
+    """Those of `years` the calendar has no official table for, in order."""
+    return sorted({y for y in years if not has_official_table(y)})
+
+
 def year_table(year: int) -> YearTable:
     """One year's days off and make-up working days, in date order (for the `calendar` command)."""
     table = active_table()

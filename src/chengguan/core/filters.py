@@ -13,7 +13,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -148,3 +148,19 @@ class FilterBackend(DjangoFilterBackend):
         if not filterset.is_valid() and self.raise_exception:
             raise_for_filter_errors(filterset.form)
         return filterset.qs
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """An ordering whose empty values go last in either direction, on every database: SQLite sorts
+    NULL first when ascending and PostgreSQL last, so a list "by due time" opened on cases without
+    one on SQLite. The primary key breaks ties, so pages do not overlap."""
+
+    def get_ordering_value(self, param: str) -> OrderBy:
+        descending = param.startswith("-")
+        field = F(super().get_ordering_value(param).lstrip("-"))
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")

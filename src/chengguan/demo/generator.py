@@ -32,7 +32,7 @@ from chengguan.demo.duty import seed_duty
 from chengguan.demo.errors import DemoError
 from chengguan.demo.feedback import seed_feedback
 from chengguan.demo.layout import DistrictPlan, Layout, plan_layout
-from chengguan.demo.merchants import seed_merchants
+from chengguan.demo.merchants import link_demo_merchant_account, seed_merchants
 from chengguan.demo.names import People
 from chengguan.demo.outreach import seed_outreach
 from chengguan.demo.penalties import seed_penalty_cases
@@ -298,6 +298,8 @@ def build_demo(
     # Activities, volunteers, live sessions and media reports (linked to the year's operations and
     # cases when there are any).
     summary.seconds["outreach"] = seed_outreach(bureaus[0].bureau, seed=seed).seconds
+    if merchants:
+        link_demo_merchant_account(bureaus[0].bureau)  # after the year named shops on its cases
     return summary
 
 

@@ -10,13 +10,15 @@ import random
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 
 from chengguan.core import audit, clock
 from chengguan.grids.models import Grid
 from chengguan.merchants import data
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantStatus, SignMethod
-from chengguan.merchants.services import letters_prepare
+from chengguan.merchants.services import letters_prepare, merchant_account_link
 from chengguan.org.models import Organisation
 from chengguan.org.system import system_actor
 
@@ -139,3 +141,18 @@ def _sign_share(rng: random.Random, bureau: Organisation, year: int, share: floa
             obj=("merchants.letter", f"demo:{year}"),
             after={"signed": len(signed), "issued": len(issued)},
         )
+
+
+def link_demo_merchant_account(bureau: Organisation, username: str = "merchant") -> Merchant | None:
+    """Give the demo's merchant login a shop of its own (the open shop named on most cases), so
+    their home page shows letters and cases; does nothing without that login or any shop."""
+    account = get_user_model().objects.filter(username=username).first()
+    shop = (
+        Merchant.objects.filter(bureau=bureau, status=MerchantStatus.OPEN)
+        .annotate(cases=Count("case_links"))
+        .order_by("-cases", "id")
+        .first()
+    )
+    if account is None or shop is None:
+        return None
+    return merchant_account_link(actor=system_actor(bureau), merchant=shop, account=account)

@@ -21,6 +21,7 @@ from chengguan.merchants import selectors, services
 from chengguan.merchants.errors import MerchantError
 from chengguan.merchants.filters import LetterFilter, MerchantFilter
 from chengguan.merchants.jobs import IMPORT_KIND, LETTERS_KIND
+from chengguan.merchants.letters import public_base_url
 from chengguan.merchants.models import (
     BusinessType,
     Letter,
@@ -404,6 +405,7 @@ class MerchantJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
                 "scope": scope,
                 "format": d["format"],
                 "only_not_issued": d["only_not_issued"],
+                "base_url": public_base_url(request),
             },
         )
         return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

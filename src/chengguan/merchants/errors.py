@@ -13,6 +13,7 @@ class MerchantError(ErrorCodes):
     OTHER_BUREAU = "merchant.other_bureau", "商户或位置不属于您所在单位（或该案件）的辖区。"
     OUTSIDE_DISTRICT = "merchant.outside_district", "位置不在本辖区任何单元网格内。"
     CASE_NOT_LINKED = "merchant.case_not_linked", "该商户未关联此案件。"
+    NOT_A_MERCHANT_ACCOUNT = "merchant.not_a_merchant_account", "只能关联持有“商户”角色的账号。"
 
 
 class LetterError(ErrorCodes):

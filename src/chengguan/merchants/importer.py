@@ -173,6 +173,7 @@ class _Good:
 
 
 def _validate(line: int, row: dict, seen: dict[str, int]) -> tuple[_Good | None, BadRow | None]:
+    """The row's fields and every reason it cannot be saved (not only the first)."""
     reasons: list[str] = []
     fields: dict = {"operator_name": row.get("operator_name", "")[:50]}
     for key, clean in (
@@ -206,31 +207,58 @@ def _validate(line: int, row: dict, seen: dict[str, int]) -> tuple[_Good | None,
         except v.FieldError as exc:
             reasons.append(exc.message)
     if reasons:
-        return None, BadRow(line, reasons, row.get("name", "")[:100], row.get("credit_code", "")[:30])
+        bad = BadRow(line, reasons, row.get("name", "")[:100], row.get("credit_code", "")[:30])
+        # A bad row whose position reads is still placed with its chunk, so a position outside the
+        # district is reported with the row's other problems, not after they are fixed.
+        return (_Good(line, fields, wlon, wlat) if wlon is not None else None), bad
     return _Good(line, fields, wlon, wlat), None
 
 
-def _save_chunk(actor, goods: list[_Good], report: ImportReport, bureau_id: int | None) -> list[BadRow]:
-    """Place, then create/update the valid rows of one chunk in one transaction."""
-    bad: list[BadRow] = []
-    if not goods:
-        return bad
-    grid_ids = get_index().locate_many([g.wlon for g in goods], [g.wlat for g in goods])
+def _outside_reason(good: _Good) -> str:
+    return f"位置（{good.wlon:.6f}, {good.wlat:.6f}）不在本辖区单元网格内"
+
+
+def _place(rows: list[_Good], bureau_id: int | None) -> dict[int, Grid | None]:
+    """The grid of each row's position by line; None where it lies outside the district (or the
+    importer's bureau)."""
+    if not rows:
+        return {}
+    grid_ids = get_index().locate_many([g.wlon for g in rows], [g.wlat for g in rows])
     grids = Grid.objects.select_related("community").in_bulk({int(i) for i in grid_ids if i >= 0})
-    placed: list[tuple[_Good, Grid]] = []
-    for good, gid in zip(goods, grid_ids, strict=True):
+    placed: dict[int, Grid | None] = {}
+    for row, gid in zip(rows, grid_ids, strict=True):
         grid = grids.get(int(gid))
-        if grid is None or (bureau_id is not None and grid.community.bureau_id != bureau_id):
+        if grid is not None and bureau_id is not None and grid.community.bureau_id != bureau_id:
+            grid = None
+        placed[row.line] = grid
+    return placed
+
+
+def _save_chunk(
+    actor,
+    goods: list[_Good],
+    report: ImportReport,
+    bureau_id: int | None,
+    bad_placed: list[tuple[_Good, BadRow]],
+) -> list[BadRow]:
+    """Place the chunk's rows (the bad ones too, to add a position outside the district to their
+    reasons), then create/update the valid ones in one transaction."""
+    grid_of = _place([*goods, *(g for g, _ in bad_placed)], bureau_id)
+    for partial, bad_row in bad_placed:
+        if grid_of.get(partial.line) is None:
+            bad_row.reasons.append(_outside_reason(partial))
+    bad: list[BadRow] = []
+    placed: list[tuple[_Good, Grid]] = []
+    for good in goods:
+        grid = grid_of[good.line]
+        if grid is None:
             bad.append(
-                BadRow(
-                    good.line,
-                    [f"位置（{good.wlon:.6f}, {good.wlat:.6f}）不在本辖区单元网格内"],
-                    good.fields["name"],
-                    good.fields["credit_code"],
-                )
+                BadRow(good.line, [_outside_reason(good)], good.fields["name"], good.fields["credit_code"])
             )
         else:
             placed.append((good, grid))
+    if not placed:
+        return bad
     with transaction.atomic():
         existing = (
             Merchant.objects.select_for_update(of=("self",))
@@ -296,14 +324,15 @@ def import_merchants(
     seen: dict[str, int] = {}
     goods: list[_Good] = []
     pending_bad: list[BadRow] = []
+    bad_placed: list[tuple[_Good, BadRow]] = []  # bad rows whose position is checked with the chunk
     done = 0
     last_line = resume_line
 
     def flush() -> None:
-        nonlocal goods, pending_bad
-        pending_bad.extend(_save_chunk(actor, goods, report, bureau.pk if bureau else None))
+        nonlocal goods, pending_bad, bad_placed
+        pending_bad.extend(_save_chunk(actor, goods, report, bureau.pk if bureau else None, bad_placed))
         report.bad.extend(sorted(pending_bad, key=lambda b: b.line))
-        goods, pending_bad = [], []
+        goods, pending_bad, bad_placed = [], [], []
         if progress:
             progress(done, {"line": last_line, "report": report.as_dict()})
 
@@ -316,6 +345,8 @@ def import_merchants(
         last_line = line
         if bad:
             pending_bad.append(bad)
+            if good is not None:
+                bad_placed.append((good, bad))
         else:
             goods.append(good)
             if note := tabular.stripped_note(row, COLUMNS):

@@ -58,7 +58,8 @@ def run_import(run: JobRun) -> dict:
 
 @jobs.handler(LETTERS_KIND)
 def run_letters(run: JobRun) -> dict:
-    """params: {"year", "scope", "format": "pdf"|"zip", "only_not_issued"}."""
+    """params: {"year", "scope", "format": "pdf"|"zip", "only_not_issued", "base_url"}: the base
+    URL of the QR codes, taken from the request that started the job (`letters.public_base_url`)."""
     p = run.params
     fmt = "zip" if p.get("format") == "zip" else "pdf"
     with tempfile.NamedTemporaryFile(suffix=f".{fmt}", dir=settings.DATA_DIR) as tmp:
@@ -73,6 +74,7 @@ def run_letters(run: JobRun) -> dict:
             on_total=lambda total: (run.set_total(total), run.progress(0, cursor={"prepared": True})),
             progress=run.progress,
             job_id=run.job.pk,
+            base_url=p.get("base_url") or None,
         )
         with open(tmp.name, "rb") as fh:
             run.save_file(f"letters-{p['year']}-{run.job.pk}.{fmt}", File(fh))

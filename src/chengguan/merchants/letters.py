@@ -17,14 +17,21 @@ from chengguan.merchants import letter_pdf, selectors
 from chengguan.merchants.models import Merchant, MerchantStatus
 from chengguan.merchants.services import letters_mark_issued, letters_prepare
 
+# Where a CLI run points when nothing is configured: the address `chengguan serve` listens on.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
-def public_base_url() -> str:
-    """Where the QR codes point: the bureau's public address (CHENGGUAN_PUBLIC_URL)."""
-    return (
-        getattr(settings, "PUBLIC_BASE_URL", "")
-        or os.environ.get("CHENGGUAN_PUBLIC_URL", "")
-        or "http://127.0.0.1:8000"
-    )
+
+def public_base_url(request=None) -> str:
+    """Where the QR codes point: the bureau's public address (CHENGGUAN_PUBLIC_URL); when it is not
+    configured, the address the request came in on, so a demo served on another port prints codes
+    that open on that port; without a request (the CLI), where `chengguan serve` listens."""
+    configured = getattr(settings, "PUBLIC_BASE_URL", "") or os.environ.get("CHENGGUAN_PUBLIC_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    bind = os.environ.get("CHENGGUAN_BIND", "")
+    return f"http://{bind}" if bind and ":" in bind and not bind.startswith("unix:") else DEFAULT_BASE_URL
 
 
 def merchants_in_scope(scope: dict | None):

@@ -60,6 +60,11 @@ class Merchant(models.Model):
     status = models.CharField(
         "经营状态", max_length=8, choices=MerchantStatus.choices, default=MerchantStatus.OPEN, db_index=True
     )
+    # The merchant's own sign-in (role 商户), linked by the bureau: their home page shows this shop's
+    # letters and cases, and nobody else's (`selectors.shops_of_account`).
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="shops"
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

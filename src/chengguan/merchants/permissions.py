@@ -39,6 +39,9 @@ can_expire_letters = permission("merchants.expire_letters", holds(*_OFFICE, **_L
 # by `merchants_visible_to`.
 sees_merchants = permission("merchants.see", holds_or_superuser(*STAFF_ROLES, R.SYSTEM))
 
+# A merchant's own sign-in: their home page lists their shops (the ones the bureau linked to them).
+keeps_a_shop = permission("merchants.keeps_a_shop", holds(R.MERCHANT))
+
 # A background job (an import, a batch of letters) is its starter's, and an administrator's of the
 # same bureau: never another bureau's (its report names shops and rows of that bureau's ledger).
 started_it = Rule(

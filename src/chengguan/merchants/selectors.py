@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chengguan.cases.errors import CaseError
 from chengguan.core import clock
@@ -15,7 +16,7 @@ from chengguan.grids.selectors import grids_visible_to
 from chengguan.merchants.errors import MerchantError
 from chengguan.merchants.letter_pdf import LetterData
 from chengguan.merchants.models import Letter, LetterStatus, Merchant, MerchantCase, MerchantStatus
-from chengguan.merchants.permissions import sees_merchants
+from chengguan.merchants.permissions import keeps_a_shop, sees_merchants
 from chengguan.org import selectors as org_selectors
 
 # Linked cases within a year at which a merchant counts as a repeat offender (highlighted).
@@ -260,3 +261,62 @@ def coverage(actor, *, year: int | None = None, level: str = "subdistrict") -> l
 
 def coverage_total(rows: list[CoverageRow]) -> CoverageRow:
     return CoverageRow("", _("合计"), sum(r.active for r in rows), sum(r.signed for r in rows))
+
+
+# The audited steps of a merchant's ledger entry, named for its page (not by their codes).
+HISTORY_LABELS = {
+    "merchant.create": gettext_lazy("登记入台账"),
+    "merchant.import_create": gettext_lazy("从台账文件导入"),
+    "merchant.update": gettext_lazy("修改了台账"),
+    "merchant.photo_add": gettext_lazy("添加门头照片"),
+    "merchant.link_case": gettext_lazy("关联了案件"),
+    "merchant.unlink_case": gettext_lazy("取消了案件关联"),
+    "merchant.demo_seed": gettext_lazy("演示数据登记"),
+    "merchant.account_link": gettext_lazy("关联商户账号"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    who: str
+    action: str
+
+
+def merchant_history(merchant: Merchant, limit: int = 30) -> list[HistoryRow]:
+    """The latest audited steps of a merchant, each named in the reader's language and by the
+    person who took it (not their login)."""
+    from chengguan.cases.timeline import actor_name
+    from chengguan.core import audit
+
+    events = audit.history(merchant).select_related("actor__profile").order_by("-id")[:limit]
+    return [
+        HistoryRow(e.created_at, actor_name(e), str(HISTORY_LABELS.get(e.action, e.action))) for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class OwnShop:
+    merchant: Merchant
+    letters: list[Letter]
+    cases: list
+
+
+def shops_of_account(actor) -> list[OwnShop]:
+    """A merchant's own shops (those the bureau linked to their sign-in), each with its letters
+    (latest year first) and the cases named on it: nothing of any other shop."""
+    if not getattr(actor, "is_authenticated", False) or not keeps_a_shop(actor):
+        return []
+    shops = list(Merchant.objects.filter(account=actor).prefetch_related("letters").order_by("name", "id"))
+    links = (
+        MerchantCase.objects.filter(merchant__in=shops)
+        .select_related("case", "case__category")
+        .order_by("-case__reported_at", "-id")
+    )
+    cases_of: dict[int, list] = {}
+    for link in links:
+        cases_of.setdefault(link.merchant_id, []).append(link.case)
+    return [
+        OwnShop(m, sorted(m.letters.all(), key=lambda x: (-x.year, -x.pk)), cases_of.get(m.pk, []))
+        for m in shops
+    ]

@@ -25,7 +25,7 @@ from chengguan.merchants.models import (
     MerchantCase,
     MerchantStatus,
 )
-from chengguan.merchants.permissions import can_keep_ledger, can_link_cases, can_run_bulk_work
+from chengguan.merchants.permissions import can_keep_ledger, can_link_cases, can_run_bulk_work, keeps_a_shop
 from chengguan.merchants.states import LETTER_MACHINE
 from chengguan.org import selectors as org_selectors
 from chengguan.org.models import Organisation
@@ -64,8 +64,9 @@ def snapshot(m: Merchant) -> dict:
     }
 
 
-def clean_ledger_fields(data: dict, *, partial: bool = False) -> dict:
-    """Validate the ledger fields present in `data`; raise one error listing every bad field."""
+def clean_ledger_fields(data: dict, *, partial: bool = False, crs: str | None = None) -> dict:
+    """Validate the ledger fields present in `data`; raise one error listing every bad field. With
+    `crs`, a position outside the district is one of them (not a second refusal after the rest)."""
     cleaners: dict[str, Callable] = {
         "name": v.clean_name,
         "credit_code": v.clean_credit_code,
@@ -91,10 +92,25 @@ def clean_ledger_fields(data: dict, *, partial: bool = False) -> dict:
             out["lon"], out["lat"] = v.clean_coordinate(data.get("lon"), data.get("lat"))
         except v.FieldError as exc:
             errors.setdefault("lon", []).append(exc.message)
+        else:
+            if crs is not None and _outside_district(out["lon"], out["lat"], crs):
+                errors.setdefault("lon", []).append(_("位置不在本辖区任何单元网格内"))
     if errors:
         first = next(iter(errors.values()))[0]
-        raise ValidationFailed(first, code=MerchantError.INVALID, fields=errors)
+        outside_only = errors == {"lon": [_("位置不在本辖区任何单元网格内")]}
+        code = MerchantError.OUTSIDE_DISTRICT if outside_only else MerchantError.INVALID
+        raise ValidationFailed(first, code=code, fields=errors)
     return out
+
+
+def _outside_district(lon: float, lat: float, crs: str) -> bool:
+    from chengguan.grids.selectors import locate_wgs84
+
+    try:
+        wlon, wlat = locate_wgs84(lon, lat, crs)
+    except (ValueError, ValidationFailed):
+        return False  # a bad coordinate system is refused where the position is placed
+    return locate_point(wlon, wlat) is None
 
 
 def place(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float, Grid]:
@@ -128,7 +144,7 @@ def _check_bureau(actor, bureau_id: int) -> None:
 def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
     """Add a unit to the ledger; its grid, community, sub-district and squad come from its location."""
     can_keep_ledger.refuse(actor, action=_("登记商户"))
-    fields = clean_ledger_fields(data)
+    fields = clean_ledger_fields(data, crs=crs)
     wlon, wlat, grid = place(fields.pop("lon"), fields.pop("lat"), crs)
     with transaction.atomic():
         if Merchant.objects.filter(credit_code=fields["credit_code"]).exists():
@@ -149,7 +165,7 @@ def merchant_create(*, actor, crs: str = "wgs84", **data) -> Merchant:
 def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) -> Merchant:
     """Change ledger fields; a new location re-assigns the grid and its units. No change, no event."""
     can_keep_ledger.refuse(actor, action=_("修改商户台账"))
-    fields = clean_ledger_fields(data, partial=True)
+    fields = clean_ledger_fields(data, partial=True, crs=crs)
     with transaction.atomic():
         m = Merchant.objects.select_for_update(of=("self",)).select_related("grid").get(pk=merchant.pk)
         _check_bureau(actor, m.bureau_id)
@@ -173,6 +189,32 @@ def merchant_update(*, actor, merchant: Merchant, crs: str = "wgs84", **data) ->
         m.updated_at = clock.now()
         m.save()
         audit.record(actor=actor, action="merchant.update", obj=m, before=before, after=after)
+    return m
+
+
+def merchant_account_link(*, actor, merchant: Merchant, account) -> Merchant:
+    """Give the shop's operator their own view of it: `account` (a 商户 sign-in) sees this shop's
+    letters and cases on their home page; None unlinks. No change, no event."""
+    can_keep_ledger.refuse(actor, action=_("关联商户账号"))
+    if account is not None and not keeps_a_shop(account):
+        raise ValidationFailed(
+            _("只能关联持有“商户”角色的账号。"),
+            code=MerchantError.NOT_A_MERCHANT_ACCOUNT,
+            fields={"account": [_("只能关联持有“商户”角色的账号。")]},
+        )
+    with transaction.atomic():
+        m = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        _check_bureau(actor, m.bureau_id)
+        new_id = account.pk if account is not None else None
+        if m.account_id == new_id:
+            return m
+        before = {"account": m.account_id}
+        m.account_id = new_id
+        m.updated_at = clock.now()
+        m.save(update_fields=["account", "updated_at"])
+        audit.record(
+            actor=actor, action="merchant.account_link", obj=m, before=before, after={"account": new_id}
+        )
     return m
 
 

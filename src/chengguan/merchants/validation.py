@@ -6,6 +6,7 @@ language (Chinese unless a web page is read in English).
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -65,11 +66,41 @@ def clean_phone(value) -> str:
 
 
 # Ledger files name types and states by their Chinese labels, whatever the uploader's language.
-_TYPE_BY_LABEL = {label: value for value, label in source_choices(BusinessType).items()}
+_LABEL_BY_TYPE = source_choices(BusinessType)
+_TYPE_BY_LABEL = {label: value for value, label in _LABEL_BY_TYPE.items()}
 _STATUS_BY_LABEL = {label: value for value, label in source_choices(MerchantStatus).items()}
 
 
+# Names ledgers use for our types (other cities' forms, the order of words swapped, a shop's trade).
+TYPE_SYNONYMS = {
+    "五金建材": BusinessType.BUILDING,
+    "建材": BusinessType.BUILDING,
+    "五金": BusinessType.BUILDING,
+    "餐馆": BusinessType.CATERING,
+    "饭店": BusinessType.CATERING,
+    "餐厅": BusinessType.CATERING,
+    "小吃": BusinessType.CATERING,
+    "超市": BusinessType.RETAIL,
+    "商店": BusinessType.RETAIL,
+    "水果": BusinessType.FRUIT_VEG,
+    "生鲜": BusinessType.FRUIT_VEG,
+    "蔬菜": BusinessType.FRUIT_VEG,
+    "理发": BusinessType.BEAUTY,
+    "美发": BusinessType.BEAUTY,
+    "美容": BusinessType.BEAUTY,
+    "汽修": BusinessType.AUTO,
+    "洗车": BusinessType.AUTO,
+    "药房": BusinessType.PHARMACY,
+    "宾馆": BusinessType.HOTEL,
+    "酒店": BusinessType.HOTEL,
+    "旅馆": BusinessType.HOTEL,
+    "家电维修": BusinessType.REPAIR,
+}
+
+
 def clean_business_type(value) -> str:
+    """A type by its code, its Chinese label or a known synonym; otherwise refused, naming the
+    nearest label so the uploader can fix the row in one go."""
     raw = str(value or "").strip()
     if not raw:
         return BusinessType.OTHER
@@ -77,7 +108,19 @@ def clean_business_type(value) -> str:
         return raw
     if raw in _TYPE_BY_LABEL:
         return _TYPE_BY_LABEL[raw]
-    raise FieldError("business_type", _("经营类别“%(type)s”不在可选范围内") % {"type": raw})
+    if raw in TYPE_SYNONYMS:
+        return TYPE_SYNONYMS[raw]
+    names = [*_TYPE_BY_LABEL, *TYPE_SYNONYMS]
+    near = difflib.get_close_matches(raw, names, n=1, cutoff=0.3)
+    if near:
+        label = _LABEL_BY_TYPE[_TYPE_BY_LABEL.get(near[0]) or TYPE_SYNONYMS[near[0]]]
+        message = _("经营类别“%(type)s”不在可选范围内，是否为“%(near)s”？") % {"type": raw, "near": label}
+        raise FieldError("business_type", message)
+    raise FieldError(
+        "business_type",
+        _("经营类别“%(type)s”不在可选范围内，可选：%(names)s")
+        % {"type": raw, "names": "、".join(_TYPE_BY_LABEL)},
+    )
 
 
 def clean_status(value) -> str:

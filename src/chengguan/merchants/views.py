@@ -22,6 +22,7 @@ from chengguan.merchants.errors import LetterError
 from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
 from chengguan.merchants.jobs import IMPORT_KIND, KIND_LABELS, LETTERS_KIND, result_facts
+from chengguan.merchants.letters import public_base_url
 from chengguan.merchants.models import Letter, LetterStatus, Merchant
 from chengguan.merchants.permissions import can_link_cases, can_run_bulk_work, can_see_job, sees_merchants
 from chengguan.merchants.states import LETTER_MACHINE
@@ -144,7 +145,7 @@ def merchant_detail(request, pk: int):
             "recent_cases": recent,
             "repeat": recent >= selectors.REPEAT_OFFENDER_CASES,
             "repeat_threshold": selectors.REPEAT_OFFENDER_CASES,
-            "history": audit.history(m).order_by("-id")[:30],
+            "history": selectors.merchant_history(m),
             "sign_form": SignForm(initial={"signed_on": clock.today(), "method": "screen"}),
         },
     )
@@ -201,6 +202,7 @@ def letters_page(request):
                     "scope": scope,
                     "format": d["format"],
                     "only_not_issued": d["only_not_issued"],
+                    "base_url": public_base_url(request),
                 },
             )
         except DomainError as exc:

@@ -64,3 +64,9 @@ can_manage_open311_clients = permission(
         )
     ),
 )
+
+# Signed-in members of the public follow what they reported themselves on their own home page: a
+# citizen their reports (with progress and ratings), a deputy the items they raised (人大代表督办件).
+follows_own_reports = permission("portal.follows_own_reports", holds(R.CITIZEN, R.DEPUTY))
+raises_deputy_items = permission("portal.raises_deputy_items", holds(R.DEPUTY))
+reports_as_citizen = permission("portal.reports_as_citizen", holds(R.CITIZEN))

@@ -18,6 +18,7 @@ from chengguan.feedback.models import Callback, FeedbackMethod, Rating
 from chengguan.grids.models import Grid
 from chengguan.org import selectors as org_selectors
 from chengguan.portal.models import CallbackReview, Open311Client, Open311Submission, PublicReport
+from chengguan.portal.permissions import follows_own_reports, raises_deputy_items
 from chengguan.portal.services import hash_key, query_code_hash, query_code_matches
 from chengguan.taxonomy.selectors import active_categories
 
@@ -284,6 +285,51 @@ def reviews_done(actor, limit: int = 20) -> QuerySet[CallbackReview]:
     callbacks = _bureau_callbacks(actor)
     return (
         CallbackReview.objects.filter(callback__in=callbacks)
-        .select_related("callback__case", "decided_by")
+        .select_related("callback__case", "decided_by__profile")
         .order_by("-decided_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class OwnReport:
+    """One of the reports a signed-in citizen or deputy made, as the public tracking page shows it."""
+
+    case: Case
+    status: str
+    steps: list[TimelineStep]
+    replies: list[dict]
+    rating: Callback | None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.case.state in FINAL_STATES
+
+
+OWN_REPORTS_SHOWN = 20
+
+
+def own_reports(actor, *, deputy_items: bool) -> list[OwnReport]:
+    """The latest reports `actor` made themselves (reporter = actor and nobody else's): the items a
+    deputy raised (source 人大代表/政协委员) or a citizen's other reports, each with its public
+    progress, the replies they were given and the latest rating of the case."""
+    if not getattr(actor, "is_authenticated", False) or not follows_own_reports(actor):
+        return []
+    if deputy_items and not raises_deputy_items(actor):
+        return []
+    qs = Case.objects.filter(reporter=actor).select_related("category", "handling_unit")
+    qs = qs.filter(source=CaseSource.DEPUTY) if deputy_items else qs.exclude(source=CaseSource.DEPUTY)
+    cases = list(
+        qs.prefetch_related("feedback_records", "callbacks").order_by("-reported_at", "-id")[
+            :OWN_REPORTS_SHOWN
+        ]
+    )
+    return [
+        OwnReport(
+            case=case,
+            status=status_notes(case),
+            steps=public_timeline(case),
+            replies=public_replies(case),
+            rating=max(case.callbacks.all(), key=lambda c: (c.at, c.pk), default=None),
+        )
+        for case in cases
+    ]

@@ -191,7 +191,7 @@ def rate(request, number: str):
     )
     if rated is None:
         return _render_detail(request, report, form, status=form.refusal.status if form.refusal else 400)
-    messages.success(request, _("感谢您的评价！"))
+    # The page thanks the reporter beside their rating (one thanks, not a flash message as well).
     return redirect("portal:track-detail", number=number)
 
 

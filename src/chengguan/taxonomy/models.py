@@ -6,6 +6,8 @@ category belongs to a `Classification` and only one classification is active at 
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,10 @@ class Classification(models.Model):
         return self.code
 
 
+# A parenthesis of the reference taxonomy's glosses that is an editor's note on sources or attributes.
+_EDITOR_NOTE = re.compile(r"\s*\((?:also written|has |S\d)[^)]*\)")
+
+
 class LocalNameMixin:
     """Category names are data in Chinese with an English name beside them where the standard has one."""
 
@@ -46,10 +52,16 @@ class LocalNameMixin:
     name_en: str
 
     @property
+    def english_name(self) -> str:
+        """`name_en` without the reference's editor notes ("(S1: 电信井盖)", "(also written 雨水篦子)",
+        "(has 站名 attribute)"): they say where a gloss came from, not what the category is."""
+        return _EDITOR_NOTE.sub("", self.name_en).strip()
+
+    @property
     def local_name(self) -> str:
-        """`name_en` for English readers when there is one, else the Chinese name."""
+        """The English name for English readers when there is one, else the Chinese name."""
         if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
+            return self.english_name
         return self.name_zh
 
 

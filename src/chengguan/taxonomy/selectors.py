@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chengguan.core.errors import NotFound
 from chengguan.taxonomy.errors import TaxonomyError
-from chengguan.taxonomy.models import BureauTimeLimit, Category, Classification
+from chengguan.taxonomy.models import BureauTimeLimit, Category, Classification, RoutingRule
 
 
 def active_classification() -> Classification | None:
@@ -42,3 +42,21 @@ def time_limit_for(category: Category, bureau_id: int | None) -> tuple[int, str]
         else None
     )
     return own or (category.time_limit_amount, category.time_limit_unit)
+
+
+def routing_rules_for(bureau) -> QuerySet[RoutingRule]:
+    """The routing rules that can route `bureau`'s cases: its own and the installation's defaults
+    (never another bureau's), most specific area first, as `taxonomy.routing` ranks them."""
+    own = Q(bureau__isnull=True) | Q(bureau=bureau) if bureau is not None else Q(bureau__isnull=True)
+    return (
+        RoutingRule.objects.filter(own)
+        .select_related("category", "major", "subdistrict", "community", "grid", "handler", "bureau")
+        .order_by("-is_active", "grid__code", "community__name", "subdistrict__name", "category__code", "id")
+    )
+
+
+def bureau_time_limits(bureau) -> QuerySet[BureauTimeLimit]:
+    """The bureau's own handling time limits that override the installation's."""
+    if bureau is None:
+        return BureauTimeLimit.objects.none()
+    return BureauTimeLimit.objects.filter(bureau=bureau).select_related("category").order_by("category__code")

@@ -7,8 +7,9 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from chengguan.core import navigation
-        from chengguan.web.context import comparison_nav, foundation_nav, reference_nav
+        from chengguan.web.context import comparison_nav, foundation_nav, reference_nav, routing_nav
 
         navigation.register(navigation.FOUNDATION, foundation_nav)
+        navigation.register(navigation.FOUNDATION, routing_nav)
         navigation.register(navigation.FIGURES, comparison_nav)
         navigation.register(navigation.REFERENCE, reference_nav)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("org/", views.organisation, name="organisation"),
     path("org/<int:pk>/staff/", views.organisation_staff, name="organisation-staff"),
     path("categories/", views.categories, name="categories"),
+    path("routing/", views.routing_rules, name="routing"),
     path("figures/bureaus/", views.bureau_comparison_page, name="bureau-comparison"),
 ]

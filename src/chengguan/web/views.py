@@ -21,21 +21,35 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
-from chengguan.core import audit, clock
+from chengguan.cases.forms import category_choices
+from chengguan.cases.permissions import can_use_dispatch_board
+from chengguan.core import audit, calendar, clock
 from chengguan.core.masking import mask_phone
 from chengguan.grids.permissions import works_assigned_grids
+from chengguan.grids.selectors import locate_point
+from chengguan.merchants import selectors as merchant_selectors
+from chengguan.merchants.permissions import keeps_a_shop
 from chengguan.org import otp
 from chengguan.org.access import is_staff_user, staff_required
 from chengguan.org.auth import count_failure, login_block
 from chengguan.org.forms import LockoutAuthenticationForm
 from chengguan.org.models import Organisation
-from chengguan.org.permissions import compares_bureaus, is_partner_contact, sees_bureau_overview
+from chengguan.org.permissions import (
+    compares_bureaus,
+    is_partner_contact,
+    sees_bureau_overview,
+    uses_admin_pages,
+)
 from chengguan.org.roles import RoleCode
 from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
 from chengguan.people import selectors as people_selectors
+from chengguan.portal import selectors as portal_selectors
+from chengguan.portal.permissions import follows_own_reports, raises_deputy_items, reports_as_citizen
 from chengguan.portal.views import portal_home
 from chengguan.stats.figures import LABELS as FIGURE_LABELS
 from chengguan.stats.selectors import bureau_comparison, home_figures
+from chengguan.taxonomy import routing
+from chengguan.taxonomy import selectors as taxonomy_selectors
 from chengguan.taxonomy.models import CategoryKind
 from chengguan.web import selectors
 
@@ -118,6 +132,23 @@ def login_otp(request):
 logout_view = auth_views.LogoutView.as_view()
 
 
+def own_home(request):
+    """The home of a member of the public who signed in: what they raised or reported and how it is
+    going, and a merchant's shops with their letters and cases. Each list reads only the actor's own
+    rows (`portal.selectors.own_reports`, `merchants.selectors.shops_of_account`)."""
+    user = request.user
+    context = {
+        "profile": profile_of(user),
+        "deputy": raises_deputy_items(user),
+        "deputy_items": portal_selectors.own_reports(user, deputy_items=True),
+        "reports": (reports := portal_selectors.own_reports(user, deputy_items=False)),
+        "citizen": reports_as_citizen(user) or bool(reports),
+        "merchant": keeps_a_shop(user),
+        "shops": merchant_selectors.shops_of_account(user),
+    }
+    return render(request, "web/home_own.html", context)
+
+
 def _person_rows(profiles) -> list[dict]:
     return [
         {
@@ -130,13 +161,27 @@ def _person_rows(profiles) -> list[dict]:
     ]
 
 
+# From October deadlines start to run into the next year, whose holiday table the State Council
+# publishes in November or December.
+NEXT_YEAR_WATCHED_FROM_MONTH = 10
+
+
+def calendar_gaps(today) -> list[int]:
+    """This year, and next year from October, when the calendar has no official table for them
+    (deadlines there are counted Monday–Friday): the administrator's workbench says so."""
+    years = [today.year] + ([today.year + 1] if today.month >= NEXT_YEAR_WATCHED_FROM_MONTH else [])
+    return calendar.years_without_table(*years)
+
+
 def home(request):
-    """Staff get their own home; a partner department's contact their campaign tasks; everyone
-    else, signed in or not, the public portal."""
+    """Staff get their own home; a partner department's contact their campaign tasks; a deputy, a
+    citizen or a merchant who signed in their own page; everyone else the public portal."""
     user = request.user
     if not is_staff_user(user):
         if user.is_authenticated and is_partner_contact(user):
             return redirect("campaigns:campaign-tasks")
+        if user.is_authenticated and (follows_own_reports(user) or keeps_a_shop(user)):
+            return own_home(request)
         return portal_home(request, figures=home_figures())
     profile = profile_of(user)
     context: dict = {"profile": profile, "is_inspector": works_assigned_grids(user)}
@@ -150,6 +195,8 @@ def home(request):
             colleague_total=selectors.colleague_count(profile),
             certificate=people_selectors.current_certificate(user),
         )
+    if uses_admin_pages(user):
+        context["calendar_gaps"] = calendar_gaps(clock.today())
     bureau = bureau_of(user)
     if bureau is not None and sees_bureau_overview(user):
         overview = selectors.bureau_overview(bureau)
@@ -290,3 +337,52 @@ def bureau_comparison_page(request):
         rows = bureau_comparison(request.user, *clock.period_bounds(first, last))
     labels = [FIGURE_LABELS[f.name] for f in rows[0].figures] if rows else []
     return render(request, "web/bureau_comparison.html", {"form": form, "rows": rows, "labels": labels})
+
+
+class RoutingTestForm(forms.Form):
+    """ "Who would get this?": a category and a point, in the coordinate system of the map used."""
+
+    category = forms.ChoiceField(label=_lazy("问题类别"))
+    lon = forms.FloatField(label=_lazy("经度"), min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_lazy("纬度"), min_value=-90, max_value=90)
+    crs = forms.ChoiceField(
+        label=_lazy("坐标系"), choices=[("wgs84", "WGS-84"), ("gcj02", "GCJ-02"), ("bd09", "BD-09")]
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices(categories)
+
+
+@staff_required
+@require_GET
+def routing_rules(request):
+    """The dispatcher's view of the routing rules (who gets which category where) and a tester that
+    asks the same function the intake asks (`taxonomy.routing.propose_handler`)."""
+    if not can_use_dispatch_board(request.user):
+        raise PermissionDenied
+    bureau = bureau_of(request.user)
+    categories = list(taxonomy_selectors.active_categories().select_related("major"))
+    form = RoutingTestForm(request.GET if "category" in request.GET else None, categories=categories)
+    answer = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        category = next(c for c in categories if c.code == d["category"])
+        grid = locate_point(d["lon"], d["lat"], d["crs"])
+        if grid is not None and bureau is not None and grid.community.bureau_id != bureau.pk:
+            grid = None  # another bureau's ground: its rules are not this dispatcher's to read
+        rules = routing.matching_rules(category=category, grid=grid) if grid is not None else []
+        answer = {
+            "category": category,
+            "grid": grid,
+            "handler": routing.handler_for(rules[0], grid) if rules else None,
+            "rule": rules[0] if rules else None,
+            "others": rules[1:],
+        }
+    context = {
+        "rules": taxonomy_selectors.routing_rules_for(bureau),
+        "limits": taxonomy_selectors.bureau_time_limits(bureau),
+        "form": form,
+        "answer": answer,
+    }
+    return render(request, "web/routing.html", context)

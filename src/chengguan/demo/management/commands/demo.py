@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -50,31 +51,45 @@ STAGE_LABELS = {
 
 
 class _Bars:
-    """One tqdm bar per stage on stderr; none with -v0 or when stderr is not a terminal."""
+    """One tqdm bar per stage on stderr when it is a terminal; otherwise (`make demo > demo.log`) a
+    line per finished stage with its count and time on `out`, so a log shows how far the build
+    got. None with -v0."""
 
-    def __init__(self, enabled: bool):
+    def __init__(self, enabled: bool, out=None, *, terminal: bool | None = None):
         self.enabled = enabled
+        self.out = out or sys.stdout
+        self.terminal = sys.stderr.isatty() if terminal is None else terminal
         self.bar = None
         self.stage = ""
+        self.done = 0
+        self.total = 0
+        self.started = 0.0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        from tqdm import tqdm
-
         if stage != self.stage:
             self.close()
-            self.stage = stage
-            # disable=None: no bar when stderr is not a terminal (CI logs, pipes).
-            self.bar = tqdm(
-                total=total, desc=STAGE_LABELS.get(stage, stage), unit="项", file=sys.stderr, disable=None
-            )
-        self.bar.update(done - self.bar.n)
+            self.stage, self.started = stage, time.monotonic()
+            if self.terminal:
+                from tqdm import tqdm
+
+                label = STAGE_LABELS.get(stage, stage)
+                self.bar = tqdm(total=total, desc=label, unit="项", file=sys.stderr)
+        self.done, self.total = done, total
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+        elif self.enabled and self.stage and not self.terminal:
+            seconds = time.monotonic() - self.started
+            label = STAGE_LABELS.get(self.stage, self.stage)
+            self.out.write(f"{label}：{self.done}/{self.total} 项，{seconds:.1f} 秒\n")
+            self.out.flush()
+        self.stage = ""
 
 
 class Command(BaseCommand):
@@ -182,7 +197,7 @@ class Command(BaseCommand):
     def _build(
         self, *, seed: int, size: str, password: str, cases: int, merchants: int, verbosity: int
     ) -> None:
-        bars = _Bars(enabled=verbosity > 0)
+        bars = _Bars(enabled=verbosity > 0, out=self.stdout)
         try:
             summary = build_demo(
                 seed=seed, size=size, password=password, progress=bars, cases=cases, merchants=merchants
@@ -202,7 +217,7 @@ class Command(BaseCommand):
             return
         if run is None and count == 0:
             return
-        bars = _Bars(enabled=verbosity > 0)
+        bars = _Bars(enabled=verbosity > 0, out=self.stdout)
         try:
             summary = generate_case_year(seed=seed, size=size, count=count, progress=bars)
         finally:

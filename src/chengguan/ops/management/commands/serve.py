@@ -31,6 +31,9 @@ class Command(BaseCommand):
     def handle(self, *args, bind: str, workers: int | None, threads: int | None, **options):
         env = dict(os.environ)
         env["CHENGGUAN_BIND"] = bind
+        if ":" in bind and not bind.startswith("unix:") and not bind.startswith("0.0.0.0"):
+            # The QR codes on letters point where this server answers unless the public address is set.
+            env.setdefault("CHENGGUAN_PUBLIC_URL", f"http://{bind}")
         if workers:
             env["CHENGGUAN_WEB_WORKERS"] = str(workers)
         if threads:
