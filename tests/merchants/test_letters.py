@@ -247,6 +247,8 @@ def test_the_merger_refuses_what_reportlab_did_not_write():
 def test_the_prefix_says_城管_once_whatever_the_short_name(db, name, short_name):
     bureau = factories.bureau(name=name, short_name=short_name)
     assert services.letter_prefix(bureau) == "中原城管三包字"
+
+
 def test_without_a_configured_address_the_qr_codes_point_where_the_request_came_in(
     shops, district, client, settings, tmp_path
 ):
