@@ -231,7 +231,7 @@ class Application(models.Model):
 class HelpKind(models.TextChoices):
     GOODS = "goods", _("物资帮扶")
     REFERRAL = "referral", _("转介")
-    FOLLOW_UP = "follow_up", _("回访")
+    FOLLOW_UP = "follow_up", _("跟踪回访")
 
 
 class ReferralTo(models.TextChoices):

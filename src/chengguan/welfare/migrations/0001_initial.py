@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             name='HelpRecord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('goods', '物资帮扶'), ('referral', '转介'), ('follow_up', '回访')], max_length=10, verbose_name='帮扶方式')),
+                ('kind', models.CharField(choices=[('goods', '物资帮扶'), ('referral', '转介'), ('follow_up', '跟踪回访')], max_length=10, verbose_name='帮扶方式')),
                 ('on', models.DateField(verbose_name='日期')),
                 ('what', models.CharField(blank=True, max_length=100, verbose_name='物资')),
                 ('quantity', models.CharField(blank=True, max_length=50, verbose_name='数量')),
