@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -22,6 +21,7 @@ from chengguan.channels.permissions import can_import_channel_cases
 from chengguan.core import clock, jobs
 from chengguan.core.clock import period_bounds
 from chengguan.core.errors import DomainError
+from chengguan.core.forms import NoFields, flash, submit
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.models import Job
 from chengguan.feedback.models import Rating
@@ -88,14 +88,14 @@ def order_list(request):
 @require_POST
 def order_reply(request, pk: int):
     order = get_object_or_404(selectors.work_orders_visible_to(request.user), pk=pk)
-    try:
-        services.work_order_reply(actor=request.user, order=order, reply=request.POST.get("reply", ""))
-    except DomainError as exc:
-        messages.error(
-            request, _("%(order)s：%(error)s") % {"order": order.external_id, "error": exc.message}
-        )
-    else:
-        messages.success(request, _("%(order)s 已答复。") % {"order": order.external_id})
+    flash(
+        request,
+        lambda: services.work_order_reply(
+            actor=request.user, order=order, reply=request.POST.get("reply", "")
+        ),
+        _("%(order)s 已答复。") % {"order": order.external_id},
+        about=order.external_id,
+    )
     return redirect(request.POST.get("next") or "channels:work-orders")
 
 
@@ -107,17 +107,18 @@ def import_page(request):
         if upload is None or not upload.name.lower().endswith((".xlsx", ".csv")):
             error = _("请选择 .xlsx 或 .csv 文件。")
         else:
-            try:
+
+            def start(_data):
                 if not can_import_channel_cases(request.user):
                     raise DomainError(_("只有受理员、值班长可以导入督办件。"), code=WorkOrderError.FORBIDDEN)
                 name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
-                job = jobs.job_start(
-                    actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
-                )
-            except DomainError as exc:
-                error = exc.message
-            else:
+                params = {"file": name, "filename": upload.name}
+                return jobs.job_start(actor=request.user, kind=IMPORT_KIND, params=params)
+
+            form = NoFields()
+            if (job := submit(form, start)) is not None:
                 return redirect("channels:job", pk=job.pk)
+            error = form.refusal.message
     recent = Job.objects.filter(kind=IMPORT_KIND, created_by=request.user)[:10]
     return render(request, "channels/import.html", {"error": error, "recent": recent})
 

@@ -22,6 +22,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from chengguan.core.errors import DomainError
 
@@ -144,16 +145,19 @@ def flash(
     *,
     form: forms.Form | None = None,
     invalid: str | Callable[[forms.Form], str] = "",
+    about: str = "",
 ) -> T | None:
     """`submit` for a page that answers with a redirect: `call()` when `form` (if any) is valid, and
     the outcome as the next page's message — `success` (or `success(result)`), the service's refusal,
-    or `invalid` (or `invalid(form)`) for an invalid form. The result, or None when it did not go
-    through."""
+    or `invalid` (or `invalid(form)`) for an invalid form; a refusal is prefixed with `about` (the
+    order or case it concerns, on a list of many). The result, or None when it did not go through."""
     form = form if form is not None else NoFields()
     result = submit(form, lambda data: call())
     if accepted(form):
         messages.success(request, success(result) if callable(success) else success)
         return result
     banner, _status = banner_of(form, invalid(form) if callable(invalid) else invalid)
-    messages.error(request, banner)
+    messages.error(
+        request, gettext("%(about)s：%(error)s") % {"about": about, "error": banner} if about else banner
+    )
     return None

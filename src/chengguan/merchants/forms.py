@@ -34,6 +34,12 @@ class MerchantForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("台账文件（.xlsx 或 .csv）"))
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件"))
+        return upload
+
 
 class GenerateForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chengguan.core import audit, clock, jobs
 from chengguan.core.errors import DomainError
+from chengguan.core.forms import NoFields, flash, form_page, submit
 from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
 from chengguan.grids.selectors import grids_visible_to
 from chengguan.merchants import exporter, importer, selectors, services
-from chengguan.merchants.errors import LetterError
 from chengguan.merchants.filters import MerchantFilter
 from chengguan.merchants.forms import GenerateForm, ImportForm, LookupForm, MerchantForm, SignForm
 from chengguan.merchants.jobs import IMPORT_KIND, KIND_LABELS, LETTERS_KIND, result_facts
@@ -76,28 +76,25 @@ def merchant_export(request):
     return resp
 
 
-def _form_errors(form, exc: DomainError) -> None:
-    for field, msgs in exc.fields.items():
-        form.add_error(field if field in form.fields else None, "；".join(msgs))
-    if not exc.fields:
-        form.add_error(None, exc.message)
+def _registered(request, m: Merchant):
+    messages.success(
+        request, _("已登记“%(name)s”，所属网格 %(grid)s。") % {"name": m.name, "grid": m.grid.code}
+    )
+    return redirect("merchants:detail", pk=m.pk)
 
 
 @login_required
 def merchant_new(request):
     _staff(request)
     form = MerchantForm(request.POST or None, initial={"status": "open", "business_type": "other"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            m = services.merchant_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request, _("已登记“%(name)s”，所属网格 %(grid)s。") % {"name": m.name, "grid": m.grid.code}
-            )
-            return redirect("merchants:detail", pk=m.pk)
-    return render(request, "merchants/form.html", {"form": form, "title": _("登记沿街商户")})
+    return form_page(
+        request,
+        form,
+        lambda data: services.merchant_create(actor=request.user, **data),
+        template="merchants/form.html",
+        context={"title": _("登记沿街商户")},
+        done=lambda m: _registered(request, m),
+    )
 
 
 @login_required
@@ -107,18 +104,14 @@ def merchant_edit(request, pk: int):
     initial = {f: getattr(m, f) for f in services.LEDGER_FIELDS}
     initial["crs"] = "wgs84"
     form = MerchantForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.merchant_update(actor=request.user, merchant=m, **form.cleaned_data)
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("台账已更新。"))
-            return redirect("merchants:detail", pk=m.pk)
-    return render(
+    return form_page(
         request,
-        "merchants/form.html",
-        {"form": form, "title": _("修改：%(name)s") % {"name": m.name}, "merchant": m},
+        form,
+        lambda data: services.merchant_update(actor=request.user, merchant=m, **data),
+        template="merchants/form.html",
+        context={"title": _("修改：%(name)s") % {"name": m.name}, "merchant": m},
+        done=lambda _saved: redirect("merchants:detail", pk=m.pk),
+        success=_("台账已更新。"),
     )
 
 
@@ -155,21 +148,17 @@ def merchant_detail(request, pk: int):
 def import_page(request):
     _staff(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            form.add_error("file", _("请上传 .xlsx 或 .csv 文件"))
-        else:
-            try:
-                can_run_bulk_work.refuse(request.user, action=_("导入商户台账"))
-                name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
-                job = jobs.job_start(
-                    actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return redirect("merchants:job", pk=job.pk)
+
+    def start(data):
+        can_run_bulk_work.refuse(request.user, action=_("导入商户台账"))
+        upload = data["file"]
+        name = default_storage.save(f"imports/{clock.today():%Y/%m}/{upload.name}", upload)
+        return jobs.job_start(
+            actor=request.user, kind=IMPORT_KIND, params={"file": name, "filename": upload.name}
+        )
+
+    if request.method == "POST" and (job := submit(form, start, message_on_form=True)) is not None:
+        return redirect("merchants:job", pk=job.pk)
     recent = Job.objects.filter(kind=IMPORT_KIND, created_by=request.user)[:10]
     return render(request, "merchants/import.html", {"form": form, "recent": recent})
 
@@ -189,26 +178,21 @@ def letters_page(request):
     form = GenerateForm(
         request.POST or None, initial={"year": clock.today().year, "scope": "all", "format": "pdf"}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def start(d):
+        can_run_bulk_work.refuse(request.user, action=_("批量生成责任书"))
         scope = {d["scope"]: d["code"].strip()} if d["scope"] != "all" and d["code"].strip() else {}
-        try:
-            can_run_bulk_work.refuse(request.user, action=_("批量生成责任书"))
-            job = jobs.job_start(
-                actor=request.user,
-                kind=LETTERS_KIND,
-                params={
-                    "year": d["year"],
-                    "scope": scope,
-                    "format": d["format"],
-                    "only_not_issued": d["only_not_issued"],
-                    "base_url": public_base_url(request),
-                },
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("merchants:job", pk=job.pk)
+        params = {
+            "year": d["year"],
+            "scope": scope,
+            "format": d["format"],
+            "only_not_issued": d["only_not_issued"],
+            "base_url": public_base_url(request),
+        }
+        return jobs.job_start(actor=request.user, kind=LETTERS_KIND, params=params)
+
+    if request.method == "POST" and (job := submit(form, start, message_on_form=True)) is not None:
+        return redirect("merchants:job", pk=job.pk)
     recent = Job.objects.filter(kind=LETTERS_KIND, created_by=request.user)[:10]
     return render(request, "merchants/letters.html", {"form": form, "recent": recent})
 
@@ -218,32 +202,32 @@ def _sign_or_refuse(request, pk: int, action: str):
     letter = get_object_or_404(
         Letter.objects.filter(merchant__in=selectors.merchants_visible_to(request.user)), pk=pk
     )
-    try:
-        if action == "sign":
-            form = SignForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise DomainError(
-                    "；".join(f"{k}: {v[0]}" for k, v in form.errors.items()), code=LetterError.INVALID
-                )
-            d = form.cleaned_data
-            services.letter_transition(
+    if action == "sign":
+        form = SignForm(request.POST, request.FILES)
+        flash(
+            request,
+            lambda: services.letter_transition(
                 actor=request.user,
                 letter=letter,
                 action="sign",
-                signer_name=d["signer_name"],
-                signed_on=d["signed_on"],
-                method=d["method"],
-                upload=d.get("scan"),
-                signature_png=d.get("signature_png") or None,
-            )
-            messages.success(request, _("%(number)s 已登记签订。") % {"number": letter.number})
-        else:
-            services.letter_transition(
+                signer_name=form.cleaned_data["signer_name"],
+                signed_on=form.cleaned_data["signed_on"],
+                method=form.cleaned_data["method"],
+                upload=form.cleaned_data.get("scan"),
+                signature_png=form.cleaned_data.get("signature_png") or None,
+            ),
+            _("%(number)s 已登记签订。") % {"number": letter.number},
+            form=form,
+            invalid=lambda f: "；".join(f"{k}: {v[0]}" for k, v in f.errors.items()),
+        )
+    else:
+        flash(
+            request,
+            lambda: services.letter_transition(
                 actor=request.user, letter=letter, action="refuse", reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("%(number)s 已登记拒签。") % {"number": letter.number})
-    except DomainError as exc:
-        messages.error(request, exc.message)
+            ),
+            _("%(number)s 已登记拒签。") % {"number": letter.number},
+        )
     return redirect("merchants:detail", pk=letter.merchant_id)
 
 
@@ -358,15 +342,18 @@ def self_service(request):
         if letter is None:
             form.add_error(None, _("未找到：请核对统一社会信用代码和责任书编号。"))
         elif request.method == "POST" and request.POST.get("confirm"):
-            try:
-                letter = services.letter_confirm_receipt(
-                    credit_code=d["credit_code"],
-                    number=d["number"],
+            confirmed = submit(
+                form,
+                lambda data: services.letter_confirm_receipt(
+                    credit_code=data["credit_code"],
+                    number=data["number"],
                     client_address=audit.client_address_var.get(),
-                )
+                ),
+                message_on_form=True,
+            )
+            if confirmed is not None:
+                letter = confirmed
                 messages.success(request, _("已确认收到责任书，谢谢配合。"))
-            except DomainError as exc:
-                form.add_error(None, exc.message)
     return render(request, "merchants/self_service.html", {"form": form, "letter": letter})
 
 
@@ -394,6 +381,13 @@ def _linkable_case(request, case_id: int):
         return selectors.case_for_linking(request.user, case_id)
     except DomainError as exc:
         raise Http404 from exc
+
+
+def _change(request, case, call):
+    """Link or unlink through `core.forms.submit`: the section again, with the refusal if any."""
+    form = NoFields()
+    submit(form, lambda _data: call())
+    return _after_change(request, case, form.refusal.message if form.refusal else "")
 
 
 def _after_change(request, case, error: str = ""):
@@ -439,12 +433,13 @@ def case_merchant_link(request, case_id: int):
         merchant_id = int(request.POST.get("merchant", ""))
     except ValueError:
         return _after_change(request, case, _("请先从查找结果中选择商户。"))
-    try:
-        merchant = selectors.merchant_to_link(merchant_id=merchant_id)
-        services.merchant_link_case(actor=request.user, merchant=merchant, case=case)
-    except DomainError as exc:
-        return _after_change(request, case, exc.message)
-    return _after_change(request, case)
+    return _change(
+        request,
+        case,
+        lambda: services.merchant_link_case(
+            actor=request.user, merchant=selectors.merchant_to_link(merchant_id=merchant_id), case=case
+        ),
+    )
 
 
 @require_POST
@@ -452,8 +447,6 @@ def case_merchant_link(request, case_id: int):
 def case_merchant_unlink(request, case_id: int, merchant_id: int):
     case = _linkable_case(request, case_id)
     merchant = get_object_or_404(Merchant, pk=merchant_id)
-    try:
-        services.merchant_unlink_case(actor=request.user, merchant=merchant, case=case)
-    except DomainError as exc:
-        return _after_change(request, case, exc.message)
-    return _after_change(request, case)
+    return _change(
+        request, case, lambda: services.merchant_unlink_case(actor=request.user, merchant=merchant, case=case)
+    )

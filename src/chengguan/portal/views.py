@@ -20,8 +20,7 @@ from chengguan.cases import mapdata
 from chengguan.cases.models import CaseEvidence
 from chengguan.cases.states import CaseState
 from chengguan.core import limits
-from chengguan.core.errors import DomainError
-from chengguan.core.forms import submit
+from chengguan.core.forms import flash, submit
 from chengguan.org.access import staff_required
 from chengguan.portal import forms, selectors, services
 from chengguan.portal.permissions import can_review_callbacks
@@ -238,18 +237,19 @@ def review_decide(request, pk: int):
             _("案件 %(number)s：请选择处理方式并填写原因或解释说明。") % {"number": callback.case.number},
         )
         return redirect("portal:review")
-    try:
-        review = services.callback_review_decide(
+    number = callback.case.number
+    flash(
+        request,
+        lambda: services.callback_review_decide(
             actor=request.user,
             callback=callback,
             decision=form.cleaned_data["decision"],
             note=form.cleaned_data["note"],
-        )
-    except DomainError as exc:
-        messages.error(
-            request, _("案件 %(number)s：%(error)s") % {"number": callback.case.number, "error": exc.message}
-        )
-    else:
-        done = {"number": callback.case.number, "decision": review.get_decision_display()}
-        messages.success(request, _("案件 %(number)s：已%(decision)s。") % done)
+        ),
+        lambda review: (
+            _("案件 %(number)s：已%(decision)s。")
+            % {"number": number, "decision": review.get_decision_display()}
+        ),
+        about=_("案件 %(number)s") % {"number": number},
+    )
     return redirect("portal:review")
