@@ -232,3 +232,35 @@ def test_a_staff_members_pages_count_their_own_bureaus_days(district, second, rf
         BureauCalendarMiddleware(page)(request)
     assert seen[0].bureau_id == bureau.pk and seen[1] is None
     assert cn_calendar.current_bureau_days() is None  # nothing leaks past the request
+
+
+def test_a_bureau_admin_sets_a_stage_limit_and_a_local_day_in_the_admin(district, second, client):
+    bureau, _works, users = second
+    type(users[R.ADMIN]).objects.filter(pk=users[R.ADMIN].pk).update(is_staff=True)  # the admin site's door
+    client.force_login(type(users[R.ADMIN]).objects.get(pk=users[R.ADMIN].pk))
+    added = client.post(
+        "/admin/cases/bureaustagelimit/add/",
+        {"bureau": bureau.pk, "stage": "filed", "amount": 2, "unit": "working_hours", "source": "二七区规定"},
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert BureauStageLimit.objects.get(bureau=bureau).amount == 2
+    refused = client.post(
+        "/admin/cases/bureaustagelimit/add/",
+        {"bureau": district.bureau.pk, "stage": "filed", "amount": 2, "unit": "working_hours", "source": "x"},
+    )
+    assert refused.status_code == 200 and BureauStageLimit.objects.count() == 1  # not their bureau
+    day = client.post(
+        "/admin/org/bureaucalendarday/add/",
+        {
+            "bureau": bureau.pk,
+            "date": "2026-09-16",
+            "works": "",
+            "name": "建区纪念日",
+            "source": "区政府通知",
+        },
+    )
+    assert day.status_code == 302, day.content.decode()[:2000]
+    with cn_calendar.for_bureau(bureau.pk):
+        assert not cn_calendar.is_working_day(LOCAL_HOLIDAY)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"case.stage_limit_set", "org.calendar_day_set"} <= actions

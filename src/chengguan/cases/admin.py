@@ -22,6 +22,7 @@ from chengguan.cases.models import (
 )
 from chengguan.cases.selectors import cases_visible_to
 from chengguan.core import audit
+from chengguan.org.admin import ServiceAdmin
 from chengguan.org.permissions import can_administer, uses_admin_pages
 
 
@@ -217,32 +218,12 @@ class StageLimitForm(forms.ModelForm):
 
 
 @admin.register(BureauStageLimit)
-class BureauStageLimitAdmin(admin.ModelAdmin):
+class BureauStageLimitAdmin(ServiceAdmin):
     """A bureau's own limits for the desk stages; saved through `cases.services.stage_limit_set`."""
 
     form = StageLimitForm
     list_display = ["bureau", "stage", "amount", "unit", "source"]
     actions = None
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.actor = request.user
-        return form
-
-    def has_module_permission(self, request) -> bool:
-        return super().has_module_permission(request) or _is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) or _is_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return super().has_add_permission(request) or _is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) or _is_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change) -> None:
         saved = services.stage_limit_set(actor=request.user, **form.cleaned_data)

@@ -47,7 +47,7 @@ class _ActorForm(forms.ModelForm):
             self.add_error(None, exc.message)
 
 
-class _ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(admin.ModelAdmin):
     """Admins of our own role (not only Django superusers) may use these pages."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -104,7 +104,7 @@ class OrganisationForm(_ActorForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(_ServiceAdmin):
+class OrganisationAdmin(ServiceAdmin):
     form = OrganisationForm
     list_display = ("indented_name", "kind", "code", "partner_type", "bureau", "is_active")
     list_filter = ("kind", "partner_type", "is_active")
@@ -208,7 +208,7 @@ class StaffCreateForm(StaffForm):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(_ServiceAdmin):
+class StaffProfileAdmin(ServiceAdmin):
     form = StaffForm
     add_form = StaffCreateForm
     list_display = ("full_name", "username", "organisation", "role_names", "is_active")
@@ -391,7 +391,7 @@ class CalendarDayForm(_ActorForm):
 
 
 @admin.register(BureauCalendarDay)
-class BureauCalendarDayAdmin(_ServiceAdmin):
+class BureauCalendarDayAdmin(ServiceAdmin):
     """A bureau's own days off and days worked; saved and removed through `org.calendar_days`."""
 
     form = CalendarDayForm
