@@ -287,6 +287,11 @@ SPECTACULAR_SETTINGS = {
         "WelfareOutcomeEnum": "chengguan.welfare.models.Outcome",
         "WelfareHelpKindEnum": "chengguan.welfare.models.HelpKind",
         "WelfareReferralToEnum": "chengguan.welfare.models.ReferralTo",
+        "PenaltyEvidenceKindEnum": "chengguan.enforcement.models.EvidenceKind",
+        "EvidenceCollectionMethodEnum": "chengguan.enforcement.models.CollectionMethod",
+        "OutreachActivityKindEnum": "chengguan.outreach.models.ActivityKind",
+        "GeoJsonFeatureTypeEnum": [("Feature", "Feature")],
+        "GeoJsonFeatureCollectionTypeEnum": [("FeatureCollection", "FeatureCollection")],
     },
 }
 

@@ -64,10 +64,12 @@ def _pattern(actor, unit, *, day: dict, night: dict | None) -> None:
             )
 
 
-def _fill(actor, roster, people: list, posts_of, summary: DutyDemoSummary) -> None:
-    """Assign the posts shift by shift, rotating through `people` so nobody holds two at once."""
+def _fill(actor, rosters: list, people: list, posts_of, summary: DutyDemoSummary) -> None:
+    """Assign the posts shift by shift across the rosters (in time order), rotating through `people`
+    so nobody holds two at once."""
     k = 0
-    for shift in roster.shifts.order_by("starts_at"):
+    shifts = [s for roster in rosters for s in roster.shifts.order_by("starts_at")]
+    for shift in sorted(shifts, key=lambda s: (s.starts_at, s.pk)):
         summary.shifts += 1
         for post in posts_of(shift):
             services.shift_assign(actor=actor, shift=shift, staff=people[k % len(people)], post=post)
@@ -404,12 +406,17 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
     now = clock.now()
     today = today or clock.today()
     month = today.replace(day=1)
+    # Early in a month the last week's attendance and patrols reach into the month before: its
+    # rosters too, so the week's on-post rate has data whatever the day.
+    months = [month]
+    if (today - month).days < ATTENDANCE_DAYS:
+        months.insert(0, (month - dt.timedelta(days=1)).replace(day=1))
     system = system_actor(bureau)
     summary = DutyDemoSummary()
     squads = list(Organisation.objects.filter(bureau=bureau, kind=OrgKind.SQUAD).order_by("path"))
     with (
         transaction.atomic(),
-        clock.pinned(dt.datetime.combine(month, dt.time(0), clock.SHANGHAI) - dt.timedelta(days=3)),
+        clock.pinned(dt.datetime.combine(months[0], dt.time(0), clock.SHANGHAI) - dt.timedelta(days=3)),
     ):
         # The bureau's 24-hour duty: a leader on duty (带班领导) and a shift leader (值班长) of the
         # command centre, handing over at 08:30.
@@ -430,8 +437,14 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
                     leaders=1,
                     chiefs=1,
                 )
-            roster = services.roster_generate(actor=system, unit=bureau, month=month)
-            for k, shift in enumerate(roster.shifts.order_by("starts_at")):
+            shifts = [
+                shift
+                for m in months
+                for shift in services.roster_generate(actor=system, unit=bureau, month=m).shifts.order_by(
+                    "starts_at"
+                )
+            ]
+            for k, shift in enumerate(shifts):
                 services.shift_assign(
                     actor=system, shift=shift, staff=leaders[k % len(leaders)], post=Post.LEADER
                 )
@@ -446,13 +459,8 @@ def seed_duty(bureau: Organisation, seed: int = 1, *, today: dt.date | None = No
                 continue
             night = {"officers": 2} if len(people) >= 5 else None
             _pattern(system, squad, day={"chiefs": 1, "officers": min(2, len(people) - 1)}, night=night)
-            _fill(
-                system,
-                services.roster_generate(actor=system, unit=squad, month=month),
-                people,
-                _posts,
-                summary,
-            )
+            rosters = [services.roster_generate(actor=system, unit=squad, month=m) for m in months]
+            _fill(system, rosters, people, _posts, summary)
     with transaction.atomic():
         _attend(today, now)
         _patrols(rng, squads, now, summary)

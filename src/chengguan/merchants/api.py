@@ -213,9 +213,10 @@ class ImportJobSerializer(serializers.Serializer):
 
 class LetterJobSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    subdistrict = serializers.CharField(required=False)
-    community = serializers.CharField(required=False)
-    grid = serializers.CharField(required=False)
+    # Blank is "not narrowed by this", as an HTML form sends an empty field.
+    subdistrict = serializers.CharField(required=False, allow_blank=True)
+    community = serializers.CharField(required=False, allow_blank=True)
+    grid = serializers.CharField(required=False, allow_blank=True)
     only_not_issued = serializers.BooleanField(default=False)
     format = serializers.CharField(default="pdf", help_text="pdf：合并打印；zip：每户一个 PDF")
 

@@ -13,6 +13,7 @@ import secrets
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -92,3 +93,18 @@ class DeviceTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return KEYWORD
+
+
+class DeviceTokenScheme(OpenApiAuthenticationExtension):
+    """The field app's header in the OpenAPI schema: `Authorization: Device <key>`."""
+
+    target_class = DeviceTokenAuthentication
+    name = "deviceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "外勤应用的设备令牌：`Device <key>`（POST /api/v1/auth/devices 签发，可吊销）",
+        }

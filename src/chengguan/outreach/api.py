@@ -173,7 +173,7 @@ class HoursSerializer(serializers.ModelSerializer):
         fields = ["id", "volunteer", "activity", "hours", "recorded_at"]
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class VolunteerCertificateSerializer(serializers.ModelSerializer):
     verify_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -419,11 +419,11 @@ class VolunteerViewSet(_ViewSet):
         )
         return Response(HoursSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: CertificateSerializer, **WRITE_ERRORS})
+    @extend_schema(request=None, responses={201: VolunteerCertificateSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def certificates(self, request: Request, pk=None) -> Response:
         cert = services.certificate_issue(actor=request.user, volunteer=self.get_object())
-        return Response(CertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
+        return Response(VolunteerCertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
 
 
 def _rows_of(model, request, ids: list[int], bureau_field: str) -> list:

@@ -8,3 +8,11 @@
     node.classList.add("selected");
   });
 })();
+
+/* A form with data-confirm asks before it is sent (the CSP allows no inline handlers). */
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
