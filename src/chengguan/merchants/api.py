@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chengguan.core import clock, jobs
-from chengguan.core.api import API_AUTHENTICATION, error_responses
+from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses
 from chengguan.core.errors import NotFound
 from chengguan.core.masking import mask_id_number, mask_phone
 from chengguan.core.models import Job
@@ -377,7 +377,16 @@ class MerchantJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             return Job.objects.none()
         return Job.objects.filter(kind__in=[IMPORT_KIND, LETTERS_KIND], created_by=self.request.user)
 
-    @extend_schema(request=ImportJobSerializer, responses={202: JobSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        request=ImportJobSerializer,
+        responses={
+            202: JobSerializer,
+            **WRITE_ERRORS,
+            415: error_response(
+                415, "unsupported_media_type", "请求体无法解析：请以 multipart/form-data 上传文件。"
+            ),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="import")
     def start_import(self, request):
         s = ImportJobSerializer(data=request.data)
