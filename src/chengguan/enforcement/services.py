@@ -23,7 +23,7 @@ from chengguan.cases.models import Case
 from chengguan.cases.states import CaseState, Disposition
 from chengguan.core import audit, clock, evidence, legal_periods
 from chengguan.core.errors import Conflict, ValidationFailed
-from chengguan.enforcement import periods, records
+from chengguan.enforcement import periods, records, selectors
 from chengguan.enforcement.errors import PenaltyError as E
 from chengguan.enforcement.models import (
     CollectionMethod,
@@ -280,13 +280,7 @@ def penalty_settings_update(
 def _review_window_refusal(case: PenaltyCase, kind: str, applied_on: dt.date) -> Conflict | None:
     """On a closed case, a review is registered only inside its window (行政复议法 第二十条; 行政诉讼法
     第四十六条, or 第四十五条 after a reconsideration decision)."""
-    decided = (
-        case.reviews.filter(kind=ReviewKind.RECONSIDERATION, concluded_on__isnull=False)
-        .order_by("-concluded_on")
-        .values_list("concluded_on", flat=True)
-        .first()
-    )
-    last = periods.review_windows(case.decision_served_on, decided)[kind]
+    last = selectors.review_windows(case)[kind]
     if applied_on <= last:
         return None
     served = f"{case.decision_served_on:%Y-%m-%d}"
@@ -312,8 +306,7 @@ def review_open(case: PenaltyCase) -> bool:
     if case.state != S.CLOSED:
         return True
     today = clock.today()
-    kinds = (ReviewKind.RECONSIDERATION, ReviewKind.LITIGATION)
-    return any(_review_window_refusal(case, kind, today) is None for kind in kinds)
+    return any(today <= last for last in selectors.review_windows(case).values())
 
 
 def penalty_review_record(
