@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from chengguan.core.coords import CRS_CHOICES, to_wgs84
 from chengguan.core.errors import ValidationFailed
@@ -94,3 +94,11 @@ def grids_visible_to(actor) -> QuerySet[Grid]:
     )
     by_unit = Q(community__in=unit_ids) | Q(subdistrict__in=unit_ids) | Q(squad__in=unit_ids)
     return _with_units(Grid.objects.filter(by_unit | assigned))
+
+
+def visible_extent(actor) -> list[float] | None:
+    """[west, south, east, north] of the grids `actor` works with, or None when there are none."""
+    box = grids_visible_to(actor).aggregate(
+        w=Min("min_lon"), s=Min("min_lat"), e=Max("max_lon"), n=Max("max_lat")
+    )
+    return None if box["w"] is None else [box["w"], box["s"], box["e"], box["n"]]
