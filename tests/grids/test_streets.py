@@ -115,3 +115,32 @@ def test_the_grid_map_layer_is_the_outlines_of_the_same_grids_compressed(distric
     outsider = factories.staff(factories.bureau(name="二七区城市管理局", code="410103"), RoleCode.LEADER).user
     client.force_login(outsider)
     assert client.get(f"/api/v1/grid-outlines/?bbox={box}").json()["count"] == 0
+
+
+def test_the_kept_outline_answer_follows_a_change_of_the_grid_set(district, client):
+    """The compressed outlines are kept between visits, and a new grid shows on the next visit; a
+    client that does not accept gzip gets the same body unpacked."""
+    from chengguan.grids.codes import make_grid_code
+    from chengguan.grids.services import grid_create
+    from chengguan.org.roles import RoleCode
+    from tests.grids.conftest import cell_geometry
+
+    client.force_login(factories.staff(district.bureau, RoleCode.LEADER).user)
+    url = "/api/v1/grid-outlines/?bbox=113.0,34.0,114.0,35.0"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert again.content == first.content
+    plain = client.get(url, HTTP_ACCEPT_ENCODING="identity")
+    assert "Content-Encoding" not in plain
+    assert plain.json()["count"] == len(district.grids)
+
+    east = [*district.xs, district.xs[-1] + factories.CELL_DLON]
+    added = grid_create(
+        actor=system_actor(),
+        code=make_grid_code(district.communities[2], 90),
+        community=district.communities[2],
+        geometry=cell_geometry(east, district.ys, len(east) - 2, 0),
+    )
+    body = client.get(url, HTTP_ACCEPT_ENCODING="identity").json()
+    assert body["count"] == len(district.grids) + 1
+    assert added.code in {f["properties"]["code"] for f in body["features"]}

@@ -17,8 +17,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-DRAWN_GRIDS = """() => [...document.querySelectorAll('#map path.leaflet-interactive')]
-    .filter((p) => p.getAttribute('d') !== 'M0 0').length"""
+# The grids are drawn on one canvas: the map reports how many it drew.
+DRAWN_GRIDS = """() => Number(document.querySelector('#map').dataset.gridCount || 0)"""
 
 
 @pytest.mark.browser
@@ -51,8 +51,21 @@ def test_log_in_see_home_find_a_grid_on_the_map_and_log_out(live_server, web_dis
             page.click("a.nav-link[href='/grids/map/']")
             # A function, not an expression string: the page's CSP forbids the eval Playwright would use.
             page.wait_for_function(f"() => ({DRAWN_GRIDS})() >= 8")
-            assert page.locator("path.leaflet-interactive").count() > 0
+            assert page.locator("#map canvas").count() > 0
             expect(page.locator("[data-testid=map-status]")).to_contain_text("8")
+
+            # A click on a cell of the canvas opens that grid's details.
+            x, y = page.evaluate(
+                """([lat, lon]) => {
+                  const p = document.getElementById("map").leafletMap.latLngToContainerPoint([lat, lon]);
+                  return [p.x, p.y];
+                }""",
+                [wanted.centroid_lat, wanted.centroid_lon],
+            )
+            page.locator("#map").click(position={"x": x, "y": y})
+            details = page.locator("[data-testid=grid-details]")
+            expect(details.locator("[data-field=code]")).to_have_text(expected["code"])
+            page.click("#close-details")
 
             page.fill("[data-testid=grid-search]", expected["code"])
             page.click("#grid-search button[type=submit]")

@@ -6,13 +6,16 @@ because map clients load them straight into a layer; a hard cap keeps one respon
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import math
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
-from django.utils.decorators import method_decorator
-from django.views.decorators.gzip import gzip_page
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -28,11 +31,14 @@ from chengguan.core.errors import NotFound
 from chengguan.grids import selectors
 from chengguan.grids.errors import GridError
 from chengguan.grids.filters import GridFilter
+from chengguan.grids.index import current_version
 from chengguan.grids.models import Grid
 
 # The most features one response carries; a client asking for more gets `truncated: true` and
 # should narrow the request (bbox, sub-district, community).
 MAX_FEATURES = 5000
+# How long a compressed outline answer is kept (a grid-set change makes a new key at once).
+OUTLINES_KEPT_SECONDS = 600
 
 OUTSIDE_MESSAGE = "该位置不在本辖区范围内。"
 
@@ -293,7 +299,6 @@ def outline_feature(grid: Grid) -> dict:
     }
 
 
-@method_decorator(gzip_page, name="dispatch")
 class GridOutlineList(GridList):
     """The grid map's layer: the same grids and filters as `grids/`, without the people and names
     (a district's 2,400 grids in full are 1.3 MB; their outlines, compressed, a few dozen KB)."""
@@ -312,13 +317,34 @@ class GridOutlineList(GridList):
         responses={200: GridOutlineCollectionSerializer, **error_responses(400, 401)},
         tags=["grids"],
     )
-    def get(self, request: Request) -> Response:
-        return self.collection(
-            request,
-            lambda qs: qs.select_related(None).only("pk", "code", "subdistrict_id", "geometry"),
-            outline_feature,
-            exact=False,  # the bounding boxes suffice to draw: a grid just outside the view costs nothing
-        )
+    def get(self, request: Request) -> HttpResponse:
+        # The map asks the same view box on every visit: its compressed answer is kept until the grid
+        # set changes. The key holds the viewer's scope as its SQL, so no one gets another's grids.
+        scope = hashlib.sha256(str(self.get_queryset().query).encode()).hexdigest()
+        asked = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+        key = f"grids:outlines:{current_version()}:{scope}:{asked}"
+        packed = cache.get(key)
+        if packed is None:
+            body = self.collection(
+                request,
+                lambda qs: qs.select_related(None).only("pk", "code", "subdistrict_id", "geometry"),
+                outline_feature,
+                exact=False,  # the bounding boxes suffice to draw: a grid just outside the view costs nothing
+            ).data
+            packed = gzip.compress(json.dumps(body, separators=(",", ":")).encode(), compresslevel=6)
+            cache.set(key, packed, OUTLINES_KEPT_SECONDS)
+        return _json_answer(request, packed)
+
+
+def _json_answer(request: Request, packed: bytes) -> HttpResponse:
+    """A gzip-compressed JSON body, sent as it is to a client that accepts gzip, unpacked otherwise."""
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    body = packed if accepts_gzip else gzip.decompress(packed)
+    response = HttpResponse(body, content_type="application/json")
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding, Cookie, Authorization"
+    return response
 
 
 class GridDetail(generics.GenericAPIView):

@@ -72,7 +72,9 @@
     fillOpacity: 0.68,
   });
   // The layer holds outlines only (code, sub-district, shape); a click fetches the grid's details.
+  // One canvas draws a district's thousands of cells far faster than as many SVG paths.
   const grids = L.geoJSON(null, {
+    renderer: L.canvas({ padding: 0.2 }),
     style: gridStyle,
     onEachFeature: (feature, layer) => {
       layer.on("click", () => showDetails(feature.properties.code));
@@ -175,9 +177,16 @@
   map.on("zoomend", () => grids.setStyle(gridStyle));
   map.on("streetsload", drawGraticule);
   let timer = null;
+  let shown = false;
   map.on("moveend", () => {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 120);
+    // The first view is drawn at once; later moves wait for the user to stop panning.
+    if (!shown) {
+      shown = true;
+      refresh();
+    } else {
+      timer = setTimeout(refresh, 120);
+    }
   });
 
   /* ---- a grid's details, and search by code ---- */
@@ -226,4 +235,5 @@
     map.setView([34.75, 113.62], 13);
   }
   if (cfg.initialCode) locate(cfg.initialCode);
+  map.getContainer().leafletMap = map; // lets a browser test find a grid's place on the canvas
 })();
