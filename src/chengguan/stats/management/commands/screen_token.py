@@ -5,11 +5,10 @@ fragment (shown once; revoke it in the admin under 移动设备, purpose 指挥�
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from chengguan.core.errors import ValidationFailed
+from chengguan.core.errors import PermissionDenied, ValidationFailed
 from chengguan.org.models import Organisation, OrgKind
 from chengguan.stats.screen import issue_screen_token
 
