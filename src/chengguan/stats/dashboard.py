@@ -47,7 +47,7 @@ MAX_MONTHS = 36
 TOP_CATEGORIES = 12
 MAX_RANKED = 20
 
-NARROW_LABELS = {"source": gettext_lazy("来源"), "category": gettext_lazy("类别")}
+NARROW_LABELS = {"source": gettext_lazy("来源"), "category": gettext_lazy("问题类别")}
 
 
 def default_first(today: dt.date) -> dt.date:

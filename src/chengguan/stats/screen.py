@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from chengguan.cases.models import Case
@@ -74,11 +75,42 @@ def _on_duty(token: DeviceToken, now: dt.datetime) -> list[dict]:
         {
             "name": getattr(getattr(a.staff, "profile", None), "full_name", "") or a.staff.get_username(),
             "post": str(Post(a.post).label),
+            "lead": a.post == Post.LEADER,
             "unit": a.shift.unit.name,
             "until": a.shift.ends_at.astimezone(clock.SHANGHAI).strftime("%H:%M"),
         }
         for a in people[:ON_DUTY]
     ]
+
+
+WEEK_SERIES = ("reported", "filed", "closed")
+
+
+def _last_week(ruleset, bureau: Organisation, today: dt.date, now: dt.datetime) -> dict:
+    """The last seven days' reported, filed and closed (the evaluation's counts, by the day of their
+    cohort: each count's own list of cases grouped by that day)."""
+    first = today - dt.timedelta(days=6)
+    days = [first + dt.timedelta(days=i) for i in range(7)]
+    scope = indicators.Scope(bureau=bureau)
+    series = {}
+    for key in WEEK_SERIES:
+        field = ruleset.cohorts[ruleset.find(key).cohort]["field"]
+        cases = indicators.counted_cases(
+            ruleset, "bureau", bureau.pk, key, first, today, scope=scope, now=now
+        )
+        per_day = {
+            r["day"]: r["n"]
+            for r in cases.annotate(day=TruncDate(field, tzinfo=clock.SHANGHAI))
+            .values("day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+        series[key] = [per_day.get(d, 0) for d in days]
+    names = ruleset.names()
+    return {
+        "days": [d.strftime("%m-%d") for d in days],
+        "series": [{"key": k, "name": _(names[k]), "values": series[k]} for k in WEEK_SERIES],
+    }
 
 
 @replica_reads
@@ -127,6 +159,7 @@ def screen_data(token: DeviceToken, *, now: dt.datetime | None = None) -> dict:
                 for s in ranked
             ],
         },
+        "week": _last_week(ruleset, bureau, today, now),
         "grids": {str(gid): {"open": n, "overdue": overdue_grid.get(gid, 0)} for gid, n in per_grid.items()},
         "on_duty": _on_duty(token, now),
     }
@@ -167,5 +200,5 @@ def screen_words() -> dict:
         "overdueCases": _("超期"),
         "until": _("至"),
         "rules": _("规则版本"),
-        "leaderPost": str(Post.LEADER.label),
+        "week": _("近 7 日"),
     }

@@ -11,11 +11,12 @@
   const PALETTE = ["#1d4f91", "#3fa7d6", "#2f7d4f", "#e0a100", "#c8102e", "#7b5ea7", "#5f6b7a"];
   const charts = [];
 
+  const base = { color: PALETTE, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily } };
   function chart(id, option, links) {
     const el = document.getElementById(id);
     if (!el) return null;
     const c = echarts.init(el, null, { renderer: "canvas", locale: lang.startsWith("en") ? "EN" : "ZH" });
-    c.setOption({ color: PALETTE, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...option });
+    c.setOption({ ...base, ...option });
     c.on("click", (p) => {
       const link = links(p);
       if (link) window.location.href = link;
@@ -61,7 +62,7 @@
       graphic: empty(points),
     };
     const keys = ["reported", "filed", "closed", "handling_rate"];
-    if (trend) trend.setOption(option, true);
+    if (trend) trend.setOption({ ...base, ...option }, true);
     else trend = chart("chart-trend", option, (p) => (D.trends[current].points[p.dataIndex] || { links: {} }).links[keys[p.seriesIndex]]);
     document.querySelectorAll("[data-trend]").forEach((b) => {
       const on = b.dataset.trend === kind;

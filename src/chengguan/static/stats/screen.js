@@ -43,7 +43,7 @@
   async function read(url) {
     const answer = await fetch(url, {
       headers: { Authorization: "Device " + key, Accept: "application/json" },
-      credentials: "omit",
+      credentials: "same-origin", // the language cookie; the reads ignore any session
       cache: "no-store",
     });
     if (answer.status === 401) {
@@ -91,6 +91,24 @@
     }, true);
   }
 
+  /* ---- the last seven days ---- */
+  const week = echarts.init($("screen-week"), "dark", { renderer: "canvas" });
+  function drawWeek(data) {
+    week.setOption({
+      backgroundColor: "transparent",
+      color: ["#36d1ff", "#1e88e5", "#ffb020"],
+      legend: { top: 0, right: 0, textStyle: { color: "#d9e7ff", fontSize: 14 } },
+      grid: { left: 8, right: 8, top: 34, bottom: 4, containLabel: true },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: data.week.days, axisLabel: { color: "#7f97bd", fontSize: 13 } },
+      yAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "rgba(64,158,255,0.15)" } }, axisLabel: { color: "#7f97bd" } },
+      series: data.week.series.map((s, i) => ({
+        name: s.name, data: s.values, type: i === 0 ? "line" : "bar", smooth: false, barMaxWidth: 14,
+        areaStyle: i === 0 ? { opacity: 0.15 } : undefined,
+      })),
+    }, true);
+  }
+
   /* ---- the map: the bureau's grids coloured by their open cases ---- */
   const map = L.map("screen-map", { zoomControl: false, attributionControl: false, zoomSnap: 0.25 });
   const STEPS = [
@@ -129,7 +147,7 @@
     const items = people.map((p) => {
       const li = document.createElement("li");
       const post = document.createElement("span");
-      post.className = "duty-post" + (p.post && W.leaderPost === p.post ? " leader" : "");
+      post.className = "duty-post" + (p.lead ? " leader" : "");
       post.textContent = p.post;
       const who = document.createElement("span");
       who.className = "duty-who";
@@ -165,6 +183,7 @@
       $("kpi-open").textContent = number.format(data.open);
       $("kpi-overdue").textContent = number.format(data.overdue);
       drawRanking(data);
+      drawWeek(data);
       counts = data.grids;
       grids.setStyle(grids.options.style);
       drawDuty(data.on_duty);
@@ -183,7 +202,7 @@
     }
   }
 
-  window.addEventListener("resize", () => { ranking.resize(); map.invalidateSize(); });
+  window.addEventListener("resize", () => { ranking.resize(); week.resize(); map.invalidateSize(); });
 
   if (!key) {
     refuse(W.noKey, W.noKeyHelp);
