@@ -40,6 +40,7 @@ def test_the_apps_sections_keep_the_menu_order_staff_know(db):
         "inbox", "report", "list", "dispatch", "map", "supervision", "review",
         "penalties", "penalty-deadlines", "penalty-evaluations", "grid-map", "organisation", "categories",
         "routing", "merchants", "duty", "people", "campaigns", "campaign-tasks", "work-orders", "indicators",
+        "dashboard",
         "bureau-comparison",
         "api-docs",
     ]  # fmt: skip

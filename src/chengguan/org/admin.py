@@ -424,14 +424,23 @@ class DeviceTokenAdmin(admin.ModelAdmin):
     """The phones signed in to the field app; "revoke" ends a lost phone's token at once (audited).
     Rows stay, revoked, as the record of which phone had access when."""
 
-    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_display = ("user", "name", "purpose", "bureau", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("purpose", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("user__username", "name", "prefix")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "purpose",
+        "bureau",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     actions = ["revoke_devices"]
 
     def get_queryset(self, request):
-        rows = super().get_queryset(request).select_related("user")
+        rows = super().get_queryset(request).select_related("user", "bureau")
         if request.user.is_superuser:
             return rows
         bureau = bureau_of(request.user)

@@ -20,7 +20,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from chengguan.core import audit, clock
 from chengguan.core.errors import ValidationFailed
 from chengguan.org.errors import AuthError
-from chengguan.org.models import DeviceToken
+from chengguan.org.models import DevicePurpose, DeviceToken
 from chengguan.org.permissions import can_revoke_device
 
 KEYWORD = "Device"
@@ -33,8 +33,10 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def issue(*, user, name: str) -> tuple[DeviceToken, str]:
-    """A new token for `user`'s phone called `name`; returns the row and the key (never stored)."""
+def issue(*, user, name: str, purpose: str = DevicePurpose.FIELD, bureau=None) -> tuple[DeviceToken, str]:
+    """A new token for `user`'s phone called `name` (or, `purpose` screen, a wall screen of `bureau`
+    that `user` issues: `stats.screen.issue_screen_token` checks who may); returns the row and the
+    key (never stored)."""
     name = " ".join((name or "").split())[:MAX_NAME]
     if not name:
         message = _("请填写设备名称。")
@@ -42,12 +44,36 @@ def issue(*, user, name: str) -> tuple[DeviceToken, str]:
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         row = DeviceToken.objects.create(
-            user=user, name=name, key_hash=_hash(key), prefix=key[:8], created_at=clock.now()
+            user=user,
+            name=name,
+            purpose=purpose,
+            bureau=bureau,
+            key_hash=_hash(key),
+            prefix=key[:8],
+            created_at=clock.now(),
         )
-        audit.record(
-            actor=user, action="auth.device_token_issued", obj=user, after={"device": name, "id": row.pk}
-        )
+        after = {"device": name, "id": row.pk}
+        if purpose != DevicePurpose.FIELD:
+            after.update(purpose=str(purpose), bureau=getattr(bureau, "pk", None))
+        audit.record(actor=user, action="auth.device_token_issued", obj=user, after=after)
     return row, key
+
+
+def live_token(key: str, purpose: str) -> DeviceToken | None:
+    """The live (not revoked) token of `purpose` whose key is `key`, its user active; its "last used"
+    refreshed (at most once a minute). None for an unknown, revoked or other-purpose key."""
+    row = (
+        DeviceToken.objects.select_related("user", "bureau")
+        .filter(key_hash=_hash(key), purpose=purpose)
+        .first()
+    )
+    if row is None or row.revoked_at is not None or not row.user.is_active:
+        return None
+    # Real time, not core.clock: the token is in use now, whatever moment a test pins.
+    now = dt.datetime.now(dt.UTC)
+    if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
+        DeviceToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row
 
 
 def revoke(*, actor, row: DeviceToken) -> None:
@@ -81,13 +107,10 @@ class DeviceTokenAuthentication(BaseAuthentication):
             key = parts[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("设备令牌格式不正确。")) from None
-        row = DeviceToken.objects.select_related("user").filter(key_hash=_hash(key)).first()
-        if row is None or row.revoked_at is not None or not row.user.is_active:
+        # A wall screen's token is not a person's: it never signs in to the API.
+        row = live_token(key, DevicePurpose.FIELD)
+        if row is None:
             raise exceptions.AuthenticationFailed(_("设备已注销或令牌无效，请重新登录。"))
-        # Real time, not core.clock: the token is in use now, whatever moment a test pins.
-        now = dt.datetime.now(dt.UTC)
-        if row.last_used_at is None or now - row.last_used_at > TOUCH_EVERY:
-            DeviceToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.device_token = row
         return row.user, row
 

@@ -46,6 +46,7 @@ class AuthError(ErrorCodes):
     OTP_INVALID = "auth.otp_invalid", "身份验证码错误。"
     DEVICE_NAME_REQUIRED = "auth.device_name_required", "请填写设备名称。"
     DEVICE_NOT_YOURS = "auth.device_not_yours", "只能注销本人的设备，或由本局管理员注销。"
+    SCREEN_TOKEN_INVALID = "auth.screen_token_invalid", "该大屏的令牌已注销或无效。"
 
 
 class CalendarDayError(ErrorCodes):

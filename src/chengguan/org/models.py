@@ -199,14 +199,35 @@ class BureauCalendarDay(models.Model):
         return f"{self.bureau} {self.date} {self.name}"
 
 
+class DevicePurpose(models.TextChoices):
+    FIELD = "field", _("外勤应用")
+    # The command centre's wall screen (大屏): reads its bureau's figures, acts as no one.
+    SCREEN = "screen", _("指挥中心大屏")
+
+
 class DeviceToken(models.Model):
     """A phone signed in to the field app (`org.devices`): its requests carry `Authorization: Device
     <key>`, which no session timeout ends, so a queue synced hours later still goes through. Only the
     key's SHA-256 is stored; revoking (the user signing out, or an administrator for a lost phone)
-    ends it at once and for good."""
+    ends it at once and for good.
+
+    A `screen` token is the command centre's wall screen (`stats.screen`): issued by an administrator
+    (`user`) for one bureau, it reads that bureau's screen and nothing else; the API refuses it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_tokens")
     name = models.CharField(_("设备名称"), max_length=60)
+    purpose = models.CharField(
+        _("用途"), max_length=10, choices=DevicePurpose.choices, default=DevicePurpose.FIELD
+    )
+    bureau = models.ForeignKey(
+        "org.Organisation",
+        verbose_name=_("所属局"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("大屏令牌所显示的局"),
+    )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The key's first characters, so a user can tell their phones apart without the key itself.
     prefix = models.CharField(_("密钥前缀"), max_length=8, editable=False)

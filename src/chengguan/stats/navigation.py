@@ -15,5 +15,6 @@ def stats_nav(user, roles: frozenset[str]) -> list[dict]:
     if not reads_indicators(user):
         return []
     return [
-        {"name": "indicators", "label": _("综合评价"), "url": reverse("stats:indicators"), "icon": "list"}
+        {"name": "indicators", "label": _("综合评价"), "url": reverse("stats:indicators"), "icon": "list"},
+        {"name": "dashboard", "label": _("数据看板"), "url": reverse("stats:dashboard"), "icon": "map"},
     ]

@@ -72,6 +72,16 @@ class BureauFigures:
     figures: list[figures.Figure]
 
 
+def open_cases(bureau: Organisation):
+    """A bureau's cases open now (spam excluded): the comparison's and the wall screen's count."""
+    return Case.objects.filter(bureau=bureau, state__in=OPEN_STATES, is_spam=False)
+
+
+def overdue(open_now, now: dt.datetime):
+    """Of `open_cases`, those past the due time of the stage they are in."""
+    return open_now.filter(stage_due_at__lt=now)
+
+
 @replica_reads
 def bureau_comparison(actor, start: dt.datetime, end: dt.datetime) -> list[BureauFigures]:
     """The published figures of each bureau `actor` compares (org.selectors.compared_bureaus), over
@@ -80,13 +90,13 @@ def bureau_comparison(actor, start: dt.datetime, end: dt.datetime) -> list[Burea
     now = clock.now()
     rows = []
     for bureau in org_selectors.compared_bureaus(actor).order_by("code", "pk"):
-        open_cases = Case.objects.filter(bureau=bureau, state__in=OPEN_STATES, is_spam=False)
+        open_now = open_cases(bureau)
         rows.append(
             BureauFigures(
                 bureau=bureau,
                 reports=figures.reports_between(start, end, bureau=bureau),
-                open_cases=open_cases.count(),
-                overdue_cases=open_cases.filter(stage_due_at__lt=now).count(),
+                open_cases=open_now.count(),
+                overdue_cases=overdue(open_now, now).count(),
                 figures=figures.all_figures(start, end, bureau=bureau),
             )
         )

@@ -15,7 +15,7 @@ from chengguan.cases.countdown import countdown
 from chengguan.core import clock
 from chengguan.core.errors import ValidationFailed
 from chengguan.org.access import staff_required
-from chengguan.stats import indicators, selectors
+from chengguan.stats import dashboard, indicators, selectors
 from chengguan.stats.filters import LEVEL_CHOICES, IndicatorQuery, parse
 from chengguan.stats.permissions import reads_indicators
 
@@ -169,6 +169,7 @@ def counted_cases_page(request):
         )
     except ValidationFailed:
         return render(request, "stats/cases.html", {"invalid": True}, status=400)
+    cases, narrowed = dashboard.narrow(cases, request.GET)  # a bar of the dashboard's sources/categories
     now = clock.now()
     page = Paginator(cases.order_by("-filed_at", "-id"), PAGE).get_page(request.GET.get("page"))
     rows = [{"case": c, "countdown": countdown(c, now), "next": ""} for c in page.object_list]
@@ -183,6 +184,7 @@ def counted_cases_page(request):
         "rows": rows,
         "query": query.urlencode(),
         "figure": _(counted.name) if counted else key,
+        "narrowed": narrowed,
         "asked": asked,
         "rule_version": ruleset.version,
         "back": back,
