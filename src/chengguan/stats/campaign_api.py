@@ -17,7 +17,7 @@ def _money():
     return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
 
 
-class CampaignLineSerializer(serializers.Serializer):
+class BureauCampaignLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="campaign.pk")
     name = serializers.CharField(source="campaign.name")
     kind = serializers.CharField(source="campaign.kind.name")
@@ -36,7 +36,7 @@ class CampaignLineSerializer(serializers.Serializer):
     )
 
 
-class CampaignFiguresSerializer(serializers.Serializer):
+class BureauCampaignFiguresSerializer(serializers.Serializer):
     start = serializers.DateField(source="first")
     end = serializers.DateField(source="last")
     held = serializers.IntegerField(help_text="期内开展的专项行动（已启动、未取消、行动期与本期相交）")
@@ -47,7 +47,7 @@ class CampaignFiguresSerializer(serializers.Serializer):
     penalties = serializers.IntegerField(help_text="立案处罚")
     fines_imposed = _money()
     fines_collected = _money()
-    campaigns = CampaignLineSerializer(many=True, source="lines")
+    campaigns = BureauCampaignLineSerializer(many=True, source="lines")
 
 
 class CampaignFiguresView(_EvaluationView):
@@ -59,7 +59,7 @@ class CampaignFiguresView(_EvaluationView):
             "（由关联的案件和行政处罚案件实时计算），合计中同一案件只计一次。`level` 参数不适用。"
         ),
         parameters=[p for p in _parameters() if p.name != "level"],
-        responses={200: CampaignFiguresSerializer, **error_responses(400, 401, 403)},
+        responses={200: BureauCampaignFiguresSerializer, **error_responses(400, 401, 403)},
         tags=["stats"],
     )
     def get(self, request: Request) -> Response:
@@ -67,4 +67,4 @@ class CampaignFiguresView(_EvaluationView):
         result = campaign_figures.for_actor(
             request.user, first=asked["first"], last=asked["last"], bureau=asked["bureau"]
         )
-        return Response(CampaignFiguresSerializer(result).data)
+        return Response(BureauCampaignFiguresSerializer(result).data)
