@@ -85,6 +85,7 @@ def test_campaign_pages_in_english(world, settings, tmp_path):
             (w.users[R.SQUAD_LEADER], reverse("campaigns:campaigns")),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:detail", args=[campaign.pk])),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:new")),
+            (w.users[R.SQUAD_LEADER], reverse("campaigns:edit", args=[campaign.pk])),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:operation", args=[op.pk])),
             (w.users[R.SQUAD_LEADER], reverse("campaigns:operation-add", args=[campaign.pk])),
             (w.police_contact, reverse("campaigns:campaign-tasks")),

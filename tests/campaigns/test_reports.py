@@ -136,3 +136,42 @@ def test_the_closing_summary_has_its_chart_and_goes_on_the_news_page_masked(worl
     assert campaign.name in listing
     assert "13900001111" not in html and "139****1111" in html
     assert "李四" not in html and "李*" in html
+
+
+def test_the_daily_report_carries_the_figures_of_the_campaign_page_and_the_day_s_highlights(
+    world, client, tmp_path
+):
+    with clock.pinned(AT):  # 15 September, the day of the operation
+        campaign = _busy(world)
+        figures = selectors.campaign_figures(campaign).total
+        client.force_login(world.users[R.LEADER])
+        page = client.get(f"/campaigns/{campaign.pk}/").content.decode()
+        pdf = client.get(f"/campaigns/{campaign.pk}/daily.pdf")
+        xlsx = client.get(f"/campaigns/{campaign.pk}/daily.xlsx")
+        quiet = client.get(f"/campaigns/{campaign.pk}/daily.pdf?on=2026-09-16")
+        api = client.get(f"/api/v1/campaigns/reports/{campaign.pk}/daily/").json()
+        weekly = reports.weekly_pdf(campaign, today=clock.today())
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert "daily-20260915.pdf" in pdf["Content-Disposition"]
+    _save("daily.pdf", pdf.content, tmp_path)
+    _save("weekly.pdf", weekly, tmp_path)
+    assert f'href="/campaigns/{campaign.pk}/daily.pdf"' in page
+    assert f'data-testid="fig-found">{figures.found}<' in page
+    assert f'data-testid="fig-put-right">{figures.put_right}<' in page
+    text = _text(pdf.content)
+    if text:
+        assert "工作日报" in text and "2026年9月15日" in text
+        assert f"{figures.found} 件" in text
+        assert "整改率 33.3%" in text and "本日开展联合行动 1 次" in text
+        assert "建设路夜市" in text  # the day's operation among the highlights
+        assert "本日无新的行动和进度报告" in _text(quiet.content)
+        assert "本日开展联合行动 0 次" in _text(quiet.content)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.title == "日报"
+    values = {row[0].value: row[1].value for row in sheet.iter_rows() if row[0].value}
+    assert values["发现问题（件）"] == figures.found == 3
+    assert values["整改到位（件）"] == figures.put_right == 1
+    assert values["本日联合行动（次）"] == 1
+    assert api["day"] == "2026-09-15" and api["operations"] == 1
+    assert api["figures"]["total"]["found"] == figures.found
+    assert api["pdf"].endswith("/daily.pdf?on=2026-09-15")

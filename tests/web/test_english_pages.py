@@ -650,6 +650,8 @@ def page_urls(d) -> dict[str, list[str]]:
                 "attach",
                 "publish",
                 "weekly",
+                "daily",
+                "edit",  # tests/campaigns/test_english.py checks it with data
                 "summary",
                 "task",
                 "task-report",

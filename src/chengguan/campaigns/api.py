@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -190,6 +191,34 @@ class CampaignCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, default="", allow_blank=True)
 
 
+class GoalEditSerializer(GoalInSerializer):
+    id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text="现有目标的 id；缺省为新增"
+    )
+
+
+class CampaignUpdateSerializer(serializers.Serializer):
+    """Only the keys sent change; `goals` and `partners` are whole lists (left out: removed)."""
+
+    units = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
+    whole_district = serializers.BooleanField(required=False)
+    grids = serializers.ListField(
+        child=serializers.CharField(max_length=15), required=False, help_text="网格编码"
+    )
+    streets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
+    categories = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, help_text="类别编码"
+    )
+    goals = GoalEditSerializer(
+        many=True, required=False, help_text="全部目标：带 id 的修改，不带 id 的新增，未列出的删除"
+    )
+    partners = PartnerInSerializer(many=True, required=False, help_text="全部协作部门及联系人；未列出的移出")
+
+
 class AttachResultSerializer(serializers.Serializer):
     attached = serializers.IntegerField(help_text="本次关联的案件数")
 
@@ -267,6 +296,39 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
             CampaignDetailSerializer(campaign, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request=CampaignUpdateSerializer,
+        responses={200: CampaignDetailSerializer, **WRITE_ERRORS},
+        summary="修改行动范围、目标和协作部门（行动结束或取消前）",
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        from chengguan.grids.models import Grid
+        from chengguan.taxonomy.models import Category
+
+        campaign = self.get_object()
+        bureau = campaign.bureau
+        d = validated(CampaignUpdateSerializer, request.data)
+        changes: dict = {}
+        if "units" in d:
+            changes["units"] = _units(bureau, d["units"])
+        if "whole_district" in d:
+            changes["whole_district"] = d["whole_district"]
+        if "grids" in d:
+            changes["grids"] = list(Grid.objects.filter(code__in=d["grids"], subdistrict__bureau=bureau))
+        if "streets" in d:
+            changes["streets"] = _units(bureau, d["streets"])
+        if "categories" in d:
+            changes["categories"] = list(Category.objects.filter(code__in=d["categories"]))
+        if "goals" in d:
+            changes["goals"] = [dict(g) for g in d["goals"]]
+        if "partners" in d:
+            found = {
+                o.pk: o for o in _units(bureau, [p["organisation"] for p in d["partners"]], partner=True)
+            }
+            changes["partners"] = [{**p, "organisation": found.get(p["organisation"])} for p in d["partners"]]
+        campaign = services.campaign_update(actor=request.user, campaign=campaign, **changes)
+        return Response(CampaignDetailSerializer(campaign, context={"request": request}).data)
 
     @extend_schema(request=None, responses={200: AttachResultSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="attach-cases")
@@ -705,6 +767,18 @@ class WeeklyReportSerializer(serializers.Serializer):
     summary_pdf = serializers.CharField(help_text="总结 PDF 的网址")
 
 
+class DailyReportSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    name = serializers.CharField()
+    day = serializers.DateField()
+    operations = serializers.IntegerField(help_text="当日开展的联合行动次数")
+    figures = CampaignFiguresSerializer()
+    units = UnitRowSerializer(many=True)
+    highlights = serializers.ListField(child=serializers.CharField())
+    pdf = serializers.CharField(help_text="日报 PDF 的网址")
+    xlsx = serializers.CharField(help_text="日报 Excel 的网址")
+
+
 @extend_schema_view(
     list=extend_schema(responses={200: WeeklyReportSerializer(many=True), **error_responses(401)}),
     retrieve=extend_schema(responses={200: WeeklyReportSerializer, **READ_ERRORS}),
@@ -746,3 +820,43 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 
     def retrieve(self, request: Request, pk=None) -> Response:
         return Response(WeeklyReportSerializer(self._report(self.get_object())).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("on", OpenApiTypes.DATE, required=False, description="日报的日期，缺省为今天")
+        ],
+        responses={200: DailyReportSerializer, **error_responses(400, 401, 403, 404)},
+        summary="专项行动工作日报（与周报同一模板）",
+    )
+    @action(detail=True, methods=["get"])
+    def daily(self, request: Request, pk=None) -> Response:
+        import datetime as dt
+
+        from django.urls import reverse
+
+        c = self.get_object()
+        try:
+            day = (
+                dt.date.fromisoformat(request.query_params["on"]) if request.query_params.get("on") else None
+            )
+        except ValueError:
+            raise ValidationFailed(
+                "日期格式应为 YYYY-MM-DD。",
+                code=CampaignError.INVALID,
+                fields={"on": ["日期格式应为 YYYY-MM-DD。"]},
+            ) from None
+        day = day or clock.today()
+        figures = selectors.campaign_figures(c)
+        query = f"?on={day.isoformat()}"
+        body = {
+            "campaign": c.pk,
+            "name": c.name,
+            "day": day,
+            "operations": reports.operations_in(c, day, day),
+            "figures": figures_data(c),
+            "units": [vars(r) for r in reports.unit_rows(c, figures, day)],
+            "highlights": reports.highlights(c, day, day),
+            "pdf": reverse("campaigns:daily", args=[c.pk, "pdf"]) + query,
+            "xlsx": reverse("campaigns:daily", args=[c.pk, "xlsx"]) + query,
+        }
+        return Response(DailyReportSerializer(body).data)

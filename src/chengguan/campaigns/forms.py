@@ -168,3 +168,105 @@ class PenaltyForm(forms.Form):
     def __init__(self, *args, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].choices = [(p.user_id, p.full_name) for p in officers]
+
+
+class CampaignEditForm(forms.Form):
+    """The plan's scope, goals and partners after creation: the campaign's rows prefilled, each with
+    a box to remove it, and empty rows to add (the service takes the whole list)."""
+
+    units = forms.TypedMultipleChoiceField(label=_("参与单位"), coerce=int, required=False)
+    whole_district = forms.BooleanField(label=_("全区"), required=False)
+    streets = forms.TypedMultipleChoiceField(label=_("街道"), coerce=int, required=False)
+    grids = forms.CharField(label=_("网格编码"), required=False, help_text=_("多个编码用空格或逗号分隔"))
+    categories = forms.TypedMultipleChoiceField(label=_("整治类别"), coerce=int, required=False)
+
+    def __init__(
+        self, *args, campaign, units=(), streets=(), categories=(), partners=(), extra: int = 2, **kwargs
+    ):
+        goals = list(campaign.goals.all())
+        rows = list(campaign.partners.select_related("organisation"))
+        initial = {
+            "units": [u.pk for u in campaign.units.all()],
+            "whole_district": campaign.whole_district,
+            "streets": [s.pk for s in campaign.streets.all()],
+            "grids": " ".join(campaign.grids.order_by("code").values_list("code", flat=True)),
+            "categories": [c.pk for c in campaign.categories.all()],
+        }
+        for i, g in enumerate(goals):
+            initial.update(
+                {
+                    f"goal_{i}_id": g.pk,
+                    f"goal_{i}_name": g.name,
+                    f"goal_{i}_metric": g.metric,
+                    f"goal_{i}_target": g.target,
+                    f"goal_{i}_unit": g.unit_label,
+                }
+            )
+        for i, p in enumerate(rows):
+            initial.update(
+                {
+                    f"partner_{i}": p.organisation_id,
+                    f"partner_{i}_contact": p.contact_name,
+                    f"partner_{i}_phone": p.contact_phone,
+                }
+            )
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = _choices(units)
+        self.fields["streets"].choices = _choices(streets)
+        self.fields["categories"].choices = [(c.pk, f"{c.code} {c.name_zh}") for c in categories]
+        self.goal_rows = []
+        for i in range(len(goals) + extra):
+            self.fields[f"goal_{i}_id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+            self.fields[f"goal_{i}_name"] = forms.CharField(label=_("目标"), required=False, max_length=100)
+            self.fields[f"goal_{i}_metric"] = forms.ChoiceField(
+                label=_("统计口径"), choices=GoalMetric.choices, required=False
+            )
+            self.fields[f"goal_{i}_target"] = forms.DecimalField(
+                label=_("目标值"), required=False, min_value=0
+            )
+            self.fields[f"goal_{i}_unit"] = forms.CharField(label=_("单位"), required=False, max_length=10)
+            self.fields[f"goal_{i}_remove"] = forms.BooleanField(label=_("删除"), required=False)
+            self.goal_rows.append(
+                [self[f"goal_{i}_{n}"] for n in ("id", "name", "metric", "target", "unit", "remove")]
+            )
+        self.partner_rows = []
+        for i in range(len(rows) + extra):
+            self.fields[f"partner_{i}"] = forms.TypedChoiceField(
+                label=_("协作部门"),
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=_choices(partners, True),
+            )
+            self.fields[f"partner_{i}_contact"] = forms.CharField(
+                label=_("联系人"), required=False, max_length=50
+            )
+            self.fields[f"partner_{i}_phone"] = forms.CharField(
+                label=_("联系电话"), required=False, max_length=20
+            )
+            self.fields[f"partner_{i}_remove"] = forms.BooleanField(label=_("删除"), required=False)
+            self.partner_rows.append([self[f"partner_{i}{n}"] for n in ("", "_contact", "_phone", "_remove")])
+        self.n_goals, self.n_partners = len(goals) + extra, len(rows) + extra
+
+    def goals(self) -> list[dict]:
+        d = self.cleaned_data
+        return [
+            {
+                "id": d[f"goal_{i}_id"],
+                "name": d[f"goal_{i}_name"],
+                "metric": d[f"goal_{i}_metric"],
+                "target": d[f"goal_{i}_target"],
+                "unit_label": d[f"goal_{i}_unit"],
+            }
+            for i in range(self.n_goals)
+            if d[f"goal_{i}_name"] and not d[f"goal_{i}_remove"]
+        ]
+
+    def partner_ids(self) -> list[tuple[int, str, str]]:
+        d = self.cleaned_data
+        return [
+            (d[f"partner_{i}"], d[f"partner_{i}_contact"], d[f"partner_{i}_phone"])
+            for i in range(self.n_partners)
+            if d[f"partner_{i}"] and not d[f"partner_{i}_remove"]
+        ]

@@ -1,6 +1,7 @@
-"""The reports a campaign sends upward, generated from its data: the weekly progress report (the
-figures, a table per unit, the highlights) as Excel and PDF, and the closing summary (总结) as a PDF
-with charts. Every figure is `selectors.campaign_figures`, the same the campaign page shows."""
+"""The reports a campaign sends upward, generated from its data: the weekly or daily progress report
+(one template: the figures, a table per unit, the highlights of the period) as Excel and PDF, and
+the closing summary (总结) as a PDF with charts. Every figure is `selectors.campaign_figures`, the
+same the campaign page shows."""
 
 from __future__ import annotations
 
@@ -63,6 +64,26 @@ def num(value) -> str:
 def week_of(today: dt.date) -> tuple[dt.date, dt.date]:
     start = today - dt.timedelta(days=today.weekday())
     return start, start + dt.timedelta(days=6)
+
+
+# The periods of a progress report: the week (Monday to Sunday) or the day `today` falls in.
+PERIODS = {"week": ("周报", "本周"), "day": ("日报", "本日")}
+
+
+def period_of(today: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    if period not in PERIODS:
+        raise ValueError(period)
+    return week_of(today) if period == "week" else (today, today)
+
+
+def period_label(first: dt.date, last: dt.date) -> str:
+    return cn_date(first) if first == last else f"{cn_date(first)}至{last.month}月{last.day}日"
+
+
+def operations_in(campaign: Campaign, first: dt.date, last: dt.date) -> int:
+    """The joint operations begun on a day of `[first, last]` (Beijing time)."""
+    start, end = clock.period_bounds(first, last)
+    return campaign.operations.filter(starts_at__gte=start, starts_at__lt=end).count()
 
 
 def unit_rows(campaign: Campaign, figures: selectors.CampaignFigures, today: dt.date) -> list[UnitRow]:
@@ -204,17 +225,22 @@ def _authority(campaign: Campaign) -> str:
     return campaign.bureau.name
 
 
-def weekly_pdf(campaign: Campaign, *, today: dt.date) -> bytes:
-    first, last = week_of(today)
+def progress_pdf(campaign: Campaign, *, today: dt.date, period: str = "week") -> bytes:
+    """The weekly (`period="week"`) or daily (`"day"`) progress report: the figures to date, the
+    goals, a table per unit and the highlights of the period."""
+    first, last = period_of(today, period)
+    name, this = PERIODS[period]
     figures = selectors.campaign_figures(campaign)
     doc = CampaignDocument(
         authority=_authority(campaign),
-        title=f"{campaign.name}工作周报",
-        number=f"{cn_date(first)}至{last.month}月{last.day}日",
+        title=f"{campaign.name}工作{name}",
+        number=period_label(first, last),
     )
     doc.paragraph(
         f"{campaign.name}（{campaign.kind.name}，{_period(campaign)}）由{campaign.lead_unit.name}牵头，"
-        f"当前状态：{campaign.get_state_display()}。截至{cn_date(today)}，工作进展如下。"
+        f"当前状态：{campaign.get_state_display()}。"
+        f"{this}开展联合行动 {operations_in(campaign, first, last)} 次。"
+        f"截至{cn_date(today)}，工作进展如下。"
     )
     doc.heading("一、主要数据")
     doc.fields(_headline(campaign, figures))
@@ -228,18 +254,26 @@ def weekly_pdf(campaign: Campaign, *, today: dt.date) -> bytes:
             ],
             (0.46, 0.18, 0.18, 0.18),
         )
-    doc.heading("三、各单位进展")
+    doc.heading("三、各单位进展" if figures.goals else "二、各单位进展")
     rows = unit_rows(campaign, figures, today)
     doc.data_table(
         UNIT_HEADER, [r.cells() for r in rows] or [("—",) * 8], (0.26, 0.1, 0.1, 0.1, 0.14, 0.1, 0.1, 0.1)
     )
-    doc.heading("四、工作亮点")
+    doc.heading("四、工作亮点" if figures.goals else "三、工作亮点")
     lines = highlights(campaign, first, last)
-    for n, line in enumerate(lines or ["本周无新的行动和进度报告。"], start=1):
+    for n, line in enumerate(lines or [f"{this}无新的行动和进度报告。"], start=1):
         doc.paragraph(f"{n}. {line}", indent=False)
     doc.footnote("数据由数字城管和行政处罚案件实时统计：整改到位为已结案的案件，罚款为已作出处罚决定的金额。")
     doc.seal(_authority(campaign), today)
     return doc.finish()
+
+
+def weekly_pdf(campaign: Campaign, *, today: dt.date) -> bytes:
+    return progress_pdf(campaign, today=today, period="week")
+
+
+def daily_pdf(campaign: Campaign, *, today: dt.date) -> bytes:
+    return progress_pdf(campaign, today=today, period="day")
 
 
 def summary_pdf(campaign: Campaign) -> bytes:
@@ -280,13 +314,16 @@ _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def weekly_xlsx(campaign: Campaign, *, today: dt.date) -> bytes:
-    first, last = week_of(today)
+def progress_xlsx(campaign: Campaign, *, today: dt.date, period: str = "week") -> bytes:
+    """The progress report as a workbook: the same figures, rows and highlights as the PDF."""
+    first, last = period_of(today, period)
+    name, this = PERIODS[period]
     figures = selectors.campaign_figures(campaign)
     wb = Workbook()
     ws = wb.active
-    ws.title = "周报"
-    ws.append([f"{campaign.name}工作周报（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）"])
+    ws.title = name
+    span = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+    ws.append([f"{campaign.name}工作{name}（{span}）"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(
         [
@@ -304,6 +341,7 @@ def weekly_xlsx(campaign: Campaign, *, today: dt.date) -> bytes:
         ("立案处罚（件）", t.penalties),
         ("作出罚款（元）", float(t.fines_imposed)),
         ("已收缴罚款（元）", float(t.fines_collected)),
+        (f"{this}联合行动（次）", operations_in(campaign, first, last)),
     ):
         ws.append([label, value])
     ws.append([])
@@ -333,4 +371,20 @@ def weekly_xlsx(campaign: Campaign, *, today: dt.date) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["summary_pdf", "weekly_pdf", "weekly_xlsx"]
+def weekly_xlsx(campaign: Campaign, *, today: dt.date) -> bytes:
+    return progress_xlsx(campaign, today=today, period="week")
+
+
+def daily_xlsx(campaign: Campaign, *, today: dt.date) -> bytes:
+    return progress_xlsx(campaign, today=today, period="day")
+
+
+__all__ = [
+    "daily_pdf",
+    "daily_xlsx",
+    "progress_pdf",
+    "progress_xlsx",
+    "summary_pdf",
+    "weekly_pdf",
+    "weekly_xlsx",
+]

@@ -165,29 +165,58 @@ def _merge(cases: dict, penalties: dict, names: dict) -> list[tuple[str, Figures
     return out
 
 
-def campaign_figures(campaign: Campaign) -> CampaignFigures:
-    """The results, counted now from the cases and penalty cases linked to the campaign: a case put
-    right is one closed (结案); a fine imposed is one decided; collected, one paid (or on the spot)."""
-    from chengguan.grids.models import Grid
-    from chengguan.org.models import Organisation
+def results_of(campaigns: QuerySet[Campaign]) -> Figures:
+    """The results of a set of campaigns, counted now from the cases and penalty cases linked to
+    them: a case put right is one closed (结案); a fine imposed is one decided; collected, one paid
+    (or on the spot). A case or penalty case linked to two of the campaigns counts once. The one
+    definition: a campaign's own page (`campaign_figures`) and the bureau's figures (stats) both
+    read it."""
+    from chengguan.enforcement.models import PenaltyCase
 
-    cases = CampaignCase.objects.filter(campaign=campaign)
-    penalties = CampaignPenalty.objects.filter(campaign=campaign)
-    c_total = cases.aggregate(
-        found=Count("id"), put_right=Count("id", filter=Q(case__state=CaseState.CLOSED))
+    case_ids = CampaignCase.objects.filter(campaign__in=campaigns).values("case_id")
+    penalty_ids = CampaignPenalty.objects.filter(campaign__in=campaigns).values("penalty_id")
+    c_total = Case.objects.filter(pk__in=case_ids).aggregate(
+        found=Count("id"), put_right=Count("id", filter=Q(state=CaseState.CLOSED))
     )
-    p_total = penalties.aggregate(
+    decided = Q(decision_on__isnull=False)
+    paid = Q(paid_on__isnull=False) | Q(collected_on_spot=True)
+    p_total = PenaltyCase.objects.filter(pk__in=penalty_ids).aggregate(
         penalties=Count("id"),
-        imposed=Sum("penalty__fine_amount", filter=_DECIDED),
-        collected=Sum("penalty__fine_amount", filter=_DECIDED & _PAID),
+        imposed=Sum("fine_amount", filter=decided),
+        collected=Sum("fine_amount", filter=decided & paid),
     )
-    total = Figures(
+    return Figures(
         found=c_total["found"],
         put_right=c_total["put_right"],
         penalties=p_total["penalties"],
         fines_imposed=p_total["imposed"] or ZERO,
         fines_collected=p_total["collected"] or ZERO,
     )
+
+
+def campaigns_held(campaigns: QuerySet[Campaign], first, last) -> QuerySet[Campaign]:
+    """The campaigns held in the inclusive dates `[first, last]`: started (not merely planned, nor
+    cancelled), with their own period overlapping it."""
+    return campaigns.filter(started_at__isnull=False, starts_on__lte=last, ends_on__gte=first).exclude(
+        state=CampaignState.CANCELLED
+    )
+
+
+def campaigns_closed(campaigns: QuerySet[Campaign], first, last) -> QuerySet[Campaign]:
+    """The campaigns closed (总结后结束) on a day of `[first, last]`, Beijing time."""
+    start, end = clock.period_bounds(first, last)
+    return campaigns.filter(state=CampaignState.CLOSED, closed_at__gte=start, closed_at__lt=end)
+
+
+def campaign_figures(campaign: Campaign) -> CampaignFigures:
+    """The results, counted now from the cases and penalty cases linked to the campaign
+    (`results_of`), in total, by unit and by grid, and against the campaign's goals."""
+    from chengguan.grids.models import Grid
+    from chengguan.org.models import Organisation
+
+    cases = CampaignCase.objects.filter(campaign=campaign)
+    penalties = CampaignPenalty.objects.filter(campaign=campaign)
+    total = results_of(Campaign.objects.filter(pk=campaign.pk))
     by_unit_c, by_unit_p = _case_counts(cases, "unit_id"), _penalty_counts(penalties, "unit_id")
     unit_names = dict(
         Organisation.objects.filter(pk__in=set(by_unit_c) | set(by_unit_p)).values_list("pk", "name")

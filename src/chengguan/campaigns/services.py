@@ -147,38 +147,8 @@ def campaign_create(
         errors.add("streets", _("只能选择本辖区的街道。"))
     if not whole_district and not (grids or streets):
         errors.add("grids", _("请选择行动区域（网格、街道或全区）。"))
-    cleaned_goals = []
-    for i, goal in enumerate(goals):
-        if goal.get("metric") not in GoalMetric.values or not (goal.get("name") or "").strip():
-            errors.add(f"goals.{i}", _("请填写目标名称和统计口径。"))
-            continue
-        target = _number(goal.get("target"), f"goals.{i}", errors, positive=True)
-        if target is not None:
-            cleaned_goals.append(
-                CampaignGoal(
-                    name=goal["name"].strip()[:100],
-                    metric=goal["metric"],
-                    target=target,
-                    unit_label=(goal.get("unit_label") or "")[:10],
-                )
-            )
-    cleaned_partners = []
-    for i, p in enumerate(partners):
-        org = p.get("organisation")
-        if org is None or org.kind != OrgKind.PARTNER or org.bureau_id != bureau.pk:
-            errors.add(f"partners.{i}", _("只能选择本局组织架构中的协作单位。"))
-            continue
-        contact = (p.get("contact_name") or org.contact_person or "").strip()
-        if not contact:
-            errors.add(f"partners.{i}", _("请填写协作部门的联系人。"))
-            continue
-        cleaned_partners.append(
-            CampaignPartner(
-                organisation=org,
-                contact_name=contact[:50],
-                contact_phone=(p.get("contact_phone") or org.contact_phone or "")[:20],
-            )
-        )
+    cleaned_goals = _clean_goals(goals, errors)
+    cleaned_partners = _clean_partners(partners, bureau, errors)
     document = _pdf(plan_document, "plan_document", errors) if plan_document else None
     errors.raise_if_any()
     with transaction.atomic():
@@ -222,10 +192,163 @@ def _campaign_facts(c: Campaign) -> dict[str, Any]:
         "grids": sorted(c.grids.values_list("pk", flat=True)),
         "streets": sorted(c.streets.values_list("pk", flat=True)),
         "categories": sorted(c.categories.values_list("pk", flat=True)),
-        "goals": [[g.name, g.metric, g.target] for g in c.goals.all()],
-        "partners": [[p.organisation_id, p.contact_name] for p in c.partners.all()],
+        "goals": [[g.pk, g.name, g.metric, g.target, g.unit_label] for g in c.goals.all()],
+        "partners": [[p.organisation_id, p.contact_name, p.contact_phone] for p in c.partners.all()],
         "plan_document": bool(c.plan_document),
     }
+
+
+def _clean_goals(goals: Iterable[dict], errors: _Errors, existing: dict | None = None) -> list[CampaignGoal]:
+    """Goal rows as unsaved (or, with an `id` among `existing`, changed) CampaignGoal objects."""
+    cleaned = []
+    for i, goal in enumerate(goals):
+        known = None
+        if existing is not None and goal.get("id") not in (None, ""):
+            known = existing.get(int(goal["id"])) if str(goal["id"]).isdigit() else None
+            if known is None:
+                errors.add(f"goals.{i}", _("该目标不属于本专项行动。"))
+                continue
+        if goal.get("metric") not in GoalMetric.values or not (goal.get("name") or "").strip():
+            errors.add(f"goals.{i}", _("请填写目标名称和统计口径。"))
+            continue
+        target = _number(goal.get("target"), f"goals.{i}", errors, positive=True)
+        if target is None:
+            continue
+        row = known or CampaignGoal()
+        row.name = goal["name"].strip()[:100]
+        row.metric = goal["metric"]
+        row.target = target
+        row.unit_label = (goal.get("unit_label") or "")[:10]
+        cleaned.append(row)
+    return cleaned
+
+
+def _clean_partners(partners: Iterable[dict], bureau, errors: _Errors) -> list[CampaignPartner]:
+    cleaned, seen = [], set()
+    for i, p in enumerate(partners):
+        org = p.get("organisation")
+        if org is None or org.kind != OrgKind.PARTNER or org.bureau_id != bureau.pk:
+            errors.add(f"partners.{i}", _("只能选择本局组织架构中的协作单位。"))
+            continue
+        if org.pk in seen:
+            errors.add(f"partners.{i}", _("同一协作部门只能列一次。"))
+            continue
+        seen.add(org.pk)
+        contact = (p.get("contact_name") or org.contact_person or "").strip()
+        if not contact:
+            errors.add(f"partners.{i}", _("请填写协作部门的联系人。"))
+            continue
+        cleaned.append(
+            CampaignPartner(
+                organisation=org,
+                contact_name=contact[:50],
+                contact_phone=(p.get("contact_phone") or org.contact_phone or "")[:20],
+            )
+        )
+    return cleaned
+
+
+# What `campaign_update` may change: the plan's scope, goals and partners.
+EDITABLE = ("whole_district", "grids", "streets", "categories", "units", "goals", "partners")
+
+
+def campaign_update(*, actor, campaign: Campaign, **changes: Any) -> Campaign:
+    """Change a campaign after it was planned, while it is not closed or cancelled: its target area
+    (`whole_district`, `grids`, `streets`), target `categories`, participating `units`, `goals` and
+    `partners`. Only the keys given change (PATCH). `goals` is the whole list: a row with the `id` of
+    one of the campaign's goals changes it, a row without adds one, a goal left out is removed (its
+    tasks keep their figures and count towards no goal). `partners` is the whole list too, one row
+    per partner department with its contact person. A unit or partner that still has tasks of the
+    campaign cannot be removed. No change, no event."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationFailed(
+            _("专项行动的数据有误（逐项说明）。"),
+            code=CampaignError.INVALID,
+            fields={k: [_("不能修改该项。")] for k in sorted(unknown)},
+        )
+    can_edit_campaign.refuse(actor, campaign, action=_("修改专项行动"))
+    with transaction.atomic():
+        c = (
+            Campaign.objects.select_for_update(of=("self",))
+            .select_related("bureau", "kind", "lead_unit")
+            .get(pk=campaign.pk)
+        )
+        _refuse_ended(c)
+        bureau = c.bureau
+        errors = _Errors(CampaignError.INVALID, _("专项行动的数据有误（逐项说明）。"))
+        before = _campaign_facts(c)
+        assigned = set(c.tasks.filter(kind=TaskKind.TASK).values_list("assignee_id", flat=True))
+        whole = bool(changes.get("whole_district", c.whole_district))
+        grids = list(changes["grids"]) if "grids" in changes else list(c.grids.all())
+        streets = list(changes["streets"]) if "streets" in changes else list(c.streets.all())
+        if any(g.subdistrict.bureau_id != bureau.pk for g in grids):
+            errors.add("grids", _("只能选择本辖区的网格。"))
+        if any(s.bureau_id != bureau.pk or s.kind != OrgKind.SUBDISTRICT for s in streets):
+            errors.add("streets", _("只能选择本辖区的街道。"))
+        if not whole and not (grids or streets):
+            errors.add("grids", _("请选择行动区域（网格、街道或全区）。"))
+        if "units" in changes:
+            units = list(changes["units"])
+            if any(u.bureau_id != bureau.pk or u.kind == OrgKind.PARTNER for u in units):
+                errors.add("units", _("只能选择本局的单位。"))
+            kept = {c.lead_unit_id, *(u.pk for u in units)}
+            for unit in c.units.all():
+                if unit.pk not in kept and unit.pk in assigned:
+                    errors.add(
+                        "units",
+                        _("%(unit)s 还有本行动的任务，不能移出参与单位。") % {"unit": unit.name},
+                    )
+        existing_goals = {g.pk: g for g in c.goals.all()}
+        goals = _clean_goals(changes["goals"], errors, existing_goals) if "goals" in changes else None
+        partners = _clean_partners(changes["partners"], bureau, errors) if "partners" in changes else None
+        if partners is not None:
+            kept = {p.organisation_id for p in partners}
+            for old in c.partners.select_related("organisation"):
+                if old.organisation_id not in kept and old.organisation_id in assigned:
+                    errors.add(
+                        "partners",
+                        _("%(unit)s 还有本行动的任务，不能移出协作部门。") % {"unit": old.organisation.name},
+                    )
+        errors.raise_if_any()
+        c.whole_district = whole
+        c.save(update_fields=["whole_district"])
+        if "grids" in changes:
+            c.grids.set(grids)
+        if "streets" in changes:
+            c.streets.set(streets)
+        if "categories" in changes:
+            c.categories.set(list(changes["categories"]))
+        if "units" in changes:
+            c.units.set(units)
+        if goals is not None:
+            keep = [g.pk for g in goals if g.pk]
+            CampaignGoal.objects.filter(campaign=c).exclude(pk__in=keep).delete()
+            for g in goals:
+                g.campaign = c
+                g.save()
+        if partners is not None:
+            current = {p.organisation_id: p for p in c.partners.all()}
+            c.partners.exclude(organisation_id__in=[p.organisation_id for p in partners]).delete()
+            for p in partners:
+                row = current.get(p.organisation_id)
+                if row is None:
+                    p.campaign = c
+                    p.save()
+                elif (row.contact_name, row.contact_phone) != (p.contact_name, p.contact_phone):
+                    row.contact_name, row.contact_phone = p.contact_name, p.contact_phone
+                    row.save(update_fields=["contact_name", "contact_phone"])
+        after = _campaign_facts(c)
+        if after != before:
+            changed = {k: v for k, v in after.items() if before.get(k) != v}
+            audit.record(
+                actor=actor,
+                action="campaign.update",
+                obj=c,
+                before={k: before[k] for k in changed},
+                after=changed,
+            )
+    return c
 
 
 def campaign_transition(*, actor, campaign: Campaign | int, action: str, **data) -> Campaign:

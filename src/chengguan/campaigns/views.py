@@ -20,6 +20,7 @@ from chengguan.campaigns.forms import (
     GOAL_ROWS,
     PARTICIPANT_ROWS,
     PARTNER_ROWS,
+    CampaignEditForm,
     CampaignForm,
     OperationForm,
     PenaltyForm,
@@ -168,6 +169,62 @@ def campaign_new(request):
         context={"goal_rows": range(GOAL_ROWS)},
         success=_("专项行动已制定"),
         done=lambda campaign: redirect("campaigns:detail", pk=campaign.pk),
+    )
+
+
+def _grids_by_code(text: str, bureau) -> list:
+    from chengguan.grids.models import Grid
+
+    codes = [c for c in re.split(r"[\s,，]+", text) if c]
+    return list(Grid.objects.filter(code__in=codes, subdistrict__bureau=bureau))
+
+
+@staff_required
+def campaign_edit(request, pk: int):
+    """The plan after creation: area, categories, units, goals and partners (campaigns.edit)."""
+    from chengguan.taxonomy.models import Category
+
+    campaign = _campaign(request, pk)
+    if not can_edit_campaign(request.user, campaign) or campaign.state in services.ENDED:
+        raise DjangoPermissionDenied
+    bureau = campaign.bureau
+    units = _bureau_units(bureau)
+    streets = units.filter(kind=OrgKind.SUBDISTRICT)
+    categories = Category.objects.filter(is_active=True).order_by("code")
+    form = CampaignEditForm(
+        request.POST or None,
+        campaign=campaign,
+        units=units,
+        streets=streets,
+        categories=categories,
+        partners=_partners(bureau),
+    )
+
+    def update(d: dict) -> Campaign:
+        partners = {o.pk: o for o in _partners(bureau)}
+        return services.campaign_update(
+            actor=request.user,
+            campaign=campaign,
+            units=list(units.filter(pk__in=d["units"])),
+            whole_district=d["whole_district"],
+            streets=list(streets.filter(pk__in=d["streets"])),
+            grids=_grids_by_code(d["grids"], bureau),
+            categories=list(categories.filter(pk__in=d["categories"])),
+            goals=form.goals(),
+            partners=[
+                {"organisation": partners.get(org), "contact_name": name, "contact_phone": phone}
+                for org, name, phone in form.partner_ids()
+            ],
+        )
+
+    return form_page(
+        request,
+        form,
+        update,
+        template="campaigns/edit.html",
+        context={"c": campaign},
+        success=_("专项行动已修改"),
+        done=lambda c: redirect("campaigns:detail", pk=c.pk),
     )
 
 
@@ -505,20 +562,41 @@ def operation_support(request, pk: int):
     )
 
 
+def _report_day(request):
+    """`?on=YYYY-MM-DD` (a past day's report), else today."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else clock.today()
+    except ValueError:
+        raise Http404 from None
+
+
 @staff_required
-def weekly_report(request, pk: int, fmt: str):
+def progress_report(request, pk: int, fmt: str, period: str = "week"):
+    """The weekly (or daily) progress report as PDF or Excel, on the same template."""
     campaign = _campaign(request, pk)
+    today = _report_day(request)
     if fmt == "xlsx":
-        data = reports.weekly_xlsx(campaign, today=clock.today())
+        data = reports.progress_xlsx(campaign, today=today, period=period)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "pdf":
-        data = reports.weekly_pdf(campaign, today=clock.today())
+        data = reports.progress_pdf(campaign, today=today, period=period)
         content_type = "application/pdf"
     else:
         raise Http404
+    name = "weekly" if period == "week" else f"daily-{today:%Y%m%d}"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-weekly.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-{name}.{fmt}"'
     return response
+
+
+def weekly_report(request, pk: int, fmt: str):
+    return progress_report(request, pk, fmt, period="week")
+
+
+def daily_report(request, pk: int, fmt: str):
+    return progress_report(request, pk, fmt, period="day")
 
 
 @staff_required

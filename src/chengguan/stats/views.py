@@ -15,7 +15,7 @@ from chengguan.cases.countdown import countdown
 from chengguan.core import clock
 from chengguan.core.errors import ValidationFailed
 from chengguan.org.access import staff_required
-from chengguan.stats import dashboard, indicators, selectors
+from chengguan.stats import campaign_figures, dashboard, indicators, selectors
 from chengguan.stats.filters import LEVEL_CHOICES, IndicatorQuery, parse
 from chengguan.stats.permissions import reads_indicators
 
@@ -141,6 +141,10 @@ def indicators_page(request):
             {"name": _(names.get(w.indicator, w.indicator)), "weight": w.weight, "invert": w.invert}
             for w in result["weights"]
         ],
+    )
+    # The special actions of the same period (stats.campaign_figures), below the indicators.
+    context["campaigns"] = campaign_figures.for_actor(
+        request.user, first=asked["first"], last=asked["last"], bureau=asked["bureau"]
     )
     return render(request, "stats/indicators.html", context)
 
