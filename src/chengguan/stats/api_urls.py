@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from chengguan.stats import api, evaluation_api
+from chengguan.stats import api, evaluation_api, welfare_figures
 
 urlpatterns = [
     path("figures/", api.FiguresView.as_view(), name="api-figures"),
     path("figures/bureaus/", api.BureauComparisonView.as_view(), name="api-figures-bureaus"),
     path("stats/indicators/", evaluation_api.IndicatorsView.as_view(), name="api-stats-indicators"),
     path("stats/scores/", evaluation_api.ScoresView.as_view(), name="api-stats-scores"),
+    path("stats/welfare/", welfare_figures.WelfareFiguresView.as_view(), name="api-stats-welfare"),
 ]

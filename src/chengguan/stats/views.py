@@ -15,7 +15,7 @@ from chengguan.cases.countdown import countdown
 from chengguan.core import clock
 from chengguan.core.errors import ValidationFailed
 from chengguan.org.access import staff_required
-from chengguan.stats import indicators, selectors
+from chengguan.stats import indicators, selectors, welfare_figures
 from chengguan.stats.filters import LEVEL_CHOICES, IndicatorQuery, parse
 from chengguan.stats.permissions import reads_indicators
 
@@ -141,6 +141,9 @@ def indicators_page(request):
             {"name": _(names.get(w.indicator, w.indicator)), "weight": w.weight, "invert": w.invert}
             for w in result["weights"]
         ],
+    )
+    context["welfare"] = welfare_figures.for_reader(
+        request.user, bureau_id=asked["bureau"], year=asked["last"].year
     )
     return render(request, "stats/indicators.html", context)
 
