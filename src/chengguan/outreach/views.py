@@ -38,7 +38,7 @@ from chengguan.outreach.forms import (
     ViewersImportForm,
     VolunteerForm,
 )
-from chengguan.outreach.models import ActivityPhoto, ActivityState, ServiceCertificate
+from chengguan.outreach.models import ActivityPhoto, ActivityState, RecordingState, ServiceCertificate
 from chengguan.outreach.permissions import NOT_OFFICERS, can_organise_activities, can_run_broadcasts
 from chengguan.outreach.states import ACTIVITY_MACHINE, BROADCAST_MACHINE
 
@@ -380,6 +380,11 @@ def broadcast_detail(request, pk: int, *, errors: dict | None = None, status: in
             "cases": [link.case for link in b.case_links.select_related("case")],
             "highlights": list(b.highlights.all()),
             "recordings": list(b.recordings.prefetch_related("cases")),
+            # The uploads a reloaded page can carry on with (picking the same file again).
+            "unfinished": [
+                {"id": r.pk, "name": r.original_name, "size": r.size}
+                for r in b.recordings.filter(state=RecordingState.UPLOADING)
+            ],
             "action_forms": _action_forms(BROADCAST_MACHINE, b, request, errors),
         },
         status=status,
