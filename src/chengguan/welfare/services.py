@@ -236,7 +236,9 @@ def vendor_reveal_identity(*, actor, vendor: Vendor, reason: str) -> dict:
     can_reveal_identity.refuse(actor, vendor, action=_("查看完整身份证号码和电话"))
     reason = " ".join(str(reason or "").split())[:200]
     if len(reason) < REVEAL_REASON_MIN:
-        raise _field_error("reason", str(VendorError.NO_REVEAL_REASON.label), VendorError.NO_REVEAL_REASON)
+        raise _field_error(
+            "reason", _("查看完整号码须写明事由（将记入审计日志）。"), VendorError.NO_REVEAL_REASON
+        )
     with transaction.atomic():
         vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
         _alive(vendor)
