@@ -9,7 +9,8 @@
 
    Resuming: after a failed part the uploader asks the server for `received` and carries on from there
    (a part may have arrived even if its answer was lost); after a reload, picking the same file (same
-   name and size as an unfinished upload of this session) carries on where the server stopped. */
+   name and size as an unfinished upload of this session, and — when this browser started it — the
+   same modification time) carries on where the server stopped. */
 (function () {
   "use strict";
 
@@ -73,8 +74,30 @@
       return (await answer(r)).received;
     }
 
+    // Which file (by its modification time) each upload of this browser came from, so that another
+    // file that merely has the same name and size is not appended to it.
+    const seen = (id) => {
+      try {
+        return window.localStorage.getItem("recording-upload:" + id);
+      } catch (e) {
+        return null;
+      }
+    };
+    const remember = (id, file) => {
+      try {
+        window.localStorage.setItem("recording-upload:" + id, String(file.lastModified));
+      } catch (e) {
+        /* private mode: the name and size alone */
+      }
+    };
+
     async function open(file) {
-      const again = unfinished.find((u) => u.name === file.name && u.size === file.size);
+      const again = unfinished.find(
+        (u) =>
+          u.name === file.name &&
+          u.size === file.size &&
+          (seen(u.id) === null || seen(u.id) === String(file.lastModified))
+      );
       if (again) return again.id;
       const r = await fetch(root.dataset.startUrl, {
         method: "POST",
@@ -84,6 +107,7 @@
       });
       const rec = await answer(r);
       unfinished.push({ id: rec.id, name: file.name, size: file.size });
+      remember(rec.id, file);
       return rec.id;
     }
 
