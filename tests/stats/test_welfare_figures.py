@@ -90,3 +90,19 @@ def test_the_evaluation_page_shows_the_same_figures(year_of_help):
         row = re.search(rf'data-hardship="{code or "none"}">(.*?)</tr>', section, re.S).group(1)
         shown = dict(re.findall(r'data-figure="(\w+)">(?:<strong>)?(\d+)', row))
         assert shown == {k: str(v) for k, v in counts.items()}, code
+
+
+def test_readers_who_may_not_see_hardship_get_the_totals_only(year_of_help):
+    reader = year_of_help.users[R.SHIFT_LEADER]  # reads the evaluation, not the hardship data
+    api = APIClient()
+    api.force_authenticate(reader)
+    body = api.get(f"/api/v1/stats/welfare/?year={Y}").json()
+    assert body["total"] == TOTAL and body["rows"] == [] and body["by_hardship"] is False
+    assert body["hardship"] is None and body["registered"] == 3
+    page = Client()
+    page.force_login(reader)
+    html = page.get(f"/stats/?from={Y}-01-01&to={Y}-09-15").content.decode()
+    section = html[html.index('data-testid="welfare-figures"') :]
+    assert 'data-testid="no-hardship-split"' in section
+    assert 'data-hardship="dibao"' not in section and 'data-hardship="total"' in section
+    assert "低保" not in section

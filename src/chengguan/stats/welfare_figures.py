@@ -20,7 +20,8 @@ from chengguan.core.errors import ValidationFailed
 from chengguan.org import selectors as org_selectors
 from chengguan.stats.errors import FiguresError
 from chengguan.stats.permissions import reads_indicators
-from chengguan.welfare.models import Hardship
+from chengguan.welfare.models import Hardship, Vendor
+from chengguan.welfare.permissions import can_see_hardship
 from chengguan.welfare.selectors import help_figures
 
 # The columns, in the order the page shows them.
@@ -34,30 +35,35 @@ COLUMNS = (
 NO_CATEGORY = _("无困难类别或已撤回同意")
 
 
-def yearly(bureau_id: int, year: int) -> dict:
-    """The figures of one bureau and year, each category row labelled, with the year's totals."""
+def yearly(bureau_id: int, year: int, *, by_hardship: bool = True) -> dict:
+    """The figures of one bureau and year with the year's totals and, if `by_hardship`, a labelled
+    row per hardship category."""
     raw = help_figures(bureau_id, year)
     labels = dict(Hardship.choices)
     rows = [{**row, "label": labels.get(row["hardship"], NO_CATEGORY)} for row in raw["by_hardship"]]
     return {
         "year": year,
+        "by_hardship": by_hardship,
         "columns": COLUMNS,
-        "rows": rows,
+        "rows": rows if by_hardship else [],
         "total": {key: raw[key] for key, _label in COLUMNS},
         "registered": raw["registered"],
-        "hardship": raw["hardship"],
+        "hardship": raw["hardship"] if by_hardship else None,
     }
 
 
 def for_reader(user, *, bureau_id: int | None = None, year: int | None = None) -> dict | None:
     """The figures for the evaluation page: the asked bureau (already checked by the evaluation's
-    scope) or the reader's own; None when the reader has no bureau."""
+    scope) or the reader's own; None when the reader has no bureau. The split by hardship category
+    only for those who may see the hardship data (`welfare.see_hardship`): with few people in a
+    category, a count comes close to saying who."""
     if bureau_id is None:
         bureau = org_selectors.bureau_of(user)
         bureau_id = bureau.pk if bureau is not None else None
     if bureau_id is None:
         return None
-    return yearly(bureau_id, year or clock.today().year)
+    sees = can_see_hardship(user, Vendor(bureau_id=bureau_id))
+    return yearly(bureau_id, year or clock.today().year, by_hardship=sees)
 
 
 # -- /api/v1/stats/welfare/ -------------------------------------------------------------------------
@@ -78,10 +84,11 @@ class _HardshipRow(_Counts):
 
 class WelfareFiguresSerializer(serializers.Serializer):
     year = serializers.IntegerField()
+    by_hardship = serializers.BooleanField(help_text="是否按困难类别分列（仅可查看困难情况的角色）")
     total = _Counts()
-    rows = _HardshipRow(many=True)
+    rows = _HardshipRow(many=True, help_text="按困难类别分列；无权查看困难情况的角色为空")
     registered = serializers.IntegerField(help_text="名册中在册的摊贩")
-    hardship = serializers.IntegerField(help_text="其中登记了困难类别的")
+    hardship = serializers.IntegerField(allow_null=True, help_text="其中登记了困难类别的；无权查看为 null")
 
 
 class WelfareFiguresView(APIView):
