@@ -190,6 +190,19 @@ def test_the_public_page_refuses_a_full_activity_with_its_code(district):
     assert Registration.objects.count() == 1
 
 
+def test_the_public_page_refuses_a_registration_after_the_closing_time(activity):
+    url = reverse("outreach-public:activity", args=[activity.pk])
+    body = {"name": "赵六", "phone": "13912340000", "birth_date": "1988-05-01"}
+    with clock.pinned(activity.registration_closes_at + dt.timedelta(minutes=1)):
+        page = Client().get(url).content.decode()
+        late = Client(REMOTE_ADDR="10.9.9.9").post(url, body)
+    assert 'data-testid="closed"' in page and "registration-form" not in page
+    html = late.content.decode()
+    assert late.status_code == 409
+    assert 'data-code="activity.registration_closed"' in html and "报名已截止" in html
+    assert Registration.objects.count() == 0
+
+
 def test_the_public_page_of_a_planned_activity_is_not_found(district):
     planned = new_activity(district, state="planned")
     assert Client().get(reverse("outreach-public:activity", args=[planned.pk])).status_code == 404

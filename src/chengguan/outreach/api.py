@@ -135,12 +135,19 @@ class CheckInSerializer(serializers.Serializer):
 class PhotoInSerializer(serializers.Serializer):
     file = serializers.FileField()
     caption = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    publishable = serializers.BooleanField(default=False, help_text="活动举办后在门户公开")
 
 
 class PhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sha256 = serializers.CharField()
     caption = serializers.CharField()
+    publishable = serializers.BooleanField()
+
+
+class PhotoPublishSerializer(serializers.Serializer):
+    photo = serializers.IntegerField(**_ID)
+    publishable = serializers.BooleanField()
 
 
 class VolunteerSerializer(serializers.ModelSerializer):
@@ -387,9 +394,23 @@ class ActivityViewSet(_ViewSet):
         activity = self.get_object()
         d = validated(PhotoInSerializer, request.data)
         photo = services.activity_photo_add(
-            actor=request.user, activity=activity, upload=d["file"], caption=d["caption"]
+            actor=request.user,
+            activity=activity,
+            upload=d["file"],
+            caption=d["caption"],
+            publishable=d["publishable"],
         )
         return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PhotoPublishSerializer, responses={200: PhotoSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="photo-publish")
+    def photo_publish(self, request: Request, pk=None) -> Response:
+        """Put one of the activity's photos on the portal (once the activity was held), or take it off."""
+        activity = self.get_object()
+        d = validated(PhotoPublishSerializer, request.data)
+        photo = get_object_or_404(activity.photos.all(), pk=d["photo"])
+        photo = services.activity_photo_publish(actor=request.user, photo=photo, publishable=d["publishable"])
+        return Response(PhotoSerializer(photo).data)
 
 
 @_crud(VolunteerSerializer, VolunteerCreateSerializer)

@@ -50,6 +50,9 @@ class RegistrationForm(forms.Form):
 class PhotoForm(forms.Form):
     file = forms.ImageField(label=_("活动照片"))
     caption = forms.CharField(label=_("说明"), max_length=100, required=False)
+    publishable = forms.BooleanField(
+        label=_("可在门户公开（照片中的人已同意，儿童已获监护人同意）"), required=False
+    )
 
 
 class VolunteerForm(forms.Form):

@@ -102,6 +102,9 @@ class ActivityPhoto(models.Model):
     file = models.FileField(upload_to="outreach/photos/")
     sha256 = models.CharField(max_length=64)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
+    # Only photos the organiser marked publishable (everyone shown has agreed, no child's face
+    # without the guardian's consent) appear on the portal, and only once the activity was held.
+    publishable = models.BooleanField(_("可在门户公开"), default=False)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
 

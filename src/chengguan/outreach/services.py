@@ -284,7 +284,10 @@ def registration_check_in(*, actor, registration: Registration) -> Registration:
     return row
 
 
-def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
+def activity_photo_add(
+    *, actor, activity: Activity, upload, caption: str = "", publishable: bool = False
+) -> ActivityPhoto:
+    """A photo of the activity; on the portal (once the activity was held) only if `publishable`."""
     can_organise_activities.refuse(actor, activity, action=_("上传活动照片"))
     info = evidence.inspect_upload(upload, allowed_kinds=("photo",))
     with transaction.atomic():
@@ -292,12 +295,37 @@ def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") 
             activity=activity,
             sha256=info.sha256,
             caption=(caption or "").strip()[:100],
+            publishable=bool(publishable),
             added_by=actor,
             added_at=clock.now(),
         )
         photo.file.save(f"{info.sha256[:32]}.{info.extension}", File(io.BytesIO(info.data)), save=False)
         photo.save()
-        audit.record(actor=actor, action="activity.photo_add", obj=photo, after={"sha256": info.sha256})
+        audit.record(
+            actor=actor,
+            action="activity.photo_add",
+            obj=photo,
+            after={"sha256": info.sha256, "publishable": photo.publishable},
+        )
+    return photo
+
+
+def activity_photo_publish(*, actor, photo: ActivityPhoto, publishable: bool) -> ActivityPhoto:
+    """Mark a photo publishable on the portal, or take it back off."""
+    with transaction.atomic():
+        photo = ActivityPhoto.objects.select_for_update().select_related("activity").get(pk=photo.pk)
+        can_organise_activities.refuse(actor, photo.activity, action=_("公开活动照片"))
+        before = photo.publishable
+        if before != bool(publishable):
+            photo.publishable = bool(publishable)
+            photo.save(update_fields=["publishable"])
+            audit.record(
+                actor=actor,
+                action="activity.photo_publish",
+                obj=photo,
+                before={"publishable": before},
+                after={"publishable": photo.publishable},
+            )
     return photo
 
 

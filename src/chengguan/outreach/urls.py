@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("activities/<int:pk>/<str:action>/", views.activity_action, name="activity-action"),
     path("photos/<int:pk>/", views.photo_file, name="photo"),
+    path("photos/<int:pk>/publish/", views.photo_publish, name="photo-publish"),
     path("volunteers/", views.volunteer_list, name="volunteers"),
     path("volunteers/<int:pk>/", views.volunteer_detail, name="volunteer"),
     path("volunteers/<int:pk>/certificate/", views.volunteer_certificate, name="volunteer-certificate"),

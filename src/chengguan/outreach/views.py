@@ -38,7 +38,7 @@ from chengguan.outreach.forms import (
     ViewersImportForm,
     VolunteerForm,
 )
-from chengguan.outreach.models import ActivityPhoto, ActivityState, ServiceCertificate
+from chengguan.outreach.models import ActivityPhoto, ActivityState, RecordingState, ServiceCertificate
 from chengguan.outreach.permissions import NOT_OFFICERS, can_organise_activities, can_run_broadcasts
 from chengguan.outreach.states import ACTIVITY_MACHINE, BROADCAST_MACHINE
 
@@ -174,7 +174,11 @@ def activity_photo(request, pk: int):
     done = submit(
         form,
         lambda d: services.activity_photo_add(
-            actor=request.user, activity=activity, upload=d["file"], caption=d["caption"]
+            actor=request.user,
+            activity=activity,
+            upload=d["file"],
+            caption=d["caption"],
+            publishable=d["publishable"],
         ),
         aliases={"file": "file"},
     )
@@ -207,6 +211,19 @@ def _stored(file, *, public: bool = False):
     )
     response["Cache-Control"] = "public, max-age=3600" if public else "private, max-age=3600"
     return response
+
+
+@staff_required
+@require_POST
+def photo_publish(request, pk: int):
+    photo = get_object_or_404(ActivityPhoto, pk=pk, activity__in=selectors.activities_for(request.user))
+    try:
+        services.activity_photo_publish(
+            actor=request.user, photo=photo, publishable=request.POST.get("publishable") == "1"
+        )
+    except DomainError as exc:
+        return render(request, "outreach/error.html", {"message": exc.message}, status=exc.status)
+    return redirect("outreach:activity", pk=photo.activity_id)
 
 
 @staff_required
@@ -380,6 +397,11 @@ def broadcast_detail(request, pk: int, *, errors: dict | None = None, status: in
             "cases": [link.case for link in b.case_links.select_related("case")],
             "highlights": list(b.highlights.all()),
             "recordings": list(b.recordings.prefetch_related("cases")),
+            # The uploads a reloaded page can carry on with (picking the same file again).
+            "unfinished": [
+                {"id": r.pk, "name": r.original_name, "size": r.size}
+                for r in b.recordings.filter(state=RecordingState.UPLOADING)
+            ],
             "action_forms": _action_forms(BROADCAST_MACHINE, b, request, errors),
         },
         status=status,
@@ -514,7 +536,9 @@ def public_activity(request, pk: int):
             and left > 0,
             "done": done,
             "refusal": refusal,
-            "photos": list(activity.photos.all()[:12]) if activity.state == ActivityState.HELD else [],
+            "photos": list(activity.photos.filter(publishable=True)[:24])
+            if activity.state == ActivityState.HELD
+            else [],
         },
         status=status,
     )
@@ -522,7 +546,7 @@ def public_activity(request, pk: int):
 
 @require_GET
 def public_photo(request, pk: int):
-    photo = ActivityPhoto.objects.filter(pk=pk, activity__state=ActivityState.HELD).first()
+    photo = ActivityPhoto.objects.filter(pk=pk, publishable=True, activity__state=ActivityState.HELD).first()
     if photo is None:
         raise Http404
     return _stored(photo.file, public=True)

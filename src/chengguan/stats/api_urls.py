@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chengguan.stats import api, campaign_api, evaluation_api
+from chengguan.stats import api, campaign_api, evaluation_api, welfare_figures
 
 urlpatterns = [
     path("figures/", api.FiguresView.as_view(), name="api-figures"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("stats/indicators/", evaluation_api.IndicatorsView.as_view(), name="api-stats-indicators"),
     path("stats/scores/", evaluation_api.ScoresView.as_view(), name="api-stats-scores"),
     path("stats/campaigns/", campaign_api.CampaignFiguresView.as_view(), name="api-stats-campaigns"),
+    path("stats/welfare/", welfare_figures.WelfareFiguresView.as_view(), name="api-stats-welfare"),
 ]

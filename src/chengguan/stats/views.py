@@ -15,7 +15,7 @@ from chengguan.cases.countdown import countdown
 from chengguan.core import clock
 from chengguan.core.errors import ValidationFailed
 from chengguan.org.access import staff_required
-from chengguan.stats import campaign_figures, dashboard, indicators, selectors
+from chengguan.stats import campaign_figures, dashboard, indicators, selectors, welfare_figures
 from chengguan.stats.filters import LEVEL_CHOICES, IndicatorQuery, parse
 from chengguan.stats.permissions import reads_indicators
 
@@ -145,6 +145,9 @@ def indicators_page(request):
     # The special actions of the same period (stats.campaign_figures), below the indicators.
     context["campaigns"] = campaign_figures.for_actor(
         request.user, first=asked["first"], last=asked["last"], bureau=asked["bureau"]
+    )
+    context["welfare"] = welfare_figures.for_reader(
+        request.user, bureau_id=asked["bureau"], year=asked["last"].year
     )
     return render(request, "stats/indicators.html", context)
 

@@ -99,6 +99,16 @@ class WithdrawSerializer(serializers.Serializer):
     sensitive_only = serializers.BooleanField(default=False, help_text="只撤回困难情况等敏感信息的同意")
 
 
+class RevealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="查看完整号码的事由（记入审计日志）")
+
+
+class RevealedSerializer(serializers.Serializer):
+    id_number = serializers.CharField(help_text="完整身份证号码")
+    phone = serializers.CharField(help_text="完整联系电话")
+    reason = serializers.CharField()
+
+
 class SpotSerializer(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.code", read_only=True)
     managing_unit_name = serializers.CharField(source="managing_unit.name", read_only=True)
@@ -264,6 +274,17 @@ class VendorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         d = validated(WithdrawSerializer, request.data)
         vendor = services.vendor_withdraw_consent(actor=request.user, vendor=vendor, **d)
         return Response(VendorSerializer(vendor, context={"request": request}).data)
+
+    @extend_schema(request=RevealSerializer, responses={200: RevealedSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="reveal-identity")
+    def reveal_identity(self, request, pk=None):
+        """The full ID number and phone, for a stated reason; each reveal is audited (masked)."""
+        vendor = self.get_object()
+        d = validated(RevealSerializer, request.data)
+        revealed = services.vendor_reveal_identity(actor=request.user, vendor=vendor, reason=d["reason"])
+        response = Response(RevealedSerializer(revealed).data)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 @_views(SpotSerializer, SpotCreateSerializer)

@@ -19,6 +19,8 @@ class VendorError(ErrorCodes):
     OUTSIDE_DISTRICT = "vendor.outside_district", "位置不在本辖区任何单元网格内。"
     ERASED = "vendor.erased", "本人已撤回同意，其信息已删除，不能再办理。"
     CASE_NOT_LINKED = "vendor.case_not_linked", "该摊贩未关联此案件。"
+    REVEAL_FORBIDDEN = "vendor.reveal_forbidden", "您没有查看完整身份证号码和电话的权限。"
+    NO_REVEAL_REASON = "vendor.no_reveal_reason", "查看完整号码须写明事由（将记入审计日志）。"
 
 
 class SpotError(ErrorCodes):

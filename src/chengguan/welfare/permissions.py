@@ -61,6 +61,20 @@ can_view_welfare = permission(
 can_keep_register = permission("welfare.keep_register", holds(*_KEEPERS, **_FORBIDDEN) & welfare_in_bureau)
 # The hardship category, its evidence and the separate consent (第二十九条).
 can_see_hardship = permission("welfare.see_hardship", holds(*_HELPERS, **_FORBIDDEN) & welfare_in_bureau)
+# The full ID number and phone behind the masks, one vendor at a time with a stated reason, each
+# reveal audited: those who arrange the help and must reach the person (a referral, a pitch, the
+# civil affairs office). Not the system account: a reveal is a person's act with a reason.
+can_reveal_identity = permission(
+    "welfare.reveal_identity",
+    holds(
+        R.ADMIN,
+        R.LEADER,
+        R.SQUAD_LEADER,
+        code=VendorError.REVEAL_FORBIDDEN,
+        message=_("您没有查看完整身份证号码和电话的权限。"),
+    )
+    & welfare_in_bureau,
+)
 # Help given: goods, referrals, follow-ups.
 can_record_help = permission(
     "welfare.record_help",

@@ -13,6 +13,7 @@ from chengguan.welfare.models import (
     Application,
     Draw,
     DrawState,
+    Hardship,
     HelpKind,
     HelpRecord,
     Spot,
@@ -166,6 +167,7 @@ def help_figures(bureau_id: int, year: int) -> dict:
         .values_list("referral_to", "n")
     )
     vendors = Vendor.objects.filter(bureau_id=bureau_id)
+    follow_ups = records.filter(kind=HelpKind.FOLLOW_UP)
     return {
         "year": year,
         "vendors_helped": records.values("vendor").distinct().count(),
@@ -173,9 +175,43 @@ def help_figures(bureau_id: int, year: int) -> dict:
         "referrals": by_kind.get(HelpKind.REFERRAL, 0),
         "referrals_by_destination": referrals,
         "follow_ups": by_kind.get(HelpKind.FOLLOW_UP, 0),
+        "follow_ups_with_outcome": follow_ups.exclude(outcome="").count(),
+        "by_hardship": help_by_hardship(records),
         "registered": vendors.filter(status=VendorStatus.ACTIVE).count(),
         "hardship": vendors.filter(status=VendorStatus.ACTIVE).exclude(hardship="").count(),
         "pitches_allocated": Application.objects.filter(
             draw__spot__bureau_id=bureau_id, draw__term_start__year=year, outcome="pitch"
         ).count(),
     }
+
+
+def help_by_hardship(records: QuerySet[HelpRecord]) -> list[dict]:
+    """The help of `records` per hardship category of the person helped (as the register holds it
+    now: an erased or withdrawn person counts under "" — no category — so the totals still add up).
+    Counts only, one row per category in the order of `Hardship`, then "" — never who."""
+    rows = {
+        r["vendor__hardship"]: r
+        for r in records.values("vendor__hardship").annotate(
+            vendors_helped=Count("vendor", distinct=True),
+            goods=Count("id", filter=Q(kind=HelpKind.GOODS)),
+            referrals=Count("id", filter=Q(kind=HelpKind.REFERRAL)),
+            follow_ups=Count("id", filter=Q(kind=HelpKind.FOLLOW_UP)),
+            follow_ups_with_outcome=Count("id", filter=Q(kind=HelpKind.FOLLOW_UP) & ~Q(outcome="")),
+        )
+    }
+    out = []
+    for code in [*Hardship.values, ""]:
+        row = rows.get(code)
+        if row is None:
+            continue
+        out.append(
+            {
+                "hardship": code,
+                "vendors_helped": row["vendors_helped"],
+                "goods": row["goods"],
+                "referrals": row["referrals"],
+                "follow_ups": row["follow_ups"],
+                "follow_ups_with_outcome": row["follow_ups_with_outcome"],
+            }
+        )
+    return out

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.vendor_list, name="vendors"),
     path("vendors/new/", views.vendor_new, name="vendor-new"),
     path("vendors/<int:pk>/", views.vendor_detail, name="vendor"),
+    path("vendors/<int:pk>/reveal/", views.vendor_reveal, name="vendor-reveal"),
     path("vendors/<int:pk>/photo/", views.vendor_photo, name="vendor-photo"),
     path("vendors/<int:pk>/hardship/", views.vendor_hardship, name="vendor-hardship"),
     path("vendors/<int:pk>/withdraw/", views.vendor_withdraw, name="vendor-withdraw"),

@@ -26,6 +26,7 @@ from chengguan.welfare.permissions import (
     can_keep_register,
     can_manage_spots,
     can_record_help,
+    can_reveal_identity,
     can_run_draw,
     can_see_hardship,
     can_view_welfare,
@@ -115,7 +116,7 @@ def vendor_new(request):
 
 
 @staff_required
-def vendor_detail(request, pk: int):
+def vendor_detail(request, pk: int, *, revealed: dict | None = None, reveal_error: str = "", status=200):
     vendor = _get(selectors.vendor_for, request, pk)
     user = request.user
     links = list(vendor.case_links.select_related("case__category").order_by("-linked_at"))
@@ -141,8 +142,33 @@ def vendor_detail(request, pk: int):
                 initial={"hardship": vendor.hardship, "hardship_evidence": vendor.hardship_evidence}
             ),
             "open_draws": list(selectors.open_draws(vendor.bureau_id)) if alive else [],
+            "may_reveal": alive
+            and bool(vendor.id_number or vendor.phone)
+            and can_reveal_identity(user, vendor),
+            "revealed": revealed,
+            "reveal_error": reveal_error,
         },
+        status=status,
     )
+
+
+@staff_required
+@require_POST
+def vendor_reveal(request, pk: int):
+    """The full ID number and phone, shown on this one response (never stored in the session, not
+    cached) after the reveal and its reason are audited."""
+    vendor = _get(selectors.vendor_for, request, pk)
+    try:
+        revealed = services.vendor_reveal_identity(
+            actor=request.user, vendor=vendor, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        first = next(iter((exc.fields or {}).values()), [exc.message])[0]
+        response = vendor_detail(request, pk, reveal_error=first, status=exc.status)
+    else:
+        response = vendor_detail(request, pk, revealed=revealed)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_required
