@@ -49,7 +49,10 @@ def _assignment(force, officer=0, day=dt.date(2026, 10, 8)) -> Assignment:
     pattern(force)
     roster = services.roster_generate(actor=force.system, unit=force.squad, month=day.replace(day=1))
     return services.shift_assign(
-        actor=force.system, shift=roster.shifts.get(date=day), staff=force.officers[officer], post=Post.OFFICER
+        actor=force.system,
+        shift=roster.shifts.get(date=day),
+        staff=force.officers[officer],
+        post=Post.OFFICER,
     )
 
 
@@ -81,9 +84,7 @@ def test_findings_are_recorded_by_force_inspectors_and_scoped_to_the_viewer(
     assert Notification.objects.filter(recipient=force.users["squad_leader"], message="duty.finding_recorded")
 
     # A handler may not record one; a discipline finding without its item is refused with its field.
-    r = _api(force.users["handler"]).post(
-        "/api/v1/duty/findings/", {**body, "photo": ""}, format="multipart"
-    )
+    r = _api(force.users["handler"]).post("/api/v1/duty/findings/", {**body, "photo": ""}, format="multipart")
     assert r.status_code == 403
     r = inspector.post(
         "/api/v1/duty/findings/",
@@ -135,7 +136,9 @@ def test_a_finding_is_put_right_through_the_api_actions(force, django_capture_on
         r = unit.post(f"{base}/report/", {"rectification": "已安排人员到岗"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "reported"
     # The inspectors are told, as when the unit reports on the page.
-    assert Notification.objects.filter(recipient=force.users["force_inspector"], message="duty.finding_reported")
+    assert Notification.objects.filter(
+        recipient=force.users["force_inspector"], message="duty.finding_reported"
+    )
     r = inspector.post(f"{base}/send_back/", {"reason": "现场仍无人"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "rectifying" and r.json()["sent_back"] == 1
     unit.post(f"{base}/report/", {"rectification": "已到岗并签到"}, format="json")
@@ -240,7 +243,12 @@ def test_a_device_time_out_of_bounds_or_against_the_rule_is_refused(force, tappe
 
 
 def _fix(h: int, m: int, k: float, accuracy: int = 8) -> dict:
-    return {"time": at(2026, 10, 8, h, m).isoformat(), "lon": LON + k * DLON, "lat": LAT, "accuracy": accuracy}
+    return {
+        "time": at(2026, 10, 8, h, m).isoformat(),
+        "lon": LON + k * DLON,
+        "lat": LAT,
+        "accuracy": accuracy,
+    }
 
 
 def test_a_track_batch_sent_twice_is_stored_once(force):
@@ -257,7 +265,9 @@ def test_a_track_batch_sent_twice_is_stored_once(force):
     assert first.json() == again.json()
     assert first.json()["accepted"] == 3 and first.json()["dropped"] == 0
     patrol = Patrol.objects.get()
-    assert patrol.source == "field" and patrol.assignment_id == a.pk and patrol.started_at == at(2026, 10, 8, 8)
+    assert (
+        patrol.source == "field" and patrol.assignment_id == a.pk and patrol.started_at == at(2026, 10, 8, 8)
+    )
     assert patrol.point_count == 3 and patrol.distance_m == pytest.approx(200, rel=0.01)
     assert PatrolBatch.objects.count() == 1
     assert AuditEvent.objects.filter(action="duty.patrol_upload").count() == 1
@@ -276,9 +286,7 @@ def test_points_recorded_off_duty_are_never_stored(force):
     phone = _phone(officer)
     # Not clocked in: the whole batch is refused and nothing is made.
     with clock.pinned(at(2026, 10, 8, 9, 5)):
-        r = phone.post(
-            "/api/v1/duty/track-points/", {"key": "b0", "points": [_fix(9, 0, 0)]}, format="json"
-        )
+        r = phone.post("/api/v1/duty/track-points/", {"key": "b0", "points": [_fix(9, 0, 0)]}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "duty.not_on_duty"
     assert not Patrol.objects.exists() and not PatrolBatch.objects.exists()
     # Clocked in at 09:10 and out at 09:20: only the points in between are kept.
