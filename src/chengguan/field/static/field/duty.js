@@ -50,7 +50,8 @@ function onDutyAt(moment) {
 function currentAndNext(now) {
   const live = shifts.filter((a) => !a.on_leave);
   const open = live.find((a) => stateOf(a).in && !stateOf(a).out);
-  const current = open || live.find((a) => !stateOf(a).in && at(a.shift.ends_at) > now) || null;
+  const running = live.find((a) => at(a.shift.starts_at) <= now && now < at(a.shift.ends_at));
+  const current = open || running || live.find((a) => !stateOf(a).in && at(a.shift.ends_at) > now) || null;
   const next = live.find((a) => a !== current && at(a.shift.starts_at) > (current ? at(current.shift.starts_at) : now));
   return { current, next };
 }
@@ -85,7 +86,9 @@ export async function render() {
     box.append(shiftCard(current, at(current.shift.starts_at) <= now ? T.dutyNow : T.dutyNext));
     const lines = [];
     if (s.in) lines.push(fill(s.queuedIn ? T.dutyInQueued : T.dutyIn, { time: hm(s.in) }));
-    if (current.clock_in_received_at && current.clock_in_at) {
+    // A tap sent later (queued offline) counts at the device's time; when it arrived is shown too.
+    const late = current.clock_in_received_at && at(current.clock_in_received_at) - at(current.clock_in_at) >= 60000;
+    if (late) {
       lines.push(fill(T.dutyReceived, { time: hm(current.clock_in_received_at) }));
     }
     if (s.out) lines.push(fill(s.queuedOut ? T.dutyOutQueued : T.dutyOut, { time: hm(s.out) }));
