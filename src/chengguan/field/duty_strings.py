@@ -14,6 +14,10 @@ def duty_catalog() -> dict[str, str]:
         "dutyNow": _("当前班次"),
         "dutyNext": _("下一班"),
         "dutyNotIn": _("尚未签到"),
+        # The roster's posts (the API names them in Chinese; the page, in its own language).
+        "post_leader": _("带班领导"),
+        "post_chief": _("值班长"),
+        "post_officer": _("值班员"),
         "dutyIn": _("%(time)s 已签到"),
         "dutyInQueued": _("%(time)s 已签到（待同步）"),
         "dutyOut": _("%(time)s 已签退"),

@@ -62,13 +62,13 @@ function span(a) {
 }
 
 function shiftCard(a, heading) {
-  const { el } = ctx;
+  const { el, T } = ctx;
   return el(
     "div",
     { class: "shift", "data-testid": "shift", "data-id": String(a.id) },
     el("p", { class: "muted shift-heading", text: heading }),
     el("strong", { text: `${a.shift.unit} · ${a.shift.name}` }),
-    el("p", { class: "facts", text: `${span(a)} · ${a.post_label}` }),
+    el("p", { class: "facts", text: `${span(a)} · ${T["post_" + a.post] || a.post_label}` }),
   );
 }
 
