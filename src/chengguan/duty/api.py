@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -828,12 +829,12 @@ class FindingViewSet(
         d = body.validated_data
         unit = selectors.duty_units(request.user).filter(pk=d["unit"]).first()
         if unit is None:
-            raise ValidationError({"unit": ["责任单位不存在或不在本局"]})
+            raise ValidationError({"unit": [_("责任单位不在本局")]})
         person = None
         if d.get("person"):
             person = get_user_model().objects.filter(pk=d["person"]).first()
             if person is None:
-                raise ValidationError({"person": ["责任人不存在"]})
+                raise ValidationError({"person": [_("责任人不存在")]})
         f = services.finding_record(
             actor=request.user,
             unit=unit,
