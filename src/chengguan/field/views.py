@@ -80,7 +80,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     body = render(
         request,
         "field/sw.js",
-        {"version": _version(), "precache": json.dumps(precache), "sync": static("field/sync.js")},
+        {
+            "version": _version(),
+            "precache": json.dumps(precache),
+            "sync": static("field/sync.js"),
+            "duty": static("field/duty.js"),
+        },
         content_type="text/javascript",
     )
     # The browser checks for a new worker on each visit; it must not be served stale from a cache.

@@ -190,6 +190,12 @@ async function tap(a, direction) {
   ctx.toast(navigator.onLine ? (direction === "in" ? T.dutyClockedIn : T.dutyClockedOut) : T.dutySavedOffline);
   await track.update();
   render();
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register("field-duty");
+  } catch {
+    /* no Background Sync: the page sends when it sees the network */
+  }
   sync();
 }
 
@@ -245,7 +251,14 @@ async function refreshShifts(token) {
   }
 }
 
-export async function sync() {
+// One sender at a time across the page and the service worker (Web Locks where there are); the
+// service worker runs this too, for Background Sync (no page, so nothing is drawn there).
+export function sync() {
+  if (globalThis.navigator && navigator.locks) return navigator.locks.request("field-duty-sync", syncOnce);
+  return syncOnce();
+}
+
+async function syncOnce() {
   if (syncing) return;
   syncing = true;
   try {
