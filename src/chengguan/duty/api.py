@@ -4,15 +4,18 @@ the services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chengguan.core.api import error_responses
+from chengguan.core.api import error_response, error_responses
 from chengguan.core.filters import raise_for_filter_errors
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
@@ -21,7 +24,11 @@ from chengguan.duty.models import (
     ActionItem,
     Assignment,
     Decision,
+    Discipline,
     EntryKind,
+    Finding,
+    FindingKind,
+    FindingState,
     Handover,
     LogEntry,
     Meeting,
@@ -34,7 +41,7 @@ from chengguan.duty.models import (
     Shift,
     StrictStreet,
 )
-from chengguan.duty.states import CHANGE_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
+from chengguan.duty.states import CHANGE_MACHINE, FINDING_MACHINE, HANDOVER_MACHINE, ITEM_MACHINE
 
 READ_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -705,3 +712,319 @@ HANDOVER_ACTION_VIEWS = action_views(
     operation_prefix="duty_handovers",
     tags=["duty"],
 )
+
+
+# -- 督察 findings ------------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    person_name = serializers.CharField(source="person.profile.full_name", read_only=True, default="")
+    found_by_name = serializers.CharField(source="found_by.profile.full_name", read_only=True, default="")
+    has_photo = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "person",
+            "person_name",
+            "kind",
+            "discipline",
+            "description",
+            "place",
+            "lon",
+            "lat",
+            "observed_at",
+            "has_photo",
+            "found_by",
+            "found_by_name",
+            "state",
+            "due_on",
+            "overdue",
+            "rectification",
+            "reported_at",
+            "sent_back",
+            "contested",
+            "contest_reason",
+            "decision_note",
+            "closed_at",
+            "available_actions",
+        ]
+
+    def get_has_photo(self, f) -> bool:
+        return bool(f.photo)
+
+    def get_overdue(self, f) -> bool:
+        from chengguan.core import clock
+
+        return f.state == FindingState.RECTIFYING and f.due_on < clock.today()
+
+    def get_available_actions(self, f) -> list[str]:
+        request = self.context.get("request")
+        return FINDING_MACHINE.available_actions(f, request.user) if request else []
+
+
+class FindingCreateSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(min_value=1, help_text="责任单位 id")
+    kind = serializers.ChoiceField(choices=FindingKind.choices)
+    discipline = serializers.ChoiceField(
+        choices=Discipline.choices, required=False, allow_blank=True, default="", help_text="风纪问题时必填"
+    )
+    person = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="责任人 id")
+    description = serializers.CharField(max_length=4000)
+    place = serializers.CharField(max_length=200)
+    observed_at = serializers.DateTimeField(required=False, allow_null=True, help_text="默认现在")
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    photo = serializers.FileField(required=False, allow_null=True, help_text="现场照片")
+
+
+class FindingListFilter(serializers.Serializer):
+    state = serializers.ChoiceField(choices=FindingState.choices, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("state", str, enum=FindingState.values, description="状态")],
+        responses={200: FindingSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(responses={200: FindingSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        request={"multipart/form-data": FindingCreateSerializer, "application/json": FindingCreateSerializer},
+        responses={201: FindingSerializer, **WRITE_ERRORS},
+    ),
+)
+class FindingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """督察 findings as the caller may see them (the bureau's for its leaders, office and force
+    inspectors; those against one's own unit otherwise). A force inspector records one (`POST`, with a
+    photo as multipart); its steps are `findings/{id}/report|send_back|close|contest|uphold|revoke/`."""
+
+    serializer_class = FindingSerializer
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Finding.objects.none()
+        qs = selectors.findings_visible_to(self.request.user)
+        if self.action == "list":
+            filters = FindingListFilter(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            if filters.validated_data.get("state"):
+                qs = qs.filter(state=filters.validated_data["state"])
+        return qs.order_by("-observed_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+        from rest_framework.exceptions import ValidationError
+
+        body = FindingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        unit = selectors.duty_units(request.user).filter(pk=d["unit"]).first()
+        if unit is None:
+            raise ValidationError({"unit": [_("责任单位不在本局")]})
+        person = None
+        if d.get("person"):
+            person = get_user_model().objects.filter(pk=d["person"]).first()
+            if person is None:
+                raise ValidationError({"person": [_("责任人不存在")]})
+        f = services.finding_record(
+            actor=request.user,
+            unit=unit,
+            kind=d["kind"],
+            discipline=d.get("discipline") or "",
+            person=person,
+            description=d["description"],
+            place=d["place"],
+            observed_at=d.get("observed_at"),
+            lon=d.get("lon"),
+            lat=d.get("lat"),
+            photo=d.get("photo"),
+        )
+        f = selectors.findings_visible_to(request.user).filter(pk=f.pk).first() or f
+        return Response(
+            FindingSerializer(f, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _visible_finding(request, pk: int) -> Finding:
+    return get_object_or_404(selectors.findings_visible_to(request.user), pk=pk)
+
+
+FINDING_ACTION_VIEWS = action_views(
+    FINDING_MACHINE,
+    get_object=_visible_finding,
+    respond=lambda request, f: Response(
+        FindingSerializer(
+            selectors.findings_visible_to(request.user).filter(pk=f.pk).first() or f,
+            context={"request": request},
+        ).data
+    ),
+    response_serializer=FindingSerializer,
+    operation_prefix="duty_findings",
+    tags=["duty"],
+)
+
+
+# -- The field app: my shifts, clock in and out, the track -------------------------------------------
+
+
+class MyShiftSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Shift
+        fields = ["id", "unit", "date", "day_kind", "name", "starts_at", "ends_at"]
+
+
+class MyAssignmentSerializer(serializers.ModelSerializer):
+    shift = MyShiftSerializer(read_only=True)
+    post_label = serializers.CharField(source="get_post_display", read_only=True)
+    clock_in_from = serializers.SerializerMethodField(help_text="签到开放时间（班次开始前 30 分钟）")
+    on_duty = serializers.SerializerMethodField(help_text="现在是否在岗（签到且在班次内）")
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "post",
+            "post_label",
+            "on_leave",
+            "clock_in_at",
+            "clock_out_at",
+            "clock_in_received_at",
+            "clock_out_received_at",
+            "clock_in_from",
+            "on_duty",
+            "shift",
+        ]
+
+    def get_clock_in_from(self, a) -> dt.datetime:
+        return a.shift.starts_at - services.CLOCK_IN_WINDOW
+
+    def get_on_duty(self, a) -> bool:
+        from chengguan.core import clock
+
+        now = clock.now()
+        return (
+            not a.on_leave
+            and a.clock_in_at is not None
+            and a.clock_out_at is None
+            and max(a.shift.starts_at, a.clock_in_at) <= now < a.shift.ends_at
+        )
+
+
+class ClockSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="设备上点按的时间（离线排队后发送时）；须在 24 小时之内且不晚于服务器时间，缺省为现在",
+    )
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="设备生成的幂等键（最长 64 字符）：同一键重发返回第一次的结果，不再记录",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MyAssignmentSerializer(many=True), **error_responses(401)}),
+    retrieve=extend_schema(responses={200: MyAssignmentSerializer, **READ_ERRORS}),
+)
+class MyAssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own shifts (running, to come, and one still clocked in), for the field app's
+    值班 tab; `clock-in/` and `clock-out/` apply the roster's attendance rule (from 30 minutes before
+    the shift until its end), at the device's time of a tap queued offline when within bounds."""
+
+    serializer_class = MyAssignmentSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        if self.action == "list":
+            return selectors.field_assignments(self.request.user)[:20]
+        return Assignment.objects.filter(staff=self.request.user).select_related("shift__unit")
+
+    def _clock(self, request, direction: str):
+        body = ClockSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        act = services.clock_in if direction == "in" else services.clock_out
+        a = act(
+            actor=request.user,
+            assignment=self.get_object(),
+            at=body.validated_data.get("at"),
+            key=request.headers.get("Idempotency-Key", ""),
+            device=getattr(request, "device_token", None),
+        )
+        return Response(MyAssignmentSerializer(a).data)
+
+    @extend_schema(
+        request=ClockSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: MyAssignmentSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="clock-in")
+    def clock_in(self, request, pk=None):
+        return self._clock(request, "in")
+
+    @extend_schema(
+        request=ClockSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: MyAssignmentSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="clock-out")
+    def clock_out(self, request, pk=None):
+        return self._clock(request, "out")
+
+
+class TrackPatrolSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    point_count = serializers.IntegerField()
+    distance_m = serializers.FloatField()
+
+
+class TrackBatchSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    accepted = serializers.IntegerField(help_text="points kept (recorded while on duty)")
+    dropped = serializers.IntegerField(help_text="points recorded off duty, not kept")
+    patrols = TrackPatrolSerializer(many=True)
+
+
+class TrackUploadView(APIView):
+    """The field app's patrol track: a batch of points recorded while on duty, with the batch's own
+    key. Each point joins the patrol of the shift its owner was on duty in at its time (made on the
+    first point, ended at clock-out); points recorded off duty are dropped and a batch with none on
+    duty is refused (409 `duty.not_on_duty`). The same key again adds nothing. Audited per batch."""
+
+    @extend_schema(
+        request=UploadSerializer,
+        responses={
+            200: TrackBatchSerializer,
+            409: error_response(409, "duty.not_on_duty", "这些轨迹点都不是在签到在岗期间记录的，未保存。"),
+            **error_responses(400, 401, 403),
+        },
+    )
+    def post(self, request):
+        body = UploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        batch = services.track_upload(
+            actor=request.user,
+            key=d["key"],
+            points=d["points"],
+            crs=d["crs"],
+            device=getattr(request, "device_token", None),
+        )
+        return Response(TrackBatchSerializer(batch).data)

@@ -26,6 +26,8 @@ class DutyError(ErrorCodes):
     NOT_YOUR_PATROL = "duty.not_your_patrol", "只能上传或结束自己的巡查。"
     BAD_GPX = "duty.bad_gpx", "GPX 文件无法读取或没有带时间的轨迹点。"
     STREET_EXISTS = "duty.street_exists", "本局已有同名的严管街。"
+    DEVICE_TIME = "duty.device_time", "设备时间与服务器时间相差过大，请在值班页面签到或联系排班人员。"
+    OUT_BEFORE_IN = "duty.out_before_in", "签退时间不能早于签到时间。"
 
 
 class ChangeError(ErrorCodes):

@@ -122,6 +122,12 @@ class Assignment(models.Model):
     on_leave = models.BooleanField(_("请假"), default=False)
     clock_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     clock_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    # When the server received each (a tap queued offline by the field app is sent later, with the
+    # device's time as `clock_in_at`), and the phone's idempotency key of it.
+    clock_in_received_at = models.DateTimeField(null=True, blank=True)
+    clock_out_received_at = models.DateTimeField(null=True, blank=True)
+    clock_in_key = models.CharField(max_length=64, blank=True)
+    clock_out_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["shift__starts_at", "post", "pk"]
@@ -176,6 +182,11 @@ class RosterChange(models.Model):
         return f"{self.get_kind_display()} {self.assignment}"
 
 
+class PatrolSource(models.TextChoices):
+    STARTED = "", _("开始巡查")
+    FIELD = "field", _("外勤应用轨迹")
+
+
 class Patrol(models.Model):
     """A staff member's time on the street during a shift (巡查), with the GPS track. The points are
     stored packed (`duty.tracks`: 14 bytes a point, WGS-84 to 1e-7 degree), sorted by time; each upload
@@ -192,6 +203,8 @@ class Patrol(models.Model):
     points = models.BinaryField(default=bytes)
     # The points are deleted after the retention period (`duty.tracks_purge`); the figures stay.
     purged_at = models.DateTimeField(null=True, blank=True)
+    # "field": recorded by the field app while its user was on duty, one patrol per assignment.
+    source = models.CharField(_("来源"), max_length=8, choices=PatrolSource.choices, blank=True, default="")
     point_count = models.PositiveIntegerField(_("轨迹点数"), default=0)
     distance_m = models.FloatField(_("里程（米）"), default=0)
 

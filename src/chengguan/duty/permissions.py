@@ -108,6 +108,8 @@ can_work_patrol = permission(
     ),
 )
 
+# The field app's track is recorded by a member of staff for themselves (only while on duty).
+can_record_track = permission("duty.record_track", staff(**_FORBIDDEN))
 
 # 督察: the force inspectors record findings, re-check rectifications and close them; the responsible
 # unit rectifies and may contest once; the bureau's leader decides a contest.

@@ -212,6 +212,44 @@ def on_duty_windows(
     return windows
 
 
+def on_duty_spans(staff_id: int, first: dt.datetime, last: dt.datetime) -> list[tuple]:
+    """As `on_duty_windows`, with the assignment of each: `(assignment, start, end)` by start."""
+    spans = []
+    for a in Assignment.objects.filter(
+        staff_id=staff_id,
+        on_leave=False,
+        clock_in_at__isnull=False,
+        shift__starts_at__lte=last,
+        shift__ends_at__gt=first,
+    ).select_related("shift__unit"):
+        start = max(a.shift.starts_at, a.clock_in_at)
+        end = min(a.shift.ends_at, a.clock_out_at) if a.clock_out_at else a.shift.ends_at
+        if end > start:
+            spans.append((a, start, end))
+    return sorted(spans, key=lambda span: span[1])
+
+
+def field_assignments(actor, *, now: dt.datetime | None = None) -> QuerySet[Assignment]:
+    """The actor's own shifts the field app shows: running or to come, and those of the last day
+    still clocked in (to clock out of), earliest first."""
+    from chengguan.duty.services import DEVICE_TIME_MAX_AGE
+
+    moment = now or clock.now()
+    return (
+        Assignment.objects.filter(staff=actor)
+        .filter(
+            Q(shift__ends_at__gt=moment)
+            | Q(
+                shift__ends_at__gt=moment - DEVICE_TIME_MAX_AGE,
+                clock_in_at__isnull=False,
+                clock_out_at__isnull=True,
+            )
+        )
+        .select_related("shift__unit")
+        .order_by("shift__starts_at")
+    )
+
+
 def streets_visible_to(actor) -> QuerySet:
     """The strict-control streets of the actor's bureau."""
     from chengguan.duty.models import StrictStreet

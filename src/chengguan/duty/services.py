@@ -4,6 +4,7 @@ transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -42,6 +43,7 @@ from chengguan.duty.models import (
     NoticeReceipt,
     Patrol,
     PatrolBatch,
+    PatrolSource,
     Post,
     Roster,
     RosterChange,
@@ -61,6 +63,7 @@ from chengguan.duty.permissions import (
     UNIT_DUTY_LEADERS,
     can_clock,
     can_plan_rosters,
+    can_record_track,
     can_request_change,
     can_work_patrol,
 )
@@ -213,34 +216,98 @@ def _locked_assignment(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_for_update(of=("self",)).select_related("shift").get(pk=assignment.pk)
 
 
-def clock_in(*, actor, assignment: Assignment) -> Assignment:
-    """Sign in for one's own shift: from 30 minutes before it starts until it ends."""
+# A clock-in or -out sent later by a phone that was offline carries the moment the user tapped; the
+# server takes that moment when it is no older than this (a shift lasts at most 24 hours) and not
+# after the server's clock (with CLOCK_SKEW for a phone's fast clock), and keeps its receive time too.
+DEVICE_TIME_MAX_AGE = dt.timedelta(hours=24)
+
+
+def _clock_moment(at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """When a clock-in or -out counts: now, or the device's time of the tap when within bounds."""
+    if at is None:
+        return now
+    if at.tzinfo is None or at > now + CLOCK_SKEW or at < now - DEVICE_TIME_MAX_AGE:
+        message = _(
+            "设备时间与服务器时间相差过大（须在 24 小时之内且不晚于现在），请在值班页面签到或联系排班人员。"
+        )
+        raise ValidationFailed(message, code=DutyError.DEVICE_TIME, fields={"at": [message]})
+    return min(at, now)
+
+
+def _clock_key(key: str | None) -> str:
+    return str(key or "").strip()[:64]
+
+
+def clock_in(
+    *, actor, assignment: Assignment, at: dt.datetime | None = None, key: str = "", device=None
+) -> Assignment:
+    """Sign in for one's own shift: from 30 minutes before it starts until it ends. `at` is the
+    device's time of a tap queued offline (the rule is applied at that moment); `key` the phone's
+    idempotency key: the same key again returns the first answer and changes nothing."""
     can_clock.refuse(actor, assignment)
+    key = _clock_key(key)
     with transaction.atomic():
         a = _locked_assignment(assignment)
         now = clock.now()
+        if key and a.clock_in_key == key:
+            return a
+        moment = _clock_moment(at, now)
         if a.clock_in_at is not None:
             raise Conflict(_("已经签到。"), code=DutyError.ALREADY_IN)
-        if now < a.shift.starts_at - CLOCK_IN_WINDOW:
+        if moment < a.shift.starts_at - CLOCK_IN_WINDOW:
             raise Conflict(_("班次开始前 30 分钟起才能签到。"), code=DutyError.TOO_EARLY)
-        if now >= a.shift.ends_at:
+        if moment >= a.shift.ends_at:
             raise Conflict(_("班次已经结束。"), code=DutyError.SHIFT_OVER)
-        a.clock_in_at = now
-        a.save(update_fields=["clock_in_at"])
-        audit.record(actor=actor, action="duty.clock_in", obj=a, after={"clock_in_at": now})
+        a.clock_in_at, a.clock_in_received_at, a.clock_in_key = moment, now, key
+        a.save(update_fields=["clock_in_at", "clock_in_received_at", "clock_in_key"])
+        audit.record(
+            actor=actor,
+            action="duty.clock_in",
+            obj=a,
+            after={"clock_in_at": moment, **_device_facts(at, now, device)},
+        )
     return a
 
 
-def clock_out(*, actor, assignment: Assignment) -> Assignment:
-    """Sign out of one's own shift (only after signing in)."""
+def _device_facts(at, now, device) -> dict:
+    """What the audit event keeps of a tap sent by a phone (nothing for the web page)."""
+    if at is None and device is None:
+        return {}
+    return {"device_time": at, "received_at": now, "device": getattr(device, "pk", None)}
+
+
+def clock_out(
+    *, actor, assignment: Assignment, at: dt.datetime | None = None, key: str = "", device=None
+) -> Assignment:
+    """Sign out of one's own shift (only after signing in); `at` and `key` as for `clock_in`. The
+    field app's track of the shift (`track_upload`) ends with it."""
     can_clock.refuse(actor, assignment)
+    key = _clock_key(key)
     with transaction.atomic():
         a = _locked_assignment(assignment)
+        now = clock.now()
+        if key and a.clock_out_key == key:
+            return a
+        moment = _clock_moment(at, now)
         if a.clock_in_at is None or a.clock_out_at is not None:
             raise Conflict(_("尚未签到。"), code=DutyError.NOT_IN)
-        a.clock_out_at = clock.now()
-        a.save(update_fields=["clock_out_at"])
-        audit.record(actor=actor, action="duty.clock_out", obj=a, after={"clock_out_at": a.clock_out_at})
+        if moment < a.clock_in_at:
+            raise Conflict(_("签退时间不能早于签到时间。"), code=DutyError.OUT_BEFORE_IN)
+        a.clock_out_at, a.clock_out_received_at, a.clock_out_key = moment, now, key
+        a.save(update_fields=["clock_out_at", "clock_out_received_at", "clock_out_key"])
+        ended = []
+        for patrol in Patrol.objects.select_for_update().filter(
+            assignment=a, source=PatrolSource.FIELD, ended_at__isnull=True
+        ):
+            patrol.ended_at = max(moment, patrol.started_at)
+            patrol.save(update_fields=["ended_at"])
+            ended.append(patrol.pk)
+        audit.record(
+            actor=actor,
+            action="duty.clock_out",
+            obj=a,
+            after={"clock_out_at": moment, "patrols_ended": ended, **_device_facts(at, now, device)},
+        )
     return a
 
 
@@ -309,9 +376,10 @@ def patrol_start(*, actor) -> Patrol:
     return patrol
 
 
-def _clean_points(patrol: Patrol, raw: list, crs: str) -> list[tracks.Point]:
-    """Points as sent by the field app: time (ISO 8601), lon, lat, accuracy (m). Every bad point is
-    named; a batch with one bad point is refused whole (bad input changes nothing)."""
+def _parse_points(raw, crs: str, not_before: dt.datetime | None = None) -> list[tuple]:
+    """Points as sent by the field app: time (ISO 8601), lon, lat, accuracy (m), as (moment, lon, lat,
+    accuracy) in WGS-84. Every bad point is named; a batch with one bad point is refused whole (bad
+    input changes nothing)."""
     from django.utils.dateparse import parse_datetime
 
     out, errors = [], {}
@@ -327,17 +395,32 @@ def _clean_points(patrol: Patrol, raw: list, crs: str) -> list[tracks.Point]:
             accuracy = round(float(item.get("accuracy", 0)))
             if not (-180 <= lon <= 180 and -90 <= lat <= 90) or accuracy < 0:
                 raise ValueError("range")
-            if moment < patrol.started_at or moment > limit:
+            if (not_before is not None and moment < not_before) or moment > limit:
                 raise ValueError("outside")
         except (KeyError, TypeError, ValueError):
             errors[f"points[{i}]"] = [_("时间、经纬度或精度有误，或不在本次巡查时段内")]
             continue
-        out.append(tracks.Point(int((moment - patrol.started_at).total_seconds()), lon, lat, accuracy))
+        out.append((moment, lon, lat, accuracy))
     if not isinstance(raw, list) or not raw:
         errors["points"] = [_("请上传至少一个轨迹点")]
     if errors:
         raise ValidationFailed(_("轨迹点有误（逐点说明）。"), code=DutyError.BAD_POINTS, fields=errors)
     return out
+
+
+def _clean_points(patrol: Patrol, raw: list, crs: str) -> list[tracks.Point]:
+    """The points of a batch for `patrol`, as seconds since it started (none before it started)."""
+    return [
+        tracks.Point(int((moment - patrol.started_at).total_seconds()), lon, lat, accuracy)
+        for moment, lon, lat, accuracy in _parse_points(raw, crs, not_before=patrol.started_at)
+    ]
+
+
+def _merge_into(patrol: Patrol, kept: list[tracks.Point]) -> None:
+    merged = tracks.merge(tracks.unpack(patrol.points), kept)
+    patrol.points = tracks.pack(merged)
+    patrol.point_count = len(merged)
+    patrol.distance_m = round(tracks.length(merged), 1)
 
 
 def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "wgs84") -> PatrolBatch:
@@ -360,10 +443,7 @@ def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "
         last = max(p.at(locked.started_at) for p in fresh)
         windows = selectors.on_duty_windows(locked.staff_id, first, last)
         kept = [p for p in fresh if any(s <= p.at(locked.started_at) < e for s, e in windows)]
-        merged = tracks.merge(tracks.unpack(locked.points), kept)
-        locked.points = tracks.pack(merged)
-        locked.point_count = len(merged)
-        locked.distance_m = round(tracks.length(merged), 1)
+        _merge_into(locked, kept)
         locked.save(update_fields=["points", "point_count", "distance_m"])
         batch = PatrolBatch.objects.create(
             patrol=locked,
@@ -385,6 +465,118 @@ def patrol_upload(*, actor, patrol: Patrol, key: str, points: list, crs: str = "
             },
         )
     return batch
+
+
+@dataclass(frozen=True)
+class TrackBatch:
+    """The answer to one batch of the field app's track: how many points were kept (recorded while
+    on duty) and dropped, and the patrols they went to."""
+
+    key: str
+    accepted: int
+    dropped: int
+    patrols: list
+
+
+def _field_patrol(actor, a: Assignment, start: dt.datetime) -> Patrol:
+    """The patrol the field app records during one assignment: one per assignment, from the moment
+    the person came on duty (so every on-duty point of it lies after its start)."""
+    patrol = (
+        Patrol.objects.select_for_update()
+        .filter(assignment=a, staff=actor, source=PatrolSource.FIELD)
+        .order_by("pk")
+        .first()
+    )
+    if patrol is None:
+        unit = a.shift.unit
+        patrol = Patrol.objects.create(
+            bureau_id=unit.bureau_id,
+            unit=unit,
+            staff=actor,
+            assignment=a,
+            started_at=start,
+            source=PatrolSource.FIELD,
+        )
+        audit.record(
+            actor=actor, action="duty.patrol_start", obj=patrol, after={"assignment": a.pk, "source": "field"}
+        )
+    return patrol
+
+
+def track_upload(*, actor, key: str, points: list, crs: str = "wgs84", device=None) -> TrackBatch:
+    """A batch of the field app's track points, recorded by the phone while its user was on duty. Each
+    point goes to the patrol of the assignment the person was on duty in at its time (clocked in
+    during a rostered shift, not on leave, not clocked out), made on its first point; points recorded
+    off duty are dropped, never stored (PIPL: tracks only for duty purposes), and a batch with no
+    on-duty point at all is refused. The same key again returns the first answer and adds nothing.
+    Each batch is audited on each patrol it adds to."""
+    can_record_track.refuse(actor)
+    key = str(key or "").strip()[:64]
+    if not key:
+        raise ValidationFailed(_("请提供批次标识"), code=DutyError.BAD_POINTS, fields={"key": [_("必填")]})
+    with transaction.atomic():
+        _lock_staff(actor.pk)  # one batch of a person at a time: a retry racing its first send waits
+        done = list(
+            PatrolBatch.objects.filter(patrol__staff=actor, patrol__source=PatrolSource.FIELD, key=key)
+            .select_related("patrol")
+            .order_by("pk")
+        )
+        if done:
+            return TrackBatch(
+                key,
+                sum(b.accepted for b in done),
+                sum(b.dropped for b in done),
+                [b.patrol for b in done],
+            )
+        parsed = sorted(_parse_points(points, crs))
+        duty_spans = selectors.on_duty_spans(actor.pk, parsed[0][0], parsed[-1][0])
+        by_assignment: dict[int, list] = {}
+        for moment, lon, lat, accuracy in parsed:
+            for a, start, end in duty_spans:
+                if start <= moment < end:
+                    by_assignment.setdefault(a.pk, []).append((moment, lon, lat, accuracy))
+                    break
+        kept = sum(len(rows) for rows in by_assignment.values())
+        dropped = len(parsed) - kept
+        if not kept:
+            raise Conflict(
+                _("这些轨迹点都不是在签到在岗期间记录的，未保存（轨迹只在值班期间记录）。"),
+                code=DutyError.NOT_ON_DUTY,
+            )
+        now = clock.now()
+        patrols = []
+        for a, start, end in duty_spans:
+            rows = by_assignment.get(a.pk)
+            if not rows:
+                continue
+            patrol = _field_patrol(actor, a, start)
+            fresh = [
+                tracks.Point(int((m - patrol.started_at).total_seconds()), lon, lat, acc)
+                for m, lon, lat, acc in rows
+            ]
+            _merge_into(patrol, fresh)
+            if a.clock_out_at is not None and patrol.ended_at is None:
+                patrol.ended_at = end
+            patrol.save(update_fields=["points", "point_count", "distance_m", "ended_at"])
+            first = not patrols
+            PatrolBatch.objects.create(
+                patrol=patrol, key=key, received_at=now, accepted=len(rows), dropped=dropped if first else 0
+            )
+            audit.record(
+                actor=actor,
+                action="duty.patrol_upload",
+                obj=patrol,
+                after={
+                    "batch": key,
+                    "accepted": len(rows),
+                    "dropped": dropped if first else 0,
+                    "points": patrol.point_count,
+                    "distance_m": patrol.distance_m,
+                    "device": getattr(device, "pk", None),
+                },
+            )
+            patrols.append(patrol)
+    return TrackBatch(key, kept, dropped, patrols)
 
 
 def patrol_end(*, actor, patrol: Patrol) -> Patrol:
@@ -526,12 +718,16 @@ def _tell_unit(f: Finding, message: str, actor) -> None:
 
 def finding_transition(*, actor, finding: Finding, action: str, **data) -> Finding:
     """Report, send back, close, contest, uphold or revoke a finding (the table in duty.states)."""
-    f = FINDING_MACHINE.apply(finding, action, actor=actor, **data)
+    return FINDING_MACHINE.apply(finding, action, actor=actor, **data)
+
+
+def finding_announce(f: Finding, action: str, actor) -> None:
+    """Who is told of a committed step (the machine calls it on commit, for the pages and the API
+    alike): the inspectors of a reported rectification, the unit of one sent back or upheld."""
     if action == "report":
-        transaction.on_commit(lambda: _tell_unit(f, "duty.finding_reported", actor))
+        _tell_unit(f, "duty.finding_reported", actor)
     elif action in ("send_back", "uphold"):
-        transaction.on_commit(lambda: _tell_unit(f, "duty.finding_recorded", actor))
-    return f
+        _tell_unit(f, "duty.finding_recorded", actor)
 
 
 def findings_escalate(*, actor, bureau, today: dt.date | None = None) -> int:

@@ -197,6 +197,12 @@ def finding_snapshot(f: Finding) -> dict:
     }
 
 
+def _announce_finding(f: Finding, action: str, actor) -> None:
+    from chengguan.duty.services import finding_announce
+
+    finding_announce(f, action, actor)
+
+
 FINDING_MACHINE = Machine(
     name="finding",
     model=Finding,
@@ -208,6 +214,7 @@ FINDING_MACHINE = Machine(
     scope=finding_in_bureau,
     snapshot=finding_snapshot,
     lock_related=("unit",),
+    announce=_announce_finding,
     transitions=[
         transition(
             FA.REPORT,

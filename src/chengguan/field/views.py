@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chengguan.cases.states import CaseState
+from chengguan.field.duty_strings import duty_catalog
 from chengguan.field.strings import catalog
 
 # The shell's code and styles (the first-load budget, tests/field/test_budget.py, sums these).
@@ -28,6 +29,10 @@ ASSETS = (
     "field/app.js",
     "field/db.js",
     "field/sync.js",
+    "field/duty.css",
+    "field/duty.js",
+    "field/dutydb.js",
+    "field/track.js",
 )
 ICONS = ("field/icons/icon-192.png", "field/icons/icon-512.png", "field/icons/maskable-512.png")
 
@@ -52,7 +57,7 @@ def shell(request: HttpRequest) -> HttpResponse:
         request,
         "field/shell.html",
         {
-            "strings": catalog(),
+            "strings": {**catalog(), **duty_catalog()},
             # The API names states in Chinese; the page, in its own language.
             "labels": {
                 "states": {value: str(label) for value, label in CaseState.choices},
@@ -75,7 +80,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     body = render(
         request,
         "field/sw.js",
-        {"version": _version(), "precache": json.dumps(precache), "sync": static("field/sync.js")},
+        {
+            "version": _version(),
+            "precache": json.dumps(precache),
+            "sync": static("field/sync.js"),
+            "duty": static("field/duty.js"),
+        },
         content_type="text/javascript",
     )
     # The browser checks for a new worker on each visit; it must not be served stale from a cache.

@@ -3,6 +3,7 @@
 // Texts come from the page's catalog (Django i18n), so the app speaks the page's language offline.
 
 import * as db from "./db.js";
+import * as duty from "./duty.js";
 import { CHANNEL, syncQueue } from "./sync.js";
 
 const T = JSON.parse(document.getElementById("field-strings").textContent);
@@ -64,6 +65,7 @@ function show(view) {
   if (view === "queue") renderQueue();
   if (view === "me") renderMe();
   if (view === "tasks") showTasks();
+  if (view === "duty") duty.render();
 }
 
 function setNetwork() {
@@ -137,6 +139,7 @@ async function signIn(event) {
   refreshTasks();
   show("report");
   sync();
+  duty.start({ T, CONFIG, toast, fill, when, el });
 }
 
 async function signOut() {
@@ -148,6 +151,7 @@ async function signOut() {
     /* offline: the token is forgotten here; an administrator can revoke it */
   }
   for (const store of db.STORES) await db.clear(store);
+  await duty.wipe();
   categories = [];
   resetDraft();
   show("signin");
@@ -536,6 +540,7 @@ async function start() {
   }
   show("report");
   renderBadge();
+  duty.start({ T, CONFIG, toast, fill, when, el });
   if (navigator.onLine) {
     refreshCategories();
     refreshTasks();

@@ -1,6 +1,7 @@
 // The field app's service worker (scope /field/): the shell and its files from the cache when there
 // is no network, and the queue sent by Background Sync when the network returns.
 import { syncQueue } from "{{ sync }}";
+import { sync as syncDuty } from "{{ duty }}";
 
 const CACHE = "field-{{ version }}";
 const PRECACHE = {{ precache|safe }};
@@ -54,4 +55,5 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === "field-queue") event.waitUntil(syncQueue());
+  if (event.tag === "field-duty") event.waitUntil(syncDuty());
 });
