@@ -197,3 +197,12 @@ def appeals_visible_to(actor) -> models.QuerySet[Appeal]:
     if profile is None:
         return qs.none()
     return qs.filter(unit__path__startswith=profile.organisation.path)
+
+
+def may_file_unit(actor, report: PublishedReport, unit_id: int | None) -> bool:
+    """Whether `actor` may appeal a case the newest version counted against unit `unit_id` (the
+    drill-down list's button; `file` checks again)."""
+    if unit_id is None or not reports.is_newest(report):
+        return False
+    unit = Organisation.objects.filter(pk=unit_id).first()
+    return unit is not None and files_appeals(actor, Counted(report, 0, unit))

@@ -66,9 +66,13 @@ def _appeal_unit(obj):
 
 
 # A handling unit's squad leader or staff appeal for the cases counted against their own unit.
+appeals_as_unit = permission(
+    "stats.appeal_as_unit",
+    holds(R.SQUAD_LEADER, R.HANDLER, code=AppealError.FORBIDDEN, message=AppealError.FORBIDDEN.label),
+)
 files_appeals = permission(
     "stats.file_appeal",
-    holds(R.SQUAD_LEADER, R.HANDLER, code=AppealError.FORBIDDEN, message=AppealError.FORBIDDEN.label)
+    appeals_as_unit
     & Rule(
         lambda actor, obj: in_unit(actor, _appeal_unit(obj)),
         code=AppealError.FORBIDDEN,

@@ -487,12 +487,10 @@ def summary(report: PublishedReport) -> list[dict]:
             basis = ""
             if kind == "rate":
                 num, den = values.get(d["numerator"]), values.get(d["denominator"])
-                if d.get("complement"):
-                    basis = f"1 − {num} / {den}"
-                else:
-                    basis = f"{num} / {den}"
+                basis = f"1 − {num} / {den}" if d.get("complement") else f"{num} / {den}"
         if kind == "rate" and not d.get("public"):
-            cohort = f"{defs.get(d['numerator'], {}).get('name', '')} ÷ {defs.get(d['denominator'], {}).get('name', '')}"
+            names = [defs.get(d[part], {}).get("name", "") for part in ("numerator", "denominator")]
+            cohort = " ÷ ".join(names)
         else:
             cohort = d.get("cohort", "")
         out.append(
@@ -554,3 +552,45 @@ def counted(report: PublishedReport, level: str, group_id: int, key: str) -> Que
         return qs if group_id == report.bureau_id else qs.none()
     field = {"subdistrict": "subdistrict_id", "community": "community_id", "unit": "unit_id"}[level]
     return qs.filter(**{field: group_id})
+
+
+def counted_key(report: PublishedReport, key: str) -> str | None:
+    """The case count a figure's link lists (the count itself, or a rate's numerator), None for a
+    figure that counts no cases."""
+    d = definitions(report).get(key)
+    if d is None or d.get("public"):
+        return None
+    if d.get("numerator"):
+        d = definitions(report).get(d["numerator"], {})
+    return d.get("key") if d.get("key") in report.data.get("case_counts", []) else None
+
+
+def counts_of(report: PublishedReport, bits: int) -> list[str]:
+    """The names of the counts a membership's bits stand for."""
+    defs = definitions(report)
+    keys = report.data.get("case_counts", [])
+    return [defs[k]["name"] for bit, k in enumerate(keys) if bits >> bit & 1 and k in defs]
+
+
+def weights_text(report: PublishedReport) -> str:
+    defs = definitions(report)
+    parts = []
+    for w in report.data.get("weights", []):
+        name = defs.get(w["indicator"], {}).get("name", w["indicator"])
+        parts.append(f"{'（1−' + name + '）' if w['invert'] else name}×{w['weight']:g}")
+    return " + ".join(parts)
+
+
+def excluded_numbers(report: PublishedReport) -> list[str]:
+    from chengguan.cases.models import Case
+
+    ids = report.excluded_cases or []
+    return list(Case.objects.filter(pk__in=ids).order_by("number").values_list("number", flat=True))
+
+
+def group_name(report: PublishedReport, level: str, group_id: int) -> str:
+    return next((r["name"] for r in level_rows(report, level) if r["id"] == group_id), "")
+
+
+def is_newest(report: PublishedReport) -> bool:
+    return not versions_of(report).filter(version__gt=report.version).exists()
