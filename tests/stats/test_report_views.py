@@ -161,3 +161,57 @@ def test_the_annual_summary(district):
     figures = _page_figures(html)
     assert set(figures) == set(reports.SUMMARY_KEYS)
     assert figures == {f["key"]: f["shown"] for f in reports.summary(report)}
+
+
+def test_the_api_lists_publishes_and_files_appeals(district, published):
+    cases, report = published
+    leader = _client(district.users[R.LEADER])
+    listed = leader.get("/api/v1/stats/reports/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [(r["label"], r["version"], r["rule_version"]) for r in rows] == [("2026-09", 1, "2026.1")]
+    detail = leader.get(f"/api/v1/stats/reports/{report.pk}/").json()
+    assert detail["data"]["levels"] == report.data["levels"]
+    with pinned(NOW):
+        created = leader.post(
+            "/api/v1/stats/reports/", {"period": "2026-09"}, content_type="application/json"
+        )
+    assert created.status_code == 201 and created.json()["version"] == 2
+    squad = _client(district.users[R.SQUAD_LEADER])
+    body = {"report": created.json()["id"], "case": cases["holiday_late"].pk, "reason": "节后道路封闭"}
+    with pinned(NOW):
+        filed = squad.post("/api/v1/stats/appeals/", body, content_type="application/json")
+    assert filed.status_code == 201 and filed.json()["state"] == "pending"
+    assert filed.json()["available_actions"] == ["withdraw"]
+    appeal_id = filed.json()["id"]
+    assert squad.post(f"/api/v1/stats/appeals/{appeal_id}/approve/", {}).status_code == 403
+    with pinned(NOW):
+        decided = leader.post(
+            f"/api/v1/stats/appeals/{appeal_id}/reject/", {"note": "不成立"}, content_type="application/json"
+        )
+    assert decided.status_code == 200 and decided.json()["state"] == "rejected"
+    handler = _client(district.users[R.HANDLER])
+    with pinned(NOW):
+        refused = handler.post(
+            "/api/v1/stats/reports/", {"period": "2026-09"}, content_type="application/json"
+        )
+    assert refused.status_code == 403 and refused.json()["code"] == "report.forbidden"
+    operator = _client(district.users[R.OPERATOR])
+    assert operator.get("/api/v1/stats/reports/").status_code == 403
+
+
+def test_the_command_publishes_and_exports(district, tmp_path):
+    from django.core.management import call_command
+
+    september(district)
+    out = io.StringIO()
+    with pinned(NOW):
+        call_command("stats_report", "--period", "2026-09", "--publish", stdout=out)
+    assert "规则版本 2026.1" in out.getvalue() and "处置率\t85.7%" in out.getvalue()
+    target = tmp_path / "r.pdf"
+    call_command(
+        "stats_report", "--period", "2026-09", "--format", "pdf", "--output", str(target), stdout=out
+    )
+    assert target.read_bytes().startswith(b"%PDF")
+    with pinned(NOW):
+        call_command("stats_report", "--period", "2026-09", "--publish", "--format", "json", stdout=out)
+    assert reports.versions_of(reports.PublishedReport.objects.first()).count() == 2

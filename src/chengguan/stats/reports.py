@@ -35,6 +35,8 @@ from chengguan.org.models import Organisation
 from chengguan.stats import figures, indicators, rules, scores
 from chengguan.stats.errors import ReportError
 from chengguan.stats.models import IndicatorRuleOverride, PublishedReport, ReportCase, ReportKind
+
+__all__ = ["PublishedReport"]
 from chengguan.stats.permissions import publishes_reports, reads_reports
 
 LEVELS = ("bureau", "subdistrict", "community", "unit")

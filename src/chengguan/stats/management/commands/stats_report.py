@@ -17,7 +17,10 @@ from chengguan.stats.models import PublishedReport
 
 
 class Command(BaseCommand):
-    help = "综合评价通报：发布（--publish，生成新版本）或打印、导出某期最新版本（月 2026-11、季 2026-Q4、年 2026）。"
+    help = (
+        "综合评价通报：发布（--publish，生成新版本）或打印、导出某期最新版本"
+        "（月 2026-11、季 2026-Q4、年 2026）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="2026-11、2026-Q4 或 2026")
