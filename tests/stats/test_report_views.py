@@ -4,8 +4,10 @@ refuse those who may not read or publish."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -87,7 +89,9 @@ def test_the_pdf_and_the_excel_carry_the_pages_figures(district, published, tmp_
     for row in units:
         line = next(line for line in lines if row[1] in line and line.strip().startswith(row[0]))
         assert line.split() == [row[0], row[1], *row[2:]], line
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
+    # The pages as an image (kept in $STATS_SCREENSHOTS when set, to look at).
+    pages = Path(os.environ.get("STATS_SCREENSHOTS") or tmp_path) / "report-pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(pages)], check=True)
 
 
 def test_a_versions_frozen_drilldown_lists_what_it_counted(district, published):

@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from chengguan.core import clock
 from chengguan.stats import reports
 from chengguan.stats.models import PublishedReport
 
@@ -25,9 +26,11 @@ def title(report: PublishedReport) -> str:
 
 def meta(report: PublishedReport) -> str:
     who = report.published_by.get_full_name() or report.published_by.username
+    at = report.published_at.astimezone(clock.SHANGHAI)
+    as_of = report.as_of.astimezone(clock.SHANGHAI)
     return (
-        f"第 {report.version} 版 · {report.first} 至 {report.last} · 规则版本 {report.rule_version} · "
-        f"权重版本 {report.weights_version} · {who} 发布于 {report.published_at:%Y-%m-%d %H:%M}"
+        f"第 {report.version} 版 | {report.first} 至 {report.last} | 规则版本 {report.rule_version} | "
+        f"权重版本 {report.weights_version} | {who} 发布于 {at:%Y-%m-%d %H:%M}，数据截至 {as_of:%Y-%m-%d %H:%M}"
     )
 
 

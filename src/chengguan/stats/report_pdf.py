@@ -39,20 +39,22 @@ def _styles(font: str) -> dict:
     }
 
 
-def _table(data: list[list], widths: list[float], font: str, numeric_from: int = 1) -> Table:
+def _plain(text: str) -> str:
+    """Characters the CJK font has no glyph for, as their ASCII look-alikes."""
+    return text.replace("−", "-").replace("·", "|")
+
+
+def _table(data: list[list], widths: list[float], font: str, numeric: tuple[int, ...] = ()) -> Table:
     t = Table(data, colWidths=widths, repeatRows=1)
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD),
-                ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    style += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in numeric]
+    t.setStyle(TableStyle(style))
     return t
 
 
@@ -117,7 +119,7 @@ def _rates_chart(report: PublishedReport, font: str) -> Drawing | None:
 def render(report: PublishedReport) -> bytes:
     font = font_name()
     st = _styles(font)
-    story: list = [Paragraph(title(report), st["title"]), Paragraph(meta(report), st["meta"])]
+    story: list = [Paragraph(title(report), st["title"]), Paragraph(_plain(meta(report)), st["meta"])]
     excluded = reports.excluded_numbers(report)
     if excluded:
         story.append(Paragraph(f"经申诉核减的案件：{'、'.join(excluded)}", st["meta"]))
@@ -126,16 +128,18 @@ def render(report: PublishedReport) -> bytes:
     half = (len(figures) + 1) // 2
     data = [["指标", "数值", "计算", "指标", "数值", "计算"]]
     for left, right in zip(figures[:half], [*figures[half:], None], strict=False):
-        line = [left["name"], left["shown"], left["basis"]]
-        line += [right["name"], right["shown"], right["basis"]] if right else ["", "", ""]
+        line = [left["name"], left["shown"], _plain(left["basis"])]
+        line += [right["name"], right["shown"], _plain(right["basis"])] if right else ["", "", ""]
         data.append(line)
     w = WIDTH / 2
-    story.append(_table(data, [w * 0.5, w * 0.22, w * 0.28] * 2, font))
+    story.append(_table(data, [w * 0.5, w * 0.22, w * 0.28] * 2, font, (1, 2, 4, 5)))
     charts = [c for c in (_scores_chart(report, font), _rates_chart(report, font)) if c is not None]
     if charts:
         story.append(Spacer(1, 6))
-        story.append(KeepTogether(Table([charts], colWidths=[WIDTH / 2] * len(charts))))
-    story.append(Paragraph(f"综合得分 = {reports.weights_text(report)} − 扣分", st["meta"]))
+        holder = Table([charts], colWidths=[WIDTH / 2] * len(charts))
+        holder.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(KeepTogether(holder))
+    story.append(Paragraph(_plain(f"综合得分 = {reports.weights_text(report)} - 扣分"), st["meta"]))
     for n, level in enumerate(("subdistrict", "community", "unit"), start=2):
         table = reports.table(report, level)
         label = str(reports.LEVEL_LABELS[level])
@@ -154,7 +158,8 @@ def render(report: PublishedReport) -> bytes:
         ] or [["—"] + [""] * (len(header) - 1)]
         header_cells = [Paragraph(h, st["cell"]) for h in header]
         rest = (WIDTH - 14 * mm - 44 * mm) / (len(header) - 2)
-        story.append(_table([header_cells, *body], [14 * mm, 44 * mm, *[rest] * (len(header) - 2)], font, 2))
+        widths = [14 * mm, 44 * mm, *[rest] * (len(header) - 2)]
+        story.append(_table([header_cells, *body], widths, font, tuple(range(2, len(header)))))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

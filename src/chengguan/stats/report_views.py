@@ -111,7 +111,7 @@ def _charts(report) -> dict:
         "scores": {
             "title": _("处置单位综合得分"),
             "names": [r["name"] for r in units],
-            "values": [r["score"] for r in units],
+            "values": [round(r["score"], 1) for r in units],
         },
         "rates": {
             "title": _("各街道处置率与按期处置率"),
@@ -165,7 +165,7 @@ def report_detail(request, pk: int):
             "summary": reports.summary(report),
             "tables": _tables(report),
             "charts": _charts(report),
-            "weights": reports.weights_text(report),
+            "weights": reports.weights_text(report, translate=_),
             "excluded": reports.excluded_numbers(report),
         },
     )

@@ -574,11 +574,12 @@ def counts_of(report: PublishedReport, bits: int) -> list[str]:
     return [defs[k]["name"] for bit, k in enumerate(keys) if bits >> bit & 1 and k in defs]
 
 
-def weights_text(report: PublishedReport) -> str:
+def weights_text(report: PublishedReport, translate=str) -> str:
+    """`处置率×30 + …` of the frozen weights (names through `translate` on a page)."""
     defs = definitions(report)
     parts = []
     for w in report.data.get("weights", []):
-        name = defs.get(w["indicator"], {}).get("name", w["indicator"])
+        name = translate(defs.get(w["indicator"], {}).get("name", w["indicator"]))
         parts.append(f"{'（1−' + name + '）' if w['invert'] else name}×{w['weight']:g}")
     return " + ".join(parts)
 
