@@ -30,7 +30,8 @@ def meta(report: PublishedReport) -> str:
     as_of = report.as_of.astimezone(clock.SHANGHAI)
     return (
         f"第 {report.version} 版 | {report.first} 至 {report.last} | 规则版本 {report.rule_version} | "
-        f"权重版本 {report.weights_version} | {who} 发布于 {at:%Y-%m-%d %H:%M}，数据截至 {as_of:%Y-%m-%d %H:%M}"
+        f"权重版本 {report.weights_version} | {who} 发布于 {at:%Y-%m-%d %H:%M}，"
+        f"数据截至 {as_of:%Y-%m-%d %H:%M}"
     )
 
 
