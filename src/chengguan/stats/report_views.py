@@ -257,7 +257,7 @@ def report_cases(request, pk: int):
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
-            "figure": defs.get(key, {}).get("name", key),
+            "figure": _(defs.get(key, {}).get("name", key)),
             "group_name": reports.group_name(report, level, group),
             "is_newest": reports.is_newest(report),
         },

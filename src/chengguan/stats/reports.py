@@ -491,10 +491,10 @@ def summary(report: PublishedReport) -> list[dict]:
                 num, den = values.get(d["numerator"]), values.get(d["denominator"])
                 basis = f"1 − {num} / {den}" if d.get("complement") else f"{num} / {den}"
         if kind == "rate" and not d.get("public"):
-            names = [defs.get(d[part], {}).get("name", "") for part in ("numerator", "denominator")]
-            cohort = " ÷ ".join(names)
+            parts = [defs.get(d[part], {}).get("name", "") for part in ("numerator", "denominator")]
+            cohort = " ÷ ".join(parts)
         else:
-            cohort = d.get("cohort", "")
+            parts, cohort = [d.get("cohort", "")], d.get("cohort", "")
         out.append(
             {
                 "key": key,
@@ -504,6 +504,7 @@ def summary(report: PublishedReport) -> list[dict]:
                 "shown": shown(value, kind),
                 "basis": basis,
                 "definition": cohort,
+                "definition_parts": parts,  # names a page translates one by one
             }
         )
     return out
@@ -580,7 +581,7 @@ def weights_text(report: PublishedReport, translate=str) -> str:
     parts = []
     for w in report.data.get("weights", []):
         name = translate(defs.get(w["indicator"], {}).get("name", w["indicator"]))
-        parts.append(f"{'（1−' + name + '）' if w['invert'] else name}×{w['weight']:g}")
+        parts.append(f"{'(1 − ' + name + ')' if w['invert'] else name} × {w['weight']:g}")
     return " + ".join(parts)
 
 
