@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "PenaltyEvidenceKindEnum": "chengguan.enforcement.models.EvidenceKind",
         "EvidenceCollectionMethodEnum": "chengguan.enforcement.models.CollectionMethod",
         "OutreachActivityKindEnum": "chengguan.outreach.models.ActivityKind",
+        "StatsReportKindEnum": "chengguan.stats.models.ReportKind",
+        "StatsAppealStateEnum": "chengguan.stats.models.AppealState",
         "GeoJsonFeatureTypeEnum": [("Feature", "Feature")],
         "GeoJsonFeatureCollectionTypeEnum": [("FeatureCollection", "FeatureCollection")],
     },

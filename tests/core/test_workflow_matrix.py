@@ -14,6 +14,7 @@ from chengguan.core.workflow import REGISTRY
 ADAPTERS = {
     "action_item": "tests.duty.workflow_matrix",
     "activity": "tests.outreach.workflow_matrix",
+    "appeal": "tests.stats.workflow_matrix",
     "broadcast": "tests.outreach.workflow_matrix",
     "campaign": "tests.campaigns.workflow_matrix",
     "case": "tests.cases.workflow_matrix",

@@ -620,6 +620,16 @@ def page_urls(d) -> dict[str, list[str]]:
         "people:deed-photo": [],  # an image
         "people-public:photo": [],  # an image
         "people:staff": [reverse("people:staff", args=[d.users[R.HANDLER].profile.pk])],
+        # Published reports and appeals: pages with data in tests/stats/test_report_english.py.
+        "stats:annual-summary": [reverse("stats:annual-summary", args=[2026])],
+        "stats:report": [],
+        "stats:report-summary": [],
+        "stats:report-cases": [],
+        "stats:report-xlsx": [],
+        "stats:report-pdf": [],
+        "stats:appeal-new": [],
+        "stats:appeal": [],
+        "stats:appeal-action": [],
         "duty:street-define": [],
         "duty:gpx-import": [],
         "duty:meeting-plan": [],

@@ -78,3 +78,127 @@ class CaseDayRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_version} {self.day} grid {self.grid_id} unit {self.unit_id}"
+
+
+# -- published evaluation reports (综合评价通报) and appeals against them (申诉/核减) ----------------
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("月报")
+    QUARTERLY = "quarterly", _("季报")
+    ANNUAL = "annual", _("年报")
+
+
+class PublishedReport(models.Model):
+    """One version of a bureau's evaluation report of a period, frozen when published: `data` holds
+    the computed rows of every level (values, points, deductions, score, rank), the bureau's summary
+    figures and the definitions and weights they were computed under (`stats.reports`). Republishing
+    the period, or approving an appeal against it, adds the next `version`; old ones stay as they were.
+
+    `excluded_cases` are the cases taken out by approved appeals (their counts subtracted from the
+    frozen figures); `cases_from` is the version whose `ReportCase` rows this one reads (itself when
+    empty: a version made by an appeal reuses the rows of the version it was derived from)."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=12, choices=ReportKind.choices)
+    label = models.CharField(_("期间"), max_length=10, help_text="2026-11, 2026-Q4, 2026")
+    first = models.DateField(_("起始日"))
+    last = models.DateField(_("截止日"))
+    version = models.PositiveIntegerField(_("版本"))
+    rule_version = models.CharField(_("规则版本"), max_length=60)
+    weights_version = models.CharField(_("权重版本"), max_length=60)
+    data = models.JSONField(default=dict)
+    as_of = models.DateTimeField(_("数据截至"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"))
+    reason = models.CharField(_("发布原因"), max_length=200, blank=True)
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cases_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    excluded_cases = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["bureau", "-first", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "kind", "first", "version"], name="one_report_version_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["bureau", "kind", "first"], name="report_period_idx")]
+        verbose_name = _("综合评价通报")
+        verbose_name_plural = _("综合评价通报")
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} {self.label} v{self.version}"
+
+    @property
+    def rows_source_id(self) -> int:
+        return self.cases_from_id or self.pk
+
+
+class ReportCase(models.Model):
+    """A case one version counted when it was published: which counts of the case table it is in
+    (`counts`, a bit per key of `data["case_counts"]`) and the groups it was counted under then.
+    The frozen drill-down lists and the appeals read these, not the case as it is now."""
+
+    report = models.ForeignKey(PublishedReport, on_delete=models.CASCADE, related_name="counted")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    counts = models.BigIntegerField()
+    subdistrict_id = models.IntegerField(null=True)
+    community_id = models.IntegerField(null=True)
+    unit_id = models.IntegerField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "case"], name="one_row_per_counted_case")]
+        indexes = [models.Index(fields=["report", "unit_id"], name="report_case_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.case_id}"
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已核减")
+    REJECTED = "rejected", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Appeal(models.Model):
+    """A handling unit's request (申诉/核减) to take one counted case out of a report version, with
+    its reason; the evaluator approves (a new version without the case: `result`) or rejects it."""
+
+    bureau = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(PublishedReport, on_delete=models.PROTECT, related_name="appeals")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("申诉理由"))
+    state = models.CharField(
+        _("状态"), max_length=12, choices=AppealState.choices, default=AppealState.PENDING
+    )
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("申诉时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    result = models.ForeignKey(
+        PublishedReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "case"],
+                condition=models.Q(state="pending"),
+                name="one_pending_appeal_per_case",
+            )
+        ]
+        indexes = [models.Index(fields=["bureau", "state"], name="appeal_bureau_state_idx")]
+        verbose_name = _("评价申诉")
+        verbose_name_plural = _("评价申诉")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.case_id} {self.state}"
