@@ -105,6 +105,35 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "level", "period_start", "period_end", "criteria", "quota", "nominated"]
 
 
+class RecordFindingSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    kind = serializers.CharField(help_text="duty finding kind: not_on_post, discipline, street")
+    kind_label = serializers.CharField()
+    discipline = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField()
+    description = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+
+
+class RecordIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+
+
+class RecordScoresSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["staff", "unit"])
+    first = serializers.DateField()
+    last = serializers.DateField()
+    rule_version = serializers.CharField()
+    score = serializers.FloatField(allow_null=True, help_text="None: nothing of the period reaches them")
+    rank = serializers.IntegerField(allow_null=True)
+    of = serializers.IntegerField(help_text="rows ranked at this level")
+    deducted = serializers.FloatField()
+    indicators = RecordIndicatorSerializer(many=True)
+
+
 class RecordSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["person", "unit"])
     name = serializers.CharField()
@@ -113,6 +142,10 @@ class RecordSerializer(serializers.Serializer):
     training_hours = serializers.DictField(child=serializers.CharField(), help_text="year → hours")
     cases_handled = serializers.IntegerField()
     deeds = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    findings = RecordFindingSerializer(
+        many=True, required=False, help_text="督察 findings against the nominee in the period (not revoked)"
+    )
+    scores = RecordScoresSerializer(required=False, help_text="the evaluation over the period, as frozen")
 
 
 class NominationSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ asks before an officer takes a step and when it prints the officers on a documen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -234,11 +234,39 @@ def closed_cases_handled(user, *, start: dt.date, end: dt.date) -> int:
     ).count()
 
 
-def nominee_record(*, user=None, unit=None, programme) -> dict:
-    """What a nomination carries, gathered from the records (nothing retyped): for a person the
-    certificate, the training hours of each year of the programme's period, the closed-loop cases
-    they handled in it and their approved deeds; for a unit its officers' totals. 督察 findings live in
-    `duty`, an app above this one, and are not gathered (see docs/architecture.md)."""
+# Parts of a nominee's record kept by the apps above this one (the 督察 findings of `duty`, the
+# evaluation scores of `stats`): `people` may not import them, so the app that may (`web`) adds a
+# gatherer for each when it starts. Each is called with the nominee (`user` or `unit`), the bureau
+# and the days `[first, last]` of the programme's period up to the nomination, and returns what the
+# nomination stores under its key (JSON).
+RecordPart = Callable[..., object]
+_RECORD_PARTS: dict[str, RecordPart] = {}
+
+
+def add_record_part(key: str, gather: RecordPart) -> None:
+    """Add (or replace) the part `key` of every nominee's record from now on."""
+    _RECORD_PARTS[key] = gather
+
+
+def record_parts() -> tuple[str, ...]:
+    return tuple(_RECORD_PARTS)
+
+
+def nominee_record(*, user=None, unit=None, programme, today: dt.date | None = None) -> dict:
+    """What a nomination carries, gathered from the records (nothing retyped) and frozen in it: for a
+    person the certificate, the training hours of each year of the programme's period, the closed-loop
+    cases they handled in it and their approved deeds; for a unit its officers' totals. The parts kept
+    by the apps above (`findings`, `scores`: `add_record_part`) cover the period up to `today`."""
+    record = _own_record(user=user, unit=unit, programme=programme)
+    today = today or clock.today()
+    first = programme.period_start
+    last = max(first, min(programme.period_end, today))
+    for key, gather in _RECORD_PARTS.items():
+        record[key] = gather(user=user, unit=unit, bureau=programme.bureau, first=first, last=last)
+    return record
+
+
+def _own_record(*, user=None, unit=None, programme) -> dict:
     start, end = programme.period_start, programme.period_end
     years = range(start.year, end.year + 1)
     if user is not None:

@@ -593,7 +593,7 @@ def nomination_submit(
             nominating_unit=profile.organisation if profile else locked.bureau,
             nominated_by=actor,
             reason=reason.strip(),
-            record=selectors.nominee_record(user=nominee, unit=nominee_unit, programme=locked),
+            record=selectors.nominee_record(user=nominee, unit=nominee_unit, programme=locked, today=today),
         )
         audit.record(
             actor=actor,
