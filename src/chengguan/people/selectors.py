@@ -347,13 +347,68 @@ def nominations_for(actor) -> QuerySet[Nomination]:
     return qs.filter(programme__bureau=bureau) if bureau is not None else qs.none()
 
 
+HONOURED = (NominationState.APPROVED, NominationState.PUBLISHED)
+
+
 def honours_of(*, user=None, unit=None) -> QuerySet[Nomination]:
     """A person's or a unit's history of honours: the nominations approved or published."""
-    qs = Nomination.objects.filter(
-        state__in=[NominationState.APPROVED, NominationState.PUBLISHED]
-    ).select_related("programme")
+    qs = Nomination.objects.filter(state__in=HONOURED).select_related("programme")
     qs = qs.filter(nominee=user) if user is not None else qs.filter(nominee_unit=unit)
     return qs.order_by("-programme__period_end")
+
+
+def honour_units(actor) -> list[tuple]:
+    """The units of the actor's bureau that may win a unit's honour (十佳中队: squads and departments),
+    each as (unit, honours it won, honours its present members won)."""
+    from chengguan.org.models import Organisation, OrgKind, StaffProfile
+
+    bureau = org_selectors.bureau_of(actor)
+    if bureau is None:
+        return []
+    units = list(
+        Organisation.objects.filter(bureau=bureau, kind__in=[OrgKind.SQUAD, OrgKind.DEPARTMENT]).order_by(
+            "path"
+        )
+    )
+    honoured = Nomination.objects.filter(state__in=HONOURED, programme__bureau=bureau)
+    won = dict(
+        honoured.filter(nominee_unit__isnull=False)
+        .values("nominee_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("nominee_unit_id", "n")
+    )
+    unit_of = dict(
+        StaffProfile.objects.filter(organisation__bureau=bureau).values_list("user_id", "organisation_id")
+    )
+    by_unit: dict[int, int] = {}
+    for nominee_id in honoured.filter(nominee__isnull=False).values_list("nominee_id", flat=True):
+        if nominee_id in unit_of:
+            by_unit[unit_of[nominee_id]] = by_unit.get(unit_of[nominee_id], 0) + 1
+    paths = dict(Organisation.objects.filter(bureau=bureau).values_list("pk", "path"))
+    rows = []
+    for u in units:
+        below = [pk for pk, path in paths.items() if path.startswith(u.path)]
+        rows.append((u, sum(won.get(pk, 0) for pk in below), sum(by_unit.get(pk, 0) for pk in below)))
+    return rows
+
+
+def unit_honours(unit) -> dict:
+    """A unit's history of honours: those it won itself (and the units below it won), and those its
+    present members won as persons, newest first."""
+    from chengguan.org.models import StaffProfile
+
+    own = (
+        Nomination.objects.filter(state__in=HONOURED, nominee_unit__path__startswith=unit.path)
+        .select_related("programme", "nominee_unit")
+        .order_by("-programme__period_end", "-pk")
+    )
+    members = StaffProfile.objects.filter(organisation__path__startswith=unit.path).values("user_id")
+    persons = (
+        Nomination.objects.filter(state__in=HONOURED, nominee_id__in=members)
+        .select_related("programme", "nominee__profile", "nominee__profile__organisation")
+        .order_by("-programme__period_end", "-pk")
+    )
+    return {"won": list(own), "members": list(persons)}
 
 
 def deeds_for(actor) -> QuerySet[Deed]:

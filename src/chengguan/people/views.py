@@ -577,6 +577,28 @@ def nomination_action(request, pk: int, action: str):
     )
 
 
+@require_GET
+@staff_required
+def unit_list(request):
+    """The units that may win a unit's honour, with what they and their members won."""
+    _require_read(request)
+    return render(request, "people/units.html", {"units": selectors.honour_units(request.user)})
+
+
+@require_GET
+@staff_required
+def unit_page(request, pk: int):
+    """A unit's history of honours: its own (十佳中队 …) and its present members'."""
+    _require_read(request)
+    bureau = org_selectors.bureau_of(request.user)
+    unit = next((u for u, _won, _members in selectors.honour_units(request.user) if u.pk == pk), None)
+    if unit is None and bureau is not None and bureau.pk == pk:
+        unit = bureau
+    if unit is None:
+        raise Http404
+    return render(request, "people/unit.html", {"unit": unit, **selectors.unit_honours(unit)})
+
+
 @staff_required
 def deed_list(request):
     _require_read(request)
