@@ -4,6 +4,7 @@ kernel's machines. Rules live in the services."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
@@ -105,6 +106,16 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "level", "period_start", "period_end", "criteria", "quota", "nominated"]
 
 
+class ProgrammeWriteSerializer(serializers.Serializer):
+    """PATCH: a programme's terms, while none of its nominations is decided (409 otherwise)."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    criteria = serializers.CharField(allow_blank=True, required=False)
+    quota = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+
+
 class RecordFindingSerializer(serializers.Serializer):
     on = serializers.DateField()
     kind = serializers.CharField(help_text="duty finding kind: not_on_post, discipline, street")
@@ -176,6 +187,20 @@ class MediaReportSerializer(serializers.Serializer):
     outlet = serializers.CharField()
     date = serializers.DateField()
     link = serializers.CharField(allow_blank=True)
+
+
+class DeedWriteSerializer(serializers.Serializer):
+    """PATCH: a deed's account; an approved or published deed goes back for approval."""
+
+    title = serializers.CharField(max_length=100, required=False)
+    what = serializers.CharField(required=False)
+    happened_on = serializers.DateField(required=False)
+    place = serializers.CharField(max_length=100, required=False)
+    people = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=get_user_model().objects.all(), help_text="user ids"
+    )
+    witnesses = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    media_reports = MediaReportSerializer(many=True, required=False)
 
 
 class DeedSerializer(serializers.ModelSerializer):
@@ -280,6 +305,14 @@ class ProgrammeViewSet(_ReadViewSet):
     def rows(self, request):
         return selectors.programmes_for(request.user)
 
+    @extend_schema(request=ProgrammeWriteSerializer, responses={200: ProgrammeSerializer, **WRITE_ERRORS})
+    def partial_update(self, request, pk=None):
+        programme = self.get_object()
+        body = ProgrammeWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.programme_update(actor=request.user, programme=programme, **body.validated_data)
+        return Response(ProgrammeSerializer(self.get_object()).data)
+
 
 @_read(NominationSerializer)
 class NominationViewSet(_ReadViewSet):
@@ -301,6 +334,17 @@ class DeedViewSet(_ReadViewSet):
 
     def rows(self, request):
         return selectors.deeds_for(request.user)
+
+    @extend_schema(request=DeedWriteSerializer, responses={200: DeedSerializer, **WRITE_ERRORS})
+    def partial_update(self, request, pk=None):
+        deed = self.get_object()
+        body = DeedWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "media_reports" in data:
+            data["media_reports"] = [{**r, "date": r["date"].isoformat()} for r in data["media_reports"]]
+        services.deed_update(actor=request.user, deed=deed, **data)
+        return Response(DeedSerializer(self.get_object(), context={"request": request}).data)
 
 
 def _scoped(rows):
