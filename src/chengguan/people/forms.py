@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.people.models import HonourLevel, TrainingKind, TrainingTopic
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 class CertificateForm(forms.Form):

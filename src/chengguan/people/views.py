@@ -488,7 +488,14 @@ def programme_edit(request, pk: int):
         form,
         lambda d: services.programme_update(actor=request.user, programme=programme, **d),
         template="people/simple_form.html",
-        context={"title": _("修改评选"), "tab": "honours", "back": reverse("people:programme", args=[pk])},
+        context={
+            "title": _("修改评选"),
+            "tab": "honours",
+            "back": reverse("people:programme", args=[pk]),
+            "notice": _("该评选已有推荐作出决定，不能再修改。")
+            if programme.nominations.filter(state__in=services.DECIDED).exists()
+            else "",
+        },
         success=_("已保存"),
         done=lambda p: redirect("people:programme", pk=p.pk),
     )
