@@ -6,6 +6,7 @@ import pytest
 
 from chengguan.org.roles import RoleCode
 from tests import factories
+from tests.cases.conftest import district  # noqa: F401  (the closed-loop tests' district)
 from tests.enforcement.conftest import office  # noqa: F401  (the fixture)
 
 

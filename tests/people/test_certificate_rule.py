@@ -166,3 +166,46 @@ def test_documents_print_the_number_from_the_registry(office, settings, tmp_path
     number = Certificate.objects.get(holder=office.handler).number
     names = officer_names(case, on=TODAY)
     assert f"（执法证号{number}）" in names[0]
+
+
+def test_over_the_api_the_refusal_is_a_409_naming_the_articles_and_the_renewal_day_is_accepted(
+    office, personnel, settings, tmp_path
+):
+    from tests.api.conftest import assert_error
+    from tests.api.schema_check import SchemaCheckingClient
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    investigating = filed_case(office, D(2026, 10, 1))
+    notified = notified_case(office, D(2026, 10, 1), D(2026, 10, 10))
+    cert = _expire_yesterday(office.handler2)
+
+    def api(user):
+        client = SchemaCheckingClient()
+        client.force_authenticate(user)
+        return client
+
+    def evidence():
+        return api(office.handler).post(
+            f"/api/v1/penalty-cases/{investigating.pk}/evidence/",
+            {"file": jpeg_upload(), "description": "现场照片"},
+            format="multipart",
+        )
+
+    def decide():
+        return api(office.leader).post(
+            f"/api/v1/penalty-cases/{notified.pk}/decide/", {"decision_on": TODAY.isoformat()}, format="json"
+        )
+
+    with _at(TODAY):
+        events = AuditEvent.objects.count()
+        for response in (evidence(), decide()):
+            body = assert_error(response, 409, "penalty.officer_not_certified")
+            assert "第四十二条" in body["message"] and "第五十五条" in body["message"]
+        assert AuditEvent.objects.count() == events
+        assert PenaltyCase.objects.get(pk=notified.pk).state == notified.state
+        certificate_transition(
+            actor=personnel, certificate=cert, action="renew", payload={"valid_to": D(2031, 10, 19)}
+        )
+        assert evidence().status_code == 201
+        decided = decide()
+    assert decided.status_code == 200 and decided.json()["state"] == "decided"

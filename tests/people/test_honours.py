@@ -114,3 +114,52 @@ def test_only_published_deeds_with_consent_reach_the_public_page(office, personn
     assert "与持刀男子搏斗" not in Client().get(reverse("people-public:deeds")).content.decode()
     assert Client().get(reverse("people-public:photo", args=[photo.pk])).status_code == 404
     assert draft.state == "draft"
+
+
+def test_a_unit_s_history_of_honours_lists_what_it_and_its_members_won(office, personnel, programme):
+    from chengguan.org.roles import RoleCode
+    from tests import factories
+    from tests.factories import DEMO_PASSWORD
+
+    squad = office.handler.profile.organisation
+    other = factories.squad(office.bureau, name="二中队")
+    outsider = factories.staff(other, RoleCode.HANDLER).user
+    top_ten = services.programme_create(
+        actor=personnel, bureau=office.bureau, name="十佳中队", level="unit",
+        period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), quota=10,
+    )  # fmt: skip
+    with pinned(NOW):
+        won = services.nomination_submit(
+            actor=office.leader, programme=top_ten, nominee_unit=squad, reason="管理有序"
+        )
+        lost = services.nomination_submit(
+            actor=office.leader, programme=top_ten, nominee_unit=other, reason="进步大"
+        )
+        person = services.nomination_submit(
+            actor=office.squad_leader, programme=programme, nominee=office.handler, reason="执法规范"
+        )
+        for n in (won, person):
+            services.nomination_transition(actor=personnel, nomination=n, action="review")
+            services.nomination_transition(actor=office.leader, nomination=n, action="approve")
+        services.nomination_transition(
+            actor=personnel, nomination=lost, action="reject", payload={"note": "名次靠后"}
+        )
+    assert outsider  # a member of the other squad, honoured nowhere
+    c = Client()
+    assert c.login(username=personnel.username, password=DEMO_PASSWORD)
+    listing = c.get(reverse("people:units")).content.decode()
+    assert "一中队" in listing and "二中队" in listing
+    page = c.get(reverse("people:unit", args=[squad.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    section = html.split('data-testid="unit-honours"')[1].split("</table>")[0]
+    assert "十佳中队" in section
+    members = html.split('data-testid="member-honours"')[1].split("</table>")[0]
+    assert "文明执法标兵" in members and selectors.display_name(office.handler) in members
+    other_page = c.get(reverse("people:unit", args=[other.pk])).content.decode()
+    assert "十佳中队" not in other_page.split('data-testid="unit-honours"')[1].split("</table>")[0]
+    assert "文明执法标兵" not in other_page
+    rows = {u.pk: (w, m) for u, w, m in selectors.honour_units(personnel)}
+    assert rows[squad.pk] == (1, 1) and rows[other.pk] == (0, 0)
+    staff_page = c.get(reverse("people:staff", args=[office.handler.profile.pk])).content.decode()
+    assert reverse("people:unit", args=[squad.pk]) in staff_page

@@ -613,6 +613,9 @@ def page_urls(d) -> dict[str, list[str]]:
         "people:training-material-file": [],  # a download
         "people:programme": [reverse("people:programme", args=[d.programme.pk])],
         "people:programme-nominate": [],  # POST-only
+        "people:programme-edit": [reverse("people:programme-edit", args=[d.programme.pk])],
+        "people:unit": [reverse("people:unit", args=[d.squad.pk])],
+        "people:deed-edit": [reverse("people:deed-edit", args=[d.deed.pk])],
         "people:nomination": [reverse("people:nomination", args=[d.nomination.pk])],
         "people:nomination-action": [],
         "people:deed": [reverse("people:deed", args=[d.deed.pk])],

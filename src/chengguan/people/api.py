@@ -4,6 +4,7 @@ kernel's machines. Rules live in the services."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
@@ -105,6 +106,45 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "level", "period_start", "period_end", "criteria", "quota", "nominated"]
 
 
+class ProgrammeWriteSerializer(serializers.Serializer):
+    """PATCH: a programme's terms, while none of its nominations is decided (409 otherwise)."""
+
+    name = serializers.CharField(max_length=100, required=False)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    criteria = serializers.CharField(allow_blank=True, required=False)
+    quota = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+
+
+class RecordFindingSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    kind = serializers.CharField(help_text="duty finding kind: not_on_post, discipline, street")
+    kind_label = serializers.CharField()
+    discipline = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField()
+    description = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+
+
+class RecordIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+
+
+class RecordScoresSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["staff", "unit"])
+    first = serializers.DateField()
+    last = serializers.DateField()
+    rule_version = serializers.CharField()
+    score = serializers.FloatField(allow_null=True, help_text="None: nothing of the period reaches them")
+    rank = serializers.IntegerField(allow_null=True)
+    of = serializers.IntegerField(help_text="rows ranked at this level")
+    deducted = serializers.FloatField()
+    indicators = RecordIndicatorSerializer(many=True)
+
+
 class RecordSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["person", "unit"])
     name = serializers.CharField()
@@ -113,6 +153,10 @@ class RecordSerializer(serializers.Serializer):
     training_hours = serializers.DictField(child=serializers.CharField(), help_text="year → hours")
     cases_handled = serializers.IntegerField()
     deeds = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    findings = RecordFindingSerializer(
+        many=True, required=False, help_text="督察 findings against the nominee in the period (not revoked)"
+    )
+    scores = RecordScoresSerializer(required=False, help_text="the evaluation over the period, as frozen")
 
 
 class NominationSerializer(serializers.ModelSerializer):
@@ -143,6 +187,20 @@ class MediaReportSerializer(serializers.Serializer):
     outlet = serializers.CharField()
     date = serializers.DateField()
     link = serializers.CharField(allow_blank=True)
+
+
+class DeedWriteSerializer(serializers.Serializer):
+    """PATCH: a deed's account; an approved or published deed goes back for approval."""
+
+    title = serializers.CharField(max_length=100, required=False)
+    what = serializers.CharField(required=False)
+    happened_on = serializers.DateField(required=False)
+    place = serializers.CharField(max_length=100, required=False)
+    people = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=get_user_model().objects.all(), help_text="user ids"
+    )
+    witnesses = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    media_reports = MediaReportSerializer(many=True, required=False)
 
 
 class DeedSerializer(serializers.ModelSerializer):
@@ -247,6 +305,14 @@ class ProgrammeViewSet(_ReadViewSet):
     def rows(self, request):
         return selectors.programmes_for(request.user)
 
+    @extend_schema(request=ProgrammeWriteSerializer, responses={200: ProgrammeSerializer, **WRITE_ERRORS})
+    def partial_update(self, request, pk=None):
+        programme = self.get_object()
+        body = ProgrammeWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.programme_update(actor=request.user, programme=programme, **body.validated_data)
+        return Response(ProgrammeSerializer(self.get_object()).data)
+
 
 @_read(NominationSerializer)
 class NominationViewSet(_ReadViewSet):
@@ -268,6 +334,17 @@ class DeedViewSet(_ReadViewSet):
 
     def rows(self, request):
         return selectors.deeds_for(request.user)
+
+    @extend_schema(request=DeedWriteSerializer, responses={200: DeedSerializer, **WRITE_ERRORS})
+    def partial_update(self, request, pk=None):
+        deed = self.get_object()
+        body = DeedWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "media_reports" in data:
+            data["media_reports"] = [{**r, "date": r["date"].isoformat()} for r in data["media_reports"]]
+        services.deed_update(actor=request.user, deed=deed, **data)
+        return Response(DeedSerializer(self.get_object(), context={"request": request}).data)
 
 
 def _scoped(rows):

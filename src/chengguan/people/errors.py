@@ -21,6 +21,7 @@ class PeopleError(ErrorCodes):
     ALREADY_NOMINATED = "people.already_nominated", "该人员或单位已被推荐参加本次评选。"
     BAD_PHOTO = "people.bad_photo", "照片须为 JPEG 或 PNG 文件，且不超过 10 MB。"
     BAD_MATERIAL = "people.bad_material", "培训资料须为 PDF、Word、PPT 或图片文件，且不超过 20 MB。"
+    PROGRAMME_DECIDED = "people.programme_decided", "该评选已有推荐作出决定，不能再修改。"
 
 
 class TrainingError(ErrorCodes):

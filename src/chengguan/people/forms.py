@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chengguan.people.models import HonourLevel, TrainingKind, TrainingTopic
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 class CertificateForm(forms.Form):
@@ -72,6 +72,16 @@ class ProgrammeForm(forms.Form):
     criteria = forms.CharField(label=_("评选条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class ProgrammeEditForm(forms.Form):
+    """A programme's terms (its level stays: its nominations are of that kind)."""
+
+    name = forms.CharField(label=_("评选名称"), max_length=100)
+    period_start = forms.DateField(label=_("评选期间起"), widget=_DATE)
+    period_end = forms.DateField(label=_("评选期间止"), widget=_DATE)
+    quota = forms.IntegerField(label=_("名额"), min_value=1, max_value=1000)
+    criteria = forms.CharField(label=_("评选条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 class NominationForm(forms.Form):
     nominee = forms.TypedChoiceField(label=_("被推荐对象"), coerce=int)
     reason = forms.CharField(label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -94,6 +104,26 @@ class DeedForm(forms.Form):
     photo = forms.ImageField(label=_("照片"), required=False)
     consent = forms.BooleanField(label=_("本人同意公开"), required=False)
     consent_note = forms.CharField(label=_("同意情况说明"), max_length=200, required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = [
+            (p.user_id, f"{p.full_name} · {p.organisation.name}") for p in people
+        ]
+
+
+class DeedEditForm(forms.Form):
+    """A deed's account; the media fields are its first report (the others stay as they are)."""
+
+    title = forms.CharField(label=_("标题"), max_length=100)
+    what = forms.CharField(label=_("事迹经过"), widget=forms.Textarea(attrs={"rows": 4}))
+    happened_on = forms.DateField(label=_("发生日期"), widget=_DATE)
+    place = forms.CharField(label=_("地点"), max_length=100)
+    people = forms.TypedMultipleChoiceField(label=_("当事人员"), coerce=int)
+    witnesses = forms.CharField(label=_("见证人"), max_length=200, required=False)
+    media_outlet = forms.CharField(label=_("报道媒体"), max_length=100, required=False)
+    media_date = forms.DateField(label=_("报道日期"), widget=_DATE, required=False)
+    media_link = forms.URLField(label=_("报道链接"), required=False, assume_scheme="https")
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -286,8 +286,9 @@ class NominationState(models.TextChoices):
 
 class Nomination(models.Model):
     """A unit's nomination of a person (or of a unit) for a programme. `record` is the nominee's record
-    gathered when the nomination is made (training hours, closed-loop cases handled, deeds), so the
-    unit retypes nothing and the reviewers see what the unit saw."""
+    gathered when the nomination is made (training hours, closed-loop cases handled, deeds, 督察
+    findings, evaluation score: `selectors.nominee_record`), so the unit retypes nothing and the
+    reviewers see the record as it stood that day."""
 
     programme = models.ForeignKey(HonourProgramme, on_delete=models.PROTECT, related_name="nominations")
     nominee = models.ForeignKey(

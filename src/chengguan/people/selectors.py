@@ -5,7 +5,7 @@ asks before an officer takes a step and when it prints the officers on a documen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -234,11 +234,39 @@ def closed_cases_handled(user, *, start: dt.date, end: dt.date) -> int:
     ).count()
 
 
-def nominee_record(*, user=None, unit=None, programme) -> dict:
-    """What a nomination carries, gathered from the records (nothing retyped): for a person the
-    certificate, the training hours of each year of the programme's period, the closed-loop cases
-    they handled in it and their approved deeds; for a unit its officers' totals. 督察 findings live in
-    `duty`, an app above this one, and are not gathered (see docs/architecture.md)."""
+# Parts of a nominee's record kept by the apps above this one (the 督察 findings of `duty`, the
+# evaluation scores of `stats`): `people` may not import them, so the app that may (`web`) adds a
+# gatherer for each when it starts. Each is called with the nominee (`user` or `unit`), the bureau
+# and the days `[first, last]` of the programme's period up to the nomination, and returns what the
+# nomination stores under its key (JSON).
+RecordPart = Callable[..., object]
+_RECORD_PARTS: dict[str, RecordPart] = {}
+
+
+def add_record_part(key: str, gather: RecordPart) -> None:
+    """Add (or replace) the part `key` of every nominee's record from now on."""
+    _RECORD_PARTS[key] = gather
+
+
+def record_parts() -> tuple[str, ...]:
+    return tuple(_RECORD_PARTS)
+
+
+def nominee_record(*, user=None, unit=None, programme, today: dt.date | None = None) -> dict:
+    """What a nomination carries, gathered from the records (nothing retyped) and frozen in it: for a
+    person the certificate, the training hours of each year of the programme's period, the closed-loop
+    cases they handled in it and their approved deeds; for a unit its officers' totals. The parts kept
+    by the apps above (`findings`, `scores`: `add_record_part`) cover the period up to `today`."""
+    record = _own_record(user=user, unit=unit, programme=programme)
+    today = today or clock.today()
+    first = programme.period_start
+    last = max(first, min(programme.period_end, today))
+    for key, gather in _RECORD_PARTS.items():
+        record[key] = gather(user=user, unit=unit, bureau=programme.bureau, first=first, last=last)
+    return record
+
+
+def _own_record(*, user=None, unit=None, programme) -> dict:
     start, end = programme.period_start, programme.period_end
     years = range(start.year, end.year + 1)
     if user is not None:
@@ -319,13 +347,68 @@ def nominations_for(actor) -> QuerySet[Nomination]:
     return qs.filter(programme__bureau=bureau) if bureau is not None else qs.none()
 
 
+HONOURED = (NominationState.APPROVED, NominationState.PUBLISHED)
+
+
 def honours_of(*, user=None, unit=None) -> QuerySet[Nomination]:
     """A person's or a unit's history of honours: the nominations approved or published."""
-    qs = Nomination.objects.filter(
-        state__in=[NominationState.APPROVED, NominationState.PUBLISHED]
-    ).select_related("programme")
+    qs = Nomination.objects.filter(state__in=HONOURED).select_related("programme")
     qs = qs.filter(nominee=user) if user is not None else qs.filter(nominee_unit=unit)
     return qs.order_by("-programme__period_end")
+
+
+def honour_units(actor) -> list[tuple]:
+    """The units of the actor's bureau that may win a unit's honour (十佳中队: squads and departments),
+    each as (unit, honours it won, honours its present members won)."""
+    from chengguan.org.models import Organisation, OrgKind, StaffProfile
+
+    bureau = org_selectors.bureau_of(actor)
+    if bureau is None:
+        return []
+    units = list(
+        Organisation.objects.filter(bureau=bureau, kind__in=[OrgKind.SQUAD, OrgKind.DEPARTMENT]).order_by(
+            "path"
+        )
+    )
+    honoured = Nomination.objects.filter(state__in=HONOURED, programme__bureau=bureau)
+    won = dict(
+        honoured.filter(nominee_unit__isnull=False)
+        .values("nominee_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("nominee_unit_id", "n")
+    )
+    unit_of = dict(
+        StaffProfile.objects.filter(organisation__bureau=bureau).values_list("user_id", "organisation_id")
+    )
+    by_unit: dict[int, int] = {}
+    for nominee_id in honoured.filter(nominee__isnull=False).values_list("nominee_id", flat=True):
+        if nominee_id in unit_of:
+            by_unit[unit_of[nominee_id]] = by_unit.get(unit_of[nominee_id], 0) + 1
+    paths = dict(Organisation.objects.filter(bureau=bureau).values_list("pk", "path"))
+    rows = []
+    for u in units:
+        below = [pk for pk, path in paths.items() if path.startswith(u.path)]
+        rows.append((u, sum(won.get(pk, 0) for pk in below), sum(by_unit.get(pk, 0) for pk in below)))
+    return rows
+
+
+def unit_honours(unit) -> dict:
+    """A unit's history of honours: those it won itself (and the units below it won), and those its
+    present members won as persons, newest first."""
+    from chengguan.org.models import StaffProfile
+
+    own = (
+        Nomination.objects.filter(state__in=HONOURED, nominee_unit__path__startswith=unit.path)
+        .select_related("programme", "nominee_unit")
+        .order_by("-programme__period_end", "-pk")
+    )
+    members = StaffProfile.objects.filter(organisation__path__startswith=unit.path).values("user_id")
+    persons = (
+        Nomination.objects.filter(state__in=HONOURED, nominee_id__in=members)
+        .select_related("programme", "nominee__profile", "nominee__profile__organisation")
+        .order_by("-programme__period_end", "-pk")
+    )
+    return {"won": list(own), "members": list(persons)}
 
 
 def deeds_for(actor) -> QuerySet[Deed]:

@@ -533,6 +533,76 @@ def programme_create(
     return programme
 
 
+# A nomination is decided once approved, published or rejected: from then on the programme's terms
+# are those the decision was taken under and stay as they are.
+DECIDED = (NominationState.APPROVED, NominationState.PUBLISHED, NominationState.REJECTED)
+OPEN_NOMINATIONS = (NominationState.SUBMITTED, NominationState.REVIEWED)
+PROGRAMME_EDITABLE = ("name", "period_start", "period_end", "criteria", "quota")
+
+
+def programme_update(*, actor, programme: HonourProgramme, today: dt.date | None = None, **changes):
+    """Change a programme's name, period, criteria or quota while none of its nominations is decided
+    (`DECIDED`); its level (persons or units) stays, as its nominations are of that kind. A new period
+    gathers the record of each open nomination again for that period (the record covers the period
+    the reviewers judge), recorded in the same audit entry."""
+    can_keep_honours.refuse(actor, programme)
+    honour_in_bureau.refuse(actor, programme)
+    unknown = sorted(set(changes) - set(PROGRAMME_EDITABLE))
+    if unknown:
+        raise ValidationFailed(
+            "提交的数据有误，请检查标出的字段。",
+            code=PeopleError.INVALID,
+            fields={k: ["该项不能修改。"] for k in unknown},
+        )
+    today = today or clock.today()
+    with transaction.atomic():
+        locked = HonourProgramme.objects.select_for_update().get(pk=programme.pk)
+        if locked.nominations.filter(state__in=DECIDED).exists():
+            raise Conflict("该评选已有推荐作出决定，不能再修改。", code=PeopleError.PROGRAMME_DECIDED)
+        before = {k: getattr(locked, k) for k in PROGRAMME_EDITABLE}
+        after = {**before, **changes}
+        errors: dict[str, list[str]] = {}
+        after["name"] = (after["name"] or "").strip()
+        after["criteria"] = (after["criteria"] or "").strip()
+        if not after["name"]:
+            errors["name"] = ["此项为必填项。"]
+        if after["period_start"] is None or after["period_end"] is None:
+            errors["period_end"] = ["此项为必填项。"]
+        elif after["period_end"] < after["period_start"]:
+            errors["period_end"] = ["评选期间止不能早于评选期间起。"]
+        if not isinstance(after["quota"], int) or after["quota"] < 1:
+            errors["quota"] = ["名额至少为 1。"]
+        if errors:
+            raise ValidationFailed(
+                "提交的数据有误，请检查标出的字段。", code=PeopleError.INVALID, fields=errors
+            )
+        changed = [k for k in PROGRAMME_EDITABLE if after[k] != before[k]]
+        if not changed:
+            return locked
+        for k in changed:
+            setattr(locked, k, after[k])
+        locked.save(update_fields=changed)
+        regathered = []
+        if {"period_start", "period_end"} & set(changed):
+            for n in locked.nominations.select_for_update().filter(state__in=OPEN_NOMINATIONS):
+                n.record = selectors.nominee_record(
+                    user=n.nominee, unit=n.nominee_unit, programme=locked, today=today
+                )
+                n.save(update_fields=["record", "updated_at"])
+                regathered.append(n.pk)
+        audit.record(
+            actor=actor,
+            action="honour.programme_update",
+            obj=locked,
+            before={k: before[k] for k in changed},
+            after={
+                **{k: after[k] for k in changed},
+                **({"records_regathered": regathered} if regathered else {}),
+            },
+        )
+    return locked
+
+
 def nomination_submit(
     *,
     actor,
@@ -593,7 +663,7 @@ def nomination_submit(
             nominating_unit=profile.organisation if profile else locked.bureau,
             nominated_by=actor,
             reason=reason.strip(),
-            record=selectors.nominee_record(user=nominee, unit=nominee_unit, programme=locked),
+            record=selectors.nominee_record(user=nominee, unit=nominee_unit, programme=locked, today=today),
         )
         audit.record(
             actor=actor,
@@ -704,6 +774,80 @@ def deed_record(
             },
         )
     return deed
+
+
+DEED_EDITABLE = ("title", "what", "happened_on", "place", "people", "witnesses", "media_reports")
+APPROVED_DEEDS = (DeedState.APPROVED, DeedState.PUBLISHED)
+
+
+def deed_update(*, actor, deed: Deed, **changes) -> Deed:
+    """Correct a deed. Before approval (a draft, one awaiting approval, one not approved) it is simply
+    changed. An approval is of what was written: an approved or published deed that is changed goes
+    back for approval (待审核) and off the public page until it is approved and published again —
+    nothing unapproved reaches the portal. When the people change, the consent recorded was theirs,
+    not the new people's: it is cleared until recorded again."""
+    can_record_deeds.refuse(actor, deed)
+    honour_in_bureau.refuse(actor, deed)
+    unknown = sorted(set(changes) - set(DEED_EDITABLE))
+    if unknown:
+        raise ValidationFailed(
+            "提交的数据有误，请检查标出的字段。",
+            code=PeopleError.INVALID,
+            fields={k: ["该项不能修改。"] for k in unknown},
+        )
+    errors: dict[str, list[str]] = {}
+    for name in ("title", "what", "place"):
+        if name in changes:
+            changes[name] = (changes[name] or "").strip()
+            if not changes[name]:
+                errors[name] = ["此项为必填项。"]
+    if "witnesses" in changes:
+        changes["witnesses"] = (changes["witnesses"] or "").strip()
+    if "happened_on" in changes and changes["happened_on"] is None:
+        errors["happened_on"] = ["此项为必填项。"]
+    if "people" in changes:
+        people = list(changes["people"] or [])
+        if not people:
+            errors["people"] = ["请选择当事人员。"]
+        elif any(not same_bureau(u, deed.bureau_id) or org_selectors.profile_of(u) is None for u in people):
+            errors["people"] = ["只能选择本局人员。"]
+        changes["people"] = people
+    if errors:
+        raise ValidationFailed("提交的数据有误，请检查标出的字段。", code=PeopleError.INVALID, fields=errors)
+    if "media_reports" in changes:
+        changes["media_reports"] = _clean_reports(changes["media_reports"])
+    with transaction.atomic():
+        locked = Deed.objects.select_for_update().get(pk=deed.pk)
+        old_people = sorted(locked.people.values_list("pk", flat=True))
+        before: dict[str, Any] = {k: getattr(locked, k) for k in DEED_EDITABLE if k != "people"}
+        before["people"] = old_people
+        after = dict(before)
+        for k, v in changes.items():
+            after[k] = sorted(u.pk for u in v) if k == "people" else v
+        changed = [k for k in DEED_EDITABLE if after[k] != before[k]]
+        if not changed:
+            return locked
+        fields = [k for k in changed if k != "people"]
+        for k in fields:
+            setattr(locked, k, after[k])
+        state_before = locked.state
+        if locked.state in APPROVED_DEEDS:
+            locked.state, locked.published_on, locked.decision_note = DeedState.SUBMITTED, None, ""
+            fields += ["state", "published_on", "decision_note"]
+        if "people" in changed and locked.consent:
+            locked.consent, locked.consent_note = False, ""
+            fields += ["consent", "consent_note"]
+        locked.save(update_fields=[*fields, "updated_at"])
+        if "people" in changed:
+            locked.people.set(changes["people"])
+        audit.record(
+            actor=actor,
+            action="deed.update",
+            obj=locked,
+            before={**{k: before[k] for k in changed}, "state": state_before},
+            after={**{k: after[k] for k in changed}, "state": locked.state, "consent": locked.consent},
+        )
+    return locked
 
 
 def deed_consent_record(*, actor, deed: Deed, consent: bool, note: str = "") -> Deed:

@@ -25,9 +25,11 @@ from chengguan.people.forms import (
     AttendanceForm,
     CertificateForm,
     ConsentForm,
+    DeedEditForm,
     DeedForm,
     MaterialForm,
     NominationForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     RequirementForm,
     TrainingForm,
@@ -471,6 +473,34 @@ def programme_new(request):
     )
 
 
+@staff_required
+def programme_edit(request, pk: int):
+    """Change a programme's terms while none of its nominations is decided (services.programme_update)."""
+    programme = selectors.programmes_for(request.user).filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    if not can_keep_honours(request.user, programme):
+        raise DjangoPermissionDenied
+    initial = {k: getattr(programme, k) for k in services.PROGRAMME_EDITABLE}
+    form = ProgrammeEditForm(request.POST or None, initial=initial)
+    return form_page(
+        request,
+        form,
+        lambda d: services.programme_update(actor=request.user, programme=programme, **d),
+        template="people/simple_form.html",
+        context={
+            "title": _("修改评选"),
+            "tab": "honours",
+            "back": reverse("people:programme", args=[pk]),
+            "notice": _("该评选已有推荐作出决定，不能再修改。")
+            if programme.nominations.filter(state__in=services.DECIDED).exists()
+            else "",
+        },
+        success=_("已保存"),
+        done=lambda p: redirect("people:programme", pk=p.pk),
+    )
+
+
 def _nominee_choices(request, programme) -> list[tuple[int, str]]:
     from chengguan.org.models import Organisation, OrgKind
 
@@ -496,7 +526,13 @@ def programme_detail(request, pk: int, form=None):
     return render(
         request,
         "people/programme.html",
-        {"p": programme, "nominations": nominations, "form": form if may_nominate else None},
+        {
+            "p": programme,
+            "nominations": nominations,
+            "form": form if may_nominate else None,
+            "may_edit": can_keep_honours(request.user, programme)
+            and not any(n.state in services.DECIDED for n in nominations),
+        },
     )
 
 
@@ -577,6 +613,28 @@ def nomination_action(request, pk: int, action: str):
     )
 
 
+@require_GET
+@staff_required
+def unit_list(request):
+    """The units that may win a unit's honour, with what they and their members won."""
+    _require_read(request)
+    return render(request, "people/units.html", {"units": selectors.honour_units(request.user)})
+
+
+@require_GET
+@staff_required
+def unit_page(request, pk: int):
+    """A unit's history of honours: its own (十佳中队 …) and its present members'."""
+    _require_read(request)
+    bureau = org_selectors.bureau_of(request.user)
+    unit = next((u for u, _won, _members in selectors.honour_units(request.user) if u.pk == pk), None)
+    if unit is None and bureau is not None and bureau.pk == pk:
+        unit = bureau
+    if unit is None:
+        raise Http404
+    return render(request, "people/unit.html", {"unit": unit, **selectors.unit_honours(unit)})
+
+
 @staff_required
 def deed_list(request):
     _require_read(request)
@@ -636,6 +694,71 @@ def deed_new(request):
     )
 
 
+@staff_required
+def deed_edit(request, pk: int):
+    """Correct a deed; an approved or published one goes back for approval (services.deed_update)."""
+    deed = _deed(request, pk)
+    if not can_record_deeds(request.user, deed):
+        raise DjangoPermissionDenied
+    people = _bureau_people(deed.bureau)
+    reports = list(deed.media_reports or [])
+    first = reports[0] if reports else {}
+    initial = {
+        "title": deed.title,
+        "what": deed.what,
+        "happened_on": deed.happened_on,
+        "place": deed.place,
+        "people": [u.pk for u in deed.people.all()],
+        "witnesses": deed.witnesses,
+        "media_outlet": first.get("outlet", ""),
+        "media_date": first.get("date", ""),
+        "media_link": first.get("link", ""),
+    }
+    form = DeedEditForm(request.POST or None, initial=initial, people=people)
+
+    def update(d: dict) -> Deed:
+        chosen = set(d["people"])
+        edited = (
+            [
+                {
+                    "outlet": d["media_outlet"],
+                    "date": d["media_date"].isoformat() if d["media_date"] else "",
+                    "link": d["media_link"],
+                }
+            ]
+            if d["media_outlet"]
+            else []
+        )
+        return services.deed_update(
+            actor=request.user,
+            deed=deed,
+            title=d["title"],
+            what=d["what"],
+            happened_on=d["happened_on"],
+            place=d["place"],
+            people=[p.user for p in people if p.user_id in chosen],
+            witnesses=d["witnesses"],
+            media_reports=edited + reports[1:],
+        )
+
+    return form_page(
+        request,
+        form,
+        update,
+        template="people/simple_form.html",
+        context={
+            "title": _("修改先进事迹"),
+            "tab": "deeds",
+            "back": reverse("people:deed", args=[pk]),
+            "notice": _("该事迹已批准：修改后将退回重新审批，并从公开页面撤下，直至再次批准和公开。")
+            if deed.state in services.APPROVED_DEEDS
+            else "",
+        },
+        success=_("已保存"),
+        done=lambda d: redirect("people:deed", pk=d.pk),
+    )
+
+
 def _deed(request, pk: int) -> Deed:
     _require_read(request)
     deed = selectors.deeds_for(request.user).filter(pk=pk).first()
@@ -653,6 +776,7 @@ def deed_detail(request, pk: int, forms_with_errors: dict | None = None):
         "people/deed.html",
         {
             "d": deed,
+            "may_edit": can_record_deeds(request.user, deed),
             "consent_form": ConsentForm(initial={"consent": deed.consent, "note": deed.consent_note})
             if can_record_deeds(request.user, deed)
             else None,
