@@ -76,6 +76,7 @@ class FieldCaseSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="案件编号")
     state = serializers.CharField()
     state_label = serializers.CharField(source="get_state_display")
+    grid = serializers.CharField(source="grid.code", default="", help_text="服务器算出的网格编码")
 
 
 class FieldReportResultSerializer(serializers.Serializer):

@@ -28,6 +28,9 @@ ASSETS = (
     "field/app.js",
     "field/db.js",
     "field/sync.js",
+    "field/tasks.js",
+    "field/grids.js",
+    "field/photos.js",
 )
 ICONS = ("field/icons/icon-192.png", "field/icons/icon-512.png", "field/icons/maskable-512.png")
 
