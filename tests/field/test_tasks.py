@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from chengguan.cases import services as case_services
+from chengguan.cases import timeline
 from chengguan.cases.models import Case, CaseEvidence, CaseSource, IntakeCheckSetting
 from chengguan.cases.states import CaseState
 from chengguan.core.errors import Conflict
@@ -156,6 +157,8 @@ def test_a_public_report_waits_for_the_inspectors_check_where_the_bureau_asks(di
     case.refresh_from_db()
     assert case.state == CaseState.REPORTED and case.check_finding == "confirmed" and case.checked_at
     assert "check" not in case_services.available_actions(case, district.users[R.INSPECTOR])
+    event = AuditEvent.objects.get(action="case.check")
+    assert "核实结果：属实" in timeline.event_summary(event)
     case_services.case_transition(actor=operator, case=case, action="file")
     assert Case.objects.get(pk=case.pk).state == CaseState.FILED
 

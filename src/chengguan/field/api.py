@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from chengguan.cases import selectors as case_selectors
 from chengguan.cases.api import _case_to_act_on
+from chengguan.cases.errors import CaseError
 from chengguan.cases.models import CaseEvidence, CheckFinding
 from chengguan.cases.selectors import urgency
 from chengguan.cases.services import MAX_DESCRIPTION
@@ -228,7 +229,7 @@ class FieldTaskPhoto(APIView):
         case = case_selectors.cases_visible_to(request.user).filter(pk=pk).first()
         item = CaseEvidence.objects.filter(case=case, pk=photo, kind="photo").first() if case else None
         if item is None:
-            raise NotFound("照片不存在或不在您的查看范围内。", code="case.not_found")
+            raise NotFound("照片不存在或不在您的查看范围内。", code=CaseError.NOT_FOUND)
         stored = item.thumbnail if item.thumbnail else item.file
         response = FileResponse(
             stored.open("rb"), content_type="image/jpeg" if item.thumbnail else item.content_type

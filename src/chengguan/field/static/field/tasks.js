@@ -208,7 +208,9 @@ export async function renderTasks(fresh) {
     if (queued) {
       row.append(el("p", { class: "note", "data-testid": "task-queued", text: fill(T.stepQueued, { step: queued.category.name }) }));
     } else {
-      const details = el("details", { class: "act" }, el("summary", { "data-testid": "task-open", text: T.actOnTask }), stepForm(task));
+      const first = ["check", "handle", "verify", "accept"].find((a) => task.actions.includes(a)) || "accept";
+      const title = { check: T.actCheck, accept: T.actAccept, handle: T.actHandle, verify: T.actVerify }[first];
+      const details = el("details", { class: "act" }, el("summary", { "data-testid": "task-open", text: title }), stepForm(task));
       row.append(details);
     }
     list.append(row);
