@@ -111,7 +111,14 @@ def payload_for(district, action: str, merge_target: int | None = None) -> dict:
 
 
 def with_request(district, case: Case, action: str) -> Case:
-    """A case ready for `action`: deciding on an extension needs a pending request."""
+    """A case ready for `action`: deciding on an extension needs a pending request; 核实 is offered
+    only where the bureau asks for it, on a public report."""
+    if action == Action.CHECK:
+        IntakeCheckSetting.objects.update_or_create(
+            bureau=district.bureau, defaults={"check_public_reports": True}
+        )
+        Case.objects.filter(pk=case.pk).update(source=CaseSource.CITIZEN)
+        case.refresh_from_db()
     if action in DECISIONS and case.state in FROM[action]:
         case_transition(
             actor=district.users[R.HANDLER],
@@ -145,15 +152,7 @@ class CaseMatrix(Matrix):
         return drive(self.district, state)
 
     def object_for(self, state: str, action: str) -> Case:
-        case = with_request(self.district, self.object_in(state), action)
-        if action == Action.CHECK:
-            # 核实 is offered only where the bureau asks for it, on a public report.
-            IntakeCheckSetting.objects.update_or_create(
-                bureau=self.district.bureau, defaults={"check_public_reports": True}
-            )
-            Case.objects.filter(pk=case.pk).update(source=CaseSource.CITIZEN)
-            case.refresh_from_db()
-        return case
+        return with_request(self.district, self.object_in(state), action)
 
     def payload(self, action: str, obj) -> dict:
         return payload_for(self.district, action)

@@ -114,6 +114,8 @@ def test_a_verification_queued_offline_while_the_case_moved_on_shows_the_409_and
             expect(refused).to_have_count(1, timeout=20000)
             expect(refused.locator("[data-testid=reason]")).to_contain_text("不能执行")
             expect(refused.locator("[data-testid=case-state]")).to_contain_text(str(CaseState.REWORK.label))
+            if os.environ.get("FIELD_SHOTS"):
+                page.screenshot(path=f"{os.environ['FIELD_SHOTS']}/field-queue-409-zh-hans.png")
             page.click("[data-testid=sync-now]")
             page.wait_for_timeout(500)
             expect(page.locator("li.item.refused")).to_have_count(1)
@@ -134,9 +136,11 @@ def test_a_verification_queued_offline_while_the_case_moved_on_shows_the_409_and
 
 
 @pytest.mark.browser
-def test_a_handling_queued_offline_is_taken_exactly_once(live_server, live_district, monkeypatch):
+def test_an_accept_and_handling_queued_offline_are_taken_exactly_once(
+    live_server, live_district, monkeypatch
+):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    case = drive(live_district, CaseState.IN_HANDLING)
+    case = drive(live_district, CaseState.DISPATCHED)
     with sync_playwright() as p:
         browser, context = _browser_context(p, live_district)
         try:
@@ -149,6 +153,10 @@ def test_a_handling_queued_offline_is_taken_exactly_once(live_server, live_distr
             _reload_offline(page, context)
             page.click("[data-tab=tasks]")
             task.locator("[data-testid=task-open]").click()
+            task.locator("[data-testid=accept]").click()
+            expect(task.locator("[data-testid=task-queued]")).to_contain_text("签收")
+            # On site with no signal: the handling is queued right after the acceptance.
+            task.locator("[data-testid=task-open]").click()
             task.locator("[data-testid=handle-result]").fill("已清理完毕，路面冲洗干净")
             task.locator("[data-testid=handle-photo]").set_input_files(
                 files=[
@@ -156,13 +164,15 @@ def test_a_handling_queued_offline_is_taken_exactly_once(live_server, live_distr
                 ]
             )
             task.locator("[data-testid=step-submit]").click()
-            expect(task.locator("[data-testid=task-queued]")).to_be_visible()
-            assert Case.objects.get(pk=case.pk).state == CaseState.IN_HANDLING
+            expect(task.locator("[data-testid=task-queued]")).to_contain_text("处置反馈")
+            assert Case.objects.get(pk=case.pk).state == CaseState.DISPATCHED
 
             context.set_offline(False)
             page.click("[data-tab=queue]")
-            expect(page.locator("[data-testid=state]", has_text="已发送")).to_have_count(1, timeout=20000)
-            expect(page.locator("[data-testid=case-state]")).to_contain_text(str(CaseState.HANDLED.label))
+            expect(page.locator("[data-testid=state]", has_text="已发送")).to_have_count(2, timeout=20000)
+            expect(page.locator("[data-testid=case-state]").first).to_contain_text(
+                str(CaseState.HANDLED.label)
+            )
 
             # Two more attempts, the second after "losing" the answer: the resend is answered, not redone.
             page.click("[data-testid=sync-now]")
@@ -177,18 +187,19 @@ def test_a_handling_queued_offline_is_taken_exactly_once(live_server, live_distr
                 ),
             )
             page.click("[data-testid=sync-now]")
-            expect(page.locator("[data-testid=state]", has_text="已发送")).to_have_count(1, timeout=20000)
+            expect(page.locator("[data-testid=state]", has_text="已发送")).to_have_count(2, timeout=20000)
             for _ in range(100):
-                if answers:
+                if len(answers) >= 2:
                     break
                 page.wait_for_timeout(100)
-            assert answers == [200]
+            assert answers == [200, 200]  # each resent, each answered with its first result
             page.click("[data-testid=sync-now]")
             page.wait_for_timeout(500)
             saved = Case.objects.get(pk=case.pk)
             assert saved.state == CaseState.HANDLED and saved.result == "已清理完毕，路面冲洗干净"
+            assert AuditEvent.objects.filter(action="case.accept").count() == 1
             assert AuditEvent.objects.filter(action="case.handle").count() == 1
-            assert FieldAction.objects.count() == 1
+            assert FieldAction.objects.count() == 2
             assert CaseEvidence.objects.filter(case=case, stage="handle").count() == 1
         finally:
             browser.close()

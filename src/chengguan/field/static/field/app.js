@@ -131,9 +131,8 @@ async function signIn(event) {
   } catch {
     /* the name is a nicety */
   }
-  await refreshCategories();
-  refreshTasks();
-  refreshGrids(api);
+  // Everything the phone needs offline, before the app shows: taxonomy, grid outlines, tasks.
+  await Promise.all([refreshCategories(), refreshGrids(api), refreshTasks()]);
   show("report");
   sync();
 }

@@ -44,8 +44,9 @@ export async function refreshTasks() {
 
 async function queuedSteps() {
   const steps = new Map();
-  for (const item of await db.all("queue")) {
-    if (item.kind === "action" && item.state !== "sent") steps.set(item.caseId, item);
+  const items = (await db.all("queue")).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const item of items) {
+    if (item.kind === "action" && item.state !== "sent") steps.set(item.caseId, item); // the latest
   }
   return steps;
 }
@@ -207,6 +208,11 @@ export async function renderTasks(fresh) {
     const queued = steps.get(task.id);
     if (queued) {
       row.append(el("p", { class: "note", "data-testid": "task-queued", text: fill(T.stepQueued, { step: queued.category.name }) }));
+      // Accepted offline on site: the handling can be queued right after it (sent in that order).
+      if (queued.action === "accept" && queued.state === "waiting") {
+        const next = { ...task, actions: ["handle"] };
+        row.append(el("details", { class: "act" }, el("summary", { "data-testid": "task-open", text: T.actHandle }), stepForm(next)));
+      }
     } else {
       const first = ["check", "handle", "verify", "accept"].find((a) => task.actions.includes(a)) || "accept";
       const title = { check: T.actCheck, accept: T.actAccept, handle: T.actHandle, verify: T.actVerify }[first];
