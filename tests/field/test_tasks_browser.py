@@ -91,7 +91,9 @@ def test_a_verification_queued_offline_while_the_case_moved_on_shows_the_409_and
             _sign_in(page, live_server.url, "inspector")
             page.click("[data-tab=tasks]")
             task = page.locator("[data-testid=task]", has_text=case.number)
-            expect(task.locator("[data-testid=task-photos] img")).to_have_count(1)  # the after photo
+            expect(task.locator("[data-testid=task-photos] img")).to_have_count(
+                1, timeout=20000
+            )  # the after photo
 
             # Offline, the page opens from the service worker and the task is there with its photos.
             _reload_offline(page, context)
@@ -148,7 +150,7 @@ def test_an_accept_and_handling_queued_offline_are_taken_exactly_once(
             _sign_in(page, live_server.url, "handler")
             page.click("[data-tab=tasks]")
             task = page.locator("[data-testid=task]", has_text=case.number)
-            expect(task).to_have_count(1)
+            expect(task).to_have_count(1, timeout=20000)
 
             _reload_offline(page, context)
             page.click("[data-tab=tasks]")
@@ -257,7 +259,7 @@ def test_the_task_pages_at_390_px(live_server, live_district, monkeypatch, lang)
             page = context.new_page()
             _sign_in(page, live_server.url, "inspector")
             page.click("[data-tab=tasks]")
-            expect(page.locator("[data-testid=task]")).to_have_count(2)
+            expect(page.locator("[data-testid=task]")).to_have_count(2, timeout=20000)
             expect(page.locator("[data-testid=task]", has_text=handled.number).locator("img")).to_have_count(
                 1
             )
@@ -274,3 +276,72 @@ def test_the_task_pages_at_390_px(live_server, live_district, monkeypatch, lang)
                 page.screenshot(path=f"{shots}/field-report-grid-{lang}.png")
         finally:
             browser.close()
+
+
+def _big_jpeg(*, taken_at, lon, lat) -> bytes:
+    """A phone-sized photo (noise, so it stays over 1 MB) with EXIF time and GPS."""
+    import io
+
+    from PIL import Image
+
+    from chengguan.core.clock import SHANGHAI
+    from tests.cases.media import _dms
+
+    image = Image.effect_noise((2400, 1800), 90).convert("RGB")
+    exif = Image.Exif()
+    stamp = taken_at.astimezone(SHANGHAI).strftime("%Y:%m:%d %H:%M:%S")
+    exif[306] = stamp
+    exif.get_ifd(0x8769)[36867] = stamp
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", _dms(lat), "E", _dms(lon)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=95)
+    return out.getvalue()
+
+
+@pytest.mark.browser
+def test_a_large_photo_is_compressed_on_the_device_and_keeps_its_exif(
+    live_server, live_district, monkeypatch
+):
+    import datetime as dt
+    import hashlib
+
+    from PIL import Image
+
+    from chengguan.field.models import FieldReport
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    lon, lat = live_district.point(0)
+    taken = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    original = _big_jpeg(taken_at=taken, lon=lon, lat=lat)
+    assert len(original) > 1024 * 1024
+    with sync_playwright() as p:
+        browser, context = _browser_context(p, live_district)
+        try:
+            page = context.new_page()
+            _sign_in(page, live_server.url, "inspector")
+            page.fill("[data-testid=category-search]", "垃圾")
+            page.locator("[data-testid=category-results] button").first.click()
+            page.set_input_files(
+                "[data-testid=photo-input]",
+                files=[{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": original}],
+            )
+            expect(page.locator("[data-testid=photos] img")).to_have_count(1, timeout=20000)
+            page.click("[data-action=locate]")
+            expect(page.locator("[data-testid=where-grid]")).not_to_be_empty()
+            page.fill("[data-testid=description]", "人行道暴露垃圾")
+            page.click("[data-testid=submit]")
+            page.click("[data-tab=queue]")
+            expect(page.locator("[data-testid=state]", has_text="已发送")).to_have_count(1, timeout=30000)
+        finally:
+            browser.close()
+    item = CaseEvidence.objects.get()
+    stored = item.file.read()
+    assert item.size == len(stored) < len(original)
+    assert item.sha256 == hashlib.sha256(stored).hexdigest()  # the hash of the bytes sent, checked
+    import io
+
+    assert max(Image.open(io.BytesIO(stored)).size) == 1600
+    assert item.taken_at == taken and abs(item.lon - lon) < 1e-5 and abs(item.lat - lat) < 1e-5
+    flags = FieldReport.objects.get().exif_flags
+    assert flags == [f"{item.pk}:exif_from_device"]

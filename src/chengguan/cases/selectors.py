@@ -151,6 +151,13 @@ def checks_waiting() -> Q:
     )
 
 
+def checking_bureaus() -> set[int]:
+    """The bureaus that have public reports checked before filing."""
+    return set(
+        IntakeCheckSetting.objects.filter(check_public_reports=True).values_list("bureau_id", flat=True)
+    )
+
+
 def inbox_count(actor) -> int:
     return inbox(actor).count()
 

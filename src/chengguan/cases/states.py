@@ -162,11 +162,14 @@ was_handled = Guard(
 )
 
 
-def check_required(case: Case) -> bool:
-    """The case is a public report of a bureau that has them checked before filing."""
-    return case.source in CHECKED_SOURCES and (
-        IntakeCheckSetting.objects.filter(bureau_id=case.bureau_id, check_public_reports=True).exists()
-    )
+def check_required(case: Case, checking_bureaus: set[int] | None = None) -> bool:
+    """The case is a public report of a bureau that has them checked before filing (a list passes
+    the ids of those bureaus, read once)."""
+    if case.source not in CHECKED_SOURCES:
+        return False
+    if checking_bureaus is not None:
+        return case.bureau_id in checking_bureaus
+    return IntakeCheckSetting.objects.filter(bureau_id=case.bureau_id, check_public_reports=True).exists()
 
 
 def _check_pending(ctx: Context) -> bool:

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from chengguan.cases import selectors as case_selectors
 from chengguan.cases.models import Case, CaseEvidence
 from chengguan.cases.services import available_actions
-from chengguan.cases.states import Action, CaseState
+from chengguan.cases.states import Action, CaseState, check_required
 
 # The steps a field user takes on the street; everything else stays on the workbench.
 TASK_ACTIONS = (Action.CHECK, Action.ACCEPT, Action.HANDLE, Action.VERIFY, Action.REWORK)
@@ -42,8 +42,10 @@ def tasks_of(actor) -> list[Task]:
         .prefetch_related(Prefetch("evidence", queryset=photos, to_attr="field_photos"))[: MAX_TASKS * 2]
     )
     tasks = []
+    checking = case_selectors.checking_bureaus()
     for case in rows:
-        actions = [a for a in available_actions(case, actor) if a in TASK_ACTIONS]
+        hints = {"check_required": check_required(case, checking)}
+        actions = [a for a in available_actions(case, actor, **hints) if a in TASK_ACTIONS]
         if actions:
             tasks.append(Task(case, actions, case.field_photos[-MAX_PHOTOS:]))
         if len(tasks) >= MAX_TASKS:

@@ -161,7 +161,7 @@ async function queueStep(task, action, fields, files) {
   });
   ctx.toast(T.saved);
   await ctx.afterQueue();
-  renderTasks(false);
+  renderTasks(false, { force: true });
 }
 
 async function photoStrip(task) {
@@ -175,14 +175,16 @@ async function photoStrip(task) {
   return strip.childElementCount ? strip : null;
 }
 
-export async function renderTasks(fresh) {
+let generation = 0;
+
+export async function renderTasks(fresh, { force = false } = {}) {
   const { el, T, fill, when, LABELS } = ctx;
+  // A step being filled in is not wiped by a background refresh.
+  if (!force && document.querySelector("#tasks details.act[open]")) return;
+  const mine = ++generation; // a later render wins; an earlier one still building is dropped
   const cached = (await db.meta("tasks")) || { at: null, results: [] };
   const steps = await queuedSteps();
-  $("[data-testid=tasks-note]").textContent = cached.at ? fill(fresh ? T.tasksFetchedAt : T.tasksCachedAt, { time: when(cached.at) }) : "";
-  const list = $("[data-testid=tasks]");
-  list.replaceChildren();
-  $("#tasks .empty").hidden = cached.results.length > 0;
+  const rows = [];
   for (const task of cached.results) {
     const head = el(
       "div",
@@ -219,11 +221,16 @@ export async function renderTasks(fresh) {
       const details = el("details", { class: "act" }, el("summary", { "data-testid": "task-open", text: title }), stepForm(task));
       row.append(details);
     }
-    list.append(row);
+    rows.push(row);
   }
+  if (mine !== generation) return;
+  $("[data-testid=tasks-note]").textContent = cached.at ? fill(fresh ? T.tasksFetchedAt : T.tasksCachedAt, { time: when(cached.at) }) : "";
+  $("[data-testid=tasks]").replaceChildren(...rows);
+  $("#tasks .empty").hidden = cached.results.length > 0;
 }
 
+// The cached list at once, then the server's when it answers.
 export async function showTasks() {
-  const fresh = navigator.onLine && (await refreshTasks());
-  await renderTasks(fresh);
+  await renderTasks(false);
+  if (navigator.onLine && (await refreshTasks())) await renderTasks(true);
 }
