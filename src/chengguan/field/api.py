@@ -276,15 +276,6 @@ FieldActionResultSerializer = inline_serializer(
         "exif_flags": serializers.ListField(child=serializers.CharField()),
     },
 )
-FieldActionConflictSerializer = inline_serializer(
-    "FieldActionConflict",
-    {
-        "code": serializers.CharField(),
-        "message": serializers.CharField(),
-        "fields": serializers.DictField(),
-        "case": FieldCaseStateSerializer(help_text="案件现在的状态"),
-    },
-)
 
 
 def _action_body(result) -> dict:
@@ -325,7 +316,15 @@ class FieldTaskAction(APIView):
         responses={
             201: FieldActionResultSerializer,
             200: OpenApiResponse(FieldActionResultSerializer, description="同一幂等键的重发：第一次的结果"),
-            409: OpenApiResponse(FieldActionConflictSerializer, description="案件当前状态不允许该操作"),
+            409: error_response(
+                409,
+                "case.invalid_transition",
+                "案件当前状态不允许该操作。",
+                description=(
+                    "案件当前状态不允许该操作；正文另带 `case`（id、number、state、state_label）："
+                    "案件现在的状态。"
+                ),
+            ),
             **error_responses(400, 401, 403, 404),
         },
         tags=["field"],
