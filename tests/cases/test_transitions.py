@@ -22,6 +22,7 @@ from tests.cases.workflow_matrix import payload_for, with_request
 S = CaseState
 # Written out by hand, independent of the table: where each action leaves a case taken from `state`.
 EXPECTED_STATE_AFTER = {
+    Action.CHECK: "unchanged",
     Action.FILE: S.FILED,
     Action.NOT_FILE: S.NOT_FILED,
     Action.MERGE: S.MERGED,

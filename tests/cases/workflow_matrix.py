@@ -3,7 +3,15 @@ plus a handler of a unit the case is not sent to, a shift leader of another bure
 
 from __future__ import annotations
 
-from chengguan.cases.models import Case, CaseDelay, CaseEvidence, CaseExtension, Supervision
+from chengguan.cases.models import (
+    Case,
+    CaseDelay,
+    CaseEvidence,
+    CaseExtension,
+    CaseSource,
+    IntakeCheckSetting,
+    Supervision,
+)
 from chengguan.cases.services import case_transition
 from chengguan.cases.states import CASE_MACHINE, Action
 from chengguan.core import clock
@@ -22,6 +30,7 @@ _DISPATCH = {R.DISPATCHER, R.SHIFT_LEADER}
 _UNIT = {R.HANDLER, R.SQUAD_LEADER}
 _LEADERS = {R.SHIFT_LEADER, R.LEADER}
 ROLES = {
+    Action.CHECK: {R.INSPECTOR},
     Action.FILE: _INTAKE,
     Action.NOT_FILE: _INTAKE,
     Action.MERGE: _INTAKE,
@@ -45,6 +54,7 @@ ROLES = {
 # Only staff of the unit the case is dispatched to (or below it) take these.
 UNIT_BOUND = {Action.RETURN, Action.ACCEPT, Action.HANDLE, Action.REQUEST_EXTENSION}
 FROM = {
+    Action.CHECK: {"reported"},
     Action.FILE: {"reported"},
     Action.NOT_FILE: {"reported"},
     Action.MERGE: {"reported"},
@@ -82,6 +92,7 @@ def payload_for(district, action: str, merge_target: int | None = None) -> dict:
     if action == Action.MERGE:
         return {"target": merge_target or report(district, grid=1, description="另一处问题").pk}
     return {
+        Action.CHECK: {"finding": "confirmed", "photo": jpeg_upload(), "photo_lon": lon, "photo_lat": lat},
         Action.NOT_FILE: {"reason": "不属于城管职责"},
         Action.REDISPATCH: {"unit": district.department.pk, "reason": "改由市政科处置"},
         Action.RETURN: {"reason": "非本单位职责"},
@@ -100,7 +111,14 @@ def payload_for(district, action: str, merge_target: int | None = None) -> dict:
 
 
 def with_request(district, case: Case, action: str) -> Case:
-    """A case ready for `action`: deciding on an extension needs a pending request."""
+    """A case ready for `action`: deciding on an extension needs a pending request; 核实 is offered
+    only where the bureau asks for it, on a public report."""
+    if action == Action.CHECK:
+        IntakeCheckSetting.objects.update_or_create(
+            bureau=district.bureau, defaults={"check_public_reports": True}
+        )
+        Case.objects.filter(pk=case.pk).update(source=CaseSource.CITIZEN)
+        case.refresh_from_db()
     if action in DECISIONS and case.state in FROM[action]:
         case_transition(
             actor=district.users[R.HANDLER],

@@ -1,7 +1,7 @@
 """The field app in Chromium, offline: three reports with photos made with no network, the page
 reloaded offline (it opens from the service worker), the network back: exactly three cases; sync
 forced twice more, lost answers replayed: still three. A report the server refuses stays in the
-queue with the server's reason, ready for correction."""
+queue with the server's reason, ready for correction. (My tasks: test_tasks_browser.py.)"""
 
 from __future__ import annotations
 
@@ -10,15 +10,10 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from chengguan.cases import services as case_services
 from chengguan.cases.models import Case, CaseEvidence
-from chengguan.cases.states import CaseState
 from chengguan.field.models import FieldReport
-from chengguan.org.roles import RoleCode
 from chengguan.taxonomy.models import Category
-from tests import factories
 from tests.cases.conftest import build_district
-from tests.cases.flow import drive
 from tests.cases.media import jpeg_bytes
 from tests.factories import DEMO_PASSWORD
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -142,93 +137,5 @@ def test_reports_made_offline_are_filed_exactly_once(live_server, live_district,
             assert report.accuracy_m == 12 and report.captured_at is not None
             assert abs(report.lon - lon) < 1e-6
             expect(page.locator("li.item.refused")).to_have_count(1)
-        finally:
-            browser.close()
-
-
-@pytest.mark.browser
-def test_my_tasks_are_cached_for_reading_offline(live_server, live_district, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    lon, lat = live_district.point(1)
-    waiting = case_services.case_report(
-        actor=live_district.users[RoleCode.INSPECTOR],
-        source="patrol",
-        category=live_district.days_category.code,
-        description="桥下暴露垃圾",
-        lon=lon,
-        lat=lat,
-    ).case
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-            page = context.new_page()
-            page.goto(f"{live_server.url}/field/")
-            page.fill("#signin-form [name=username]", "operator")
-            page.fill("#signin-form [name=password]", DEMO_PASSWORD)
-            page.click("#signin-form button[type=submit]")
-            expect(page.locator("#report")).to_be_visible()
-            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-            page.click("[data-tab=tasks]")
-            expect(page.locator("[data-testid=task]")).to_have_count(1)
-            expect(page.locator("[data-testid=task]")).to_contain_text(waiting.number)
-
-            context.set_offline(True)
-            page.reload()
-            page.wait_for_function("() => document.documentElement.dataset.ready === '1'")
-            page.click("[data-tab=tasks]")
-            expect(page.locator("[data-testid=task]")).to_contain_text(waiting.number)
-            expect(page.locator("[data-testid=tasks-note]")).to_contain_text("离线查看")
-        finally:
-            browser.close()
-
-
-@pytest.mark.browser
-def test_a_verification_queued_while_the_case_moved_on_shows_its_new_state_and_is_kept(
-    live_server, live_district, monkeypatch
-):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    case = drive(live_district, CaseState.HANDLED)
-    colleague = factories.staff(live_district.centre, RoleCode.INSPECTOR, username="inspector2").user
-    live_district.grids[0].inspectors.add(colleague)
-    lon, lat = live_district.point(0)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                locale="zh-CN",
-                viewport={"width": 390, "height": 844},
-                geolocation={"longitude": lon, "latitude": lat, "accuracy": 10},
-                permissions=["geolocation"],
-            )
-            page = context.new_page()
-            page.goto(f"{live_server.url}/field/")
-            page.fill("#signin-form [name=username]", "inspector")
-            page.fill("#signin-form [name=password]", DEMO_PASSWORD)
-            page.click("#signin-form button[type=submit]")
-            expect(page.locator("#report")).to_be_visible()
-            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-            page.click("[data-tab=tasks]")
-            task = page.locator("[data-testid=task]", has_text=case.number)
-            expect(task.locator("[data-testid=verify-photo]")).to_have_count(1)
-
-            context.set_offline(True)
-            task.locator("[data-testid=verify-photo]").set_input_files(
-                files=[{"name": "after.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}]
-            )
-            expect(page.locator("[data-testid=toast]")).to_be_visible()
-            # Meanwhile a colleague sends the case back for rework.
-            case_services.case_transition(actor=colleague, case=case, action="rework", reason="未清理干净")
-
-            context.set_offline(False)
-            page.click("[data-tab=queue]")
-            refused = page.locator("li.item.refused")
-            expect(refused).to_have_count(1, timeout=20000)
-            expect(refused.locator("[data-testid=reason]")).not_to_be_empty()
-            expect(refused.locator("[data-testid=case-state]")).to_contain_text(str(CaseState.REWORK.label))
-            page.click("[data-testid=sync-now]")
-            page.wait_for_timeout(500)
-            expect(page.locator("li.item.refused")).to_have_count(1)
-            assert Case.objects.get(pk=case.pk).state == CaseState.REWORK
         finally:
             browser.close()

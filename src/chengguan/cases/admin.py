@@ -17,6 +17,7 @@ from chengguan.cases.models import (
     CaseEvidence,
     CaseExtension,
     CaseState,
+    IntakeCheckSetting,
     ReplyTemplate,
     Supervision,
 )
@@ -227,4 +228,32 @@ class BureauStageLimitAdmin(ServiceAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         saved = services.stage_limit_set(actor=request.user, **form.cleaned_data)
+        obj.pk = saved.pk
+
+
+class IntakeCheckForm(forms.ModelForm):
+    actor = None  # set per request
+
+    class Meta:
+        model = IntakeCheckSetting
+        fields = ["bureau", "check_public_reports", "source"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("bureau") is not None and not can_administer(self.actor, data["bureau"]):
+            self.add_error("bureau", _("只能为本局设置。"))
+        return data
+
+
+@admin.register(IntakeCheckSetting)
+class IntakeCheckSettingAdmin(ServiceAdmin):
+    """Whether a bureau's public reports wait for an inspector's 核实; saved through
+    `cases.services.intake_check_set`."""
+
+    form = IntakeCheckForm
+    list_display = ["bureau", "check_public_reports", "source"]
+    actions = None
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = services.intake_check_set(actor=request.user, **form.cleaned_data)
         obj.pk = saved.pk

@@ -38,6 +38,8 @@ class CaseError(ErrorCodes):
     BAD_EXTENSION = "case.bad_extension", "延期单位无效。"
     ALREADY_EVALUATED = "case.already_evaluated", "该案件已评价。"
     NOT_REOPENABLE = "case.not_reopenable", "该案件未经派遣处置，不能重新交办。"
+    CHECK_REQUIRED = "case.check_required", "本局要求公众举报先经监督员现场核实，方可立案。"
+    CHECK_NOT_WANTED = "case.check_not_wanted", "该案件无需核实或已经核实。"
     # Evidence added later (补充材料).
     EVIDENCE_FORBIDDEN = "case.evidence_forbidden", "只有本辖区的工作人员可以补充证据材料。"
     BAD_STAGE = "case.bad_stage", "材料阶段无效。"

@@ -87,7 +87,7 @@ TEMPLATE_PURPOSE = {
     Action.REWORK: ("reason", "verify"),
 }
 SCORE_CHOICES = range(5, 0, -1)
-RADIO_FIELDS = frozenset({"disposition", "score"})
+RADIO_FIELDS = frozenset({"disposition", "score", "finding"})
 # Filing on the page files the category as reported (a corrected code is the API's optional field).
 API_ONLY_FIELDS = frozenset({"category"})
 

@@ -57,6 +57,13 @@ class Disposition(models.TextChoices):
     ENFORCEMENT = "enforcement", _("执法")
 
 
+class CheckFinding(models.TextChoices):
+    """What the inspector found on site when checking a public report (核实)."""
+
+    CONFIRMED = "confirmed", _("属实")
+    NOT_FOUND = "not_found", _("不属实")
+
+
 class CaseSource(models.TextChoices):
     PATROL = "patrol", _("监督员上报")
     CITIZEN = "citizen", _("市民举报")
@@ -165,6 +172,12 @@ class Case(models.Model):
     rework_count = models.PositiveSmallIntegerField(default=0)
     return_count = models.PositiveSmallIntegerField(default=0)
     verify_flags = models.JSONField(default=list, blank=True)
+    # 核实: an inspector's on-site check of a public report before filing (where the bureau asks for it).
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_finding = models.CharField(max_length=12, choices=CheckFinding.choices, blank=True)
     evaluation_score = models.PositiveSmallIntegerField(null=True, blank=True)
     evaluation_comment = models.CharField(max_length=200, blank=True)
     priority = models.CharField(
@@ -354,3 +367,21 @@ class BureauStageLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau} {self.stage}: {self.amount} {self.unit}"
+
+
+class IntakeCheckSetting(models.Model):
+    """A bureau's choice to have public reports (市民举报、12345、Open311) checked on site by an
+    inspector (核实) before the intake desk may file them; off where a bureau has no row."""
+
+    bureau = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="+", limit_choices_to={"kind": "bureau"}
+    )
+    check_public_reports = models.BooleanField(_("公众举报须先核实再立案"), default=False)
+    source = models.CharField(_("依据的文件"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("立案前核实设置")
+        verbose_name_plural = _("立案前核实设置")
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {'on' if self.check_public_reports else 'off'}"

@@ -76,6 +76,7 @@ def _desk(*roles: str) -> Rule:
 # -- the rows of the case machine (cases.states) ---------------------------------------------------
 
 can_file = permission("cases.file", _desk(*INTAKE_DESK))  # file, not_file, merge
+can_check = permission("cases.check", _desk(R.INSPECTOR))  # 核实 of a public report before filing
 can_dispatch = permission("cases.dispatch", _desk(*DISPATCH_DESK))  # dispatch, redispatch
 can_handle = permission("cases.handle", _desk(*HANDLING_SIDE) & in_handling_unit)  # the unit's steps
 can_decide_extension = permission("cases.decide_extension", _desk(*DISPATCH_DESK))
@@ -216,6 +217,7 @@ can_reply_supervision = permission(
 acts_on_case = permission(
     "cases.act_on",
     can_file
+    | can_check
     | can_dispatch
     | can_handle
     | can_decide_extension

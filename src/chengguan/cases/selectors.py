@@ -10,7 +10,14 @@ from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from chengguan.cases.checks import distance_m
-from chengguan.cases.models import Case, CaseExtension, ExtensionStatus, ReplyTemplate, Supervision
+from chengguan.cases.models import (
+    Case,
+    CaseExtension,
+    ExtensionStatus,
+    IntakeCheckSetting,
+    ReplyTemplate,
+    Supervision,
+)
 from chengguan.cases.permissions import (
     follows_supervised_cases,
     inspects_grids,
@@ -20,7 +27,7 @@ from chengguan.cases.permissions import (
     works_dispatch_desk,
     works_intake_desk,
 )
-from chengguan.cases.states import OPEN_STATES, CaseState
+from chengguan.cases.states import CHECKED_SOURCES, OPEN_STATES, CaseState
 from chengguan.core import audit, clock
 from chengguan.core.models import AuditEvent
 from chengguan.grids.models import Grid
@@ -126,12 +133,28 @@ def inbox(actor) -> QuerySet[Case]:
             )
     if inspects_grids(actor):
         want |= Q(state=CaseState.HANDLED) & (_in_my_grids(actor) | Q(reporter=actor))
+        want |= checks_waiting() & _in_my_grids(actor)
     if follows_supervised_cases(actor):
         want |= Q(is_supervised=True, state__in=OPEN_STATES)
     # Every to-do is an open case and open cases have no closed_at: the extra condition lets the
     # database use the closed_at index instead of scanning a year of cases.
     return annotate_urgency(visible.filter(want, closed_at__isnull=True)).order_by(
         F("stage_due_at").asc(nulls_last=True), "id"
+    )
+
+
+def checks_waiting() -> Q:
+    """Public reports waiting for an inspector's 核实 before filing (bureaus that ask for it)."""
+    asking = IntakeCheckSetting.objects.filter(check_public_reports=True).values("bureau_id")
+    return Q(
+        state=CaseState.REPORTED, source__in=CHECKED_SOURCES, checked_at__isnull=True, bureau_id__in=asking
+    )
+
+
+def checking_bureaus() -> set[int]:
+    """The bureaus that have public reports checked before filing."""
+    return set(
+        IntakeCheckSetting.objects.filter(check_public_reports=True).values_list("bureau_id", flat=True)
     )
 
 

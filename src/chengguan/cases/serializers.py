@@ -30,7 +30,7 @@ from chengguan.cases.models import (
     TemplatePurpose,
 )
 from chengguan.cases.permissions import can_see_duplicates
-from chengguan.cases.states import CASE_MACHINE, Action, CaseState, Disposition
+from chengguan.cases.states import CASE_MACHINE, Action, CaseState, Disposition, check_required
 from chengguan.core import clock
 from chengguan.core.coords import CRS_CHOICES
 from chengguan.core.evidence import CONTENT_TYPES
@@ -249,6 +249,11 @@ class CaseSummarySerializer(serializers.Serializer):
             hints = {}
             if hasattr(case, "has_pending_extension"):
                 hints["pending_extension"] = case.has_pending_extension
+            if case.state == CaseState.REPORTED:
+                # Which bureaus have public reports checked before filing: read once per response.
+                if "checking_bureaus" not in self.context:
+                    self.context["checking_bureaus"] = selectors.checking_bureaus()
+                hints["check_required"] = check_required(case, self.context["checking_bureaus"])
             known[case.pk] = services.available_actions(case, self.context["request"].user, **hints)
         return known[case.pk]
 

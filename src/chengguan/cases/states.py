@@ -25,13 +25,17 @@ from chengguan.cases.models import (
     CaseDelay,
     CaseEvidence,
     CaseExtension,
+    CaseSource,
     CaseState,
+    CheckFinding,
     Disposition,
     EvidenceStage,
     ExtensionStatus,
+    IntakeCheckSetting,
 )
 from chengguan.cases.permissions import (
     can_cancel,
+    can_check,
     can_close,
     can_decide_extension,
     can_dispatch,
@@ -53,6 +57,7 @@ __all__ = ["FINAL_STATES", "HANDLING_STATES", "OPEN_STATES", "Action", "CaseStat
 
 
 class Action(models.TextChoices):
+    CHECK = "check", pgettext_lazy("case action", "核实")
     FILE = "file", pgettext_lazy("case action", "立案")
     NOT_FILE = "not_file", pgettext_lazy("case action", "不予立案")
     MERGE = "merge", pgettext_lazy("case action", "合并")
@@ -103,7 +108,12 @@ FIELDS = {
     "score": FieldSpec("int", _("评分"), min_value=1, max_value=5),
     "comment": FieldSpec("line", _("评语"), max_length=200),
     "delay_reason": FieldSpec("text", _("超时原因"), _("本环节已超过办理时限，请说明原因。")),
+    "finding": FieldSpec("choice", _("核实结果"), choices=CheckFinding.choices),
+    "check_note": FieldSpec("line", _("核实情况"), max_length=200),
 }
+# Public reports: where the bureau asks for it (IntakeCheckSetting), an inspector checks them on site
+# (核实) before the intake desk may file them.
+CHECKED_SOURCES = frozenset({CaseSource.CITIZEN, CaseSource.HOTLINE, CaseSource.OPEN311})
 # The time unit of an extension (the `unit` of a dispatch is a unit of the organisation).
 EXTENSION_UNIT = FieldSpec("choice", _("单位"), _("默认与该案处置时限相同"), choices=TimeUnit.choices)
 DECISION_NOTE = FieldSpec("text", _("原因"), max_length=200)  # CaseExtension.decision_note
@@ -149,6 +159,28 @@ was_handled = Guard(
     lambda ctx: ctx.obj.handling_unit_id is not None and ctx.obj.disposition != "",
     code=CaseError.NOT_REOPENABLE,
     message=_("该案件未经派遣处置，不能重新交办。"),
+)
+
+
+def check_required(case: Case, checking_bureaus: set[int] | None = None) -> bool:
+    """The case is a public report of a bureau that has them checked before filing (a list passes
+    the ids of those bureaus, read once)."""
+    if case.source not in CHECKED_SOURCES:
+        return False
+    if checking_bureaus is not None:
+        return case.bureau_id in checking_bureaus
+    return IntakeCheckSetting.objects.filter(bureau_id=case.bureau_id, check_public_reports=True).exists()
+
+
+def _check_pending(ctx: Context) -> bool:
+    return ctx.obj.checked_at is None and ctx.hint("check_required", lambda: check_required(ctx.obj))
+
+
+check_wanted = Guard(_check_pending, code=CaseError.CHECK_NOT_WANTED, message=_("该案件无需核实或已经核实。"))
+checked_first = Guard(
+    lambda ctx: not _check_pending(ctx),
+    code=CaseError.CHECK_REQUIRED,
+    message=_("本局要求公众举报先经监督员现场核实，方可立案。"),
 )
 
 
@@ -368,6 +400,31 @@ def _on_site_photo(ctx: Context) -> CaseEvidence:
     )
 
 
+def _check(ctx: Context) -> dict:
+    """核实: what the inspector found on site, with an optional photo of the scene (a report photo)."""
+    case = ctx.obj
+    case.check_finding = ctx.data["finding"]
+    case.checker = ctx.actor
+    case.checked_at = ctx.now
+    extra: dict = {"finding": case.check_finding, "check_note": ctx.get("check_note", "")}
+    if ctx.get("photo"):
+        lon, lat = ctx.get("photo_lon"), ctx.get("photo_lat")
+        if lon is not None and lat is not None:
+            lon, lat = check_location(lon, lat, ctx.get("photo_crs") or "wgs84")
+        item = ctx.effects.add_evidence(
+            case,
+            ctx.data["photo"],
+            EvidenceStage.REPORT,
+            ctx.actor,
+            ctx.now,
+            lon=lon,
+            lat=lat,
+            taken_at=ctx.get("photo_taken_at"),
+        )
+        extra["evidence_sha256"] = item.sha256
+    return extra
+
+
 def _verify(ctx: Context) -> dict:
     case = ctx.obj
     item = _on_site_photo(ctx)
@@ -472,7 +529,26 @@ CASE_MACHINE = Machine(
     announce=announce,
     effects=CaseEffects,
     transitions=[
-        _row(A.FILE, {S.REPORTED}, S.FILED, can_file, optional=("category",), step=_file),
+        # 核实 (optional, per bureau): an inspector confirms a public report on site before filing.
+        _row(
+            A.CHECK,
+            {S.REPORTED},
+            STAY,
+            can_check,
+            required=("finding",),
+            optional=("check_note", "photo", *VERIFY_PHOTO),
+            guards=(check_wanted,),
+            step=_check,
+        ),
+        _row(
+            A.FILE,
+            {S.REPORTED},
+            S.FILED,
+            can_file,
+            optional=("category",),
+            guards=(checked_first,),
+            step=_file,
+        ),
         _row(A.NOT_FILE, {S.REPORTED}, S.NOT_FILED, can_file, required=("reason",), step=_close_with_reason),
         _row(A.MERGE, {S.REPORTED}, S.MERGED, can_file, required=("target",), step=_merge),
         # The unit defaults to the one the routing rules proposed at filing.

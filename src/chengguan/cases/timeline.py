@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chengguan.cases.models import Disposition, ExtensionStatus, SupervisionLevel
+from chengguan.cases.models import CheckFinding, Disposition, ExtensionStatus, SupervisionLevel
 from chengguan.cases.states import Action
 from chengguan.core.models import AuditEvent
 from chengguan.org.system import is_system
@@ -88,6 +88,10 @@ def event_summary(event: AuditEvent) -> str:
             parts.append(_("%(title)s：%(text)s") % {"title": title, "text": after[key]})
     if after.get("disposition") and event.action == "case.close":
         parts.append(_("处置方式：%(name)s") % {"name": _label(Disposition, after["disposition"])})
+    if after.get("finding") and event.action == "case.check":
+        parts.append(_("核实结果：%(name)s") % {"name": _label(CheckFinding, after["finding"])})
+        if after.get("check_note"):
+            parts.append(_("核实情况：%(text)s") % {"text": after["check_note"]})
     if after.get("merged_into"):
         parts.append(_("并入案件 %(number)s") % {"number": after["merged_into"]})
     if after.get("amount") and after.get("unit"):

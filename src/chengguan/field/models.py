@@ -4,6 +4,7 @@ photo's EXIF disagrees with the device (the same check as 核查 photos)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,32 @@ class FieldReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} ← {self.idempotency_key}"
+
+
+class FieldAction(models.Model):
+    """A step on a case taken in the field app (核实, 签收, 处置反馈, 核查), maybe offline hours before:
+    the device's key, so a step sent twice is taken once and the resend gets the first answer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    device = models.ForeignKey(
+        DeviceToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="field_actions")
+    action = models.CharField(_("操作"), max_length=20)
+    state_after = models.CharField(_("操作后状态"), max_length=20)
+    captured_at = models.DateTimeField(_("设备记录时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("服务器接收时间"))
+    # Photo notes: where the EXIF came from (the device read it before compressing) or disagrees.
+    exif_flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="uniq_field_action_key")
+        ]
+        verbose_name = _("外勤操作")
+        verbose_name_plural = _("外勤操作")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action} ← {self.idempotency_key}"

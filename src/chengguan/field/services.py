@@ -11,6 +11,7 @@ as the 核查 photo is compared with the case: disagreements are flagged, not re
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,10 +22,13 @@ from django.utils.translation import gettext as _
 from chengguan.cases import services as case_services
 from chengguan.cases.checks import distance_m
 from chengguan.cases.models import Case, CaseEvidence, CaseSource, EvidenceStage
+from chengguan.cases.states import FIELDS as CASE_FIELDS
 from chengguan.core import audit, clock, evidence
-from chengguan.core.errors import ValidationFailed
+from chengguan.core.errors import Conflict, NotFound, ValidationFailed
+from chengguan.core.workflow import Invalid
 from chengguan.field.errors import FieldError
-from chengguan.field.models import FieldReport
+from chengguan.field.models import FieldAction, FieldReport
+from chengguan.field.selectors import TASK_ACTIONS
 from chengguan.org.models import DeviceToken
 from chengguan.org.permissions import uses_field_app
 
@@ -39,8 +43,61 @@ class FieldResult:
     report: FieldReport
 
 
-def _checked_photos(photos: Sequence, hashes: Sequence[str]) -> list[evidence.EvidenceInfo]:
-    """Each upload inspected, its SHA-256 matched against the one the device computed."""
+# A photo's EXIF as the device read it from the original (before compressing it) further than this
+# in time, or than CASE_VERIFY_MAX_DISTANCE_M in place, from the EXIF of the bytes received.
+MAX_EXIF_GAP = dt.timedelta(minutes=1)
+
+
+def _device_exif(raw) -> dict:
+    """`{"taken_at", "lon", "lat"}` from the JSON text the device sent for one photo (bad parts dropped)."""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    except (ValueError, TypeError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    out: dict = {}
+    try:
+        if value.get("taken_at"):
+            out["taken_at"] = CASE_FIELDS["photo_taken_at"].clean(str(value["taken_at"]))
+    except Invalid:  # an unreadable time is no time
+        pass
+    try:
+        lon, lat = float(value["lon"]), float(value["lat"])
+        if -180 <= lon <= 180 and -90 <= lat <= 90:
+            out["lon"], out["lat"] = lon, lat
+    except (KeyError, TypeError, ValueError):
+        pass
+    return out
+
+
+def with_device_exif(info: evidence.EvidenceInfo, raw) -> list[str]:
+    """A photo compressed on the device has lost its EXIF: the time and place the device read from the
+    original before compressing are kept instead (so the EXIF checks still mean something). Where
+    the received bytes still carry EXIF, they win, and a disagreement with the device is flagged."""
+    declared = _device_exif(raw)
+    if not declared:
+        return []
+    if info.taken_at is None and info.lon is None:
+        info.taken_at = declared.get("taken_at")
+        info.lon, info.lat = declared.get("lon"), declared.get("lat")
+        return ["exif_from_device"]
+    flags = []
+    said = declared.get("taken_at")
+    if said and info.taken_at and abs(said - info.taken_at) > MAX_EXIF_GAP:
+        flags.append("exif_mismatch:time")
+    if "lon" in declared and info.lon is not None and info.lat is not None:
+        limit = getattr(settings, "CASE_VERIFY_MAX_DISTANCE_M", 100)
+        if distance_m(declared["lon"], declared["lat"], info.lon, info.lat) > limit:
+            flags.append("exif_mismatch:place")
+    return flags
+
+
+def _checked_photos(
+    photos: Sequence, hashes: Sequence[str], exif: Sequence = ()
+) -> tuple[list[evidence.EvidenceInfo], list[list[str]]]:
+    """Each upload inspected, its SHA-256 matched against the one the device computed (the hash of
+    the bytes sent, after any compression), with the EXIF the device read from its original."""
     if len(hashes) != len(photos):
         message = _("每张照片须附设备计算的 SHA-256 校验值。")
         raise ValidationFailed(
@@ -53,7 +110,8 @@ def _checked_photos(photos: Sequence, hashes: Sequence[str]) -> list[evidence.Ev
             message = _("照片在传输中损坏（校验值不符），请重新发送。")
             raise ValidationFailed(message, code=FieldError.PHOTO_HASH_MISMATCH, fields={"photos": [message]})
         infos.append(info)
-    return infos
+    notes = [with_device_exif(info, exif[n] if n < len(exif) else None) for n, info in enumerate(infos)]
+    return infos, notes
 
 
 def exif_flags(item: CaseEvidence, *, captured_at, lon, lat) -> list[str]:
@@ -86,6 +144,7 @@ def field_report(
     address: str = "",
     photos: Sequence = (),
     photo_sha256: Sequence[str] = (),
+    photo_exif: Sequence[str] = (),
     device: DeviceToken | None = None,
     client_address: str = "",
 ) -> FieldResult:
@@ -95,7 +154,7 @@ def field_report(
     if not key:
         message = _("外勤应用的上报须带幂等键。")
         raise ValidationFailed(message, code=FieldError.KEY_REQUIRED, fields={"idempotency_key": [message]})
-    infos = _checked_photos(photos, photo_sha256)
+    infos, notes = _checked_photos(photos, photo_sha256, photo_exif)
     with transaction.atomic():
         result = case_services.case_report(
             actor=actor,
@@ -113,11 +172,14 @@ def field_report(
             existing = FieldReport.objects.filter(case=result.case).first()
             if existing is not None:
                 return FieldResult(result.case, False, existing)
-        stored = CaseEvidence.objects.filter(case=result.case, stage=EvidenceStage.REPORT)
+        stored = CaseEvidence.objects.filter(case=result.case, stage=EvidenceStage.REPORT).order_by("id")
         flags = [
             f"{item.pk}:{flag}"
-            for item in stored
-            for flag in exif_flags(item, captured_at=captured_at, lon=lon, lat=lat)
+            for n, item in enumerate(stored)
+            for flag in [
+                *exif_flags(item, captured_at=captured_at, lon=lon, lat=lat),
+                *(notes[n] if n < len(notes) else []),
+            ]
         ]
         report = FieldReport.objects.create(
             case=result.case,
@@ -142,3 +204,62 @@ def field_report(
             },
         )
     return FieldResult(result.case, result.created, report)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    record: FieldAction
+    case: Case
+    replayed: bool
+
+
+def field_case_action(
+    *,
+    actor,
+    case: Case,
+    action: str,
+    idempotency_key: str,
+    photos: Sequence = (),
+    photo_sha256: Sequence[str] = (),
+    photo_exif: Sequence[str] = (),
+    captured_at: dt.datetime | None = None,
+    device: DeviceToken | None = None,
+    **data,
+) -> ActionResult:
+    """A step on a case queued on the phone, taken through the case machine (`case_transition`: the
+    same rule as on the workbench). A resend with the same key is answered with the first result and
+    takes no second step; when the case moved on meanwhile the machine's 409 stands."""
+    uses_field_app.refuse(actor)
+    if action not in TASK_ACTIONS:
+        raise NotFound(_("外勤应用不办理该操作。"), code=FieldError.NOT_A_TASK)
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 64:
+        message = _("外勤应用的上报须带幂等键。")
+        raise ValidationFailed(message, code=FieldError.KEY_REQUIRED, fields={"idempotency_key": [message]})
+    infos, notes = _checked_photos(photos, photo_sha256, photo_exif)
+    with transaction.atomic():
+        # One step at a time on this case: a resend racing its first attempt waits here, then finds it.
+        Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).order_by().first()
+        done = FieldAction.objects.filter(user=actor, idempotency_key=key).select_related("case").first()
+        if done is not None:
+            if done.case_id != case.pk or done.action != action:
+                raise Conflict(_("该幂等键已用于另一项操作。"), code=FieldError.KEY_REUSED)
+            return ActionResult(done, Case.objects.get(pk=case.pk), True)
+        payload = dict(data)
+        if action == "handle":
+            payload["photos"] = infos
+        elif infos:
+            payload["photo"] = infos[0]
+        saved = case_services.case_transition(actor=actor, case=case.pk, action=action, **payload)
+        record = FieldAction.objects.create(
+            user=actor,
+            device=device,
+            idempotency_key=key,
+            case=saved,
+            action=action,
+            state_after=saved.state,
+            captured_at=captured_at,
+            received_at=clock.now(),
+            exif_flags=[flag for photo in notes for flag in photo],
+        )
+    return ActionResult(record, saved, False)

@@ -33,6 +33,9 @@ ASSETS = (
     "field/duty.js",
     "field/dutydb.js",
     "field/track.js",
+    "field/tasks.js",
+    "field/grids.js",
+    "field/photos.js",
 )
 ICONS = ("field/icons/icon-192.png", "field/icons/icon-512.png", "field/icons/maskable-512.png")
 

@@ -4,7 +4,10 @@
 
 import * as db from "./db.js";
 import * as duty from "./duty.js";
+import { cachedGrids, gridAt, refreshGrids } from "./grids.js";
+import { prepare } from "./photos.js";
 import { CHANNEL, syncQueue } from "./sync.js";
+import { initTasks, refreshTasks, showTasks } from "./tasks.js";
 
 const T = JSON.parse(document.getElementById("field-strings").textContent);
 const CONFIG = JSON.parse(document.getElementById("field-config").textContent);
@@ -35,11 +38,6 @@ function when(iso) {
     hour: "2-digit",
     minute: "2-digit",
   });
-}
-
-async function sha256(blob) {
-  const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function el(tag, attrs = {}, ...children) {
@@ -135,8 +133,8 @@ async function signIn(event) {
   } catch {
     /* the name is a nicety */
   }
-  await refreshCategories();
-  refreshTasks();
+  // Everything the phone needs offline, before the app shows: taxonomy, grid outlines, tasks.
+  await Promise.all([refreshCategories(), refreshGrids(api), refreshTasks()]);
   show("report");
   sync();
   duty.start({ T, CONFIG, toast, fill, when, el });
@@ -209,17 +207,20 @@ function renderPhotos() {
 
 async function addPhotos(event) {
   for (const file of event.target.files) {
-    draft.photos.push({ blob: file, name: file.name || "photo.jpg", type: file.type, sha256: await sha256(file) });
+    draft.photos.push(await prepare(file)); // compressed when large or the link slow, EXIF kept aside
   }
   event.target.value = "";
   renderPhotos();
 }
 
-function renderWhere() {
+async function renderWhere() {
   const p = draft.position;
   $("[data-testid=where]").textContent = p
     ? `${p.lat.toFixed(6)}, ${p.lon.toFixed(6)} · ${fill(T.located, { m: Math.round(p.accuracy) })}`
     : "";
+  // The grid from the cached outlines (on the device, offline too); the server computes its own.
+  if (p) p.grid = await gridAt(p.lon, p.lat);
+  $("[data-testid=where-grid]").textContent = p ? (p.grid ? fill(T.gridOnDevice, { code: p.grid }) : T.gridUnknown) : "";
 }
 
 function locate() {
@@ -272,6 +273,7 @@ async function saveReport(event) {
     lat: draft.position.lat,
     accuracy: draft.position.accuracy,
     capturedAt: draft.position.at || new Date().toISOString(),
+    grid: draft.position.grid || "",
     photos: draft.photos,
   };
   // A corrected refusal replaces the refused item (which the server never stored) with a new key.
@@ -323,6 +325,8 @@ async function renderQueue() {
     facts.textContent = [
       fill(T.capturedAt, { time: when(item.capturedAt) }),
       item.photos.length ? fill(T.photoCount, { n: item.photos.length }) : "",
+      item.grid ? fill(T.gridOf, { code: item.grid }) : "",
+      item.serverGrid && item.serverGrid !== item.grid ? fill(T.gridServer, { code: item.serverGrid }) : "",
       item.receivedAt ? fill(T.receivedAt, { time: when(item.receivedAt) }) : "",
     ]
       .filter(Boolean)
@@ -358,50 +362,7 @@ async function renderQueue() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// My tasks: the caller's inbox (their own scope; reporters' phones come masked), cached for reading
-
-async function refreshTasks() {
-  try {
-    const response = await api("cases/inbox/");
-    if (!response.ok) return false;
-    const page = await response.json();
-    await db.setMeta("tasks", { at: new Date().toISOString(), results: page.results });
-    return true;
-  } catch {
-    return false; /* offline: the cached list stays */
-  }
-}
-
-async function showTasks() {
-  const fresh = navigator.onLine && (await refreshTasks());
-  const cached = (await db.meta("tasks")) || { at: null, results: [] };
-  const note = $("[data-testid=tasks-note]");
-  note.textContent = cached.at ? fill(fresh ? T.tasksFetchedAt : T.tasksCachedAt, { time: when(cached.at) }) : "";
-  const list = $("[data-testid=tasks]");
-  list.replaceChildren();
-  $("#tasks .empty").hidden = cached.results.length > 0;
-  for (const task of cached.results) {
-    const head = el(
-      "div",
-      { class: "item-head" },
-      el("strong", { text: task.category ? task.category.name : task.number }),
-      el("span", { class: "state task", text: LABELS.states[task.state] || task.state_name }),
-    );
-    const facts = [task.number, task.grid ? task.grid.code : "", LABELS.urgency[task.urgency] || task.urgency_name, task.stage_due_at ? fill(T.dueAt, { time: when(task.stage_due_at) }) : ""];
-    const row = el(
-      "li",
-      { class: "item task " + (task.urgency || ""), "data-testid": "task" },
-      head,
-      el("p", { class: "facts muted", text: facts.filter(Boolean).join(" · ") }),
-    );
-    if ((task.available_actions || []).some((a) => a.action === "verify")) {
-      const input = el("input", { type: "file", accept: "image/*", capture: "environment", "data-testid": "verify-photo" });
-      input.addEventListener("change", (event) => queueVerification(task, event.target.files[0]));
-      row.append(el("label", { class: "photo-button" }, el("span", { text: T.verifyWithPhoto }), input));
-    }
-    list.append(row);
-  }
-}
+// My tasks: tasks.js (cached with their photos; steps queued like reports)
 
 function currentPosition() {
   return new Promise((resolve) => {
@@ -414,36 +375,12 @@ function currentPosition() {
   });
 }
 
-// 核查通过 taken offline: queued like a report, applied on sync; a 409 there shows the case's new state.
-async function queueVerification(task, file) {
-  if (!file) return;
-  const position = await currentPosition();
-  await db.put("queue", {
-    key: crypto.randomUUID(),
-    kind: "action",
-    action: "verify",
-    caseId: task.id,
-    caseNumber: task.number,
-    createdAt: new Date().toISOString(),
-    state: "waiting",
-    category: { code: task.category ? task.category.code : "", name: task.category ? task.category.name : task.number },
-    description: fill(T.verifyOf, { number: task.number }),
-    lon: position ? position.lon : null,
-    lat: position ? position.lat : null,
-    accuracy: position ? position.accuracy : null,
-    capturedAt: new Date().toISOString(),
-    photos: [{ blob: file, name: file.name || "verify.jpg", type: file.type, sha256: await sha256(file) }],
-  });
-  toast(T.saved);
-  await renderBadge();
-  requestSync();
-}
-
 async function renderMe() {
   const auth = (await db.meta("auth")) || {};
   $("[data-testid=who]").textContent = [auth.fullName, auth.username].filter(Boolean).join(" · ");
   $("#me .device").textContent = auth.device || "";
   $("#me .cached").textContent = fill(T.categoriesCached, { n: categories.length });
+  $("#me .grids").textContent = fill(T.gridsCached, { n: (await cachedGrids()).grids.length });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,6 +409,7 @@ async function sync() {
   } finally {
     syncing = false;
     if (!$("#queue").hidden) renderQueue();
+    if (!$("#tasks").hidden) showTasks();
     renderBadge();
   }
 }
@@ -490,6 +428,7 @@ async function requestSync() {
 // Start
 
 function wire() {
+  initTasks({ api, T, LABELS, el, fill, when, toast, position: currentPosition, afterQueue: () => renderBadge().then(requestSync) });
   $("#signin-form").addEventListener("submit", signIn);
   $("#report-form").addEventListener("submit", saveReport);
   $("[data-testid=category-search]").addEventListener("input", (e) => searchCategories(e.target.value));
@@ -544,6 +483,7 @@ async function start() {
   if (navigator.onLine) {
     refreshCategories();
     refreshTasks();
+    refreshGrids(api);
     sync();
   }
 }

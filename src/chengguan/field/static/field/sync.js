@@ -30,10 +30,29 @@ function formOf(item) {
   body.append("captured_at", item.capturedAt);
   // Photos of an item already sent are gone from the phone (the server has them): a resend of it
   // carries none, and the server answers with the first case all the same.
+  appendPhotos(body, item);
+  return body;
+}
+
+// Each photo with the SHA-256 of the bytes sent and the EXIF read from its original (photos.js).
+function appendPhotos(body, item) {
   for (const photo of item.photos.filter((p) => p.blob)) {
     body.append("photos", photo.blob, photo.name);
     body.append("photo_sha256", photo.sha256);
+    body.append("photo_exif", JSON.stringify(photo.exif || {}));
   }
+}
+
+// A step on a task (tasks.js) goes to the field API, which takes it through the case machine.
+function taskFormOf(item) {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(item.fields || {})) body.append(name, value);
+  if (item.lon != null) {
+    body.append("photo_lon", String(item.lon));
+    body.append("photo_lat", String(item.lat));
+  }
+  body.append("captured_at", item.capturedAt);
+  appendPhotos(body, item);
   return body;
 }
 
@@ -78,10 +97,16 @@ async function sendOne(item, token) {
   let response;
   try {
     const isAction = item.kind === "action";
-    response = await fetch(isAction ? `${API}cases/${item.caseId}/${item.action}/` : API + "field/reports", {
+    const viaField = isAction && item.via === "field";
+    const url = viaField
+      ? `${API}field/tasks/${item.caseId}/${item.action}`
+      : isAction
+        ? `${API}cases/${item.caseId}/${item.action}/`
+        : API + "field/reports";
+    response = await fetch(url, {
       method: "POST",
       headers: { Authorization: "Device " + token, "Idempotency-Key": item.key },
-      body: isAction ? actionFormOf(item) : formOf(item),
+      body: viaField ? taskFormOf(item) : isAction ? actionFormOf(item) : formOf(item),
     });
   } catch {
     item.state = "waiting";
@@ -98,9 +123,10 @@ async function sendOne(item, token) {
   if (response.ok && item.kind === "action") {
     item.state = "sent";
     item.note = "";
-    item.caseState = (answer && answer.state_name) || "";
-    item.caseStateCode = (answer && answer.state) || "";
-    item.receivedAt = new Date().toISOString();
+    const now = (answer && answer.case) || answer || {};
+    item.caseState = now.state_label || now.state_name || "";
+    item.caseStateCode = now.state || "";
+    item.receivedAt = (answer && answer.received_at) || new Date().toISOString();
     item.photos = item.photos.map(({ name, sha256 }) => ({ name, sha256 }));
     await db.put("queue", item);
     return "sent";
@@ -110,6 +136,7 @@ async function sendOne(item, token) {
     item.note = "";
     item.caseNumber = answer.case.number;
     item.caseState = answer.case.state_label;
+    item.serverGrid = answer.case.grid || "";
     item.receivedAt = answer.received_at;
     item.photos = item.photos.map(({ name, sha256 }) => ({ name, sha256 })); // the server has them now
     await db.put("queue", item);
@@ -131,9 +158,10 @@ async function sendOne(item, token) {
   item.status = response.status;
   item.reason = reasonOf(answer) || String(response.status);
   // The case moved on meanwhile (409): show where it is now; the queued data stays for the user.
+  // The field API says it in its 409; an older queued step asks the case.
   if (item.kind === "action") {
-    const now = await caseStateOf(item, token);
-    item.caseState = now.state_name || "";
+    const now = answer && answer.case ? answer.case : await caseStateOf(item, token);
+    item.caseState = now.state_label || now.state_name || "";
     item.caseStateCode = now.state || "";
   }
   await db.put("queue", item);
