@@ -129,3 +129,16 @@ def test_a_nominee_nothing_of_the_period_reaches_has_no_score_and_no_findings(di
         )
     assert n.record["findings"] == []
     assert n.record["scores"]["score"] is None and n.record["scores"]["indicators"] == []
+
+
+def test_an_officer_s_page_lists_the_findings_against_them_this_year(district):
+    inspector = district.users[R.INSPECTOR]
+    _finding(district, person=inspector)
+    _finding(district, person=district.users["other_inspector"])  # someone else's
+    c = Client()
+    assert c.login(username=district.users[R.PERSONNEL].username, password=DEMO_PASSWORD)
+    with pinned(NOW):
+        page = c.get(reverse("people:staff", args=[inspector.profile.pk])).content.decode()
+        other = c.get(reverse("people:staff", args=[district.users[R.LEADER].profile.pk])).content.decode()
+    assert page.count("未按规定着装") == 1 and "着装不规范" in page
+    assert "本年无督察问题" in other

@@ -449,11 +449,15 @@ def register_profiles(actor) -> QuerySet:
 
 def staff_record(profile, *, today: dt.date) -> dict:
     """What a leader reads on an officer's page: the certificate, this year's training hours, honours,
-    deeds and closed-loop cases handled this year."""
+    deeds, closed-loop cases handled and the 督察 findings against them this year (the findings from
+    the same gatherer as a nomination's record)."""
     user = profile.user
     bureau = profile.organisation.bureau or profile.organisation
     year_start = dt.date(today.year, 1, 1)
+    gather = _RECORD_PARTS.get("findings")
+    findings = gather(user=user, unit=None, bureau=bureau, first=year_start, last=today) if gather else []
     return {
+        "findings": findings,
         "certificate": current_certificate(user),
         "certificates": list(Certificate.objects.filter(holder=user).order_by("-valid_from", "-id")),
         "in_force": not uncertified([user], on=today),
