@@ -12,7 +12,7 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         # The grid-assignment history, and the 综合评价 entry of the side menu.
         from chengguan.core import navigation
-        from chengguan.stats import signals  # noqa: F401
+        from chengguan.stats import scheduled, signals  # noqa: F401  (the rollup job, grid history)
         from chengguan.stats.navigation import STATS, stats_nav
 
         navigation.register(STATS, stats_nav)

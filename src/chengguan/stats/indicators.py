@@ -19,6 +19,7 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.db.models.functions import Cast
 
 from chengguan.cases.models import HANDLING_STATES, Case, CaseDelay, CaseExtension, ExtensionStatus
+from chengguan.cases.permissions import sees_bureau_cases
 from chengguan.cases.public import PUBLIC_SOURCES
 from chengguan.cases.selectors import cases_visible_to
 from chengguan.cases.states import CaseState
@@ -203,6 +204,23 @@ class Scope:
         own = org_selectors.bureau_of(self.actor)
         return Q(**{path: own.pk if own else 0})
 
+    def whole_bureaus(self) -> list[int] | bool | None:
+        """The bureaus whose every case `cases()` holds: None (all), their ids, or False when the
+        viewer sees only part of a bureau (a unit's, an inspector's cases), which no rollup can answer."""
+        ids: list[int] | None = None
+        if self.actor is not None and not org_selectors.sees_everything(self.actor):
+            overseen = org_selectors.overseen_bureaus(self.actor)
+            own = org_selectors.bureau_of(self.actor)
+            if overseen is not None:
+                ids = list(overseen.values_list("pk", flat=True))
+            elif own is not None and sees_bureau_cases(self.actor):
+                ids = [own.pk]
+            else:
+                return False
+        if self.bureau is not None:
+            ids = [self.bureau.pk] if ids is None or self.bureau.pk in ids else []
+        return ids
+
 
 def _cohort(rules: RuleSet, indicator: Indicator) -> dict:
     return rules.cohorts[indicator.cohort]
@@ -265,15 +283,60 @@ def _counts_by_table(rules: RuleSet, indicators: tuple[Indicator, ...]) -> dict[
     return tables
 
 
-def _area_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> dict[int, dict]:
-    """Every count of an area level: one grouped query per table."""
-    merged: dict[int, dict] = {}
+def _rolled_up(rules: RuleSet, level: str, period: Period, scope: Scope) -> tuple[dict[int, dict], set]:
+    """The counts the rollup answers (refreshed first if a case changed since), and their keys;
+    nothing when the viewer sees part of a bureau only or the rollup was never built."""
+    from chengguan.stats import rollup  # the rollup counts with this module's conditions
+
+    bureaus = scope.whole_bureaus()
+    if bureaus is False:
+        return {}, set()
+    using = rollup.ensure_fresh(rules)
+    if using is None:
+        return {}, set()
+    counts = rollup.rolled_up(rules, level, period.first, period.last, bureaus=bureaus, using=using)
+    return counts, {i.key for i in rollup.rolled(rules)}
+
+
+def _only(rules: RuleSet, counts: list[Indicator], period: Period) -> Q:
+    """Rows any of `counts` counts: lets the database read only those (the few still open and past
+    due, once the rollup has answered the rest)."""
+    hint = Q()
+    for indicator in counts:
+        hint |= Q(_condition(rules, indicator, period))
+    return hint
+
+
+def _area_counts(
+    rules: RuleSet, level: str, period: Period, scope: Scope, use_rollup: bool = True
+) -> dict[int, dict]:
+    """Every count of an area level: the rolled-up ones from the rollup, the others by one grouped
+    query per table."""
+    merged, rolled = _rolled_up(rules, level, period, scope) if use_rollup else ({}, set())
     for table, counts in _counts_by_table(rules, rules.indicators).items():
+        counts = [i for i in counts if i.key not in rolled]
+        if not counts:
+            continue
         aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
         qs = _base(table, scope).filter(_period_hint(rules, counts, period))
+        if rolled and table == "case":
+            qs = qs.filter(_only(rules, counts, period))
         for gid, values in _grouped(qs, GROUP_BY[table][level], aggregates).items():
             merged.setdefault(gid, {}).update(values)
     return merged
+
+
+def direct(
+    rules: RuleSet,
+    level: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    scope: Scope | None = None,
+    now: dt.datetime | None = None,
+) -> list[Row]:
+    """`compute` counted from the rows alone, never from the rollup (what the rollup must equal)."""
+    return compute(rules, level, first, last, scope=scope, now=now, rollup=False)
 
 
 def _anchor(indicator: Indicator) -> str:
@@ -346,14 +409,20 @@ def compute(
     *,
     scope: Scope | None = None,
     now: dt.datetime | None = None,
+    rollup: bool = True,
 ) -> list[Row]:
-    """The indicators of every group of `level` that any counted row reaches, ordered by key."""
+    """The indicators of every group of `level` that any counted row reaches, ordered by key. The
+    area levels read the counts of the rollup (`stats.rollup`, refreshed first when a case changed)
+    unless `rollup` is False; the results are the same."""
     if level not in LEVELS:
         raise ValueError(level)
     period = Period(first, last, now or clock.now())
     scope = scope or Scope()
     staff = level == "staff"
-    counts = _staff_counts(rules, period, scope) if staff else _area_counts(rules, level, period, scope)
+    if staff:
+        counts = _staff_counts(rules, period, scope)
+    else:
+        counts = _area_counts(rules, level, period, scope, use_rollup=rollup)
     indicators = rules.staff_indicators if staff else rules.indicators
     labels = _labels(level, counts.keys())
     rows = [

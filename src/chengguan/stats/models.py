@@ -56,25 +56,44 @@ class GridAssignment(models.Model):
         return f"{self.grid_id}:{self.inspector_id} {self.since:%Y-%m-%d}"
 
 
-class CaseDayRollup(models.Model):
-    """The counts of the filed cohort per Shanghai filing day × area × unit × category × source, under
-    one rule version: sums of these rows answer a long period without reading its cases. Counts that
-    depend on the moment of reading (still open and overdue now) are not kept here. Rebuilt per day
-    by `stats.rollup` for the days whose cases changed."""
+class RollupGrain(models.TextChoices):
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
+class CaseRollup(models.Model):
+    """The counts of one cohort (filed, reported, verified: by its Shanghai day) of one group of an
+    area level (bureau, sub-district, community, grid, handling unit) over one day or one calendar
+    month (`day` is then the 1st), under one rule version. Sums of these rows answer a period: its
+    whole months from the month rows, the days around them from the day rows. Counts that depend on
+    the moment of reading (still open and overdue now) are not kept. Maintained by `stats.rollup`
+    for the days whose cases changed; derived data, rebuilt at will (`chengguan stats --rollup`)."""
 
     rule_version = models.CharField(max_length=60)
+    cohort = models.CharField(max_length=40)
+    grain = models.CharField(max_length=5, choices=RollupGrain.choices)
     day = models.DateField()
-    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    subdistrict = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
-    grid = models.ForeignKey(Grid, null=True, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
-    category_id = models.IntegerField()
-    source = models.CharField(max_length=12)
+    level = models.CharField(max_length=12)
+    group_id = models.IntegerField()
+    bureau_id = models.IntegerField()
     counts = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["rule_version", "day"])]
+        indexes = [models.Index(fields=["rule_version", "level", "grain", "day"])]
 
     def __str__(self) -> str:
-        return f"{self.rule_version} {self.day} grid {self.grid_id} unit {self.unit_id}"
+        return f"{self.rule_version} {self.cohort} {self.grain} {self.day} {self.level} {self.group_id}"
+
+
+class RollupState(models.Model):
+    """How far the rollup of a rule version has followed the cases: every case change up to
+    `watermark` (the newest `Case.updated_at` it has read) is in it. A read that finds a newer change
+    refreshes first (`stats.rollup.ensure_fresh`)."""
+
+    rule_version = models.CharField(max_length=60, unique=True)
+    watermark = models.DateTimeField(null=True)
+    built_at = models.DateTimeField()
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.rule_version} @ {self.watermark}"
