@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
 from chengguan.cases.models import HANDLING_STATES, Case, CaseDelay, CaseExtension, ExtensionStatus
@@ -35,8 +35,10 @@ from chengguan.org.models import Organisation
 from chengguan.stats.models import GridAssignment
 from chengguan.stats.rules import Indicator, RuleSet
 
-LEVELS = ("bureau", "subdistrict", "community", "grid", "unit", "staff")
-AREA_LEVELS = LEVELS[:-1]
+LEVELS = ("bureau", "subdistrict", "community", "grid", "unit", "staff", "operator", "dispatcher")
+AREA_LEVELS = LEVELS[:5]
+# The levels whose rows are people (岗位评价): inspectors (`staff`), operators, dispatchers.
+STAFF_LEVELS = LEVELS[5:]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,19 @@ def _redispatched() -> Exists:
         action="case.redispatch", object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField())
     )
     return Exists(events)
+
+
+def _first_actor(action: str) -> Subquery:
+    """Who took `action` on the case first (its audit record)."""
+    events = AuditEvent.objects.filter(
+        action=action, object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField())
+    )
+    return Subquery(events.order_by("id").values("actor_id")[:1])
+
+
+def _late(*stages: str) -> Exists:
+    # A step made after its due time leaves a delay of the stage it ended.
+    return Exists(CaseDelay.objects.filter(case=OuterRef("pk"), stage__in=stages))
 
 
 def _late_verification() -> Exists:
@@ -102,10 +117,22 @@ CASE_PREDICATES: dict[str, Predicate] = {
     "enforcement": lambda p: Q(disposition="enforcement"),
     "public_source": lambda p: Q(source__in=PUBLIC_SOURCES),
     "verified_on_time": lambda p: ~_late_verification(),
+    # Filed within the 立案 limit: no delay recorded while the case waited to be filed.
+    "filed_on_time": lambda p: ~_late(CaseState.REPORTED),
+    # Not later found to be spam, nor cancelled (作废) after filing.
+    "filed_accurately": lambda p: Q(is_spam=False) & ~Q(state=CaseState.CANCELLED),
+    # Dispatched within the limit, after filing and after each return by a unit.
+    "dispatched_on_time": lambda p: (
+        Q(dispatched_at__isnull=False) & ~_late(CaseState.FILED, CaseState.RETURNED)
+    ),
+    # Neither redispatched nor returned by the unit it was sent to.
+    "accurate_dispatch": lambda p: Q(dispatched_at__isnull=False, return_count=0) & ~_redispatched(),
     # Grouping conditions of the staff level: true by construction of the staff queries.
     "reported_by": lambda p: Q(),
     "verified_by": lambda p: Q(),
     "in_assigned_grid": lambda p: Q(),
+    "filed_by": lambda p: Q(),
+    "dispatched_by": lambda p: Q(),
 }
 PENALTY_PREDICATES: dict[str, Predicate] = {
     "penalty_closed": lambda p: Q(state=PenaltyState.CLOSED),
@@ -168,6 +195,14 @@ STAFF_ANCHORS = {
     "reported_by": "reporter_id",
     "verified_by": "verifier_id",
     "in_assigned_grid": "grid__assignments__inspector_id",
+    # The operator's and the dispatcher's levels: who filed the case, who dispatched it first.
+    "filed_by": "filer_id",
+    "dispatched_by": "dispatcher_id",
+}
+# Anchors that are not columns of the case: annotated from its audit records.
+ANNOTATED_ANCHORS = {
+    "filer_id": lambda: _first_actor("case.file"),
+    "dispatcher_id": lambda: _first_actor("case.dispatch"),
 }
 
 
@@ -353,16 +388,23 @@ def _spell_at_report() -> Q:
     )
 
 
-def _staff_counts(rules: RuleSet, period: Period, scope: Scope) -> dict[int, dict]:
-    """Every count of the staff level: one grouped query per anchor (reporter, verifier, grid)."""
+def _anchored(qs: QuerySet, anchor: str) -> QuerySet:
+    if anchor in ANNOTATED_ANCHORS:
+        return qs.annotate(**{anchor: ANNOTATED_ANCHORS[anchor]()})
+    return qs
+
+
+def _staff_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> dict[int, dict]:
+    """Every count of a level of people: one grouped query per anchor (reporter, verifier, grid's
+    inspector; filer; first dispatcher)."""
     by_anchor: dict[str, list[Indicator]] = {}
-    for indicator in rules.staff_indicators:
+    for indicator in rules.level_indicators(level):
         if not indicator.is_rate:
             by_anchor.setdefault(_anchor(indicator), []).append(indicator)
     merged: dict[int, dict] = {}
     for anchor, counts in by_anchor.items():
         aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
-        qs = scope.cases().filter(_period_hint(rules, counts, period))
+        qs = _anchored(scope.cases().filter(_period_hint(rules, counts, period)), anchor)
         if anchor == STAFF_ANCHORS["in_assigned_grid"]:
             qs = qs.filter(_spell_at_report())
         for gid, values in _grouped(qs, anchor, aggregates).items():
@@ -392,7 +434,7 @@ def _finish(values: dict, indicators: tuple[Indicator, ...]) -> dict:
 
 def _labels(level: str, ids) -> dict[int, tuple[str, str]]:
     """(key, name) of each group: organisation or grid code, or the inspector's login."""
-    if level == "staff":
+    if level in STAFF_LEVELS:
         users = get_user_model().objects.filter(pk__in=ids)
         return {u.pk: (u.username, u.get_full_name() or u.username) for u in users}
     if level == "grid":
@@ -418,12 +460,11 @@ def compute(
         raise ValueError(level)
     period = Period(first, last, now or clock.now())
     scope = scope or Scope()
-    staff = level == "staff"
-    if staff:
-        counts = _staff_counts(rules, period, scope)
+    if level in STAFF_LEVELS:
+        counts = _staff_counts(rules, level, period, scope)
     else:
         counts = _area_counts(rules, level, period, scope, use_rollup=rollup)
-    indicators = rules.staff_indicators if staff else rules.indicators
+    indicators = rules.level_indicators(level)
     labels = _labels(level, counts.keys())
     rows = [
         Row(gid, *labels[gid], values=_finish(values, indicators))
@@ -439,8 +480,7 @@ def compute(
 def drillable(rules: RuleSet, level: str, key: str) -> Indicator | None:
     """The count whose cases a figure's link lists: the count itself, or a rate's numerator; None
     for figures that are not counts of cases (penalty cases, reviews, merchants, sums)."""
-    staff = level == "staff"
-    indicator = rules.find(key, staff=staff)
+    indicator = rules.find(key, level=level)
     if indicator is None:
         return None
     if indicator.is_rate:
@@ -468,11 +508,11 @@ def counted_cases(
         return Case.objects.none()
     period = Period(first, last, now or clock.now())
     qs = scope.cases().filter(_condition(rules, indicator, period))
-    if level != "staff":
+    if level not in STAFF_LEVELS:
         return qs.filter(**{GROUP_BY["case"][level]: group_id})
     anchor = _anchor(indicator)
     if anchor != STAFF_ANCHORS["in_assigned_grid"]:
-        return qs.filter(**{anchor: group_id})
+        return _anchored(qs, anchor).filter(**{anchor: group_id})
     spells = GridAssignment.objects.filter(
         grid=OuterRef("grid"), inspector_id=group_id, since__lte=OuterRef("reported_at")
     ).filter(Q(until__isnull=True) | Q(until__gt=OuterRef("reported_at")))
