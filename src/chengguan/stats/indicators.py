@@ -318,46 +318,71 @@ def _counts_by_table(rules: RuleSet, indicators: tuple[Indicator, ...]) -> dict[
     return tables
 
 
-def _rolled_up(rules: RuleSet, level: str, period: Period, scope: Scope) -> tuple[dict[int, dict], set]:
-    """The counts the rollup answers (refreshed first if a case changed since), and their keys;
-    nothing when the viewer sees part of a bureau only or the rollup was never built."""
+def _rolled_up(
+    rules: RuleSet, level: str, period: Period, scope: Scope
+) -> tuple[dict[int, dict], list[Indicator], list[Period]]:
+    """The counts the rollup answers for the period's whole months (refreshed first if a case
+    changed since), the counts it answers, and the periods around those months, which are left to
+    count from the cases. Nothing when the viewer sees part of a bureau only, when the period holds
+    no whole month, or when the rollup was never built."""
     from chengguan.stats import rollup  # the rollup counts with this module's conditions
 
     bureaus = scope.whole_bureaus()
-    if bureaus is False:
-        return {}, set()
+    months = rollup.whole_months(period.first, period.last)
+    if bureaus is False or not months:
+        return {}, [], []
     using = rollup.ensure_fresh(rules)
     if using is None:
-        return {}, set()
-    counts = rollup.rolled_up(rules, level, period.first, period.last, bureaus=bureaus, using=using)
-    return counts, {i.key for i in rollup.rolled(rules)}
+        return {}, [], []
+    counts = rollup.rolled_up(rules, level, months, bureaus=bureaus, using=using)
+    around = []
+    if period.first < months[0]:
+        around.append(Period(period.first, months[0] - dt.timedelta(days=1), period.now))
+    after = rollup.whole_months(months[-1], months[-1] + dt.timedelta(days=62))[1]
+    if after <= period.last:
+        around.append(Period(after, period.last, period.now))
+    return counts, rollup.rolled(rules), around
 
 
-def _only(rules: RuleSet, counts: list[Indicator], period: Period) -> Q:
-    """Rows any of `counts` counts: lets the database read only those (the few still open and past
-    due, once the rollup has answered the rest)."""
-    hint = Q()
-    for indicator in counts:
-        hint |= Q(_condition(rules, indicator, period))
-    return hint
+def _direct(
+    rules: RuleSet,
+    level: str,
+    table: str,
+    counts: list[Indicator],
+    period: Period,
+    scope: Scope,
+    narrow: bool = False,
+) -> dict[int, dict]:
+    """`counts` over the rows of `table`, grouped by the level's key; `narrow`: read only the rows
+    one of them counts (the few still open and past due, once the rollup has answered the rest)."""
+    aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
+    qs = _base(table, scope).filter(_period_hint(rules, counts, period))
+    if narrow:
+        only = Q()
+        for indicator in counts:
+            only |= Q(_condition(rules, indicator, period))
+        qs = qs.filter(only)
+    return _grouped(qs, GROUP_BY[table][level], aggregates)
 
 
 def _area_counts(
     rules: RuleSet, level: str, period: Period, scope: Scope, use_rollup: bool = True
 ) -> dict[int, dict]:
-    """Every count of an area level: the rolled-up ones from the rollup, the others by one grouped
-    query per table."""
-    merged, rolled = _rolled_up(rules, level, period, scope) if use_rollup else ({}, set())
+    """Every count of an area level: one grouped query per table; the counts the rollup keeps from
+    it for the period's whole months, and from the cases for the days around them."""
+    merged, rolled, around = _rolled_up(rules, level, period, scope) if use_rollup else ({}, [], [])
+    for part in around:
+        for gid, values in _direct(rules, level, "case", rolled, part, scope).items():
+            sums = merged.setdefault(gid, {})
+            for key, n in values.items():
+                sums[key] = sums.get(key, 0) + (n or 0)
+    kept = {i.key for i in rolled}
     for table, counts in _counts_by_table(rules, rules.indicators).items():
-        counts = [i for i in counts if i.key not in rolled]
-        if not counts:
-            continue
-        aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
-        qs = _base(table, scope).filter(_period_hint(rules, counts, period))
-        if rolled and table == "case":
-            qs = qs.filter(_only(rules, counts, period))
-        for gid, values in _grouped(qs, GROUP_BY[table][level], aggregates).items():
-            merged.setdefault(gid, {}).update(values)
+        counts = [i for i in counts if i.key not in kept]
+        if counts:
+            narrow = bool(kept) and table == "case"
+            for gid, values in _direct(rules, level, table, counts, period, scope, narrow).items():
+                merged.setdefault(gid, {}).update(values)
     return merged
 
 

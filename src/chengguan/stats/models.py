@@ -56,33 +56,32 @@ class GridAssignment(models.Model):
         return f"{self.grid_id}:{self.inspector_id} {self.since:%Y-%m-%d}"
 
 
-class RollupGrain(models.TextChoices):
-    DAY = "day", _("日")
-    MONTH = "month", _("月")
+# Counts a rollup row keeps: slot i holds the i-th rolled count of the rule version in force
+# (`stats.rollup.slots`); integer columns, so a period's sums are plain SQL sums.
+ROLLUP_SLOTS = 24
 
 
 class CaseRollup(models.Model):
-    """The counts of one cohort (filed, reported, verified: by its Shanghai day) of one group of an
-    area level (bureau, sub-district, community, grid, handling unit) over one day or one calendar
-    month (`day` is then the 1st), under one rule version. Sums of these rows answer a period: its
-    whole months from the month rows, the days around them from the day rows. Counts that depend on
-    the moment of reading (still open and overdue now) are not kept. Maintained by `stats.rollup`
-    for the days whose cases changed; derived data, rebuilt at will (`chengguan stats --rollup`)."""
+    """The counts of one cohort (filed or reported, by its Shanghai day) of one group of an area
+    level (bureau, sub-district, community, grid, handling unit) in one calendar month (`month` is
+    its 1st), under one rule version. A period's whole months are sums of these rows; the days
+    around them are counted from the cases. Counts that depend on the moment of reading (still open
+    and overdue now) are not kept. Maintained by `stats.rollup` for the months whose cases changed;
+    derived data, rebuilt at will."""
 
     rule_version = models.CharField(max_length=60)
     cohort = models.CharField(max_length=40)
-    grain = models.CharField(max_length=5, choices=RollupGrain.choices)
-    day = models.DateField()
+    month = models.DateField()
     level = models.CharField(max_length=12)
     group_id = models.IntegerField()
     bureau_id = models.IntegerField()
-    counts = models.JSONField(default=dict)
+    locals().update({f"n{i}": models.IntegerField(default=0) for i in range(ROLLUP_SLOTS)})
 
     class Meta:
-        indexes = [models.Index(fields=["rule_version", "level", "grain", "day"])]
+        indexes = [models.Index(fields=["rule_version", "level", "month"])]
 
     def __str__(self) -> str:
-        return f"{self.rule_version} {self.cohort} {self.grain} {self.day} {self.level} {self.group_id}"
+        return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {self.level} {self.group_id}"
 
 
 class RollupState(models.Model):
