@@ -463,9 +463,10 @@ def _labels(level: str, ids) -> dict[int, tuple[str, str]]:
         users = get_user_model().objects.filter(pk__in=ids)
         return {u.pk: (u.username, u.get_full_name() or u.username) for u in users}
     if level == "grid":
-        return {g.pk: (g.code, g.name or g.code) for g in Grid.objects.filter(pk__in=ids)}
-    orgs = Organisation.objects.filter(pk__in=ids)
-    return {o.pk: (o.code or str(o.pk), o.name) for o in orgs}
+        grids = Grid.objects.filter(pk__in=ids).values_list("pk", "code", "name")  # not the outlines
+        return {pk: (code, name or code) for pk, code, name in grids}
+    orgs = Organisation.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+    return {pk: (code or str(pk), name) for pk, code, name in orgs}
 
 
 def compute(

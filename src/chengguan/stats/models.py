@@ -67,7 +67,7 @@ class CaseRollup(models.Model):
     its 1st), under one rule version. A period's whole months are sums of these rows; the days
     around them are counted from the cases. Counts that depend on the moment of reading (still open
     and overdue now) are not kept. Maintained by `stats.rollup` for the months whose cases changed;
-    derived data, rebuilt at will."""
+    derived data: `chengguan jobs run stats.rollup` builds it the first time and refreshes it."""
 
     rule_version = models.CharField(max_length=60)
     cohort = models.CharField(max_length=40)
