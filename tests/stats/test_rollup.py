@@ -12,7 +12,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chengguan.cases.models import Case
 from chengguan.cases.spam import case_mark_spam
+from chengguan.core import schedule
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.org.roles import RoleCode as R
 from chengguan.stats import indicators, rollup, rules
@@ -140,3 +142,16 @@ def test_without_a_rollup_or_for_part_of_a_bureau_the_cases_are_counted(district
     assert [r.values["filed"] for r in seen] == [counted]
     (everyone,) = indicators.compute(ruleset, "bureau", first, last, now=LATER_AT)
     assert everyone.values["filed"] == 3
+
+
+def test_the_scheduled_job_builds_the_rollup_then_follows_the_cases(district):
+    with pinned(dt.datetime(2026, 10, 12, 9, 30, tzinfo=SHANGHAI)):
+        case = flow.drive(district, "verified")
+    job = schedule.get("stats.rollup")
+    version = rules.default_rules().version
+    assert job.func(LATER_AT) == {version: 2}  # the first run: every month of both cohorts
+    assert RollupState.objects.get(rule_version=version).watermark == Case.objects.get(pk=case.pk).updated_at
+    at(LATER_AT, district, case, "close", R.OPERATOR, disposition="service", delay_reason="迟办")
+    assert job.func(LATER_AT) == {version: 2}  # its filing and reporting month, recounted
+    october = rollup.rolled_up(rules.default_rules(), "bureau", [dt.date(2026, 10, 1)])
+    assert october[district.bureau.pk]["closed"] == 1
