@@ -85,8 +85,8 @@ def test_a_bureau_s_own_rules_change_weights_and_deductions_and_name_their_versi
         created_at=NOW,
     )
     ruleset = rules.rules_for(district.bureau, on=SEP[1])
-    assert ruleset.version == f"2026.1+{district.bureau.code}.A"
-    assert rules.rules_for(district.bureau, on=dt.date(2025, 12, 31)).version == "2026.1"
+    assert ruleset.version == f"2026.2+{district.bureau.code}.A"
+    assert rules.rules_for(district.bureau, on=dt.date(2025, 12, 31)).version == "2026.2"
     rows = indicators.compute(ruleset, "unit", *SEP, now=NOW)
     squad = next(
         s for s in scores.score_rows(ruleset, "unit", rows, *SEP) if s.row.key == _unit_key(district.squad)
@@ -143,7 +143,7 @@ def test_the_indicators_api_answers_rows_of_keys_names_and_values_with_the_rule_
         grids = leader.get(URL + "indicators/", {**period, "level": "grid"}).json()
         ranked = leader.get(URL + "scores/", {**period, "level": "unit"}).json()
         staff = leader.get(URL + "indicators/", {**period, "level": "staff"}).json()
-    assert body["rule_version"] == "2026.1" and body["level"] == "bureau"
+    assert body["rule_version"] == "2026.2" and body["level"] == "bureau"
     (row,) = body["rows"]
     assert (row["key"], row["name"]) == (district.bureau.code, district.bureau.name)
     assert {k: row["values"][k] for k in EXPECTED} == pytest.approx(EXPECTED)
@@ -184,10 +184,10 @@ def test_the_command_prints_the_same_figures_as_table_json_and_excel(district, s
         call_command(*args, "--format", "xlsx", "--output", str(out))
     by_key = {r["key"]: r for r in printed["rows"]}
     squad = by_key[_unit_key(district.squad)]
-    assert printed["rule_version"] == "2026.1" and squad["values"]["filed"] == 6 and squad["rank"] == 1
-    assert table[0].endswith("规则版本 2026.1") and table[1].split("\t")[:3] == ["编码", "名称", "上报数"]
+    assert printed["rule_version"] == "2026.2" and squad["values"]["filed"] == 6 and squad["rank"] == 1
+    assert table[0].endswith("规则版本 2026.2") and table[1].split("\t")[:3] == ["编码", "名称", "上报数"]
     sheet = load_workbook(out).active
-    assert sheet["B1"].value == "规则版本 2026.1"
+    assert sheet["B1"].value == "规则版本 2026.2"
     header = [c.value for c in sheet[2]]
     squad_line = next(
         row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0] == _unit_key(district.squad)

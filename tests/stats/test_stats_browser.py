@@ -41,7 +41,7 @@ def test_the_evaluation_page_ranks_units_and_opens_the_cases_behind_a_figure(liv
                 page = context.new_page()
                 page.goto(f"{live_server.url}/stats/{query}")
                 expect(page.locator("[data-testid=ranking] tbody tr")).to_have_count(2)
-                expect(page.locator("[data-testid=rule-version]")).to_contain_text("2026.1")
+                expect(page.locator("[data-testid=rule-version]")).to_contain_text("2026.2")
                 _shot(page, f"indicators-{lang}")
                 link = page.locator("[data-indicator=filed] a").first
                 shown = int(link.inner_text())

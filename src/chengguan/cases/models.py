@@ -200,6 +200,10 @@ class Case(models.Model):
             models.Index(fields=["grid", "state"]),
             models.Index(fields=["category", "state", "reported_at"]),
             models.Index(fields=["lat", "lon"]),
+            # The evaluation's cohorts by day and its rollup's staleness check (stats.rollup).
+            models.Index(fields=["filed_at"], name="cases_case_filed_at_idx"),
+            models.Index(fields=["verified_at"], name="cases_case_verified_at_idx"),
+            models.Index(fields=["updated_at"], name="cases_case_updated_at_idx"),
         ]
         verbose_name = "案件"
         verbose_name_plural = "案件"

@@ -12,7 +12,7 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         # The grid-assignment history, and the 综合评价 entry of the side menu.
         from chengguan.core import navigation
-        from chengguan.stats import appeals, signals  # noqa: F401  (the appeal machine registers)
+        from chengguan.stats import appeals, scheduled, signals  # noqa: F401  (the appeal machine, the rollup job)
         from chengguan.stats.navigation import REPORTS, STATS, reports_nav, stats_nav
 
         navigation.register(STATS, stats_nav)

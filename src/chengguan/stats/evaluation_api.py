@@ -21,7 +21,8 @@ from chengguan.stats.rules import default_rules
 def _values_schema() -> dict:
     rules = default_rules()
     properties = {}
-    for i in rules.indicators + rules.staff_indicators:
+    posts = [i for post in rules.post_indicators.values() for i in post]
+    for i in rules.indicators + rules.staff_indicators + tuple(posts):
         if i.is_rate:
             kind = {"type": "number", "nullable": True, "minimum": 0, "maximum": 1}
         elif i.sum:

@@ -23,6 +23,8 @@ LEVEL_CHOICES = [
     ("grid", _("网格")),
     ("unit", _("处置单位")),
     ("staff", _("监督员")),
+    ("operator", _("受理员")),
+    ("dispatcher", _("派遣员")),
 ]
 assert [c for c, _label in LEVEL_CHOICES] == list(LEVELS)
 
@@ -70,7 +72,9 @@ class IndicatorQuery(django_filters.FilterSet):
     )
     to = DayFilter(label=_("截止日"), method=_a_day, help_text="截止日（含），YYYY-MM-DD；缺省为今天")
     level = django_filters.ChoiceFilter(
-        choices=LEVEL_CHOICES, method=_a_level, help_text="层级：局、街道、社区、网格、处置单位、监督员"
+        choices=LEVEL_CHOICES,
+        method=_a_level,
+        help_text="层级：局、街道、社区、网格、处置单位、监督员、受理员（含值班长）、派遣员",
     )
     bureau = IdFilter(method=_an_id, help_text="局的编号（市级领导、超级用户选择；缺省为本人所在局）")
 

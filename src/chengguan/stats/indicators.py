@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
 from chengguan.cases.models import HANDLING_STATES, Case, CaseDelay, CaseExtension, ExtensionStatus
+from chengguan.cases.permissions import sees_bureau_cases
 from chengguan.cases.public import PUBLIC_SOURCES
 from chengguan.cases.selectors import cases_visible_to
 from chengguan.cases.states import CaseState
@@ -34,8 +35,10 @@ from chengguan.org.models import Organisation
 from chengguan.stats.models import GridAssignment
 from chengguan.stats.rules import Indicator, RuleSet
 
-LEVELS = ("bureau", "subdistrict", "community", "grid", "unit", "staff")
-AREA_LEVELS = LEVELS[:-1]
+LEVELS = ("bureau", "subdistrict", "community", "grid", "unit", "staff", "operator", "dispatcher")
+AREA_LEVELS = LEVELS[:5]
+# The levels whose rows are people (岗位评价): inspectors (`staff`), operators, dispatchers.
+STAFF_LEVELS = LEVELS[5:]
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,19 @@ def _redispatched() -> Exists:
         action="case.redispatch", object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField())
     )
     return Exists(events)
+
+
+def _first_actor(action: str) -> Subquery:
+    """Who took `action` on the case first (its audit record)."""
+    events = AuditEvent.objects.filter(
+        action=action, object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField())
+    )
+    return Subquery(events.order_by("id").values("actor_id")[:1])
+
+
+def _late(*stages: str) -> Exists:
+    # A step made after its due time leaves a delay of the stage it ended.
+    return Exists(CaseDelay.objects.filter(case=OuterRef("pk"), stage__in=stages))
 
 
 def _late_verification() -> Exists:
@@ -101,10 +117,22 @@ CASE_PREDICATES: dict[str, Predicate] = {
     "enforcement": lambda p: Q(disposition="enforcement"),
     "public_source": lambda p: Q(source__in=PUBLIC_SOURCES),
     "verified_on_time": lambda p: ~_late_verification(),
+    # Filed within the 立案 limit: no delay recorded while the case waited to be filed.
+    "filed_on_time": lambda p: ~_late(CaseState.REPORTED),
+    # Not later found to be spam, nor cancelled (作废) after filing.
+    "filed_accurately": lambda p: Q(is_spam=False) & ~Q(state=CaseState.CANCELLED),
+    # Dispatched within the limit, after filing and after each return by a unit.
+    "dispatched_on_time": lambda p: (
+        Q(dispatched_at__isnull=False) & ~_late(CaseState.FILED, CaseState.RETURNED)
+    ),
+    # Neither redispatched nor returned by the unit it was sent to.
+    "accurate_dispatch": lambda p: Q(dispatched_at__isnull=False, return_count=0) & ~_redispatched(),
     # Grouping conditions of the staff level: true by construction of the staff queries.
     "reported_by": lambda p: Q(),
     "verified_by": lambda p: Q(),
     "in_assigned_grid": lambda p: Q(),
+    "filed_by": lambda p: Q(),
+    "dispatched_by": lambda p: Q(),
 }
 PENALTY_PREDICATES: dict[str, Predicate] = {
     "penalty_closed": lambda p: Q(state=PenaltyState.CLOSED),
@@ -167,6 +195,14 @@ STAFF_ANCHORS = {
     "reported_by": "reporter_id",
     "verified_by": "verifier_id",
     "in_assigned_grid": "grid__assignments__inspector_id",
+    # The operator's and the dispatcher's levels: who filed the case, who dispatched it first.
+    "filed_by": "filer_id",
+    "dispatched_by": "dispatcher_id",
+}
+# Anchors that are not columns of the case: annotated from its audit records.
+ANNOTATED_ANCHORS = {
+    "filer_id": lambda: _first_actor("case.file"),
+    "dispatcher_id": lambda: _first_actor("case.dispatch"),
 }
 
 
@@ -202,6 +238,23 @@ class Scope:
             return Q(**{f"{path}__in": overseen.values("pk")})
         own = org_selectors.bureau_of(self.actor)
         return Q(**{path: own.pk if own else 0})
+
+    def whole_bureaus(self) -> list[int] | bool | None:
+        """The bureaus whose every case `cases()` holds: None (all), their ids, or False when the
+        viewer sees only part of a bureau (a unit's, an inspector's cases), which no rollup can answer."""
+        ids: list[int] | None = None
+        if self.actor is not None and not org_selectors.sees_everything(self.actor):
+            overseen = org_selectors.overseen_bureaus(self.actor)
+            own = org_selectors.bureau_of(self.actor)
+            if overseen is not None:
+                ids = list(overseen.values_list("pk", flat=True))
+            elif own is not None and sees_bureau_cases(self.actor):
+                ids = [own.pk]
+            else:
+                return False
+        if self.bureau is not None:
+            ids = [self.bureau.pk] if ids is None or self.bureau.pk in ids else []
+        return ids
 
 
 def _cohort(rules: RuleSet, indicator: Indicator) -> dict:
@@ -265,15 +318,85 @@ def _counts_by_table(rules: RuleSet, indicators: tuple[Indicator, ...]) -> dict[
     return tables
 
 
-def _area_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> dict[int, dict]:
-    """Every count of an area level: one grouped query per table."""
-    merged: dict[int, dict] = {}
+def _rolled_up(
+    rules: RuleSet, level: str, period: Period, scope: Scope
+) -> tuple[dict[int, dict], list[Indicator], list[Period]]:
+    """The counts the rollup answers for the period's whole months (refreshed first if a case
+    changed since), the counts it answers, and the periods around those months, which are left to
+    count from the cases. Nothing when the viewer sees part of a bureau only, when the period holds
+    no whole month, or when the rollup was never built."""
+    from chengguan.stats import rollup  # the rollup counts with this module's conditions
+
+    bureaus = scope.whole_bureaus()
+    months = rollup.whole_months(period.first, period.last)
+    if bureaus is False or not months:
+        return {}, [], []
+    using = rollup.ensure_fresh(rules)
+    if using is None:
+        return {}, [], []
+    counts = rollup.rolled_up(rules, level, months, bureaus=bureaus, using=using)
+    around = []
+    if period.first < months[0]:
+        around.append(Period(period.first, months[0] - dt.timedelta(days=1), period.now))
+    after = rollup.whole_months(months[-1], months[-1] + dt.timedelta(days=62))[1]
+    if after <= period.last:
+        around.append(Period(after, period.last, period.now))
+    return counts, rollup.rolled(rules), around
+
+
+def _direct(
+    rules: RuleSet,
+    level: str,
+    table: str,
+    counts: list[Indicator],
+    period: Period,
+    scope: Scope,
+    narrow: bool = False,
+) -> dict[int, dict]:
+    """`counts` over the rows of `table`, grouped by the level's key; `narrow`: read only the rows
+    one of them counts (the few still open and past due, once the rollup has answered the rest)."""
+    aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
+    qs = _base(table, scope).filter(_period_hint(rules, counts, period))
+    if narrow:
+        only = Q()
+        for indicator in counts:
+            only |= Q(_condition(rules, indicator, period))
+        qs = qs.filter(only)
+    return _grouped(qs, GROUP_BY[table][level], aggregates)
+
+
+def _area_counts(
+    rules: RuleSet, level: str, period: Period, scope: Scope, use_rollup: bool = True
+) -> dict[int, dict]:
+    """Every count of an area level: one grouped query per table; the counts the rollup keeps from
+    it for the period's whole months, and from the cases for the days around them."""
+    merged, rolled, around = _rolled_up(rules, level, period, scope) if use_rollup else ({}, [], [])
+    for part in around:
+        for gid, values in _direct(rules, level, "case", rolled, part, scope).items():
+            sums = merged.setdefault(gid, {})
+            for key, n in values.items():
+                sums[key] = sums.get(key, 0) + (n or 0)
+    kept = {i.key for i in rolled}
     for table, counts in _counts_by_table(rules, rules.indicators).items():
-        aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
-        qs = _base(table, scope).filter(_period_hint(rules, counts, period))
-        for gid, values in _grouped(qs, GROUP_BY[table][level], aggregates).items():
-            merged.setdefault(gid, {}).update(values)
+        counts = [i for i in counts if i.key not in kept]
+        if counts:
+            narrow = bool(kept) and table == "case"
+            for gid, values in _direct(rules, level, table, counts, period, scope, narrow).items():
+                merged.setdefault(gid, {}).update(values)
     return merged
+
+
+def direct(
+    rules: RuleSet,
+    level: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    scope: Scope | None = None,
+    now: dt.datetime | None = None,
+) -> list[Row]:
+    """`compute` counted from the rows alone, never from the rollup (what the rollup must equal)."""
+    return compute(rules, level, first, last, scope=scope, now=now, rollup=False)
 
 
 def _anchor(indicator: Indicator) -> str:
@@ -290,16 +413,23 @@ def _spell_at_report() -> Q:
     )
 
 
-def _staff_counts(rules: RuleSet, period: Period, scope: Scope) -> dict[int, dict]:
-    """Every count of the staff level: one grouped query per anchor (reporter, verifier, grid)."""
+def _anchored(qs: QuerySet, anchor: str) -> QuerySet:
+    if anchor in ANNOTATED_ANCHORS:
+        return qs.annotate(**{anchor: ANNOTATED_ANCHORS[anchor]()})
+    return qs
+
+
+def _staff_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> dict[int, dict]:
+    """Every count of a level of people: one grouped query per anchor (reporter, verifier, grid's
+    inspector; filer; first dispatcher)."""
     by_anchor: dict[str, list[Indicator]] = {}
-    for indicator in rules.staff_indicators:
+    for indicator in rules.level_indicators(level):
         if not indicator.is_rate:
             by_anchor.setdefault(_anchor(indicator), []).append(indicator)
     merged: dict[int, dict] = {}
     for anchor, counts in by_anchor.items():
         aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
-        qs = scope.cases().filter(_period_hint(rules, counts, period))
+        qs = _anchored(scope.cases().filter(_period_hint(rules, counts, period)), anchor)
         if anchor == STAFF_ANCHORS["in_assigned_grid"]:
             qs = qs.filter(_spell_at_report())
         for gid, values in _grouped(qs, anchor, aggregates).items():
@@ -329,13 +459,14 @@ def _finish(values: dict, indicators: tuple[Indicator, ...]) -> dict:
 
 def _labels(level: str, ids) -> dict[int, tuple[str, str]]:
     """(key, name) of each group: organisation or grid code, or the inspector's login."""
-    if level == "staff":
+    if level in STAFF_LEVELS:
         users = get_user_model().objects.filter(pk__in=ids)
         return {u.pk: (u.username, u.get_full_name() or u.username) for u in users}
     if level == "grid":
-        return {g.pk: (g.code, g.name or g.code) for g in Grid.objects.filter(pk__in=ids)}
-    orgs = Organisation.objects.filter(pk__in=ids)
-    return {o.pk: (o.code or str(o.pk), o.name) for o in orgs}
+        grids = Grid.objects.filter(pk__in=ids).values_list("pk", "code", "name")  # not the outlines
+        return {pk: (code, name or code) for pk, code, name in grids}
+    orgs = Organisation.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+    return {pk: (code or str(pk), name) for pk, code, name in orgs}
 
 
 def compute(
@@ -346,15 +477,20 @@ def compute(
     *,
     scope: Scope | None = None,
     now: dt.datetime | None = None,
+    rollup: bool = True,
 ) -> list[Row]:
-    """The indicators of every group of `level` that any counted row reaches, ordered by key."""
+    """The indicators of every group of `level` that any counted row reaches, ordered by key. The
+    area levels read the counts of the rollup (`stats.rollup`, refreshed first when a case changed)
+    unless `rollup` is False; the results are the same."""
     if level not in LEVELS:
         raise ValueError(level)
     period = Period(first, last, now or clock.now())
     scope = scope or Scope()
-    staff = level == "staff"
-    counts = _staff_counts(rules, period, scope) if staff else _area_counts(rules, level, period, scope)
-    indicators = rules.staff_indicators if staff else rules.indicators
+    if level in STAFF_LEVELS:
+        counts = _staff_counts(rules, level, period, scope)
+    else:
+        counts = _area_counts(rules, level, period, scope, use_rollup=rollup)
+    indicators = rules.level_indicators(level)
     labels = _labels(level, counts.keys())
     rows = [
         Row(gid, *labels[gid], values=_finish(values, indicators))
@@ -370,8 +506,7 @@ def compute(
 def drillable(rules: RuleSet, level: str, key: str) -> Indicator | None:
     """The count whose cases a figure's link lists: the count itself, or a rate's numerator; None
     for figures that are not counts of cases (penalty cases, reviews, merchants, sums)."""
-    staff = level == "staff"
-    indicator = rules.find(key, staff=staff)
+    indicator = rules.find(key, level=level)
     if indicator is None:
         return None
     if indicator.is_rate:
@@ -399,11 +534,11 @@ def counted_cases(
         return Case.objects.none()
     period = Period(first, last, now or clock.now())
     qs = scope.cases().filter(_condition(rules, indicator, period))
-    if level != "staff":
+    if level not in STAFF_LEVELS:
         return qs.filter(**{GROUP_BY["case"][level]: group_id})
     anchor = _anchor(indicator)
     if anchor != STAFF_ANCHORS["in_assigned_grid"]:
-        return qs.filter(**{anchor: group_id})
+        return _anchored(qs, anchor).filter(**{anchor: group_id})
     spells = GridAssignment.objects.filter(
         grid=OuterRef("grid"), inspector_id=group_id, since__lte=OuterRef("reported_at")
     ).filter(Q(until__isnull=True) | Q(until__gt=OuterRef("reported_at")))

@@ -56,28 +56,46 @@ class GridAssignment(models.Model):
         return f"{self.grid_id}:{self.inspector_id} {self.since:%Y-%m-%d}"
 
 
-class CaseDayRollup(models.Model):
-    """The counts of the filed cohort per Shanghai filing day × area × unit × category × source, under
-    one rule version: sums of these rows answer a long period without reading its cases. Counts that
-    depend on the moment of reading (still open and overdue now) are not kept here. Rebuilt per day
-    by `stats.rollup` for the days whose cases changed."""
+# Counts a rollup row keeps: slot i holds the i-th rolled count of the rule version in force
+# (`stats.rollup.slots`); integer columns, so a period's sums are plain SQL sums.
+ROLLUP_SLOTS = 24
+
+
+class CaseRollup(models.Model):
+    """The counts of one cohort (filed or reported, by its Shanghai day) of one group of an area
+    level (bureau, sub-district, community, grid, handling unit) in one calendar month (`month` is
+    its 1st), under one rule version. A period's whole months are sums of these rows; the days
+    around them are counted from the cases. Counts that depend on the moment of reading (still open
+    and overdue now) are not kept. Maintained by `stats.rollup` for the months whose cases changed;
+    derived data: `chengguan jobs run stats.rollup` builds it the first time and refreshes it."""
 
     rule_version = models.CharField(max_length=60)
-    day = models.DateField()
-    bureau = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    subdistrict = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
-    community = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
-    grid = models.ForeignKey(Grid, null=True, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Organisation, null=True, on_delete=models.CASCADE, related_name="+")
-    category_id = models.IntegerField()
-    source = models.CharField(max_length=12)
-    counts = models.JSONField(default=dict)
+    cohort = models.CharField(max_length=40)
+    month = models.DateField()
+    level = models.CharField(max_length=12)
+    group_id = models.IntegerField()
+    bureau_id = models.IntegerField()
+    locals().update({f"n{i}": models.IntegerField(default=0) for i in range(ROLLUP_SLOTS)})
 
     class Meta:
-        indexes = [models.Index(fields=["rule_version", "day"])]
+        indexes = [models.Index(fields=["rule_version", "level", "month"])]
 
     def __str__(self) -> str:
-        return f"{self.rule_version} {self.day} grid {self.grid_id} unit {self.unit_id}"
+        return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {self.level} {self.group_id}"
+
+
+class RollupState(models.Model):
+    """How far the rollup of a rule version has followed the cases: every case change up to
+    `watermark` (the newest `Case.updated_at` it has read) is in it. A read that finds a newer change
+    refreshes first (`stats.rollup.ensure_fresh`)."""
+
+    rule_version = models.CharField(max_length=60, unique=True)
+    watermark = models.DateTimeField(null=True)
+    built_at = models.DateTimeField()
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.rule_version} @ {self.watermark}"
 
 
 # -- published evaluation reports (综合评价通报) and appeals against them (申诉/核减) ----------------

@@ -1,10 +1,19 @@
-"""The day rollup of the filed cohort (`CaseDayRollup`): built per Shanghai filing day from the same
-conditions as `stats.indicators`, refreshed for the days whose cases changed since a moment, and
-summed per level for a period. A case that changes after the rollup (closed, reworked, marked spam)
-changes its `updated_at`, so `refresh` rebuilds its filing day and the sums follow it.
+"""The rollup of the evaluation's case cohorts (`CaseRollup`): the counts of each group of each area
+level per calendar month, built from the same conditions as `stats.indicators`, so that a period's
+whole months are sums of a few integer rows instead of a scan of their cases.
 
-Only the counts of the filed cohort that do not depend on the moment of reading are kept: "open and
-overdue now" is always counted from the cases.
+- What is rolled: the counts of the `indicators:` of the rules over the cases of a dated cohort
+  (`filed`, `reported`) that do not depend on the moment they are read — in `ROLLUP_SLOTS` integer
+  columns, in the rules' order (`slots`). "Still open and past due now" (`overdue_open`), the sums,
+  the other tables, the staff and post levels, and the days of a period outside its whole months
+  are counted from their rows (`stats.indicators`).
+- A month is recounted from its cases (`rebuild`), in one grouped query, replacing its rows.
+- Freshness: `RollupState.watermark` is the newest `Case.updated_at` the rollup has read. Every
+  change of a case touches `updated_at` (closed, reworked, marked spam, extended, redispatched...),
+  so `refresh` recounts the months (of each cohort) of the cases changed since the watermark (less
+  `OVERLAP`, for a transaction that committed late), and `ensure_fresh` — called by every read —
+  refreshes first when a case changed after the watermark: a figure never lags a case change. The
+  scheduled job `stats.rollup` refreshes every 10 minutes, so a read rarely has to.
 """
 
 from __future__ import annotations
@@ -12,105 +21,206 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db import router, transaction
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import TruncMonth
 
 from chengguan.cases.models import Case
 from chengguan.core import clock
 from chengguan.stats import indicators
-from chengguan.stats.models import CaseDayRollup
+from chengguan.stats.models import ROLLUP_SLOTS, CaseRollup, RollupState
 from chengguan.stats.rules import Indicator, RuleSet, default_rules
 
 # Conditions that change with the moment the figure is read, not with the case.
 MOMENT_DEPENDENT = frozenset({"overdue_open"})
-DIMENSIONS = {
-    "bureau_id": "bureau_id",
-    "subdistrict_id": "subdistrict_id",
-    "community_id": "community_id",
-    "grid_id": "grid_id",
-    "unit_id": "handling_unit_id",
-    "category_id": "category_id",
-    "source": "source",
-}
-LEVEL_COLUMN = {
-    "bureau": "bureau_id",
-    "subdistrict": "subdistrict_id",
-    "community": "community_id",
-    "grid": "grid_id",
-    "unit": "unit_id",
-}
+# A refresh reads the changes this far before its watermark again (a transaction that stamped
+# `updated_at` before the last refresh but committed after it).
+OVERLAP = dt.timedelta(minutes=2)
+LEVEL_FIELD = indicators.GROUP_BY["case"]
+_FIELDS = sorted(set(LEVEL_FIELD.values()))
+Key = tuple[str, int, int]  # (level, group id, bureau id)
 
 
 def rolled(rules: RuleSet) -> list[Indicator]:
-    """The counts the rollup keeps: case counts of the `filed` cohort, none moment-dependent."""
-    return [
-        i
-        for i in rules.indicators
-        if not i.is_rate and not i.sum and i.cohort == "filed" and not MOMENT_DEPENDENT & set(i.where)
-    ]
+    """The counts the rollup keeps: case counts of a dated cohort, none moment-dependent, the first
+    `ROLLUP_SLOTS` of them (any further ones are counted from the cases)."""
+    out = []
+    for i in rules.indicators:
+        cohort = rules.cohorts.get(i.cohort, {})
+        if i.is_rate or i.sum or cohort.get("table") != "case" or not cohort.get("field", "").endswith("_at"):
+            continue
+        if not MOMENT_DEPENDENT & set(i.where):
+            out.append(i)
+    return out[:ROLLUP_SLOTS]
 
 
-def _filed_day():
-    return TruncDate("filed_at", tzinfo=clock.SHANGHAI)
+def slots(rules: RuleSet) -> dict[str, str]:
+    """Each rolled count's column."""
+    return {i.key: f"n{n}" for n, i in enumerate(rolled(rules))}
 
 
-def rebuild(days: Iterable[dt.date], rules: RuleSet | None = None) -> int:
-    """Replace the rows of `days` by a fresh count of their cases (one grouped query); the rows written."""
-    rules = rules or default_rules()
-    days = sorted(set(days))
-    if not days:
-        return 0
-    keys = rolled(rules)
-    period = indicators.Period(days[0], days[-1], clock.now())
-    # Each count's condition without the period: the filing day is the group.
+def _by_cohort(rules: RuleSet) -> dict[str, list[Indicator]]:
+    out: dict[str, list[Indicator]] = {}
+    for i in rolled(rules):
+        out.setdefault(i.cohort, []).append(i)
+    return out
+
+
+def _db() -> str:
+    return router.db_for_write(CaseRollup)
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return _month(month + dt.timedelta(days=31))
+
+
+def _rebuild(rules: RuleSet, cohort: str, keys: list[Indicator], month: dt.date) -> int:
+    """Replace the rows of one cohort's month by a fresh count of its cases (one grouped query)."""
+    db = _db()
+    field = rules.cohorts[cohort]["field"]
+    period = indicators.Period(month, _next_month(month) - dt.timedelta(days=1), clock.now())
     aggregates = {i.key: Count("pk", filter=indicators._condition(rules, i, period)) for i in keys}
     qs = (
-        Case.objects.filter(period.within("filed_at"))
-        .annotate(day=_filed_day())
-        .filter(day__in=days)
-        .order_by()
-        .values("day", *DIMENSIONS.values())
-        .annotate(**aggregates)
+        Case.objects.using(db).filter(period.within(field)).order_by().values(*_FIELDS).annotate(**aggregates)
     )
+    sums: dict[Key, dict] = {}
+    for r in qs.iterator(chunk_size=5000):
+        if not any(r[i.key] for i in keys):
+            continue
+        for level, group_field in LEVEL_FIELD.items():
+            gid = r[group_field]
+            if gid is None:
+                continue
+            counts = sums.setdefault((level, gid, r["bureau_id"]), {})
+            for i in keys:
+                counts[i.key] = counts.get(i.key, 0) + r[i.key]
+    column = slots(rules)
     rows = [
-        CaseDayRollup(
+        CaseRollup(
             rule_version=rules.version,
-            day=r["day"],
-            counts={i.key: r[i.key] for i in keys},
-            **{column: r[field] for column, field in DIMENSIONS.items()},
+            cohort=cohort,
+            month=month,
+            level=level,
+            group_id=gid,
+            bureau_id=bid,
+            **{column[k]: n for k, n in counts.items()},
         )
-        for r in qs
-        if any(r[i.key] for i in keys)
+        for (level, gid, bid), counts in sums.items()
     ]
-    with transaction.atomic():
-        CaseDayRollup.objects.filter(rule_version=rules.version, day__in=days).delete()
-        CaseDayRollup.objects.bulk_create(rows, batch_size=1000)
+    CaseRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month).delete()
+    CaseRollup.objects.using(db).bulk_create(rows, batch_size=2000)
     return len(rows)
 
 
-def refresh(since: dt.datetime, rules: RuleSet | None = None) -> int:
-    """Rebuild the filing days of every case changed since `since` (the nightly job passes its last run)."""
-    days = (
-        Case.objects.filter(updated_at__gte=since, filed_at__isnull=False)
-        .annotate(day=_filed_day())
-        .order_by()
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    return rebuild(list(days), rules)
+def rebuild(months: Iterable[dt.date], rules: RuleSet | None = None, *, cohort: str | None = None) -> int:
+    """Recount `months` (any day of each) of every rolled cohort, or of `cohort`; the rows written."""
+    rules = rules or default_rules()
+    written = 0
+    with transaction.atomic(using=_db()):
+        for name, keys in _by_cohort(rules).items():
+            if cohort is None or name == cohort:
+                for month in sorted({_month(m) for m in months}):
+                    written += _rebuild(rules, name, keys, month)
+    return written
 
 
-def rolled_up(rules: RuleSet, level: str, first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
-    """The rolled-up counts of each group of an area level over `[first, last]`."""
-    column = LEVEL_COLUMN[level]
-    keys = [i.key for i in rolled(rules)]
-    out: dict[int, dict[str, int]] = {}
-    rows = CaseDayRollup.objects.filter(rule_version=rules.version, day__gte=first, day__lte=last)
-    for gid, counts in rows.values_list(column, "counts").iterator():
-        if gid is None:
-            continue
-        sums = out.setdefault(gid, dict.fromkeys(keys, 0))
-        for key in keys:
-            sums[key] += counts.get(key, 0)
+def _every_month(field: str) -> list[dt.date]:
+    span = Case.objects.using(_db()).aggregate(first=Min(field), last=Max(field))
+    if span["first"] is None:
+        return []
+    month, last = (_month(span[k].astimezone(clock.SHANGHAI).date()) for k in ("first", "last"))
+    out = []
+    while month <= last:
+        out.append(month)
+        month = _next_month(month)
     return out
+
+
+def _changed_months(field: str, since: dt.datetime) -> list[dt.date]:
+    changed = Case.objects.using(_db()).filter(updated_at__gte=since, **{f"{field}__isnull": False})
+    months = (
+        changed.annotate(m=TruncMonth(field, tzinfo=clock.SHANGHAI)).order_by().values_list("m", flat=True)
+    )
+    return sorted({m.date() if isinstance(m, dt.datetime) else m for m in months.distinct()})
+
+
+def refresh(rules: RuleSet | None = None, *, full: bool = False) -> int:
+    """Bring the rollup of `rules` up to the cases: the first time (or `full`) every month, then
+    the months of the cases changed since the watermark. Returns the months recounted."""
+    rules = rules or default_rules()
+    db = _db()
+    now = clock.now()
+    with transaction.atomic(using=db):
+        state = RollupState.objects.using(db).select_for_update().filter(rule_version=rules.version).first()
+        # Read before counting: a change committed meanwhile is newer than the mark, found next time.
+        mark = Case.objects.using(db).aggregate(m=Max("updated_at"))["m"]
+        everything = state is None or full or state.watermark is None
+        if everything:
+            CaseRollup.objects.using(db).filter(rule_version=rules.version).delete()
+        recounted = 0
+        for cohort in _by_cohort(rules):
+            field = rules.cohorts[cohort]["field"]
+            months = _every_month(field) if everything else _changed_months(field, state.watermark - OVERLAP)
+            rebuild(months, rules, cohort=cohort)
+            recounted += len(months)
+        if state is None:
+            state = RollupState(rule_version=rules.version, built_at=now)
+        elif full:
+            state.built_at = now
+        if mark is not None and (state.watermark is None or mark > state.watermark):
+            state.watermark = mark
+        state.refreshed_at = now
+        state.save(using=db)
+    return recounted
+
+
+def ensure_fresh(rules: RuleSet) -> str | None:
+    """Before a read: None when the rollup of `rules` was never built (count directly); otherwise
+    refresh it if a case changed after its watermark, and the database alias to read it from."""
+    found = list(
+        RollupState.objects.filter(rule_version=rules.version).values_list("watermark", flat=True)[:1]
+    )
+    if not found:
+        return None
+    newer = Case.objects.all() if found[0] is None else Case.objects.filter(updated_at__gt=found[0])
+    if not newer.exists():
+        return router.db_for_read(CaseRollup) or "default"
+    refresh(rules)
+    return _db()  # what was just written, not a replica that may not have it yet
+
+
+def whole_months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The calendar months that lie wholly in `[first, last]`."""
+    month = first if first.day == 1 else _next_month(first)
+    out = []
+    while _next_month(month) - dt.timedelta(days=1) <= last:
+        out.append(month)
+        month = _next_month(month)
+    return out
+
+
+def rolled_up(
+    rules: RuleSet,
+    level: str,
+    months: list[dt.date],
+    *,
+    bureaus: list[int] | None = None,
+    using: str | None = None,
+) -> dict[int, dict[str, int]]:
+    """The rolled-up counts of each group of an area level summed over `months` (one query), of the
+    groups of `bureaus` (None: all)."""
+    column = slots(rules)
+    rows = CaseRollup.objects.filter(rule_version=rules.version, level=level, month__in=months)
+    if using:
+        rows = rows.using(using)
+    if bureaus is not None:
+        rows = rows.filter(bureau_id__in=bureaus)
+    sums = {k: Sum(c) for k, c in column.items()}
+    return {
+        r["group_id"]: {k: r[k] or 0 for k in column}
+        for r in rows.order_by().values("group_id").annotate(**sums)
+    }

@@ -2,7 +2,7 @@
 
 The file is the default rule set and carries its version; a bureau's `IndicatorRuleOverride`
 replaces entries by key and may set its own weights and deductions. The version of the result
-("2026.1" or "2026.1+<bureau code>.<override version>") goes with every figure computed under it.
+("2026.2" or "2026.2+<bureau code>.<override version>") goes with every figure computed under it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import yaml
 from chengguan.core import clock
 
 RULES_FILE = Path(__file__).with_name("data") / "indicators.yaml"
+# The posts besides the inspectors (`staff`) evaluated as levels of their own (岗位评价).
+POSTS = ("operator", "dispatcher")
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,28 @@ class RuleSet:
     weights: tuple[Weight, ...]
     staff_weights: tuple[Weight, ...]
     deductions: dict[str, float] = field(default_factory=dict)
+    # 岗位评价 of the other posts: level ("operator", "dispatcher") -> its indicators, its weights.
+    post_indicators: dict[str, tuple[Indicator, ...]] = field(default_factory=dict)
+    post_weights: dict[str, tuple[Weight, ...]] = field(default_factory=dict)
 
-    def names(self, staff: bool = False) -> dict[str, str]:
-        return {i.key: i.name for i in (self.staff_indicators if staff else self.indicators)}
+    def level_indicators(self, level: str) -> tuple[Indicator, ...]:
+        """The indicators of a level: the areas' and units', the inspectors' (staff) or a post's."""
+        if level == "staff":
+            return self.staff_indicators
+        return self.post_indicators.get(level, self.indicators)
 
-    def find(self, key: str, staff: bool = False) -> Indicator | None:
-        return next((i for i in (self.staff_indicators if staff else self.indicators) if i.key == key), None)
+    def level_weights(self, level: str) -> tuple[Weight, ...]:
+        if level == "staff":
+            return self.staff_weights
+        return self.post_weights.get(level, self.weights)
+
+    def names(self, staff: bool = False, level: str = "") -> dict[str, str]:
+        level = level or ("staff" if staff else "bureau")
+        return {i.key: i.name for i in self.level_indicators(level)}
+
+    def find(self, key: str, staff: bool = False, level: str = "") -> Indicator | None:
+        level = level or ("staff" if staff else "bureau")
+        return next((i for i in self.level_indicators(level) if i.key == key), None)
 
 
 @functools.cache
@@ -113,6 +131,10 @@ def build(data: dict, override=None) -> RuleSet:
         weights=_weights(weights),
         staff_weights=_weights(staff_weights),
         deductions={k: float(v) for k, v in deductions.items()},
+        post_indicators={
+            post: tuple(_indicator(e) for e in data.get(f"{post}_indicators", ())) for post in POSTS
+        },
+        post_weights={post: _weights(data["scores"].get(f"{post}_weights", ())) for post in POSTS},
     )
 
 

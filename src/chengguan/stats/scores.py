@@ -16,7 +16,7 @@ from django.db.models import Count
 from chengguan.core import clock
 from chengguan.duty.models import Finding, FindingKind, FindingState
 from chengguan.org.models import Organisation
-from chengguan.stats.indicators import Row, Scope
+from chengguan.stats.indicators import STAFF_LEVELS, Row, Scope
 from chengguan.stats.rules import RuleSet
 
 DISCIPLINE_FINDING = "duty_discipline_finding"
@@ -48,7 +48,7 @@ def _discipline_findings(level: str, rows: list[Row], first: dt.date, last: dt.d
         observed_at__gte=start,
         observed_at__lt=end,
     ).exclude(state=FindingState.REVOKED)  # a finding revoked on appeal takes nothing off
-    if level == "staff":
+    if level in STAFF_LEVELS:
         counted = findings.filter(person_id__in=[r.group_id for r in rows]).values("person_id")
         return {r["person_id"]: r["n"] for r in counted.annotate(n=Count("pk")).order_by()}
     per_unit = {
@@ -61,9 +61,9 @@ def _discipline_findings(level: str, rows: list[Row], first: dt.date, last: dt.d
     }
 
 
-def _points(rules: RuleSet, row: Row, staff: bool) -> float:
+def _points(rules: RuleSet, row: Row, level: str) -> float:
     total = 0.0
-    for weight in rules.staff_weights if staff else rules.weights:
+    for weight in rules.level_weights(level):
         rate = row.values.get(weight.indicator)
         if rate is None:
             total += weight.weight
@@ -81,7 +81,7 @@ def score_rows(
     per_finding = rules.deductions.get(DISCIPLINE_FINDING, 0.0)
     scored = []
     for row in rows:
-        points = round(_points(rules, row, level == "staff"), 2)
+        points = round(_points(rules, row, level), 2)
         deductions = {}
         if findings.get(row.group_id):
             deductions[DISCIPLINE_FINDING] = findings[row.group_id] * per_finding

@@ -154,7 +154,7 @@ def evaluation(
     }
     if scored:
         result["rows"] = scores.score_rows(ruleset, level, rows, first, last, scope=scope)
-        result["weights"] = ruleset.staff_weights if level == "staff" else ruleset.weights
+        result["weights"] = ruleset.level_weights(level)
     return result
 
 

@@ -91,7 +91,7 @@ def _cells(ruleset, level: str, row, keys, base: dict) -> list[dict]:
     """Each shown figure of a row with the link to the cases it counts (none for non-case figures)."""
     cells = []
     for key in keys:
-        indicator = ruleset.find(key, staff=level == "staff")
+        indicator = ruleset.find(key, level=level)
         if indicator is None:
             continue
         link = ""
@@ -120,9 +120,9 @@ def indicators_page(request):
     base = {"from": asked["first"].isoformat(), "to": asked["last"].isoformat(), "level": level}
     if asked["bureau"]:
         base["bureau"] = asked["bureau"]
-    staff = level == "staff"
-    keys = [i.key for i in ruleset.staff_indicators] if staff else list(SECTIONS[section][1])
-    names = ruleset.names(staff=staff)
+    staff = level in indicators.STAFF_LEVELS
+    keys = [i.key for i in ruleset.level_indicators(level)] if staff else list(SECTIONS[section][1])
+    names = ruleset.names(level=level)
     rows = [
         {"scored": s, "cells": _cells(ruleset, level, s.row, keys, base)}
         for s in sorted(result["rows"], key=lambda s: s.row.key)
@@ -130,6 +130,7 @@ def indicators_page(request):
     context.update(
         result=result,
         level=level,
+        staff_level=staff,
         rows=rows,
         ranking=result["rows"],
         headers=[_(names[k]) for k in keys if k in names],

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         scored = {
             s.row.group_id: s for s in scores.score_rows(ruleset, level, rows, first, last, scope=scope)
         }
-        keys = [i.key for i in (ruleset.staff_indicators if level == "staff" else ruleset.indicators)]
+        keys = [i.key for i in ruleset.level_indicators(level)]
         if fmt == "json":
             payload = {
                 "rule_version": ruleset.version,
@@ -76,7 +76,7 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
-        names = ruleset.names(staff=level == "staff")
+        names = ruleset.names(level=level)
         header = ["编码", "名称", *(names[k] for k in keys), "综合得分", "排名"]
         lines = [
             [r.key, r.name, *(r.values[k] for k in keys), scored[r.group_id].score, scored[r.group_id].rank]
