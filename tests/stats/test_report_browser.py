@@ -57,7 +57,7 @@ def test_the_report_page_draws_its_charts_and_opens_what_a_figure_counted(live_s
                 expect(page.locator("[data-testid=report-list] tbody tr")).to_have_count(1)
                 _shot(page, f"reports-{lang}")
                 page.goto(f"{url}/stats/reports/{report.pk}/")
-                expect(page.locator("[data-testid=rule-version]")).to_contain_text("2026.1")
+                expect(page.locator("[data-testid=rule-version]")).to_contain_text("2026.2")
                 expect(page.locator("[data-testid=figure-handling_rate]")).to_have_text("85.7%")
                 expect(page.locator("#chart-scores svg")).to_be_visible()
                 expect(page.locator("#chart-rates svg")).to_be_visible()

@@ -172,7 +172,7 @@ def test_the_api_lists_publishes_and_files_appeals(district, published):
     leader = _client(district.users[R.LEADER])
     listed = leader.get("/api/v1/stats/reports/").json()
     rows = listed["results"] if isinstance(listed, dict) else listed
-    assert [(r["label"], r["version"], r["rule_version"]) for r in rows] == [("2026-09", 1, "2026.1")]
+    assert [(r["label"], r["version"], r["rule_version"]) for r in rows] == [("2026-09", 1, "2026.2")]
     detail = leader.get(f"/api/v1/stats/reports/{report.pk}/").json()
     assert detail["data"]["levels"] == report.data["levels"]
     with pinned(NOW):

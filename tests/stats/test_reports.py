@@ -42,7 +42,7 @@ def test_parse_period():
 def test_publishing_freezes_the_computed_figures_with_the_versions(district):
     september(district)
     report = publish(district)
-    assert (report.version, report.rule_version, report.weights_version) == (1, "2026.1", "2026.1")
+    assert (report.version, report.rule_version, report.weights_version) == (1, "2026.2", "2026.2")
     assert report.published_by == district.users[R.LEADER]
     bureau_row = reports.level_rows(report, "bureau")[0]
     for key, expected in EXPECTED.items():
@@ -56,7 +56,7 @@ def test_publishing_freezes_the_computed_figures_with_the_versions(district):
             ranked = scores.score_rows(ruleset, level, live, *SPAN, scope=scope)
             assert [reports._row(s) for s in ranked] == reports.level_rows(report, level)
     event = AuditEvent.objects.get(action="stats.report_publish")
-    assert event.after["version"] == 1 and event.after["rule_version"] == "2026.1"
+    assert event.after["version"] == 1 and event.after["rule_version"] == "2026.2"
 
 
 def test_refiguring_the_frozen_rows_changes_nothing(district):
