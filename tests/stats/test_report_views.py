@@ -83,7 +83,7 @@ def test_the_pdf_and_the_excel_carry_the_pages_figures(district, published, tmp_
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
     )
     lines = text.stdout.splitlines()
-    assert "规则版本 2026.1" in text.stdout and "权重版本 2026.1" in text.stdout
+    assert "规则版本 2026.2" in text.stdout and "权重版本 2026.2" in text.stdout
     for f in reports.summary(report):
         assert any(f["name"] in line and f["shown"] in line for line in lines), f["key"]
     for row in units:
@@ -210,7 +210,7 @@ def test_the_command_publishes_and_exports(district, tmp_path):
     out = io.StringIO()
     with pinned(NOW):
         call_command("stats_report", "--period", "2026-09", "--publish", stdout=out)
-    assert "规则版本 2026.1" in out.getvalue() and "处置率\t85.7%" in out.getvalue()
+    assert "规则版本 2026.2" in out.getvalue() and "处置率\t85.7%" in out.getvalue()
     target = tmp_path / "r.pdf"
     call_command(
         "stats_report", "--period", "2026-09", "--format", "pdf", "--output", str(target), stdout=out
