@@ -690,6 +690,7 @@ def page_urls(d) -> dict[str, list[str]]:
                 "draw",
                 "draw-action",
                 "case-vendors",
+                "vendor-reveal",
                 "case-vendor-pick",
                 "case-vendor-link",
                 "case-vendor-unlink",
@@ -697,6 +698,9 @@ def page_urls(d) -> dict[str, list[str]]:
             )
         },
         "welfare-public:draw": [],
+        # The command-centre screen's JSON answers only a screen token (tests/stats/test_dashboard_screen.py).
+        "stats:screen-data": [],
+        "stats:screen-outlines": [],
         # The outreach app's pages with data are tests/outreach/test_english.py's; these take POSTs,
         # are files, or show one row.
         **{
@@ -704,6 +708,7 @@ def page_urls(d) -> dict[str, list[str]]:
             for name in (
                 "activity",
                 "activity-photo",
+                "photo-publish",
                 "activity-hours",
                 "activity-check-in",
                 "activity-action",
