@@ -52,6 +52,12 @@ def test_log_in_see_home_find_a_grid_on_the_map_and_log_out(live_server, web_dis
             # A function, not an expression string: the page's CSP forbids the eval Playwright would use.
             page.wait_for_function(f"() => ({DRAWN_GRIDS})() >= 8")
             assert page.locator("#map canvas").count() > 0
+            # The first view's grids came with the page (its preload), in one request.
+            asked = page.evaluate(
+                """() => performance.getEntriesByType("resource")
+                    .filter((r) => r.name.includes("/api/v1/grid-outlines/")).map((r) => r.initiatorType)"""
+            )
+            assert asked == ["link"]
             expect(page.locator("[data-testid=map-status]")).to_contain_text("8")
 
             # A click on a cell of the canvas opens that grid's details.

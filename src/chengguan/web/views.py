@@ -229,6 +229,11 @@ def grid_map(request):
             "none": "—",
         },
     }
+    if extent and extent["count"] <= MAP_MAX_GRIDS:
+        # The first view shows every grid the user may see: its request starts with the page (a
+        # preload in the head), not after the map's scripts have run.
+        bbox = ",".join(f"{v:.6f}" for v in extent["bbox"])
+        map_config["firstUrl"] = f"{map_config['outlinesApi']}?bbox={bbox}"
     context = {
         "legend": legend,
         "extent": extent,

@@ -127,13 +127,15 @@
     return Math.round(area / cfg.extent.mean_area_m2);
   }
 
+  // No extra headers: the first request must match the page's preload of it to be served from it.
   async function fetchGrids(url, signal) {
-    const response = await fetch(url, { signal, credentials: "same-origin", headers: { Accept: "application/json" } });
+    const response = await fetch(url, { signal, credentials: "same-origin" });
     if (!response.ok) throw new Error(String(response.status));
     return response.json();
   }
 
   let loadedBounds = null;
+  let firstAsked = false;
   let inflight = null;
   async function refresh() {
     drawGraticule();
@@ -155,14 +157,17 @@
     if (map.hasLayer(outlineFill)) map.removeLayer(outlineFill);
     if (!map.hasLayer(outlineLine)) outlineLine.addTo(map);
     if (loadedBounds && loadedBounds.contains(view)) return;
-    // Fetch a margin around the view so small pans need no request, unless that would pass the cap.
-    const want = estimate * 1.44 <= cfg.maxGrids ? view.pad(0.1) : view;
+    // Fetch a margin around the view so small pans need no request, unless that would pass the cap;
+    // the first view asks for every grid the user may see, as the page has preloaded.
+    const first = cfg.firstUrl && !loadedBounds && !firstAsked;
+    firstAsked = true;
+    const want = first ? extentBounds : estimate * 1.44 <= cfg.maxGrids ? view.pad(0.1) : view;
     if (inflight) inflight.abort();
     inflight = new AbortController();
     setStatus(T.loading);
     const bbox = [want.getWest(), want.getSouth(), want.getEast(), want.getNorth()].map((v) => v.toFixed(6)).join(",");
     try {
-      const data = await fetchGrids(`${cfg.outlinesApi}?bbox=${bbox}`, inflight.signal);
+      const data = await fetchGrids(first ? cfg.firstUrl : `${cfg.outlinesApi}?bbox=${bbox}`, inflight.signal);
       const features = data.features || [];
       grids.clearLayers();
       grids.addData(features);
