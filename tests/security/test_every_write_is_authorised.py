@@ -56,6 +56,7 @@ from chengguan.outreach.states import ACTIVITY_MACHINE, BROADCAST_MACHINE
 from chengguan.people import services as people_services
 from chengguan.people.models import Certificate
 from chengguan.people.states import CERTIFICATE_MACHINE, DEED_MACHINE, NOMINATION_MACHINE, TRAINING_MACHINE
+from chengguan.stats.appeals import APPEAL_MACHINE
 from chengguan.welfare.states import DRAW_MACHINE
 from tests import factories
 from tests.cases import conftest as case_fixtures
@@ -174,6 +175,7 @@ def _build(d) -> World:
         campaign_rows = _campaign_rows(d)
         welfare_rows = _welfare_rows(d)
         outreach = _outreach_rows(d, campaign_rows["operation"], case)
+        evaluation = _evaluation_rows(d, case)
     objects = {
         "case": case,
         "closed": closed,
@@ -191,12 +193,43 @@ def _build(d) -> World:
         **campaign_rows,
         **welfare_rows,
         **outreach,
+        **evaluation,
     }
     callers = _callers_of_another_bureau()
     # A city leader above the first bureau reads its rows and may write none of them.
     city = factories.city_above(d.bureau)
     callers[CITY_READER] = factories.staff(city, R.CITY_LEADER, username="city_reader").user
     return World(objects, callers)
+
+
+def _evaluation_rows(d, case) -> dict[str, object]:
+    """A published evaluation report of the first bureau and a pending appeal against it."""
+    from chengguan.stats.models import Appeal, PublishedReport
+
+    today = clock.today()
+    report = PublishedReport.objects.create(
+        bureau=d.bureau,
+        kind="monthly",
+        label=today.strftime("%Y-%m"),
+        first=today.replace(day=1),
+        last=today,
+        version=1,
+        rule_version="test",
+        weights_version="test",
+        as_of=clock.now(),
+        published_by=d.users[R.LEADER],
+        published_at=clock.now(),
+    )
+    appeal = Appeal.objects.create(
+        bureau=d.bureau,
+        report=report,
+        case=case,
+        unit=d.squad,
+        reason="非本单位职责",
+        filed_by=d.users[R.SQUAD_LEADER],
+        filed_at=clock.now(),
+    )
+    return {"report": report, "appeal": appeal}
 
 
 def _people_rows(d) -> dict[str, object]:
@@ -429,6 +462,7 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         "request_id": case.number,
         "direction": "in",
         "registration": 1,
+        "year": objects["report"].first.year,
     }
     pk_by_prefix = [
         (r"^(api/v1/)?welfare/vendors/", objects["vendor"].pk),
@@ -450,8 +484,11 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         (r"^publicity/", 1),
         (r"duty/changes/", objects["change"].pk),
         (r"duty/patrols/", objects["patrol"].pk),
-        (r"^duty/assignments/", objects["assignment"].pk),
-        (r"^duty/findings/", objects["finding"].pk),
+        (r"^(api/v1/)?duty/assignments/", objects["assignment"].pk),
+        (r"^(api/v1/)?duty/findings/", objects["finding"].pk),
+        (r"^api/v1/field/tasks/", case.pk),
+        (r"^(api/v1/)?stats/reports/", objects["report"].pk),
+        (r"^(api/v1/)?stats/appeals/", objects["appeal"].pk),
         (r"^(api/v1/)?people/certificates/", objects["certificate"].pk),
         (r"^(api/v1/)?people/trainings/", objects["training"].pk),
         (r"^(api/v1/)?people/honours/", objects["programme"].pk),
@@ -500,6 +537,8 @@ def _aim(route: str, names: list[str], objects: dict) -> list[dict[str, str]]:
         if route.startswith("duty/changes/")
         else FINDING_MACHINE
         if route.startswith("duty/findings/")
+        else APPEAL_MACHINE
+        if "stats/appeals/" in route
         else TRAINING_MACHINE
         if "people/trainings/" in route
         else NOMINATION_MACHINE

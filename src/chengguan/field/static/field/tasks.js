@@ -224,6 +224,8 @@ export async function renderTasks(fresh, { force = false } = {}) {
     rows.push(row);
   }
   if (mine !== generation) return;
+  // A fold opened while the list was being built (its reads are asynchronous) is kept too.
+  if (!force && document.querySelector("#tasks details.act[open]")) return;
   $("[data-testid=tasks-note]").textContent = cached.at ? fill(fresh ? T.tasksFetchedAt : T.tasksCachedAt, { time: when(cached.at) }) : "";
   $("[data-testid=tasks]").replaceChildren(...rows);
   $("#tasks .empty").hidden = cached.results.length > 0;
