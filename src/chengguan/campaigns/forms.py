@@ -20,6 +20,15 @@ def _choices(rows, empty: bool = False) -> list:
     return [("", "—"), *pairs] if empty else pairs
 
 
+def _add_partner_row(form: forms.Form, i: int, partners) -> None:
+    """Row `i` of a plan's partner departments: the department, its contact person and phone."""
+    form.fields[f"partner_{i}"] = forms.TypedChoiceField(
+        label=_("协作部门"), coerce=int, required=False, empty_value=None, choices=_choices(partners, True)
+    )
+    form.fields[f"partner_{i}_contact"] = forms.CharField(label=_("联系人"), required=False, max_length=50)
+    form.fields[f"partner_{i}_phone"] = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+
+
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("行动名称"), max_length=100)
     kind = forms.TypedChoiceField(label=_("行动类别"), coerce=int)
@@ -52,19 +61,7 @@ class CampaignForm(forms.Form):
                 label=_("目标值"), required=False, min_value=0
             )
         for i in range(PARTNER_ROWS):
-            self.fields[f"partner_{i}"] = forms.TypedChoiceField(
-                label=_("协作部门"),
-                coerce=int,
-                required=False,
-                empty_value=None,
-                choices=_choices(partners, True),
-            )
-            self.fields[f"partner_{i}_contact"] = forms.CharField(
-                label=_("联系人"), required=False, max_length=50
-            )
-            self.fields[f"partner_{i}_phone"] = forms.CharField(
-                label=_("联系电话"), required=False, max_length=20
-            )
+            _add_partner_row(self, i, partners)
 
 
 class TaskForm(forms.Form):
@@ -232,19 +229,7 @@ class CampaignEditForm(forms.Form):
             )
         self.partner_rows = []
         for i in range(len(rows) + extra):
-            self.fields[f"partner_{i}"] = forms.TypedChoiceField(
-                label=_("协作部门"),
-                coerce=int,
-                required=False,
-                empty_value=None,
-                choices=_choices(partners, True),
-            )
-            self.fields[f"partner_{i}_contact"] = forms.CharField(
-                label=_("联系人"), required=False, max_length=50
-            )
-            self.fields[f"partner_{i}_phone"] = forms.CharField(
-                label=_("联系电话"), required=False, max_length=20
-            )
+            _add_partner_row(self, i, partners)
             self.fields[f"partner_{i}_remove"] = forms.BooleanField(label=_("删除"), required=False)
             self.partner_rows.append([self[f"partner_{i}{n}"] for n in ("", "_contact", "_phone", "_remove")])
         self.n_goals, self.n_partners = len(goals) + extra, len(rows) + extra

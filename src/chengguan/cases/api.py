@@ -52,7 +52,14 @@ from chengguan.cases.serializers import (
 )
 from chengguan.cases.states import CASE_MACHINE, STAGE_FINISHING
 from chengguan.core import clock, limits
-from chengguan.core.api import API_AUTHENTICATION, ScopedViewSet, error_response, error_responses, validated
+from chengguan.core.api import (
+    API_AUTHENTICATION,
+    ScopedViewSet,
+    error_response,
+    error_responses,
+    idempotency_header,
+    validated,
+)
 from chengguan.core.errors import NotFound, ValidationFailed
 from chengguan.core.parsers import FormParser, JSONParser, MultiPartParser
 from chengguan.core.workflow import Transition
@@ -65,13 +72,8 @@ from chengguan.taxonomy.models import Category
 
 _PARSERS = (JSONParser, MultiPartParser, FormParser)
 _BODY = ("application/json", "multipart/form-data")
-_IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    description=(
-        "客户端生成的幂等键（最长 64 字符）：同一调用者重试时返回第一次创建的案件（200）而不是再建一件"
-    ),
+_IDEMPOTENCY = idempotency_header(
+    "客户端生成的幂等键（最长 64 字符）：同一调用者重试时返回第一次创建的案件（200）而不是再建一件"
 )
 _SUB = {"pagination_class": None, "filterset_class": None}  # a case's sub-resources: no list filters
 # A page number past the last page (or below 1) is 404, as DRF's page-number pagination answers.

@@ -6,7 +6,8 @@ serializer here only describes that shape for the OpenAPI document.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
@@ -95,3 +96,14 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def visible(self, request):
         raise NotImplementedError
+
+
+def idempotency_header(description: str, *, required: bool = False) -> OpenApiParameter:
+    """The `Idempotency-Key` request header of an intake that a retry must not repeat."""
+    return OpenApiParameter(
+        "Idempotency-Key",
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        required=required,
+        description=description,
+    )

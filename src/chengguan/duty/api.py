@@ -15,7 +15,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chengguan.core.api import error_response, error_responses
+from chengguan.core.api import error_response, error_responses, idempotency_header
 from chengguan.core.filters import raise_for_filter_errors
 from chengguan.core.workflow.api import action_views
 from chengguan.duty import selectors, services
@@ -929,13 +929,7 @@ class ClockSerializer(serializers.Serializer):
     )
 
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="设备生成的幂等键（最长 64 字符）：同一键重发返回第一次的结果，不再记录",
-)
+IDEMPOTENCY_KEY = idempotency_header("设备生成的幂等键（最长 64 字符）：同一键重发返回第一次的结果，不再记录")
 
 
 @extend_schema_view(

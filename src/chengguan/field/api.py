@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiRequest,
     OpenApiResponse,
     extend_schema,
@@ -25,7 +24,13 @@ from chengguan.cases.models import CaseEvidence, CheckFinding
 from chengguan.cases.selectors import urgency
 from chengguan.cases.services import MAX_DESCRIPTION
 from chengguan.core import limits
-from chengguan.core.api import API_AUTHENTICATION, error_response, error_responses, validated
+from chengguan.core.api import (
+    API_AUTHENTICATION,
+    error_response,
+    error_responses,
+    idempotency_header,
+    validated,
+)
 from chengguan.core.errors import Conflict, NotFound
 from chengguan.core.masking import mask_name, mask_phone
 from chengguan.core.parsers import MultiPartParser
@@ -33,6 +38,8 @@ from chengguan.field import selectors, services
 from chengguan.field.selectors import TASK_ACTIONS
 from chengguan.org.permissions import uses_field_app
 from chengguan.taxonomy import selectors as taxonomy_selectors
+
+DEVICE_KEY = idempotency_header("设备生成的幂等键（最长 64 字符）", required=True)
 
 
 class FieldCategorySerializer(serializers.Serializer):
@@ -115,15 +122,7 @@ class FieldReportCreate(APIView):
             "同一键重发返回第一次的案件（200）。"
             "设备的拍摄时间、位置和精度与服务器接收时间一并保存；照片 EXIF 与之不符时标记。"
         ),
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                location=OpenApiParameter.HEADER,
-                required=True,
-                description="设备生成的幂等键（最长 64 字符）",
-            )
-        ],
+        parameters=[DEVICE_KEY],
         request={"multipart/form-data": OpenApiRequest(FieldReportSerializer)},
         responses={
             201: FieldReportResultSerializer,
@@ -303,15 +302,7 @@ class FieldTaskAction(APIView):
             "（200，`replayed`），不会办两次。照片与上报相同：`photos` + `photo_sha256`（+ `photo_exif`）。"
             "案件已被他人推进时返回 409，正文带案件现在的状态。"
         ),
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                location=OpenApiParameter.HEADER,
-                required=True,
-                description="设备生成的幂等键（最长 64 字符）",
-            )
-        ],
+        parameters=[DEVICE_KEY],
         request={"multipart/form-data": OpenApiRequest(FieldActionSerializer)},
         responses={
             201: FieldActionResultSerializer,

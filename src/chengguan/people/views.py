@@ -658,17 +658,6 @@ def deed_new(request):
 
     def record(d: dict) -> Deed:
         chosen = set(d["people"])
-        reports = (
-            [
-                {
-                    "outlet": d["media_outlet"],
-                    "date": d["media_date"].isoformat() if d["media_date"] else "",
-                    "link": d["media_link"],
-                }
-            ]
-            if d["media_outlet"]
-            else []
-        )
         return services.deed_record(
             actor=request.user,
             bureau=bureau,
@@ -678,7 +667,7 @@ def deed_new(request):
             place=d["place"],
             people=[p.user for p in people if p.user_id in chosen],
             witnesses=d["witnesses"],
-            media_reports=reports,
+            media_reports=_media_report(d),
             photos=[d["photo"]] if d["photo"] else [],
             consent=d["consent"],
             consent_note=d["consent_note"],
@@ -692,6 +681,14 @@ def deed_new(request):
         context={"title": _("记录先进事迹"), "multipart": True},
         done=lambda deed: redirect("people:deed", pk=deed.pk),
     )
+
+
+def _media_report(d: dict) -> list[dict]:
+    """The one media report a deed form carries (outlet, date, link), as the deed stores it."""
+    if not d["media_outlet"]:
+        return []
+    day = d["media_date"].isoformat() if d["media_date"] else ""
+    return [{"outlet": d["media_outlet"], "date": day, "link": d["media_link"]}]
 
 
 @staff_required
@@ -718,17 +715,6 @@ def deed_edit(request, pk: int):
 
     def update(d: dict) -> Deed:
         chosen = set(d["people"])
-        edited = (
-            [
-                {
-                    "outlet": d["media_outlet"],
-                    "date": d["media_date"].isoformat() if d["media_date"] else "",
-                    "link": d["media_link"],
-                }
-            ]
-            if d["media_outlet"]
-            else []
-        )
         return services.deed_update(
             actor=request.user,
             deed=deed,
@@ -738,7 +724,7 @@ def deed_edit(request, pk: int):
             place=d["place"],
             people=[p.user for p in people if p.user_id in chosen],
             witnesses=d["witnesses"],
-            media_reports=edited + reports[1:],
+            media_reports=_media_report(d) + reports[1:],
         )
 
     return form_page(
