@@ -65,7 +65,11 @@ COLUMNS = [
     *("penalty_case_ref", "rework_count", "return_count", "verify_flags", "evaluation_comment"),
     *("is_supervised", "updated_at", "bureau_id", "category_id", "community_id", "grid_id"),
     *("handling_unit_id", "squad_id", "subdistrict_id", "is_spam", "spam_reason", "priority"),
+    *("check_finding", "handling_due_at", "reporter_id", "verifier_id", "filed_by_id"),
+    *("first_dispatcher_id", "redispatch_count", "extension_count", "filed_late", "dispatched_late"),
+    *("verified_late",),
 ]
+DISPOSITIONS = ["service"] * 7 + ["management"] * 2 + ["enforcement"]
 
 
 def parse_args() -> argparse.Namespace:
@@ -129,9 +133,11 @@ def setup_django(url: str, data_dir: Path) -> None:
 # --- the load ------------------------------------------------------------------------------------
 
 
-def _places() -> tuple[list[tuple], list[tuple]]:
-    """(grid rows, category rows) the cases are spread over."""
+def _places() -> tuple[list[tuple], list[tuple], dict]:
+    """(grid rows, category rows, staff) the cases are spread over: the staff of each bureau by
+    role, and each grid's inspectors (who report and verify its patrol cases)."""
     from chengguan.grids.models import Grid
+    from chengguan.org.models import StaffProfile
     from chengguan.taxonomy.models import Category
 
     grids = list(
@@ -147,7 +153,20 @@ def _places() -> tuple[list[tuple], list[tuple]]:
         )
     )
     categories = list(Category.objects.filter(is_active=True).values_list("id", "time_limit_unit"))
-    return grids, categories
+    staff: dict = {}
+    rows = StaffProfile.objects.filter(user__is_active=True).values_list(
+        "user_id", "organisation__bureau_id", "organisation_id", "roles__code"
+    )
+    for user, bureau, own, role in rows.order_by("user_id"):
+        staff.setdefault((bureau or own, role), []).append(user)
+    for grid, user in Grid.inspectors.through.objects.values_list("grid_id", "user_id").order_by("id"):
+        staff.setdefault(("grid", grid), []).append(user)
+    return grids, categories, staff
+
+
+def _one(staff: dict, key: tuple, i: int) -> str:
+    pool = staff.get(key)
+    return str(pool[i % len(pool)]) if pool else "\\N"
 
 
 class _Clock:
@@ -173,8 +192,11 @@ _NOT_ACCEPTED = frozenset({"filed", "dispatched", "returned"})
 _HANDLED_STATES = frozenset({"handled", "verified", "closed"})
 
 
-def case_lines(n: int, seed: int, grids: list[tuple], categories: list[tuple], start: dt.datetime):
-    """COPY text lines for n cases reported evenly over the 365 days from `start`."""
+def case_lines(n: int, seed: int, places: tuple, start: dt.datetime):
+    """COPY text lines for n cases reported evenly over the 365 days from `start`: patrol cases
+    reported and verified by an inspector of their grid, filed by an operator, dispatched by a
+    dispatcher; a few of them filed, dispatched or verified late, redispatched, extended, reworked."""
+    grids, categories, staff = places
     rng = random.Random(seed)
     clock = _Clock(start, 366)
     text = clock.text
@@ -190,11 +212,13 @@ def case_lines(n: int, seed: int, grids: list[tuple], categories: list[tuple], s
         accepted = dispatched and state not in _NOT_ACCEPTED
         handled = accepted and state in _HANDLED_STATES
         closed = state == "closed"
+        verified = closed  # verified_at is the closing time below
+        source = SOURCES[i % len(SOURCES)]
         due = None if closed else reported + 3 * 86400
         closed_at = text(reported + _CLOSED) if closed else "\\N"
         row = (
             f"C{bureau % 100:02d}{i:010d}",
-            SOURCES[i % len(SOURCES)],
+            source,
             f"第{i}号问题：{code}网格内发现的情况",
             f"{code}网格",
             f"{lon + (rng.random() - 0.5) * 0.0008:.6f}",
@@ -214,13 +238,13 @@ def case_lines(n: int, seed: int, grids: list[tuple], categories: list[tuple], s
             text(due),
             text(due - 8 * 3600) if due else "\\N",
             unit or "",
-            "f",
+            "t" if handled and i % 11 == 4 else "f",
             "已处置" if handled else "",
             "",
+            DISPOSITIONS[i % len(DISPOSITIONS)] if closed else "",
             "",
-            "",
-            "0",
-            "0",
+            "1" if handled and i % 30 == 2 else "0",
+            "1" if dispatched and i % 60 == 9 else "0",
             "[]",
             "",
             "t" if i % 40 == 0 else "f",
@@ -235,6 +259,17 @@ def case_lines(n: int, seed: int, grids: list[tuple], categories: list[tuple], s
             "f",
             "",
             "urgent" if i % 20 == 0 else "normal",
+            "",
+            text(due) if dispatched else "\\N",
+            _one(staff, ("grid", grid_id), i) if source == "patrol" else "\\N",
+            _one(staff, ("grid", grid_id), i + 1) if verified else "\\N",
+            _one(staff, (bureau, "operator"), i) if filed else "\\N",
+            _one(staff, (bureau, "dispatcher"), i) if dispatched else "\\N",
+            "1" if dispatched and i % 50 == 7 else "0",
+            "1" if dispatched and i % 25 == 3 else "0",
+            "t" if filed and i % 17 == 5 else "f",
+            "t" if dispatched and i % 19 == 6 else "f",
+            "t" if verified and i % 23 == 8 else "f",
         )
         yield "\t".join(row) + "\n"
 
@@ -242,7 +277,7 @@ def case_lines(n: int, seed: int, grids: list[tuple], categories: list[tuple], s
 def load_cases(n: int, seed: int) -> dict:
     from django.db import connection
 
-    grids, categories = _places()
+    places = _places()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case' "
@@ -265,7 +300,7 @@ def load_cases(n: int, seed: int) -> dict:
     raw = connection.connection  # the psycopg connection under Django's
     with raw.cursor() as cursor, cursor.copy(f"COPY cases_case ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         buffer = io.StringIO()
-        for k, line in enumerate(case_lines(n, seed, grids, categories, start), 1):
+        for k, line in enumerate(case_lines(n, seed, places, start), 1):
             buffer.write(line)
             if k % 50_000 == 0:
                 copy.write(buffer.getvalue())

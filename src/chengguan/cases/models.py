@@ -162,6 +162,21 @@ class Case(models.Model):
     # When the current handling clock started: the last dispatch, or the last rework.
     handling_started_at = models.DateTimeField(null=True, blank=True)
     handled_late = models.BooleanField(default=False)
+    # What the evaluation (综合评价) counts of the steps, kept on the case as each step is taken, so a
+    # figure is a condition on the case's own columns rather than a search of its audit trail and
+    # delays: who filed it and who dispatched it first (岗位评价), how often it was redispatched, how
+    # many extensions were approved, and which waits ended late (a CaseDelay of that stage exists).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_dispatcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    redispatch_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    extension_count = models.PositiveSmallIntegerField(default=0, db_default=0)
+    filed_late = models.BooleanField(default=False, db_default=False)
+    dispatched_late = models.BooleanField(default=False, db_default=False)
+    verified_late = models.BooleanField(default=False, db_default=False)
 
     result = models.TextField("处置结果", blank=True)
     reason = models.TextField("最近一次原因/说明", blank=True)

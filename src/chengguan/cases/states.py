@@ -187,6 +187,15 @@ checked_first = Guard(
 # -- steps -------------------------------------------------------------------------------------------
 
 
+# The case's flag for a wait that ended late (the evaluation's on-time counts read it).
+LATE_FLAG = {
+    CaseState.REPORTED: "filed_late",
+    CaseState.FILED: "dispatched_late",
+    CaseState.RETURNED: "dispatched_late",
+    CaseState.HANDLED: "verified_late",
+}
+
+
 def _finishing(step):
     """A step that finishes a stage: a late one leaves the reason on record (CaseDelay)."""
 
@@ -199,6 +208,8 @@ def _finishing(step):
             CaseDelay.objects.create(
                 case=case, stage=stage, due_at=due, acted_at=ctx.now, reason=reason, recorded_by=ctx.actor
             )
+            if stage in LATE_FLAG:
+                setattr(case, LATE_FLAG[stage], True)
             extra["delay_reason"] = reason
         return extra
 
@@ -224,6 +235,7 @@ def _file(ctx: Context) -> dict:
     if ctx.get("category"):
         case.category = category_of(ctx.data["category"])
     case.filed_at = ctx.now
+    case.filed_by = case.filed_by or ctx.actor
     case.proposed_unit = (
         ctx.effects.propose_handler(category=case.category, grid=case.grid) if case.grid_id else None
     )
@@ -264,6 +276,9 @@ def _dispatch(ctx: Context) -> dict:
     case = ctx.obj
     if ctx.action == A.REDISPATCH:
         case.reason = ctx.data["reason"]
+        case.redispatch_count += 1
+    elif case.first_dispatcher_id is None:
+        case.first_dispatcher = ctx.actor
     case.handling_unit = _dispatch_unit(case, ctx.get("unit"))
     case.dispatched_at = ctx.now
     case.handler = None
@@ -326,6 +341,7 @@ def _decide_extension(ctx: Context) -> dict:
     ext.decided_by, ext.decided_at = ctx.actor, now
     if ctx.action == A.APPROVE_EXTENSION:
         ext.status = ExtensionStatus.APPROVED
+        case.extension_count += 1
         ext.decision_note = ctx.get("note", "")
         # The due time moves by the approved amount; the warning keeps marking 80 % of the (now longer)
         # time allowed, so it moves by 80 % of the added office time.

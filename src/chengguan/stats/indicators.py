@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
-from chengguan.cases.models import HANDLING_STATES, Case, CaseDelay, CaseExtension, ExtensionStatus
+from chengguan.cases.models import HANDLING_STATES, Case
 from chengguan.cases.permissions import sees_bureau_cases
 from chengguan.cases.public import PUBLIC_SOURCES
 from chengguan.cases.selectors import cases_visible_to
 from chengguan.cases.states import CaseState
 from chengguan.core import clock
-from chengguan.core.models import AuditEvent
 from chengguan.enforcement.models import PenaltyCase, PenaltyReview, ReviewKind
 from chengguan.enforcement.review_effects import LOST
 from chengguan.enforcement.states import PenaltyState
@@ -62,31 +60,6 @@ class Period:
         return Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
 
 
-def _redispatched() -> Exists:
-    events = AuditEvent.objects.filter(
-        action="case.redispatch", object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField())
-    )
-    return Exists(events)
-
-
-def _first_actor(action: str) -> Subquery:
-    """Who took `action` on the case first (its audit record)."""
-    events = AuditEvent.objects.filter(
-        action=action, object_type="cases.case", object_id=Cast(OuterRef("pk"), CharField())
-    )
-    return Subquery(events.order_by("id").values("actor_id")[:1])
-
-
-def _late(*stages: str) -> Exists:
-    # A step made after its due time leaves a delay of the stage it ended.
-    return Exists(CaseDelay.objects.filter(case=OuterRef("pk"), stage__in=stages))
-
-
-def _late_verification() -> Exists:
-    # A verification made after its due time leaves a delay of the stage it ended (已反馈).
-    return Exists(CaseDelay.objects.filter(case=OuterRef("pk"), stage=CaseState.HANDLED))
-
-
 Predicate = Callable[[Period], Q | Exists]
 
 # The named conditions of the rules, per table; `where:` and `exclude:` of the YAML name these.
@@ -104,29 +77,26 @@ CASE_PREDICATES: dict[str, Predicate] = {
     "closed": lambda p: Q(state=CaseState.CLOSED),
     # Sent back for rework, or reopened after closing, at least once.
     "reworked": lambda p: Q(rework_count__gt=0),
-    "extended": lambda p: Exists(
-        CaseExtension.objects.filter(case=OuterRef("pk"), status=ExtensionStatus.APPROVED)
-    ),
+    "extended": lambda p: Q(extension_count__gt=0),
     # Still with the unit, its handling clock running, and past the handling due time now.
     "overdue_open": lambda p: Q(state__in=HANDLING_STATES, handling_due_at__lt=p.now),
-    "redispatched": lambda p: _redispatched(),
+    "redispatched": lambda p: Q(redispatch_count__gt=0),
     "supervised": lambda p: Q(is_supervised=True),
     "with_disposition": lambda p: ~Q(disposition=""),
     "service": lambda p: Q(disposition="service"),
     "management": lambda p: Q(disposition="management"),
     "enforcement": lambda p: Q(disposition="enforcement"),
     "public_source": lambda p: Q(source__in=PUBLIC_SOURCES),
-    "verified_on_time": lambda p: ~_late_verification(),
+    # Verified within the limit: no delay recorded while the handled case waited for verification.
+    "verified_on_time": lambda p: Q(verified_late=False),
     # Filed within the 立案 limit: no delay recorded while the case waited to be filed.
-    "filed_on_time": lambda p: ~_late(CaseState.REPORTED),
+    "filed_on_time": lambda p: Q(filed_late=False),
     # Not later found to be spam, nor cancelled (作废) after filing.
     "filed_accurately": lambda p: Q(is_spam=False) & ~Q(state=CaseState.CANCELLED),
     # Dispatched within the limit, after filing and after each return by a unit.
-    "dispatched_on_time": lambda p: (
-        Q(dispatched_at__isnull=False) & ~_late(CaseState.FILED, CaseState.RETURNED)
-    ),
+    "dispatched_on_time": lambda p: Q(dispatched_at__isnull=False, dispatched_late=False),
     # Neither redispatched nor returned by the unit it was sent to.
-    "accurate_dispatch": lambda p: Q(dispatched_at__isnull=False, return_count=0) & ~_redispatched(),
+    "accurate_dispatch": lambda p: Q(dispatched_at__isnull=False, return_count=0, redispatch_count=0),
     # Grouping conditions of the staff level: true by construction of the staff queries.
     "reported_by": lambda p: Q(),
     "verified_by": lambda p: Q(),
@@ -196,13 +166,8 @@ STAFF_ANCHORS = {
     "verified_by": "verifier_id",
     "in_assigned_grid": "grid__assignments__inspector_id",
     # The operator's and the dispatcher's levels: who filed the case, who dispatched it first.
-    "filed_by": "filer_id",
-    "dispatched_by": "dispatcher_id",
-}
-# Anchors that are not columns of the case: annotated from its audit records.
-ANNOTATED_ANCHORS = {
-    "filer_id": lambda: _first_actor("case.file"),
-    "dispatcher_id": lambda: _first_actor("case.dispatch"),
+    "filed_by": "filed_by_id",
+    "dispatched_by": "first_dispatcher_id",
 }
 
 
@@ -413,12 +378,6 @@ def _spell_at_report() -> Q:
     )
 
 
-def _anchored(qs: QuerySet, anchor: str) -> QuerySet:
-    if anchor in ANNOTATED_ANCHORS:
-        return qs.annotate(**{anchor: ANNOTATED_ANCHORS[anchor]()})
-    return qs
-
-
 def _staff_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> dict[int, dict]:
     """Every count of a level of people: one grouped query per anchor (reporter, verifier, grid's
     inspector; filer; first dispatcher)."""
@@ -429,7 +388,7 @@ def _staff_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> d
     merged: dict[int, dict] = {}
     for anchor, counts in by_anchor.items():
         aggregates = {i.key: _aggregate(rules, i, period) for i in counts}
-        qs = _anchored(scope.cases().filter(_period_hint(rules, counts, period)), anchor)
+        qs = scope.cases().filter(_period_hint(rules, counts, period))
         if anchor == STAFF_ANCHORS["in_assigned_grid"]:
             qs = qs.filter(_spell_at_report())
         for gid, values in _grouped(qs, anchor, aggregates).items():
@@ -538,7 +497,7 @@ def counted_cases(
         return qs.filter(**{GROUP_BY["case"][level]: group_id})
     anchor = _anchor(indicator)
     if anchor != STAFF_ANCHORS["in_assigned_grid"]:
-        return _anchored(qs, anchor).filter(**{anchor: group_id})
+        return qs.filter(**{anchor: group_id})
     spells = GridAssignment.objects.filter(
         grid=OuterRef("grid"), inspector_id=group_id, since__lte=OuterRef("reported_at")
     ).filter(Q(until__isnull=True) | Q(until__gt=OuterRef("reported_at")))
