@@ -162,7 +162,8 @@ def test_overdue_tasks_are_in_the_assignees_inbox(world, client):
         assert list(selectors.overdue_tasks(w.police_contact)) == []
         client.force_login(w.users[R.HANDLER])
         html = client.get("/campaigns/tasks/").content.decode()
-        assert 'data-testid="nav-badge-campaign-tasks"' in html and 'data-testid="overdue"' in html
+        assert 'data-badge="campaign-tasks"' in html and 'data-testid="overdue"' in html
+        assert client.get("/nav/badges/").json()["badges"]["campaign-tasks"]["count"] == 1
         told = services.tasks_remind_overdue(actor=system_actor(w.d.bureau), bureau=w.d.bureau)
         again = services.tasks_remind_overdue(actor=system_actor(w.d.bureau), bureau=w.d.bureau)
     assert told == 1 and again == 0

@@ -19,7 +19,10 @@ from tests.factories import UserFactory
 from .conftest import PASSWORD
 
 STAFF_PAGES = ["web:home", "web:grid-map", "web:organisation", "web:categories"]
-STAFF_ONLY_PAGES = ["web:grid-map", "web:organisation", "web:categories", "web:grid-outlines"]
+STAFF_ONLY_PAGES = [
+    *("web:grid-map", "web:organisation", "web:categories", "web:grid-outlines"),
+    "web:nav-badges",
+]
 STAFF_USERS = ["inspector", "handler", "squad_leader", "leader", "admin"]
 
 

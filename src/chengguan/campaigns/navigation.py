@@ -31,6 +31,6 @@ def campaigns_nav(user, roles: frozenset[str]) -> list[dict]:
             "label": _("我的任务"),
             "url": reverse("campaigns:campaign-tasks"),
             "icon": "inbox",
-            "badge": selectors.overdue_tasks(user).count(),
+            "badge": lambda: selectors.overdue_tasks(user).count(),
         },
     ]

@@ -1,6 +1,6 @@
 """The workbench's entries in the side navigation, with the count of my to-dos as a badge.
 
-Called from `chengguan.web.context.navigation`, so every page shows the same count."""
+The count is fetched by the menu after the page has loaded (`core.navigation.badge_counts`)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from chengguan.cases.permissions import can_use_dispatch_board, can_use_report_p
 
 
 def _inbox_count(user) -> int:
-    """My to-do count; the inbox page counts it already and leaves it on the user for the badge.
-    `closed_at IS NULL` (true of every open case) lets the planner use the `closed_at` index."""
-    known = getattr(user, "cases_inbox_count", None)
-    if known is not None:
-        return known
+    """My to-do count. `closed_at IS NULL` (true of every open case) lets the planner use the
+    `closed_at` index."""
     return selectors.inbox(user).filter(closed_at__isnull=True).count()
 
 
@@ -28,7 +25,7 @@ def workbench_nav(user, roles: frozenset[str]) -> list[dict]:
             "label": _("我的待办"),
             "url": reverse("cases:inbox"),
             "icon": "inbox",
-            "badge": _inbox_count(user),
+            "badge": lambda: _inbox_count(user),
         }
     ]
     if can_use_report_page(user):

@@ -270,8 +270,6 @@ def inbox(request):
         overdue=Count("pk", filter=Q(urgency="overdue")),
         warning=Count("pk", filter=Q(urgency="warning")),
     )
-    # The navigation badge shows the same number: counted once.
-    request.user.cases_inbox_count = tally["total"]
     page = _page_of(todo, request.GET.get("page"), INBOX_PAGE, _pending_extension_flag, tally["total"])
     context = {"page": page, "rows": _rows(page.object_list, now, request.user), "tally": tally, "now": now}
     return render(request, "cases/inbox.html", context)

@@ -5,6 +5,10 @@ Each app registers, in its `AppConfig.ready()`, a function `entries(user, roles)
 giving the items that user may open (`name`, `label`, `url`, `icon`, optional `badge`), and an
 `order`: the menu lists the sections by order, then by the order they were registered.
 
+A `badge` is a function of no arguments giving a count (my to-dos, ratings waiting): the page is
+drawn without counting, and the menu fetches the counts after it has loaded (`badge_counts`), so
+no page waits for them.
+
     navigation.register(200, review_nav)
 """
 
@@ -40,3 +44,8 @@ def register(order: int, entries: Entries) -> None:
 def staff_entries(user, roles: frozenset[str]) -> list[dict]:
     """Every registered section's items for this member of staff, in menu order."""
     return [item for _, _, entries in _sections for item in entries(user, roles)]
+
+
+def badge_counts(user, roles: frozenset[str]) -> dict[str, int]:
+    """The count of each item of this member's menu that has a badge."""
+    return {item["name"]: item["badge"]() for item in staff_entries(user, roles) if item.get("badge")}

@@ -18,6 +18,6 @@ def review_nav(user, roles: frozenset[str]) -> list[dict]:
             "label": _("回访复核"),
             "url": reverse("portal:review"),
             "icon": "flag",
-            "badge": reviews_pending(user).count(),
+            "badge": lambda: reviews_pending(user).count(),
         }
     ]

@@ -64,7 +64,10 @@ def _nav(user, is_staff: bool) -> list[dict]:
     """Home, then the sections the apps registered (`core.navigation`), then the admin for admins."""
     items = [{"name": "home", "label": _("首页"), "url": reverse("web:home"), "icon": "home"}]
     if is_staff:
-        items += menu.staff_entries(user, role_codes(user))
+        # A badge's count is fetched after the page has loaded (web:nav-badges): the page marks
+        # where it goes and counts nothing.
+        entries = menu.staff_entries(user, role_codes(user))
+        items += [{**item, "badge": bool(item.get("badge"))} for item in entries]
     else:
         items += _public_entries(user)
     if user.is_staff or uses_admin_pages(user):

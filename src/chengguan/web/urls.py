@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/otp/", views.login_otp, name="login-otp"),
     path("logout/", views.logout_view, name="logout"),
+    path("nav/badges/", views.nav_badges, name="nav-badges"),
     path("grids/map/", views.grid_map, name="grid-map"),
     path("grids/map/outlines.geojson", views.grid_outlines, name="grid-outlines"),
     path("org/", views.organisation, name="organisation"),

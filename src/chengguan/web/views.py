@@ -18,12 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 
 from chengguan.cases.forms import category_choices
 from chengguan.cases.permissions import can_use_dispatch_board
 from chengguan.core import audit, calendar, clock
+from chengguan.core import navigation as menu
 from chengguan.core.masking import mask_phone
 from chengguan.grids.permissions import works_assigned_grids
 from chengguan.grids.selectors import locate_point
@@ -41,7 +43,7 @@ from chengguan.org.permissions import (
     uses_admin_pages,
 )
 from chengguan.org.roles import RoleCode
-from chengguan.org.selectors import bureau_of, profile_of, visible_organisations
+from chengguan.org.selectors import bureau_of, profile_of, role_codes, visible_organisations
 from chengguan.people import selectors as people_selectors
 from chengguan.portal import selectors as portal_selectors
 from chengguan.portal.permissions import follows_own_reports, raises_deputy_items, reports_as_citizen
@@ -241,6 +243,20 @@ def grid_map(request):
         "map_config": map_config,
     }
     return render(request, "web/grid_map.html", context)
+
+
+@staff_required
+@require_GET
+def nav_badges(request):
+    """The counts of the side menu's badges, fetched by the menu once the page has loaded."""
+    counts = menu.badge_counts(request.user, role_codes(request.user))
+    badges = {
+        name: {"count": n, "title": ngettext("%(n)s 件待办", "%(n)s 件待办", n) % {"n": n}}
+        for name, n in counts.items()
+    }
+    response = JsonResponse({"badges": badges})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_required

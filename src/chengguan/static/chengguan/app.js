@@ -16,3 +16,27 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+/* The side menu's badges (my to-dos, ratings waiting) are counted after the page has loaded, so no
+   page waits for them; a count of 0 shows no badge. */
+window.addEventListener("load", () => {
+  const nav = document.querySelector("nav[data-badges-url]");
+  const spots = nav ? nav.querySelectorAll("[data-badge]") : [];
+  if (!spots.length) return;
+  fetch(nav.dataset.badgesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : { badges: {} }))
+    .then(({ badges }) => {
+      spots.forEach((spot) => {
+        const badge = badges[spot.dataset.badge];
+        if (!badge || !badge.count) {
+          spot.remove();
+          return;
+        }
+        spot.textContent = String(badge.count);
+        spot.title = badge.title;
+        spot.setAttribute("data-testid", "nav-badge-" + spot.dataset.badge);
+        spot.hidden = false;
+      });
+    })
+    .catch(() => {});
+});
