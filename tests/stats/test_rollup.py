@@ -155,3 +155,34 @@ def test_the_scheduled_job_builds_the_rollup_then_follows_the_cases(district):
     assert job.func(LATER_AT) == {version: 2}  # its filing and reporting month, recounted
     october = rollup.rolled_up(rules.default_rules(), "bureau", [dt.date(2026, 10, 1)])
     assert october[district.bureau.pk]["closed"] == 1
+
+
+def test_a_change_recounts_only_its_grid_s_month_and_moves_a_redispatched_case_between_units(district):
+    """A redispatch after the rollup was built moves the case from one unit's count to the other's;
+    the refresh rewrote the rows of that case's grid only (the other grid's row is the same row)."""
+    ruleset = rules.default_rules()
+    with pinned(dt.datetime(2026, 10, 12, 9, 30, tzinfo=SHANGHAI)):
+        other = flow.drive(district, "dispatched", grid=1)
+        moved = flow.drive(district, "dispatched", grid=0)
+    # Last changed well before the other one (beyond the refresh's overlap).
+    Case.objects.filter(pk=other.pk).update(updated_at=other.updated_at - dt.timedelta(hours=1))
+    rollup.refresh(ruleset)
+    first, last = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    squad, department = moved.handling_unit_id, district.department.pk
+    other_grid = CaseRollup.objects.get(cohort="filed", grid_id=district.grids[1].pk)
+    assert rollup.rolled_up(ruleset, "unit", [first])[squad]["dispatched"] == 2
+    at(
+        LATER_AT,
+        district,
+        moved,
+        "redispatch",
+        R.DISPATCHER,
+        unit=department,
+        reason="改派",
+        delay_reason="迟办",
+    )
+    units = {r.group_id: r.values["dispatched"] for r in indicators.compute(ruleset, "unit", first, last)}
+    assert units == {squad: 1, department: 1}
+    assert {k: v["dispatched"] for k, v in rollup.rolled_up(ruleset, "unit", [first]).items()} == units
+    assert CaseRollup.objects.get(cohort="filed", grid_id=district.grids[1].pk).pk == other_grid.pk
+    assert not CaseRollup.objects.filter(cohort="filed", grid_id=district.grids[0].pk, handling_unit_id=squad)

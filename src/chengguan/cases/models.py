@@ -219,6 +219,12 @@ class Case(models.Model):
             models.Index(fields=["filed_at"], name="cases_case_filed_at_idx"),
             models.Index(fields=["verified_at"], name="cases_case_verified_at_idx"),
             models.Index(fields=["updated_at"], name="cases_case_updated_at_idx"),
+            # "Still with the unit and past its handling due time now" (超期待处置), counted at read.
+            models.Index(
+                fields=["handling_due_at", "filed_at"],
+                condition=models.Q(state__in=sorted(HANDLING_STATES)),
+                name="cases_case_overdue_open_idx",
+            ),
         ]
         verbose_name = "案件"
         verbose_name_plural = "案件"

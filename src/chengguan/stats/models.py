@@ -62,26 +62,34 @@ ROLLUP_SLOTS = 24
 
 
 class CaseRollup(models.Model):
-    """The counts of one cohort (filed or reported, by its Shanghai day) of one group of an area
-    level (bureau, sub-district, community, grid, handling unit) in one calendar month (`month` is
-    its 1st), under one rule version. A period's whole months are sums of these rows; the days
-    around them are counted from the cases. Counts that depend on the moment of reading (still open
-    and overdue now) are not kept. Maintained by `stats.rollup` for the months whose cases changed;
-    derived data: `chengguan jobs run stats.rollup` builds it the first time and refreshes it."""
+    """The counts of one cohort (filed or reported, by its Shanghai day) of the cases of one grid
+    and handling unit (with the grid's community, sub-district and bureau) in one calendar month
+    (`month` is its 1st), under one rule version. Every area level's figure of a month is a sum of
+    these rows grouped by its column; a period's whole months come from them, the days around them
+    from the cases. Counts that depend on the moment of reading (still open and overdue now) are not
+    kept. A case's grid and cohort month never change once it is in the cohort, so the rows of one
+    grid's month are recounted alone when one of its cases changes (`stats.rollup`). Derived data:
+    `chengguan jobs run stats.rollup` builds it the first time and refreshes it."""
 
     rule_version = models.CharField(max_length=60)
     cohort = models.CharField(max_length=40)
     month = models.DateField()
-    level = models.CharField(max_length=12)
-    group_id = models.IntegerField()
     bureau_id = models.IntegerField()
+    subdistrict_id = models.IntegerField(null=True)
+    community_id = models.IntegerField(null=True)
+    grid_id = models.IntegerField(null=True)
+    handling_unit_id = models.IntegerField(null=True)
     locals().update({f"n{i}": models.IntegerField(default=0) for i in range(ROLLUP_SLOTS)})
 
     class Meta:
-        indexes = [models.Index(fields=["rule_version", "level", "month"])]
+        indexes = [
+            models.Index(fields=["rule_version", "month", "bureau_id"]),
+            models.Index(fields=["rule_version", "cohort", "month", "grid_id"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {self.level} {self.group_id}"
+        where = f"grid {self.grid_id} unit {self.handling_unit_id}"
+        return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {where}"
 
 
 class RollupState(models.Model):

@@ -1,19 +1,23 @@
-"""The rollup of the evaluation's case cohorts (`CaseRollup`): the counts of each group of each area
-level per calendar month, built from the same conditions as `stats.indicators`, so that a period's
-whole months are sums of a few integer rows instead of a scan of their cases.
+"""The rollup of the evaluation's case cohorts (`CaseRollup`): the counts of the cases of each grid
+and handling unit per calendar month, built from the same conditions as `stats.indicators`, so that
+a period's whole months at any area level are sums of integer rows instead of a scan of cases.
 
 - What is rolled: the counts of the `indicators:` of the rules over the cases of a dated cohort
   (`filed`, `reported`) that do not depend on the moment they are read — in `ROLLUP_SLOTS` integer
   columns, in the rules' order (`slots`). "Still open and past due now" (`overdue_open`), the sums,
   the other tables, the staff and post levels, and the days of a period outside its whole months
   are counted from their rows (`stats.indicators`).
-- A month is recounted from its cases (`rebuild`), in one grouped query, replacing its rows.
+- A month is recounted from its cases (`rebuild`), in one grouped query, replacing its rows; or
+  only some grids of it: a case's grid and its cohort's day are set once (at the report, at filing),
+  so the rows of its grid's month hold all it counts, whatever happens to it later (a redispatch
+  moves it between units of the same grid's rows).
 - Freshness: `RollupState.watermark` is the newest `Case.updated_at` the rollup has read. Every
   change of a case touches `updated_at` (closed, reworked, marked spam, extended, redispatched...),
-  so `refresh` recounts the months (of each cohort) of the cases changed since the watermark (less
-  `OVERLAP`, for a transaction that committed late), and `ensure_fresh` — called by every read —
-  refreshes first when a case changed after the watermark: a figure never lags a case change. The
-  scheduled job `stats.rollup` refreshes every 10 minutes, so a read rarely has to.
+  so `refresh` recounts the grids' months (of each cohort) of the cases changed since the watermark
+  (less `OVERLAP`, for a transaction that committed late), and `ensure_fresh` — called by every read
+  — refreshes first when a case changed after the watermark: a figure never lags a case change, and
+  the read pays for a few grids' months, not for whole months. The scheduled job `stats.rollup`
+  refreshes every 10 minutes, so a read rarely has to.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import router, transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from chengguan.cases.models import Case
@@ -36,9 +40,11 @@ MOMENT_DEPENDENT = frozenset({"overdue_open"})
 # A refresh reads the changes this far before its watermark again (a transaction that stamped
 # `updated_at` before the last refresh but committed after it).
 OVERLAP = dt.timedelta(minutes=2)
+# The case's column of each area level, which is also the rollup's.
 LEVEL_FIELD = indicators.GROUP_BY["case"]
 _FIELDS = sorted(set(LEVEL_FIELD.values()))
-Key = tuple[str, int, int]  # (level, group id, bureau id)
+# Above this many changed grids in a month, the whole month is recounted (one scan beats many).
+WHOLE_MONTH_ABOVE = 200
 
 
 def rolled(rules: RuleSet) -> list[Indicator]:
@@ -78,40 +84,35 @@ def _next_month(month: dt.date) -> dt.date:
     return _month(month + dt.timedelta(days=31))
 
 
-def _rebuild(rules: RuleSet, cohort: str, keys: list[Indicator], month: dt.date) -> int:
-    """Replace the rows of one cohort's month by a fresh count of its cases (one grouped query)."""
+def _rebuild(
+    rules: RuleSet, cohort: str, keys: list[Indicator], month: dt.date, grids: set[int | None] | None = None
+) -> int:
+    """Replace the rows of one cohort's month, or of some grids of it (None: the cases without a
+    grid), by a fresh count of their cases in one grouped query; the rows written."""
     db = _db()
     field = rules.cohorts[cohort]["field"]
     period = indicators.Period(month, _next_month(month) - dt.timedelta(days=1), clock.now())
+    cases = Case.objects.using(db).filter(period.within(field))
+    old = CaseRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month)
+    if grids is not None:
+        part = Q(grid_id__in=sorted(g for g in grids if g is not None))
+        if None in grids:
+            part |= Q(grid_id__isnull=True)
+        cases, old = cases.filter(part), old.filter(part)
     aggregates = {i.key: Count("pk", filter=indicators._condition(rules, i, period)) for i in keys}
-    qs = (
-        Case.objects.using(db).filter(period.within(field)).order_by().values(*_FIELDS).annotate(**aggregates)
-    )
-    sums: dict[Key, dict] = {}
-    for r in qs.iterator(chunk_size=5000):
-        if not any(r[i.key] for i in keys):
-            continue
-        for level, group_field in LEVEL_FIELD.items():
-            gid = r[group_field]
-            if gid is None:
-                continue
-            counts = sums.setdefault((level, gid, r["bureau_id"]), {})
-            for i in keys:
-                counts[i.key] = counts.get(i.key, 0) + r[i.key]
     column = slots(rules)
     rows = [
         CaseRollup(
             rule_version=rules.version,
             cohort=cohort,
             month=month,
-            level=level,
-            group_id=gid,
-            bureau_id=bid,
-            **{column[k]: n for k, n in counts.items()},
+            **{f: r[f] for f in _FIELDS},
+            **{column[i.key]: r[i.key] for i in keys},
         )
-        for (level, gid, bid), counts in sums.items()
+        for r in cases.order_by().values(*_FIELDS).annotate(**aggregates).iterator(chunk_size=5000)
+        if any(r[i.key] for i in keys)
     ]
-    CaseRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month).delete()
+    old.delete()
     CaseRollup.objects.using(db).bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -140,17 +141,25 @@ def _every_month(field: str) -> list[dt.date]:
     return out
 
 
-def _changed_months(field: str, since: dt.datetime) -> list[dt.date]:
+def _changed_grids(field: str, since: dt.datetime) -> dict[dt.date, set[int | None]]:
+    """The grids (None: no grid) of the cases changed since `since`, by their cohort's month."""
     changed = Case.objects.using(_db()).filter(updated_at__gte=since, **{f"{field}__isnull": False})
-    months = (
-        changed.annotate(m=TruncMonth(field, tzinfo=clock.SHANGHAI)).order_by().values_list("m", flat=True)
+    pairs = (
+        changed.annotate(m=TruncMonth(field, tzinfo=clock.SHANGHAI))
+        .order_by()
+        .values_list("m", "grid_id")
+        .distinct()
     )
-    return sorted({m.date() if isinstance(m, dt.datetime) else m for m in months.distinct()})
+    out: dict[dt.date, set[int | None]] = {}
+    for month, grid in pairs:
+        out.setdefault(month.date() if isinstance(month, dt.datetime) else month, set()).add(grid)
+    return out
 
 
 def refresh(rules: RuleSet | None = None, *, full: bool = False) -> int:
     """Bring the rollup of `rules` up to the cases: the first time (or `full`) every month, then
-    the months of the cases changed since the watermark. Returns the months recounted."""
+    the grids' months of the cases changed since the watermark. Returns the months recounted
+    (wholly or some of their grids)."""
     rules = rules or default_rules()
     db = _db()
     now = clock.now()
@@ -162,11 +171,16 @@ def refresh(rules: RuleSet | None = None, *, full: bool = False) -> int:
         if everything:
             CaseRollup.objects.using(db).filter(rule_version=rules.version).delete()
         recounted = 0
-        for cohort in _by_cohort(rules):
+        for cohort, keys in _by_cohort(rules).items():
             field = rules.cohorts[cohort]["field"]
-            months = _every_month(field) if everything else _changed_months(field, state.watermark - OVERLAP)
-            rebuild(months, rules, cohort=cohort)
-            recounted += len(months)
+            if everything:
+                parts = dict.fromkeys(_every_month(field))
+            else:
+                parts = _changed_grids(field, state.watermark - OVERLAP)
+            for month, grids in sorted(parts.items()):
+                whole = grids is None or len(grids) > WHOLE_MONTH_ABOVE
+                _rebuild(rules, cohort, keys, month, None if whole else grids)
+            recounted += len(parts)
         if state is None:
             state = RollupState(rule_version=rules.version, built_at=now)
         elif full:
@@ -214,13 +228,12 @@ def rolled_up(
     """The rolled-up counts of each group of an area level summed over `months` (one query), of the
     groups of `bureaus` (None: all)."""
     column = slots(rules)
-    rows = CaseRollup.objects.filter(rule_version=rules.version, level=level, month__in=months)
+    group = LEVEL_FIELD[level]
+    rows = CaseRollup.objects.filter(rule_version=rules.version, month__in=months)
+    rows = rows.filter(**{f"{group}__isnull": False})
     if using:
         rows = rows.using(using)
     if bureaus is not None:
         rows = rows.filter(bureau_id__in=bureaus)
     sums = {k: Sum(c) for k, c in column.items()}
-    return {
-        r["group_id"]: {k: r[k] or 0 for k in column}
-        for r in rows.order_by().values("group_id").annotate(**sums)
-    }
+    return {r[group]: {k: r[k] or 0 for k in column} for r in rows.order_by().values(group).annotate(**sums)}
