@@ -92,6 +92,27 @@ class CaseRollup(models.Model):
         return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {where}"
 
 
+class LevelRollup(models.Model):
+    """A month's sums of the `CaseRollup` rows of one cohort for each group of a level above the
+    grid (bureau, sub-district, community, handling unit): a year of those levels reads a dozen rows
+    per group instead of every grid's. Rewritten from `CaseRollup` whenever a month's rows change
+    (`stats.rollup`)."""
+
+    rule_version = models.CharField(max_length=60)
+    cohort = models.CharField(max_length=40)
+    month = models.DateField()
+    level = models.CharField(max_length=12)
+    group_id = models.IntegerField()
+    bureau_id = models.IntegerField()
+    locals().update({f"n{i}": models.IntegerField(default=0) for i in range(ROLLUP_SLOTS)})
+
+    class Meta:
+        indexes = [models.Index(fields=["rule_version", "level", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {self.level} {self.group_id}"
+
+
 class RollupState(models.Model):
     """How far the rollup of a rule version has followed the cases: every case change up to
     `watermark` (the newest `Case.updated_at` it has read) is in it. A read that finds a newer change

@@ -32,7 +32,7 @@ from django.db.models.functions import TruncMonth
 from chengguan.cases.models import Case
 from chengguan.core import clock
 from chengguan.stats import indicators
-from chengguan.stats.models import ROLLUP_SLOTS, CaseRollup, RollupState
+from chengguan.stats.models import ROLLUP_SLOTS, CaseRollup, LevelRollup, RollupState
 from chengguan.stats.rules import Indicator, RuleSet, default_rules
 
 # Conditions that change with the moment the figure is read, not with the case.
@@ -43,6 +43,8 @@ OVERLAP = dt.timedelta(minutes=2)
 # The case's column of each area level, which is also the rollup's.
 LEVEL_FIELD = indicators.GROUP_BY["case"]
 _FIELDS = sorted(set(LEVEL_FIELD.values()))
+# The levels summed per month into `LevelRollup` (the grid level reads `CaseRollup` itself).
+SUMMED_LEVELS = tuple(level for level in LEVEL_FIELD if level != "grid")
 # Above this many changed grids in a month, the whole month is recounted (one scan beats many).
 WHOLE_MONTH_ABOVE = 200
 
@@ -114,7 +116,34 @@ def _rebuild(
     ]
     old.delete()
     CaseRollup.objects.using(db).bulk_create(rows, batch_size=2000)
+    _sum_levels(rules, cohort, keys, month)
     return len(rows)
+
+
+def _sum_levels(rules: RuleSet, cohort: str, keys: list[Indicator], month: dt.date) -> None:
+    """Rewrite the month's `LevelRollup` rows of a cohort from its `CaseRollup` rows."""
+    db = _db()
+    column = slots(rules)
+    sums = {i.key: Sum(column[i.key]) for i in keys}
+    fine = CaseRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month)
+    rows = []
+    for level in SUMMED_LEVELS:
+        group = LEVEL_FIELD[level]
+        grouped = fine.filter(**{f"{group}__isnull": False}).order_by().values(group, "bureau_id")
+        for r in grouped.annotate(**sums):
+            rows.append(
+                LevelRollup(
+                    rule_version=rules.version,
+                    cohort=cohort,
+                    month=month,
+                    level=level,
+                    group_id=r[group],
+                    bureau_id=r["bureau_id"],
+                    **{column[i.key]: r[i.key] or 0 for i in keys},
+                )
+            )
+    LevelRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month).delete()
+    LevelRollup.objects.using(db).bulk_create(rows, batch_size=2000)
 
 
 def rebuild(months: Iterable[dt.date], rules: RuleSet | None = None, *, cohort: str | None = None) -> int:
@@ -170,6 +199,7 @@ def refresh(rules: RuleSet | None = None, *, full: bool = False) -> int:
         everything = state is None or full or state.watermark is None
         if everything:
             CaseRollup.objects.using(db).filter(rule_version=rules.version).delete()
+            LevelRollup.objects.using(db).filter(rule_version=rules.version).delete()
         recounted = 0
         for cohort, keys in _by_cohort(rules).items():
             field = rules.cohorts[cohort]["field"]
@@ -225,15 +255,23 @@ def rolled_up(
     bureaus: list[int] | None = None,
     using: str | None = None,
 ) -> dict[int, dict[str, int]]:
-    """The rolled-up counts of each group of an area level summed over `months` (one query), of the
-    groups of `bureaus` (None: all)."""
+    """The rolled-up counts of each group of an area level summed over `months`, of the groups of
+    `bureaus` (None: all): one query per cohort, summing its own counts over its own rows (the grid
+    level's from `CaseRollup`, the others' from `LevelRollup`)."""
     column = slots(rules)
-    group = LEVEL_FIELD[level]
-    rows = CaseRollup.objects.filter(rule_version=rules.version, month__in=months)
-    rows = rows.filter(**{f"{group}__isnull": False})
-    if using:
-        rows = rows.using(using)
-    if bureaus is not None:
-        rows = rows.filter(bureau_id__in=bureaus)
-    sums = {k: Sum(c) for k, c in column.items()}
-    return {r[group]: {k: r[k] or 0 for k in column} for r in rows.order_by().values(group).annotate(**sums)}
+    if level == "grid":
+        table, group, only = CaseRollup, "grid_id", {"grid_id__isnull": False}
+    else:
+        table, group, only = LevelRollup, "group_id", {"level": level}
+    out: dict[int, dict[str, int]] = {}
+    for cohort, keys in _by_cohort(rules).items():
+        rows = table.objects.filter(rule_version=rules.version, cohort=cohort, month__in=months, **only)
+        if using:
+            rows = rows.using(using)
+        if bureaus is not None:
+            rows = rows.filter(bureau_id__in=bureaus)
+        sums = {i.key: Sum(column[i.key]) for i in keys}
+        for r in rows.order_by().values(group).annotate(**sums):
+            counts = out.setdefault(r[group], dict.fromkeys(column, 0))
+            counts.update({i.key: r[i.key] or 0 for i in keys})
+    return out
