@@ -396,24 +396,26 @@ def _staff_counts(rules: RuleSet, level: str, period: Period, scope: Scope) -> d
     return merged
 
 
-def _rate(values: dict, indicator: Indicator) -> float | None:
-    whole = values.get(indicator.denominator) or 0
-    if not whole:
-        return None
-    share = (values.get(indicator.numerator) or 0) / whole
-    return 1 - share if indicator.complement else share
+def _finisher(indicators: tuple[Indicator, ...]) -> Callable[[dict], dict]:
+    """What makes a group's values of its counts: counts defaulted to 0 (a group no row of a table
+    reached) and rates, in the rules' order. Worked out once per level, used for every group (a
+    city's grid level has tens of thousands)."""
+    counts = [i.key for i in indicators if not i.is_rate]
+    rates = [(i.key, i.numerator, i.denominator, i.complement) for i in indicators if i.is_rate]
+    order = [i.key for i in indicators]
 
+    def finish(values: dict) -> dict:
+        out = {key: values.get(key) or 0 for key in counts}
+        for key, numerator, denominator, complement in rates:
+            whole = out.get(denominator) or 0
+            if not whole:
+                out[key] = None
+                continue
+            share = (out.get(numerator) or 0) / whole
+            out[key] = 1 - share if complement else share
+        return {key: out[key] for key in order}
 
-def _finish(values: dict, indicators: tuple[Indicator, ...]) -> dict:
-    """Counts defaulted to 0 (a group no row of a table reached) and rates, in the rules' order."""
-    out: dict = {}
-    for indicator in indicators:
-        if not indicator.is_rate:
-            out[indicator.key] = values.get(indicator.key) or 0
-    for indicator in indicators:
-        if indicator.is_rate:
-            out[indicator.key] = _rate(out, indicator)
-    return {i.key: out[i.key] for i in indicators}
+    return finish
 
 
 def _labels(level: str, ids) -> dict[int, tuple[str, str]]:
@@ -449,13 +451,9 @@ def compute(
         counts = _staff_counts(rules, level, period, scope)
     else:
         counts = _area_counts(rules, level, period, scope, use_rollup=rollup)
-    indicators = rules.level_indicators(level)
+    finish = _finisher(rules.level_indicators(level))
     labels = _labels(level, counts.keys())
-    rows = [
-        Row(gid, *labels[gid], values=_finish(values, indicators))
-        for gid, values in counts.items()
-        if gid in labels
-    ]
+    rows = [Row(gid, *labels[gid], values=finish(values)) for gid, values in counts.items() if gid in labels]
     return sorted(rows, key=lambda r: r.key)
 
 
