@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from chengguan.core import schedule
 from chengguan.core.clock import SHANGHAI, pinned
 from chengguan.org.roles import RoleCode as R
 from chengguan.stats import indicators, rollup, rules
-from chengguan.stats.models import CaseRollup, RollupState
+from chengguan.stats.models import CaseRollup, DueRollup, RollupState
 from tests.cases import flow
 from tests.stats.evaluation import at
 
@@ -186,3 +187,31 @@ def test_a_change_recounts_only_its_grid_s_month_and_moves_a_redispatched_case_b
     assert {k: v["dispatched"] for k, v in rollup.rolled_up(ruleset, "unit", [first]).items()} == units
     assert CaseRollup.objects.get(cohort="filed", grid_id=district.grids[1].pk).pk == other_grid.pk
     assert not CaseRollup.objects.filter(cohort="filed", grid_id=district.grids[0].pk, handling_unit_id=squad)
+
+
+def test_cases_past_due_count_by_their_due_day_and_today_s_from_the_cases(district):
+    """超期待处置 at the moment of reading: the rollup keeps the open cases by due day; a read adds
+    the days before today and counts today's from the cases — so a case falls due as time passes,
+    with nothing changed, and leaves the count once it is handled."""
+    ruleset = rules.default_rules()
+    with pinned(dt.datetime(2026, 10, 12, 9, 30, tzinfo=SHANGHAI)):
+        cases = [flow.drive(district, "in_handling", grid=g) for g in range(3)]
+    now = dt.datetime(2026, 11, 9, 15, 0, tzinfo=SHANGHAI)
+    hour = dt.timedelta(hours=1)
+    for case, due in zip(cases, (now - 24 * hour, now - 2 * hour, now + 2 * hour), strict=True):
+        Case.objects.filter(pk=case.pk).update(handling_due_at=due)  # yesterday, earlier, later today
+    rollup.refresh(ruleset)
+    assert DueRollup.objects.filter(indicator="overdue_open").aggregate(n=Sum("n"))["n"] == 3
+    first, last = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+
+    def overdue(level: str, moment: dt.datetime, use_rollup: bool = True) -> dict[int, int]:
+        rows = indicators.compute(ruleset, level, first, last, now=moment, rollup=use_rollup)
+        return {r.group_id: r.values["overdue_open"] for r in rows}
+
+    assert overdue("bureau", now) == {district.bureau.pk: 2}
+    for level in ("grid", "unit", "community"):
+        assert overdue(level, now) == overdue(level, now, use_rollup=False)
+    assert overdue("bureau", now + 3 * hour) == {district.bureau.pk: 3}  # only the time moved
+    at(now, district, cases[0], "handle", R.HANDLER, result="已清理", delay_reason="迟办")
+    assert overdue("bureau", now + 3 * hour) == {district.bureau.pk: 2}
+    assert overdue("grid", now + 3 * hour) == overdue("grid", now + 3 * hour, use_rollup=False)

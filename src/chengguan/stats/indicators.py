@@ -80,6 +80,8 @@ CASE_PREDICATES: dict[str, Predicate] = {
     "extended": lambda p: Q(extension_count__gt=0),
     # Still with the unit, its handling clock running, and past the handling due time now.
     "overdue_open": lambda p: Q(state__in=HANDLING_STATES, handling_due_at__lt=p.now),
+    # The same without the comparison with now (what the rollup keeps by due day).
+    "in_handling": lambda p: Q(state__in=HANDLING_STATES),
     "redispatched": lambda p: Q(redispatch_count__gt=0),
     "supervised": lambda p: Q(is_supervised=True),
     "with_disposition": lambda p: ~Q(disposition=""),
@@ -299,14 +301,14 @@ def _rolled_up(
     using = rollup.ensure_fresh(rules)
     if using is None:
         return {}, [], []
-    counts = rollup.rolled_up(rules, level, months, bureaus=bureaus, using=using)
+    counts = rollup.rolled_up(rules, level, months, bureaus=bureaus, using=using, now=period.now)
     around = []
     if period.first < months[0]:
         around.append(Period(period.first, months[0] - dt.timedelta(days=1), period.now))
     after = rollup.whole_months(months[-1], months[-1] + dt.timedelta(days=62))[1]
     if after <= period.last:
         around.append(Period(after, period.last, period.now))
-    return counts, rollup.rolled(rules), around
+    return counts, rollup.rolled(rules) + rollup.due_rolled(rules), around
 
 
 def _direct(

@@ -92,6 +92,36 @@ class CaseRollup(models.Model):
         return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {where}"
 
 
+class DueRollup(models.Model):
+    """The cases of one cohort, grid and unit of a month that a count depending on the moment of
+    reading ("still with the unit and past its handling due time now") counts, less the comparison
+    with now: how many stand open, by the Shanghai day they fall due. A read adds the days before
+    today and counts today's from the cases; a case that is handled leaves its day when its grid's
+    month is recounted (`stats.rollup`)."""
+
+    rule_version = models.CharField(max_length=60)
+    cohort = models.CharField(max_length=40)
+    month = models.DateField()
+    indicator = models.CharField(max_length=40)
+    due_on = models.DateField()
+    bureau_id = models.IntegerField()
+    subdistrict_id = models.IntegerField(null=True)
+    community_id = models.IntegerField(null=True)
+    grid_id = models.IntegerField(null=True)
+    handling_unit_id = models.IntegerField(null=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["rule_version", "cohort", "month", "grid_id"]),
+            models.Index(fields=["rule_version", "indicator", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        where = f"due {self.due_on} grid {self.grid_id}"
+        return f"{self.rule_version} {self.indicator} {self.month:%Y-%m} {where}"
+
+
 class LevelRollup(models.Model):
     """A month's sums of the `CaseRollup` rows of one cohort for each group of a level above the
     grid (bureau, sub-district, community, handling unit): a year of those levels reads a dozen rows

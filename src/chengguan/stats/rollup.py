@@ -24,19 +24,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db import router, transaction
 from django.db.models import Count, Max, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 
 from chengguan.cases.models import Case
 from chengguan.core import clock
 from chengguan.stats import indicators
-from chengguan.stats.models import ROLLUP_SLOTS, CaseRollup, LevelRollup, RollupState
+from chengguan.stats.models import ROLLUP_SLOTS, CaseRollup, DueRollup, LevelRollup, RollupState
 from chengguan.stats.rules import Indicator, RuleSet, default_rules
 
 # Conditions that change with the moment the figure is read, not with the case.
 MOMENT_DEPENDENT = frozenset({"overdue_open"})
+# Those that are a condition on the case and its due time compared with now: (the condition without
+# the comparison, the due time). The rollup keeps their cases by due day (`DueRollup`).
+PAST_DUE = {"overdue_open": ("in_handling", "handling_due_at")}
 # A refresh reads the changes this far before its watermark again (a transaction that stamped
 # `updated_at` before the last refresh but committed after it).
 OVERLAP = dt.timedelta(minutes=2)
@@ -62,6 +66,27 @@ def rolled(rules: RuleSet) -> list[Indicator]:
     return out[:ROLLUP_SLOTS]
 
 
+def due_rolled(rules: RuleSet) -> list[Indicator]:
+    """The moment-dependent counts the rollup keeps by due day: case counts of a dated cohort whose
+    one moment-dependent condition is a due time passed (`PAST_DUE`)."""
+    out = []
+    for i in rules.indicators:
+        cohort = rules.cohorts.get(i.cohort, {})
+        if i.is_rate or i.sum or cohort.get("table") != "case" or not cohort.get("field", "").endswith("_at"):
+            continue
+        moment = MOMENT_DEPENDENT & set(i.where)
+        if len(moment) == 1 and moment <= PAST_DUE.keys():
+            out.append(i)
+    return out
+
+
+def _standing(indicator: Indicator) -> tuple[Indicator, str]:
+    """A due-day count without its comparison with now, and the due time it compares."""
+    name = next(w for w in indicator.where if w in PAST_DUE)
+    condition, due = PAST_DUE[name]
+    return replace(indicator, where=tuple(condition if w == name else w for w in indicator.where)), due
+
+
 def slots(rules: RuleSet) -> dict[str, str]:
     """Each rolled count's column."""
     return {i.key: f"n{n}" for n, i in enumerate(rolled(rules))}
@@ -72,6 +97,18 @@ def _by_cohort(rules: RuleSet) -> dict[str, list[Indicator]]:
     for i in rolled(rules):
         out.setdefault(i.cohort, []).append(i)
     return out
+
+
+def _due_by_cohort(rules: RuleSet) -> dict[str, list[Indicator]]:
+    out: dict[str, list[Indicator]] = {}
+    for i in due_rolled(rules):
+        out.setdefault(i.cohort, []).append(i)
+    return out
+
+
+def _cohorts(rules: RuleSet) -> dict[str, list[Indicator]]:
+    """Every cohort the rollup keeps rows of, with its rolled counts (maybe none: due days only)."""
+    return {**{name: [] for name in _due_by_cohort(rules)}, **_by_cohort(rules)}
 
 
 def _db() -> str:
@@ -117,6 +154,37 @@ def _rebuild(
     old.delete()
     CaseRollup.objects.using(db).bulk_create(rows, batch_size=2000)
     _sum_levels(rules, cohort, keys, month)
+    return len(rows) + _rebuild_due(rules, cohort, month, period, cases, grids)
+
+
+def _rebuild_due(
+    rules: RuleSet, cohort: str, month: dt.date, period: indicators.Period, cases, grids: set | None
+) -> int:
+    """Replace the month's (or its grids') `DueRollup` rows of a cohort: its cases standing open,
+    by due day."""
+    db = _db()
+    old = DueRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month)
+    if grids is not None:
+        part = Q(grid_id__in=sorted(g for g in grids if g is not None))
+        if None in grids:
+            part |= Q(grid_id__isnull=True)
+        old = old.filter(part)
+    rows = []
+    for indicator in _due_by_cohort(rules).get(cohort, []):
+        standing, due = _standing(indicator)
+        counted = (
+            cases.filter(indicators._condition(rules, standing, period))
+            .annotate(due_on=TruncDate(due, tzinfo=clock.SHANGHAI))
+            .order_by()
+            .values(*_FIELDS, "due_on")
+            .annotate(n=Count("pk"))
+        )
+        rows += [
+            DueRollup(rule_version=rules.version, cohort=cohort, month=month, indicator=indicator.key, **r)
+            for r in counted.iterator(chunk_size=5000)
+        ]
+    old.delete()
+    DueRollup.objects.using(db).bulk_create(rows, batch_size=2000)
     return len(rows)
 
 
@@ -151,7 +219,7 @@ def rebuild(months: Iterable[dt.date], rules: RuleSet | None = None, *, cohort: 
     rules = rules or default_rules()
     written = 0
     with transaction.atomic(using=_db()):
-        for name, keys in _by_cohort(rules).items():
+        for name, keys in _cohorts(rules).items():
             if cohort is None or name == cohort:
                 for month in sorted({_month(m) for m in months}):
                     written += _rebuild(rules, name, keys, month)
@@ -198,10 +266,10 @@ def refresh(rules: RuleSet | None = None, *, full: bool = False) -> int:
         mark = Case.objects.using(db).aggregate(m=Max("updated_at"))["m"]
         everything = state is None or full or state.watermark is None
         if everything:
-            CaseRollup.objects.using(db).filter(rule_version=rules.version).delete()
-            LevelRollup.objects.using(db).filter(rule_version=rules.version).delete()
+            for table in (CaseRollup, LevelRollup, DueRollup):
+                table.objects.using(db).filter(rule_version=rules.version).delete()
         recounted = 0
-        for cohort, keys in _by_cohort(rules).items():
+        for cohort, keys in _cohorts(rules).items():
             field = rules.cohorts[cohort]["field"]
             if everything:
                 parts = dict.fromkeys(_every_month(field))
@@ -254,10 +322,12 @@ def rolled_up(
     *,
     bureaus: list[int] | None = None,
     using: str | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[int, dict[str, int]]:
     """The rolled-up counts of each group of an area level summed over `months`, of the groups of
     `bureaus` (None: all): one query per cohort, summing its own counts over its own rows (the grid
-    level's from `CaseRollup`, the others' from `LevelRollup`)."""
+    level's from `CaseRollup`, the others' from `LevelRollup`); and the counts of the cases past due
+    at `now` (default: now): their due days before today, and today's counted from the cases."""
     column = slots(rules)
     if level == "grid":
         table, group, only = CaseRollup, "grid_id", {"grid_id__isnull": False}
@@ -274,4 +344,38 @@ def rolled_up(
         for r in rows.order_by().values(group).annotate(**sums):
             counts = out.setdefault(r[group], dict.fromkeys(column, 0))
             counts.update({i.key: r[i.key] or 0 for i in keys})
+    for key, by_group in _past_due(rules, level, months, bureaus, using or _db(), now or clock.now()).items():
+        for gid, n in by_group.items():
+            out.setdefault(gid, dict.fromkeys(column, 0))[key] = n
+    for counts in out.values():
+        for i in due_rolled(rules):
+            counts.setdefault(i.key, 0)
+    return out
+
+
+def _past_due(
+    rules: RuleSet, level: str, months: list[dt.date], bureaus: list[int] | None, using: str, now: dt.datetime
+) -> dict[str, dict[int, int]]:
+    """Each due-day count of each group of `level` over `months` at `now`: the standing cases due on
+    the days before today from `DueRollup`, those due earlier today from the cases."""
+    group = LEVEL_FIELD[level]
+    today = now.astimezone(clock.SHANGHAI).date()
+    midnight = dt.datetime.combine(today, dt.time(0), clock.SHANGHAI)
+    period = indicators.Period(months[0], _next_month(months[-1]) - dt.timedelta(days=1), now)
+    out: dict[str, dict[int, int]] = {}
+    for indicator in due_rolled(rules):
+        standing, due = _standing(indicator)
+        days = DueRollup.objects.using(using).filter(
+            rule_version=rules.version, indicator=indicator.key, month__in=months, due_on__lt=today
+        )
+        cases = Case.objects.using(using).filter(
+            indicators._condition(rules, standing, period), **{f"{due}__gte": midnight, f"{due}__lt": now}
+        )
+        if bureaus is not None:
+            days, cases = days.filter(bureau_id__in=bureaus), cases.filter(bureau_id__in=bureaus)
+        counts = out.setdefault(indicator.key, {})
+        for rows, total in ((days, Sum("n")), (cases, Count("pk"))):
+            grouped = rows.filter(**{f"{group}__isnull": False}).order_by().values(group)
+            for r in grouped.annotate(total=total):
+                counts[r[group]] = counts.get(r[group], 0) + r["total"]
     return out
