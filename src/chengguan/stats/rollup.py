@@ -123,6 +123,12 @@ def _next_month(month: dt.date) -> dt.date:
     return _month(month + dt.timedelta(days=31))
 
 
+def _of_grids(grids: set[int | None]) -> Q:
+    """The rows (cases or rollup rows) of these grids; None: those without a grid."""
+    part = Q(grid_id__in=sorted(g for g in grids if g is not None))
+    return part | Q(grid_id__isnull=True) if None in grids else part
+
+
 def _rebuild(
     rules: RuleSet, cohort: str, keys: list[Indicator], month: dt.date, grids: set[int | None] | None = None
 ) -> int:
@@ -134,10 +140,7 @@ def _rebuild(
     cases = Case.objects.using(db).filter(period.within(field))
     old = CaseRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month)
     if grids is not None:
-        part = Q(grid_id__in=sorted(g for g in grids if g is not None))
-        if None in grids:
-            part |= Q(grid_id__isnull=True)
-        cases, old = cases.filter(part), old.filter(part)
+        cases, old = cases.filter(_of_grids(grids)), old.filter(_of_grids(grids))
     aggregates = {i.key: Count("pk", filter=indicators._condition(rules, i, period)) for i in keys}
     column = slots(rules)
     rows = [
@@ -165,10 +168,7 @@ def _rebuild_due(
     db = _db()
     old = DueRollup.objects.using(db).filter(rule_version=rules.version, cohort=cohort, month=month)
     if grids is not None:
-        part = Q(grid_id__in=sorted(g for g in grids if g is not None))
-        if None in grids:
-            part |= Q(grid_id__isnull=True)
-        old = old.filter(part)
+        old = old.filter(_of_grids(grids))
     rows = []
     for indicator in _due_by_cohort(rules).get(cohort, []):
         standing, due = _standing(indicator)
