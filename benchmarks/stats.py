@@ -14,9 +14,10 @@ Run: `.venv/bin/python benchmarks/stats.py [--district-cases 50000] [--city-case
 Each run builds the rollup (`stats.rollup.refresh`, timed), then times `indicators.compute` over the
 year (1 December – 30 November) at every level, warm (median of 5), the direct count without the
 rollup (`rollup=False`, median of 3; one run for the city), a read right after one case changed
-(the read refreshes that case's months first), and the raw SQL baseline: one hand-written
-`GROUP BY` per level and cohort (filed, reported) with the same conditional counts, through the
-driver (median of 3). It prints the ratio to the baseline first.
+(the read recounts that case's grid's months first), and the raw SQL baseline: one hand-written
+`GROUP BY` per level and cohort (filed, reported; the people levels by reporter, verifier, the
+grid's inspector, filer, first dispatcher) with the same conditional counts, through the driver
+(median of 3). It prints the ratio to the baseline first.
 
 Goals (issue 13): every level of the district year ≤ 300 ms warm; of the city year ≤ 2 s on
 PostgreSQL. The exit status is 1 when one is missed.
@@ -271,7 +272,7 @@ def _measure(backend: str, layout: str, n: int) -> int:
     from chengguan.cases.models import Case
     from chengguan.core.clock import SHANGHAI, pinned
     from chengguan.stats import indicators, rollup, rules
-    from chengguan.stats.models import CaseRollup
+    from chengguan.stats.models import CaseRollup, DueRollup, LevelRollup
 
     label = f"{layout} year, {n:,} cases, {'PostgreSQL' if backend == 'pg' else 'SQLite'}"
     print(f"== {label}", flush=True)
@@ -284,7 +285,8 @@ def _measure(backend: str, layout: str, n: int) -> int:
     built = time.perf_counter() - started
     print(
         f"loaded in {loaded:.0f} s; rollup built in {built:.1f} s "
-        f"({CaseRollup.objects.count():,} rows for {Case.objects.count():,} cases)",
+        f"({CaseRollup.objects.count():,} grid-and-unit rows, {LevelRollup.objects.count():,} level rows, "
+        f"{DueRollup.objects.count():,} due-day rows for {Case.objects.count():,} cases)",
         flush=True,
     )
     now = dt.datetime.combine(END + dt.timedelta(days=1), dt.time(10), SHANGHAI)
