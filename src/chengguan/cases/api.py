@@ -103,7 +103,7 @@ def _visible_case(user, pk: int) -> Case:
     return case
 
 
-def _case_to_act_on(user, pk: int) -> Case:
+def case_to_act_on(user, pk: int) -> Case:
     """A case the caller sees, or one of their bureau they may take some step on (an inspector
     verifying outside their grids: the service then says which step). Any other case gets the same
     404 as one that does not exist, whatever its state (`permissions.acts_on_case`)."""
@@ -393,7 +393,7 @@ class CaseViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], **_SUB)
     def supervise(self, request: Request, pk: int) -> Response:
-        case = _case_to_act_on(request.user, pk)
+        case = case_to_act_on(request.user, pk)
         item = supervision.supervision_create(
             actor=request.user, case=case, **validated(SuperviseSerializer, request.data)
         )
@@ -410,7 +410,7 @@ class CaseViewSet(ScopedViewSet):
         return self._spam_mark(request, pk, spam.case_unmark_spam)
 
     def _spam_mark(self, request: Request, pk: int, service) -> Response:
-        case = _case_to_act_on(request.user, pk)
+        case = case_to_act_on(request.user, pk)
         service(actor=request.user, case=case, reason=validated(SpamSerializer, request.data)["reason"])
         return case_response(request, pk)
 
@@ -427,7 +427,7 @@ class CaseViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path="reporter-phone", **_SUB)
     def reporter_phone(self, request: Request, pk: int) -> Response:
-        case = _case_to_act_on(request.user, pk)
+        case = case_to_act_on(request.user, pk)
         phone = contact.reporter_phone_reveal(actor=request.user, case=case)
         return Response(ReporterPhoneSerializer({"reporter_phone": phone}).data)
 
@@ -443,7 +443,7 @@ def _late_note(t: Transition) -> str:
 
 ACTION_VIEWS = action_views(
     CASE_MACHINE,
-    get_object=lambda request, pk: _case_to_act_on(request.user, pk),
+    get_object=lambda request, pk: case_to_act_on(request.user, pk),
     respond=lambda request, case: case_response(request, case.pk),
     response_serializer=CaseDetailSerializer,
     operation_prefix="cases",

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chengguan.cases import selectors as case_selectors
-from chengguan.cases.api import _case_to_act_on
+from chengguan.cases.api import case_to_act_on
 from chengguan.cases.errors import CaseError
 from chengguan.cases.models import CaseEvidence, CheckFinding
 from chengguan.cases.selectors import urgency
@@ -322,7 +322,7 @@ class FieldTaskAction(APIView):
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         values = validated(FieldActionSerializer, request.data)
-        case = _case_to_act_on(request.user, pk)
+        case = case_to_act_on(request.user, pk)
         try:
             result = services.field_case_action(
                 actor=request.user,
