@@ -198,8 +198,11 @@ def test_cases_past_due_count_by_their_due_day_and_today_s_from_the_cases(distri
         cases = [flow.drive(district, "in_handling", grid=g) for g in range(3)]
     now = dt.datetime(2026, 11, 9, 15, 0, tzinfo=SHANGHAI)
     hour = dt.timedelta(hours=1)
-    for case, due in zip(cases, (now - 24 * hour, now - 2 * hour, now + 2 * hour), strict=True):
-        Case.objects.filter(pk=case.pk).update(handling_due_at=due)  # yesterday, earlier, later today
+    # Yesterday; today at 01:00 in Shanghai (the day before in UTC: it must count once, as today's);
+    # later today.
+    dues = (now - 24 * hour, now.replace(hour=1), now + 2 * hour)
+    for case, due in zip(cases, dues, strict=True):
+        Case.objects.filter(pk=case.pk).update(handling_due_at=due)
     rollup.refresh(ruleset)
     assert DueRollup.objects.filter(indicator="overdue_open").aggregate(n=Sum("n"))["n"] == 3
     first, last = dt.date(2026, 10, 1), dt.date(2026, 10, 31)

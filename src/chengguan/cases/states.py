@@ -235,7 +235,7 @@ def _file(ctx: Context) -> dict:
     if ctx.get("category"):
         case.category = category_of(ctx.data["category"])
     case.filed_at = ctx.now
-    case.filed_by = case.filed_by or ctx.actor
+    case.filed_by = ctx.actor
     case.proposed_unit = (
         ctx.effects.propose_handler(category=case.category, grid=case.grid) if case.grid_id else None
     )

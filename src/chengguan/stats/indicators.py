@@ -78,10 +78,9 @@ CASE_PREDICATES: dict[str, Predicate] = {
     # Sent back for rework, or reopened after closing, at least once.
     "reworked": lambda p: Q(rework_count__gt=0),
     "extended": lambda p: Q(extension_count__gt=0),
-    # Still with the unit, its handling clock running, and past the handling due time now.
-    "overdue_open": lambda p: Q(state__in=HANDLING_STATES, handling_due_at__lt=p.now),
-    # The same without the comparison with now (what the rollup keeps by due day).
+    # Still with the unit, its handling clock running (and, `overdue_open`, past its due time now).
     "in_handling": lambda p: Q(state__in=HANDLING_STATES),
+    "overdue_open": lambda p: Q(state__in=HANDLING_STATES, handling_due_at__lt=p.now),
     "redispatched": lambda p: Q(redispatch_count__gt=0),
     "supervised": lambda p: Q(is_supervised=True),
     "with_disposition": lambda p: ~Q(disposition=""),
@@ -106,6 +105,10 @@ CASE_PREDICATES: dict[str, Predicate] = {
     "filed_by": lambda p: Q(),
     "dispatched_by": lambda p: Q(),
 }
+# The conditions above that are another of them and a due time passed at the moment of reading:
+# (that condition, the due time). The rollup keeps their cases by due day (`stats.rollup`).
+PAST_DUE = {"overdue_open": ("in_handling", "handling_due_at")}
+
 PENALTY_PREDICATES: dict[str, Predicate] = {
     "penalty_closed": lambda p: Q(state=PenaltyState.CLOSED),
     "evaluated": lambda p: Q(evaluation__isnull=False),

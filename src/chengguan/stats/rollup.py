@@ -4,9 +4,11 @@ a period's whole months at any area level are sums of integer rows instead of a 
 
 - What is rolled: the counts of the `indicators:` of the rules over the cases of a dated cohort
   (`filed`, `reported`) that do not depend on the moment they are read — in `ROLLUP_SLOTS` integer
-  columns, in the rules' order (`slots`). "Still open and past due now" (`overdue_open`), the sums,
-  the other tables, the staff and post levels, and the days of a period outside its whole months
-  are counted from their rows (`stats.indicators`).
+  columns, in the rules' order (`slots`), per month, grid and unit; their sums per group of the
+  levels above the grid (`LevelRollup`); and "still open and past due now" (`overdue_open`) as the
+  open cases by the day they fall due (`DueRollup`: a read adds the days before today and counts
+  today's from the cases). The sums, the other tables, the staff and post levels, and the days of a
+  period outside its whole months are counted from their rows (`stats.indicators`).
 - A month is recounted from its cases (`rebuild`), in one grouped query, replacing its rows; or
   only some grids of it: a case's grid and its cohort's day are set once (at the report, at filing),
   so the rows of its grid's month hold all it counts, whatever happens to it later (a redispatch
@@ -38,9 +40,8 @@ from chengguan.stats.rules import Indicator, RuleSet, default_rules
 
 # Conditions that change with the moment the figure is read, not with the case.
 MOMENT_DEPENDENT = frozenset({"overdue_open"})
-# Those that are a condition on the case and its due time compared with now: (the condition without
-# the comparison, the due time). The rollup keeps their cases by due day (`DueRollup`).
-PAST_DUE = {"overdue_open": ("in_handling", "handling_due_at")}
+# Those that are a condition on the case and a due time passed: kept by due day (`DueRollup`).
+PAST_DUE = indicators.PAST_DUE
 # A refresh reads the changes this far before its watermark again (a transaction that stamped
 # `updated_at` before the last refresh but committed after it).
 OVERLAP = dt.timedelta(minutes=2)
@@ -347,9 +348,6 @@ def rolled_up(
     for key, by_group in _past_due(rules, level, months, bureaus, using or _db(), now or clock.now()).items():
         for gid, n in by_group.items():
             out.setdefault(gid, dict.fromkeys(column, 0))[key] = n
-    for counts in out.values():
-        for i in due_rolled(rules):
-            counts.setdefault(i.key, 0)
     return out
 
 

@@ -34,7 +34,6 @@ window.addEventListener("load", () => {
         }
         spot.textContent = String(badge.count);
         spot.title = badge.title;
-        spot.setAttribute("data-testid", "nav-badge-" + spot.dataset.badge);
         spot.hidden = false;
       });
     })
