@@ -61,15 +61,9 @@ class GridAssignment(models.Model):
 ROLLUP_SLOTS = 24
 
 
-class CaseRollup(models.Model):
-    """The counts of one cohort (filed or reported, by its Shanghai day) of the cases of one grid
-    and handling unit (with the grid's community, sub-district and bureau) in one calendar month
-    (`month` is its 1st), under one rule version. Every area level's figure of a month is a sum of
-    these rows grouped by its column; a period's whole months come from them, the days around them
-    from the cases. Counts that depend on the moment of reading (still open and overdue now) are not
-    kept. A case's grid and cohort month never change once it is in the cohort, so the rows of one
-    grid's month are recounted alone when one of its cases changes (`stats.rollup`). Derived data:
-    `chengguan jobs run stats.rollup` builds it the first time and refreshes it."""
+class GridMonthRow(models.Model):
+    """What a rollup row of a grid's month is about: the rule version, the cohort, the month (its
+    1st) and where its cases are (the case's own area and handling-unit columns)."""
 
     rule_version = models.CharField(max_length=60)
     cohort = models.CharField(max_length=40)
@@ -79,6 +73,21 @@ class CaseRollup(models.Model):
     community_id = models.IntegerField(null=True)
     grid_id = models.IntegerField(null=True)
     handling_unit_id = models.IntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseRollup(GridMonthRow):
+    """The counts of one cohort (filed or reported, by its Shanghai day) of the cases of one grid
+    and handling unit (with the grid's community, sub-district and bureau) in one calendar month
+    (`month` is its 1st), under one rule version. Every area level's figure of a month is a sum of
+    these rows grouped by its column; a period's whole months come from them, the days around them
+    from the cases. Counts that depend on the moment of reading (still open and overdue now) are not
+    kept. A case's grid and cohort month never change once it is in the cohort, so the rows of one
+    grid's month are recounted alone when one of its cases changes (`stats.rollup`). Derived data:
+    `chengguan jobs run stats.rollup` builds it the first time and refreshes it."""
+
     locals().update({f"n{i}": models.IntegerField(default=0) for i in range(ROLLUP_SLOTS)})
 
     class Meta:
@@ -92,23 +101,15 @@ class CaseRollup(models.Model):
         return f"{self.rule_version} {self.cohort} {self.month:%Y-%m} {where}"
 
 
-class DueRollup(models.Model):
+class DueRollup(GridMonthRow):
     """The cases of one cohort, grid and unit of a month that a count depending on the moment of
     reading ("still with the unit and past its handling due time now") counts, less the comparison
     with now: how many stand open, by the Shanghai day they fall due. A read adds the days before
     today and counts today's from the cases; a case that is handled leaves its day when its grid's
     month is recounted (`stats.rollup`)."""
 
-    rule_version = models.CharField(max_length=60)
-    cohort = models.CharField(max_length=40)
-    month = models.DateField()
     indicator = models.CharField(max_length=40)
     due_on = models.DateField()
-    bureau_id = models.IntegerField()
-    subdistrict_id = models.IntegerField(null=True)
-    community_id = models.IntegerField(null=True)
-    grid_id = models.IntegerField(null=True)
-    handling_unit_id = models.IntegerField(null=True)
     n = models.IntegerField(default=0)
 
     class Meta:
